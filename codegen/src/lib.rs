@@ -1,0 +1,320 @@
+//! stripe-sync's code generator: Stripe's OpenAPI spec → an intermediate
+//! representation ([`ir`]) → Rust ([`rust`]) and SQL ([`sql`]).
+//!
+//! [`generate`] replays the whole chain of API versions listed in
+//! `spec/versions.json` and returns every output file; [`bump`] adds one new
+//! version using only the committed schema snapshot ([`lock`]) and the new spec.
+
+pub mod ir;
+pub mod lock;
+pub mod naming;
+pub mod overrides;
+pub mod parse;
+pub mod rust;
+pub mod sql;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::ir::Api;
+use crate::lock::Lock;
+
+/// The file listing the API versions the migrations were generated from.
+pub const VERSIONS_FILE: &str = "spec/versions.json";
+/// The schema snapshot the next version is diffed against.
+pub const LOCK_FILE: &str = "spec/schema.lock.json";
+/// Where generated Rust goes, relative to the repository root.
+pub const GENERATED_DIR: &str = "generated/src";
+/// Where migrations go, relative to the repository root.
+pub const MIGRATIONS_DIR: &str = "migrations";
+/// The name of the first, hand-designed migration.
+pub const BOOKKEEPING_MIGRATION: &str = "0001_stripe_sync_bookkeeping.sql";
+
+/// The ordered API versions and the checksums of their spec files.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Versions {
+    /// Oldest first; the last is the pinned version.
+    pub versions: Vec<VersionEntry>,
+}
+
+/// One API version with the SHA-256 of its files.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionEntry {
+    /// The API version, e.g. `2023-08-16`.
+    pub version: String,
+    /// SHA-256 of `spec3.yaml`.
+    pub spec_sha256: String,
+    /// SHA-256 of `fixtures3.json`.
+    pub fixtures_sha256: String,
+}
+
+impl Versions {
+    /// Reads `spec/versions.json` under `root`.
+    pub fn read(root: &Path) -> Result<Versions> {
+        let path = root.join(VERSIONS_FILE);
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+    }
+
+    /// The file's contents.
+    pub fn to_json(&self) -> String {
+        format!("{}\n", serde_json::to_string_pretty(self).unwrap_or_default())
+    }
+}
+
+/// A spec version read from disk: its IR and fixtures.
+pub struct Loaded {
+    /// The IR.
+    pub api: Api,
+    /// `fixtures3.json`.
+    pub fixtures: serde_json::Value,
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// The SHA-256 of a version's spec and fixtures files.
+pub fn checksums(spec_dir: &Path, version: &str) -> Result<VersionEntry> {
+    let dir = spec_dir.join(version);
+    let read = |f: &str| {
+        let p = dir.join(f);
+        std::fs::read(&p).with_context(|| {
+            format!(
+                "reading {}: put Stripe's spec for {version} there, or run `cargo run -p stripe-sync-codegen -- fetch {version}`",
+                p.display()
+            )
+        })
+    };
+    Ok(VersionEntry {
+        version: version.to_string(),
+        spec_sha256: sha256_hex(&read("spec3.yaml")?),
+        fixtures_sha256: sha256_hex(&read("fixtures3.json")?),
+    })
+}
+
+/// Reads and parses one version, checking its files against `expected` when given.
+pub fn load(spec_dir: &Path, version: &str, expected: Option<&VersionEntry>) -> Result<Loaded> {
+    let dir = spec_dir.join(version);
+    let spec_bytes = std::fs::read(dir.join("spec3.yaml"))
+        .with_context(|| format!("reading {}/spec3.yaml (use --spec-dir to point at Stripe's specs)", dir.display()))?;
+    let fixtures_bytes = std::fs::read(dir.join("fixtures3.json"))
+        .with_context(|| format!("reading {}/fixtures3.json", dir.display()))?;
+    if let Some(e) = expected {
+        for (file, want, got) in [
+            ("spec3.yaml", &e.spec_sha256, sha256_hex(&spec_bytes)),
+            ("fixtures3.json", &e.fixtures_sha256, sha256_hex(&fixtures_bytes)),
+        ] {
+            if *want != got {
+                bail!(
+                    "{}/{file} does not match the checksum in {VERSIONS_FILE} (expected {want}, found {got}): \
+                     it is not the file the migrations were generated from",
+                    dir.display()
+                );
+            }
+        }
+    }
+    load_bytes(&spec_bytes, &fixtures_bytes).with_context(|| format!("reading the spec of {version}"))
+}
+
+/// Parses a spec and fixtures already in memory.
+pub fn load_bytes(spec: &[u8], fixtures: &[u8]) -> Result<Loaded> {
+    let spec: openapiv3::OpenAPI = serde_yaml::from_slice(spec).context("parsing spec3.yaml")?;
+    let fixtures: serde_json::Value = serde_json::from_slice(fixtures).context("parsing fixtures3.json")?;
+    let api = parse::parse(&spec, &fixtures)?;
+    Ok(Loaded { api, fixtures })
+}
+
+/// Everything `generate` writes, by path relative to the repository root.
+pub struct Output {
+    /// File contents by relative path.
+    pub files: BTreeMap<PathBuf, String>,
+    /// Counts for the summary.
+    pub summary: Summary,
+}
+
+/// What a generation produced.
+#[derive(Debug, Default)]
+pub struct Summary {
+    /// API versions, oldest first.
+    pub versions: Vec<String>,
+    /// Tables and their typed column counts.
+    pub tables: BTreeMap<String, usize>,
+    /// Typed columns over all tables.
+    pub columns: usize,
+    /// Event types routed.
+    pub event_types: usize,
+    /// Event types whose object has a table.
+    pub event_types_with_table: usize,
+    /// Time taken.
+    pub elapsed: Duration,
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "API versions: {}", self.versions.join(" -> "))?;
+        writeln!(f, "tables ({}):", self.tables.len())?;
+        let names: Vec<String> = self.tables.iter().map(|(t, c)| format!("{t} ({c})")).collect();
+        for chunk in names.chunks(4) {
+            writeln!(f, "  {}", chunk.join(", "))?;
+        }
+        writeln!(f, "columns: {} typed (+5 system columns per table)", self.columns)?;
+        writeln!(
+            f,
+            "event types: {} ({} carry an object with a table)",
+            self.event_types, self.event_types_with_table
+        )?;
+        write!(f, "time: {:.2} s", self.elapsed.as_secs_f64())
+    }
+}
+
+/// Parses every listed version, in parallel.
+fn load_all(spec_dir: &Path, versions: &Versions) -> Result<Vec<Loaded>> {
+    std::thread::scope(|s| {
+        let handles: Vec<_> = versions
+            .versions
+            .iter()
+            .map(|e| s.spawn(move || load(spec_dir, &e.version, Some(e))))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().map_err(|_| anyhow!("a spec parser thread panicked"))?)
+            .collect()
+    })
+}
+
+fn migration_name(index: usize, version: &str) -> String {
+    format!("{:04}_stripe_api_{}.sql", index, version.replace('-', "_"))
+}
+
+/// Replays every version in `spec/versions.json` and returns all output files.
+pub fn generate(root: &Path, spec_dir: &Path) -> Result<Output> {
+    let start = Instant::now();
+    let versions = Versions::read(root)?;
+    if versions.versions.is_empty() {
+        bail!("{VERSIONS_FILE} lists no API versions");
+    }
+    let loaded = load_all(spec_dir, &versions)?;
+    let mut files = BTreeMap::new();
+    files.insert(Path::new(MIGRATIONS_DIR).join(BOOKKEEPING_MIGRATION), sql::BOOKKEEPING.to_string());
+    let mut lock = Lock::default();
+    for (i, l) in loaded.iter().enumerate() {
+        let (next, changes) = lock.apply(&l.api);
+        files.insert(Path::new(MIGRATIONS_DIR).join(migration_name(i + 2, &l.api.version)), sql::migration(&l.api.version, &changes));
+        lock = next;
+    }
+    let latest = &loaded.last().ok_or_else(|| anyhow!("no versions"))?.api;
+    finish(files, latest, lock, start)
+}
+
+fn finish(mut files: BTreeMap<PathBuf, String>, latest: &Api, lock: Lock, start: Instant) -> Result<Output> {
+    for (path, text) in rust::emit(latest, &lock, &lock.versions)? {
+        files.insert(Path::new(GENERATED_DIR).join(path), text);
+    }
+    files.insert(PathBuf::from(LOCK_FILE), format!("{}\n", serde_json::to_string_pretty(&lock)?));
+    let summary = Summary {
+        versions: lock.versions.clone(),
+        tables: lock.tables.iter().map(|(t, tl)| (t.clone(), tl.columns.len())).collect(),
+        columns: lock.tables.values().map(|t| t.columns.len()).sum(),
+        event_types: latest.events.len(),
+        event_types_with_table: latest
+            .events
+            .values()
+            .filter(|e| e.object.as_ref().is_some_and(|o| latest.resources.contains_key(o)))
+            .count(),
+        elapsed: start.elapsed(),
+    };
+    Ok(Output { files, summary })
+}
+
+/// Adds API `version` after the last listed one: diffs the committed snapshot
+/// against the new spec, and returns the new migration, snapshot, version
+/// list and Rust. Older specs are not needed.
+pub fn bump(root: &Path, spec_dir: &Path, version: &str) -> Result<Output> {
+    let start = Instant::now();
+    let mut versions = Versions::read(root)?;
+    if versions.versions.iter().any(|v| v.version == version) {
+        bail!("{version} is already in {VERSIONS_FILE}");
+    }
+    if versions.versions.last().is_some_and(|v| v.version.as_str() > version) {
+        bail!("{version} is older than the pinned version; versions only move forward");
+    }
+    let lock_path = root.join(LOCK_FILE);
+    let lock: Lock = serde_json::from_str(
+        &std::fs::read_to_string(&lock_path).with_context(|| format!("reading {}", lock_path.display()))?,
+    )?;
+    let entry = checksums(spec_dir, version)?;
+    let loaded = load(spec_dir, version, Some(&entry))?;
+    if loaded.api.version != version {
+        bail!("the spec in {}/{version} says it is version {}", spec_dir.display(), loaded.api.version);
+    }
+    let (next, changes) = lock.apply(&loaded.api);
+    let mut files = BTreeMap::new();
+    let index = versions.versions.len() + 2;
+    files.insert(Path::new(MIGRATIONS_DIR).join(migration_name(index, version)), sql::migration(version, &changes));
+    versions.versions.push(entry);
+    files.insert(PathBuf::from(VERSIONS_FILE), versions.to_json());
+    finish(files, &loaded.api, next, start)
+}
+
+/// Files under the output directories that `output` does not contain
+/// (left over from an earlier generation).
+pub fn stale_files(root: &Path, output: &Output) -> Result<Vec<PathBuf>> {
+    let mut stale = Vec::new();
+    for dir in [GENERATED_DIR, MIGRATIONS_DIR] {
+        let mut stack = vec![root.join(dir)];
+        while let Some(d) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&d) else { continue };
+            for e in entries {
+                let p = e?.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    let rel = p.strip_prefix(root)?.to_path_buf();
+                    if !output.files.contains_key(&rel) {
+                        stale.push(rel);
+                    }
+                }
+            }
+        }
+    }
+    stale.sort();
+    Ok(stale)
+}
+
+/// Output files whose committed content differs, plus stale files.
+pub fn differences(root: &Path, output: &Output, include_stale: bool) -> Result<Vec<PathBuf>> {
+    let mut diff: Vec<PathBuf> = output
+        .files
+        .iter()
+        .filter(|(p, text)| std::fs::read_to_string(root.join(p)).ok().as_deref() != Some(text.as_str()))
+        .map(|(p, _)| p.clone())
+        .collect();
+    if include_stale {
+        diff.extend(stale_files(root, output)?);
+    }
+    Ok(diff)
+}
+
+/// Writes every output file, and removes stale generated Rust (never a migration).
+pub fn write(root: &Path, output: &Output) -> Result<Vec<PathBuf>> {
+    let changed = differences(root, output, false)?;
+    for p in &changed {
+        let full = root.join(p);
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&full, &output.files[p]).with_context(|| format!("writing {}", full.display()))?;
+    }
+    for p in stale_files(root, output)? {
+        if p.starts_with(GENERATED_DIR) {
+            std::fs::remove_file(root.join(&p))?;
+        }
+    }
+    Ok(changed)
+}

@@ -1,0 +1,178 @@
+//! The schema snapshot (`spec/schema.lock.json`): every table and column the
+//! migrations have created so far, with the version that added it. The next
+//! API version's migration is the difference between this snapshot and the
+//! new spec, so a bump needs only the new spec.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ir::{Api, ColumnType};
+
+/// The snapshot format version, bumped when this file's shape changes.
+pub const FORMAT: u32 = 1;
+
+/// What the migrations have created, cumulatively.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lock {
+    /// Snapshot format.
+    pub format: u32,
+    /// API versions applied, oldest first.
+    pub versions: Vec<String>,
+    /// Tables by name.
+    pub tables: BTreeMap<String, TableLock>,
+}
+
+/// One table of the snapshot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableLock {
+    /// The object string stored in the table.
+    pub object: String,
+    /// The version whose migration created it.
+    pub since: String,
+    /// Set when the latest spec no longer has the object; the table stays.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gone_in: Option<String>,
+    /// Columns by name, `id` included.
+    pub columns: BTreeMap<String, ColumnLock>,
+}
+
+/// One column of the snapshot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnLock {
+    /// The column's current type.
+    #[serde(rename = "type")]
+    pub column_type: ColumnType,
+    /// The version that added it.
+    pub since: String,
+    /// Set when the latest spec no longer has the property; the column stays.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removed_in: Option<String>,
+    /// Earlier types, when a later spec changed the type and the column was widened.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub widened_from: Vec<Widening>,
+}
+
+/// A type change the migrations applied.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Widening {
+    /// The type before.
+    pub from: ColumnType,
+    /// The version whose migration widened it.
+    pub version: String,
+}
+
+/// One schema change of a migration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// A new table with its columns (`id` first, then by name).
+    CreateTable { table: String, object: String, columns: Vec<(String, ColumnType)> },
+    /// A new column on an existing table.
+    AddColumn { table: String, column: String, column_type: ColumnType },
+    /// A column whose type must widen to hold the new spec's values.
+    WidenColumn { table: String, column: String, from: ColumnType, to: ColumnType },
+    /// A property the new spec dropped: the column stays, with its data.
+    ColumnRemoved { table: String, column: String },
+    /// An object the new spec no longer lists: the table stays, with its data.
+    TableRemoved { table: String },
+    /// An index on a reference column or `created`.
+    AddIndex { table: String, column: String },
+}
+
+/// Whether a column of this name and type is indexed: references and `created`.
+pub fn indexed(column: &str, column_type: ColumnType) -> bool {
+    column_type == ColumnType::Ref || (column == "created" && column_type == ColumnType::Timestamp)
+}
+
+impl Lock {
+    /// Applies the next API version: returns the new snapshot and the changes
+    /// its migration must make. Nothing is ever dropped or narrowed.
+    pub fn apply(&self, api: &Api) -> (Lock, Vec<Change>) {
+        let v = &api.version;
+        let mut next = self.clone();
+        next.format = FORMAT;
+        next.versions.push(v.clone());
+        let mut changes = Vec::new();
+        for r in api.resources.values() {
+            let Some(table) = next.tables.get_mut(&r.table) else {
+                let mut columns: Vec<(String, ColumnType)> = r
+                    .fields
+                    .iter()
+                    .map(|(n, f)| (n.clone(), if n == "id" { ColumnType::Text } else { f.column_type }))
+                    .collect();
+                columns.sort_by_key(|(n, _)| (n != "id", n.clone()));
+                changes.push(Change::CreateTable {
+                    table: r.table.clone(),
+                    object: r.object.clone(),
+                    columns: columns.clone(),
+                });
+                for (n, t) in &columns {
+                    if indexed(n, *t) {
+                        changes.push(Change::AddIndex { table: r.table.clone(), column: n.clone() });
+                    }
+                }
+                let cols = columns
+                    .into_iter()
+                    .map(|(n, t)| (n, ColumnLock { column_type: t, since: v.clone(), removed_in: None, widened_from: vec![] }))
+                    .collect();
+                next.tables.insert(
+                    r.table.clone(),
+                    TableLock { object: r.object.clone(), since: v.clone(), gone_in: None, columns: cols },
+                );
+                continue;
+            };
+            table.gone_in = None;
+            for (name, field) in &r.fields {
+                if name == "id" {
+                    continue;
+                }
+                match table.columns.get_mut(name) {
+                    None => {
+                        changes.push(Change::AddColumn {
+                            table: r.table.clone(),
+                            column: name.clone(),
+                            column_type: field.column_type,
+                        });
+                        if indexed(name, field.column_type) {
+                            changes.push(Change::AddIndex { table: r.table.clone(), column: name.clone() });
+                        }
+                        table.columns.insert(
+                            name.clone(),
+                            ColumnLock { column_type: field.column_type, since: v.clone(), removed_in: None, widened_from: vec![] },
+                        );
+                    }
+                    Some(col) => {
+                        col.removed_in = None;
+                        let to = col.column_type.widen(field.column_type);
+                        if to != col.column_type {
+                            changes.push(Change::WidenColumn {
+                                table: r.table.clone(),
+                                column: name.clone(),
+                                from: col.column_type,
+                                to,
+                            });
+                            if indexed(name, to) && !indexed(name, col.column_type) {
+                                changes.push(Change::AddIndex { table: r.table.clone(), column: name.clone() });
+                            }
+                            col.widened_from.push(Widening { from: col.column_type, version: v.clone() });
+                            col.column_type = to;
+                        }
+                    }
+                }
+            }
+            for (name, col) in table.columns.iter_mut() {
+                if name != "id" && !r.fields.contains_key(name) && col.removed_in.is_none() {
+                    col.removed_in = Some(v.clone());
+                    changes.push(Change::ColumnRemoved { table: r.table.clone(), column: name.clone() });
+                }
+            }
+        }
+        for (name, table) in next.tables.iter_mut() {
+            if table.gone_in.is_none() && api.resource_by_table(name).is_none() {
+                table.gone_in = Some(v.clone());
+                changes.push(Change::TableRemoved { table: name.clone() });
+            }
+        }
+        (next, changes)
+    }
+}

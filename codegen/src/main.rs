@@ -1,0 +1,140 @@
+//! `stripe-sync-codegen`: the command line around the generator library.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+
+/// Generates stripe-sync's schema, migrations and registry from Stripe's OpenAPI spec.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate generated/, migrations/ and spec/schema.lock.json from every version in spec/versions.json.
+    Generate {
+        /// Directory holding `<version>/spec3.yaml` and `<version>/fixtures3.json`.
+        #[arg(long, default_value = "../shared/stripe-openapi")]
+        spec_dir: PathBuf,
+        /// Write nothing; exit non-zero naming the files that differ from the committed ones.
+        #[arg(long)]
+        check: bool,
+        /// The repository root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Add a new API version: write its additive migration and regenerate the Rust. Needs only the new spec.
+    Bump {
+        /// The new API version, e.g. 2024-04-10.
+        version: String,
+        /// Directory holding `<version>/spec3.yaml` and `<version>/fixtures3.json`.
+        #[arg(long, default_value = "../shared/stripe-openapi")]
+        spec_dir: PathBuf,
+        /// The repository root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Download a spec and fixtures from github.com/stripe/openapi into a cache outside the repository.
+    Fetch {
+        /// The API version the downloaded spec must declare.
+        version: String,
+        /// The git ref (tag, branch or commit) of stripe/openapi to download.
+        #[arg(long, default_value = "master")]
+        git_ref: String,
+        /// The cache directory; pass it to `bump --spec-dir` afterwards.
+        #[arg(long)]
+        cache_dir: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Generate { spec_dir, check, root } => {
+            let output = stripe_sync_codegen::generate(&root, &spec_dir)?;
+            if check {
+                let diff = stripe_sync_codegen::differences(&root, &output, true)?;
+                if !diff.is_empty() {
+                    eprintln!("generated output is out of date; run `cargo run -p stripe-sync-codegen -- generate`. Differs:");
+                    for p in diff {
+                        eprintln!("  {}", p.display());
+                    }
+                    return Ok(ExitCode::FAILURE);
+                }
+                println!("{}", output.summary);
+                println!("generated output is up to date ({} files)", output.files.len());
+            } else {
+                let changed = stripe_sync_codegen::write(&root, &output)?;
+                println!("{}", output.summary);
+                println!("{} of {} files changed", changed.len(), output.files.len());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bump { version, spec_dir, root } => {
+            let output = stripe_sync_codegen::bump(&root, &spec_dir, &version)?;
+            let changed = stripe_sync_codegen::write(&root, &output)?;
+            println!("{}", output.summary);
+            for p in changed.iter().filter(|p| p.starts_with(stripe_sync_codegen::MIGRATIONS_DIR)) {
+                println!("new migration: {}", p.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Fetch { version, git_ref, cache_dir } => {
+            let dir = cache_dir.unwrap_or_else(default_cache_dir).join(&version);
+            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            for file in ["spec3.yaml", "fixtures3.json"] {
+                let url = format!("https://raw.githubusercontent.com/stripe/openapi/{git_ref}/openapi/{file}");
+                download(&url, &dir.join(file))?;
+            }
+            let loaded = stripe_sync_codegen::load(dir.parent().unwrap_or(Path::new(".")), &version, None)?;
+            if loaded.api.version != version {
+                bail!(
+                    "{git_ref} of stripe/openapi is API version {}, not {version}; pass --git-ref with a tag or commit of {version}",
+                    loaded.api.version
+                );
+            }
+            println!("fetched {version} into {}", dir.display());
+            println!(
+                "next: cargo run -p stripe-sync-codegen -- bump {version} --spec-dir {}",
+                dir.parent().unwrap_or(Path::new(".")).display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn default_cache_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("stripe-sync").join("stripe-openapi")
+}
+
+/// Downloads with the system's curl, to keep an HTTP stack out of the generator.
+fn download(url: &str, to: &Path) -> Result<()> {
+    let status = std::process::Command::new("curl")
+        .args(["--fail", "--silent", "--show-error", "--location", "--output"])
+        .arg(to)
+        .arg(url)
+        .status()
+        .context("running curl (install curl, or download the file by hand)")?;
+    if !status.success() {
+        bail!("downloading {url} failed ({status})");
+    }
+    Ok(())
+}

@@ -1,0 +1,58 @@
+//! The few places where the spec alone does not give the right answer.
+//! Each entry carries its reason; everything else follows the uniform rules.
+
+/// Table names that would collide or read badly under the uniform rule
+/// (object string, dots to underscores, last word pluralised).
+pub const TABLE_RENAMES: &[(&str, &str)] = &[
+    // `line_item` is an invoice line; `item` is a Checkout/Payment Link/Quote line.
+    ("line_item", "invoice_line_items"),
+    ("item", "line_items"),
+    // `invoiceitems` reads as one word.
+    ("invoiceitem", "invoice_items"),
+    // `fee_refunds` hides that these are application fee refunds.
+    ("fee_refund", "application_fee_refunds"),
+    // `test_helpers_test_clocks` repeats itself.
+    ("test_helpers.test_clock", "test_clocks"),
+];
+
+/// Objects that are listable but do not get a table of their own.
+pub const EXCLUDED_OBJECTS: &[(&str, &str)] = &[(
+    "event",
+    "events are stored in the `_events` ledger, with their payload",
+)];
+
+/// List paths that are not a listing of stored objects.
+pub const EXCLUDED_LIST_PATHS: &[(&str, &str)] = &[
+    ("/v1/invoices/upcoming/lines", "a preview computed on request"),
+    ("/v1/credit_notes/preview/lines", "a preview computed on request"),
+    ("/v1/balance/history", "an older alias of /v1/balance_transactions"),
+    ("/v1/linked_accounts", "an older alias of /v1/financial_connections/accounts"),
+    ("/v1/linked_accounts/{account}/owners", "an older alias of /v1/financial_connections/accounts/{account}/owners"),
+    ("/v1/accounts/{account}/people", "an alias of /v1/accounts/{account}/persons"),
+];
+
+/// Query parameters sent on every call of a list path, because the default
+/// hides objects (listing subscriptions without `status=all` misses canceled
+/// ones, a known bug of the existing engines).
+pub const LIST_FIXED_PARAMS: &[(&str, &str, &str)] = &[
+    ("/v1/subscriptions", "status", "all"),
+    ("/v1/customers/{customer}/subscriptions", "status", "all"),
+    ("/v1/apps/secrets", "scope[type]", "account"),
+];
+
+/// Required list parameters whose name is not the object it takes an id of.
+pub const PARAM_OBJECTS: &[(&str, Option<&str>)] = &[
+    ("financial_account", Some("treasury.financial_account")),
+    ("value_list", Some("radar.value_list")),
+    // Filled by `LIST_FIXED_PARAMS`.
+    ("scope", None),
+    // An ownership id, only found inside a financial connections account.
+    ("ownership", None),
+];
+
+/// Event type prefixes whose object the uniform rule cannot find
+/// (prefix as is, first `_` as a namespace dot, or its last word).
+pub const EVENT_OBJECTS: &[(&str, &str)] = &[
+    ("application_fee.refund", "fee_refund"),
+    ("source.transaction", "source_transaction"),
+];
