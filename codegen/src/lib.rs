@@ -200,6 +200,11 @@ pub fn generate(root: &Path, spec_dir: &Path) -> Result<Output> {
         bail!("{VERSIONS_FILE} lists no API versions");
     }
     let loaded = load_all(spec_dir, &versions)?;
+    generate_chain(&loaded, start)
+}
+
+/// All output files for a chain of already parsed versions, oldest first.
+pub fn generate_chain(loaded: &[Loaded], start: Instant) -> Result<Output> {
     let mut files = BTreeMap::new();
     files.insert(Path::new(MIGRATIONS_DIR).join(BOOKKEEPING_MIGRATION), sql::BOOKKEEPING.to_string());
     let mut lock = Lock::default();

@@ -70,6 +70,7 @@ pub fn emit(api: &Api, lock: &Lock, versions: &[String]) -> Result<BTreeMap<Stri
         areas.entry(area(&tl.object)).or_default().push(row_struct(table, tl, api.resource_by_table(table)));
     }
     let area_mods: Vec<Ident> = areas.keys().map(|a| ident(a)).collect();
+    let row_enum = row_enum(lock);
     for (a, items) in &areas {
         let doc = format!("Row types of the `{a}` area.");
         files.insert(
@@ -91,6 +92,7 @@ pub fn emit(api: &Api, lock: &Lock, versions: &[String]) -> Result<BTreeMap<Stri
                 //! API object and reads back from its table with `sqlx::FromRow`.
                 #(pub mod #area_mods;)*
                 #(pub use #area_mods::*;)*
+                #row_enum
             },
             v,
         )?,
@@ -148,7 +150,7 @@ fn row_struct(table: &str, tl: &TableLock, resource: Option<&Resource>) -> Token
         }
         let (ty, attr) = match t {
             ColumnType::Text => (quote!(String), quote!()),
-            ColumnType::Ref => (quote!(String), quote!(#[serde(default, deserialize_with = "crate::support::expandable_id")])),
+            ColumnType::Ref => (quote!(String), quote!(#[serde(default, deserialize_with = "super::super::support::expandable_id")])),
             ColumnType::BigInt => (quote!(i64), quote!()),
             ColumnType::Timestamp => (
                 quote!(chrono::DateTime<chrono::Utc>),
@@ -167,6 +169,7 @@ fn row_struct(table: &str, tl: &TableLock, resource: Option<&Resource>) -> Token
     );
     let col_names: Vec<&str> = cols.iter().map(|(n, _)| n.as_str()).collect();
     let upsert = sql::upsert(table, &cols);
+    let select = sql::select_by_id(table, &cols);
     let delete = sql::soft_delete(table, &cols);
     let object = &tl.object;
     quote! {
@@ -180,10 +183,48 @@ fn row_struct(table: &str, tl: &TableLock, resource: Option<&Resource>) -> Token
             pub const TABLE: &'static str = #table;
             /// The typed columns, `id` first.
             pub const COLUMNS: &'static [&'static str] = &[#(#col_names),*];
+            /// Reads one row by id (`$1`) into this struct.
+            pub const SELECT_SQL: &'static str = #select;
             /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
             pub const UPSERT_SQL: &'static str = #upsert;
             /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
             pub const DELETE_SQL: &'static str = #delete;
+        }
+    }
+}
+
+/// `Row`: one variant per table, to parse an API object or read a row back by object string.
+fn row_enum(lock: &Lock) -> TokenStream {
+    let mut objects: Vec<(String, Ident)> =
+        lock.tables.values().map(|tl| (tl.object.clone(), ident(&struct_name(&tl.object)))).collect();
+    objects.sort();
+    let variants = objects.iter().map(|(o, s)| {
+        let doc = format!("A `{o}`.");
+        quote!(#[doc = #doc] #s(Box<#s>),)
+    });
+    let parse_arms = objects.iter().map(|(o, s)| quote!(#o => Some(serde_json::from_str::<#s>(json).map(|r| Row::#s(Box::new(r))))));
+    let fetch_arms = objects.iter().map(|(o, s)| {
+        quote!(#o => Some(sqlx::query_as::<_, #s>(#s::SELECT_SQL).bind(id).fetch_optional(pool).await.map(|r| r.map(|r| Row::#s(Box::new(r))))))
+    });
+    quote! {
+        /// A typed row of any table.
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum Row { #(#variants)* }
+        impl Row {
+            /// Parses an API object of type `object` into its row struct; `None` when the object has no table.
+            pub fn from_api(object: &str, json: &str) -> Option<Result<Row, serde_json::Error>> {
+                match object {
+                    #(#parse_arms,)*
+                    _ => None,
+                }
+            }
+            /// Reads the row with `id` of the table of `object`; `None` when the object has no table.
+            pub async fn fetch(pool: &sqlx::PgPool, object: &str, id: &str) -> Option<Result<Option<Row>, sqlx::Error>> {
+                match object {
+                    #(#fetch_arms,)*
+                    _ => None,
+                }
+            }
         }
     }
 }
@@ -262,8 +303,8 @@ fn registry(api: &Api, lock: &Lock) -> TokenStream {
                 object: #object,
                 table: #table,
                 columns: &[#(#columns),*],
-                upsert_sql: crate::resources::#area_mod::#st::UPSERT_SQL,
-                delete_sql: crate::resources::#area_mod::#st::DELETE_SQL,
+                upsert_sql: super::resources::#area_mod::#st::UPSERT_SQL,
+                delete_sql: super::resources::#area_mod::#st::DELETE_SQL,
                 list_endpoints: &[#(#endpoints),*],
                 retrieve_path: #retrieve,
                 embedded_lists: &[#(#embedded),*],
@@ -276,7 +317,7 @@ fn registry(api: &Api, lock: &Lock) -> TokenStream {
     let order = backfill_order(api, lock);
     quote! {
         //! Every resource that has a table, sorted by object string, and lookups.
-        use crate::support::{Column, ColumnType, EmbeddedList, ListEndpoint, Param, Resource};
+        use super::support::{Column, ColumnType, EmbeddedList, ListEndpoint, Param, Resource};
 
         /// Every resource with a table, sorted by object string.
         pub static RESOURCES: &[Resource] = &[#(#entries),*];
@@ -311,7 +352,7 @@ fn events(api: &Api) -> TokenStream {
     });
     quote! {
         //! Event routing: every event type of the pinned version and the object it carries.
-        use crate::support::EventType;
+        use super::support::EventType;
 
         /// Every event type `POST /v1/webhook_endpoints` accepts, sorted by name.
         pub static EVENT_TYPES: &[EventType] = &[#(#entries),*];

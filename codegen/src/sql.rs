@@ -134,6 +134,12 @@ pub fn migration(version: &str, changes: &[Change]) -> String {
     out
 }
 
+/// Reads one row's typed columns by id (`$1`).
+pub fn select_by_id(table: &str, columns: &[(String, ColumnType)]) -> String {
+    let names: Vec<String> = columns.iter().map(|(n, _)| quote_ident(n)).collect();
+    format!("SELECT {} FROM {} WHERE {} = $1", names.join(", "), table_ident(table), quote_ident("id"))
+}
+
 /// The rows a batch statement reads: `$1` the objects as JSON text, `$2` the
 /// account ids, `$3` the fallback versions (the event's `created`, or when the
 /// page was fetched), zipped by position.

@@ -9,7 +9,7 @@ pub struct BillingPortalConfiguration {
     ///`active` (boolean)
     pub active: Option<bool>,
     ///`application` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub application: Option<String>,
     ///`business_profile` (jsonb)
     pub business_profile: Option<serde_json::Value>,
@@ -55,6 +55,8 @@ impl BillingPortalConfiguration {
         "object",
         "updated",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"active\", \"application\", \"business_profile\", \"created\", \"default_return_url\", \"features\", \"is_default\", \"livemode\", \"login_page\", \"metadata\", \"object\", \"updated\" FROM \"stripe\".\"billing_portal_configurations\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"billing_portal_configurations\" AS t (\"id\", \"active\", \"application\", \"business_profile\", \"created\", \"default_return_url\", \"features\", \"is_default\", \"livemode\", \"login_page\", \"metadata\", \"object\", \"updated\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._boolean(s.r -> 'active'), stripe._ref_id(s.r -> 'application'), stripe._jsonb(s.r -> 'business_profile'), stripe._timestamp(s.r -> 'created'), s.r ->> 'default_return_url', stripe._jsonb(s.r -> 'features'), stripe._boolean(s.r -> 'is_default'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'login_page'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', stripe._timestamp(s.r -> 'updated'), s.r, s.a, COALESCE(stripe._timestamp(s.r -> 'updated'), s.u)\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', COALESCE(stripe._timestamp(s.r -> 'updated'), s.u) DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"active\" = EXCLUDED.\"active\", \"application\" = EXCLUDED.\"application\", \"business_profile\" = EXCLUDED.\"business_profile\", \"created\" = EXCLUDED.\"created\", \"default_return_url\" = EXCLUDED.\"default_return_url\", \"features\" = EXCLUDED.\"features\", \"is_default\" = EXCLUDED.\"is_default\", \"livemode\" = EXCLUDED.\"livemode\", \"login_page\" = EXCLUDED.\"login_page\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"updated\" = EXCLUDED.\"updated\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -66,7 +68,7 @@ pub struct BillingPortalSession {
     ///`id` (text)
     pub id: String,
     ///`configuration` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub configuration: Option<String>,
     ///`created` (timestamptz)
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
@@ -107,6 +109,8 @@ impl BillingPortalSession {
         "return_url",
         "url",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"configuration\", \"created\", \"customer\", \"flow\", \"livemode\", \"locale\", \"object\", \"on_behalf_of\", \"return_url\", \"url\" FROM \"stripe\".\"billing_portal_sessions\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"billing_portal_sessions\" AS t (\"id\", \"configuration\", \"created\", \"customer\", \"flow\", \"livemode\", \"locale\", \"object\", \"on_behalf_of\", \"return_url\", \"url\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._ref_id(s.r -> 'configuration'), stripe._timestamp(s.r -> 'created'), s.r ->> 'customer', stripe._jsonb(s.r -> 'flow'), stripe._boolean(s.r -> 'livemode'), s.r ->> 'locale', s.r ->> 'object', s.r ->> 'on_behalf_of', s.r ->> 'return_url', s.r ->> 'url', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"configuration\" = EXCLUDED.\"configuration\", \"created\" = EXCLUDED.\"created\", \"customer\" = EXCLUDED.\"customer\", \"flow\" = EXCLUDED.\"flow\", \"livemode\" = EXCLUDED.\"livemode\", \"locale\" = EXCLUDED.\"locale\", \"object\" = EXCLUDED.\"object\", \"on_behalf_of\" = EXCLUDED.\"on_behalf_of\", \"return_url\" = EXCLUDED.\"return_url\", \"url\" = EXCLUDED.\"url\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].

@@ -38,7 +38,7 @@ pub struct CheckoutSession {
     ///`custom_text` (jsonb)
     pub custom_text: Option<serde_json::Value>,
     ///`customer` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub customer: Option<String>,
     ///`customer_creation` (text)
     pub customer_creation: Option<String>,
@@ -50,7 +50,7 @@ pub struct CheckoutSession {
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
     ///`invoice` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub invoice: Option<String>,
     ///`invoice_creation` (jsonb)
     pub invoice_creation: Option<serde_json::Value>,
@@ -67,10 +67,10 @@ pub struct CheckoutSession {
     ///`object` (text)
     pub object: Option<String>,
     ///`payment_intent` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub payment_intent: Option<String>,
     ///`payment_link` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub payment_link: Option<String>,
     ///`payment_method_collection` (text)
     pub payment_method_collection: Option<String>,
@@ -85,7 +85,7 @@ pub struct CheckoutSession {
     ///`recovered_from` (text)
     pub recovered_from: Option<String>,
     ///`setup_intent` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub setup_intent: Option<String>,
     ///`shipping` (jsonb)
     pub shipping: Option<serde_json::Value>,
@@ -98,14 +98,14 @@ pub struct CheckoutSession {
     ///`shipping_options` (jsonb)
     pub shipping_options: Option<serde_json::Value>,
     ///`shipping_rate` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub shipping_rate: Option<String>,
     ///`status` (text)
     pub status: Option<String>,
     ///`submit_type` (text)
     pub submit_type: Option<String>,
     ///`subscription` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub subscription: Option<String>,
     ///`success_url` (text)
     pub success_url: Option<String>,
@@ -175,6 +175,8 @@ impl CheckoutSession {
         "total_details",
         "url",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"after_expiration\", \"allow_promotion_codes\", \"amount_subtotal\", \"amount_total\", \"automatic_tax\", \"billing_address_collection\", \"cancel_url\", \"client_reference_id\", \"consent\", \"consent_collection\", \"created\", \"currency\", \"currency_conversion\", \"custom_fields\", \"custom_text\", \"customer\", \"customer_creation\", \"customer_details\", \"customer_email\", \"expires_at\", \"invoice\", \"invoice_creation\", \"line_items\", \"livemode\", \"locale\", \"metadata\", \"mode\", \"object\", \"payment_intent\", \"payment_link\", \"payment_method_collection\", \"payment_method_options\", \"payment_method_types\", \"payment_status\", \"phone_number_collection\", \"recovered_from\", \"setup_intent\", \"shipping\", \"shipping_address_collection\", \"shipping_cost\", \"shipping_details\", \"shipping_options\", \"shipping_rate\", \"status\", \"submit_type\", \"subscription\", \"success_url\", \"tax_id_collection\", \"total_details\", \"url\" FROM \"stripe\".\"checkout_sessions\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"checkout_sessions\" AS t (\"id\", \"after_expiration\", \"allow_promotion_codes\", \"amount_subtotal\", \"amount_total\", \"automatic_tax\", \"billing_address_collection\", \"cancel_url\", \"client_reference_id\", \"consent\", \"consent_collection\", \"created\", \"currency\", \"currency_conversion\", \"custom_fields\", \"custom_text\", \"customer\", \"customer_creation\", \"customer_details\", \"customer_email\", \"expires_at\", \"invoice\", \"invoice_creation\", \"line_items\", \"livemode\", \"locale\", \"metadata\", \"mode\", \"object\", \"payment_intent\", \"payment_link\", \"payment_method_collection\", \"payment_method_options\", \"payment_method_types\", \"payment_status\", \"phone_number_collection\", \"recovered_from\", \"setup_intent\", \"shipping\", \"shipping_address_collection\", \"shipping_cost\", \"shipping_details\", \"shipping_options\", \"shipping_rate\", \"status\", \"submit_type\", \"subscription\", \"success_url\", \"tax_id_collection\", \"total_details\", \"url\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._jsonb(s.r -> 'after_expiration'), stripe._boolean(s.r -> 'allow_promotion_codes'), stripe._bigint(s.r -> 'amount_subtotal'), stripe._bigint(s.r -> 'amount_total'), stripe._jsonb(s.r -> 'automatic_tax'), s.r ->> 'billing_address_collection', s.r ->> 'cancel_url', s.r ->> 'client_reference_id', stripe._jsonb(s.r -> 'consent'), stripe._jsonb(s.r -> 'consent_collection'), stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', stripe._jsonb(s.r -> 'currency_conversion'), stripe._jsonb(s.r -> 'custom_fields'), stripe._jsonb(s.r -> 'custom_text'), stripe._ref_id(s.r -> 'customer'), s.r ->> 'customer_creation', stripe._jsonb(s.r -> 'customer_details'), s.r ->> 'customer_email', stripe._timestamp(s.r -> 'expires_at'), stripe._ref_id(s.r -> 'invoice'), stripe._jsonb(s.r -> 'invoice_creation'), stripe._jsonb(s.r -> 'line_items'), stripe._boolean(s.r -> 'livemode'), s.r ->> 'locale', stripe._jsonb(s.r -> 'metadata'), s.r ->> 'mode', s.r ->> 'object', stripe._ref_id(s.r -> 'payment_intent'), stripe._ref_id(s.r -> 'payment_link'), s.r ->> 'payment_method_collection', stripe._jsonb(s.r -> 'payment_method_options'), stripe._jsonb(s.r -> 'payment_method_types'), s.r ->> 'payment_status', stripe._jsonb(s.r -> 'phone_number_collection'), s.r ->> 'recovered_from', stripe._ref_id(s.r -> 'setup_intent'), stripe._jsonb(s.r -> 'shipping'), stripe._jsonb(s.r -> 'shipping_address_collection'), stripe._jsonb(s.r -> 'shipping_cost'), stripe._jsonb(s.r -> 'shipping_details'), stripe._jsonb(s.r -> 'shipping_options'), stripe._ref_id(s.r -> 'shipping_rate'), s.r ->> 'status', s.r ->> 'submit_type', stripe._ref_id(s.r -> 'subscription'), s.r ->> 'success_url', stripe._jsonb(s.r -> 'tax_id_collection'), stripe._jsonb(s.r -> 'total_details'), s.r ->> 'url', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"after_expiration\" = EXCLUDED.\"after_expiration\", \"allow_promotion_codes\" = EXCLUDED.\"allow_promotion_codes\", \"amount_subtotal\" = EXCLUDED.\"amount_subtotal\", \"amount_total\" = EXCLUDED.\"amount_total\", \"automatic_tax\" = EXCLUDED.\"automatic_tax\", \"billing_address_collection\" = EXCLUDED.\"billing_address_collection\", \"cancel_url\" = EXCLUDED.\"cancel_url\", \"client_reference_id\" = EXCLUDED.\"client_reference_id\", \"consent\" = EXCLUDED.\"consent\", \"consent_collection\" = EXCLUDED.\"consent_collection\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"currency_conversion\" = EXCLUDED.\"currency_conversion\", \"custom_fields\" = EXCLUDED.\"custom_fields\", \"custom_text\" = EXCLUDED.\"custom_text\", \"customer\" = EXCLUDED.\"customer\", \"customer_creation\" = EXCLUDED.\"customer_creation\", \"customer_details\" = EXCLUDED.\"customer_details\", \"customer_email\" = EXCLUDED.\"customer_email\", \"expires_at\" = EXCLUDED.\"expires_at\", \"invoice\" = EXCLUDED.\"invoice\", \"invoice_creation\" = EXCLUDED.\"invoice_creation\", \"line_items\" = EXCLUDED.\"line_items\", \"livemode\" = EXCLUDED.\"livemode\", \"locale\" = EXCLUDED.\"locale\", \"metadata\" = EXCLUDED.\"metadata\", \"mode\" = EXCLUDED.\"mode\", \"object\" = EXCLUDED.\"object\", \"payment_intent\" = EXCLUDED.\"payment_intent\", \"payment_link\" = EXCLUDED.\"payment_link\", \"payment_method_collection\" = EXCLUDED.\"payment_method_collection\", \"payment_method_options\" = EXCLUDED.\"payment_method_options\", \"payment_method_types\" = EXCLUDED.\"payment_method_types\", \"payment_status\" = EXCLUDED.\"payment_status\", \"phone_number_collection\" = EXCLUDED.\"phone_number_collection\", \"recovered_from\" = EXCLUDED.\"recovered_from\", \"setup_intent\" = EXCLUDED.\"setup_intent\", \"shipping\" = EXCLUDED.\"shipping\", \"shipping_address_collection\" = EXCLUDED.\"shipping_address_collection\", \"shipping_cost\" = EXCLUDED.\"shipping_cost\", \"shipping_details\" = EXCLUDED.\"shipping_details\", \"shipping_options\" = EXCLUDED.\"shipping_options\", \"shipping_rate\" = EXCLUDED.\"shipping_rate\", \"status\" = EXCLUDED.\"status\", \"submit_type\" = EXCLUDED.\"submit_type\", \"subscription\" = EXCLUDED.\"subscription\", \"success_url\" = EXCLUDED.\"success_url\", \"tax_id_collection\" = EXCLUDED.\"tax_id_collection\", \"total_details\" = EXCLUDED.\"total_details\", \"url\" = EXCLUDED.\"url\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].

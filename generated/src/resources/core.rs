@@ -82,6 +82,8 @@ impl Account {
         "tos_acceptance",
         "type",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"business_profile\", \"business_type\", \"capabilities\", \"charges_enabled\", \"company\", \"controller\", \"country\", \"created\", \"default_currency\", \"details_submitted\", \"email\", \"external_accounts\", \"future_requirements\", \"individual\", \"metadata\", \"object\", \"payouts_enabled\", \"requirements\", \"settings\", \"tos_acceptance\", \"type\" FROM \"stripe\".\"accounts\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"accounts\" AS t (\"id\", \"business_profile\", \"business_type\", \"capabilities\", \"charges_enabled\", \"company\", \"controller\", \"country\", \"created\", \"default_currency\", \"details_submitted\", \"email\", \"external_accounts\", \"future_requirements\", \"individual\", \"metadata\", \"object\", \"payouts_enabled\", \"requirements\", \"settings\", \"tos_acceptance\", \"type\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._jsonb(s.r -> 'business_profile'), s.r ->> 'business_type', stripe._jsonb(s.r -> 'capabilities'), stripe._boolean(s.r -> 'charges_enabled'), stripe._jsonb(s.r -> 'company'), stripe._jsonb(s.r -> 'controller'), s.r ->> 'country', stripe._timestamp(s.r -> 'created'), s.r ->> 'default_currency', stripe._boolean(s.r -> 'details_submitted'), s.r ->> 'email', stripe._jsonb(s.r -> 'external_accounts'), stripe._jsonb(s.r -> 'future_requirements'), stripe._jsonb(s.r -> 'individual'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', stripe._boolean(s.r -> 'payouts_enabled'), stripe._jsonb(s.r -> 'requirements'), stripe._jsonb(s.r -> 'settings'), stripe._jsonb(s.r -> 'tos_acceptance'), s.r ->> 'type', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"business_profile\" = EXCLUDED.\"business_profile\", \"business_type\" = EXCLUDED.\"business_type\", \"capabilities\" = EXCLUDED.\"capabilities\", \"charges_enabled\" = EXCLUDED.\"charges_enabled\", \"company\" = EXCLUDED.\"company\", \"controller\" = EXCLUDED.\"controller\", \"country\" = EXCLUDED.\"country\", \"created\" = EXCLUDED.\"created\", \"default_currency\" = EXCLUDED.\"default_currency\", \"details_submitted\" = EXCLUDED.\"details_submitted\", \"email\" = EXCLUDED.\"email\", \"external_accounts\" = EXCLUDED.\"external_accounts\", \"future_requirements\" = EXCLUDED.\"future_requirements\", \"individual\" = EXCLUDED.\"individual\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"payouts_enabled\" = EXCLUDED.\"payouts_enabled\", \"requirements\" = EXCLUDED.\"requirements\", \"settings\" = EXCLUDED.\"settings\", \"tos_acceptance\" = EXCLUDED.\"tos_acceptance\", \"type\" = EXCLUDED.\"type\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -96,7 +98,7 @@ pub struct AlipayAccount {
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
     pub created: Option<chrono::DateTime<chrono::Utc>>,
     ///`customer` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub customer: Option<String>,
     ///`fingerprint` (text)
     pub fingerprint: Option<String>,
@@ -137,6 +139,8 @@ impl AlipayAccount {
         "used",
         "username",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"created\", \"customer\", \"fingerprint\", \"livemode\", \"metadata\", \"object\", \"payment_amount\", \"payment_currency\", \"reusable\", \"used\", \"username\" FROM \"stripe\".\"alipay_accounts\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"alipay_accounts\" AS t (\"id\", \"created\", \"customer\", \"fingerprint\", \"livemode\", \"metadata\", \"object\", \"payment_amount\", \"payment_currency\", \"reusable\", \"used\", \"username\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._timestamp(s.r -> 'created'), stripe._ref_id(s.r -> 'customer'), s.r ->> 'fingerprint', stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', stripe._bigint(s.r -> 'payment_amount'), s.r ->> 'payment_currency', stripe._boolean(s.r -> 'reusable'), stripe._boolean(s.r -> 'used'), s.r ->> 'username', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"created\" = EXCLUDED.\"created\", \"customer\" = EXCLUDED.\"customer\", \"fingerprint\" = EXCLUDED.\"fingerprint\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"payment_amount\" = EXCLUDED.\"payment_amount\", \"payment_currency\" = EXCLUDED.\"payment_currency\", \"reusable\" = EXCLUDED.\"reusable\", \"used\" = EXCLUDED.\"used\", \"username\" = EXCLUDED.\"username\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -170,6 +174,8 @@ impl ApplePayDomain {
         "livemode",
         "object",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"created\", \"domain_name\", \"livemode\", \"object\" FROM \"stripe\".\"apple_pay_domains\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"apple_pay_domains\" AS t (\"id\", \"created\", \"domain_name\", \"livemode\", \"object\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._timestamp(s.r -> 'created'), s.r ->> 'domain_name', stripe._boolean(s.r -> 'livemode'), s.r ->> 'object', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"created\" = EXCLUDED.\"created\", \"domain_name\" = EXCLUDED.\"domain_name\", \"livemode\" = EXCLUDED.\"livemode\", \"object\" = EXCLUDED.\"object\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -183,7 +189,7 @@ pub struct FeeRefund {
     ///`amount` (bigint)
     pub amount: Option<i64>,
     ///`balance_transaction` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub balance_transaction: Option<String>,
     ///`created` (timestamptz)
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
@@ -191,7 +197,7 @@ pub struct FeeRefund {
     ///`currency` (text)
     pub currency: Option<String>,
     ///`fee` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub fee: Option<String>,
     ///`metadata` (jsonb)
     pub metadata: Option<serde_json::Value>,
@@ -214,6 +220,8 @@ impl FeeRefund {
         "metadata",
         "object",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"amount\", \"balance_transaction\", \"created\", \"currency\", \"fee\", \"metadata\", \"object\" FROM \"stripe\".\"application_fee_refunds\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"application_fee_refunds\" AS t (\"id\", \"amount\", \"balance_transaction\", \"created\", \"currency\", \"fee\", \"metadata\", \"object\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._bigint(s.r -> 'amount'), stripe._ref_id(s.r -> 'balance_transaction'), stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', stripe._ref_id(s.r -> 'fee'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"amount\" = EXCLUDED.\"amount\", \"balance_transaction\" = EXCLUDED.\"balance_transaction\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"fee\" = EXCLUDED.\"fee\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -225,20 +233,20 @@ pub struct ApplicationFee {
     ///`id` (text)
     pub id: String,
     ///`account` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub account: Option<String>,
     ///`amount` (bigint)
     pub amount: Option<i64>,
     ///`amount_refunded` (bigint)
     pub amount_refunded: Option<i64>,
     ///`application` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub application: Option<String>,
     ///`balance_transaction` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub balance_transaction: Option<String>,
     ///`charge` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub charge: Option<String>,
     ///`created` (timestamptz)
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
@@ -250,7 +258,7 @@ pub struct ApplicationFee {
     ///`object` (text)
     pub object: Option<String>,
     ///`originating_transaction` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub originating_transaction: Option<String>,
     ///`refunded` (boolean)
     pub refunded: Option<bool>,
@@ -279,6 +287,8 @@ impl ApplicationFee {
         "refunded",
         "refunds",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"account\", \"amount\", \"amount_refunded\", \"application\", \"balance_transaction\", \"charge\", \"created\", \"currency\", \"livemode\", \"object\", \"originating_transaction\", \"refunded\", \"refunds\" FROM \"stripe\".\"application_fees\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"application_fees\" AS t (\"id\", \"account\", \"amount\", \"amount_refunded\", \"application\", \"balance_transaction\", \"charge\", \"created\", \"currency\", \"livemode\", \"object\", \"originating_transaction\", \"refunded\", \"refunds\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._ref_id(s.r -> 'account'), stripe._bigint(s.r -> 'amount'), stripe._bigint(s.r -> 'amount_refunded'), stripe._ref_id(s.r -> 'application'), stripe._ref_id(s.r -> 'balance_transaction'), stripe._ref_id(s.r -> 'charge'), stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', stripe._boolean(s.r -> 'livemode'), s.r ->> 'object', stripe._ref_id(s.r -> 'originating_transaction'), stripe._boolean(s.r -> 'refunded'), stripe._jsonb(s.r -> 'refunds'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"account\" = EXCLUDED.\"account\", \"amount\" = EXCLUDED.\"amount\", \"amount_refunded\" = EXCLUDED.\"amount_refunded\", \"application\" = EXCLUDED.\"application\", \"balance_transaction\" = EXCLUDED.\"balance_transaction\", \"charge\" = EXCLUDED.\"charge\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"livemode\" = EXCLUDED.\"livemode\", \"object\" = EXCLUDED.\"object\", \"originating_transaction\" = EXCLUDED.\"originating_transaction\", \"refunded\" = EXCLUDED.\"refunded\", \"refunds\" = EXCLUDED.\"refunds\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -314,7 +324,7 @@ pub struct BalanceTransaction {
     ///`reporting_category` (text)
     pub reporting_category: Option<String>,
     ///`source` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub source: Option<String>,
     ///`status` (text)
     pub status: Option<String>,
@@ -346,6 +356,8 @@ impl BalanceTransaction {
         "status",
         "type",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"amount\", \"available_on\", \"created\", \"currency\", \"description\", \"exchange_rate\", \"fee\", \"fee_details\", \"net\", \"object\", \"reporting_category\", \"source\", \"status\", \"type\" FROM \"stripe\".\"balance_transactions\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"balance_transactions\" AS t (\"id\", \"amount\", \"available_on\", \"created\", \"currency\", \"description\", \"exchange_rate\", \"fee\", \"fee_details\", \"net\", \"object\", \"reporting_category\", \"source\", \"status\", \"type\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._bigint(s.r -> 'amount'), stripe._timestamp(s.r -> 'available_on'), stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', s.r ->> 'description', stripe._numeric(s.r -> 'exchange_rate'), stripe._bigint(s.r -> 'fee'), stripe._jsonb(s.r -> 'fee_details'), stripe._bigint(s.r -> 'net'), s.r ->> 'object', s.r ->> 'reporting_category', stripe._ref_id(s.r -> 'source'), s.r ->> 'status', s.r ->> 'type', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"amount\" = EXCLUDED.\"amount\", \"available_on\" = EXCLUDED.\"available_on\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"description\" = EXCLUDED.\"description\", \"exchange_rate\" = EXCLUDED.\"exchange_rate\", \"fee\" = EXCLUDED.\"fee\", \"fee_details\" = EXCLUDED.\"fee_details\", \"net\" = EXCLUDED.\"net\", \"object\" = EXCLUDED.\"object\", \"reporting_category\" = EXCLUDED.\"reporting_category\", \"source\" = EXCLUDED.\"source\", \"status\" = EXCLUDED.\"status\", \"type\" = EXCLUDED.\"type\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -357,7 +369,7 @@ pub struct BankAccount {
     ///`id` (text)
     pub id: String,
     ///`account` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub account: Option<String>,
     ///`account_holder_name` (text)
     pub account_holder_name: Option<String>,
@@ -374,7 +386,7 @@ pub struct BankAccount {
     ///`currency` (text)
     pub currency: Option<String>,
     ///`customer` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub customer: Option<String>,
     ///`default_for_currency` (boolean)
     pub default_for_currency: Option<bool>,
@@ -422,6 +434,8 @@ impl BankAccount {
         "routing_number",
         "status",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"account\", \"account_holder_name\", \"account_holder_type\", \"account_type\", \"available_payout_methods\", \"bank_name\", \"country\", \"currency\", \"customer\", \"default_for_currency\", \"fingerprint\", \"future_requirements\", \"last4\", \"metadata\", \"object\", \"requirements\", \"routing_number\", \"status\" FROM \"stripe\".\"bank_accounts\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"bank_accounts\" AS t (\"id\", \"account\", \"account_holder_name\", \"account_holder_type\", \"account_type\", \"available_payout_methods\", \"bank_name\", \"country\", \"currency\", \"customer\", \"default_for_currency\", \"fingerprint\", \"future_requirements\", \"last4\", \"metadata\", \"object\", \"requirements\", \"routing_number\", \"status\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._ref_id(s.r -> 'account'), s.r ->> 'account_holder_name', s.r ->> 'account_holder_type', s.r ->> 'account_type', stripe._jsonb(s.r -> 'available_payout_methods'), s.r ->> 'bank_name', s.r ->> 'country', s.r ->> 'currency', stripe._ref_id(s.r -> 'customer'), stripe._boolean(s.r -> 'default_for_currency'), s.r ->> 'fingerprint', stripe._jsonb(s.r -> 'future_requirements'), s.r ->> 'last4', stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', stripe._jsonb(s.r -> 'requirements'), s.r ->> 'routing_number', s.r ->> 'status', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"account\" = EXCLUDED.\"account\", \"account_holder_name\" = EXCLUDED.\"account_holder_name\", \"account_holder_type\" = EXCLUDED.\"account_holder_type\", \"account_type\" = EXCLUDED.\"account_type\", \"available_payout_methods\" = EXCLUDED.\"available_payout_methods\", \"bank_name\" = EXCLUDED.\"bank_name\", \"country\" = EXCLUDED.\"country\", \"currency\" = EXCLUDED.\"currency\", \"customer\" = EXCLUDED.\"customer\", \"default_for_currency\" = EXCLUDED.\"default_for_currency\", \"fingerprint\" = EXCLUDED.\"fingerprint\", \"future_requirements\" = EXCLUDED.\"future_requirements\", \"last4\" = EXCLUDED.\"last4\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"requirements\" = EXCLUDED.\"requirements\", \"routing_number\" = EXCLUDED.\"routing_number\", \"status\" = EXCLUDED.\"status\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -506,6 +520,8 @@ impl BitcoinReceiver {
         "uncaptured_funds",
         "used_for_payment",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"active\", \"amount\", \"amount_received\", \"bitcoin_amount\", \"bitcoin_amount_received\", \"bitcoin_uri\", \"created\", \"currency\", \"customer\", \"description\", \"email\", \"filled\", \"inbound_address\", \"livemode\", \"metadata\", \"object\", \"payment\", \"refund_address\", \"transactions\", \"uncaptured_funds\", \"used_for_payment\" FROM \"stripe\".\"bitcoin_receivers\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"bitcoin_receivers\" AS t (\"id\", \"active\", \"amount\", \"amount_received\", \"bitcoin_amount\", \"bitcoin_amount_received\", \"bitcoin_uri\", \"created\", \"currency\", \"customer\", \"description\", \"email\", \"filled\", \"inbound_address\", \"livemode\", \"metadata\", \"object\", \"payment\", \"refund_address\", \"transactions\", \"uncaptured_funds\", \"used_for_payment\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._boolean(s.r -> 'active'), stripe._bigint(s.r -> 'amount'), stripe._bigint(s.r -> 'amount_received'), stripe._bigint(s.r -> 'bitcoin_amount'), stripe._bigint(s.r -> 'bitcoin_amount_received'), s.r ->> 'bitcoin_uri', stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', s.r ->> 'customer', s.r ->> 'description', s.r ->> 'email', stripe._boolean(s.r -> 'filled'), s.r ->> 'inbound_address', stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', s.r ->> 'payment', s.r ->> 'refund_address', stripe._jsonb(s.r -> 'transactions'), stripe._boolean(s.r -> 'uncaptured_funds'), stripe._boolean(s.r -> 'used_for_payment'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"active\" = EXCLUDED.\"active\", \"amount\" = EXCLUDED.\"amount\", \"amount_received\" = EXCLUDED.\"amount_received\", \"bitcoin_amount\" = EXCLUDED.\"bitcoin_amount\", \"bitcoin_amount_received\" = EXCLUDED.\"bitcoin_amount_received\", \"bitcoin_uri\" = EXCLUDED.\"bitcoin_uri\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"customer\" = EXCLUDED.\"customer\", \"description\" = EXCLUDED.\"description\", \"email\" = EXCLUDED.\"email\", \"filled\" = EXCLUDED.\"filled\", \"inbound_address\" = EXCLUDED.\"inbound_address\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"payment\" = EXCLUDED.\"payment\", \"refund_address\" = EXCLUDED.\"refund_address\", \"transactions\" = EXCLUDED.\"transactions\", \"uncaptured_funds\" = EXCLUDED.\"uncaptured_funds\", \"used_for_payment\" = EXCLUDED.\"used_for_payment\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -545,6 +561,8 @@ impl BitcoinTransaction {
         "object",
         "receiver",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"amount\", \"bitcoin_amount\", \"created\", \"currency\", \"object\", \"receiver\" FROM \"stripe\".\"bitcoin_transactions\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"bitcoin_transactions\" AS t (\"id\", \"amount\", \"bitcoin_amount\", \"created\", \"currency\", \"object\", \"receiver\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._bigint(s.r -> 'amount'), stripe._bigint(s.r -> 'bitcoin_amount'), stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', s.r ->> 'object', s.r ->> 'receiver', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"amount\" = EXCLUDED.\"amount\", \"bitcoin_amount\" = EXCLUDED.\"bitcoin_amount\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"object\" = EXCLUDED.\"object\", \"receiver\" = EXCLUDED.\"receiver\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -556,7 +574,7 @@ pub struct Capability {
     ///`id` (text)
     pub id: String,
     ///`account` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub account: Option<String>,
     ///`future_requirements` (jsonb)
     pub future_requirements: Option<serde_json::Value>,
@@ -588,6 +606,8 @@ impl Capability {
         "requirements",
         "status",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"account\", \"future_requirements\", \"object\", \"requested\", \"requested_at\", \"requirements\", \"status\" FROM \"stripe\".\"capabilities\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"capabilities\" AS t (\"id\", \"account\", \"future_requirements\", \"object\", \"requested\", \"requested_at\", \"requirements\", \"status\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._ref_id(s.r -> 'account'), stripe._jsonb(s.r -> 'future_requirements'), s.r ->> 'object', stripe._boolean(s.r -> 'requested'), stripe._timestamp(s.r -> 'requested_at'), stripe._jsonb(s.r -> 'requirements'), s.r ->> 'status', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"account\" = EXCLUDED.\"account\", \"future_requirements\" = EXCLUDED.\"future_requirements\", \"object\" = EXCLUDED.\"object\", \"requested\" = EXCLUDED.\"requested\", \"requested_at\" = EXCLUDED.\"requested_at\", \"requirements\" = EXCLUDED.\"requirements\", \"status\" = EXCLUDED.\"status\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -599,7 +619,7 @@ pub struct Card {
     ///`id` (text)
     pub id: String,
     ///`account` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub account: Option<String>,
     ///`address_city` (text)
     pub address_city: Option<String>,
@@ -626,7 +646,7 @@ pub struct Card {
     ///`currency` (text)
     pub currency: Option<String>,
     ///`customer` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub customer: Option<String>,
     ///`cvc_check` (text)
     pub cvc_check: Option<String>,
@@ -651,7 +671,7 @@ pub struct Card {
     ///`object` (text)
     pub object: Option<String>,
     ///`recipient` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub recipient: Option<String>,
     ///`status` (text)
     pub status: Option<String>,
@@ -695,6 +715,8 @@ impl Card {
         "status",
         "tokenization_method",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"account\", \"address_city\", \"address_country\", \"address_line1\", \"address_line1_check\", \"address_line2\", \"address_state\", \"address_zip\", \"address_zip_check\", \"available_payout_methods\", \"brand\", \"country\", \"currency\", \"customer\", \"cvc_check\", \"default_for_currency\", \"dynamic_last4\", \"exp_month\", \"exp_year\", \"fingerprint\", \"funding\", \"last4\", \"metadata\", \"name\", \"object\", \"recipient\", \"status\", \"tokenization_method\" FROM \"stripe\".\"cards\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"cards\" AS t (\"id\", \"account\", \"address_city\", \"address_country\", \"address_line1\", \"address_line1_check\", \"address_line2\", \"address_state\", \"address_zip\", \"address_zip_check\", \"available_payout_methods\", \"brand\", \"country\", \"currency\", \"customer\", \"cvc_check\", \"default_for_currency\", \"dynamic_last4\", \"exp_month\", \"exp_year\", \"fingerprint\", \"funding\", \"last4\", \"metadata\", \"name\", \"object\", \"recipient\", \"status\", \"tokenization_method\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._ref_id(s.r -> 'account'), s.r ->> 'address_city', s.r ->> 'address_country', s.r ->> 'address_line1', s.r ->> 'address_line1_check', s.r ->> 'address_line2', s.r ->> 'address_state', s.r ->> 'address_zip', s.r ->> 'address_zip_check', stripe._jsonb(s.r -> 'available_payout_methods'), s.r ->> 'brand', s.r ->> 'country', s.r ->> 'currency', stripe._ref_id(s.r -> 'customer'), s.r ->> 'cvc_check', stripe._boolean(s.r -> 'default_for_currency'), s.r ->> 'dynamic_last4', stripe._bigint(s.r -> 'exp_month'), stripe._bigint(s.r -> 'exp_year'), s.r ->> 'fingerprint', s.r ->> 'funding', s.r ->> 'last4', stripe._jsonb(s.r -> 'metadata'), s.r ->> 'name', s.r ->> 'object', stripe._ref_id(s.r -> 'recipient'), s.r ->> 'status', s.r ->> 'tokenization_method', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"account\" = EXCLUDED.\"account\", \"address_city\" = EXCLUDED.\"address_city\", \"address_country\" = EXCLUDED.\"address_country\", \"address_line1\" = EXCLUDED.\"address_line1\", \"address_line1_check\" = EXCLUDED.\"address_line1_check\", \"address_line2\" = EXCLUDED.\"address_line2\", \"address_state\" = EXCLUDED.\"address_state\", \"address_zip\" = EXCLUDED.\"address_zip\", \"address_zip_check\" = EXCLUDED.\"address_zip_check\", \"available_payout_methods\" = EXCLUDED.\"available_payout_methods\", \"brand\" = EXCLUDED.\"brand\", \"country\" = EXCLUDED.\"country\", \"currency\" = EXCLUDED.\"currency\", \"customer\" = EXCLUDED.\"customer\", \"cvc_check\" = EXCLUDED.\"cvc_check\", \"default_for_currency\" = EXCLUDED.\"default_for_currency\", \"dynamic_last4\" = EXCLUDED.\"dynamic_last4\", \"exp_month\" = EXCLUDED.\"exp_month\", \"exp_year\" = EXCLUDED.\"exp_year\", \"fingerprint\" = EXCLUDED.\"fingerprint\", \"funding\" = EXCLUDED.\"funding\", \"last4\" = EXCLUDED.\"last4\", \"metadata\" = EXCLUDED.\"metadata\", \"name\" = EXCLUDED.\"name\", \"object\" = EXCLUDED.\"object\", \"recipient\" = EXCLUDED.\"recipient\", \"status\" = EXCLUDED.\"status\", \"tokenization_method\" = EXCLUDED.\"tokenization_method\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -712,15 +734,15 @@ pub struct Charge {
     ///`amount_refunded` (bigint)
     pub amount_refunded: Option<i64>,
     ///`application` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub application: Option<String>,
     ///`application_fee` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub application_fee: Option<String>,
     ///`application_fee_amount` (bigint)
     pub application_fee_amount: Option<i64>,
     ///`balance_transaction` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub balance_transaction: Option<String>,
     ///`billing_details` (jsonb)
     pub billing_details: Option<serde_json::Value>,
@@ -734,14 +756,14 @@ pub struct Charge {
     ///`currency` (text)
     pub currency: Option<String>,
     ///`customer` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub customer: Option<String>,
     ///`description` (text)
     pub description: Option<String>,
     ///`disputed` (boolean)
     pub disputed: Option<bool>,
     ///`failure_balance_transaction` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub failure_balance_transaction: Option<String>,
     ///`failure_code` (text)
     pub failure_code: Option<String>,
@@ -750,7 +772,7 @@ pub struct Charge {
     ///`fraud_details` (jsonb)
     pub fraud_details: Option<serde_json::Value>,
     ///`invoice` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub invoice: Option<String>,
     ///`livemode` (boolean)
     pub livemode: Option<bool>,
@@ -759,14 +781,14 @@ pub struct Charge {
     ///`object` (text)
     pub object: Option<String>,
     ///`on_behalf_of` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub on_behalf_of: Option<String>,
     ///`outcome` (jsonb)
     pub outcome: Option<serde_json::Value>,
     ///`paid` (boolean)
     pub paid: Option<bool>,
     ///`payment_intent` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub payment_intent: Option<String>,
     ///`payment_method` (text)
     pub payment_method: Option<String>,
@@ -785,12 +807,12 @@ pub struct Charge {
     ///`refunds` (jsonb)
     pub refunds: Option<serde_json::Value>,
     ///`review` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub review: Option<String>,
     ///`shipping` (jsonb)
     pub shipping: Option<serde_json::Value>,
     ///`source_transfer` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub source_transfer: Option<String>,
     ///`statement_descriptor` (text)
     pub statement_descriptor: Option<String>,
@@ -799,7 +821,7 @@ pub struct Charge {
     ///`status` (text)
     pub status: Option<String>,
     ///`transfer` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub transfer: Option<String>,
     ///`transfer_data` (jsonb)
     pub transfer_data: Option<serde_json::Value>,
@@ -859,6 +881,8 @@ impl Charge {
         "transfer_data",
         "transfer_group",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"amount\", \"amount_captured\", \"amount_refunded\", \"application\", \"application_fee\", \"application_fee_amount\", \"balance_transaction\", \"billing_details\", \"calculated_statement_descriptor\", \"captured\", \"created\", \"currency\", \"customer\", \"description\", \"disputed\", \"failure_balance_transaction\", \"failure_code\", \"failure_message\", \"fraud_details\", \"invoice\", \"livemode\", \"metadata\", \"object\", \"on_behalf_of\", \"outcome\", \"paid\", \"payment_intent\", \"payment_method\", \"payment_method_details\", \"radar_options\", \"receipt_email\", \"receipt_number\", \"receipt_url\", \"refunded\", \"refunds\", \"review\", \"shipping\", \"source_transfer\", \"statement_descriptor\", \"statement_descriptor_suffix\", \"status\", \"transfer\", \"transfer_data\", \"transfer_group\" FROM \"stripe\".\"charges\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"charges\" AS t (\"id\", \"amount\", \"amount_captured\", \"amount_refunded\", \"application\", \"application_fee\", \"application_fee_amount\", \"balance_transaction\", \"billing_details\", \"calculated_statement_descriptor\", \"captured\", \"created\", \"currency\", \"customer\", \"description\", \"disputed\", \"failure_balance_transaction\", \"failure_code\", \"failure_message\", \"fraud_details\", \"invoice\", \"livemode\", \"metadata\", \"object\", \"on_behalf_of\", \"outcome\", \"paid\", \"payment_intent\", \"payment_method\", \"payment_method_details\", \"radar_options\", \"receipt_email\", \"receipt_number\", \"receipt_url\", \"refunded\", \"refunds\", \"review\", \"shipping\", \"source_transfer\", \"statement_descriptor\", \"statement_descriptor_suffix\", \"status\", \"transfer\", \"transfer_data\", \"transfer_group\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._bigint(s.r -> 'amount'), stripe._bigint(s.r -> 'amount_captured'), stripe._bigint(s.r -> 'amount_refunded'), stripe._ref_id(s.r -> 'application'), stripe._ref_id(s.r -> 'application_fee'), stripe._bigint(s.r -> 'application_fee_amount'), stripe._ref_id(s.r -> 'balance_transaction'), stripe._jsonb(s.r -> 'billing_details'), s.r ->> 'calculated_statement_descriptor', stripe._boolean(s.r -> 'captured'), stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', stripe._ref_id(s.r -> 'customer'), s.r ->> 'description', stripe._boolean(s.r -> 'disputed'), stripe._ref_id(s.r -> 'failure_balance_transaction'), s.r ->> 'failure_code', s.r ->> 'failure_message', stripe._jsonb(s.r -> 'fraud_details'), stripe._ref_id(s.r -> 'invoice'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', stripe._ref_id(s.r -> 'on_behalf_of'), stripe._jsonb(s.r -> 'outcome'), stripe._boolean(s.r -> 'paid'), stripe._ref_id(s.r -> 'payment_intent'), s.r ->> 'payment_method', stripe._jsonb(s.r -> 'payment_method_details'), stripe._jsonb(s.r -> 'radar_options'), s.r ->> 'receipt_email', s.r ->> 'receipt_number', s.r ->> 'receipt_url', stripe._boolean(s.r -> 'refunded'), stripe._jsonb(s.r -> 'refunds'), stripe._ref_id(s.r -> 'review'), stripe._jsonb(s.r -> 'shipping'), stripe._ref_id(s.r -> 'source_transfer'), s.r ->> 'statement_descriptor', s.r ->> 'statement_descriptor_suffix', s.r ->> 'status', stripe._ref_id(s.r -> 'transfer'), stripe._jsonb(s.r -> 'transfer_data'), s.r ->> 'transfer_group', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"amount\" = EXCLUDED.\"amount\", \"amount_captured\" = EXCLUDED.\"amount_captured\", \"amount_refunded\" = EXCLUDED.\"amount_refunded\", \"application\" = EXCLUDED.\"application\", \"application_fee\" = EXCLUDED.\"application_fee\", \"application_fee_amount\" = EXCLUDED.\"application_fee_amount\", \"balance_transaction\" = EXCLUDED.\"balance_transaction\", \"billing_details\" = EXCLUDED.\"billing_details\", \"calculated_statement_descriptor\" = EXCLUDED.\"calculated_statement_descriptor\", \"captured\" = EXCLUDED.\"captured\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"customer\" = EXCLUDED.\"customer\", \"description\" = EXCLUDED.\"description\", \"disputed\" = EXCLUDED.\"disputed\", \"failure_balance_transaction\" = EXCLUDED.\"failure_balance_transaction\", \"failure_code\" = EXCLUDED.\"failure_code\", \"failure_message\" = EXCLUDED.\"failure_message\", \"fraud_details\" = EXCLUDED.\"fraud_details\", \"invoice\" = EXCLUDED.\"invoice\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"on_behalf_of\" = EXCLUDED.\"on_behalf_of\", \"outcome\" = EXCLUDED.\"outcome\", \"paid\" = EXCLUDED.\"paid\", \"payment_intent\" = EXCLUDED.\"payment_intent\", \"payment_method\" = EXCLUDED.\"payment_method\", \"payment_method_details\" = EXCLUDED.\"payment_method_details\", \"radar_options\" = EXCLUDED.\"radar_options\", \"receipt_email\" = EXCLUDED.\"receipt_email\", \"receipt_number\" = EXCLUDED.\"receipt_number\", \"receipt_url\" = EXCLUDED.\"receipt_url\", \"refunded\" = EXCLUDED.\"refunded\", \"refunds\" = EXCLUDED.\"refunds\", \"review\" = EXCLUDED.\"review\", \"shipping\" = EXCLUDED.\"shipping\", \"source_transfer\" = EXCLUDED.\"source_transfer\", \"statement_descriptor\" = EXCLUDED.\"statement_descriptor\", \"statement_descriptor_suffix\" = EXCLUDED.\"statement_descriptor_suffix\", \"status\" = EXCLUDED.\"status\", \"transfer\" = EXCLUDED.\"transfer\", \"transfer_data\" = EXCLUDED.\"transfer_data\", \"transfer_group\" = EXCLUDED.\"transfer_group\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -900,6 +924,8 @@ impl CountrySpec {
         "supported_transfer_countries",
         "verification_fields",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"default_currency\", \"object\", \"supported_bank_account_currencies\", \"supported_payment_currencies\", \"supported_payment_methods\", \"supported_transfer_countries\", \"verification_fields\" FROM \"stripe\".\"country_specs\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"country_specs\" AS t (\"id\", \"default_currency\", \"object\", \"supported_bank_account_currencies\", \"supported_payment_currencies\", \"supported_payment_methods\", \"supported_transfer_countries\", \"verification_fields\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', s.r ->> 'default_currency', s.r ->> 'object', stripe._jsonb(s.r -> 'supported_bank_account_currencies'), stripe._jsonb(s.r -> 'supported_payment_currencies'), stripe._jsonb(s.r -> 'supported_payment_methods'), stripe._jsonb(s.r -> 'supported_transfer_countries'), stripe._jsonb(s.r -> 'verification_fields'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"default_currency\" = EXCLUDED.\"default_currency\", \"object\" = EXCLUDED.\"object\", \"supported_bank_account_currencies\" = EXCLUDED.\"supported_bank_account_currencies\", \"supported_payment_currencies\" = EXCLUDED.\"supported_payment_currencies\", \"supported_payment_methods\" = EXCLUDED.\"supported_payment_methods\", \"supported_transfer_countries\" = EXCLUDED.\"supported_transfer_countries\", \"verification_fields\" = EXCLUDED.\"verification_fields\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -970,6 +996,8 @@ impl Coupon {
         "times_redeemed",
         "valid",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"amount_off\", \"applies_to\", \"created\", \"currency\", \"currency_options\", \"duration\", \"duration_in_months\", \"livemode\", \"max_redemptions\", \"metadata\", \"name\", \"object\", \"percent_off\", \"redeem_by\", \"times_redeemed\", \"valid\" FROM \"stripe\".\"coupons\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"coupons\" AS t (\"id\", \"amount_off\", \"applies_to\", \"created\", \"currency\", \"currency_options\", \"duration\", \"duration_in_months\", \"livemode\", \"max_redemptions\", \"metadata\", \"name\", \"object\", \"percent_off\", \"redeem_by\", \"times_redeemed\", \"valid\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._bigint(s.r -> 'amount_off'), stripe._jsonb(s.r -> 'applies_to'), stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', stripe._jsonb(s.r -> 'currency_options'), s.r ->> 'duration', stripe._bigint(s.r -> 'duration_in_months'), stripe._boolean(s.r -> 'livemode'), stripe._bigint(s.r -> 'max_redemptions'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'name', s.r ->> 'object', stripe._numeric(s.r -> 'percent_off'), stripe._timestamp(s.r -> 'redeem_by'), stripe._bigint(s.r -> 'times_redeemed'), stripe._boolean(s.r -> 'valid'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"amount_off\" = EXCLUDED.\"amount_off\", \"applies_to\" = EXCLUDED.\"applies_to\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"currency_options\" = EXCLUDED.\"currency_options\", \"duration\" = EXCLUDED.\"duration\", \"duration_in_months\" = EXCLUDED.\"duration_in_months\", \"livemode\" = EXCLUDED.\"livemode\", \"max_redemptions\" = EXCLUDED.\"max_redemptions\", \"metadata\" = EXCLUDED.\"metadata\", \"name\" = EXCLUDED.\"name\", \"object\" = EXCLUDED.\"object\", \"percent_off\" = EXCLUDED.\"percent_off\", \"redeem_by\" = EXCLUDED.\"redeem_by\", \"times_redeemed\" = EXCLUDED.\"times_redeemed\", \"valid\" = EXCLUDED.\"valid\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -1037,6 +1065,8 @@ impl CreditNoteLineItem {
         "unit_amount_decimal",
         "unit_amount_excluding_tax",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"amount\", \"amount_excluding_tax\", \"description\", \"discount_amount\", \"discount_amounts\", \"invoice_line_item\", \"livemode\", \"object\", \"quantity\", \"tax_amounts\", \"tax_rates\", \"type\", \"unit_amount\", \"unit_amount_decimal\", \"unit_amount_excluding_tax\" FROM \"stripe\".\"credit_note_line_items\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"credit_note_line_items\" AS t (\"id\", \"amount\", \"amount_excluding_tax\", \"description\", \"discount_amount\", \"discount_amounts\", \"invoice_line_item\", \"livemode\", \"object\", \"quantity\", \"tax_amounts\", \"tax_rates\", \"type\", \"unit_amount\", \"unit_amount_decimal\", \"unit_amount_excluding_tax\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._bigint(s.r -> 'amount'), stripe._bigint(s.r -> 'amount_excluding_tax'), s.r ->> 'description', stripe._bigint(s.r -> 'discount_amount'), stripe._jsonb(s.r -> 'discount_amounts'), s.r ->> 'invoice_line_item', stripe._boolean(s.r -> 'livemode'), s.r ->> 'object', stripe._bigint(s.r -> 'quantity'), stripe._jsonb(s.r -> 'tax_amounts'), stripe._jsonb(s.r -> 'tax_rates'), s.r ->> 'type', stripe._bigint(s.r -> 'unit_amount'), s.r ->> 'unit_amount_decimal', s.r ->> 'unit_amount_excluding_tax', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"amount\" = EXCLUDED.\"amount\", \"amount_excluding_tax\" = EXCLUDED.\"amount_excluding_tax\", \"description\" = EXCLUDED.\"description\", \"discount_amount\" = EXCLUDED.\"discount_amount\", \"discount_amounts\" = EXCLUDED.\"discount_amounts\", \"invoice_line_item\" = EXCLUDED.\"invoice_line_item\", \"livemode\" = EXCLUDED.\"livemode\", \"object\" = EXCLUDED.\"object\", \"quantity\" = EXCLUDED.\"quantity\", \"tax_amounts\" = EXCLUDED.\"tax_amounts\", \"tax_rates\" = EXCLUDED.\"tax_rates\", \"type\" = EXCLUDED.\"type\", \"unit_amount\" = EXCLUDED.\"unit_amount\", \"unit_amount_decimal\" = EXCLUDED.\"unit_amount_decimal\", \"unit_amount_excluding_tax\" = EXCLUDED.\"unit_amount_excluding_tax\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -1057,10 +1087,10 @@ pub struct CreditNote {
     ///`currency` (text)
     pub currency: Option<String>,
     ///`customer` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub customer: Option<String>,
     ///`customer_balance_transaction` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub customer_balance_transaction: Option<String>,
     ///`discount_amount` (bigint)
     pub discount_amount: Option<i64>,
@@ -1070,7 +1100,7 @@ pub struct CreditNote {
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
     pub effective_at: Option<chrono::DateTime<chrono::Utc>>,
     ///`invoice` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub invoice: Option<String>,
     ///`lines` (jsonb)
     pub lines: Option<serde_json::Value>,
@@ -1091,7 +1121,7 @@ pub struct CreditNote {
     ///`reason` (text)
     pub reason: Option<String>,
     ///`refund` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub refund: Option<String>,
     ///`shipping_cost` (jsonb)
     pub shipping_cost: Option<serde_json::Value>,
@@ -1153,6 +1183,8 @@ impl CreditNote {
         "type",
         "voided_at",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"amount\", \"amount_shipping\", \"created\", \"currency\", \"customer\", \"customer_balance_transaction\", \"discount_amount\", \"discount_amounts\", \"effective_at\", \"invoice\", \"lines\", \"livemode\", \"memo\", \"metadata\", \"number\", \"object\", \"out_of_band_amount\", \"pdf\", \"reason\", \"refund\", \"shipping_cost\", \"status\", \"subtotal\", \"subtotal_excluding_tax\", \"tax_amounts\", \"total\", \"total_excluding_tax\", \"type\", \"voided_at\" FROM \"stripe\".\"credit_notes\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"credit_notes\" AS t (\"id\", \"amount\", \"amount_shipping\", \"created\", \"currency\", \"customer\", \"customer_balance_transaction\", \"discount_amount\", \"discount_amounts\", \"effective_at\", \"invoice\", \"lines\", \"livemode\", \"memo\", \"metadata\", \"number\", \"object\", \"out_of_band_amount\", \"pdf\", \"reason\", \"refund\", \"shipping_cost\", \"status\", \"subtotal\", \"subtotal_excluding_tax\", \"tax_amounts\", \"total\", \"total_excluding_tax\", \"type\", \"voided_at\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._bigint(s.r -> 'amount'), stripe._bigint(s.r -> 'amount_shipping'), stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', stripe._ref_id(s.r -> 'customer'), stripe._ref_id(s.r -> 'customer_balance_transaction'), stripe._bigint(s.r -> 'discount_amount'), stripe._jsonb(s.r -> 'discount_amounts'), stripe._timestamp(s.r -> 'effective_at'), stripe._ref_id(s.r -> 'invoice'), stripe._jsonb(s.r -> 'lines'), stripe._boolean(s.r -> 'livemode'), s.r ->> 'memo', stripe._jsonb(s.r -> 'metadata'), s.r ->> 'number', s.r ->> 'object', stripe._bigint(s.r -> 'out_of_band_amount'), s.r ->> 'pdf', s.r ->> 'reason', stripe._ref_id(s.r -> 'refund'), stripe._jsonb(s.r -> 'shipping_cost'), s.r ->> 'status', stripe._bigint(s.r -> 'subtotal'), stripe._bigint(s.r -> 'subtotal_excluding_tax'), stripe._jsonb(s.r -> 'tax_amounts'), stripe._bigint(s.r -> 'total'), stripe._bigint(s.r -> 'total_excluding_tax'), s.r ->> 'type', stripe._timestamp(s.r -> 'voided_at'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"amount\" = EXCLUDED.\"amount\", \"amount_shipping\" = EXCLUDED.\"amount_shipping\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"customer\" = EXCLUDED.\"customer\", \"customer_balance_transaction\" = EXCLUDED.\"customer_balance_transaction\", \"discount_amount\" = EXCLUDED.\"discount_amount\", \"discount_amounts\" = EXCLUDED.\"discount_amounts\", \"effective_at\" = EXCLUDED.\"effective_at\", \"invoice\" = EXCLUDED.\"invoice\", \"lines\" = EXCLUDED.\"lines\", \"livemode\" = EXCLUDED.\"livemode\", \"memo\" = EXCLUDED.\"memo\", \"metadata\" = EXCLUDED.\"metadata\", \"number\" = EXCLUDED.\"number\", \"object\" = EXCLUDED.\"object\", \"out_of_band_amount\" = EXCLUDED.\"out_of_band_amount\", \"pdf\" = EXCLUDED.\"pdf\", \"reason\" = EXCLUDED.\"reason\", \"refund\" = EXCLUDED.\"refund\", \"shipping_cost\" = EXCLUDED.\"shipping_cost\", \"status\" = EXCLUDED.\"status\", \"subtotal\" = EXCLUDED.\"subtotal\", \"subtotal_excluding_tax\" = EXCLUDED.\"subtotal_excluding_tax\", \"tax_amounts\" = EXCLUDED.\"tax_amounts\", \"total\" = EXCLUDED.\"total\", \"total_excluding_tax\" = EXCLUDED.\"total_excluding_tax\", \"type\" = EXCLUDED.\"type\", \"voided_at\" = EXCLUDED.\"voided_at\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -1169,19 +1201,19 @@ pub struct CustomerBalanceTransaction {
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
     pub created: Option<chrono::DateTime<chrono::Utc>>,
     ///`credit_note` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub credit_note: Option<String>,
     ///`currency` (text)
     pub currency: Option<String>,
     ///`customer` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub customer: Option<String>,
     ///`description` (text)
     pub description: Option<String>,
     ///`ending_balance` (bigint)
     pub ending_balance: Option<i64>,
     ///`invoice` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub invoice: Option<String>,
     ///`livemode` (boolean)
     pub livemode: Option<bool>,
@@ -1215,6 +1247,8 @@ impl CustomerBalanceTransaction {
         "object",
         "type",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"amount\", \"created\", \"credit_note\", \"currency\", \"customer\", \"description\", \"ending_balance\", \"invoice\", \"livemode\", \"metadata\", \"object\", \"type\" FROM \"stripe\".\"customer_balance_transactions\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"customer_balance_transactions\" AS t (\"id\", \"amount\", \"created\", \"credit_note\", \"currency\", \"customer\", \"description\", \"ending_balance\", \"invoice\", \"livemode\", \"metadata\", \"object\", \"type\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._bigint(s.r -> 'amount'), stripe._timestamp(s.r -> 'created'), stripe._ref_id(s.r -> 'credit_note'), s.r ->> 'currency', stripe._ref_id(s.r -> 'customer'), s.r ->> 'description', stripe._bigint(s.r -> 'ending_balance'), stripe._ref_id(s.r -> 'invoice'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', s.r ->> 'type', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"amount\" = EXCLUDED.\"amount\", \"created\" = EXCLUDED.\"created\", \"credit_note\" = EXCLUDED.\"credit_note\", \"currency\" = EXCLUDED.\"currency\", \"customer\" = EXCLUDED.\"customer\", \"description\" = EXCLUDED.\"description\", \"ending_balance\" = EXCLUDED.\"ending_balance\", \"invoice\" = EXCLUDED.\"invoice\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"type\" = EXCLUDED.\"type\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -1235,7 +1269,7 @@ pub struct CustomerCashBalanceTransaction {
     ///`currency` (text)
     pub currency: Option<String>,
     ///`customer` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub customer: Option<String>,
     ///`ending_balance` (bigint)
     pub ending_balance: Option<i64>,
@@ -1278,6 +1312,8 @@ impl CustomerCashBalanceTransaction {
         "type",
         "unapplied_from_payment",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"adjusted_for_overdraft\", \"applied_to_payment\", \"created\", \"currency\", \"customer\", \"ending_balance\", \"funded\", \"livemode\", \"net_amount\", \"object\", \"refunded_from_payment\", \"type\", \"unapplied_from_payment\" FROM \"stripe\".\"customer_cash_balance_transactions\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"customer_cash_balance_transactions\" AS t (\"id\", \"adjusted_for_overdraft\", \"applied_to_payment\", \"created\", \"currency\", \"customer\", \"ending_balance\", \"funded\", \"livemode\", \"net_amount\", \"object\", \"refunded_from_payment\", \"type\", \"unapplied_from_payment\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._jsonb(s.r -> 'adjusted_for_overdraft'), stripe._jsonb(s.r -> 'applied_to_payment'), stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', stripe._ref_id(s.r -> 'customer'), stripe._bigint(s.r -> 'ending_balance'), stripe._jsonb(s.r -> 'funded'), stripe._boolean(s.r -> 'livemode'), stripe._bigint(s.r -> 'net_amount'), s.r ->> 'object', stripe._jsonb(s.r -> 'refunded_from_payment'), s.r ->> 'type', stripe._jsonb(s.r -> 'unapplied_from_payment'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"adjusted_for_overdraft\" = EXCLUDED.\"adjusted_for_overdraft\", \"applied_to_payment\" = EXCLUDED.\"applied_to_payment\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"customer\" = EXCLUDED.\"customer\", \"ending_balance\" = EXCLUDED.\"ending_balance\", \"funded\" = EXCLUDED.\"funded\", \"livemode\" = EXCLUDED.\"livemode\", \"net_amount\" = EXCLUDED.\"net_amount\", \"object\" = EXCLUDED.\"object\", \"refunded_from_payment\" = EXCLUDED.\"refunded_from_payment\", \"type\" = EXCLUDED.\"type\", \"unapplied_from_payment\" = EXCLUDED.\"unapplied_from_payment\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -1302,7 +1338,7 @@ pub struct Customer {
     ///`default_currency` (text)
     pub default_currency: Option<String>,
     ///`default_source` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub default_source: Option<String>,
     ///`delinquent` (boolean)
     pub delinquent: Option<bool>,
@@ -1345,7 +1381,7 @@ pub struct Customer {
     ///`tax_ids` (jsonb)
     pub tax_ids: Option<serde_json::Value>,
     ///`test_clock` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub test_clock: Option<String>,
 }
 impl Customer {
@@ -1385,6 +1421,8 @@ impl Customer {
         "tax_ids",
         "test_clock",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"address\", \"balance\", \"cash_balance\", \"created\", \"currency\", \"default_currency\", \"default_source\", \"delinquent\", \"description\", \"discount\", \"email\", \"invoice_credit_balance\", \"invoice_prefix\", \"invoice_settings\", \"livemode\", \"metadata\", \"name\", \"next_invoice_sequence\", \"object\", \"phone\", \"preferred_locales\", \"shipping\", \"sources\", \"subscriptions\", \"tax\", \"tax_exempt\", \"tax_ids\", \"test_clock\" FROM \"stripe\".\"customers\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"customers\" AS t (\"id\", \"address\", \"balance\", \"cash_balance\", \"created\", \"currency\", \"default_currency\", \"default_source\", \"delinquent\", \"description\", \"discount\", \"email\", \"invoice_credit_balance\", \"invoice_prefix\", \"invoice_settings\", \"livemode\", \"metadata\", \"name\", \"next_invoice_sequence\", \"object\", \"phone\", \"preferred_locales\", \"shipping\", \"sources\", \"subscriptions\", \"tax\", \"tax_exempt\", \"tax_ids\", \"test_clock\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._jsonb(s.r -> 'address'), stripe._bigint(s.r -> 'balance'), stripe._jsonb(s.r -> 'cash_balance'), stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', s.r ->> 'default_currency', stripe._ref_id(s.r -> 'default_source'), stripe._boolean(s.r -> 'delinquent'), s.r ->> 'description', stripe._jsonb(s.r -> 'discount'), s.r ->> 'email', stripe._jsonb(s.r -> 'invoice_credit_balance'), s.r ->> 'invoice_prefix', stripe._jsonb(s.r -> 'invoice_settings'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'name', stripe._bigint(s.r -> 'next_invoice_sequence'), s.r ->> 'object', s.r ->> 'phone', stripe._jsonb(s.r -> 'preferred_locales'), stripe._jsonb(s.r -> 'shipping'), stripe._jsonb(s.r -> 'sources'), stripe._jsonb(s.r -> 'subscriptions'), stripe._jsonb(s.r -> 'tax'), s.r ->> 'tax_exempt', stripe._jsonb(s.r -> 'tax_ids'), stripe._ref_id(s.r -> 'test_clock'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"address\" = EXCLUDED.\"address\", \"balance\" = EXCLUDED.\"balance\", \"cash_balance\" = EXCLUDED.\"cash_balance\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"default_currency\" = EXCLUDED.\"default_currency\", \"default_source\" = EXCLUDED.\"default_source\", \"delinquent\" = EXCLUDED.\"delinquent\", \"description\" = EXCLUDED.\"description\", \"discount\" = EXCLUDED.\"discount\", \"email\" = EXCLUDED.\"email\", \"invoice_credit_balance\" = EXCLUDED.\"invoice_credit_balance\", \"invoice_prefix\" = EXCLUDED.\"invoice_prefix\", \"invoice_settings\" = EXCLUDED.\"invoice_settings\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"name\" = EXCLUDED.\"name\", \"next_invoice_sequence\" = EXCLUDED.\"next_invoice_sequence\", \"object\" = EXCLUDED.\"object\", \"phone\" = EXCLUDED.\"phone\", \"preferred_locales\" = EXCLUDED.\"preferred_locales\", \"shipping\" = EXCLUDED.\"shipping\", \"sources\" = EXCLUDED.\"sources\", \"subscriptions\" = EXCLUDED.\"subscriptions\", \"tax\" = EXCLUDED.\"tax\", \"tax_exempt\" = EXCLUDED.\"tax_exempt\", \"tax_ids\" = EXCLUDED.\"tax_ids\", \"test_clock\" = EXCLUDED.\"test_clock\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -1400,7 +1438,7 @@ pub struct Discount {
     ///`coupon` (jsonb)
     pub coupon: Option<serde_json::Value>,
     ///`customer` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub customer: Option<String>,
     ///`end` (timestamptz)
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
@@ -1412,7 +1450,7 @@ pub struct Discount {
     ///`object` (text)
     pub object: Option<String>,
     ///`promotion_code` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub promotion_code: Option<String>,
     ///`start` (timestamptz)
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
@@ -1439,6 +1477,8 @@ impl Discount {
         "start",
         "subscription",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"checkout_session\", \"coupon\", \"customer\", \"end\", \"invoice\", \"invoice_item\", \"object\", \"promotion_code\", \"start\", \"subscription\" FROM \"stripe\".\"discounts\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"discounts\" AS t (\"id\", \"checkout_session\", \"coupon\", \"customer\", \"end\", \"invoice\", \"invoice_item\", \"object\", \"promotion_code\", \"start\", \"subscription\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', s.r ->> 'checkout_session', stripe._jsonb(s.r -> 'coupon'), stripe._ref_id(s.r -> 'customer'), stripe._timestamp(s.r -> 'end'), s.r ->> 'invoice', s.r ->> 'invoice_item', s.r ->> 'object', stripe._ref_id(s.r -> 'promotion_code'), stripe._timestamp(s.r -> 'start'), s.r ->> 'subscription', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"checkout_session\" = EXCLUDED.\"checkout_session\", \"coupon\" = EXCLUDED.\"coupon\", \"customer\" = EXCLUDED.\"customer\", \"end\" = EXCLUDED.\"end\", \"invoice\" = EXCLUDED.\"invoice\", \"invoice_item\" = EXCLUDED.\"invoice_item\", \"object\" = EXCLUDED.\"object\", \"promotion_code\" = EXCLUDED.\"promotion_code\", \"start\" = EXCLUDED.\"start\", \"subscription\" = EXCLUDED.\"subscription\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -1454,7 +1494,7 @@ pub struct Dispute {
     ///`balance_transactions` (jsonb)
     pub balance_transactions: Option<serde_json::Value>,
     ///`charge` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub charge: Option<String>,
     ///`created` (timestamptz)
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
@@ -1474,7 +1514,7 @@ pub struct Dispute {
     ///`object` (text)
     pub object: Option<String>,
     ///`payment_intent` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub payment_intent: Option<String>,
     ///`payment_method_details` (jsonb)
     pub payment_method_details: Option<serde_json::Value>,
@@ -1507,6 +1547,8 @@ impl Dispute {
         "reason",
         "status",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"amount\", \"balance_transactions\", \"charge\", \"created\", \"currency\", \"evidence\", \"evidence_details\", \"is_charge_refundable\", \"livemode\", \"metadata\", \"object\", \"payment_intent\", \"payment_method_details\", \"reason\", \"status\" FROM \"stripe\".\"disputes\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"disputes\" AS t (\"id\", \"amount\", \"balance_transactions\", \"charge\", \"created\", \"currency\", \"evidence\", \"evidence_details\", \"is_charge_refundable\", \"livemode\", \"metadata\", \"object\", \"payment_intent\", \"payment_method_details\", \"reason\", \"status\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._bigint(s.r -> 'amount'), stripe._jsonb(s.r -> 'balance_transactions'), stripe._ref_id(s.r -> 'charge'), stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', stripe._jsonb(s.r -> 'evidence'), stripe._jsonb(s.r -> 'evidence_details'), stripe._boolean(s.r -> 'is_charge_refundable'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', stripe._ref_id(s.r -> 'payment_intent'), stripe._jsonb(s.r -> 'payment_method_details'), s.r ->> 'reason', s.r ->> 'status', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"amount\" = EXCLUDED.\"amount\", \"balance_transactions\" = EXCLUDED.\"balance_transactions\", \"charge\" = EXCLUDED.\"charge\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"evidence\" = EXCLUDED.\"evidence\", \"evidence_details\" = EXCLUDED.\"evidence_details\", \"is_charge_refundable\" = EXCLUDED.\"is_charge_refundable\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"payment_intent\" = EXCLUDED.\"payment_intent\", \"payment_method_details\" = EXCLUDED.\"payment_method_details\", \"reason\" = EXCLUDED.\"reason\", \"status\" = EXCLUDED.\"status\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -1529,6 +1571,8 @@ impl ExchangeRate {
     pub const TABLE: &'static str = "exchange_rates";
     /// The typed columns, `id` first.
     pub const COLUMNS: &'static [&'static str] = &["id", "object", "rates"];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"object\", \"rates\" FROM \"stripe\".\"exchange_rates\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"exchange_rates\" AS t (\"id\", \"object\", \"rates\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', s.r ->> 'object', stripe._jsonb(s.r -> 'rates'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"object\" = EXCLUDED.\"object\", \"rates\" = EXCLUDED.\"rates\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -1548,7 +1592,7 @@ pub struct FileLink {
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
     ///`file` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub file: Option<String>,
     ///`livemode` (boolean)
     pub livemode: Option<bool>,
@@ -1576,6 +1620,8 @@ impl FileLink {
         "object",
         "url",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"created\", \"expired\", \"expires_at\", \"file\", \"livemode\", \"metadata\", \"object\", \"url\" FROM \"stripe\".\"file_links\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"file_links\" AS t (\"id\", \"created\", \"expired\", \"expires_at\", \"file\", \"livemode\", \"metadata\", \"object\", \"url\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._timestamp(s.r -> 'created'), stripe._boolean(s.r -> 'expired'), stripe._timestamp(s.r -> 'expires_at'), stripe._ref_id(s.r -> 'file'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', s.r ->> 'url', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"created\" = EXCLUDED.\"created\", \"expired\" = EXCLUDED.\"expired\", \"expires_at\" = EXCLUDED.\"expires_at\", \"file\" = EXCLUDED.\"file\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"url\" = EXCLUDED.\"url\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -1630,6 +1676,8 @@ impl File {
         "type",
         "url",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"created\", \"expires_at\", \"filename\", \"links\", \"object\", \"purpose\", \"size\", \"title\", \"type\", \"url\" FROM \"stripe\".\"files\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"files\" AS t (\"id\", \"created\", \"expires_at\", \"filename\", \"links\", \"object\", \"purpose\", \"size\", \"title\", \"type\", \"url\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._timestamp(s.r -> 'created'), stripe._timestamp(s.r -> 'expires_at'), s.r ->> 'filename', stripe._jsonb(s.r -> 'links'), s.r ->> 'object', s.r ->> 'purpose', stripe._bigint(s.r -> 'size'), s.r ->> 'title', s.r ->> 'type', s.r ->> 'url', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"created\" = EXCLUDED.\"created\", \"expires_at\" = EXCLUDED.\"expires_at\", \"filename\" = EXCLUDED.\"filename\", \"links\" = EXCLUDED.\"links\", \"object\" = EXCLUDED.\"object\", \"purpose\" = EXCLUDED.\"purpose\", \"size\" = EXCLUDED.\"size\", \"title\" = EXCLUDED.\"title\", \"type\" = EXCLUDED.\"type\", \"url\" = EXCLUDED.\"url\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -1645,7 +1693,7 @@ pub struct Invoiceitem {
     ///`currency` (text)
     pub currency: Option<String>,
     ///`customer` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub customer: Option<String>,
     ///`date` (timestamptz)
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
@@ -1657,7 +1705,7 @@ pub struct Invoiceitem {
     ///`discounts` (jsonb)
     pub discounts: Option<serde_json::Value>,
     ///`invoice` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub invoice: Option<String>,
     ///`livemode` (boolean)
     pub livemode: Option<bool>,
@@ -1674,14 +1722,14 @@ pub struct Invoiceitem {
     ///`quantity` (bigint)
     pub quantity: Option<i64>,
     ///`subscription` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub subscription: Option<String>,
     ///`subscription_item` (text)
     pub subscription_item: Option<String>,
     ///`tax_rates` (jsonb)
     pub tax_rates: Option<serde_json::Value>,
     ///`test_clock` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub test_clock: Option<String>,
     ///`unit_amount` (bigint)
     pub unit_amount: Option<i64>,
@@ -1718,6 +1766,8 @@ impl Invoiceitem {
         "unit_amount",
         "unit_amount_decimal",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"amount\", \"currency\", \"customer\", \"date\", \"description\", \"discountable\", \"discounts\", \"invoice\", \"livemode\", \"metadata\", \"object\", \"period\", \"price\", \"proration\", \"quantity\", \"subscription\", \"subscription_item\", \"tax_rates\", \"test_clock\", \"unit_amount\", \"unit_amount_decimal\" FROM \"stripe\".\"invoice_items\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"invoice_items\" AS t (\"id\", \"amount\", \"currency\", \"customer\", \"date\", \"description\", \"discountable\", \"discounts\", \"invoice\", \"livemode\", \"metadata\", \"object\", \"period\", \"price\", \"proration\", \"quantity\", \"subscription\", \"subscription_item\", \"tax_rates\", \"test_clock\", \"unit_amount\", \"unit_amount_decimal\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._bigint(s.r -> 'amount'), s.r ->> 'currency', stripe._ref_id(s.r -> 'customer'), stripe._timestamp(s.r -> 'date'), s.r ->> 'description', stripe._boolean(s.r -> 'discountable'), stripe._jsonb(s.r -> 'discounts'), stripe._ref_id(s.r -> 'invoice'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', stripe._jsonb(s.r -> 'period'), stripe._jsonb(s.r -> 'price'), stripe._boolean(s.r -> 'proration'), stripe._bigint(s.r -> 'quantity'), stripe._ref_id(s.r -> 'subscription'), s.r ->> 'subscription_item', stripe._jsonb(s.r -> 'tax_rates'), stripe._ref_id(s.r -> 'test_clock'), stripe._bigint(s.r -> 'unit_amount'), s.r ->> 'unit_amount_decimal', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"amount\" = EXCLUDED.\"amount\", \"currency\" = EXCLUDED.\"currency\", \"customer\" = EXCLUDED.\"customer\", \"date\" = EXCLUDED.\"date\", \"description\" = EXCLUDED.\"description\", \"discountable\" = EXCLUDED.\"discountable\", \"discounts\" = EXCLUDED.\"discounts\", \"invoice\" = EXCLUDED.\"invoice\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"period\" = EXCLUDED.\"period\", \"price\" = EXCLUDED.\"price\", \"proration\" = EXCLUDED.\"proration\", \"quantity\" = EXCLUDED.\"quantity\", \"subscription\" = EXCLUDED.\"subscription\", \"subscription_item\" = EXCLUDED.\"subscription_item\", \"tax_rates\" = EXCLUDED.\"tax_rates\", \"test_clock\" = EXCLUDED.\"test_clock\", \"unit_amount\" = EXCLUDED.\"unit_amount\", \"unit_amount_decimal\" = EXCLUDED.\"unit_amount_decimal\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -1743,7 +1793,7 @@ pub struct LineItem {
     ///`discounts` (jsonb)
     pub discounts: Option<serde_json::Value>,
     ///`invoice_item` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub invoice_item: Option<String>,
     ///`livemode` (boolean)
     pub livemode: Option<bool>,
@@ -1762,10 +1812,10 @@ pub struct LineItem {
     ///`quantity` (bigint)
     pub quantity: Option<i64>,
     ///`subscription` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub subscription: Option<String>,
     ///`subscription_item` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub subscription_item: Option<String>,
     ///`tax_amounts` (jsonb)
     pub tax_amounts: Option<serde_json::Value>,
@@ -1809,6 +1859,8 @@ impl LineItem {
         "type",
         "unit_amount_excluding_tax",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"amount\", \"amount_excluding_tax\", \"currency\", \"description\", \"discount_amounts\", \"discountable\", \"discounts\", \"invoice_item\", \"livemode\", \"metadata\", \"object\", \"period\", \"price\", \"proration\", \"proration_details\", \"quantity\", \"subscription\", \"subscription_item\", \"tax_amounts\", \"tax_rates\", \"type\", \"unit_amount_excluding_tax\" FROM \"stripe\".\"invoice_line_items\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"invoice_line_items\" AS t (\"id\", \"amount\", \"amount_excluding_tax\", \"currency\", \"description\", \"discount_amounts\", \"discountable\", \"discounts\", \"invoice_item\", \"livemode\", \"metadata\", \"object\", \"period\", \"price\", \"proration\", \"proration_details\", \"quantity\", \"subscription\", \"subscription_item\", \"tax_amounts\", \"tax_rates\", \"type\", \"unit_amount_excluding_tax\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._bigint(s.r -> 'amount'), stripe._bigint(s.r -> 'amount_excluding_tax'), s.r ->> 'currency', s.r ->> 'description', stripe._jsonb(s.r -> 'discount_amounts'), stripe._boolean(s.r -> 'discountable'), stripe._jsonb(s.r -> 'discounts'), stripe._ref_id(s.r -> 'invoice_item'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', stripe._jsonb(s.r -> 'period'), stripe._jsonb(s.r -> 'price'), stripe._boolean(s.r -> 'proration'), stripe._jsonb(s.r -> 'proration_details'), stripe._bigint(s.r -> 'quantity'), stripe._ref_id(s.r -> 'subscription'), stripe._ref_id(s.r -> 'subscription_item'), stripe._jsonb(s.r -> 'tax_amounts'), stripe._jsonb(s.r -> 'tax_rates'), s.r ->> 'type', s.r ->> 'unit_amount_excluding_tax', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"amount\" = EXCLUDED.\"amount\", \"amount_excluding_tax\" = EXCLUDED.\"amount_excluding_tax\", \"currency\" = EXCLUDED.\"currency\", \"description\" = EXCLUDED.\"description\", \"discount_amounts\" = EXCLUDED.\"discount_amounts\", \"discountable\" = EXCLUDED.\"discountable\", \"discounts\" = EXCLUDED.\"discounts\", \"invoice_item\" = EXCLUDED.\"invoice_item\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"period\" = EXCLUDED.\"period\", \"price\" = EXCLUDED.\"price\", \"proration\" = EXCLUDED.\"proration\", \"proration_details\" = EXCLUDED.\"proration_details\", \"quantity\" = EXCLUDED.\"quantity\", \"subscription\" = EXCLUDED.\"subscription\", \"subscription_item\" = EXCLUDED.\"subscription_item\", \"tax_amounts\" = EXCLUDED.\"tax_amounts\", \"tax_rates\" = EXCLUDED.\"tax_rates\", \"type\" = EXCLUDED.\"type\", \"unit_amount_excluding_tax\" = EXCLUDED.\"unit_amount_excluding_tax\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -1834,7 +1886,7 @@ pub struct Invoice {
     ///`amount_shipping` (bigint)
     pub amount_shipping: Option<i64>,
     ///`application` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub application: Option<String>,
     ///`application_fee_amount` (bigint)
     pub application_fee_amount: Option<i64>,
@@ -1849,7 +1901,7 @@ pub struct Invoice {
     ///`billing_reason` (text)
     pub billing_reason: Option<String>,
     ///`charge` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub charge: Option<String>,
     ///`collection_method` (text)
     pub collection_method: Option<String>,
@@ -1861,7 +1913,7 @@ pub struct Invoice {
     ///`custom_fields` (jsonb)
     pub custom_fields: Option<serde_json::Value>,
     ///`customer` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub customer: Option<String>,
     ///`customer_address` (jsonb)
     pub customer_address: Option<serde_json::Value>,
@@ -1878,10 +1930,10 @@ pub struct Invoice {
     ///`customer_tax_ids` (jsonb)
     pub customer_tax_ids: Option<serde_json::Value>,
     ///`default_payment_method` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub default_payment_method: Option<String>,
     ///`default_source` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub default_source: Option<String>,
     ///`default_tax_rates` (jsonb)
     pub default_tax_rates: Option<serde_json::Value>,
@@ -1910,7 +1962,7 @@ pub struct Invoice {
     ///`last_finalization_error` (jsonb)
     pub last_finalization_error: Option<serde_json::Value>,
     ///`latest_revision` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub latest_revision: Option<String>,
     ///`lines` (jsonb)
     pub lines: Option<serde_json::Value>,
@@ -1926,14 +1978,14 @@ pub struct Invoice {
     ///`object` (text)
     pub object: Option<String>,
     ///`on_behalf_of` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub on_behalf_of: Option<String>,
     ///`paid` (boolean)
     pub paid: Option<bool>,
     ///`paid_out_of_band` (boolean)
     pub paid_out_of_band: Option<bool>,
     ///`payment_intent` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub payment_intent: Option<String>,
     ///`payment_settings` (jsonb)
     pub payment_settings: Option<serde_json::Value>,
@@ -1948,7 +2000,7 @@ pub struct Invoice {
     ///`pre_payment_credit_notes_amount` (bigint)
     pub pre_payment_credit_notes_amount: Option<i64>,
     ///`quote` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub quote: Option<String>,
     ///`receipt_number` (text)
     pub receipt_number: Option<String>,
@@ -1967,7 +2019,7 @@ pub struct Invoice {
     ///`status_transitions` (jsonb)
     pub status_transitions: Option<serde_json::Value>,
     ///`subscription` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub subscription: Option<String>,
     ///`subscription_details` (jsonb)
     pub subscription_details: Option<serde_json::Value>,
@@ -1980,7 +2032,7 @@ pub struct Invoice {
     ///`tax` (bigint)
     pub tax: Option<i64>,
     ///`test_clock` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub test_clock: Option<String>,
     ///`threshold_reason` (jsonb)
     pub threshold_reason: Option<serde_json::Value>,
@@ -2087,6 +2139,8 @@ impl Invoice {
         "transfer_data",
         "webhooks_delivered_at",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"account_country\", \"account_name\", \"account_tax_ids\", \"amount_due\", \"amount_paid\", \"amount_remaining\", \"amount_shipping\", \"application\", \"application_fee_amount\", \"attempt_count\", \"attempted\", \"auto_advance\", \"automatic_tax\", \"billing_reason\", \"charge\", \"collection_method\", \"created\", \"currency\", \"custom_fields\", \"customer\", \"customer_address\", \"customer_email\", \"customer_name\", \"customer_phone\", \"customer_shipping\", \"customer_tax_exempt\", \"customer_tax_ids\", \"default_payment_method\", \"default_source\", \"default_tax_rates\", \"description\", \"discount\", \"discounts\", \"due_date\", \"effective_at\", \"ending_balance\", \"footer\", \"from_invoice\", \"hosted_invoice_url\", \"invoice_pdf\", \"last_finalization_error\", \"latest_revision\", \"lines\", \"livemode\", \"metadata\", \"next_payment_attempt\", \"number\", \"object\", \"on_behalf_of\", \"paid\", \"paid_out_of_band\", \"payment_intent\", \"payment_settings\", \"period_end\", \"period_start\", \"post_payment_credit_notes_amount\", \"pre_payment_credit_notes_amount\", \"quote\", \"receipt_number\", \"rendering_options\", \"shipping_cost\", \"shipping_details\", \"starting_balance\", \"statement_descriptor\", \"status\", \"status_transitions\", \"subscription\", \"subscription_details\", \"subscription_proration_date\", \"subtotal\", \"subtotal_excluding_tax\", \"tax\", \"test_clock\", \"threshold_reason\", \"total\", \"total_discount_amounts\", \"total_excluding_tax\", \"total_tax_amounts\", \"transfer_data\", \"webhooks_delivered_at\" FROM \"stripe\".\"invoices\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"invoices\" AS t (\"id\", \"account_country\", \"account_name\", \"account_tax_ids\", \"amount_due\", \"amount_paid\", \"amount_remaining\", \"amount_shipping\", \"application\", \"application_fee_amount\", \"attempt_count\", \"attempted\", \"auto_advance\", \"automatic_tax\", \"billing_reason\", \"charge\", \"collection_method\", \"created\", \"currency\", \"custom_fields\", \"customer\", \"customer_address\", \"customer_email\", \"customer_name\", \"customer_phone\", \"customer_shipping\", \"customer_tax_exempt\", \"customer_tax_ids\", \"default_payment_method\", \"default_source\", \"default_tax_rates\", \"description\", \"discount\", \"discounts\", \"due_date\", \"effective_at\", \"ending_balance\", \"footer\", \"from_invoice\", \"hosted_invoice_url\", \"invoice_pdf\", \"last_finalization_error\", \"latest_revision\", \"lines\", \"livemode\", \"metadata\", \"next_payment_attempt\", \"number\", \"object\", \"on_behalf_of\", \"paid\", \"paid_out_of_band\", \"payment_intent\", \"payment_settings\", \"period_end\", \"period_start\", \"post_payment_credit_notes_amount\", \"pre_payment_credit_notes_amount\", \"quote\", \"receipt_number\", \"rendering_options\", \"shipping_cost\", \"shipping_details\", \"starting_balance\", \"statement_descriptor\", \"status\", \"status_transitions\", \"subscription\", \"subscription_details\", \"subscription_proration_date\", \"subtotal\", \"subtotal_excluding_tax\", \"tax\", \"test_clock\", \"threshold_reason\", \"total\", \"total_discount_amounts\", \"total_excluding_tax\", \"total_tax_amounts\", \"transfer_data\", \"webhooks_delivered_at\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', s.r ->> 'account_country', s.r ->> 'account_name', stripe._jsonb(s.r -> 'account_tax_ids'), stripe._bigint(s.r -> 'amount_due'), stripe._bigint(s.r -> 'amount_paid'), stripe._bigint(s.r -> 'amount_remaining'), stripe._bigint(s.r -> 'amount_shipping'), stripe._ref_id(s.r -> 'application'), stripe._bigint(s.r -> 'application_fee_amount'), stripe._bigint(s.r -> 'attempt_count'), stripe._boolean(s.r -> 'attempted'), stripe._boolean(s.r -> 'auto_advance'), stripe._jsonb(s.r -> 'automatic_tax'), s.r ->> 'billing_reason', stripe._ref_id(s.r -> 'charge'), s.r ->> 'collection_method', stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', stripe._jsonb(s.r -> 'custom_fields'), stripe._ref_id(s.r -> 'customer'), stripe._jsonb(s.r -> 'customer_address'), s.r ->> 'customer_email', s.r ->> 'customer_name', s.r ->> 'customer_phone', stripe._jsonb(s.r -> 'customer_shipping'), s.r ->> 'customer_tax_exempt', stripe._jsonb(s.r -> 'customer_tax_ids'), stripe._ref_id(s.r -> 'default_payment_method'), stripe._ref_id(s.r -> 'default_source'), stripe._jsonb(s.r -> 'default_tax_rates'), s.r ->> 'description', stripe._jsonb(s.r -> 'discount'), stripe._jsonb(s.r -> 'discounts'), stripe._timestamp(s.r -> 'due_date'), stripe._timestamp(s.r -> 'effective_at'), stripe._bigint(s.r -> 'ending_balance'), s.r ->> 'footer', stripe._jsonb(s.r -> 'from_invoice'), s.r ->> 'hosted_invoice_url', s.r ->> 'invoice_pdf', stripe._jsonb(s.r -> 'last_finalization_error'), stripe._ref_id(s.r -> 'latest_revision'), stripe._jsonb(s.r -> 'lines'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), stripe._timestamp(s.r -> 'next_payment_attempt'), s.r ->> 'number', s.r ->> 'object', stripe._ref_id(s.r -> 'on_behalf_of'), stripe._boolean(s.r -> 'paid'), stripe._boolean(s.r -> 'paid_out_of_band'), stripe._ref_id(s.r -> 'payment_intent'), stripe._jsonb(s.r -> 'payment_settings'), stripe._timestamp(s.r -> 'period_end'), stripe._timestamp(s.r -> 'period_start'), stripe._bigint(s.r -> 'post_payment_credit_notes_amount'), stripe._bigint(s.r -> 'pre_payment_credit_notes_amount'), stripe._ref_id(s.r -> 'quote'), s.r ->> 'receipt_number', stripe._jsonb(s.r -> 'rendering_options'), stripe._jsonb(s.r -> 'shipping_cost'), stripe._jsonb(s.r -> 'shipping_details'), stripe._bigint(s.r -> 'starting_balance'), s.r ->> 'statement_descriptor', s.r ->> 'status', stripe._jsonb(s.r -> 'status_transitions'), stripe._ref_id(s.r -> 'subscription'), stripe._jsonb(s.r -> 'subscription_details'), stripe._bigint(s.r -> 'subscription_proration_date'), stripe._bigint(s.r -> 'subtotal'), stripe._bigint(s.r -> 'subtotal_excluding_tax'), stripe._bigint(s.r -> 'tax'), stripe._ref_id(s.r -> 'test_clock'), stripe._jsonb(s.r -> 'threshold_reason'), stripe._bigint(s.r -> 'total'), stripe._jsonb(s.r -> 'total_discount_amounts'), stripe._bigint(s.r -> 'total_excluding_tax'), stripe._jsonb(s.r -> 'total_tax_amounts'), stripe._jsonb(s.r -> 'transfer_data'), stripe._timestamp(s.r -> 'webhooks_delivered_at'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"account_country\" = EXCLUDED.\"account_country\", \"account_name\" = EXCLUDED.\"account_name\", \"account_tax_ids\" = EXCLUDED.\"account_tax_ids\", \"amount_due\" = EXCLUDED.\"amount_due\", \"amount_paid\" = EXCLUDED.\"amount_paid\", \"amount_remaining\" = EXCLUDED.\"amount_remaining\", \"amount_shipping\" = EXCLUDED.\"amount_shipping\", \"application\" = EXCLUDED.\"application\", \"application_fee_amount\" = EXCLUDED.\"application_fee_amount\", \"attempt_count\" = EXCLUDED.\"attempt_count\", \"attempted\" = EXCLUDED.\"attempted\", \"auto_advance\" = EXCLUDED.\"auto_advance\", \"automatic_tax\" = EXCLUDED.\"automatic_tax\", \"billing_reason\" = EXCLUDED.\"billing_reason\", \"charge\" = EXCLUDED.\"charge\", \"collection_method\" = EXCLUDED.\"collection_method\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"custom_fields\" = EXCLUDED.\"custom_fields\", \"customer\" = EXCLUDED.\"customer\", \"customer_address\" = EXCLUDED.\"customer_address\", \"customer_email\" = EXCLUDED.\"customer_email\", \"customer_name\" = EXCLUDED.\"customer_name\", \"customer_phone\" = EXCLUDED.\"customer_phone\", \"customer_shipping\" = EXCLUDED.\"customer_shipping\", \"customer_tax_exempt\" = EXCLUDED.\"customer_tax_exempt\", \"customer_tax_ids\" = EXCLUDED.\"customer_tax_ids\", \"default_payment_method\" = EXCLUDED.\"default_payment_method\", \"default_source\" = EXCLUDED.\"default_source\", \"default_tax_rates\" = EXCLUDED.\"default_tax_rates\", \"description\" = EXCLUDED.\"description\", \"discount\" = EXCLUDED.\"discount\", \"discounts\" = EXCLUDED.\"discounts\", \"due_date\" = EXCLUDED.\"due_date\", \"effective_at\" = EXCLUDED.\"effective_at\", \"ending_balance\" = EXCLUDED.\"ending_balance\", \"footer\" = EXCLUDED.\"footer\", \"from_invoice\" = EXCLUDED.\"from_invoice\", \"hosted_invoice_url\" = EXCLUDED.\"hosted_invoice_url\", \"invoice_pdf\" = EXCLUDED.\"invoice_pdf\", \"last_finalization_error\" = EXCLUDED.\"last_finalization_error\", \"latest_revision\" = EXCLUDED.\"latest_revision\", \"lines\" = EXCLUDED.\"lines\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"next_payment_attempt\" = EXCLUDED.\"next_payment_attempt\", \"number\" = EXCLUDED.\"number\", \"object\" = EXCLUDED.\"object\", \"on_behalf_of\" = EXCLUDED.\"on_behalf_of\", \"paid\" = EXCLUDED.\"paid\", \"paid_out_of_band\" = EXCLUDED.\"paid_out_of_band\", \"payment_intent\" = EXCLUDED.\"payment_intent\", \"payment_settings\" = EXCLUDED.\"payment_settings\", \"period_end\" = EXCLUDED.\"period_end\", \"period_start\" = EXCLUDED.\"period_start\", \"post_payment_credit_notes_amount\" = EXCLUDED.\"post_payment_credit_notes_amount\", \"pre_payment_credit_notes_amount\" = EXCLUDED.\"pre_payment_credit_notes_amount\", \"quote\" = EXCLUDED.\"quote\", \"receipt_number\" = EXCLUDED.\"receipt_number\", \"rendering_options\" = EXCLUDED.\"rendering_options\", \"shipping_cost\" = EXCLUDED.\"shipping_cost\", \"shipping_details\" = EXCLUDED.\"shipping_details\", \"starting_balance\" = EXCLUDED.\"starting_balance\", \"statement_descriptor\" = EXCLUDED.\"statement_descriptor\", \"status\" = EXCLUDED.\"status\", \"status_transitions\" = EXCLUDED.\"status_transitions\", \"subscription\" = EXCLUDED.\"subscription\", \"subscription_details\" = EXCLUDED.\"subscription_details\", \"subscription_proration_date\" = EXCLUDED.\"subscription_proration_date\", \"subtotal\" = EXCLUDED.\"subtotal\", \"subtotal_excluding_tax\" = EXCLUDED.\"subtotal_excluding_tax\", \"tax\" = EXCLUDED.\"tax\", \"test_clock\" = EXCLUDED.\"test_clock\", \"threshold_reason\" = EXCLUDED.\"threshold_reason\", \"total\" = EXCLUDED.\"total\", \"total_discount_amounts\" = EXCLUDED.\"total_discount_amounts\", \"total_excluding_tax\" = EXCLUDED.\"total_excluding_tax\", \"total_tax_amounts\" = EXCLUDED.\"total_tax_amounts\", \"transfer_data\" = EXCLUDED.\"transfer_data\", \"webhooks_delivered_at\" = EXCLUDED.\"webhooks_delivered_at\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -2100,7 +2154,7 @@ pub struct IssuerFraudRecord {
     ///`actionable` (boolean)
     pub actionable: Option<bool>,
     ///`charge` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub charge: Option<String>,
     ///`created` (timestamptz)
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
@@ -2133,6 +2187,8 @@ impl IssuerFraudRecord {
         "object",
         "post_date",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"actionable\", \"charge\", \"created\", \"fraud_type\", \"has_liability_shift\", \"livemode\", \"object\", \"post_date\" FROM \"stripe\".\"issuer_fraud_records\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"issuer_fraud_records\" AS t (\"id\", \"actionable\", \"charge\", \"created\", \"fraud_type\", \"has_liability_shift\", \"livemode\", \"object\", \"post_date\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._boolean(s.r -> 'actionable'), stripe._ref_id(s.r -> 'charge'), stripe._timestamp(s.r -> 'created'), s.r ->> 'fraud_type', stripe._boolean(s.r -> 'has_liability_shift'), stripe._boolean(s.r -> 'livemode'), s.r ->> 'object', stripe._bigint(s.r -> 'post_date'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"actionable\" = EXCLUDED.\"actionable\", \"charge\" = EXCLUDED.\"charge\", \"created\" = EXCLUDED.\"created\", \"fraud_type\" = EXCLUDED.\"fraud_type\", \"has_liability_shift\" = EXCLUDED.\"has_liability_shift\", \"livemode\" = EXCLUDED.\"livemode\", \"object\" = EXCLUDED.\"object\", \"post_date\" = EXCLUDED.\"post_date\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -2162,7 +2218,7 @@ pub struct Item {
     ///`price` (jsonb)
     pub price: Option<serde_json::Value>,
     ///`product` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub product: Option<String>,
     ///`quantity` (bigint)
     pub quantity: Option<i64>,
@@ -2190,6 +2246,8 @@ impl Item {
         "quantity",
         "taxes",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"amount_discount\", \"amount_subtotal\", \"amount_tax\", \"amount_total\", \"currency\", \"description\", \"discounts\", \"object\", \"price\", \"product\", \"quantity\", \"taxes\" FROM \"stripe\".\"line_items\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"line_items\" AS t (\"id\", \"amount_discount\", \"amount_subtotal\", \"amount_tax\", \"amount_total\", \"currency\", \"description\", \"discounts\", \"object\", \"price\", \"product\", \"quantity\", \"taxes\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._bigint(s.r -> 'amount_discount'), stripe._bigint(s.r -> 'amount_subtotal'), stripe._bigint(s.r -> 'amount_tax'), stripe._bigint(s.r -> 'amount_total'), s.r ->> 'currency', s.r ->> 'description', stripe._jsonb(s.r -> 'discounts'), s.r ->> 'object', stripe._jsonb(s.r -> 'price'), stripe._ref_id(s.r -> 'product'), stripe._bigint(s.r -> 'quantity'), stripe._jsonb(s.r -> 'taxes'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"amount_discount\" = EXCLUDED.\"amount_discount\", \"amount_subtotal\" = EXCLUDED.\"amount_subtotal\", \"amount_tax\" = EXCLUDED.\"amount_tax\", \"amount_total\" = EXCLUDED.\"amount_total\", \"currency\" = EXCLUDED.\"currency\", \"description\" = EXCLUDED.\"description\", \"discounts\" = EXCLUDED.\"discounts\", \"object\" = EXCLUDED.\"object\", \"price\" = EXCLUDED.\"price\", \"product\" = EXCLUDED.\"product\", \"quantity\" = EXCLUDED.\"quantity\", \"taxes\" = EXCLUDED.\"taxes\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -2211,7 +2269,7 @@ pub struct Mandate {
     ///`on_behalf_of` (text)
     pub on_behalf_of: Option<String>,
     ///`payment_method` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub payment_method: Option<String>,
     ///`payment_method_details` (jsonb)
     pub payment_method_details: Option<serde_json::Value>,
@@ -2243,6 +2301,8 @@ impl Mandate {
         "status",
         "type",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"customer_acceptance\", \"livemode\", \"multi_use\", \"object\", \"on_behalf_of\", \"payment_method\", \"payment_method_details\", \"single_use\", \"status\", \"type\" FROM \"stripe\".\"mandates\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"mandates\" AS t (\"id\", \"customer_acceptance\", \"livemode\", \"multi_use\", \"object\", \"on_behalf_of\", \"payment_method\", \"payment_method_details\", \"single_use\", \"status\", \"type\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._jsonb(s.r -> 'customer_acceptance'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'multi_use'), s.r ->> 'object', s.r ->> 'on_behalf_of', stripe._ref_id(s.r -> 'payment_method'), stripe._jsonb(s.r -> 'payment_method_details'), stripe._jsonb(s.r -> 'single_use'), s.r ->> 'status', s.r ->> 'type', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"customer_acceptance\" = EXCLUDED.\"customer_acceptance\", \"livemode\" = EXCLUDED.\"livemode\", \"multi_use\" = EXCLUDED.\"multi_use\", \"object\" = EXCLUDED.\"object\", \"on_behalf_of\" = EXCLUDED.\"on_behalf_of\", \"payment_method\" = EXCLUDED.\"payment_method\", \"payment_method_details\" = EXCLUDED.\"payment_method_details\", \"single_use\" = EXCLUDED.\"single_use\", \"status\" = EXCLUDED.\"status\", \"type\" = EXCLUDED.\"type\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -2258,7 +2318,7 @@ pub struct Order {
     ///`amount_total` (bigint)
     pub amount_total: Option<i64>,
     ///`application` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub application: Option<String>,
     ///`automatic_tax` (jsonb)
     pub automatic_tax: Option<serde_json::Value>,
@@ -2274,7 +2334,7 @@ pub struct Order {
     ///`currency` (text)
     pub currency: Option<String>,
     ///`customer` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub customer: Option<String>,
     ///`description` (text)
     pub description: Option<String>,
@@ -2335,6 +2395,8 @@ impl Order {
         "tax_details",
         "total_details",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"amount_subtotal\", \"amount_total\", \"application\", \"automatic_tax\", \"billing_details\", \"client_permissions\", \"client_secret\", \"created\", \"currency\", \"customer\", \"description\", \"discounts\", \"ip_address\", \"line_items\", \"livemode\", \"metadata\", \"object\", \"payment\", \"shipping_cost\", \"shipping_details\", \"status\", \"tax_details\", \"total_details\" FROM \"stripe\".\"orders\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"orders\" AS t (\"id\", \"amount_subtotal\", \"amount_total\", \"application\", \"automatic_tax\", \"billing_details\", \"client_permissions\", \"client_secret\", \"created\", \"currency\", \"customer\", \"description\", \"discounts\", \"ip_address\", \"line_items\", \"livemode\", \"metadata\", \"object\", \"payment\", \"shipping_cost\", \"shipping_details\", \"status\", \"tax_details\", \"total_details\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._bigint(s.r -> 'amount_subtotal'), stripe._bigint(s.r -> 'amount_total'), stripe._ref_id(s.r -> 'application'), stripe._jsonb(s.r -> 'automatic_tax'), stripe._jsonb(s.r -> 'billing_details'), stripe._jsonb(s.r -> 'client_permissions'), s.r ->> 'client_secret', stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', stripe._ref_id(s.r -> 'customer'), s.r ->> 'description', stripe._jsonb(s.r -> 'discounts'), s.r ->> 'ip_address', stripe._jsonb(s.r -> 'line_items'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', stripe._jsonb(s.r -> 'payment'), stripe._jsonb(s.r -> 'shipping_cost'), stripe._jsonb(s.r -> 'shipping_details'), s.r ->> 'status', stripe._jsonb(s.r -> 'tax_details'), stripe._jsonb(s.r -> 'total_details'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"amount_subtotal\" = EXCLUDED.\"amount_subtotal\", \"amount_total\" = EXCLUDED.\"amount_total\", \"application\" = EXCLUDED.\"application\", \"automatic_tax\" = EXCLUDED.\"automatic_tax\", \"billing_details\" = EXCLUDED.\"billing_details\", \"client_permissions\" = EXCLUDED.\"client_permissions\", \"client_secret\" = EXCLUDED.\"client_secret\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"customer\" = EXCLUDED.\"customer\", \"description\" = EXCLUDED.\"description\", \"discounts\" = EXCLUDED.\"discounts\", \"ip_address\" = EXCLUDED.\"ip_address\", \"line_items\" = EXCLUDED.\"line_items\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"payment\" = EXCLUDED.\"payment\", \"shipping_cost\" = EXCLUDED.\"shipping_cost\", \"shipping_details\" = EXCLUDED.\"shipping_details\", \"status\" = EXCLUDED.\"status\", \"tax_details\" = EXCLUDED.\"tax_details\", \"total_details\" = EXCLUDED.\"total_details\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -2354,7 +2416,7 @@ pub struct PaymentIntent {
     ///`amount_received` (bigint)
     pub amount_received: Option<i64>,
     ///`application` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub application: Option<String>,
     ///`application_fee_amount` (bigint)
     pub application_fee_amount: Option<i64>,
@@ -2379,17 +2441,17 @@ pub struct PaymentIntent {
     ///`currency` (text)
     pub currency: Option<String>,
     ///`customer` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub customer: Option<String>,
     ///`description` (text)
     pub description: Option<String>,
     ///`invoice` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub invoice: Option<String>,
     ///`last_payment_error` (jsonb)
     pub last_payment_error: Option<serde_json::Value>,
     ///`latest_charge` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub latest_charge: Option<String>,
     ///`livemode` (boolean)
     pub livemode: Option<bool>,
@@ -2400,10 +2462,10 @@ pub struct PaymentIntent {
     ///`object` (text)
     pub object: Option<String>,
     ///`on_behalf_of` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub on_behalf_of: Option<String>,
     ///`payment_method` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub payment_method: Option<String>,
     ///`payment_method_options` (jsonb)
     pub payment_method_options: Option<serde_json::Value>,
@@ -2414,7 +2476,7 @@ pub struct PaymentIntent {
     ///`receipt_email` (text)
     pub receipt_email: Option<String>,
     ///`review` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub review: Option<String>,
     ///`setup_future_usage` (text)
     pub setup_future_usage: Option<String>,
@@ -2478,6 +2540,8 @@ impl PaymentIntent {
         "transfer_data",
         "transfer_group",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"amount\", \"amount_capturable\", \"amount_details\", \"amount_received\", \"application\", \"application_fee_amount\", \"automatic_payment_methods\", \"canceled_at\", \"cancellation_reason\", \"capture_method\", \"charges\", \"client_secret\", \"confirmation_method\", \"created\", \"currency\", \"customer\", \"description\", \"invoice\", \"last_payment_error\", \"latest_charge\", \"livemode\", \"metadata\", \"next_action\", \"object\", \"on_behalf_of\", \"payment_method\", \"payment_method_options\", \"payment_method_types\", \"processing\", \"receipt_email\", \"review\", \"setup_future_usage\", \"shipping\", \"statement_descriptor\", \"statement_descriptor_suffix\", \"status\", \"transfer_data\", \"transfer_group\" FROM \"stripe\".\"payment_intents\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"payment_intents\" AS t (\"id\", \"amount\", \"amount_capturable\", \"amount_details\", \"amount_received\", \"application\", \"application_fee_amount\", \"automatic_payment_methods\", \"canceled_at\", \"cancellation_reason\", \"capture_method\", \"charges\", \"client_secret\", \"confirmation_method\", \"created\", \"currency\", \"customer\", \"description\", \"invoice\", \"last_payment_error\", \"latest_charge\", \"livemode\", \"metadata\", \"next_action\", \"object\", \"on_behalf_of\", \"payment_method\", \"payment_method_options\", \"payment_method_types\", \"processing\", \"receipt_email\", \"review\", \"setup_future_usage\", \"shipping\", \"statement_descriptor\", \"statement_descriptor_suffix\", \"status\", \"transfer_data\", \"transfer_group\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._bigint(s.r -> 'amount'), stripe._bigint(s.r -> 'amount_capturable'), stripe._jsonb(s.r -> 'amount_details'), stripe._bigint(s.r -> 'amount_received'), stripe._ref_id(s.r -> 'application'), stripe._bigint(s.r -> 'application_fee_amount'), stripe._jsonb(s.r -> 'automatic_payment_methods'), stripe._timestamp(s.r -> 'canceled_at'), s.r ->> 'cancellation_reason', s.r ->> 'capture_method', stripe._jsonb(s.r -> 'charges'), s.r ->> 'client_secret', s.r ->> 'confirmation_method', stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', stripe._ref_id(s.r -> 'customer'), s.r ->> 'description', stripe._ref_id(s.r -> 'invoice'), stripe._jsonb(s.r -> 'last_payment_error'), stripe._ref_id(s.r -> 'latest_charge'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), stripe._jsonb(s.r -> 'next_action'), s.r ->> 'object', stripe._ref_id(s.r -> 'on_behalf_of'), stripe._ref_id(s.r -> 'payment_method'), stripe._jsonb(s.r -> 'payment_method_options'), stripe._jsonb(s.r -> 'payment_method_types'), stripe._jsonb(s.r -> 'processing'), s.r ->> 'receipt_email', stripe._ref_id(s.r -> 'review'), s.r ->> 'setup_future_usage', stripe._jsonb(s.r -> 'shipping'), s.r ->> 'statement_descriptor', s.r ->> 'statement_descriptor_suffix', s.r ->> 'status', stripe._jsonb(s.r -> 'transfer_data'), s.r ->> 'transfer_group', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"amount\" = EXCLUDED.\"amount\", \"amount_capturable\" = EXCLUDED.\"amount_capturable\", \"amount_details\" = EXCLUDED.\"amount_details\", \"amount_received\" = EXCLUDED.\"amount_received\", \"application\" = EXCLUDED.\"application\", \"application_fee_amount\" = EXCLUDED.\"application_fee_amount\", \"automatic_payment_methods\" = EXCLUDED.\"automatic_payment_methods\", \"canceled_at\" = EXCLUDED.\"canceled_at\", \"cancellation_reason\" = EXCLUDED.\"cancellation_reason\", \"capture_method\" = EXCLUDED.\"capture_method\", \"charges\" = EXCLUDED.\"charges\", \"client_secret\" = EXCLUDED.\"client_secret\", \"confirmation_method\" = EXCLUDED.\"confirmation_method\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"customer\" = EXCLUDED.\"customer\", \"description\" = EXCLUDED.\"description\", \"invoice\" = EXCLUDED.\"invoice\", \"last_payment_error\" = EXCLUDED.\"last_payment_error\", \"latest_charge\" = EXCLUDED.\"latest_charge\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"next_action\" = EXCLUDED.\"next_action\", \"object\" = EXCLUDED.\"object\", \"on_behalf_of\" = EXCLUDED.\"on_behalf_of\", \"payment_method\" = EXCLUDED.\"payment_method\", \"payment_method_options\" = EXCLUDED.\"payment_method_options\", \"payment_method_types\" = EXCLUDED.\"payment_method_types\", \"processing\" = EXCLUDED.\"processing\", \"receipt_email\" = EXCLUDED.\"receipt_email\", \"review\" = EXCLUDED.\"review\", \"setup_future_usage\" = EXCLUDED.\"setup_future_usage\", \"shipping\" = EXCLUDED.\"shipping\", \"statement_descriptor\" = EXCLUDED.\"statement_descriptor\", \"statement_descriptor_suffix\" = EXCLUDED.\"statement_descriptor_suffix\", \"status\" = EXCLUDED.\"status\", \"transfer_data\" = EXCLUDED.\"transfer_data\", \"transfer_group\" = EXCLUDED.\"transfer_group\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -2495,7 +2559,7 @@ pub struct PaymentLink {
     ///`allow_promotion_codes` (boolean)
     pub allow_promotion_codes: Option<bool>,
     ///`application` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub application: Option<String>,
     ///`application_fee_amount` (bigint)
     pub application_fee_amount: Option<i64>,
@@ -2526,7 +2590,7 @@ pub struct PaymentLink {
     ///`object` (text)
     pub object: Option<String>,
     ///`on_behalf_of` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub on_behalf_of: Option<String>,
     ///`payment_intent_data` (jsonb)
     pub payment_intent_data: Option<serde_json::Value>,
@@ -2590,6 +2654,8 @@ impl PaymentLink {
         "transfer_data",
         "url",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"active\", \"after_completion\", \"allow_promotion_codes\", \"application\", \"application_fee_amount\", \"application_fee_percent\", \"automatic_tax\", \"billing_address_collection\", \"consent_collection\", \"currency\", \"custom_fields\", \"custom_text\", \"customer_creation\", \"invoice_creation\", \"line_items\", \"livemode\", \"metadata\", \"object\", \"on_behalf_of\", \"payment_intent_data\", \"payment_method_collection\", \"payment_method_types\", \"phone_number_collection\", \"shipping_address_collection\", \"shipping_options\", \"submit_type\", \"subscription_data\", \"tax_id_collection\", \"transfer_data\", \"url\" FROM \"stripe\".\"payment_links\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"payment_links\" AS t (\"id\", \"active\", \"after_completion\", \"allow_promotion_codes\", \"application\", \"application_fee_amount\", \"application_fee_percent\", \"automatic_tax\", \"billing_address_collection\", \"consent_collection\", \"currency\", \"custom_fields\", \"custom_text\", \"customer_creation\", \"invoice_creation\", \"line_items\", \"livemode\", \"metadata\", \"object\", \"on_behalf_of\", \"payment_intent_data\", \"payment_method_collection\", \"payment_method_types\", \"phone_number_collection\", \"shipping_address_collection\", \"shipping_options\", \"submit_type\", \"subscription_data\", \"tax_id_collection\", \"transfer_data\", \"url\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._boolean(s.r -> 'active'), stripe._jsonb(s.r -> 'after_completion'), stripe._boolean(s.r -> 'allow_promotion_codes'), stripe._ref_id(s.r -> 'application'), stripe._bigint(s.r -> 'application_fee_amount'), stripe._numeric(s.r -> 'application_fee_percent'), stripe._jsonb(s.r -> 'automatic_tax'), s.r ->> 'billing_address_collection', stripe._jsonb(s.r -> 'consent_collection'), s.r ->> 'currency', stripe._jsonb(s.r -> 'custom_fields'), stripe._jsonb(s.r -> 'custom_text'), s.r ->> 'customer_creation', stripe._jsonb(s.r -> 'invoice_creation'), stripe._jsonb(s.r -> 'line_items'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', stripe._ref_id(s.r -> 'on_behalf_of'), stripe._jsonb(s.r -> 'payment_intent_data'), s.r ->> 'payment_method_collection', stripe._jsonb(s.r -> 'payment_method_types'), stripe._jsonb(s.r -> 'phone_number_collection'), stripe._jsonb(s.r -> 'shipping_address_collection'), stripe._jsonb(s.r -> 'shipping_options'), s.r ->> 'submit_type', stripe._jsonb(s.r -> 'subscription_data'), stripe._jsonb(s.r -> 'tax_id_collection'), stripe._jsonb(s.r -> 'transfer_data'), s.r ->> 'url', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"active\" = EXCLUDED.\"active\", \"after_completion\" = EXCLUDED.\"after_completion\", \"allow_promotion_codes\" = EXCLUDED.\"allow_promotion_codes\", \"application\" = EXCLUDED.\"application\", \"application_fee_amount\" = EXCLUDED.\"application_fee_amount\", \"application_fee_percent\" = EXCLUDED.\"application_fee_percent\", \"automatic_tax\" = EXCLUDED.\"automatic_tax\", \"billing_address_collection\" = EXCLUDED.\"billing_address_collection\", \"consent_collection\" = EXCLUDED.\"consent_collection\", \"currency\" = EXCLUDED.\"currency\", \"custom_fields\" = EXCLUDED.\"custom_fields\", \"custom_text\" = EXCLUDED.\"custom_text\", \"customer_creation\" = EXCLUDED.\"customer_creation\", \"invoice_creation\" = EXCLUDED.\"invoice_creation\", \"line_items\" = EXCLUDED.\"line_items\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"on_behalf_of\" = EXCLUDED.\"on_behalf_of\", \"payment_intent_data\" = EXCLUDED.\"payment_intent_data\", \"payment_method_collection\" = EXCLUDED.\"payment_method_collection\", \"payment_method_types\" = EXCLUDED.\"payment_method_types\", \"phone_number_collection\" = EXCLUDED.\"phone_number_collection\", \"shipping_address_collection\" = EXCLUDED.\"shipping_address_collection\", \"shipping_options\" = EXCLUDED.\"shipping_options\", \"submit_type\" = EXCLUDED.\"submit_type\", \"subscription_data\" = EXCLUDED.\"subscription_data\", \"tax_id_collection\" = EXCLUDED.\"tax_id_collection\", \"transfer_data\" = EXCLUDED.\"transfer_data\", \"url\" = EXCLUDED.\"url\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -2638,6 +2704,8 @@ impl PaymentMethodDomain {
         "object",
         "paypal",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"apple_pay\", \"created\", \"domain_name\", \"enabled\", \"google_pay\", \"link\", \"livemode\", \"object\", \"paypal\" FROM \"stripe\".\"payment_method_domains\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"payment_method_domains\" AS t (\"id\", \"apple_pay\", \"created\", \"domain_name\", \"enabled\", \"google_pay\", \"link\", \"livemode\", \"object\", \"paypal\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._jsonb(s.r -> 'apple_pay'), stripe._timestamp(s.r -> 'created'), s.r ->> 'domain_name', stripe._boolean(s.r -> 'enabled'), stripe._jsonb(s.r -> 'google_pay'), stripe._jsonb(s.r -> 'link'), stripe._boolean(s.r -> 'livemode'), s.r ->> 'object', stripe._jsonb(s.r -> 'paypal'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"apple_pay\" = EXCLUDED.\"apple_pay\", \"created\" = EXCLUDED.\"created\", \"domain_name\" = EXCLUDED.\"domain_name\", \"enabled\" = EXCLUDED.\"enabled\", \"google_pay\" = EXCLUDED.\"google_pay\", \"link\" = EXCLUDED.\"link\", \"livemode\" = EXCLUDED.\"livemode\", \"object\" = EXCLUDED.\"object\", \"paypal\" = EXCLUDED.\"paypal\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -2678,7 +2746,7 @@ pub struct PaymentMethod {
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
     pub created: Option<chrono::DateTime<chrono::Utc>>,
     ///`customer` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub customer: Option<String>,
     ///`customer_balance` (jsonb)
     pub customer_balance: Option<serde_json::Value>,
@@ -2785,6 +2853,8 @@ impl PaymentMethod {
         "wechat_pay",
         "zip",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"acss_debit\", \"affirm\", \"afterpay_clearpay\", \"alipay\", \"au_becs_debit\", \"bacs_debit\", \"bancontact\", \"billing_details\", \"blik\", \"boleto\", \"card\", \"card_present\", \"cashapp\", \"created\", \"customer\", \"customer_balance\", \"eps\", \"fpx\", \"giropay\", \"grabpay\", \"ideal\", \"interac_present\", \"klarna\", \"konbini\", \"link\", \"livemode\", \"metadata\", \"object\", \"oxxo\", \"p24\", \"paynow\", \"paypal\", \"pix\", \"promptpay\", \"radar_options\", \"sepa_debit\", \"sofort\", \"type\", \"us_bank_account\", \"wechat_pay\", \"zip\" FROM \"stripe\".\"payment_methods\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"payment_methods\" AS t (\"id\", \"acss_debit\", \"affirm\", \"afterpay_clearpay\", \"alipay\", \"au_becs_debit\", \"bacs_debit\", \"bancontact\", \"billing_details\", \"blik\", \"boleto\", \"card\", \"card_present\", \"cashapp\", \"created\", \"customer\", \"customer_balance\", \"eps\", \"fpx\", \"giropay\", \"grabpay\", \"ideal\", \"interac_present\", \"klarna\", \"konbini\", \"link\", \"livemode\", \"metadata\", \"object\", \"oxxo\", \"p24\", \"paynow\", \"paypal\", \"pix\", \"promptpay\", \"radar_options\", \"sepa_debit\", \"sofort\", \"type\", \"us_bank_account\", \"wechat_pay\", \"zip\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._jsonb(s.r -> 'acss_debit'), stripe._jsonb(s.r -> 'affirm'), stripe._jsonb(s.r -> 'afterpay_clearpay'), stripe._jsonb(s.r -> 'alipay'), stripe._jsonb(s.r -> 'au_becs_debit'), stripe._jsonb(s.r -> 'bacs_debit'), stripe._jsonb(s.r -> 'bancontact'), stripe._jsonb(s.r -> 'billing_details'), stripe._jsonb(s.r -> 'blik'), stripe._jsonb(s.r -> 'boleto'), stripe._jsonb(s.r -> 'card'), stripe._jsonb(s.r -> 'card_present'), stripe._jsonb(s.r -> 'cashapp'), stripe._timestamp(s.r -> 'created'), stripe._ref_id(s.r -> 'customer'), stripe._jsonb(s.r -> 'customer_balance'), stripe._jsonb(s.r -> 'eps'), stripe._jsonb(s.r -> 'fpx'), stripe._jsonb(s.r -> 'giropay'), stripe._jsonb(s.r -> 'grabpay'), stripe._jsonb(s.r -> 'ideal'), stripe._jsonb(s.r -> 'interac_present'), stripe._jsonb(s.r -> 'klarna'), stripe._jsonb(s.r -> 'konbini'), stripe._jsonb(s.r -> 'link'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', stripe._jsonb(s.r -> 'oxxo'), stripe._jsonb(s.r -> 'p24'), stripe._jsonb(s.r -> 'paynow'), stripe._jsonb(s.r -> 'paypal'), stripe._jsonb(s.r -> 'pix'), stripe._jsonb(s.r -> 'promptpay'), stripe._jsonb(s.r -> 'radar_options'), stripe._jsonb(s.r -> 'sepa_debit'), stripe._jsonb(s.r -> 'sofort'), s.r ->> 'type', stripe._jsonb(s.r -> 'us_bank_account'), stripe._jsonb(s.r -> 'wechat_pay'), stripe._jsonb(s.r -> 'zip'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"acss_debit\" = EXCLUDED.\"acss_debit\", \"affirm\" = EXCLUDED.\"affirm\", \"afterpay_clearpay\" = EXCLUDED.\"afterpay_clearpay\", \"alipay\" = EXCLUDED.\"alipay\", \"au_becs_debit\" = EXCLUDED.\"au_becs_debit\", \"bacs_debit\" = EXCLUDED.\"bacs_debit\", \"bancontact\" = EXCLUDED.\"bancontact\", \"billing_details\" = EXCLUDED.\"billing_details\", \"blik\" = EXCLUDED.\"blik\", \"boleto\" = EXCLUDED.\"boleto\", \"card\" = EXCLUDED.\"card\", \"card_present\" = EXCLUDED.\"card_present\", \"cashapp\" = EXCLUDED.\"cashapp\", \"created\" = EXCLUDED.\"created\", \"customer\" = EXCLUDED.\"customer\", \"customer_balance\" = EXCLUDED.\"customer_balance\", \"eps\" = EXCLUDED.\"eps\", \"fpx\" = EXCLUDED.\"fpx\", \"giropay\" = EXCLUDED.\"giropay\", \"grabpay\" = EXCLUDED.\"grabpay\", \"ideal\" = EXCLUDED.\"ideal\", \"interac_present\" = EXCLUDED.\"interac_present\", \"klarna\" = EXCLUDED.\"klarna\", \"konbini\" = EXCLUDED.\"konbini\", \"link\" = EXCLUDED.\"link\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"oxxo\" = EXCLUDED.\"oxxo\", \"p24\" = EXCLUDED.\"p24\", \"paynow\" = EXCLUDED.\"paynow\", \"paypal\" = EXCLUDED.\"paypal\", \"pix\" = EXCLUDED.\"pix\", \"promptpay\" = EXCLUDED.\"promptpay\", \"radar_options\" = EXCLUDED.\"radar_options\", \"sepa_debit\" = EXCLUDED.\"sepa_debit\", \"sofort\" = EXCLUDED.\"sofort\", \"type\" = EXCLUDED.\"type\", \"us_bank_account\" = EXCLUDED.\"us_bank_account\", \"wechat_pay\" = EXCLUDED.\"wechat_pay\", \"zip\" = EXCLUDED.\"zip\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -2803,7 +2873,7 @@ pub struct Payout {
     ///`automatic` (boolean)
     pub automatic: Option<bool>,
     ///`balance_transaction` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub balance_transaction: Option<String>,
     ///`created` (timestamptz)
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
@@ -2813,10 +2883,10 @@ pub struct Payout {
     ///`description` (text)
     pub description: Option<String>,
     ///`destination` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub destination: Option<String>,
     ///`failure_balance_transaction` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub failure_balance_transaction: Option<String>,
     ///`failure_code` (text)
     pub failure_code: Option<String>,
@@ -2831,12 +2901,12 @@ pub struct Payout {
     ///`object` (text)
     pub object: Option<String>,
     ///`original_payout` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub original_payout: Option<String>,
     ///`reconciliation_status` (text)
     pub reconciliation_status: Option<String>,
     ///`reversed_by` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub reversed_by: Option<String>,
     ///`source_type` (text)
     pub source_type: Option<String>,
@@ -2880,6 +2950,8 @@ impl Payout {
         "status",
         "type",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"amount\", \"arrival_date\", \"automatic\", \"balance_transaction\", \"created\", \"currency\", \"description\", \"destination\", \"failure_balance_transaction\", \"failure_code\", \"failure_message\", \"livemode\", \"metadata\", \"method\", \"object\", \"original_payout\", \"reconciliation_status\", \"reversed_by\", \"source_type\", \"statement_descriptor\", \"status\", \"type\" FROM \"stripe\".\"payouts\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"payouts\" AS t (\"id\", \"amount\", \"arrival_date\", \"automatic\", \"balance_transaction\", \"created\", \"currency\", \"description\", \"destination\", \"failure_balance_transaction\", \"failure_code\", \"failure_message\", \"livemode\", \"metadata\", \"method\", \"object\", \"original_payout\", \"reconciliation_status\", \"reversed_by\", \"source_type\", \"statement_descriptor\", \"status\", \"type\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._bigint(s.r -> 'amount'), stripe._timestamp(s.r -> 'arrival_date'), stripe._boolean(s.r -> 'automatic'), stripe._ref_id(s.r -> 'balance_transaction'), stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', s.r ->> 'description', stripe._ref_id(s.r -> 'destination'), stripe._ref_id(s.r -> 'failure_balance_transaction'), s.r ->> 'failure_code', s.r ->> 'failure_message', stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'method', s.r ->> 'object', stripe._ref_id(s.r -> 'original_payout'), s.r ->> 'reconciliation_status', stripe._ref_id(s.r -> 'reversed_by'), s.r ->> 'source_type', s.r ->> 'statement_descriptor', s.r ->> 'status', s.r ->> 'type', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"amount\" = EXCLUDED.\"amount\", \"arrival_date\" = EXCLUDED.\"arrival_date\", \"automatic\" = EXCLUDED.\"automatic\", \"balance_transaction\" = EXCLUDED.\"balance_transaction\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"description\" = EXCLUDED.\"description\", \"destination\" = EXCLUDED.\"destination\", \"failure_balance_transaction\" = EXCLUDED.\"failure_balance_transaction\", \"failure_code\" = EXCLUDED.\"failure_code\", \"failure_message\" = EXCLUDED.\"failure_message\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"method\" = EXCLUDED.\"method\", \"object\" = EXCLUDED.\"object\", \"original_payout\" = EXCLUDED.\"original_payout\", \"reconciliation_status\" = EXCLUDED.\"reconciliation_status\", \"reversed_by\" = EXCLUDED.\"reversed_by\", \"source_type\" = EXCLUDED.\"source_type\", \"statement_descriptor\" = EXCLUDED.\"statement_descriptor\", \"status\" = EXCLUDED.\"status\", \"type\" = EXCLUDED.\"type\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -2988,6 +3060,8 @@ impl Person {
         "ssn_last_4_provided",
         "verification",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"account\", \"address\", \"address_kana\", \"address_kanji\", \"created\", \"dob\", \"email\", \"first_name\", \"first_name_kana\", \"first_name_kanji\", \"full_name_aliases\", \"future_requirements\", \"gender\", \"id_number_provided\", \"id_number_secondary_provided\", \"last_name\", \"last_name_kana\", \"last_name_kanji\", \"maiden_name\", \"metadata\", \"nationality\", \"object\", \"phone\", \"political_exposure\", \"registered_address\", \"relationship\", \"requirements\", \"ssn_last_4_provided\", \"verification\" FROM \"stripe\".\"persons\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"persons\" AS t (\"id\", \"account\", \"address\", \"address_kana\", \"address_kanji\", \"created\", \"dob\", \"email\", \"first_name\", \"first_name_kana\", \"first_name_kanji\", \"full_name_aliases\", \"future_requirements\", \"gender\", \"id_number_provided\", \"id_number_secondary_provided\", \"last_name\", \"last_name_kana\", \"last_name_kanji\", \"maiden_name\", \"metadata\", \"nationality\", \"object\", \"phone\", \"political_exposure\", \"registered_address\", \"relationship\", \"requirements\", \"ssn_last_4_provided\", \"verification\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', s.r ->> 'account', stripe._jsonb(s.r -> 'address'), stripe._jsonb(s.r -> 'address_kana'), stripe._jsonb(s.r -> 'address_kanji'), stripe._timestamp(s.r -> 'created'), stripe._jsonb(s.r -> 'dob'), s.r ->> 'email', s.r ->> 'first_name', s.r ->> 'first_name_kana', s.r ->> 'first_name_kanji', stripe._jsonb(s.r -> 'full_name_aliases'), stripe._jsonb(s.r -> 'future_requirements'), s.r ->> 'gender', stripe._boolean(s.r -> 'id_number_provided'), stripe._boolean(s.r -> 'id_number_secondary_provided'), s.r ->> 'last_name', s.r ->> 'last_name_kana', s.r ->> 'last_name_kanji', s.r ->> 'maiden_name', stripe._jsonb(s.r -> 'metadata'), s.r ->> 'nationality', s.r ->> 'object', s.r ->> 'phone', s.r ->> 'political_exposure', stripe._jsonb(s.r -> 'registered_address'), stripe._jsonb(s.r -> 'relationship'), stripe._jsonb(s.r -> 'requirements'), stripe._boolean(s.r -> 'ssn_last_4_provided'), stripe._jsonb(s.r -> 'verification'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"account\" = EXCLUDED.\"account\", \"address\" = EXCLUDED.\"address\", \"address_kana\" = EXCLUDED.\"address_kana\", \"address_kanji\" = EXCLUDED.\"address_kanji\", \"created\" = EXCLUDED.\"created\", \"dob\" = EXCLUDED.\"dob\", \"email\" = EXCLUDED.\"email\", \"first_name\" = EXCLUDED.\"first_name\", \"first_name_kana\" = EXCLUDED.\"first_name_kana\", \"first_name_kanji\" = EXCLUDED.\"first_name_kanji\", \"full_name_aliases\" = EXCLUDED.\"full_name_aliases\", \"future_requirements\" = EXCLUDED.\"future_requirements\", \"gender\" = EXCLUDED.\"gender\", \"id_number_provided\" = EXCLUDED.\"id_number_provided\", \"id_number_secondary_provided\" = EXCLUDED.\"id_number_secondary_provided\", \"last_name\" = EXCLUDED.\"last_name\", \"last_name_kana\" = EXCLUDED.\"last_name_kana\", \"last_name_kanji\" = EXCLUDED.\"last_name_kanji\", \"maiden_name\" = EXCLUDED.\"maiden_name\", \"metadata\" = EXCLUDED.\"metadata\", \"nationality\" = EXCLUDED.\"nationality\", \"object\" = EXCLUDED.\"object\", \"phone\" = EXCLUDED.\"phone\", \"political_exposure\" = EXCLUDED.\"political_exposure\", \"registered_address\" = EXCLUDED.\"registered_address\", \"relationship\" = EXCLUDED.\"relationship\", \"requirements\" = EXCLUDED.\"requirements\", \"ssn_last_4_provided\" = EXCLUDED.\"ssn_last_4_provided\", \"verification\" = EXCLUDED.\"verification\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -3026,7 +3100,7 @@ pub struct Plan {
     ///`object` (text)
     pub object: Option<String>,
     ///`product` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub product: Option<String>,
     ///`tiers` (jsonb)
     pub tiers: Option<serde_json::Value>,
@@ -3067,6 +3141,8 @@ impl Plan {
         "trial_period_days",
         "usage_type",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"active\", \"aggregate_usage\", \"amount\", \"amount_decimal\", \"billing_scheme\", \"created\", \"currency\", \"interval\", \"interval_count\", \"livemode\", \"metadata\", \"nickname\", \"object\", \"product\", \"tiers\", \"tiers_mode\", \"transform_usage\", \"trial_period_days\", \"usage_type\" FROM \"stripe\".\"plans\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"plans\" AS t (\"id\", \"active\", \"aggregate_usage\", \"amount\", \"amount_decimal\", \"billing_scheme\", \"created\", \"currency\", \"interval\", \"interval_count\", \"livemode\", \"metadata\", \"nickname\", \"object\", \"product\", \"tiers\", \"tiers_mode\", \"transform_usage\", \"trial_period_days\", \"usage_type\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._boolean(s.r -> 'active'), s.r ->> 'aggregate_usage', stripe._bigint(s.r -> 'amount'), s.r ->> 'amount_decimal', s.r ->> 'billing_scheme', stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', s.r ->> 'interval', stripe._bigint(s.r -> 'interval_count'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'nickname', s.r ->> 'object', stripe._ref_id(s.r -> 'product'), stripe._jsonb(s.r -> 'tiers'), s.r ->> 'tiers_mode', stripe._jsonb(s.r -> 'transform_usage'), stripe._bigint(s.r -> 'trial_period_days'), s.r ->> 'usage_type', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"active\" = EXCLUDED.\"active\", \"aggregate_usage\" = EXCLUDED.\"aggregate_usage\", \"amount\" = EXCLUDED.\"amount\", \"amount_decimal\" = EXCLUDED.\"amount_decimal\", \"billing_scheme\" = EXCLUDED.\"billing_scheme\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"interval\" = EXCLUDED.\"interval\", \"interval_count\" = EXCLUDED.\"interval_count\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"nickname\" = EXCLUDED.\"nickname\", \"object\" = EXCLUDED.\"object\", \"product\" = EXCLUDED.\"product\", \"tiers\" = EXCLUDED.\"tiers\", \"tiers_mode\" = EXCLUDED.\"tiers_mode\", \"transform_usage\" = EXCLUDED.\"transform_usage\", \"trial_period_days\" = EXCLUDED.\"trial_period_days\", \"usage_type\" = EXCLUDED.\"usage_type\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -3101,7 +3177,7 @@ pub struct Price {
     ///`object` (text)
     pub object: Option<String>,
     ///`product` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub product: Option<String>,
     ///`recurring` (jsonb)
     pub recurring: Option<serde_json::Value>,
@@ -3151,6 +3227,8 @@ impl Price {
         "unit_amount",
         "unit_amount_decimal",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"active\", \"billing_scheme\", \"created\", \"currency\", \"currency_options\", \"custom_unit_amount\", \"livemode\", \"lookup_key\", \"metadata\", \"nickname\", \"object\", \"product\", \"recurring\", \"tax_behavior\", \"tiers\", \"tiers_mode\", \"transform_quantity\", \"type\", \"unit_amount\", \"unit_amount_decimal\" FROM \"stripe\".\"prices\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"prices\" AS t (\"id\", \"active\", \"billing_scheme\", \"created\", \"currency\", \"currency_options\", \"custom_unit_amount\", \"livemode\", \"lookup_key\", \"metadata\", \"nickname\", \"object\", \"product\", \"recurring\", \"tax_behavior\", \"tiers\", \"tiers_mode\", \"transform_quantity\", \"type\", \"unit_amount\", \"unit_amount_decimal\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._boolean(s.r -> 'active'), s.r ->> 'billing_scheme', stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', stripe._jsonb(s.r -> 'currency_options'), stripe._jsonb(s.r -> 'custom_unit_amount'), stripe._boolean(s.r -> 'livemode'), s.r ->> 'lookup_key', stripe._jsonb(s.r -> 'metadata'), s.r ->> 'nickname', s.r ->> 'object', stripe._ref_id(s.r -> 'product'), stripe._jsonb(s.r -> 'recurring'), s.r ->> 'tax_behavior', stripe._jsonb(s.r -> 'tiers'), s.r ->> 'tiers_mode', stripe._jsonb(s.r -> 'transform_quantity'), s.r ->> 'type', stripe._bigint(s.r -> 'unit_amount'), s.r ->> 'unit_amount_decimal', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"active\" = EXCLUDED.\"active\", \"billing_scheme\" = EXCLUDED.\"billing_scheme\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"currency_options\" = EXCLUDED.\"currency_options\", \"custom_unit_amount\" = EXCLUDED.\"custom_unit_amount\", \"livemode\" = EXCLUDED.\"livemode\", \"lookup_key\" = EXCLUDED.\"lookup_key\", \"metadata\" = EXCLUDED.\"metadata\", \"nickname\" = EXCLUDED.\"nickname\", \"object\" = EXCLUDED.\"object\", \"product\" = EXCLUDED.\"product\", \"recurring\" = EXCLUDED.\"recurring\", \"tax_behavior\" = EXCLUDED.\"tax_behavior\", \"tiers\" = EXCLUDED.\"tiers\", \"tiers_mode\" = EXCLUDED.\"tiers_mode\", \"transform_quantity\" = EXCLUDED.\"transform_quantity\", \"type\" = EXCLUDED.\"type\", \"unit_amount\" = EXCLUDED.\"unit_amount\", \"unit_amount_decimal\" = EXCLUDED.\"unit_amount_decimal\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -3167,7 +3245,7 @@ pub struct Product {
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
     pub created: Option<chrono::DateTime<chrono::Utc>>,
     ///`default_price` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub default_price: Option<String>,
     ///`description` (text)
     pub description: Option<String>,
@@ -3190,7 +3268,7 @@ pub struct Product {
     ///`statement_descriptor` (text)
     pub statement_descriptor: Option<String>,
     ///`tax_code` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub tax_code: Option<String>,
     ///`unit_label` (text)
     pub unit_label: Option<String>,
@@ -3226,6 +3304,8 @@ impl Product {
         "updated",
         "url",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"active\", \"created\", \"default_price\", \"description\", \"features\", \"images\", \"livemode\", \"metadata\", \"name\", \"object\", \"package_dimensions\", \"shippable\", \"statement_descriptor\", \"tax_code\", \"unit_label\", \"updated\", \"url\" FROM \"stripe\".\"products\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"products\" AS t (\"id\", \"active\", \"created\", \"default_price\", \"description\", \"features\", \"images\", \"livemode\", \"metadata\", \"name\", \"object\", \"package_dimensions\", \"shippable\", \"statement_descriptor\", \"tax_code\", \"unit_label\", \"updated\", \"url\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._boolean(s.r -> 'active'), stripe._timestamp(s.r -> 'created'), stripe._ref_id(s.r -> 'default_price'), s.r ->> 'description', stripe._jsonb(s.r -> 'features'), stripe._jsonb(s.r -> 'images'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'name', s.r ->> 'object', stripe._jsonb(s.r -> 'package_dimensions'), stripe._boolean(s.r -> 'shippable'), s.r ->> 'statement_descriptor', stripe._ref_id(s.r -> 'tax_code'), s.r ->> 'unit_label', stripe._timestamp(s.r -> 'updated'), s.r ->> 'url', s.r, s.a, COALESCE(stripe._timestamp(s.r -> 'updated'), s.u)\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', COALESCE(stripe._timestamp(s.r -> 'updated'), s.u) DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"active\" = EXCLUDED.\"active\", \"created\" = EXCLUDED.\"created\", \"default_price\" = EXCLUDED.\"default_price\", \"description\" = EXCLUDED.\"description\", \"features\" = EXCLUDED.\"features\", \"images\" = EXCLUDED.\"images\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"name\" = EXCLUDED.\"name\", \"object\" = EXCLUDED.\"object\", \"package_dimensions\" = EXCLUDED.\"package_dimensions\", \"shippable\" = EXCLUDED.\"shippable\", \"statement_descriptor\" = EXCLUDED.\"statement_descriptor\", \"tax_code\" = EXCLUDED.\"tax_code\", \"unit_label\" = EXCLUDED.\"unit_label\", \"updated\" = EXCLUDED.\"updated\", \"url\" = EXCLUDED.\"url\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -3246,7 +3326,7 @@ pub struct PromotionCode {
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
     pub created: Option<chrono::DateTime<chrono::Utc>>,
     ///`customer` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub customer: Option<String>,
     ///`expires_at` (timestamptz)
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
@@ -3285,6 +3365,8 @@ impl PromotionCode {
         "restrictions",
         "times_redeemed",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"active\", \"code\", \"coupon\", \"created\", \"customer\", \"expires_at\", \"livemode\", \"max_redemptions\", \"metadata\", \"object\", \"restrictions\", \"times_redeemed\" FROM \"stripe\".\"promotion_codes\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"promotion_codes\" AS t (\"id\", \"active\", \"code\", \"coupon\", \"created\", \"customer\", \"expires_at\", \"livemode\", \"max_redemptions\", \"metadata\", \"object\", \"restrictions\", \"times_redeemed\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._boolean(s.r -> 'active'), s.r ->> 'code', stripe._jsonb(s.r -> 'coupon'), stripe._timestamp(s.r -> 'created'), stripe._ref_id(s.r -> 'customer'), stripe._timestamp(s.r -> 'expires_at'), stripe._boolean(s.r -> 'livemode'), stripe._bigint(s.r -> 'max_redemptions'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', stripe._jsonb(s.r -> 'restrictions'), stripe._bigint(s.r -> 'times_redeemed'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"active\" = EXCLUDED.\"active\", \"code\" = EXCLUDED.\"code\", \"coupon\" = EXCLUDED.\"coupon\", \"created\" = EXCLUDED.\"created\", \"customer\" = EXCLUDED.\"customer\", \"expires_at\" = EXCLUDED.\"expires_at\", \"livemode\" = EXCLUDED.\"livemode\", \"max_redemptions\" = EXCLUDED.\"max_redemptions\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"restrictions\" = EXCLUDED.\"restrictions\", \"times_redeemed\" = EXCLUDED.\"times_redeemed\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -3300,7 +3382,7 @@ pub struct Quote {
     ///`amount_total` (bigint)
     pub amount_total: Option<i64>,
     ///`application` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub application: Option<String>,
     ///`application_fee_amount` (bigint)
     pub application_fee_amount: Option<i64>,
@@ -3318,7 +3400,7 @@ pub struct Quote {
     ///`currency` (text)
     pub currency: Option<String>,
     ///`customer` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub customer: Option<String>,
     ///`default_tax_rates` (jsonb)
     pub default_tax_rates: Option<serde_json::Value>,
@@ -3336,7 +3418,7 @@ pub struct Quote {
     ///`header` (text)
     pub header: Option<String>,
     ///`invoice` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub invoice: Option<String>,
     ///`invoice_settings` (jsonb)
     pub invoice_settings: Option<serde_json::Value>,
@@ -3351,22 +3433,22 @@ pub struct Quote {
     ///`object` (text)
     pub object: Option<String>,
     ///`on_behalf_of` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub on_behalf_of: Option<String>,
     ///`status` (text)
     pub status: Option<String>,
     ///`status_transitions` (jsonb)
     pub status_transitions: Option<serde_json::Value>,
     ///`subscription` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub subscription: Option<String>,
     ///`subscription_data` (jsonb)
     pub subscription_data: Option<serde_json::Value>,
     ///`subscription_schedule` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub subscription_schedule: Option<String>,
     ///`test_clock` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub test_clock: Option<String>,
     ///`total_details` (jsonb)
     pub total_details: Option<serde_json::Value>,
@@ -3416,6 +3498,8 @@ impl Quote {
         "total_details",
         "transfer_data",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"amount_subtotal\", \"amount_total\", \"application\", \"application_fee_amount\", \"application_fee_percent\", \"automatic_tax\", \"collection_method\", \"computed\", \"created\", \"currency\", \"customer\", \"default_tax_rates\", \"description\", \"discounts\", \"expires_at\", \"footer\", \"from_quote\", \"header\", \"invoice\", \"invoice_settings\", \"line_items\", \"livemode\", \"metadata\", \"number\", \"object\", \"on_behalf_of\", \"status\", \"status_transitions\", \"subscription\", \"subscription_data\", \"subscription_schedule\", \"test_clock\", \"total_details\", \"transfer_data\" FROM \"stripe\".\"quotes\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"quotes\" AS t (\"id\", \"amount_subtotal\", \"amount_total\", \"application\", \"application_fee_amount\", \"application_fee_percent\", \"automatic_tax\", \"collection_method\", \"computed\", \"created\", \"currency\", \"customer\", \"default_tax_rates\", \"description\", \"discounts\", \"expires_at\", \"footer\", \"from_quote\", \"header\", \"invoice\", \"invoice_settings\", \"line_items\", \"livemode\", \"metadata\", \"number\", \"object\", \"on_behalf_of\", \"status\", \"status_transitions\", \"subscription\", \"subscription_data\", \"subscription_schedule\", \"test_clock\", \"total_details\", \"transfer_data\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._bigint(s.r -> 'amount_subtotal'), stripe._bigint(s.r -> 'amount_total'), stripe._ref_id(s.r -> 'application'), stripe._bigint(s.r -> 'application_fee_amount'), stripe._numeric(s.r -> 'application_fee_percent'), stripe._jsonb(s.r -> 'automatic_tax'), s.r ->> 'collection_method', stripe._jsonb(s.r -> 'computed'), stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', stripe._ref_id(s.r -> 'customer'), stripe._jsonb(s.r -> 'default_tax_rates'), s.r ->> 'description', stripe._jsonb(s.r -> 'discounts'), stripe._timestamp(s.r -> 'expires_at'), s.r ->> 'footer', stripe._jsonb(s.r -> 'from_quote'), s.r ->> 'header', stripe._ref_id(s.r -> 'invoice'), stripe._jsonb(s.r -> 'invoice_settings'), stripe._jsonb(s.r -> 'line_items'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'number', s.r ->> 'object', stripe._ref_id(s.r -> 'on_behalf_of'), s.r ->> 'status', stripe._jsonb(s.r -> 'status_transitions'), stripe._ref_id(s.r -> 'subscription'), stripe._jsonb(s.r -> 'subscription_data'), stripe._ref_id(s.r -> 'subscription_schedule'), stripe._ref_id(s.r -> 'test_clock'), stripe._jsonb(s.r -> 'total_details'), stripe._jsonb(s.r -> 'transfer_data'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"amount_subtotal\" = EXCLUDED.\"amount_subtotal\", \"amount_total\" = EXCLUDED.\"amount_total\", \"application\" = EXCLUDED.\"application\", \"application_fee_amount\" = EXCLUDED.\"application_fee_amount\", \"application_fee_percent\" = EXCLUDED.\"application_fee_percent\", \"automatic_tax\" = EXCLUDED.\"automatic_tax\", \"collection_method\" = EXCLUDED.\"collection_method\", \"computed\" = EXCLUDED.\"computed\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"customer\" = EXCLUDED.\"customer\", \"default_tax_rates\" = EXCLUDED.\"default_tax_rates\", \"description\" = EXCLUDED.\"description\", \"discounts\" = EXCLUDED.\"discounts\", \"expires_at\" = EXCLUDED.\"expires_at\", \"footer\" = EXCLUDED.\"footer\", \"from_quote\" = EXCLUDED.\"from_quote\", \"header\" = EXCLUDED.\"header\", \"invoice\" = EXCLUDED.\"invoice\", \"invoice_settings\" = EXCLUDED.\"invoice_settings\", \"line_items\" = EXCLUDED.\"line_items\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"number\" = EXCLUDED.\"number\", \"object\" = EXCLUDED.\"object\", \"on_behalf_of\" = EXCLUDED.\"on_behalf_of\", \"status\" = EXCLUDED.\"status\", \"status_transitions\" = EXCLUDED.\"status_transitions\", \"subscription\" = EXCLUDED.\"subscription\", \"subscription_data\" = EXCLUDED.\"subscription_data\", \"subscription_schedule\" = EXCLUDED.\"subscription_schedule\", \"test_clock\" = EXCLUDED.\"test_clock\", \"total_details\" = EXCLUDED.\"total_details\", \"transfer_data\" = EXCLUDED.\"transfer_data\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -3434,7 +3518,7 @@ pub struct Recipient {
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
     pub created: Option<chrono::DateTime<chrono::Utc>>,
     ///`default_card` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub default_card: Option<String>,
     ///`description` (text)
     pub description: Option<String>,
@@ -3445,14 +3529,14 @@ pub struct Recipient {
     ///`metadata` (jsonb)
     pub metadata: Option<serde_json::Value>,
     ///`migrated_to` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub migrated_to: Option<String>,
     ///`name` (text)
     pub name: Option<String>,
     ///`object` (text)
     pub object: Option<String>,
     ///`rolled_back_from` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub rolled_back_from: Option<String>,
     ///`type` (text)
     #[serde(rename = "type")]
@@ -3481,6 +3565,8 @@ impl Recipient {
         "rolled_back_from",
         "type",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"active_account\", \"cards\", \"created\", \"default_card\", \"description\", \"email\", \"livemode\", \"metadata\", \"migrated_to\", \"name\", \"object\", \"rolled_back_from\", \"type\" FROM \"stripe\".\"recipients\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"recipients\" AS t (\"id\", \"active_account\", \"cards\", \"created\", \"default_card\", \"description\", \"email\", \"livemode\", \"metadata\", \"migrated_to\", \"name\", \"object\", \"rolled_back_from\", \"type\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._jsonb(s.r -> 'active_account'), stripe._jsonb(s.r -> 'cards'), stripe._timestamp(s.r -> 'created'), stripe._ref_id(s.r -> 'default_card'), s.r ->> 'description', s.r ->> 'email', stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), stripe._ref_id(s.r -> 'migrated_to'), s.r ->> 'name', s.r ->> 'object', stripe._ref_id(s.r -> 'rolled_back_from'), s.r ->> 'type', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"active_account\" = EXCLUDED.\"active_account\", \"cards\" = EXCLUDED.\"cards\", \"created\" = EXCLUDED.\"created\", \"default_card\" = EXCLUDED.\"default_card\", \"description\" = EXCLUDED.\"description\", \"email\" = EXCLUDED.\"email\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"migrated_to\" = EXCLUDED.\"migrated_to\", \"name\" = EXCLUDED.\"name\", \"object\" = EXCLUDED.\"object\", \"rolled_back_from\" = EXCLUDED.\"rolled_back_from\", \"type\" = EXCLUDED.\"type\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -3494,10 +3580,10 @@ pub struct Refund {
     ///`amount` (bigint)
     pub amount: Option<i64>,
     ///`balance_transaction` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub balance_transaction: Option<String>,
     ///`charge` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub charge: Option<String>,
     ///`created` (timestamptz)
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
@@ -3507,7 +3593,7 @@ pub struct Refund {
     ///`description` (text)
     pub description: Option<String>,
     ///`failure_balance_transaction` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub failure_balance_transaction: Option<String>,
     ///`failure_reason` (text)
     pub failure_reason: Option<String>,
@@ -3520,19 +3606,19 @@ pub struct Refund {
     ///`object` (text)
     pub object: Option<String>,
     ///`payment_intent` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub payment_intent: Option<String>,
     ///`reason` (text)
     pub reason: Option<String>,
     ///`receipt_number` (text)
     pub receipt_number: Option<String>,
     ///`source_transfer_reversal` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub source_transfer_reversal: Option<String>,
     ///`status` (text)
     pub status: Option<String>,
     ///`transfer_reversal` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub transfer_reversal: Option<String>,
 }
 impl Refund {
@@ -3562,6 +3648,8 @@ impl Refund {
         "status",
         "transfer_reversal",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"amount\", \"balance_transaction\", \"charge\", \"created\", \"currency\", \"description\", \"failure_balance_transaction\", \"failure_reason\", \"instructions_email\", \"metadata\", \"next_action\", \"object\", \"payment_intent\", \"reason\", \"receipt_number\", \"source_transfer_reversal\", \"status\", \"transfer_reversal\" FROM \"stripe\".\"refunds\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"refunds\" AS t (\"id\", \"amount\", \"balance_transaction\", \"charge\", \"created\", \"currency\", \"description\", \"failure_balance_transaction\", \"failure_reason\", \"instructions_email\", \"metadata\", \"next_action\", \"object\", \"payment_intent\", \"reason\", \"receipt_number\", \"source_transfer_reversal\", \"status\", \"transfer_reversal\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._bigint(s.r -> 'amount'), stripe._ref_id(s.r -> 'balance_transaction'), stripe._ref_id(s.r -> 'charge'), stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', s.r ->> 'description', stripe._ref_id(s.r -> 'failure_balance_transaction'), s.r ->> 'failure_reason', s.r ->> 'instructions_email', stripe._jsonb(s.r -> 'metadata'), stripe._jsonb(s.r -> 'next_action'), s.r ->> 'object', stripe._ref_id(s.r -> 'payment_intent'), s.r ->> 'reason', s.r ->> 'receipt_number', stripe._ref_id(s.r -> 'source_transfer_reversal'), s.r ->> 'status', stripe._ref_id(s.r -> 'transfer_reversal'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"amount\" = EXCLUDED.\"amount\", \"balance_transaction\" = EXCLUDED.\"balance_transaction\", \"charge\" = EXCLUDED.\"charge\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"description\" = EXCLUDED.\"description\", \"failure_balance_transaction\" = EXCLUDED.\"failure_balance_transaction\", \"failure_reason\" = EXCLUDED.\"failure_reason\", \"instructions_email\" = EXCLUDED.\"instructions_email\", \"metadata\" = EXCLUDED.\"metadata\", \"next_action\" = EXCLUDED.\"next_action\", \"object\" = EXCLUDED.\"object\", \"payment_intent\" = EXCLUDED.\"payment_intent\", \"reason\" = EXCLUDED.\"reason\", \"receipt_number\" = EXCLUDED.\"receipt_number\", \"source_transfer_reversal\" = EXCLUDED.\"source_transfer_reversal\", \"status\" = EXCLUDED.\"status\", \"transfer_reversal\" = EXCLUDED.\"transfer_reversal\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -3575,7 +3663,7 @@ pub struct Review {
     ///`billing_zip` (text)
     pub billing_zip: Option<String>,
     ///`charge` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub charge: Option<String>,
     ///`closed_reason` (text)
     pub closed_reason: Option<String>,
@@ -3595,7 +3683,7 @@ pub struct Review {
     ///`opened_reason` (text)
     pub opened_reason: Option<String>,
     ///`payment_intent` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub payment_intent: Option<String>,
     ///`reason` (text)
     pub reason: Option<String>,
@@ -3624,6 +3712,8 @@ impl Review {
         "reason",
         "session",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"billing_zip\", \"charge\", \"closed_reason\", \"created\", \"ip_address\", \"ip_address_location\", \"livemode\", \"object\", \"open\", \"opened_reason\", \"payment_intent\", \"reason\", \"session\" FROM \"stripe\".\"reviews\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"reviews\" AS t (\"id\", \"billing_zip\", \"charge\", \"closed_reason\", \"created\", \"ip_address\", \"ip_address_location\", \"livemode\", \"object\", \"open\", \"opened_reason\", \"payment_intent\", \"reason\", \"session\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', s.r ->> 'billing_zip', stripe._ref_id(s.r -> 'charge'), s.r ->> 'closed_reason', stripe._timestamp(s.r -> 'created'), s.r ->> 'ip_address', stripe._jsonb(s.r -> 'ip_address_location'), stripe._boolean(s.r -> 'livemode'), s.r ->> 'object', stripe._boolean(s.r -> 'open'), s.r ->> 'opened_reason', stripe._ref_id(s.r -> 'payment_intent'), s.r ->> 'reason', stripe._jsonb(s.r -> 'session'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"billing_zip\" = EXCLUDED.\"billing_zip\", \"charge\" = EXCLUDED.\"charge\", \"closed_reason\" = EXCLUDED.\"closed_reason\", \"created\" = EXCLUDED.\"created\", \"ip_address\" = EXCLUDED.\"ip_address\", \"ip_address_location\" = EXCLUDED.\"ip_address_location\", \"livemode\" = EXCLUDED.\"livemode\", \"object\" = EXCLUDED.\"object\", \"open\" = EXCLUDED.\"open\", \"opened_reason\" = EXCLUDED.\"opened_reason\", \"payment_intent\" = EXCLUDED.\"payment_intent\", \"reason\" = EXCLUDED.\"reason\", \"session\" = EXCLUDED.\"session\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -3677,6 +3767,8 @@ impl ScheduledQueryRun {
         "status",
         "title",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"created\", \"data_load_time\", \"error\", \"file\", \"livemode\", \"object\", \"result_available_until\", \"sql\", \"status\", \"title\" FROM \"stripe\".\"scheduled_query_runs\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"scheduled_query_runs\" AS t (\"id\", \"created\", \"data_load_time\", \"error\", \"file\", \"livemode\", \"object\", \"result_available_until\", \"sql\", \"status\", \"title\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._timestamp(s.r -> 'created'), stripe._timestamp(s.r -> 'data_load_time'), stripe._jsonb(s.r -> 'error'), stripe._jsonb(s.r -> 'file'), stripe._boolean(s.r -> 'livemode'), s.r ->> 'object', stripe._timestamp(s.r -> 'result_available_until'), s.r ->> 'sql', s.r ->> 'status', s.r ->> 'title', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"created\" = EXCLUDED.\"created\", \"data_load_time\" = EXCLUDED.\"data_load_time\", \"error\" = EXCLUDED.\"error\", \"file\" = EXCLUDED.\"file\", \"livemode\" = EXCLUDED.\"livemode\", \"object\" = EXCLUDED.\"object\", \"result_available_until\" = EXCLUDED.\"result_available_until\", \"sql\" = EXCLUDED.\"sql\", \"status\" = EXCLUDED.\"status\", \"title\" = EXCLUDED.\"title\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -3688,7 +3780,7 @@ pub struct SetupAttempt {
     ///`id` (text)
     pub id: String,
     ///`application` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub application: Option<String>,
     ///`attach_to_self` (boolean)
     pub attach_to_self: Option<bool>,
@@ -3696,7 +3788,7 @@ pub struct SetupAttempt {
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
     pub created: Option<chrono::DateTime<chrono::Utc>>,
     ///`customer` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub customer: Option<String>,
     ///`flow_directions` (jsonb)
     pub flow_directions: Option<serde_json::Value>,
@@ -3705,17 +3797,17 @@ pub struct SetupAttempt {
     ///`object` (text)
     pub object: Option<String>,
     ///`on_behalf_of` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub on_behalf_of: Option<String>,
     ///`payment_method` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub payment_method: Option<String>,
     ///`payment_method_details` (jsonb)
     pub payment_method_details: Option<serde_json::Value>,
     ///`setup_error` (jsonb)
     pub setup_error: Option<serde_json::Value>,
     ///`setup_intent` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub setup_intent: Option<String>,
     ///`status` (text)
     pub status: Option<String>,
@@ -3745,6 +3837,8 @@ impl SetupAttempt {
         "status",
         "usage",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"application\", \"attach_to_self\", \"created\", \"customer\", \"flow_directions\", \"livemode\", \"object\", \"on_behalf_of\", \"payment_method\", \"payment_method_details\", \"setup_error\", \"setup_intent\", \"status\", \"usage\" FROM \"stripe\".\"setup_attempts\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"setup_attempts\" AS t (\"id\", \"application\", \"attach_to_self\", \"created\", \"customer\", \"flow_directions\", \"livemode\", \"object\", \"on_behalf_of\", \"payment_method\", \"payment_method_details\", \"setup_error\", \"setup_intent\", \"status\", \"usage\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._ref_id(s.r -> 'application'), stripe._boolean(s.r -> 'attach_to_self'), stripe._timestamp(s.r -> 'created'), stripe._ref_id(s.r -> 'customer'), stripe._jsonb(s.r -> 'flow_directions'), stripe._boolean(s.r -> 'livemode'), s.r ->> 'object', stripe._ref_id(s.r -> 'on_behalf_of'), stripe._ref_id(s.r -> 'payment_method'), stripe._jsonb(s.r -> 'payment_method_details'), stripe._jsonb(s.r -> 'setup_error'), stripe._ref_id(s.r -> 'setup_intent'), s.r ->> 'status', s.r ->> 'usage', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"application\" = EXCLUDED.\"application\", \"attach_to_self\" = EXCLUDED.\"attach_to_self\", \"created\" = EXCLUDED.\"created\", \"customer\" = EXCLUDED.\"customer\", \"flow_directions\" = EXCLUDED.\"flow_directions\", \"livemode\" = EXCLUDED.\"livemode\", \"object\" = EXCLUDED.\"object\", \"on_behalf_of\" = EXCLUDED.\"on_behalf_of\", \"payment_method\" = EXCLUDED.\"payment_method\", \"payment_method_details\" = EXCLUDED.\"payment_method_details\", \"setup_error\" = EXCLUDED.\"setup_error\", \"setup_intent\" = EXCLUDED.\"setup_intent\", \"status\" = EXCLUDED.\"status\", \"usage\" = EXCLUDED.\"usage\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -3756,7 +3850,7 @@ pub struct SetupIntent {
     ///`id` (text)
     pub id: String,
     ///`application` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub application: Option<String>,
     ///`attach_to_self` (boolean)
     pub attach_to_self: Option<bool>,
@@ -3770,7 +3864,7 @@ pub struct SetupIntent {
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
     pub created: Option<chrono::DateTime<chrono::Utc>>,
     ///`customer` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub customer: Option<String>,
     ///`description` (text)
     pub description: Option<String>,
@@ -3779,12 +3873,12 @@ pub struct SetupIntent {
     ///`last_setup_error` (jsonb)
     pub last_setup_error: Option<serde_json::Value>,
     ///`latest_attempt` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub latest_attempt: Option<String>,
     ///`livemode` (boolean)
     pub livemode: Option<bool>,
     ///`mandate` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub mandate: Option<String>,
     ///`metadata` (jsonb)
     pub metadata: Option<serde_json::Value>,
@@ -3793,17 +3887,17 @@ pub struct SetupIntent {
     ///`object` (text)
     pub object: Option<String>,
     ///`on_behalf_of` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub on_behalf_of: Option<String>,
     ///`payment_method` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub payment_method: Option<String>,
     ///`payment_method_options` (jsonb)
     pub payment_method_options: Option<serde_json::Value>,
     ///`payment_method_types` (jsonb)
     pub payment_method_types: Option<serde_json::Value>,
     ///`single_use_mandate` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub single_use_mandate: Option<String>,
     ///`status` (text)
     pub status: Option<String>,
@@ -3842,6 +3936,8 @@ impl SetupIntent {
         "status",
         "usage",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"application\", \"attach_to_self\", \"automatic_payment_methods\", \"cancellation_reason\", \"client_secret\", \"created\", \"customer\", \"description\", \"flow_directions\", \"last_setup_error\", \"latest_attempt\", \"livemode\", \"mandate\", \"metadata\", \"next_action\", \"object\", \"on_behalf_of\", \"payment_method\", \"payment_method_options\", \"payment_method_types\", \"single_use_mandate\", \"status\", \"usage\" FROM \"stripe\".\"setup_intents\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"setup_intents\" AS t (\"id\", \"application\", \"attach_to_self\", \"automatic_payment_methods\", \"cancellation_reason\", \"client_secret\", \"created\", \"customer\", \"description\", \"flow_directions\", \"last_setup_error\", \"latest_attempt\", \"livemode\", \"mandate\", \"metadata\", \"next_action\", \"object\", \"on_behalf_of\", \"payment_method\", \"payment_method_options\", \"payment_method_types\", \"single_use_mandate\", \"status\", \"usage\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._ref_id(s.r -> 'application'), stripe._boolean(s.r -> 'attach_to_self'), stripe._jsonb(s.r -> 'automatic_payment_methods'), s.r ->> 'cancellation_reason', s.r ->> 'client_secret', stripe._timestamp(s.r -> 'created'), stripe._ref_id(s.r -> 'customer'), s.r ->> 'description', stripe._jsonb(s.r -> 'flow_directions'), stripe._jsonb(s.r -> 'last_setup_error'), stripe._ref_id(s.r -> 'latest_attempt'), stripe._boolean(s.r -> 'livemode'), stripe._ref_id(s.r -> 'mandate'), stripe._jsonb(s.r -> 'metadata'), stripe._jsonb(s.r -> 'next_action'), s.r ->> 'object', stripe._ref_id(s.r -> 'on_behalf_of'), stripe._ref_id(s.r -> 'payment_method'), stripe._jsonb(s.r -> 'payment_method_options'), stripe._jsonb(s.r -> 'payment_method_types'), stripe._ref_id(s.r -> 'single_use_mandate'), s.r ->> 'status', s.r ->> 'usage', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"application\" = EXCLUDED.\"application\", \"attach_to_self\" = EXCLUDED.\"attach_to_self\", \"automatic_payment_methods\" = EXCLUDED.\"automatic_payment_methods\", \"cancellation_reason\" = EXCLUDED.\"cancellation_reason\", \"client_secret\" = EXCLUDED.\"client_secret\", \"created\" = EXCLUDED.\"created\", \"customer\" = EXCLUDED.\"customer\", \"description\" = EXCLUDED.\"description\", \"flow_directions\" = EXCLUDED.\"flow_directions\", \"last_setup_error\" = EXCLUDED.\"last_setup_error\", \"latest_attempt\" = EXCLUDED.\"latest_attempt\", \"livemode\" = EXCLUDED.\"livemode\", \"mandate\" = EXCLUDED.\"mandate\", \"metadata\" = EXCLUDED.\"metadata\", \"next_action\" = EXCLUDED.\"next_action\", \"object\" = EXCLUDED.\"object\", \"on_behalf_of\" = EXCLUDED.\"on_behalf_of\", \"payment_method\" = EXCLUDED.\"payment_method\", \"payment_method_options\" = EXCLUDED.\"payment_method_options\", \"payment_method_types\" = EXCLUDED.\"payment_method_types\", \"single_use_mandate\" = EXCLUDED.\"single_use_mandate\", \"status\" = EXCLUDED.\"status\", \"usage\" = EXCLUDED.\"usage\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -3872,7 +3968,7 @@ pub struct ShippingRate {
     ///`tax_behavior` (text)
     pub tax_behavior: Option<String>,
     ///`tax_code` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub tax_code: Option<String>,
     ///`type` (text)
     #[serde(rename = "type")]
@@ -3899,6 +3995,8 @@ impl ShippingRate {
         "tax_code",
         "type",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"active\", \"created\", \"delivery_estimate\", \"display_name\", \"fixed_amount\", \"livemode\", \"metadata\", \"object\", \"tax_behavior\", \"tax_code\", \"type\" FROM \"stripe\".\"shipping_rates\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"shipping_rates\" AS t (\"id\", \"active\", \"created\", \"delivery_estimate\", \"display_name\", \"fixed_amount\", \"livemode\", \"metadata\", \"object\", \"tax_behavior\", \"tax_code\", \"type\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._boolean(s.r -> 'active'), stripe._timestamp(s.r -> 'created'), stripe._jsonb(s.r -> 'delivery_estimate'), s.r ->> 'display_name', stripe._jsonb(s.r -> 'fixed_amount'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', s.r ->> 'tax_behavior', stripe._ref_id(s.r -> 'tax_code'), s.r ->> 'type', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"active\" = EXCLUDED.\"active\", \"created\" = EXCLUDED.\"created\", \"delivery_estimate\" = EXCLUDED.\"delivery_estimate\", \"display_name\" = EXCLUDED.\"display_name\", \"fixed_amount\" = EXCLUDED.\"fixed_amount\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"tax_behavior\" = EXCLUDED.\"tax_behavior\", \"tax_code\" = EXCLUDED.\"tax_code\", \"type\" = EXCLUDED.\"type\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -3933,7 +4031,7 @@ pub struct Sku {
     ///`price` (bigint)
     pub price: Option<i64>,
     ///`product` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub product: Option<String>,
     ///`updated` (timestamptz)
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
@@ -3961,6 +4059,8 @@ impl Sku {
         "product",
         "updated",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"active\", \"attributes\", \"created\", \"currency\", \"image\", \"inventory\", \"livemode\", \"metadata\", \"object\", \"package_dimensions\", \"price\", \"product\", \"updated\" FROM \"stripe\".\"skus\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"skus\" AS t (\"id\", \"active\", \"attributes\", \"created\", \"currency\", \"image\", \"inventory\", \"livemode\", \"metadata\", \"object\", \"package_dimensions\", \"price\", \"product\", \"updated\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._boolean(s.r -> 'active'), stripe._jsonb(s.r -> 'attributes'), stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', s.r ->> 'image', stripe._jsonb(s.r -> 'inventory'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', stripe._jsonb(s.r -> 'package_dimensions'), stripe._bigint(s.r -> 'price'), stripe._ref_id(s.r -> 'product'), stripe._timestamp(s.r -> 'updated'), s.r, s.a, COALESCE(stripe._timestamp(s.r -> 'updated'), s.u)\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', COALESCE(stripe._timestamp(s.r -> 'updated'), s.u) DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"active\" = EXCLUDED.\"active\", \"attributes\" = EXCLUDED.\"attributes\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"image\" = EXCLUDED.\"image\", \"inventory\" = EXCLUDED.\"inventory\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"package_dimensions\" = EXCLUDED.\"package_dimensions\", \"price\" = EXCLUDED.\"price\", \"product\" = EXCLUDED.\"product\", \"updated\" = EXCLUDED.\"updated\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -4023,6 +4123,8 @@ impl SourceTransaction {
         "status",
         "type",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"ach_credit_transfer\", \"amount\", \"chf_credit_transfer\", \"created\", \"currency\", \"gbp_credit_transfer\", \"livemode\", \"object\", \"paper_check\", \"sepa_credit_transfer\", \"source\", \"status\", \"type\" FROM \"stripe\".\"source_transactions\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"source_transactions\" AS t (\"id\", \"ach_credit_transfer\", \"amount\", \"chf_credit_transfer\", \"created\", \"currency\", \"gbp_credit_transfer\", \"livemode\", \"object\", \"paper_check\", \"sepa_credit_transfer\", \"source\", \"status\", \"type\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._jsonb(s.r -> 'ach_credit_transfer'), stripe._bigint(s.r -> 'amount'), stripe._jsonb(s.r -> 'chf_credit_transfer'), stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', stripe._jsonb(s.r -> 'gbp_credit_transfer'), stripe._boolean(s.r -> 'livemode'), s.r ->> 'object', stripe._jsonb(s.r -> 'paper_check'), stripe._jsonb(s.r -> 'sepa_credit_transfer'), s.r ->> 'source', s.r ->> 'status', s.r ->> 'type', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"ach_credit_transfer\" = EXCLUDED.\"ach_credit_transfer\", \"amount\" = EXCLUDED.\"amount\", \"chf_credit_transfer\" = EXCLUDED.\"chf_credit_transfer\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"gbp_credit_transfer\" = EXCLUDED.\"gbp_credit_transfer\", \"livemode\" = EXCLUDED.\"livemode\", \"object\" = EXCLUDED.\"object\", \"paper_check\" = EXCLUDED.\"paper_check\", \"sepa_credit_transfer\" = EXCLUDED.\"sepa_credit_transfer\", \"source\" = EXCLUDED.\"source\", \"status\" = EXCLUDED.\"status\", \"type\" = EXCLUDED.\"type\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -4154,6 +4256,8 @@ impl Source {
         "usage",
         "wechat",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"ach_credit_transfer\", \"ach_debit\", \"acss_debit\", \"alipay\", \"amount\", \"au_becs_debit\", \"bancontact\", \"card\", \"card_present\", \"client_secret\", \"code_verification\", \"created\", \"currency\", \"customer\", \"eps\", \"flow\", \"giropay\", \"ideal\", \"klarna\", \"livemode\", \"metadata\", \"multibanco\", \"object\", \"owner\", \"p24\", \"receiver\", \"redirect\", \"sepa_debit\", \"sofort\", \"source_order\", \"statement_descriptor\", \"status\", \"three_d_secure\", \"type\", \"usage\", \"wechat\" FROM \"stripe\".\"sources\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"sources\" AS t (\"id\", \"ach_credit_transfer\", \"ach_debit\", \"acss_debit\", \"alipay\", \"amount\", \"au_becs_debit\", \"bancontact\", \"card\", \"card_present\", \"client_secret\", \"code_verification\", \"created\", \"currency\", \"customer\", \"eps\", \"flow\", \"giropay\", \"ideal\", \"klarna\", \"livemode\", \"metadata\", \"multibanco\", \"object\", \"owner\", \"p24\", \"receiver\", \"redirect\", \"sepa_debit\", \"sofort\", \"source_order\", \"statement_descriptor\", \"status\", \"three_d_secure\", \"type\", \"usage\", \"wechat\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._jsonb(s.r -> 'ach_credit_transfer'), stripe._jsonb(s.r -> 'ach_debit'), stripe._jsonb(s.r -> 'acss_debit'), stripe._jsonb(s.r -> 'alipay'), stripe._bigint(s.r -> 'amount'), stripe._jsonb(s.r -> 'au_becs_debit'), stripe._jsonb(s.r -> 'bancontact'), stripe._jsonb(s.r -> 'card'), stripe._jsonb(s.r -> 'card_present'), s.r ->> 'client_secret', stripe._jsonb(s.r -> 'code_verification'), stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', s.r ->> 'customer', stripe._jsonb(s.r -> 'eps'), s.r ->> 'flow', stripe._jsonb(s.r -> 'giropay'), stripe._jsonb(s.r -> 'ideal'), stripe._jsonb(s.r -> 'klarna'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), stripe._jsonb(s.r -> 'multibanco'), s.r ->> 'object', stripe._jsonb(s.r -> 'owner'), stripe._jsonb(s.r -> 'p24'), stripe._jsonb(s.r -> 'receiver'), stripe._jsonb(s.r -> 'redirect'), stripe._jsonb(s.r -> 'sepa_debit'), stripe._jsonb(s.r -> 'sofort'), stripe._jsonb(s.r -> 'source_order'), s.r ->> 'statement_descriptor', s.r ->> 'status', stripe._jsonb(s.r -> 'three_d_secure'), s.r ->> 'type', s.r ->> 'usage', stripe._jsonb(s.r -> 'wechat'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"ach_credit_transfer\" = EXCLUDED.\"ach_credit_transfer\", \"ach_debit\" = EXCLUDED.\"ach_debit\", \"acss_debit\" = EXCLUDED.\"acss_debit\", \"alipay\" = EXCLUDED.\"alipay\", \"amount\" = EXCLUDED.\"amount\", \"au_becs_debit\" = EXCLUDED.\"au_becs_debit\", \"bancontact\" = EXCLUDED.\"bancontact\", \"card\" = EXCLUDED.\"card\", \"card_present\" = EXCLUDED.\"card_present\", \"client_secret\" = EXCLUDED.\"client_secret\", \"code_verification\" = EXCLUDED.\"code_verification\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"customer\" = EXCLUDED.\"customer\", \"eps\" = EXCLUDED.\"eps\", \"flow\" = EXCLUDED.\"flow\", \"giropay\" = EXCLUDED.\"giropay\", \"ideal\" = EXCLUDED.\"ideal\", \"klarna\" = EXCLUDED.\"klarna\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"multibanco\" = EXCLUDED.\"multibanco\", \"object\" = EXCLUDED.\"object\", \"owner\" = EXCLUDED.\"owner\", \"p24\" = EXCLUDED.\"p24\", \"receiver\" = EXCLUDED.\"receiver\", \"redirect\" = EXCLUDED.\"redirect\", \"sepa_debit\" = EXCLUDED.\"sepa_debit\", \"sofort\" = EXCLUDED.\"sofort\", \"source_order\" = EXCLUDED.\"source_order\", \"statement_descriptor\" = EXCLUDED.\"statement_descriptor\", \"status\" = EXCLUDED.\"status\", \"three_d_secure\" = EXCLUDED.\"three_d_secure\", \"type\" = EXCLUDED.\"type\", \"usage\" = EXCLUDED.\"usage\", \"wechat\" = EXCLUDED.\"wechat\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -4198,6 +4302,8 @@ impl SubscriptionItem {
         "subscription",
         "tax_rates",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"billing_thresholds\", \"created\", \"metadata\", \"object\", \"price\", \"quantity\", \"subscription\", \"tax_rates\" FROM \"stripe\".\"subscription_items\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"subscription_items\" AS t (\"id\", \"billing_thresholds\", \"created\", \"metadata\", \"object\", \"price\", \"quantity\", \"subscription\", \"tax_rates\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._jsonb(s.r -> 'billing_thresholds'), stripe._bigint(s.r -> 'created'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', stripe._jsonb(s.r -> 'price'), stripe._bigint(s.r -> 'quantity'), s.r ->> 'subscription', stripe._jsonb(s.r -> 'tax_rates'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"billing_thresholds\" = EXCLUDED.\"billing_thresholds\", \"created\" = EXCLUDED.\"created\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"price\" = EXCLUDED.\"price\", \"quantity\" = EXCLUDED.\"quantity\", \"subscription\" = EXCLUDED.\"subscription\", \"tax_rates\" = EXCLUDED.\"tax_rates\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -4209,7 +4315,7 @@ pub struct SubscriptionSchedule {
     ///`id` (text)
     pub id: String,
     ///`application` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub application: Option<String>,
     ///`canceled_at` (timestamptz)
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
@@ -4223,7 +4329,7 @@ pub struct SubscriptionSchedule {
     ///`current_phase` (jsonb)
     pub current_phase: Option<serde_json::Value>,
     ///`customer` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub customer: Option<String>,
     ///`default_settings` (jsonb)
     pub default_settings: Option<serde_json::Value>,
@@ -4245,10 +4351,10 @@ pub struct SubscriptionSchedule {
     ///`status` (text)
     pub status: Option<String>,
     ///`subscription` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub subscription: Option<String>,
     ///`test_clock` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub test_clock: Option<String>,
 }
 impl SubscriptionSchedule {
@@ -4277,6 +4383,8 @@ impl SubscriptionSchedule {
         "subscription",
         "test_clock",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"application\", \"canceled_at\", \"completed_at\", \"created\", \"current_phase\", \"customer\", \"default_settings\", \"end_behavior\", \"livemode\", \"metadata\", \"object\", \"phases\", \"released_at\", \"released_subscription\", \"status\", \"subscription\", \"test_clock\" FROM \"stripe\".\"subscription_schedules\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"subscription_schedules\" AS t (\"id\", \"application\", \"canceled_at\", \"completed_at\", \"created\", \"current_phase\", \"customer\", \"default_settings\", \"end_behavior\", \"livemode\", \"metadata\", \"object\", \"phases\", \"released_at\", \"released_subscription\", \"status\", \"subscription\", \"test_clock\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._ref_id(s.r -> 'application'), stripe._timestamp(s.r -> 'canceled_at'), stripe._timestamp(s.r -> 'completed_at'), stripe._timestamp(s.r -> 'created'), stripe._jsonb(s.r -> 'current_phase'), stripe._ref_id(s.r -> 'customer'), stripe._jsonb(s.r -> 'default_settings'), s.r ->> 'end_behavior', stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', stripe._jsonb(s.r -> 'phases'), stripe._timestamp(s.r -> 'released_at'), s.r ->> 'released_subscription', s.r ->> 'status', stripe._ref_id(s.r -> 'subscription'), stripe._ref_id(s.r -> 'test_clock'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"application\" = EXCLUDED.\"application\", \"canceled_at\" = EXCLUDED.\"canceled_at\", \"completed_at\" = EXCLUDED.\"completed_at\", \"created\" = EXCLUDED.\"created\", \"current_phase\" = EXCLUDED.\"current_phase\", \"customer\" = EXCLUDED.\"customer\", \"default_settings\" = EXCLUDED.\"default_settings\", \"end_behavior\" = EXCLUDED.\"end_behavior\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"phases\" = EXCLUDED.\"phases\", \"released_at\" = EXCLUDED.\"released_at\", \"released_subscription\" = EXCLUDED.\"released_subscription\", \"status\" = EXCLUDED.\"status\", \"subscription\" = EXCLUDED.\"subscription\", \"test_clock\" = EXCLUDED.\"test_clock\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -4288,7 +4396,7 @@ pub struct Subscription {
     ///`id` (text)
     pub id: String,
     ///`application` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub application: Option<String>,
     ///`application_fee_percent` (numeric)
     pub application_fee_percent: Option<rust_decimal::Decimal>,
@@ -4323,15 +4431,15 @@ pub struct Subscription {
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
     pub current_period_start: Option<chrono::DateTime<chrono::Utc>>,
     ///`customer` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub customer: Option<String>,
     ///`days_until_due` (bigint)
     pub days_until_due: Option<i64>,
     ///`default_payment_method` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub default_payment_method: Option<String>,
     ///`default_source` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub default_source: Option<String>,
     ///`default_tax_rates` (jsonb)
     pub default_tax_rates: Option<serde_json::Value>,
@@ -4345,7 +4453,7 @@ pub struct Subscription {
     ///`items` (jsonb)
     pub items: Option<serde_json::Value>,
     ///`latest_invoice` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub latest_invoice: Option<String>,
     ///`livemode` (boolean)
     pub livemode: Option<bool>,
@@ -4357,7 +4465,7 @@ pub struct Subscription {
     ///`object` (text)
     pub object: Option<String>,
     ///`on_behalf_of` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub on_behalf_of: Option<String>,
     ///`pause_collection` (jsonb)
     pub pause_collection: Option<serde_json::Value>,
@@ -4366,12 +4474,12 @@ pub struct Subscription {
     ///`pending_invoice_item_interval` (jsonb)
     pub pending_invoice_item_interval: Option<serde_json::Value>,
     ///`pending_setup_intent` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub pending_setup_intent: Option<String>,
     ///`pending_update` (jsonb)
     pub pending_update: Option<serde_json::Value>,
     ///`schedule` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub schedule: Option<String>,
     ///`start_date` (timestamptz)
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
@@ -4379,7 +4487,7 @@ pub struct Subscription {
     ///`status` (text)
     pub status: Option<String>,
     ///`test_clock` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub test_clock: Option<String>,
     ///`transfer_data` (jsonb)
     pub transfer_data: Option<serde_json::Value>,
@@ -4443,6 +4551,8 @@ impl Subscription {
         "trial_settings",
         "trial_start",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"application\", \"application_fee_percent\", \"automatic_tax\", \"billing_cycle_anchor\", \"billing_thresholds\", \"cancel_at\", \"cancel_at_period_end\", \"canceled_at\", \"cancellation_details\", \"collection_method\", \"created\", \"currency\", \"current_period_end\", \"current_period_start\", \"customer\", \"days_until_due\", \"default_payment_method\", \"default_source\", \"default_tax_rates\", \"description\", \"discount\", \"ended_at\", \"items\", \"latest_invoice\", \"livemode\", \"metadata\", \"next_pending_invoice_item_invoice\", \"object\", \"on_behalf_of\", \"pause_collection\", \"payment_settings\", \"pending_invoice_item_interval\", \"pending_setup_intent\", \"pending_update\", \"schedule\", \"start_date\", \"status\", \"test_clock\", \"transfer_data\", \"trial_end\", \"trial_settings\", \"trial_start\" FROM \"stripe\".\"subscriptions\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"subscriptions\" AS t (\"id\", \"application\", \"application_fee_percent\", \"automatic_tax\", \"billing_cycle_anchor\", \"billing_thresholds\", \"cancel_at\", \"cancel_at_period_end\", \"canceled_at\", \"cancellation_details\", \"collection_method\", \"created\", \"currency\", \"current_period_end\", \"current_period_start\", \"customer\", \"days_until_due\", \"default_payment_method\", \"default_source\", \"default_tax_rates\", \"description\", \"discount\", \"ended_at\", \"items\", \"latest_invoice\", \"livemode\", \"metadata\", \"next_pending_invoice_item_invoice\", \"object\", \"on_behalf_of\", \"pause_collection\", \"payment_settings\", \"pending_invoice_item_interval\", \"pending_setup_intent\", \"pending_update\", \"schedule\", \"start_date\", \"status\", \"test_clock\", \"transfer_data\", \"trial_end\", \"trial_settings\", \"trial_start\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._ref_id(s.r -> 'application'), stripe._numeric(s.r -> 'application_fee_percent'), stripe._jsonb(s.r -> 'automatic_tax'), stripe._timestamp(s.r -> 'billing_cycle_anchor'), stripe._jsonb(s.r -> 'billing_thresholds'), stripe._timestamp(s.r -> 'cancel_at'), stripe._boolean(s.r -> 'cancel_at_period_end'), stripe._timestamp(s.r -> 'canceled_at'), stripe._jsonb(s.r -> 'cancellation_details'), s.r ->> 'collection_method', stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', stripe._timestamp(s.r -> 'current_period_end'), stripe._timestamp(s.r -> 'current_period_start'), stripe._ref_id(s.r -> 'customer'), stripe._bigint(s.r -> 'days_until_due'), stripe._ref_id(s.r -> 'default_payment_method'), stripe._ref_id(s.r -> 'default_source'), stripe._jsonb(s.r -> 'default_tax_rates'), s.r ->> 'description', stripe._jsonb(s.r -> 'discount'), stripe._timestamp(s.r -> 'ended_at'), stripe._jsonb(s.r -> 'items'), stripe._ref_id(s.r -> 'latest_invoice'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), stripe._timestamp(s.r -> 'next_pending_invoice_item_invoice'), s.r ->> 'object', stripe._ref_id(s.r -> 'on_behalf_of'), stripe._jsonb(s.r -> 'pause_collection'), stripe._jsonb(s.r -> 'payment_settings'), stripe._jsonb(s.r -> 'pending_invoice_item_interval'), stripe._ref_id(s.r -> 'pending_setup_intent'), stripe._jsonb(s.r -> 'pending_update'), stripe._ref_id(s.r -> 'schedule'), stripe._timestamp(s.r -> 'start_date'), s.r ->> 'status', stripe._ref_id(s.r -> 'test_clock'), stripe._jsonb(s.r -> 'transfer_data'), stripe._timestamp(s.r -> 'trial_end'), stripe._jsonb(s.r -> 'trial_settings'), stripe._timestamp(s.r -> 'trial_start'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"application\" = EXCLUDED.\"application\", \"application_fee_percent\" = EXCLUDED.\"application_fee_percent\", \"automatic_tax\" = EXCLUDED.\"automatic_tax\", \"billing_cycle_anchor\" = EXCLUDED.\"billing_cycle_anchor\", \"billing_thresholds\" = EXCLUDED.\"billing_thresholds\", \"cancel_at\" = EXCLUDED.\"cancel_at\", \"cancel_at_period_end\" = EXCLUDED.\"cancel_at_period_end\", \"canceled_at\" = EXCLUDED.\"canceled_at\", \"cancellation_details\" = EXCLUDED.\"cancellation_details\", \"collection_method\" = EXCLUDED.\"collection_method\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"current_period_end\" = EXCLUDED.\"current_period_end\", \"current_period_start\" = EXCLUDED.\"current_period_start\", \"customer\" = EXCLUDED.\"customer\", \"days_until_due\" = EXCLUDED.\"days_until_due\", \"default_payment_method\" = EXCLUDED.\"default_payment_method\", \"default_source\" = EXCLUDED.\"default_source\", \"default_tax_rates\" = EXCLUDED.\"default_tax_rates\", \"description\" = EXCLUDED.\"description\", \"discount\" = EXCLUDED.\"discount\", \"ended_at\" = EXCLUDED.\"ended_at\", \"items\" = EXCLUDED.\"items\", \"latest_invoice\" = EXCLUDED.\"latest_invoice\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"next_pending_invoice_item_invoice\" = EXCLUDED.\"next_pending_invoice_item_invoice\", \"object\" = EXCLUDED.\"object\", \"on_behalf_of\" = EXCLUDED.\"on_behalf_of\", \"pause_collection\" = EXCLUDED.\"pause_collection\", \"payment_settings\" = EXCLUDED.\"payment_settings\", \"pending_invoice_item_interval\" = EXCLUDED.\"pending_invoice_item_interval\", \"pending_setup_intent\" = EXCLUDED.\"pending_setup_intent\", \"pending_update\" = EXCLUDED.\"pending_update\", \"schedule\" = EXCLUDED.\"schedule\", \"start_date\" = EXCLUDED.\"start_date\", \"status\" = EXCLUDED.\"status\", \"test_clock\" = EXCLUDED.\"test_clock\", \"transfer_data\" = EXCLUDED.\"transfer_data\", \"trial_end\" = EXCLUDED.\"trial_end\", \"trial_settings\" = EXCLUDED.\"trial_settings\", \"trial_start\" = EXCLUDED.\"trial_start\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -4472,6 +4582,8 @@ impl TaxCode {
         "name",
         "object",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"description\", \"name\", \"object\" FROM \"stripe\".\"tax_codes\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"tax_codes\" AS t (\"id\", \"description\", \"name\", \"object\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', s.r ->> 'description', s.r ->> 'name', s.r ->> 'object', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"description\" = EXCLUDED.\"description\", \"name\" = EXCLUDED.\"name\", \"object\" = EXCLUDED.\"object\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -4488,7 +4600,7 @@ pub struct TaxId {
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
     pub created: Option<chrono::DateTime<chrono::Utc>>,
     ///`customer` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub customer: Option<String>,
     ///`livemode` (boolean)
     pub livemode: Option<bool>,
@@ -4520,6 +4632,8 @@ impl TaxId {
         "value",
         "verification",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"country\", \"created\", \"customer\", \"livemode\", \"object\", \"type\", \"value\", \"verification\" FROM \"stripe\".\"tax_ids\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"tax_ids\" AS t (\"id\", \"country\", \"created\", \"customer\", \"livemode\", \"object\", \"type\", \"value\", \"verification\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', s.r ->> 'country', stripe._timestamp(s.r -> 'created'), stripe._ref_id(s.r -> 'customer'), stripe._boolean(s.r -> 'livemode'), s.r ->> 'object', s.r ->> 'type', s.r ->> 'value', stripe._jsonb(s.r -> 'verification'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"country\" = EXCLUDED.\"country\", \"created\" = EXCLUDED.\"created\", \"customer\" = EXCLUDED.\"customer\", \"livemode\" = EXCLUDED.\"livemode\", \"object\" = EXCLUDED.\"object\", \"type\" = EXCLUDED.\"type\", \"value\" = EXCLUDED.\"value\", \"verification\" = EXCLUDED.\"verification\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -4583,6 +4697,8 @@ impl TaxRate {
         "state",
         "tax_type",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"active\", \"country\", \"created\", \"description\", \"display_name\", \"effective_percentage\", \"inclusive\", \"jurisdiction\", \"livemode\", \"metadata\", \"object\", \"percentage\", \"state\", \"tax_type\" FROM \"stripe\".\"tax_rates\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"tax_rates\" AS t (\"id\", \"active\", \"country\", \"created\", \"description\", \"display_name\", \"effective_percentage\", \"inclusive\", \"jurisdiction\", \"livemode\", \"metadata\", \"object\", \"percentage\", \"state\", \"tax_type\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._boolean(s.r -> 'active'), s.r ->> 'country', stripe._timestamp(s.r -> 'created'), s.r ->> 'description', s.r ->> 'display_name', stripe._numeric(s.r -> 'effective_percentage'), stripe._boolean(s.r -> 'inclusive'), s.r ->> 'jurisdiction', stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', stripe._numeric(s.r -> 'percentage'), s.r ->> 'state', s.r ->> 'tax_type', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"active\" = EXCLUDED.\"active\", \"country\" = EXCLUDED.\"country\", \"created\" = EXCLUDED.\"created\", \"description\" = EXCLUDED.\"description\", \"display_name\" = EXCLUDED.\"display_name\", \"effective_percentage\" = EXCLUDED.\"effective_percentage\", \"inclusive\" = EXCLUDED.\"inclusive\", \"jurisdiction\" = EXCLUDED.\"jurisdiction\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"percentage\" = EXCLUDED.\"percentage\", \"state\" = EXCLUDED.\"state\", \"tax_type\" = EXCLUDED.\"tax_type\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -4596,7 +4712,7 @@ pub struct Topup {
     ///`amount` (bigint)
     pub amount: Option<i64>,
     ///`balance_transaction` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub balance_transaction: Option<String>,
     ///`created` (timestamptz)
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
@@ -4650,6 +4766,8 @@ impl Topup {
         "status",
         "transfer_group",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"amount\", \"balance_transaction\", \"created\", \"currency\", \"description\", \"expected_availability_date\", \"failure_code\", \"failure_message\", \"livemode\", \"metadata\", \"object\", \"source\", \"statement_descriptor\", \"status\", \"transfer_group\" FROM \"stripe\".\"topups\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"topups\" AS t (\"id\", \"amount\", \"balance_transaction\", \"created\", \"currency\", \"description\", \"expected_availability_date\", \"failure_code\", \"failure_message\", \"livemode\", \"metadata\", \"object\", \"source\", \"statement_descriptor\", \"status\", \"transfer_group\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._bigint(s.r -> 'amount'), stripe._ref_id(s.r -> 'balance_transaction'), stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', s.r ->> 'description', stripe._bigint(s.r -> 'expected_availability_date'), s.r ->> 'failure_code', s.r ->> 'failure_message', stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', stripe._jsonb(s.r -> 'source'), s.r ->> 'statement_descriptor', s.r ->> 'status', s.r ->> 'transfer_group', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"amount\" = EXCLUDED.\"amount\", \"balance_transaction\" = EXCLUDED.\"balance_transaction\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"description\" = EXCLUDED.\"description\", \"expected_availability_date\" = EXCLUDED.\"expected_availability_date\", \"failure_code\" = EXCLUDED.\"failure_code\", \"failure_message\" = EXCLUDED.\"failure_message\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"source\" = EXCLUDED.\"source\", \"statement_descriptor\" = EXCLUDED.\"statement_descriptor\", \"status\" = EXCLUDED.\"status\", \"transfer_group\" = EXCLUDED.\"transfer_group\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -4663,7 +4781,7 @@ pub struct TransferReversal {
     ///`amount` (bigint)
     pub amount: Option<i64>,
     ///`balance_transaction` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub balance_transaction: Option<String>,
     ///`created` (timestamptz)
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
@@ -4671,17 +4789,17 @@ pub struct TransferReversal {
     ///`currency` (text)
     pub currency: Option<String>,
     ///`destination_payment_refund` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub destination_payment_refund: Option<String>,
     ///`metadata` (jsonb)
     pub metadata: Option<serde_json::Value>,
     ///`object` (text)
     pub object: Option<String>,
     ///`source_refund` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub source_refund: Option<String>,
     ///`transfer` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub transfer: Option<String>,
 }
 impl TransferReversal {
@@ -4702,6 +4820,8 @@ impl TransferReversal {
         "source_refund",
         "transfer",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"amount\", \"balance_transaction\", \"created\", \"currency\", \"destination_payment_refund\", \"metadata\", \"object\", \"source_refund\", \"transfer\" FROM \"stripe\".\"transfer_reversals\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"transfer_reversals\" AS t (\"id\", \"amount\", \"balance_transaction\", \"created\", \"currency\", \"destination_payment_refund\", \"metadata\", \"object\", \"source_refund\", \"transfer\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._bigint(s.r -> 'amount'), stripe._ref_id(s.r -> 'balance_transaction'), stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', stripe._ref_id(s.r -> 'destination_payment_refund'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', stripe._ref_id(s.r -> 'source_refund'), stripe._ref_id(s.r -> 'transfer'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"amount\" = EXCLUDED.\"amount\", \"balance_transaction\" = EXCLUDED.\"balance_transaction\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"destination_payment_refund\" = EXCLUDED.\"destination_payment_refund\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"source_refund\" = EXCLUDED.\"source_refund\", \"transfer\" = EXCLUDED.\"transfer\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -4717,7 +4837,7 @@ pub struct Transfer {
     ///`amount_reversed` (bigint)
     pub amount_reversed: Option<i64>,
     ///`balance_transaction` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub balance_transaction: Option<String>,
     ///`created` (timestamptz)
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
@@ -4727,10 +4847,10 @@ pub struct Transfer {
     ///`description` (text)
     pub description: Option<String>,
     ///`destination` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub destination: Option<String>,
     ///`destination_payment` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub destination_payment: Option<String>,
     ///`livemode` (boolean)
     pub livemode: Option<bool>,
@@ -4743,7 +4863,7 @@ pub struct Transfer {
     ///`reversed` (boolean)
     pub reversed: Option<bool>,
     ///`source_transaction` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub source_transaction: Option<String>,
     ///`source_type` (text)
     pub source_type: Option<String>,
@@ -4775,6 +4895,8 @@ impl Transfer {
         "source_type",
         "transfer_group",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"amount\", \"amount_reversed\", \"balance_transaction\", \"created\", \"currency\", \"description\", \"destination\", \"destination_payment\", \"livemode\", \"metadata\", \"object\", \"reversals\", \"reversed\", \"source_transaction\", \"source_type\", \"transfer_group\" FROM \"stripe\".\"transfers\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"transfers\" AS t (\"id\", \"amount\", \"amount_reversed\", \"balance_transaction\", \"created\", \"currency\", \"description\", \"destination\", \"destination_payment\", \"livemode\", \"metadata\", \"object\", \"reversals\", \"reversed\", \"source_transaction\", \"source_type\", \"transfer_group\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._bigint(s.r -> 'amount'), stripe._bigint(s.r -> 'amount_reversed'), stripe._ref_id(s.r -> 'balance_transaction'), stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', s.r ->> 'description', stripe._ref_id(s.r -> 'destination'), stripe._ref_id(s.r -> 'destination_payment'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', stripe._jsonb(s.r -> 'reversals'), stripe._boolean(s.r -> 'reversed'), stripe._ref_id(s.r -> 'source_transaction'), s.r ->> 'source_type', s.r ->> 'transfer_group', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"amount\" = EXCLUDED.\"amount\", \"amount_reversed\" = EXCLUDED.\"amount_reversed\", \"balance_transaction\" = EXCLUDED.\"balance_transaction\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"description\" = EXCLUDED.\"description\", \"destination\" = EXCLUDED.\"destination\", \"destination_payment\" = EXCLUDED.\"destination_payment\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"reversals\" = EXCLUDED.\"reversals\", \"reversed\" = EXCLUDED.\"reversed\", \"source_transaction\" = EXCLUDED.\"source_transaction\", \"source_type\" = EXCLUDED.\"source_type\", \"transfer_group\" = EXCLUDED.\"transfer_group\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -4813,6 +4935,8 @@ impl UsageRecordSummary {
         "subscription_item",
         "total_usage",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"invoice\", \"livemode\", \"object\", \"period\", \"subscription_item\", \"total_usage\" FROM \"stripe\".\"usage_record_summaries\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"usage_record_summaries\" AS t (\"id\", \"invoice\", \"livemode\", \"object\", \"period\", \"subscription_item\", \"total_usage\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', s.r ->> 'invoice', stripe._boolean(s.r -> 'livemode'), s.r ->> 'object', stripe._jsonb(s.r -> 'period'), s.r ->> 'subscription_item', stripe._bigint(s.r -> 'total_usage'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"invoice\" = EXCLUDED.\"invoice\", \"livemode\" = EXCLUDED.\"livemode\", \"object\" = EXCLUDED.\"object\", \"period\" = EXCLUDED.\"period\", \"subscription_item\" = EXCLUDED.\"subscription_item\", \"total_usage\" = EXCLUDED.\"total_usage\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -4867,6 +4991,8 @@ impl WebhookEndpoint {
         "status",
         "url",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"api_version\", \"application\", \"created\", \"description\", \"enabled_events\", \"livemode\", \"metadata\", \"object\", \"secret\", \"status\", \"url\" FROM \"stripe\".\"webhook_endpoints\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"webhook_endpoints\" AS t (\"id\", \"api_version\", \"application\", \"created\", \"description\", \"enabled_events\", \"livemode\", \"metadata\", \"object\", \"secret\", \"status\", \"url\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', s.r ->> 'api_version', s.r ->> 'application', stripe._timestamp(s.r -> 'created'), s.r ->> 'description', stripe._jsonb(s.r -> 'enabled_events'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', s.r ->> 'secret', s.r ->> 'status', s.r ->> 'url', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"api_version\" = EXCLUDED.\"api_version\", \"application\" = EXCLUDED.\"application\", \"created\" = EXCLUDED.\"created\", \"description\" = EXCLUDED.\"description\", \"enabled_events\" = EXCLUDED.\"enabled_events\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"secret\" = EXCLUDED.\"secret\", \"status\" = EXCLUDED.\"status\", \"url\" = EXCLUDED.\"url\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].

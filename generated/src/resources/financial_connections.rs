@@ -38,6 +38,8 @@ impl FinancialConnectionsAccountOwner {
         "raw_address",
         "refreshed_at",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"email\", \"name\", \"object\", \"ownership\", \"phone\", \"raw_address\", \"refreshed_at\" FROM \"stripe\".\"financial_connections_account_owners\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"financial_connections_account_owners\" AS t (\"id\", \"email\", \"name\", \"object\", \"ownership\", \"phone\", \"raw_address\", \"refreshed_at\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', s.r ->> 'email', s.r ->> 'name', s.r ->> 'object', s.r ->> 'ownership', s.r ->> 'phone', s.r ->> 'raw_address', stripe._timestamp(s.r -> 'refreshed_at'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"email\" = EXCLUDED.\"email\", \"name\" = EXCLUDED.\"name\", \"object\" = EXCLUDED.\"object\", \"ownership\" = EXCLUDED.\"ownership\", \"phone\" = EXCLUDED.\"phone\", \"raw_address\" = EXCLUDED.\"raw_address\", \"refreshed_at\" = EXCLUDED.\"refreshed_at\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -70,7 +72,7 @@ pub struct FinancialConnectionsAccount {
     ///`object` (text)
     pub object: Option<String>,
     ///`ownership` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub ownership: Option<String>,
     ///`ownership_refresh` (jsonb)
     pub ownership_refresh: Option<serde_json::Value>,
@@ -108,6 +110,8 @@ impl FinancialConnectionsAccount {
         "subcategory",
         "supported_payment_method_types",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"account_holder\", \"balance\", \"balance_refresh\", \"category\", \"created\", \"display_name\", \"institution_name\", \"last4\", \"livemode\", \"object\", \"ownership\", \"ownership_refresh\", \"permissions\", \"status\", \"subcategory\", \"supported_payment_method_types\" FROM \"stripe\".\"financial_connections_accounts\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"financial_connections_accounts\" AS t (\"id\", \"account_holder\", \"balance\", \"balance_refresh\", \"category\", \"created\", \"display_name\", \"institution_name\", \"last4\", \"livemode\", \"object\", \"ownership\", \"ownership_refresh\", \"permissions\", \"status\", \"subcategory\", \"supported_payment_method_types\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._jsonb(s.r -> 'account_holder'), stripe._jsonb(s.r -> 'balance'), stripe._jsonb(s.r -> 'balance_refresh'), s.r ->> 'category', stripe._timestamp(s.r -> 'created'), s.r ->> 'display_name', s.r ->> 'institution_name', s.r ->> 'last4', stripe._boolean(s.r -> 'livemode'), s.r ->> 'object', stripe._ref_id(s.r -> 'ownership'), stripe._jsonb(s.r -> 'ownership_refresh'), stripe._jsonb(s.r -> 'permissions'), s.r ->> 'status', s.r ->> 'subcategory', stripe._jsonb(s.r -> 'supported_payment_method_types'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"account_holder\" = EXCLUDED.\"account_holder\", \"balance\" = EXCLUDED.\"balance\", \"balance_refresh\" = EXCLUDED.\"balance_refresh\", \"category\" = EXCLUDED.\"category\", \"created\" = EXCLUDED.\"created\", \"display_name\" = EXCLUDED.\"display_name\", \"institution_name\" = EXCLUDED.\"institution_name\", \"last4\" = EXCLUDED.\"last4\", \"livemode\" = EXCLUDED.\"livemode\", \"object\" = EXCLUDED.\"object\", \"ownership\" = EXCLUDED.\"ownership\", \"ownership_refresh\" = EXCLUDED.\"ownership_refresh\", \"permissions\" = EXCLUDED.\"permissions\", \"status\" = EXCLUDED.\"status\", \"subcategory\" = EXCLUDED.\"subcategory\", \"supported_payment_method_types\" = EXCLUDED.\"supported_payment_method_types\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].

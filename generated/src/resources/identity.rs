@@ -46,6 +46,8 @@ impl IdentityVerificationReport {
         "type",
         "verification_session",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"created\", \"document\", \"id_number\", \"livemode\", \"object\", \"options\", \"selfie\", \"type\", \"verification_session\" FROM \"stripe\".\"identity_verification_reports\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"identity_verification_reports\" AS t (\"id\", \"created\", \"document\", \"id_number\", \"livemode\", \"object\", \"options\", \"selfie\", \"type\", \"verification_session\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._timestamp(s.r -> 'created'), stripe._jsonb(s.r -> 'document'), stripe._jsonb(s.r -> 'id_number'), stripe._boolean(s.r -> 'livemode'), s.r ->> 'object', stripe._jsonb(s.r -> 'options'), stripe._jsonb(s.r -> 'selfie'), s.r ->> 'type', s.r ->> 'verification_session', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"created\" = EXCLUDED.\"created\", \"document\" = EXCLUDED.\"document\", \"id_number\" = EXCLUDED.\"id_number\", \"livemode\" = EXCLUDED.\"livemode\", \"object\" = EXCLUDED.\"object\", \"options\" = EXCLUDED.\"options\", \"selfie\" = EXCLUDED.\"selfie\", \"type\" = EXCLUDED.\"type\", \"verification_session\" = EXCLUDED.\"verification_session\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -64,7 +66,7 @@ pub struct IdentityVerificationSession {
     ///`last_error` (jsonb)
     pub last_error: Option<serde_json::Value>,
     ///`last_verification_report` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub last_verification_report: Option<String>,
     ///`livemode` (boolean)
     pub livemode: Option<bool>,
@@ -109,6 +111,8 @@ impl IdentityVerificationSession {
         "url",
         "verified_outputs",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"client_secret\", \"created\", \"last_error\", \"last_verification_report\", \"livemode\", \"metadata\", \"object\", \"options\", \"redaction\", \"status\", \"type\", \"url\", \"verified_outputs\" FROM \"stripe\".\"identity_verification_sessions\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"identity_verification_sessions\" AS t (\"id\", \"client_secret\", \"created\", \"last_error\", \"last_verification_report\", \"livemode\", \"metadata\", \"object\", \"options\", \"redaction\", \"status\", \"type\", \"url\", \"verified_outputs\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', s.r ->> 'client_secret', stripe._timestamp(s.r -> 'created'), stripe._jsonb(s.r -> 'last_error'), stripe._ref_id(s.r -> 'last_verification_report'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', stripe._jsonb(s.r -> 'options'), stripe._jsonb(s.r -> 'redaction'), s.r ->> 'status', s.r ->> 'type', s.r ->> 'url', stripe._jsonb(s.r -> 'verified_outputs'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"client_secret\" = EXCLUDED.\"client_secret\", \"created\" = EXCLUDED.\"created\", \"last_error\" = EXCLUDED.\"last_error\", \"last_verification_report\" = EXCLUDED.\"last_verification_report\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"options\" = EXCLUDED.\"options\", \"redaction\" = EXCLUDED.\"redaction\", \"status\" = EXCLUDED.\"status\", \"type\" = EXCLUDED.\"type\", \"url\" = EXCLUDED.\"url\", \"verified_outputs\" = EXCLUDED.\"verified_outputs\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].

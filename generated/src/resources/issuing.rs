@@ -19,7 +19,7 @@ pub struct IssuingAuthorization {
     ///`card` (jsonb)
     pub card: Option<serde_json::Value>,
     ///`cardholder` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub cardholder: Option<String>,
     ///`created` (timestamptz)
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
@@ -87,6 +87,8 @@ impl IssuingAuthorization {
         "verification_data",
         "wallet",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"amount\", \"amount_details\", \"approved\", \"authorization_method\", \"balance_transactions\", \"card\", \"cardholder\", \"created\", \"currency\", \"livemode\", \"merchant_amount\", \"merchant_currency\", \"merchant_data\", \"metadata\", \"network_data\", \"object\", \"pending_request\", \"request_history\", \"status\", \"transactions\", \"treasury\", \"verification_data\", \"wallet\" FROM \"stripe\".\"issuing_authorizations\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"issuing_authorizations\" AS t (\"id\", \"amount\", \"amount_details\", \"approved\", \"authorization_method\", \"balance_transactions\", \"card\", \"cardholder\", \"created\", \"currency\", \"livemode\", \"merchant_amount\", \"merchant_currency\", \"merchant_data\", \"metadata\", \"network_data\", \"object\", \"pending_request\", \"request_history\", \"status\", \"transactions\", \"treasury\", \"verification_data\", \"wallet\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._bigint(s.r -> 'amount'), stripe._jsonb(s.r -> 'amount_details'), stripe._boolean(s.r -> 'approved'), s.r ->> 'authorization_method', stripe._jsonb(s.r -> 'balance_transactions'), stripe._jsonb(s.r -> 'card'), stripe._ref_id(s.r -> 'cardholder'), stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', stripe._boolean(s.r -> 'livemode'), stripe._bigint(s.r -> 'merchant_amount'), s.r ->> 'merchant_currency', stripe._jsonb(s.r -> 'merchant_data'), stripe._jsonb(s.r -> 'metadata'), stripe._jsonb(s.r -> 'network_data'), s.r ->> 'object', stripe._jsonb(s.r -> 'pending_request'), stripe._jsonb(s.r -> 'request_history'), s.r ->> 'status', stripe._jsonb(s.r -> 'transactions'), stripe._jsonb(s.r -> 'treasury'), stripe._jsonb(s.r -> 'verification_data'), s.r ->> 'wallet', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"amount\" = EXCLUDED.\"amount\", \"amount_details\" = EXCLUDED.\"amount_details\", \"approved\" = EXCLUDED.\"approved\", \"authorization_method\" = EXCLUDED.\"authorization_method\", \"balance_transactions\" = EXCLUDED.\"balance_transactions\", \"card\" = EXCLUDED.\"card\", \"cardholder\" = EXCLUDED.\"cardholder\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"livemode\" = EXCLUDED.\"livemode\", \"merchant_amount\" = EXCLUDED.\"merchant_amount\", \"merchant_currency\" = EXCLUDED.\"merchant_currency\", \"merchant_data\" = EXCLUDED.\"merchant_data\", \"metadata\" = EXCLUDED.\"metadata\", \"network_data\" = EXCLUDED.\"network_data\", \"object\" = EXCLUDED.\"object\", \"pending_request\" = EXCLUDED.\"pending_request\", \"request_history\" = EXCLUDED.\"request_history\", \"status\" = EXCLUDED.\"status\", \"transactions\" = EXCLUDED.\"transactions\", \"treasury\" = EXCLUDED.\"treasury\", \"verification_data\" = EXCLUDED.\"verification_data\", \"wallet\" = EXCLUDED.\"wallet\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -155,6 +157,8 @@ impl IssuingCardholder {
         "status",
         "type",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"billing\", \"company\", \"created\", \"email\", \"individual\", \"livemode\", \"metadata\", \"name\", \"object\", \"phone_number\", \"preferred_locales\", \"requirements\", \"spending_controls\", \"status\", \"type\" FROM \"stripe\".\"issuing_cardholders\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"issuing_cardholders\" AS t (\"id\", \"billing\", \"company\", \"created\", \"email\", \"individual\", \"livemode\", \"metadata\", \"name\", \"object\", \"phone_number\", \"preferred_locales\", \"requirements\", \"spending_controls\", \"status\", \"type\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._jsonb(s.r -> 'billing'), stripe._jsonb(s.r -> 'company'), stripe._timestamp(s.r -> 'created'), s.r ->> 'email', stripe._jsonb(s.r -> 'individual'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'name', s.r ->> 'object', s.r ->> 'phone_number', stripe._jsonb(s.r -> 'preferred_locales'), stripe._jsonb(s.r -> 'requirements'), stripe._jsonb(s.r -> 'spending_controls'), s.r ->> 'status', s.r ->> 'type', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"billing\" = EXCLUDED.\"billing\", \"company\" = EXCLUDED.\"company\", \"created\" = EXCLUDED.\"created\", \"email\" = EXCLUDED.\"email\", \"individual\" = EXCLUDED.\"individual\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"name\" = EXCLUDED.\"name\", \"object\" = EXCLUDED.\"object\", \"phone_number\" = EXCLUDED.\"phone_number\", \"preferred_locales\" = EXCLUDED.\"preferred_locales\", \"requirements\" = EXCLUDED.\"requirements\", \"spending_controls\" = EXCLUDED.\"spending_controls\", \"status\" = EXCLUDED.\"status\", \"type\" = EXCLUDED.\"type\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -195,10 +199,10 @@ pub struct IssuingCard {
     ///`object` (text)
     pub object: Option<String>,
     ///`replaced_by` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub replaced_by: Option<String>,
     ///`replacement_for` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub replacement_for: Option<String>,
     ///`replacement_reason` (text)
     pub replacement_reason: Option<String>,
@@ -246,6 +250,8 @@ impl IssuingCard {
         "type",
         "wallets",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"brand\", \"cancellation_reason\", \"cardholder\", \"created\", \"currency\", \"cvc\", \"exp_month\", \"exp_year\", \"financial_account\", \"last4\", \"livemode\", \"metadata\", \"number\", \"object\", \"replaced_by\", \"replacement_for\", \"replacement_reason\", \"shipping\", \"spending_controls\", \"status\", \"type\", \"wallets\" FROM \"stripe\".\"issuing_cards\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"issuing_cards\" AS t (\"id\", \"brand\", \"cancellation_reason\", \"cardholder\", \"created\", \"currency\", \"cvc\", \"exp_month\", \"exp_year\", \"financial_account\", \"last4\", \"livemode\", \"metadata\", \"number\", \"object\", \"replaced_by\", \"replacement_for\", \"replacement_reason\", \"shipping\", \"spending_controls\", \"status\", \"type\", \"wallets\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', s.r ->> 'brand', s.r ->> 'cancellation_reason', stripe._jsonb(s.r -> 'cardholder'), stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', s.r ->> 'cvc', stripe._bigint(s.r -> 'exp_month'), stripe._bigint(s.r -> 'exp_year'), s.r ->> 'financial_account', s.r ->> 'last4', stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'number', s.r ->> 'object', stripe._ref_id(s.r -> 'replaced_by'), stripe._ref_id(s.r -> 'replacement_for'), s.r ->> 'replacement_reason', stripe._jsonb(s.r -> 'shipping'), stripe._jsonb(s.r -> 'spending_controls'), s.r ->> 'status', s.r ->> 'type', stripe._jsonb(s.r -> 'wallets'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"brand\" = EXCLUDED.\"brand\", \"cancellation_reason\" = EXCLUDED.\"cancellation_reason\", \"cardholder\" = EXCLUDED.\"cardholder\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"cvc\" = EXCLUDED.\"cvc\", \"exp_month\" = EXCLUDED.\"exp_month\", \"exp_year\" = EXCLUDED.\"exp_year\", \"financial_account\" = EXCLUDED.\"financial_account\", \"last4\" = EXCLUDED.\"last4\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"number\" = EXCLUDED.\"number\", \"object\" = EXCLUDED.\"object\", \"replaced_by\" = EXCLUDED.\"replaced_by\", \"replacement_for\" = EXCLUDED.\"replacement_for\", \"replacement_reason\" = EXCLUDED.\"replacement_reason\", \"shipping\" = EXCLUDED.\"shipping\", \"spending_controls\" = EXCLUDED.\"spending_controls\", \"status\" = EXCLUDED.\"status\", \"type\" = EXCLUDED.\"type\", \"wallets\" = EXCLUDED.\"wallets\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -276,7 +282,7 @@ pub struct IssuingDispute {
     ///`status` (text)
     pub status: Option<String>,
     ///`transaction` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub transaction: Option<String>,
     ///`treasury` (jsonb)
     pub treasury: Option<serde_json::Value>,
@@ -301,6 +307,8 @@ impl IssuingDispute {
         "transaction",
         "treasury",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"amount\", \"balance_transactions\", \"created\", \"currency\", \"evidence\", \"livemode\", \"metadata\", \"object\", \"status\", \"transaction\", \"treasury\" FROM \"stripe\".\"issuing_disputes\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"issuing_disputes\" AS t (\"id\", \"amount\", \"balance_transactions\", \"created\", \"currency\", \"evidence\", \"livemode\", \"metadata\", \"object\", \"status\", \"transaction\", \"treasury\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._bigint(s.r -> 'amount'), stripe._jsonb(s.r -> 'balance_transactions'), stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', stripe._jsonb(s.r -> 'evidence'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', s.r ->> 'status', stripe._ref_id(s.r -> 'transaction'), stripe._jsonb(s.r -> 'treasury'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"amount\" = EXCLUDED.\"amount\", \"balance_transactions\" = EXCLUDED.\"balance_transactions\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"evidence\" = EXCLUDED.\"evidence\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"status\" = EXCLUDED.\"status\", \"transaction\" = EXCLUDED.\"transaction\", \"treasury\" = EXCLUDED.\"treasury\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -367,6 +375,8 @@ impl IssuingSettlement {
         "transaction_count",
         "transaction_volume",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"bin\", \"clearing_date\", \"created\", \"currency\", \"interchange_fees\", \"livemode\", \"metadata\", \"net_total\", \"network\", \"network_fees\", \"network_settlement_identifier\", \"object\", \"settlement_service\", \"transaction_count\", \"transaction_volume\" FROM \"stripe\".\"issuing_settlements\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"issuing_settlements\" AS t (\"id\", \"bin\", \"clearing_date\", \"created\", \"currency\", \"interchange_fees\", \"livemode\", \"metadata\", \"net_total\", \"network\", \"network_fees\", \"network_settlement_identifier\", \"object\", \"settlement_service\", \"transaction_count\", \"transaction_volume\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', s.r ->> 'bin', stripe._bigint(s.r -> 'clearing_date'), stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', stripe._bigint(s.r -> 'interchange_fees'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), stripe._bigint(s.r -> 'net_total'), s.r ->> 'network', stripe._bigint(s.r -> 'network_fees'), s.r ->> 'network_settlement_identifier', s.r ->> 'object', s.r ->> 'settlement_service', stripe._bigint(s.r -> 'transaction_count'), stripe._bigint(s.r -> 'transaction_volume'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"bin\" = EXCLUDED.\"bin\", \"clearing_date\" = EXCLUDED.\"clearing_date\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"interchange_fees\" = EXCLUDED.\"interchange_fees\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"net_total\" = EXCLUDED.\"net_total\", \"network\" = EXCLUDED.\"network\", \"network_fees\" = EXCLUDED.\"network_fees\", \"network_settlement_identifier\" = EXCLUDED.\"network_settlement_identifier\", \"object\" = EXCLUDED.\"object\", \"settlement_service\" = EXCLUDED.\"settlement_service\", \"transaction_count\" = EXCLUDED.\"transaction_count\", \"transaction_volume\" = EXCLUDED.\"transaction_volume\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -382,16 +392,16 @@ pub struct IssuingTransaction {
     ///`amount_details` (jsonb)
     pub amount_details: Option<serde_json::Value>,
     ///`authorization` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub authorization: Option<String>,
     ///`balance_transaction` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub balance_transaction: Option<String>,
     ///`card` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub card: Option<String>,
     ///`cardholder` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub cardholder: Option<String>,
     ///`created` (timestamptz)
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
@@ -399,7 +409,7 @@ pub struct IssuingTransaction {
     ///`currency` (text)
     pub currency: Option<String>,
     ///`dispute` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub dispute: Option<String>,
     ///`livemode` (boolean)
     pub livemode: Option<bool>,
@@ -452,6 +462,8 @@ impl IssuingTransaction {
         "type",
         "wallet",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"amount\", \"amount_details\", \"authorization\", \"balance_transaction\", \"card\", \"cardholder\", \"created\", \"currency\", \"dispute\", \"livemode\", \"merchant_amount\", \"merchant_currency\", \"merchant_data\", \"metadata\", \"object\", \"purchase_details\", \"treasury\", \"type\", \"wallet\" FROM \"stripe\".\"issuing_transactions\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"issuing_transactions\" AS t (\"id\", \"amount\", \"amount_details\", \"authorization\", \"balance_transaction\", \"card\", \"cardholder\", \"created\", \"currency\", \"dispute\", \"livemode\", \"merchant_amount\", \"merchant_currency\", \"merchant_data\", \"metadata\", \"object\", \"purchase_details\", \"treasury\", \"type\", \"wallet\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._bigint(s.r -> 'amount'), stripe._jsonb(s.r -> 'amount_details'), stripe._ref_id(s.r -> 'authorization'), stripe._ref_id(s.r -> 'balance_transaction'), stripe._ref_id(s.r -> 'card'), stripe._ref_id(s.r -> 'cardholder'), stripe._timestamp(s.r -> 'created'), s.r ->> 'currency', stripe._ref_id(s.r -> 'dispute'), stripe._boolean(s.r -> 'livemode'), stripe._bigint(s.r -> 'merchant_amount'), s.r ->> 'merchant_currency', stripe._jsonb(s.r -> 'merchant_data'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', stripe._jsonb(s.r -> 'purchase_details'), stripe._jsonb(s.r -> 'treasury'), s.r ->> 'type', s.r ->> 'wallet', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"amount\" = EXCLUDED.\"amount\", \"amount_details\" = EXCLUDED.\"amount_details\", \"authorization\" = EXCLUDED.\"authorization\", \"balance_transaction\" = EXCLUDED.\"balance_transaction\", \"card\" = EXCLUDED.\"card\", \"cardholder\" = EXCLUDED.\"cardholder\", \"created\" = EXCLUDED.\"created\", \"currency\" = EXCLUDED.\"currency\", \"dispute\" = EXCLUDED.\"dispute\", \"livemode\" = EXCLUDED.\"livemode\", \"merchant_amount\" = EXCLUDED.\"merchant_amount\", \"merchant_currency\" = EXCLUDED.\"merchant_currency\", \"merchant_data\" = EXCLUDED.\"merchant_data\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"purchase_details\" = EXCLUDED.\"purchase_details\", \"treasury\" = EXCLUDED.\"treasury\", \"type\" = EXCLUDED.\"type\", \"wallet\" = EXCLUDED.\"wallet\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].

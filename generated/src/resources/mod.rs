@@ -28,3 +28,1781 @@ pub use tax::*;
 pub use terminal::*;
 pub use test_helpers::*;
 pub use treasury::*;
+/// A typed row of any table.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Row {
+    ///A `account`.
+    Account(Box<Account>),
+    ///A `alipay_account`.
+    AlipayAccount(Box<AlipayAccount>),
+    ///A `apple_pay_domain`.
+    ApplePayDomain(Box<ApplePayDomain>),
+    ///A `application_fee`.
+    ApplicationFee(Box<ApplicationFee>),
+    ///A `apps.secret`.
+    AppsSecret(Box<AppsSecret>),
+    ///A `balance_transaction`.
+    BalanceTransaction(Box<BalanceTransaction>),
+    ///A `bank_account`.
+    BankAccount(Box<BankAccount>),
+    ///A `billing_portal.configuration`.
+    BillingPortalConfiguration(Box<BillingPortalConfiguration>),
+    ///A `billing_portal.session`.
+    BillingPortalSession(Box<BillingPortalSession>),
+    ///A `bitcoin_receiver`.
+    BitcoinReceiver(Box<BitcoinReceiver>),
+    ///A `bitcoin_transaction`.
+    BitcoinTransaction(Box<BitcoinTransaction>),
+    ///A `capability`.
+    Capability(Box<Capability>),
+    ///A `card`.
+    Card(Box<Card>),
+    ///A `charge`.
+    Charge(Box<Charge>),
+    ///A `checkout.session`.
+    CheckoutSession(Box<CheckoutSession>),
+    ///A `country_spec`.
+    CountrySpec(Box<CountrySpec>),
+    ///A `coupon`.
+    Coupon(Box<Coupon>),
+    ///A `credit_note`.
+    CreditNote(Box<CreditNote>),
+    ///A `credit_note_line_item`.
+    CreditNoteLineItem(Box<CreditNoteLineItem>),
+    ///A `customer`.
+    Customer(Box<Customer>),
+    ///A `customer_balance_transaction`.
+    CustomerBalanceTransaction(Box<CustomerBalanceTransaction>),
+    ///A `customer_cash_balance_transaction`.
+    CustomerCashBalanceTransaction(Box<CustomerCashBalanceTransaction>),
+    ///A `discount`.
+    Discount(Box<Discount>),
+    ///A `dispute`.
+    Dispute(Box<Dispute>),
+    ///A `exchange_rate`.
+    ExchangeRate(Box<ExchangeRate>),
+    ///A `fee_refund`.
+    FeeRefund(Box<FeeRefund>),
+    ///A `file`.
+    File(Box<File>),
+    ///A `file_link`.
+    FileLink(Box<FileLink>),
+    ///A `financial_connections.account`.
+    FinancialConnectionsAccount(Box<FinancialConnectionsAccount>),
+    ///A `financial_connections.account_owner`.
+    FinancialConnectionsAccountOwner(Box<FinancialConnectionsAccountOwner>),
+    ///A `identity.verification_report`.
+    IdentityVerificationReport(Box<IdentityVerificationReport>),
+    ///A `identity.verification_session`.
+    IdentityVerificationSession(Box<IdentityVerificationSession>),
+    ///A `invoice`.
+    Invoice(Box<Invoice>),
+    ///A `invoiceitem`.
+    Invoiceitem(Box<Invoiceitem>),
+    ///A `issuer_fraud_record`.
+    IssuerFraudRecord(Box<IssuerFraudRecord>),
+    ///A `issuing.authorization`.
+    IssuingAuthorization(Box<IssuingAuthorization>),
+    ///A `issuing.card`.
+    IssuingCard(Box<IssuingCard>),
+    ///A `issuing.cardholder`.
+    IssuingCardholder(Box<IssuingCardholder>),
+    ///A `issuing.dispute`.
+    IssuingDispute(Box<IssuingDispute>),
+    ///A `issuing.settlement`.
+    IssuingSettlement(Box<IssuingSettlement>),
+    ///A `issuing.transaction`.
+    IssuingTransaction(Box<IssuingTransaction>),
+    ///A `item`.
+    Item(Box<Item>),
+    ///A `line_item`.
+    LineItem(Box<LineItem>),
+    ///A `mandate`.
+    Mandate(Box<Mandate>),
+    ///A `order`.
+    Order(Box<Order>),
+    ///A `payment_intent`.
+    PaymentIntent(Box<PaymentIntent>),
+    ///A `payment_link`.
+    PaymentLink(Box<PaymentLink>),
+    ///A `payment_method`.
+    PaymentMethod(Box<PaymentMethod>),
+    ///A `payment_method_domain`.
+    PaymentMethodDomain(Box<PaymentMethodDomain>),
+    ///A `payout`.
+    Payout(Box<Payout>),
+    ///A `person`.
+    Person(Box<Person>),
+    ///A `plan`.
+    Plan(Box<Plan>),
+    ///A `price`.
+    Price(Box<Price>),
+    ///A `product`.
+    Product(Box<Product>),
+    ///A `promotion_code`.
+    PromotionCode(Box<PromotionCode>),
+    ///A `quote`.
+    Quote(Box<Quote>),
+    ///A `radar.early_fraud_warning`.
+    RadarEarlyFraudWarning(Box<RadarEarlyFraudWarning>),
+    ///A `radar.value_list`.
+    RadarValueList(Box<RadarValueList>),
+    ///A `radar.value_list_item`.
+    RadarValueListItem(Box<RadarValueListItem>),
+    ///A `recipient`.
+    Recipient(Box<Recipient>),
+    ///A `refund`.
+    Refund(Box<Refund>),
+    ///A `reporting.report_run`.
+    ReportingReportRun(Box<ReportingReportRun>),
+    ///A `reporting.report_type`.
+    ReportingReportType(Box<ReportingReportType>),
+    ///A `review`.
+    Review(Box<Review>),
+    ///A `scheduled_query_run`.
+    ScheduledQueryRun(Box<ScheduledQueryRun>),
+    ///A `setup_attempt`.
+    SetupAttempt(Box<SetupAttempt>),
+    ///A `setup_intent`.
+    SetupIntent(Box<SetupIntent>),
+    ///A `shipping_rate`.
+    ShippingRate(Box<ShippingRate>),
+    ///A `sku`.
+    Sku(Box<Sku>),
+    ///A `source`.
+    Source(Box<Source>),
+    ///A `source_transaction`.
+    SourceTransaction(Box<SourceTransaction>),
+    ///A `subscription`.
+    Subscription(Box<Subscription>),
+    ///A `subscription_item`.
+    SubscriptionItem(Box<SubscriptionItem>),
+    ///A `subscription_schedule`.
+    SubscriptionSchedule(Box<SubscriptionSchedule>),
+    ///A `tax.calculation_line_item`.
+    TaxCalculationLineItem(Box<TaxCalculationLineItem>),
+    ///A `tax.transaction_line_item`.
+    TaxTransactionLineItem(Box<TaxTransactionLineItem>),
+    ///A `tax_code`.
+    TaxCode(Box<TaxCode>),
+    ///A `tax_id`.
+    TaxId(Box<TaxId>),
+    ///A `tax_rate`.
+    TaxRate(Box<TaxRate>),
+    ///A `terminal.configuration`.
+    TerminalConfiguration(Box<TerminalConfiguration>),
+    ///A `terminal.location`.
+    TerminalLocation(Box<TerminalLocation>),
+    ///A `terminal.reader`.
+    TerminalReader(Box<TerminalReader>),
+    ///A `test_helpers.test_clock`.
+    TestHelpersTestClock(Box<TestHelpersTestClock>),
+    ///A `topup`.
+    Topup(Box<Topup>),
+    ///A `transfer`.
+    Transfer(Box<Transfer>),
+    ///A `transfer_reversal`.
+    TransferReversal(Box<TransferReversal>),
+    ///A `treasury.credit_reversal`.
+    TreasuryCreditReversal(Box<TreasuryCreditReversal>),
+    ///A `treasury.debit_reversal`.
+    TreasuryDebitReversal(Box<TreasuryDebitReversal>),
+    ///A `treasury.financial_account`.
+    TreasuryFinancialAccount(Box<TreasuryFinancialAccount>),
+    ///A `treasury.inbound_transfer`.
+    TreasuryInboundTransfer(Box<TreasuryInboundTransfer>),
+    ///A `treasury.outbound_payment`.
+    TreasuryOutboundPayment(Box<TreasuryOutboundPayment>),
+    ///A `treasury.outbound_transfer`.
+    TreasuryOutboundTransfer(Box<TreasuryOutboundTransfer>),
+    ///A `treasury.received_credit`.
+    TreasuryReceivedCredit(Box<TreasuryReceivedCredit>),
+    ///A `treasury.received_debit`.
+    TreasuryReceivedDebit(Box<TreasuryReceivedDebit>),
+    ///A `treasury.transaction`.
+    TreasuryTransaction(Box<TreasuryTransaction>),
+    ///A `treasury.transaction_entry`.
+    TreasuryTransactionEntry(Box<TreasuryTransactionEntry>),
+    ///A `usage_record_summary`.
+    UsageRecordSummary(Box<UsageRecordSummary>),
+    ///A `webhook_endpoint`.
+    WebhookEndpoint(Box<WebhookEndpoint>),
+}
+impl Row {
+    /// Parses an API object of type `object` into its row struct; `None` when the object has no table.
+    pub fn from_api(object: &str, json: &str) -> Option<Result<Row, serde_json::Error>> {
+        match object {
+            "account" => {
+                Some(
+                    serde_json::from_str::<Account>(json)
+                        .map(|r| Row::Account(Box::new(r))),
+                )
+            }
+            "alipay_account" => {
+                Some(
+                    serde_json::from_str::<AlipayAccount>(json)
+                        .map(|r| Row::AlipayAccount(Box::new(r))),
+                )
+            }
+            "apple_pay_domain" => {
+                Some(
+                    serde_json::from_str::<ApplePayDomain>(json)
+                        .map(|r| Row::ApplePayDomain(Box::new(r))),
+                )
+            }
+            "application_fee" => {
+                Some(
+                    serde_json::from_str::<ApplicationFee>(json)
+                        .map(|r| Row::ApplicationFee(Box::new(r))),
+                )
+            }
+            "apps.secret" => {
+                Some(
+                    serde_json::from_str::<AppsSecret>(json)
+                        .map(|r| Row::AppsSecret(Box::new(r))),
+                )
+            }
+            "balance_transaction" => {
+                Some(
+                    serde_json::from_str::<BalanceTransaction>(json)
+                        .map(|r| Row::BalanceTransaction(Box::new(r))),
+                )
+            }
+            "bank_account" => {
+                Some(
+                    serde_json::from_str::<BankAccount>(json)
+                        .map(|r| Row::BankAccount(Box::new(r))),
+                )
+            }
+            "billing_portal.configuration" => {
+                Some(
+                    serde_json::from_str::<BillingPortalConfiguration>(json)
+                        .map(|r| Row::BillingPortalConfiguration(Box::new(r))),
+                )
+            }
+            "billing_portal.session" => {
+                Some(
+                    serde_json::from_str::<BillingPortalSession>(json)
+                        .map(|r| Row::BillingPortalSession(Box::new(r))),
+                )
+            }
+            "bitcoin_receiver" => {
+                Some(
+                    serde_json::from_str::<BitcoinReceiver>(json)
+                        .map(|r| Row::BitcoinReceiver(Box::new(r))),
+                )
+            }
+            "bitcoin_transaction" => {
+                Some(
+                    serde_json::from_str::<BitcoinTransaction>(json)
+                        .map(|r| Row::BitcoinTransaction(Box::new(r))),
+                )
+            }
+            "capability" => {
+                Some(
+                    serde_json::from_str::<Capability>(json)
+                        .map(|r| Row::Capability(Box::new(r))),
+                )
+            }
+            "card" => {
+                Some(serde_json::from_str::<Card>(json).map(|r| Row::Card(Box::new(r))))
+            }
+            "charge" => {
+                Some(
+                    serde_json::from_str::<Charge>(json)
+                        .map(|r| Row::Charge(Box::new(r))),
+                )
+            }
+            "checkout.session" => {
+                Some(
+                    serde_json::from_str::<CheckoutSession>(json)
+                        .map(|r| Row::CheckoutSession(Box::new(r))),
+                )
+            }
+            "country_spec" => {
+                Some(
+                    serde_json::from_str::<CountrySpec>(json)
+                        .map(|r| Row::CountrySpec(Box::new(r))),
+                )
+            }
+            "coupon" => {
+                Some(
+                    serde_json::from_str::<Coupon>(json)
+                        .map(|r| Row::Coupon(Box::new(r))),
+                )
+            }
+            "credit_note" => {
+                Some(
+                    serde_json::from_str::<CreditNote>(json)
+                        .map(|r| Row::CreditNote(Box::new(r))),
+                )
+            }
+            "credit_note_line_item" => {
+                Some(
+                    serde_json::from_str::<CreditNoteLineItem>(json)
+                        .map(|r| Row::CreditNoteLineItem(Box::new(r))),
+                )
+            }
+            "customer" => {
+                Some(
+                    serde_json::from_str::<Customer>(json)
+                        .map(|r| Row::Customer(Box::new(r))),
+                )
+            }
+            "customer_balance_transaction" => {
+                Some(
+                    serde_json::from_str::<CustomerBalanceTransaction>(json)
+                        .map(|r| Row::CustomerBalanceTransaction(Box::new(r))),
+                )
+            }
+            "customer_cash_balance_transaction" => {
+                Some(
+                    serde_json::from_str::<CustomerCashBalanceTransaction>(json)
+                        .map(|r| Row::CustomerCashBalanceTransaction(Box::new(r))),
+                )
+            }
+            "discount" => {
+                Some(
+                    serde_json::from_str::<Discount>(json)
+                        .map(|r| Row::Discount(Box::new(r))),
+                )
+            }
+            "dispute" => {
+                Some(
+                    serde_json::from_str::<Dispute>(json)
+                        .map(|r| Row::Dispute(Box::new(r))),
+                )
+            }
+            "exchange_rate" => {
+                Some(
+                    serde_json::from_str::<ExchangeRate>(json)
+                        .map(|r| Row::ExchangeRate(Box::new(r))),
+                )
+            }
+            "fee_refund" => {
+                Some(
+                    serde_json::from_str::<FeeRefund>(json)
+                        .map(|r| Row::FeeRefund(Box::new(r))),
+                )
+            }
+            "file" => {
+                Some(serde_json::from_str::<File>(json).map(|r| Row::File(Box::new(r))))
+            }
+            "file_link" => {
+                Some(
+                    serde_json::from_str::<FileLink>(json)
+                        .map(|r| Row::FileLink(Box::new(r))),
+                )
+            }
+            "financial_connections.account" => {
+                Some(
+                    serde_json::from_str::<FinancialConnectionsAccount>(json)
+                        .map(|r| Row::FinancialConnectionsAccount(Box::new(r))),
+                )
+            }
+            "financial_connections.account_owner" => {
+                Some(
+                    serde_json::from_str::<FinancialConnectionsAccountOwner>(json)
+                        .map(|r| Row::FinancialConnectionsAccountOwner(Box::new(r))),
+                )
+            }
+            "identity.verification_report" => {
+                Some(
+                    serde_json::from_str::<IdentityVerificationReport>(json)
+                        .map(|r| Row::IdentityVerificationReport(Box::new(r))),
+                )
+            }
+            "identity.verification_session" => {
+                Some(
+                    serde_json::from_str::<IdentityVerificationSession>(json)
+                        .map(|r| Row::IdentityVerificationSession(Box::new(r))),
+                )
+            }
+            "invoice" => {
+                Some(
+                    serde_json::from_str::<Invoice>(json)
+                        .map(|r| Row::Invoice(Box::new(r))),
+                )
+            }
+            "invoiceitem" => {
+                Some(
+                    serde_json::from_str::<Invoiceitem>(json)
+                        .map(|r| Row::Invoiceitem(Box::new(r))),
+                )
+            }
+            "issuer_fraud_record" => {
+                Some(
+                    serde_json::from_str::<IssuerFraudRecord>(json)
+                        .map(|r| Row::IssuerFraudRecord(Box::new(r))),
+                )
+            }
+            "issuing.authorization" => {
+                Some(
+                    serde_json::from_str::<IssuingAuthorization>(json)
+                        .map(|r| Row::IssuingAuthorization(Box::new(r))),
+                )
+            }
+            "issuing.card" => {
+                Some(
+                    serde_json::from_str::<IssuingCard>(json)
+                        .map(|r| Row::IssuingCard(Box::new(r))),
+                )
+            }
+            "issuing.cardholder" => {
+                Some(
+                    serde_json::from_str::<IssuingCardholder>(json)
+                        .map(|r| Row::IssuingCardholder(Box::new(r))),
+                )
+            }
+            "issuing.dispute" => {
+                Some(
+                    serde_json::from_str::<IssuingDispute>(json)
+                        .map(|r| Row::IssuingDispute(Box::new(r))),
+                )
+            }
+            "issuing.settlement" => {
+                Some(
+                    serde_json::from_str::<IssuingSettlement>(json)
+                        .map(|r| Row::IssuingSettlement(Box::new(r))),
+                )
+            }
+            "issuing.transaction" => {
+                Some(
+                    serde_json::from_str::<IssuingTransaction>(json)
+                        .map(|r| Row::IssuingTransaction(Box::new(r))),
+                )
+            }
+            "item" => {
+                Some(serde_json::from_str::<Item>(json).map(|r| Row::Item(Box::new(r))))
+            }
+            "line_item" => {
+                Some(
+                    serde_json::from_str::<LineItem>(json)
+                        .map(|r| Row::LineItem(Box::new(r))),
+                )
+            }
+            "mandate" => {
+                Some(
+                    serde_json::from_str::<Mandate>(json)
+                        .map(|r| Row::Mandate(Box::new(r))),
+                )
+            }
+            "order" => {
+                Some(
+                    serde_json::from_str::<Order>(json).map(|r| Row::Order(Box::new(r))),
+                )
+            }
+            "payment_intent" => {
+                Some(
+                    serde_json::from_str::<PaymentIntent>(json)
+                        .map(|r| Row::PaymentIntent(Box::new(r))),
+                )
+            }
+            "payment_link" => {
+                Some(
+                    serde_json::from_str::<PaymentLink>(json)
+                        .map(|r| Row::PaymentLink(Box::new(r))),
+                )
+            }
+            "payment_method" => {
+                Some(
+                    serde_json::from_str::<PaymentMethod>(json)
+                        .map(|r| Row::PaymentMethod(Box::new(r))),
+                )
+            }
+            "payment_method_domain" => {
+                Some(
+                    serde_json::from_str::<PaymentMethodDomain>(json)
+                        .map(|r| Row::PaymentMethodDomain(Box::new(r))),
+                )
+            }
+            "payout" => {
+                Some(
+                    serde_json::from_str::<Payout>(json)
+                        .map(|r| Row::Payout(Box::new(r))),
+                )
+            }
+            "person" => {
+                Some(
+                    serde_json::from_str::<Person>(json)
+                        .map(|r| Row::Person(Box::new(r))),
+                )
+            }
+            "plan" => {
+                Some(serde_json::from_str::<Plan>(json).map(|r| Row::Plan(Box::new(r))))
+            }
+            "price" => {
+                Some(
+                    serde_json::from_str::<Price>(json).map(|r| Row::Price(Box::new(r))),
+                )
+            }
+            "product" => {
+                Some(
+                    serde_json::from_str::<Product>(json)
+                        .map(|r| Row::Product(Box::new(r))),
+                )
+            }
+            "promotion_code" => {
+                Some(
+                    serde_json::from_str::<PromotionCode>(json)
+                        .map(|r| Row::PromotionCode(Box::new(r))),
+                )
+            }
+            "quote" => {
+                Some(
+                    serde_json::from_str::<Quote>(json).map(|r| Row::Quote(Box::new(r))),
+                )
+            }
+            "radar.early_fraud_warning" => {
+                Some(
+                    serde_json::from_str::<RadarEarlyFraudWarning>(json)
+                        .map(|r| Row::RadarEarlyFraudWarning(Box::new(r))),
+                )
+            }
+            "radar.value_list" => {
+                Some(
+                    serde_json::from_str::<RadarValueList>(json)
+                        .map(|r| Row::RadarValueList(Box::new(r))),
+                )
+            }
+            "radar.value_list_item" => {
+                Some(
+                    serde_json::from_str::<RadarValueListItem>(json)
+                        .map(|r| Row::RadarValueListItem(Box::new(r))),
+                )
+            }
+            "recipient" => {
+                Some(
+                    serde_json::from_str::<Recipient>(json)
+                        .map(|r| Row::Recipient(Box::new(r))),
+                )
+            }
+            "refund" => {
+                Some(
+                    serde_json::from_str::<Refund>(json)
+                        .map(|r| Row::Refund(Box::new(r))),
+                )
+            }
+            "reporting.report_run" => {
+                Some(
+                    serde_json::from_str::<ReportingReportRun>(json)
+                        .map(|r| Row::ReportingReportRun(Box::new(r))),
+                )
+            }
+            "reporting.report_type" => {
+                Some(
+                    serde_json::from_str::<ReportingReportType>(json)
+                        .map(|r| Row::ReportingReportType(Box::new(r))),
+                )
+            }
+            "review" => {
+                Some(
+                    serde_json::from_str::<Review>(json)
+                        .map(|r| Row::Review(Box::new(r))),
+                )
+            }
+            "scheduled_query_run" => {
+                Some(
+                    serde_json::from_str::<ScheduledQueryRun>(json)
+                        .map(|r| Row::ScheduledQueryRun(Box::new(r))),
+                )
+            }
+            "setup_attempt" => {
+                Some(
+                    serde_json::from_str::<SetupAttempt>(json)
+                        .map(|r| Row::SetupAttempt(Box::new(r))),
+                )
+            }
+            "setup_intent" => {
+                Some(
+                    serde_json::from_str::<SetupIntent>(json)
+                        .map(|r| Row::SetupIntent(Box::new(r))),
+                )
+            }
+            "shipping_rate" => {
+                Some(
+                    serde_json::from_str::<ShippingRate>(json)
+                        .map(|r| Row::ShippingRate(Box::new(r))),
+                )
+            }
+            "sku" => {
+                Some(serde_json::from_str::<Sku>(json).map(|r| Row::Sku(Box::new(r))))
+            }
+            "source" => {
+                Some(
+                    serde_json::from_str::<Source>(json)
+                        .map(|r| Row::Source(Box::new(r))),
+                )
+            }
+            "source_transaction" => {
+                Some(
+                    serde_json::from_str::<SourceTransaction>(json)
+                        .map(|r| Row::SourceTransaction(Box::new(r))),
+                )
+            }
+            "subscription" => {
+                Some(
+                    serde_json::from_str::<Subscription>(json)
+                        .map(|r| Row::Subscription(Box::new(r))),
+                )
+            }
+            "subscription_item" => {
+                Some(
+                    serde_json::from_str::<SubscriptionItem>(json)
+                        .map(|r| Row::SubscriptionItem(Box::new(r))),
+                )
+            }
+            "subscription_schedule" => {
+                Some(
+                    serde_json::from_str::<SubscriptionSchedule>(json)
+                        .map(|r| Row::SubscriptionSchedule(Box::new(r))),
+                )
+            }
+            "tax.calculation_line_item" => {
+                Some(
+                    serde_json::from_str::<TaxCalculationLineItem>(json)
+                        .map(|r| Row::TaxCalculationLineItem(Box::new(r))),
+                )
+            }
+            "tax.transaction_line_item" => {
+                Some(
+                    serde_json::from_str::<TaxTransactionLineItem>(json)
+                        .map(|r| Row::TaxTransactionLineItem(Box::new(r))),
+                )
+            }
+            "tax_code" => {
+                Some(
+                    serde_json::from_str::<TaxCode>(json)
+                        .map(|r| Row::TaxCode(Box::new(r))),
+                )
+            }
+            "tax_id" => {
+                Some(
+                    serde_json::from_str::<TaxId>(json).map(|r| Row::TaxId(Box::new(r))),
+                )
+            }
+            "tax_rate" => {
+                Some(
+                    serde_json::from_str::<TaxRate>(json)
+                        .map(|r| Row::TaxRate(Box::new(r))),
+                )
+            }
+            "terminal.configuration" => {
+                Some(
+                    serde_json::from_str::<TerminalConfiguration>(json)
+                        .map(|r| Row::TerminalConfiguration(Box::new(r))),
+                )
+            }
+            "terminal.location" => {
+                Some(
+                    serde_json::from_str::<TerminalLocation>(json)
+                        .map(|r| Row::TerminalLocation(Box::new(r))),
+                )
+            }
+            "terminal.reader" => {
+                Some(
+                    serde_json::from_str::<TerminalReader>(json)
+                        .map(|r| Row::TerminalReader(Box::new(r))),
+                )
+            }
+            "test_helpers.test_clock" => {
+                Some(
+                    serde_json::from_str::<TestHelpersTestClock>(json)
+                        .map(|r| Row::TestHelpersTestClock(Box::new(r))),
+                )
+            }
+            "topup" => {
+                Some(
+                    serde_json::from_str::<Topup>(json).map(|r| Row::Topup(Box::new(r))),
+                )
+            }
+            "transfer" => {
+                Some(
+                    serde_json::from_str::<Transfer>(json)
+                        .map(|r| Row::Transfer(Box::new(r))),
+                )
+            }
+            "transfer_reversal" => {
+                Some(
+                    serde_json::from_str::<TransferReversal>(json)
+                        .map(|r| Row::TransferReversal(Box::new(r))),
+                )
+            }
+            "treasury.credit_reversal" => {
+                Some(
+                    serde_json::from_str::<TreasuryCreditReversal>(json)
+                        .map(|r| Row::TreasuryCreditReversal(Box::new(r))),
+                )
+            }
+            "treasury.debit_reversal" => {
+                Some(
+                    serde_json::from_str::<TreasuryDebitReversal>(json)
+                        .map(|r| Row::TreasuryDebitReversal(Box::new(r))),
+                )
+            }
+            "treasury.financial_account" => {
+                Some(
+                    serde_json::from_str::<TreasuryFinancialAccount>(json)
+                        .map(|r| Row::TreasuryFinancialAccount(Box::new(r))),
+                )
+            }
+            "treasury.inbound_transfer" => {
+                Some(
+                    serde_json::from_str::<TreasuryInboundTransfer>(json)
+                        .map(|r| Row::TreasuryInboundTransfer(Box::new(r))),
+                )
+            }
+            "treasury.outbound_payment" => {
+                Some(
+                    serde_json::from_str::<TreasuryOutboundPayment>(json)
+                        .map(|r| Row::TreasuryOutboundPayment(Box::new(r))),
+                )
+            }
+            "treasury.outbound_transfer" => {
+                Some(
+                    serde_json::from_str::<TreasuryOutboundTransfer>(json)
+                        .map(|r| Row::TreasuryOutboundTransfer(Box::new(r))),
+                )
+            }
+            "treasury.received_credit" => {
+                Some(
+                    serde_json::from_str::<TreasuryReceivedCredit>(json)
+                        .map(|r| Row::TreasuryReceivedCredit(Box::new(r))),
+                )
+            }
+            "treasury.received_debit" => {
+                Some(
+                    serde_json::from_str::<TreasuryReceivedDebit>(json)
+                        .map(|r| Row::TreasuryReceivedDebit(Box::new(r))),
+                )
+            }
+            "treasury.transaction" => {
+                Some(
+                    serde_json::from_str::<TreasuryTransaction>(json)
+                        .map(|r| Row::TreasuryTransaction(Box::new(r))),
+                )
+            }
+            "treasury.transaction_entry" => {
+                Some(
+                    serde_json::from_str::<TreasuryTransactionEntry>(json)
+                        .map(|r| Row::TreasuryTransactionEntry(Box::new(r))),
+                )
+            }
+            "usage_record_summary" => {
+                Some(
+                    serde_json::from_str::<UsageRecordSummary>(json)
+                        .map(|r| Row::UsageRecordSummary(Box::new(r))),
+                )
+            }
+            "webhook_endpoint" => {
+                Some(
+                    serde_json::from_str::<WebhookEndpoint>(json)
+                        .map(|r| Row::WebhookEndpoint(Box::new(r))),
+                )
+            }
+            _ => None,
+        }
+    }
+    /// Reads the row with `id` of the table of `object`; `None` when the object has no table.
+    pub async fn fetch(
+        pool: &sqlx::PgPool,
+        object: &str,
+        id: &str,
+    ) -> Option<Result<Option<Row>, sqlx::Error>> {
+        match object {
+            "account" => {
+                Some(
+                    sqlx::query_as::<_, Account>(Account::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Account(Box::new(r)))),
+                )
+            }
+            "alipay_account" => {
+                Some(
+                    sqlx::query_as::<_, AlipayAccount>(AlipayAccount::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::AlipayAccount(Box::new(r)))),
+                )
+            }
+            "apple_pay_domain" => {
+                Some(
+                    sqlx::query_as::<_, ApplePayDomain>(ApplePayDomain::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::ApplePayDomain(Box::new(r)))),
+                )
+            }
+            "application_fee" => {
+                Some(
+                    sqlx::query_as::<_, ApplicationFee>(ApplicationFee::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::ApplicationFee(Box::new(r)))),
+                )
+            }
+            "apps.secret" => {
+                Some(
+                    sqlx::query_as::<_, AppsSecret>(AppsSecret::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::AppsSecret(Box::new(r)))),
+                )
+            }
+            "balance_transaction" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        BalanceTransaction,
+                    >(BalanceTransaction::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::BalanceTransaction(Box::new(r)))),
+                )
+            }
+            "bank_account" => {
+                Some(
+                    sqlx::query_as::<_, BankAccount>(BankAccount::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::BankAccount(Box::new(r)))),
+                )
+            }
+            "billing_portal.configuration" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        BillingPortalConfiguration,
+                    >(BillingPortalConfiguration::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::BillingPortalConfiguration(Box::new(r)))),
+                )
+            }
+            "billing_portal.session" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        BillingPortalSession,
+                    >(BillingPortalSession::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::BillingPortalSession(Box::new(r)))),
+                )
+            }
+            "bitcoin_receiver" => {
+                Some(
+                    sqlx::query_as::<_, BitcoinReceiver>(BitcoinReceiver::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::BitcoinReceiver(Box::new(r)))),
+                )
+            }
+            "bitcoin_transaction" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        BitcoinTransaction,
+                    >(BitcoinTransaction::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::BitcoinTransaction(Box::new(r)))),
+                )
+            }
+            "capability" => {
+                Some(
+                    sqlx::query_as::<_, Capability>(Capability::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Capability(Box::new(r)))),
+                )
+            }
+            "card" => {
+                Some(
+                    sqlx::query_as::<_, Card>(Card::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Card(Box::new(r)))),
+                )
+            }
+            "charge" => {
+                Some(
+                    sqlx::query_as::<_, Charge>(Charge::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Charge(Box::new(r)))),
+                )
+            }
+            "checkout.session" => {
+                Some(
+                    sqlx::query_as::<_, CheckoutSession>(CheckoutSession::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::CheckoutSession(Box::new(r)))),
+                )
+            }
+            "country_spec" => {
+                Some(
+                    sqlx::query_as::<_, CountrySpec>(CountrySpec::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::CountrySpec(Box::new(r)))),
+                )
+            }
+            "coupon" => {
+                Some(
+                    sqlx::query_as::<_, Coupon>(Coupon::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Coupon(Box::new(r)))),
+                )
+            }
+            "credit_note" => {
+                Some(
+                    sqlx::query_as::<_, CreditNote>(CreditNote::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::CreditNote(Box::new(r)))),
+                )
+            }
+            "credit_note_line_item" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        CreditNoteLineItem,
+                    >(CreditNoteLineItem::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::CreditNoteLineItem(Box::new(r)))),
+                )
+            }
+            "customer" => {
+                Some(
+                    sqlx::query_as::<_, Customer>(Customer::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Customer(Box::new(r)))),
+                )
+            }
+            "customer_balance_transaction" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        CustomerBalanceTransaction,
+                    >(CustomerBalanceTransaction::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::CustomerBalanceTransaction(Box::new(r)))),
+                )
+            }
+            "customer_cash_balance_transaction" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        CustomerCashBalanceTransaction,
+                    >(CustomerCashBalanceTransaction::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| {
+                            r.map(|r| Row::CustomerCashBalanceTransaction(Box::new(r)))
+                        }),
+                )
+            }
+            "discount" => {
+                Some(
+                    sqlx::query_as::<_, Discount>(Discount::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Discount(Box::new(r)))),
+                )
+            }
+            "dispute" => {
+                Some(
+                    sqlx::query_as::<_, Dispute>(Dispute::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Dispute(Box::new(r)))),
+                )
+            }
+            "exchange_rate" => {
+                Some(
+                    sqlx::query_as::<_, ExchangeRate>(ExchangeRate::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::ExchangeRate(Box::new(r)))),
+                )
+            }
+            "fee_refund" => {
+                Some(
+                    sqlx::query_as::<_, FeeRefund>(FeeRefund::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::FeeRefund(Box::new(r)))),
+                )
+            }
+            "file" => {
+                Some(
+                    sqlx::query_as::<_, File>(File::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::File(Box::new(r)))),
+                )
+            }
+            "file_link" => {
+                Some(
+                    sqlx::query_as::<_, FileLink>(FileLink::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::FileLink(Box::new(r)))),
+                )
+            }
+            "financial_connections.account" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        FinancialConnectionsAccount,
+                    >(FinancialConnectionsAccount::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| {
+                            r.map(|r| Row::FinancialConnectionsAccount(Box::new(r)))
+                        }),
+                )
+            }
+            "financial_connections.account_owner" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        FinancialConnectionsAccountOwner,
+                    >(FinancialConnectionsAccountOwner::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| {
+                            r.map(|r| Row::FinancialConnectionsAccountOwner(Box::new(r)))
+                        }),
+                )
+            }
+            "identity.verification_report" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        IdentityVerificationReport,
+                    >(IdentityVerificationReport::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::IdentityVerificationReport(Box::new(r)))),
+                )
+            }
+            "identity.verification_session" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        IdentityVerificationSession,
+                    >(IdentityVerificationSession::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| {
+                            r.map(|r| Row::IdentityVerificationSession(Box::new(r)))
+                        }),
+                )
+            }
+            "invoice" => {
+                Some(
+                    sqlx::query_as::<_, Invoice>(Invoice::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Invoice(Box::new(r)))),
+                )
+            }
+            "invoiceitem" => {
+                Some(
+                    sqlx::query_as::<_, Invoiceitem>(Invoiceitem::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Invoiceitem(Box::new(r)))),
+                )
+            }
+            "issuer_fraud_record" => {
+                Some(
+                    sqlx::query_as::<_, IssuerFraudRecord>(IssuerFraudRecord::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::IssuerFraudRecord(Box::new(r)))),
+                )
+            }
+            "issuing.authorization" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        IssuingAuthorization,
+                    >(IssuingAuthorization::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::IssuingAuthorization(Box::new(r)))),
+                )
+            }
+            "issuing.card" => {
+                Some(
+                    sqlx::query_as::<_, IssuingCard>(IssuingCard::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::IssuingCard(Box::new(r)))),
+                )
+            }
+            "issuing.cardholder" => {
+                Some(
+                    sqlx::query_as::<_, IssuingCardholder>(IssuingCardholder::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::IssuingCardholder(Box::new(r)))),
+                )
+            }
+            "issuing.dispute" => {
+                Some(
+                    sqlx::query_as::<_, IssuingDispute>(IssuingDispute::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::IssuingDispute(Box::new(r)))),
+                )
+            }
+            "issuing.settlement" => {
+                Some(
+                    sqlx::query_as::<_, IssuingSettlement>(IssuingSettlement::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::IssuingSettlement(Box::new(r)))),
+                )
+            }
+            "issuing.transaction" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        IssuingTransaction,
+                    >(IssuingTransaction::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::IssuingTransaction(Box::new(r)))),
+                )
+            }
+            "item" => {
+                Some(
+                    sqlx::query_as::<_, Item>(Item::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Item(Box::new(r)))),
+                )
+            }
+            "line_item" => {
+                Some(
+                    sqlx::query_as::<_, LineItem>(LineItem::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::LineItem(Box::new(r)))),
+                )
+            }
+            "mandate" => {
+                Some(
+                    sqlx::query_as::<_, Mandate>(Mandate::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Mandate(Box::new(r)))),
+                )
+            }
+            "order" => {
+                Some(
+                    sqlx::query_as::<_, Order>(Order::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Order(Box::new(r)))),
+                )
+            }
+            "payment_intent" => {
+                Some(
+                    sqlx::query_as::<_, PaymentIntent>(PaymentIntent::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::PaymentIntent(Box::new(r)))),
+                )
+            }
+            "payment_link" => {
+                Some(
+                    sqlx::query_as::<_, PaymentLink>(PaymentLink::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::PaymentLink(Box::new(r)))),
+                )
+            }
+            "payment_method" => {
+                Some(
+                    sqlx::query_as::<_, PaymentMethod>(PaymentMethod::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::PaymentMethod(Box::new(r)))),
+                )
+            }
+            "payment_method_domain" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        PaymentMethodDomain,
+                    >(PaymentMethodDomain::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::PaymentMethodDomain(Box::new(r)))),
+                )
+            }
+            "payout" => {
+                Some(
+                    sqlx::query_as::<_, Payout>(Payout::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Payout(Box::new(r)))),
+                )
+            }
+            "person" => {
+                Some(
+                    sqlx::query_as::<_, Person>(Person::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Person(Box::new(r)))),
+                )
+            }
+            "plan" => {
+                Some(
+                    sqlx::query_as::<_, Plan>(Plan::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Plan(Box::new(r)))),
+                )
+            }
+            "price" => {
+                Some(
+                    sqlx::query_as::<_, Price>(Price::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Price(Box::new(r)))),
+                )
+            }
+            "product" => {
+                Some(
+                    sqlx::query_as::<_, Product>(Product::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Product(Box::new(r)))),
+                )
+            }
+            "promotion_code" => {
+                Some(
+                    sqlx::query_as::<_, PromotionCode>(PromotionCode::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::PromotionCode(Box::new(r)))),
+                )
+            }
+            "quote" => {
+                Some(
+                    sqlx::query_as::<_, Quote>(Quote::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Quote(Box::new(r)))),
+                )
+            }
+            "radar.early_fraud_warning" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        RadarEarlyFraudWarning,
+                    >(RadarEarlyFraudWarning::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::RadarEarlyFraudWarning(Box::new(r)))),
+                )
+            }
+            "radar.value_list" => {
+                Some(
+                    sqlx::query_as::<_, RadarValueList>(RadarValueList::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::RadarValueList(Box::new(r)))),
+                )
+            }
+            "radar.value_list_item" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        RadarValueListItem,
+                    >(RadarValueListItem::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::RadarValueListItem(Box::new(r)))),
+                )
+            }
+            "recipient" => {
+                Some(
+                    sqlx::query_as::<_, Recipient>(Recipient::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Recipient(Box::new(r)))),
+                )
+            }
+            "refund" => {
+                Some(
+                    sqlx::query_as::<_, Refund>(Refund::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Refund(Box::new(r)))),
+                )
+            }
+            "reporting.report_run" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        ReportingReportRun,
+                    >(ReportingReportRun::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::ReportingReportRun(Box::new(r)))),
+                )
+            }
+            "reporting.report_type" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        ReportingReportType,
+                    >(ReportingReportType::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::ReportingReportType(Box::new(r)))),
+                )
+            }
+            "review" => {
+                Some(
+                    sqlx::query_as::<_, Review>(Review::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Review(Box::new(r)))),
+                )
+            }
+            "scheduled_query_run" => {
+                Some(
+                    sqlx::query_as::<_, ScheduledQueryRun>(ScheduledQueryRun::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::ScheduledQueryRun(Box::new(r)))),
+                )
+            }
+            "setup_attempt" => {
+                Some(
+                    sqlx::query_as::<_, SetupAttempt>(SetupAttempt::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::SetupAttempt(Box::new(r)))),
+                )
+            }
+            "setup_intent" => {
+                Some(
+                    sqlx::query_as::<_, SetupIntent>(SetupIntent::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::SetupIntent(Box::new(r)))),
+                )
+            }
+            "shipping_rate" => {
+                Some(
+                    sqlx::query_as::<_, ShippingRate>(ShippingRate::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::ShippingRate(Box::new(r)))),
+                )
+            }
+            "sku" => {
+                Some(
+                    sqlx::query_as::<_, Sku>(Sku::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Sku(Box::new(r)))),
+                )
+            }
+            "source" => {
+                Some(
+                    sqlx::query_as::<_, Source>(Source::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Source(Box::new(r)))),
+                )
+            }
+            "source_transaction" => {
+                Some(
+                    sqlx::query_as::<_, SourceTransaction>(SourceTransaction::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::SourceTransaction(Box::new(r)))),
+                )
+            }
+            "subscription" => {
+                Some(
+                    sqlx::query_as::<_, Subscription>(Subscription::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Subscription(Box::new(r)))),
+                )
+            }
+            "subscription_item" => {
+                Some(
+                    sqlx::query_as::<_, SubscriptionItem>(SubscriptionItem::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::SubscriptionItem(Box::new(r)))),
+                )
+            }
+            "subscription_schedule" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        SubscriptionSchedule,
+                    >(SubscriptionSchedule::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::SubscriptionSchedule(Box::new(r)))),
+                )
+            }
+            "tax.calculation_line_item" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        TaxCalculationLineItem,
+                    >(TaxCalculationLineItem::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::TaxCalculationLineItem(Box::new(r)))),
+                )
+            }
+            "tax.transaction_line_item" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        TaxTransactionLineItem,
+                    >(TaxTransactionLineItem::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::TaxTransactionLineItem(Box::new(r)))),
+                )
+            }
+            "tax_code" => {
+                Some(
+                    sqlx::query_as::<_, TaxCode>(TaxCode::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::TaxCode(Box::new(r)))),
+                )
+            }
+            "tax_id" => {
+                Some(
+                    sqlx::query_as::<_, TaxId>(TaxId::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::TaxId(Box::new(r)))),
+                )
+            }
+            "tax_rate" => {
+                Some(
+                    sqlx::query_as::<_, TaxRate>(TaxRate::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::TaxRate(Box::new(r)))),
+                )
+            }
+            "terminal.configuration" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        TerminalConfiguration,
+                    >(TerminalConfiguration::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::TerminalConfiguration(Box::new(r)))),
+                )
+            }
+            "terminal.location" => {
+                Some(
+                    sqlx::query_as::<_, TerminalLocation>(TerminalLocation::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::TerminalLocation(Box::new(r)))),
+                )
+            }
+            "terminal.reader" => {
+                Some(
+                    sqlx::query_as::<_, TerminalReader>(TerminalReader::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::TerminalReader(Box::new(r)))),
+                )
+            }
+            "test_helpers.test_clock" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        TestHelpersTestClock,
+                    >(TestHelpersTestClock::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::TestHelpersTestClock(Box::new(r)))),
+                )
+            }
+            "topup" => {
+                Some(
+                    sqlx::query_as::<_, Topup>(Topup::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Topup(Box::new(r)))),
+                )
+            }
+            "transfer" => {
+                Some(
+                    sqlx::query_as::<_, Transfer>(Transfer::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::Transfer(Box::new(r)))),
+                )
+            }
+            "transfer_reversal" => {
+                Some(
+                    sqlx::query_as::<_, TransferReversal>(TransferReversal::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::TransferReversal(Box::new(r)))),
+                )
+            }
+            "treasury.credit_reversal" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        TreasuryCreditReversal,
+                    >(TreasuryCreditReversal::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::TreasuryCreditReversal(Box::new(r)))),
+                )
+            }
+            "treasury.debit_reversal" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        TreasuryDebitReversal,
+                    >(TreasuryDebitReversal::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::TreasuryDebitReversal(Box::new(r)))),
+                )
+            }
+            "treasury.financial_account" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        TreasuryFinancialAccount,
+                    >(TreasuryFinancialAccount::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::TreasuryFinancialAccount(Box::new(r)))),
+                )
+            }
+            "treasury.inbound_transfer" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        TreasuryInboundTransfer,
+                    >(TreasuryInboundTransfer::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::TreasuryInboundTransfer(Box::new(r)))),
+                )
+            }
+            "treasury.outbound_payment" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        TreasuryOutboundPayment,
+                    >(TreasuryOutboundPayment::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::TreasuryOutboundPayment(Box::new(r)))),
+                )
+            }
+            "treasury.outbound_transfer" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        TreasuryOutboundTransfer,
+                    >(TreasuryOutboundTransfer::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::TreasuryOutboundTransfer(Box::new(r)))),
+                )
+            }
+            "treasury.received_credit" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        TreasuryReceivedCredit,
+                    >(TreasuryReceivedCredit::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::TreasuryReceivedCredit(Box::new(r)))),
+                )
+            }
+            "treasury.received_debit" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        TreasuryReceivedDebit,
+                    >(TreasuryReceivedDebit::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::TreasuryReceivedDebit(Box::new(r)))),
+                )
+            }
+            "treasury.transaction" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        TreasuryTransaction,
+                    >(TreasuryTransaction::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::TreasuryTransaction(Box::new(r)))),
+                )
+            }
+            "treasury.transaction_entry" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        TreasuryTransactionEntry,
+                    >(TreasuryTransactionEntry::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::TreasuryTransactionEntry(Box::new(r)))),
+                )
+            }
+            "usage_record_summary" => {
+                Some(
+                    sqlx::query_as::<
+                        _,
+                        UsageRecordSummary,
+                    >(UsageRecordSummary::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::UsageRecordSummary(Box::new(r)))),
+                )
+            }
+            "webhook_endpoint" => {
+                Some(
+                    sqlx::query_as::<_, WebhookEndpoint>(WebhookEndpoint::SELECT_SQL)
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await
+                        .map(|r| r.map(|r| Row::WebhookEndpoint(Box::new(r)))),
+                )
+            }
+            _ => None,
+        }
+    }
+}

@@ -9,7 +9,7 @@ pub struct RadarEarlyFraudWarning {
     ///`actionable` (boolean)
     pub actionable: Option<bool>,
     ///`charge` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub charge: Option<String>,
     ///`created` (timestamptz)
     #[serde(default, with = "chrono::serde::ts_seconds_option")]
@@ -21,7 +21,7 @@ pub struct RadarEarlyFraudWarning {
     ///`object` (text)
     pub object: Option<String>,
     ///`payment_intent` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub payment_intent: Option<String>,
 }
 impl RadarEarlyFraudWarning {
@@ -40,6 +40,8 @@ impl RadarEarlyFraudWarning {
         "object",
         "payment_intent",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"actionable\", \"charge\", \"created\", \"fraud_type\", \"livemode\", \"object\", \"payment_intent\" FROM \"stripe\".\"radar_early_fraud_warnings\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"radar_early_fraud_warnings\" AS t (\"id\", \"actionable\", \"charge\", \"created\", \"fraud_type\", \"livemode\", \"object\", \"payment_intent\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._boolean(s.r -> 'actionable'), stripe._ref_id(s.r -> 'charge'), stripe._timestamp(s.r -> 'created'), s.r ->> 'fraud_type', stripe._boolean(s.r -> 'livemode'), s.r ->> 'object', stripe._ref_id(s.r -> 'payment_intent'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"actionable\" = EXCLUDED.\"actionable\", \"charge\" = EXCLUDED.\"charge\", \"created\" = EXCLUDED.\"created\", \"fraud_type\" = EXCLUDED.\"fraud_type\", \"livemode\" = EXCLUDED.\"livemode\", \"object\" = EXCLUDED.\"object\", \"payment_intent\" = EXCLUDED.\"payment_intent\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -79,6 +81,8 @@ impl RadarValueListItem {
         "value",
         "value_list",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"created\", \"created_by\", \"livemode\", \"object\", \"value\", \"value_list\" FROM \"stripe\".\"radar_value_list_items\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"radar_value_list_items\" AS t (\"id\", \"created\", \"created_by\", \"livemode\", \"object\", \"value\", \"value_list\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._timestamp(s.r -> 'created'), s.r ->> 'created_by', stripe._boolean(s.r -> 'livemode'), s.r ->> 'object', s.r ->> 'value', s.r ->> 'value_list', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"created\" = EXCLUDED.\"created\", \"created_by\" = EXCLUDED.\"created_by\", \"livemode\" = EXCLUDED.\"livemode\", \"object\" = EXCLUDED.\"object\", \"value\" = EXCLUDED.\"value\", \"value_list\" = EXCLUDED.\"value_list\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -127,6 +131,8 @@ impl RadarValueList {
         "name",
         "object",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"alias\", \"created\", \"created_by\", \"item_type\", \"list_items\", \"livemode\", \"metadata\", \"name\", \"object\" FROM \"stripe\".\"radar_value_lists\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"radar_value_lists\" AS t (\"id\", \"alias\", \"created\", \"created_by\", \"item_type\", \"list_items\", \"livemode\", \"metadata\", \"name\", \"object\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', s.r ->> 'alias', stripe._timestamp(s.r -> 'created'), s.r ->> 'created_by', s.r ->> 'item_type', stripe._jsonb(s.r -> 'list_items'), stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'name', s.r ->> 'object', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"alias\" = EXCLUDED.\"alias\", \"created\" = EXCLUDED.\"created\", \"created_by\" = EXCLUDED.\"created_by\", \"item_type\" = EXCLUDED.\"item_type\", \"list_items\" = EXCLUDED.\"list_items\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"name\" = EXCLUDED.\"name\", \"object\" = EXCLUDED.\"object\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].

@@ -34,6 +34,8 @@ impl TerminalConfiguration {
         "tipping",
         "verifone_p400",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"bbpos_wisepos_e\", \"is_account_default\", \"livemode\", \"object\", \"tipping\", \"verifone_p400\" FROM \"stripe\".\"terminal_configurations\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"terminal_configurations\" AS t (\"id\", \"bbpos_wisepos_e\", \"is_account_default\", \"livemode\", \"object\", \"tipping\", \"verifone_p400\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._jsonb(s.r -> 'bbpos_wisepos_e'), stripe._boolean(s.r -> 'is_account_default'), stripe._boolean(s.r -> 'livemode'), s.r ->> 'object', stripe._jsonb(s.r -> 'tipping'), stripe._jsonb(s.r -> 'verifone_p400'), s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"bbpos_wisepos_e\" = EXCLUDED.\"bbpos_wisepos_e\", \"is_account_default\" = EXCLUDED.\"is_account_default\", \"livemode\" = EXCLUDED.\"livemode\", \"object\" = EXCLUDED.\"object\", \"tipping\" = EXCLUDED.\"tipping\", \"verifone_p400\" = EXCLUDED.\"verifone_p400\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -72,6 +74,8 @@ impl TerminalLocation {
         "metadata",
         "object",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"address\", \"configuration_overrides\", \"display_name\", \"livemode\", \"metadata\", \"object\" FROM \"stripe\".\"terminal_locations\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"terminal_locations\" AS t (\"id\", \"address\", \"configuration_overrides\", \"display_name\", \"livemode\", \"metadata\", \"object\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._jsonb(s.r -> 'address'), s.r ->> 'configuration_overrides', s.r ->> 'display_name', stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"address\" = EXCLUDED.\"address\", \"configuration_overrides\" = EXCLUDED.\"configuration_overrides\", \"display_name\" = EXCLUDED.\"display_name\", \"livemode\" = EXCLUDED.\"livemode\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
@@ -95,7 +99,7 @@ pub struct TerminalReader {
     ///`livemode` (boolean)
     pub livemode: Option<bool>,
     ///`location` (text)
-    #[serde(default, deserialize_with = "crate::support::expandable_id")]
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub location: Option<String>,
     ///`metadata` (jsonb)
     pub metadata: Option<serde_json::Value>,
@@ -126,6 +130,8 @@ impl TerminalReader {
         "serial_number",
         "status",
     ];
+    /// Reads one row by id (`$1`) into this struct.
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"action\", \"device_sw_version\", \"device_type\", \"ip_address\", \"label\", \"livemode\", \"location\", \"metadata\", \"object\", \"serial_number\", \"status\" FROM \"stripe\".\"terminal_readers\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
     pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"terminal_readers\" AS t (\"id\", \"action\", \"device_sw_version\", \"device_type\", \"ip_address\", \"label\", \"livemode\", \"location\", \"metadata\", \"object\", \"serial_number\", \"status\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') s.r ->> 'id', stripe._jsonb(s.r -> 'action'), s.r ->> 'device_sw_version', s.r ->> 'device_type', s.r ->> 'ip_address', s.r ->> 'label', stripe._boolean(s.r -> 'livemode'), stripe._ref_id(s.r -> 'location'), stripe._jsonb(s.r -> 'metadata'), s.r ->> 'object', s.r ->> 'serial_number', s.r ->> 'status', s.r, s.a, s.u\nFROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"action\" = EXCLUDED.\"action\", \"device_sw_version\" = EXCLUDED.\"device_sw_version\", \"device_type\" = EXCLUDED.\"device_type\", \"ip_address\" = EXCLUDED.\"ip_address\", \"label\" = EXCLUDED.\"label\", \"livemode\" = EXCLUDED.\"livemode\", \"location\" = EXCLUDED.\"location\", \"metadata\" = EXCLUDED.\"metadata\", \"object\" = EXCLUDED.\"object\", \"serial_number\" = EXCLUDED.\"serial_number\", \"status\" = EXCLUDED.\"status\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
