@@ -1,0 +1,43 @@
+//! stripe-sync: mirror a Stripe account into PostgreSQL.
+//!
+//! Start at [`StripeSync`]. Where each behaviour lives:
+//!
+//! | Job | Module |
+//! |---|---|
+//! | configuration | [`config`] |
+//! | HTTP client, retries, idempotency keys | [`client`] |
+//! | the shared rate limit | [`ratelimit`] |
+//! | database writes, cursors, run records, locks | [`store`] |
+//! | webhook signature verification | [`webhook`] |
+//! | applying events, events catch-up | [`events`] |
+//! | backfill | [`backfill`] |
+//! | managed webhook endpoints | [`managed_webhooks`] |
+//! | reading objects (ids, embedded lists, references) | [`objects`] |
+//! | the facade | [`sync`] |
+//!
+//! Tables, upserts and event routing come from the generated registry
+//! (`stripe_sync_generated`), pinned to API version
+//! [`stripe_sync_generated::API_VERSION`].
+
+#![warn(missing_docs)]
+
+pub mod backfill;
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod events;
+pub mod managed_webhooks;
+pub mod objects;
+pub mod ratelimit;
+pub mod store;
+pub mod sync;
+pub mod webhook;
+
+pub use backfill::{BackfillReport, BackfillRequest, ObjectReport, ObjectStatus};
+pub use client::{ClientError, StripeClient};
+pub use config::{Config, Database};
+pub use error::{Error, Result};
+pub use events::{EventOutcome, EventResult, EventsReport};
+pub use managed_webhooks::ManagedWebhook;
+pub use sync::{SingleResult, StripeSync};
+pub use webhook::{WebhookError, WebhookOutcome};

@@ -1,0 +1,1150 @@
+//! Backfill: list every selected resource from the API into its table.
+//!
+//! * Top-level lists with `created` filters are cut into `created` slices on
+//!   the fly (a slice halves when a worker is idle) and fetched concurrently;
+//!   every other list is one stream.
+//! * Nested lists (invoice lines, subscription items, customer tax ids, …)
+//!   iterate their parents' ids from the database, parents first.
+//! * Pages are split into per-object JSON texts without building `Value`
+//!   trees, and stream through a bounded channel into batched upserts: one
+//!   execution of the generated upsert per batch of pages, in one transaction
+//!   with the slice's cursor, so a crash never skips a page.
+//! * Cursors live in `_sync_state` (one row per resource, one per slice): an
+//!   interrupted backfill resumes where it stopped; a later one fetches only
+//!   objects created since the last complete one started, unless `full`.
+//! * A session advisory lock per (account, resource) keeps two processes from
+//!   backfilling the same resource at once; it dies with its connection.
+//! * Every run is recorded in `_sync_runs` / `_sync_run_objects`.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use serde_json::value::RawValue;
+use serde_json::{json, Value};
+use stripe_sync_generated::{
+    resource, resource_by_table, ListEndpoint, Param, Resource, BACKFILL_ORDER,
+};
+use tokio::sync::mpsc;
+
+use crate::error::{Error, Result};
+use crate::events::expand_list;
+use crate::objects;
+use crate::store;
+use crate::sync::Inner;
+
+/// What to backfill.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct BackfillRequest {
+    /// Object strings (`customer`, `checkout.session`) or table names; `None`
+    /// means every resource with a list endpoint.
+    pub objects: Option<Vec<String>>,
+    /// Only objects created at or after this unix time (where the list
+    /// supports `created` filters).
+    pub created_gte: Option<i64>,
+    /// Only objects created before this unix time.
+    pub created_lt: Option<i64>,
+    /// Ignore the cursors of complete backfills and fetch everything again
+    /// (an interrupted backfill is resumed unless this is set).
+    pub full: bool,
+}
+
+impl BackfillRequest {
+    /// Every resource, incrementally.
+    pub fn all() -> Self {
+        BackfillRequest::default()
+    }
+
+    /// These objects (object strings or tables), incrementally.
+    pub fn objects<I: IntoIterator<Item = S>, S: Into<String>>(objects: I) -> Self {
+        BackfillRequest {
+            objects: Some(objects.into_iter().map(Into::into).collect()),
+            ..Default::default()
+        }
+    }
+}
+
+/// The status of one object type in a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectStatus {
+    /// Every page was fetched and written.
+    Succeeded,
+    /// Something failed; the cursor keeps what was done for the next run.
+    Failed,
+    /// Not fetched: no usable list endpoint, the key lacks permission, or the
+    /// endpoint does not exist on this account.
+    Skipped,
+}
+
+impl ObjectStatus {
+    /// The value stored in `_sync_run_objects.status`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectStatus::Succeeded => "succeeded",
+            ObjectStatus::Failed => "failed",
+            ObjectStatus::Skipped => "skipped",
+        }
+    }
+}
+
+/// The result of one object type.
+#[derive(Clone, Debug)]
+pub struct ObjectReport {
+    /// The object string.
+    pub object: String,
+    /// The table.
+    pub table: String,
+    /// What happened.
+    pub status: ObjectStatus,
+    /// HTTP requests made (retries not counted).
+    pub requests: u64,
+    /// Objects listed.
+    pub fetched: u64,
+    /// Rows written (new or changed; embedded list items included).
+    pub written: u64,
+    /// Why it failed or was skipped.
+    pub error: Option<String>,
+    /// How long it took.
+    pub duration: Duration,
+}
+
+/// The result of a backfill run.
+#[derive(Clone, Debug)]
+pub struct BackfillReport {
+    /// The `_sync_runs` id.
+    pub run_id: i64,
+    /// `false` when any object type failed.
+    pub succeeded: bool,
+    /// Per object type, in backfill order.
+    pub objects: Vec<ObjectReport>,
+    /// Objects listed, in total.
+    pub fetched: u64,
+    /// Rows written, in total.
+    pub written: u64,
+    /// How long the run took.
+    pub duration: Duration,
+}
+
+impl BackfillReport {
+    /// The report of one object type (object string or table).
+    pub fn object(&self, name: &str) -> Option<&ObjectReport> {
+        self.objects
+            .iter()
+            .find(|o| o.object == name || o.table == name)
+    }
+}
+
+/// How a resource is listed.
+#[derive(Clone, Copy, Debug)]
+enum ListPlan {
+    /// A top-level list.
+    TopLevel {
+        endpoint: &'static ListEndpoint,
+        created: bool,
+    },
+    /// A list under each object of `parent`, filling `param` with its id.
+    Nested {
+        endpoint: &'static ListEndpoint,
+        param: &'static Param,
+        parent: &'static Resource,
+        /// The parent's embedded list of these items, if any: parents whose
+        /// embedded list is complete are skipped.
+        embedded_field: Option<&'static str>,
+    },
+}
+
+/// The parent object filling a list parameter: the registry's, else (for a
+/// path parameter the registry left open) the resource named like it.
+fn param_parent(p: &'static Param) -> Option<&'static Resource> {
+    match p.object {
+        Some(o) => resource(o),
+        None if p.in_path => resource(p.name).filter(|r| !r.list_endpoints.is_empty()),
+        None => None,
+    }
+}
+
+fn list_plan(res: &'static Resource) -> Option<ListPlan> {
+    if let Some(endpoint) = res
+        .list_endpoints
+        .iter()
+        .find(|e| e.params.is_empty() && !e.path.contains('{'))
+    {
+        return Some(ListPlan::TopLevel {
+            endpoint,
+            created: endpoint.supports_created,
+        });
+    }
+    for endpoint in res.list_endpoints {
+        let [param] = endpoint.params else { continue };
+        let Some(parent) = param_parent(param) else {
+            continue;
+        };
+        if parent.object == res.object {
+            continue;
+        }
+        if param.in_path && !endpoint.path.contains(&format!("{{{}}}", param.name)) {
+            continue;
+        }
+        let embedded_field = parent
+            .embedded_lists
+            .iter()
+            .find(|e| e.object == res.object)
+            .map(|e| e.field);
+        return Some(ListPlan::Nested {
+            endpoint,
+            param,
+            parent,
+            embedded_field,
+        });
+    }
+    None
+}
+
+fn level(res: &'static Resource, depth: usize) -> usize {
+    match list_plan(res) {
+        Some(ListPlan::Nested { parent, .. }) if depth < 8 => 1 + level(parent, depth + 1),
+        _ => 0,
+    }
+}
+
+/// The resources a request selects, in backfill order.
+fn select(req: &BackfillRequest) -> Result<Vec<&'static Resource>> {
+    let ordered = || BACKFILL_ORDER.iter().filter_map(|t| resource_by_table(t));
+    match &req.objects {
+        None => Ok(ordered().filter(|r| list_plan(r).is_some()).collect()),
+        Some(names) => {
+            let mut wanted = Vec::new();
+            for n in names {
+                let r = resource(n)
+                    .or_else(|| resource_by_table(n))
+                    .ok_or_else(|| Error::Unsupported(format!("unknown object or table {n:?}")))?;
+                wanted.push(r.table);
+            }
+            Ok(ordered().filter(|r| wanted.contains(&r.table)).collect())
+        }
+    }
+}
+
+#[derive(Default)]
+struct Counters {
+    requests: AtomicU64,
+    fetched: AtomicU64,
+    written: AtomicU64,
+}
+
+struct RunCtx {
+    inner: Arc<Inner>,
+    account: String,
+    run_id: i64,
+    req: BackfillRequest,
+}
+
+/// Runs a backfill.
+pub(crate) async fn backfill(inner: &Arc<Inner>, req: BackfillRequest) -> Result<BackfillReport> {
+    let started = Instant::now();
+    let selected = select(&req)?;
+    let account = inner.account_id().await?;
+    let run_id = store::start_run(&inner.pool, "backfill", &account, &json!(req)).await?;
+    tracing::info!(run_id, resources = selected.len(), "backfill started");
+    let heartbeat = {
+        let pool = inner.pool.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(30)).await;
+                let _ = store::heartbeat(&pool, run_id).await;
+            }
+        })
+    };
+    let _stop_heartbeat = AbortOnDrop(heartbeat);
+    let ctx = Arc::new(RunCtx {
+        inner: inner.clone(),
+        account,
+        run_id,
+        req,
+    });
+
+    let mut by_level: BTreeMap<usize, Vec<&'static Resource>> = BTreeMap::new();
+    for r in &selected {
+        by_level.entry(level(r, 0)).or_default().push(r);
+    }
+    let concurrency = inner.config.backfill_concurrency.max(1);
+    let mut reports: Vec<ObjectReport> = Vec::new();
+    for (_, resources) in by_level {
+        let sem = Arc::new(tokio::sync::Semaphore::new(concurrency));
+        let mut set = tokio::task::JoinSet::new();
+        for res in resources {
+            let ctx = ctx.clone();
+            let sem = sem.clone();
+            set.spawn(async move {
+                let _permit = sem.acquire_owned().await;
+                backfill_resource(&ctx, res).await
+            });
+        }
+        while let Some(r) = set.join_next().await {
+            match r {
+                Ok(rep) => reports.push(rep),
+                Err(e) => {
+                    return Err(Error::Unsupported(format!("backfill task failed: {e}")));
+                }
+            }
+        }
+    }
+    let order: Vec<&str> = selected.iter().map(|r| r.table).collect();
+    reports.sort_by_key(|r| {
+        order
+            .iter()
+            .position(|t| *t == r.table)
+            .unwrap_or(usize::MAX)
+    });
+    let succeeded = reports.iter().all(|r| r.status != ObjectStatus::Failed);
+    let fetched = reports.iter().map(|r| r.fetched).sum();
+    let written = reports.iter().map(|r| r.written).sum();
+    let failed: Vec<&str> = reports
+        .iter()
+        .filter(|r| r.status == ObjectStatus::Failed)
+        .map(|r| r.object.as_str())
+        .collect();
+    let error = (!failed.is_empty()).then(|| format!("failed: {}", failed.join(", ")));
+    store::finish_run(
+        &inner.pool,
+        run_id,
+        if succeeded { "succeeded" } else { "failed" },
+        fetched as i64,
+        written as i64,
+        error.as_deref(),
+    )
+    .await?;
+    tracing::info!(run_id, succeeded, fetched, written, elapsed = ?started.elapsed(), "backfill finished");
+    Ok(BackfillReport {
+        run_id,
+        succeeded,
+        objects: reports,
+        fetched,
+        written,
+        duration: started.elapsed(),
+    })
+}
+
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+async fn backfill_resource(ctx: &Arc<RunCtx>, res: &'static Resource) -> ObjectReport {
+    let started = Instant::now();
+    let counters = Arc::new(Counters::default());
+    let pool = &ctx.inner.pool;
+    let _ = store::record_run_object(
+        pool, ctx.run_id, res.object, "running", 0, 0, 0, None, false,
+    )
+    .await;
+    let result = match list_plan(res) {
+        None => Err(Skip(
+            "no list endpoint whose parameters can be filled".into(),
+        )),
+        Some(plan) => {
+            let key = format!("stripe-sync:backfill:{}:{}", ctx.account, res.table);
+            match store::try_advisory_lock(pool, &key).await {
+                Err(e) => Ok(Err(e)),
+                Ok(lock) => {
+                    let _lock = match lock {
+                        Some(l) => Ok(l),
+                        None => {
+                            tracing::info!(
+                                resource = res.object,
+                                "another process is backfilling this resource; waiting"
+                            );
+                            store::advisory_lock(pool, &key).await
+                        }
+                    };
+                    match _lock {
+                        Err(e) => Ok(Err(e)),
+                        Ok(_held) => Ok(match plan {
+                            ListPlan::TopLevel { endpoint, created } => {
+                                top_level(ctx, res, endpoint, created, &counters).await
+                            }
+                            ListPlan::Nested {
+                                endpoint,
+                                param,
+                                parent,
+                                embedded_field,
+                            } => {
+                                nested(ctx, res, endpoint, param, parent, embedded_field, &counters)
+                                    .await
+                            }
+                        }),
+                    }
+                }
+            }
+        }
+    };
+    let (status, error) = match result {
+        Err(Skip(why)) => (ObjectStatus::Skipped, Some(why)),
+        Ok(Ok(())) => (ObjectStatus::Succeeded, None),
+        Ok(Err(Error::Stripe(e))) if e.is_permission_error() || e.is_not_found() => {
+            tracing::warn!(resource = res.object, error = %e, "skipping object type");
+            (ObjectStatus::Skipped, Some(e.to_string()))
+        }
+        Ok(Err(e)) => {
+            tracing::error!(resource = res.object, error = %e, "backfill of object type failed");
+            (ObjectStatus::Failed, Some(e.to_string()))
+        }
+    };
+    let rep = ObjectReport {
+        object: res.object.to_string(),
+        table: res.table.to_string(),
+        status,
+        requests: counters.requests.load(Ordering::Relaxed),
+        fetched: counters.fetched.load(Ordering::Relaxed),
+        written: counters.written.load(Ordering::Relaxed),
+        error,
+        duration: started.elapsed(),
+    };
+    if let Err(e) = store::record_run_object(
+        pool,
+        ctx.run_id,
+        res.object,
+        status.as_str(),
+        rep.requests as i64,
+        rep.fetched as i64,
+        rep.written as i64,
+        rep.error.as_deref(),
+        true,
+    )
+    .await
+    {
+        tracing::error!(error = %e, "could not record the object's result");
+    }
+    rep
+}
+
+struct Skip(String);
+
+/// One `created` slice of a top-level list (or the whole list).
+#[derive(Clone, Debug)]
+struct Slice {
+    scope: String,
+    gte: Option<i64>,
+    lt: Option<i64>,
+    after: Option<String>,
+}
+
+impl Slice {
+    fn cursor(&self) -> Value {
+        json!({"gte": self.gte, "lt": self.lt, "starting_after": self.after})
+    }
+    fn from_state(s: &store::SyncState) -> Slice {
+        Slice {
+            scope: s.scope.clone(),
+            gte: s.cursor.get("gte").and_then(Value::as_i64),
+            lt: s.cursor.get("lt").and_then(Value::as_i64),
+            after: s
+                .cursor
+                .get("starting_after")
+                .and_then(Value::as_str)
+                .map(String::from),
+        }
+    }
+}
+
+struct Queue {
+    slices: VecDeque<Slice>,
+    active: usize,
+    idle: usize,
+}
+
+struct SliceCtx {
+    run: Arc<RunCtx>,
+    res: &'static Resource,
+    endpoint: &'static ListEndpoint,
+    created: bool,
+    counters: Arc<Counters>,
+    queue: Mutex<Queue>,
+    stop: AtomicBool,
+    error: Mutex<Option<Error>>,
+}
+
+impl SliceCtx {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Queue> {
+        match self.queue.lock() {
+            Ok(q) => q,
+            Err(p) => p.into_inner(),
+        }
+    }
+}
+
+async fn top_level(
+    ctx: &Arc<RunCtx>,
+    res: &'static Resource,
+    endpoint: &'static ListEndpoint,
+    created: bool,
+    counters: &Arc<Counters>,
+) -> Result<()> {
+    let pool = &ctx.inner.pool;
+    let account = &ctx.account;
+    let req = &ctx.req;
+    let states = store::load_states(pool, account, res.table).await?;
+    let root = states.iter().find(|s| s.scope.is_empty()).cloned();
+    let pending: Vec<Slice> = states
+        .iter()
+        .filter(|s| !s.scope.is_empty() && s.status != "complete")
+        .map(Slice::from_state)
+        .collect();
+    let explicit = req.created_gte.is_some() || req.created_lt.is_some();
+    let now = Utc::now().timestamp();
+    let mut slices = Vec::new();
+    let (plan_started, plan_explicit) = if !pending.is_empty() && !req.full {
+        tracing::info!(
+            resource = res.object,
+            slices = pending.len(),
+            "resuming an interrupted backfill"
+        );
+        slices.extend(pending);
+        let c = root.as_ref().map(|r| r.cursor.clone()).unwrap_or_default();
+        (
+            c.get("started").and_then(Value::as_i64).unwrap_or(now),
+            c.get("explicit").and_then(Value::as_bool).unwrap_or(true),
+        )
+    } else {
+        store::clear_scopes(pool, account, res.table).await?;
+        (now, explicit)
+    };
+    if slices.is_empty() || explicit {
+        let slice = if created {
+            let incremental_from = match &root {
+                Some(r) if !req.full && r.status == "complete" => {
+                    r.high_water.map(|h| h.timestamp() - 60)
+                }
+                _ => None,
+            };
+            let gte = if explicit {
+                req.created_gte
+            } else {
+                incremental_from
+            };
+            let lt = if explicit { req.created_lt } else { None }.unwrap_or(now + 1);
+            Slice {
+                scope: format!("r{}:{}", ctx.run_id, lt),
+                gte,
+                lt: Some(lt),
+                after: None,
+            }
+        } else {
+            Slice {
+                scope: format!("r{}:all", ctx.run_id),
+                gte: None,
+                lt: None,
+                after: None,
+            }
+        };
+        slices.push(slice);
+    }
+    store::save_state(
+        pool,
+        account,
+        res.table,
+        "",
+        "running",
+        &json!({"started": plan_started, "explicit": plan_explicit}),
+        None,
+        Some(ctx.run_id),
+        Some(&ctx.inner.instance),
+        None,
+    )
+    .await?;
+    for s in &slices {
+        store::save_state(
+            pool,
+            account,
+            res.table,
+            &s.scope,
+            "pending",
+            &s.cursor(),
+            None,
+            Some(ctx.run_id),
+            None,
+            None,
+        )
+        .await?;
+    }
+
+    let sc = Arc::new(SliceCtx {
+        run: ctx.clone(),
+        res,
+        endpoint,
+        created,
+        counters: counters.clone(),
+        queue: Mutex::new(Queue {
+            slices: slices.into(),
+            active: 0,
+            idle: 0,
+        }),
+        stop: AtomicBool::new(false),
+        error: Mutex::new(None),
+    });
+    let workers = if created {
+        ctx.inner.config.backfill_concurrency.max(1)
+    } else {
+        1
+    };
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..workers {
+        let sc = sc.clone();
+        set.spawn(async move { slice_worker(&sc).await });
+    }
+    while set.join_next().await.is_some() {}
+    let err = match sc.error.lock() {
+        Ok(mut e) => e.take(),
+        Err(p) => p.into_inner().take(),
+    };
+    if let Some(e) = err {
+        store::save_state(
+            pool,
+            account,
+            res.table,
+            "",
+            "failed",
+            &json!({"started": plan_started, "explicit": plan_explicit}),
+            None,
+            Some(ctx.run_id),
+            None,
+            Some(&e.to_string()),
+        )
+        .await?;
+        return Err(e);
+    }
+    let high_water = (!plan_explicit)
+        .then(|| chrono::TimeZone::timestamp_opt(&Utc, plan_started, 0).single())
+        .flatten();
+    let mut tx = pool.begin().await?;
+    store::save_state(
+        &mut *tx,
+        account,
+        res.table,
+        "",
+        "complete",
+        &json!({"started": plan_started, "explicit": plan_explicit}),
+        high_water,
+        Some(ctx.run_id),
+        None,
+        None,
+    )
+    .await?;
+    store::clear_scopes(&mut *tx, account, res.table).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn slice_worker(sc: &Arc<SliceCtx>) {
+    loop {
+        let mut registered_idle = false;
+        let next = loop {
+            {
+                let mut q = sc.lock();
+                if let Some(s) = q.slices.pop_front() {
+                    if registered_idle {
+                        q.idle -= 1;
+                    }
+                    q.active += 1;
+                    break Some(s);
+                }
+                if q.active == 0 || sc.stop.load(Ordering::Relaxed) {
+                    if registered_idle {
+                        q.idle -= 1;
+                    }
+                    break None;
+                }
+                if !registered_idle {
+                    q.idle += 1;
+                    registered_idle = true;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        };
+        let Some(slice) = next else { return };
+        let scope = slice.scope.clone();
+        let r = run_slice(sc, slice).await;
+        sc.lock().active -= 1;
+        if let Err(e) = r {
+            sc.stop.store(true, Ordering::Relaxed);
+            let msg = e.to_string();
+            let _ = store::mark_state(
+                &sc.run.inner.pool,
+                &sc.run.account,
+                sc.res.table,
+                &scope,
+                "failed",
+                Some(&msg),
+            )
+            .await;
+            let mut slot = match sc.error.lock() {
+                Ok(g) => g,
+                Err(p) => p.into_inner(),
+            };
+            if slot.is_none() {
+                *slot = Some(e);
+            }
+            return;
+        }
+    }
+}
+
+/// A fetched page, ready to write.
+struct PageMsg {
+    groups: Vec<Group>,
+    fetched: u64,
+    cursor: Value,
+    done: bool,
+}
+
+/// Objects of one resource, with their fallback versions.
+struct Group {
+    res: &'static Resource,
+    texts: Vec<String>,
+    versions: Vec<DateTime<Utc>>,
+}
+
+/// Splits a page's items by object (a list can mix objects, e.g. sources) and
+/// pulls out embedded lists; returns the groups and the last item's head.
+async fn prepare_page(
+    inner: &Inner,
+    default: &'static Resource,
+    items: Vec<Box<RawValue>>,
+    fetched_at: DateTime<Utc>,
+) -> Result<(Vec<Group>, Option<objects::Head>)> {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut last = None;
+    let add = |groups: &mut Vec<Group>, res: &'static Resource, text: String| match groups
+        .iter_mut()
+        .find(|g| g.res.table == res.table)
+    {
+        Some(g) => {
+            g.texts.push(text);
+            g.versions.push(fetched_at);
+        }
+        None => groups.push(Group {
+            res,
+            texts: vec![text],
+            versions: vec![fetched_at],
+        }),
+    };
+    let mut embedded = Vec::new();
+    for item in items {
+        let text: String = Box::<str>::from(item).into();
+        let head =
+            objects::head(&text).map_err(|e| Error::InvalidPayload(format!("list item: {e}")))?;
+        let res = match head.object.as_deref() {
+            Some(o) if o == default.object => default,
+            Some(o) => match resource(o) {
+                Some(r) => r,
+                None => {
+                    last = Some(head);
+                    continue;
+                }
+            },
+            None => default,
+        };
+        embedded.extend(objects::embedded_lists(res, &text));
+        add(&mut groups, res, text);
+        last = Some(head);
+    }
+    for emb in embedded {
+        let (res, items) = expand_list(inner, emb).await?;
+        for t in items {
+            add(&mut groups, res, t);
+        }
+    }
+    Ok((groups, last))
+}
+
+fn base_query(endpoint: &ListEndpoint) -> Vec<(String, String)> {
+    let mut q = vec![("limit".to_string(), "100".to_string())];
+    for (k, v) in endpoint.fixed_params {
+        q.push((k.to_string(), v.to_string()));
+    }
+    q
+}
+
+async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()> {
+    let inner = &sc.run.inner;
+    let (tx, mut rx) = mpsc::channel::<PageMsg>(4);
+    let scope = slice.scope.clone();
+    let fetch = async {
+        let tx = tx;
+        loop {
+            if sc.stop.load(Ordering::Relaxed) {
+                return Ok(());
+            }
+            let mut q = base_query(sc.endpoint);
+            if sc.created {
+                if let Some(g) = slice.gte {
+                    q.push(("created[gte]".into(), g.to_string()));
+                }
+                if let Some(l) = slice.lt {
+                    q.push(("created[lt]".into(), l.to_string()));
+                }
+            }
+            if let Some(a) = &slice.after {
+                q.push(("starting_after".into(), a.clone()));
+            }
+            sc.counters.requests.fetch_add(1, Ordering::Relaxed);
+            let page = inner.client.list_page(sc.endpoint.path, &q).await?;
+            let fetched_at = Utc::now();
+            let n = page.items.len() as u64;
+            let has_more = page.has_more;
+            let (groups, last) = prepare_page(inner, sc.res, page.items, fetched_at).await?;
+            let last_id = last.as_ref().and_then(|h| h.id.clone());
+            let done = !has_more || n == 0 || last_id.is_none();
+            if let Some(id) = last_id {
+                slice.after = Some(id);
+            }
+            if !done && sc.created {
+                if let Some(lc) = last.as_ref().and_then(|h| h.created) {
+                    maybe_split(sc, &mut slice, lc).await?;
+                }
+            }
+            let msg = PageMsg {
+                groups,
+                fetched: n,
+                cursor: slice.cursor(),
+                done,
+            };
+            if tx.send(msg).await.is_err() {
+                return Ok(()); // the writer failed; its error is reported
+            }
+            if done {
+                return Ok(());
+            }
+        }
+    };
+    let write = async {
+        while let Some(first) = rx.recv().await {
+            let mut batch = vec![first];
+            let mut count: usize = batch[0].groups.iter().map(|g| g.texts.len()).sum();
+            while count < 1000 {
+                match rx.try_recv() {
+                    Ok(m) => {
+                        count += m.groups.iter().map(|g| g.texts.len()).sum::<usize>();
+                        batch.push(m);
+                    }
+                    Err(_) => break,
+                }
+            }
+            let last = batch.last().map(|m| (m.cursor.clone(), m.done));
+            let fetched: u64 = batch.iter().map(|m| m.fetched).sum();
+            let mut merged: Vec<Group> = Vec::new();
+            for m in batch {
+                for g in m.groups {
+                    match merged.iter_mut().find(|x| x.res.table == g.res.table) {
+                        Some(x) => {
+                            x.texts.extend(g.texts);
+                            x.versions.extend(g.versions);
+                        }
+                        None => merged.push(g),
+                    }
+                }
+            }
+            let mut dbtx = inner.pool.begin().await?;
+            let mut written = 0;
+            for g in &merged {
+                written +=
+                    store::upsert_rows(&mut *dbtx, g.res, &g.texts, &sc.run.account, &g.versions)
+                        .await?;
+            }
+            if let Some((cursor, done)) = last {
+                store::save_state(
+                    &mut *dbtx,
+                    &sc.run.account,
+                    sc.res.table,
+                    &scope,
+                    if done { "complete" } else { "running" },
+                    &cursor,
+                    None,
+                    Some(sc.run.run_id),
+                    (!done).then_some(inner.instance.as_str()),
+                    None,
+                )
+                .await?;
+            }
+            dbtx.commit().await?;
+            sc.counters.fetched.fetch_add(fetched, Ordering::Relaxed);
+            sc.counters.written.fetch_add(written, Ordering::Relaxed);
+        }
+        Ok::<(), Error>(())
+    };
+    let (f, w) = tokio::join!(fetch, write);
+    w?;
+    f
+}
+
+/// Gives the older half of the slice's remaining range to an idle worker.
+async fn maybe_split(sc: &Arc<SliceCtx>, slice: &mut Slice, last_created: i64) -> Result<()> {
+    {
+        let q = sc.lock();
+        if q.idle == 0 || !q.slices.is_empty() {
+            return Ok(());
+        }
+    }
+    let gte = slice.gte.unwrap_or(0);
+    if last_created - gte < 2 {
+        return Ok(());
+    }
+    let mid = gte + (last_created - gte) / 2;
+    let new = Slice {
+        scope: format!("r{}:{}", sc.run.run_id, mid),
+        gte: slice.gte,
+        lt: Some(mid),
+        after: None,
+    };
+    // The new slice is stored before this one's range shrinks (the shrunk
+    // cursor is stored with the next page), so a crash can only overlap.
+    store::save_state(
+        &sc.run.inner.pool,
+        &sc.run.account,
+        sc.res.table,
+        &new.scope,
+        "pending",
+        &new.cursor(),
+        None,
+        Some(sc.run.run_id),
+        None,
+        None,
+    )
+    .await?;
+    slice.gte = Some(mid);
+    sc.lock().slices.push_back(new);
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn nested(
+    ctx: &Arc<RunCtx>,
+    res: &'static Resource,
+    endpoint: &'static ListEndpoint,
+    param: &'static Param,
+    parent: &'static Resource,
+    embedded_field: Option<&'static str>,
+    counters: &Arc<Counters>,
+) -> Result<()> {
+    let pool = &ctx.inner.pool;
+    let account = &ctx.account;
+    let states = store::load_states(pool, account, res.table).await?;
+    let root = states.iter().find(|s| s.scope.is_empty());
+    let mut after = match root {
+        Some(r) if r.status != "complete" && !ctx.req.full => r
+            .cursor
+            .get("parent_after")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        _ => String::new(),
+    };
+    let concurrency = ctx.inner.config.backfill_concurrency.max(1);
+    loop {
+        let ids = store::ids_after(
+            pool,
+            parent,
+            account,
+            &after,
+            concurrency as i64 * 4,
+            embedded_field,
+        )
+        .await?;
+        let Some(last) = ids.last().cloned() else {
+            break;
+        };
+        let sem = Arc::new(tokio::sync::Semaphore::new(concurrency));
+        let mut set = tokio::task::JoinSet::new();
+        for id in ids {
+            let ctx = ctx.clone();
+            let counters = counters.clone();
+            let sem = sem.clone();
+            set.spawn(async move {
+                let _p = sem.acquire_owned().await;
+                list_under_parent(&ctx, res, endpoint, param, &id, &counters).await
+            });
+        }
+        let mut first_err = None;
+        while let Some(r) = set.join_next().await {
+            let r = r
+                .map_err(|e| Error::Unsupported(format!("task failed: {e}")))
+                .and_then(|r| r);
+            if let Err(e) = r {
+                first_err.get_or_insert(e);
+            }
+        }
+        if let Some(e) = first_err {
+            store::save_state(
+                pool,
+                account,
+                res.table,
+                "",
+                "failed",
+                &json!({"parent_after": after}),
+                None,
+                Some(ctx.run_id),
+                None,
+                Some(&e.to_string()),
+            )
+            .await?;
+            return Err(e);
+        }
+        after = last;
+        store::save_state(
+            pool,
+            account,
+            res.table,
+            "",
+            "running",
+            &json!({"parent_after": after}),
+            None,
+            Some(ctx.run_id),
+            Some(&ctx.inner.instance),
+            None,
+        )
+        .await?;
+    }
+    store::save_state(
+        pool,
+        account,
+        res.table,
+        "",
+        "complete",
+        &json!({}),
+        Some(Utc::now()),
+        Some(ctx.run_id),
+        None,
+        None,
+    )
+    .await?;
+    Ok(())
+}
+
+async fn list_under_parent(
+    ctx: &RunCtx,
+    res: &'static Resource,
+    endpoint: &'static ListEndpoint,
+    param: &'static Param,
+    parent_id: &str,
+    counters: &Counters,
+) -> Result<()> {
+    let inner = &ctx.inner;
+    if !parent_id
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return Ok(());
+    }
+    let mut base = base_query(endpoint);
+    let path = if param.in_path {
+        endpoint
+            .path
+            .replace(&format!("{{{}}}", param.name), parent_id)
+    } else {
+        base.push((param.name.to_string(), parent_id.to_string()));
+        endpoint.path.to_string()
+    };
+    let mut after: Option<String> = None;
+    loop {
+        let mut q = base.clone();
+        if let Some(a) = &after {
+            q.push(("starting_after".into(), a.clone()));
+        }
+        counters.requests.fetch_add(1, Ordering::Relaxed);
+        let page = match inner.client.list_page(&path, &q).await {
+            Ok(p) => p,
+            // The parent is gone upstream: nothing to list under it.
+            Err(e) if e.is_not_found() && after.is_none() && !is_unknown_endpoint(&e) => {
+                return Ok(())
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let fetched_at = Utc::now();
+        let n = page.items.len() as u64;
+        let has_more = page.has_more;
+        let (groups, last) = prepare_page(inner, res, page.items, fetched_at).await?;
+        let mut tx = inner.pool.begin().await?;
+        let mut written = 0;
+        for g in &groups {
+            written +=
+                store::upsert_rows(&mut *tx, g.res, &g.texts, &ctx.account, &g.versions).await?;
+        }
+        tx.commit().await?;
+        counters.fetched.fetch_add(n, Ordering::Relaxed);
+        counters.written.fetch_add(written, Ordering::Relaxed);
+        match last.and_then(|h| h.id) {
+            Some(id) if has_more && n > 0 => after = Some(id),
+            _ => return Ok(()),
+        }
+    }
+}
+
+/// Whether a 404 says the URL itself is unknown (the endpoint does not exist
+/// here), rather than that the parent object is missing.
+fn is_unknown_endpoint(e: &crate::client::ClientError) -> bool {
+    match e {
+        crate::client::ClientError::Api { message, .. } => {
+            message.contains("Unrecognized request URL")
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plans_follow_the_registry() {
+        let cus = resource("customer").unwrap();
+        assert!(matches!(
+            list_plan(cus),
+            Some(ListPlan::TopLevel { created: true, .. })
+        ));
+        let si = resource("subscription_item").unwrap();
+        match list_plan(si) {
+            Some(ListPlan::Nested { parent, param, .. }) => {
+                assert_eq!(parent.object, "subscription");
+                assert_eq!(param.name, "subscription");
+                assert!(!param.in_path);
+            }
+            other => panic!("{other:?}"),
+        }
+        let li = resource("line_item").unwrap();
+        match list_plan(li) {
+            Some(ListPlan::Nested {
+                parent,
+                embedded_field,
+                ..
+            }) => {
+                assert_eq!(parent.object, "invoice");
+                assert_eq!(embedded_field, Some("lines"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let tax_id = resource("tax_id").unwrap();
+        assert!(
+            matches!(list_plan(tax_id), Some(ListPlan::Nested { parent, .. }) if parent.object == "customer")
+        );
+        assert_eq!(level(cus, 0), 0);
+        assert_eq!(level(si, 0), 1);
+    }
+
+    #[test]
+    fn selection_is_in_backfill_order() {
+        let sel = select(&BackfillRequest::objects([
+            "subscription_items",
+            "customer",
+            "subscription",
+        ]))
+        .unwrap();
+        let names: Vec<&str> = sel.iter().map(|r| r.object).collect();
+        assert_eq!(names, vec!["customer", "subscription", "subscription_item"]);
+        assert!(select(&BackfillRequest::objects(["nope"])).is_err());
+        assert!(!select(&BackfillRequest::all()).unwrap().is_empty());
+    }
+}

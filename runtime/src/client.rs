@@ -1,0 +1,461 @@
+//! The Stripe HTTP client: authentication, the pinned `Stripe-Version`,
+//! retries with exponential backoff and jitter, idempotency keys, and the
+//! shared rate limit.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use rand::Rng;
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
+use reqwest::{Method, StatusCode};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::config::Config;
+use crate::ratelimit::RateLimiter;
+
+/// A failed Stripe API call.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// Stripe answered with an error status that is not worth retrying (or
+    /// retries ran out on it).
+    #[error("Stripe API error {status} on {path} ({error_type}{}): {message}", code.as_deref().map(|c| format!(", {c}")).unwrap_or_default())]
+    Api {
+        /// `METHOD /path` of the request.
+        path: String,
+        /// The HTTP status.
+        status: u16,
+        /// Stripe's `error.type`, e.g. `invalid_request_error`.
+        error_type: String,
+        /// Stripe's `error.code`, when given.
+        code: Option<String>,
+        /// Stripe's message.
+        message: String,
+    },
+    /// The request could not be sent or its response not received.
+    #[error("request {path} failed: {message}")]
+    Transport {
+        /// `METHOD /path` of the request.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// The response was not what the API promises.
+    #[error("unreadable response from {path}: {message}")]
+    Decode {
+        /// `METHOD /path` of the request.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// The client could not be built.
+    #[error("cannot build the HTTP client: {0}")]
+    Setup(String),
+}
+
+impl ClientError {
+    /// The HTTP status of an API error.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ClientError::Api { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Whether the key may not access this resource (HTTP 403), or the
+    /// account does not have the product (`Your account is not set up…`).
+    pub fn is_permission_error(&self) -> bool {
+        matches!(self, ClientError::Api { status: 403, .. })
+    }
+
+    /// Whether the object or endpoint does not exist (HTTP 404).
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, ClientError::Api { status: 404, .. })
+    }
+}
+
+/// When and how long to wait before retrying.
+#[derive(Clone, Copy, Debug)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    /// The delay before the first retry.
+    pub initial_delay: Duration,
+    /// The longest delay.
+    pub max_delay: Duration,
+}
+
+impl RetryPolicy {
+    /// The delay before retry number `retry` (0-based): `initial * 2^retry`
+    /// capped at `max_delay`, with "equal jitter" (a uniform value between half
+    /// and all of it). A server's `Retry-After` is honoured when longer, capped
+    /// at `max_delay`.
+    pub fn delay(&self, retry: u32, retry_after: Option<Duration>, rng: &mut impl Rng) -> Duration {
+        let base = self
+            .initial_delay
+            .saturating_mul(1u32.checked_shl(retry.min(31)).unwrap_or(u32::MAX))
+            .min(self.max_delay);
+        let half = base / 2;
+        let jitter = if half.is_zero() {
+            Duration::ZERO
+        } else {
+            Duration::from_nanos(rng.gen_range(0..=half.as_nanos().min(u64::MAX as u128) as u64))
+        };
+        let backoff = half + jitter;
+        match retry_after {
+            Some(ra) => backoff.max(ra.min(self.max_delay)),
+            None => backoff,
+        }
+    }
+}
+
+/// Whether a response status is worth retrying, given Stripe's
+/// `Stripe-Should-Retry` header (which wins when present).
+pub fn should_retry(status: StatusCode, should_retry_header: Option<&str>) -> bool {
+    match should_retry_header {
+        Some("true") => true,
+        Some("false") => false,
+        _ => status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error(),
+    }
+}
+
+/// One page of a list endpoint, split into per-object JSON texts without
+/// building `Value` trees.
+#[derive(Debug, Default)]
+pub struct Page {
+    /// The objects, as JSON text, in the API's order (newest first).
+    pub items: Vec<Box<RawValue>>,
+    /// Whether more objects follow.
+    pub has_more: bool,
+}
+
+#[derive(Deserialize)]
+struct RawPage<'a> {
+    #[serde(borrow)]
+    data: Vec<&'a RawValue>,
+    #[serde(default)]
+    has_more: bool,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Deserialize)]
+struct ErrorDetail {
+    #[serde(rename = "type", default)]
+    error_type: String,
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+/// The Stripe API client. Clones share the connection pool, the rate limiter
+/// and the request counter.
+#[derive(Clone, Debug)]
+pub struct StripeClient {
+    http: reqwest::Client,
+    base: String,
+    limiter: Arc<RateLimiter>,
+    retry: RetryPolicy,
+    requests: Arc<AtomicU64>,
+}
+
+impl StripeClient {
+    /// Builds a client from the configuration: Bearer auth, pinned
+    /// `Stripe-Version`, `Stripe-Account` when set, rustls, gzip.
+    pub fn new(config: &Config) -> Result<Self, ClientError> {
+        let mut headers = HeaderMap::new();
+        let mut auth = HeaderValue::from_str(&format!("Bearer {}", config.stripe_secret_key))
+            .map_err(|_| ClientError::Setup("the secret key is not a valid header value".into()))?;
+        auth.set_sensitive(true);
+        headers.insert(AUTHORIZATION, auth);
+        headers.insert(
+            "Stripe-Version",
+            HeaderValue::from_static(stripe_sync_generated::API_VERSION),
+        );
+        if let Some(acct) = &config.stripe_account {
+            headers.insert(
+                "Stripe-Account",
+                HeaderValue::from_str(acct).map_err(|_| {
+                    ClientError::Setup("stripe_account is not a valid header value".into())
+                })?,
+            );
+        }
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent(concat!("stripe-sync/", env!("CARGO_PKG_VERSION")))
+            .timeout(config.request_timeout)
+            .pool_max_idle_per_host(64)
+            .tcp_nodelay(true)
+            .build()
+            .map_err(|e| ClientError::Setup(e.to_string()))?;
+        Ok(StripeClient {
+            http,
+            base: config.stripe_api_base.trim_end_matches('/').to_string(),
+            limiter: Arc::new(RateLimiter::new(config.requests_per_second())),
+            retry: RetryPolicy {
+                max_retries: config.max_retries,
+                initial_delay: config.initial_retry_delay,
+                max_delay: config.max_retry_delay,
+            },
+            requests: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    /// How many HTTP requests (attempts, retries included) were sent.
+    pub fn request_count(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// `GET path?query`, returning the body.
+    pub async fn get(&self, path: &str, query: &[(String, String)]) -> Result<Bytes, ClientError> {
+        self.send(Method::GET, path, query, None).await
+    }
+
+    /// `GET path?query` parsed as JSON.
+    pub async fn get_json(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+    ) -> Result<serde_json::Value, ClientError> {
+        let body = self.get(path, query).await?;
+        serde_json::from_slice(&body).map_err(|e| ClientError::Decode {
+            path: format!("GET {path}"),
+            message: e.to_string(),
+        })
+    }
+
+    /// `POST path` with a form body and a fresh `Idempotency-Key` (the same
+    /// key on every retry), parsed as JSON.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        form: &[(String, String)],
+    ) -> Result<serde_json::Value, ClientError> {
+        let body = self.send(Method::POST, path, &[], Some(form)).await?;
+        serde_json::from_slice(&body).map_err(|e| ClientError::Decode {
+            path: format!("POST {path}"),
+            message: e.to_string(),
+        })
+    }
+
+    /// `DELETE path`, parsed as JSON.
+    pub async fn delete_json(&self, path: &str) -> Result<serde_json::Value, ClientError> {
+        let body = self.send(Method::DELETE, path, &[], None).await?;
+        serde_json::from_slice(&body).map_err(|e| ClientError::Decode {
+            path: format!("DELETE {path}"),
+            message: e.to_string(),
+        })
+    }
+
+    /// One page of a list endpoint.
+    pub async fn list_page(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+    ) -> Result<Page, ClientError> {
+        let body = self.get(path, query).await?;
+        parse_page(&body).map_err(|message| ClientError::Decode {
+            path: format!("GET {path}"),
+            message,
+        })
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        form: Option<&[(String, String)]>,
+    ) -> Result<Bytes, ClientError> {
+        let what = format!("{method} {path}");
+        let url = format!("{}{}", self.base, path);
+        let idempotency_key = (method == Method::POST).then(new_idempotency_key);
+        let mut retry = 0u32;
+        loop {
+            self.limiter.acquire().await;
+            self.requests.fetch_add(1, Ordering::Relaxed);
+            let mut req = self.http.request(method.clone(), &url);
+            if !query.is_empty() {
+                req = req.query(query);
+            }
+            if let Some(form) = form {
+                req = req.form(form);
+            }
+            if let Some(key) = &idempotency_key {
+                req = req.header("Idempotency-Key", key.as_str());
+            }
+            let (err, retryable, retry_after) = match req.send().await {
+                Ok(resp) => {
+                    let status = resp.status();
+                    if status.is_success() {
+                        match resp.bytes().await {
+                            Ok(b) => return Ok(b),
+                            Err(e) => (
+                                ClientError::Transport {
+                                    path: what.clone(),
+                                    message: e.without_url().to_string(),
+                                },
+                                true,
+                                None,
+                            ),
+                        }
+                    } else {
+                        let headers = resp.headers();
+                        let sr = headers
+                            .get("Stripe-Should-Retry")
+                            .and_then(|v| v.to_str().ok())
+                            .map(str::to_owned);
+                        let retry_after = headers
+                            .get(reqwest::header::RETRY_AFTER)
+                            .and_then(|v| v.to_str().ok())
+                            .and_then(|v| v.trim().parse::<f64>().ok())
+                            .filter(|s| s.is_finite() && *s >= 0.0)
+                            .map(Duration::from_secs_f64);
+                        let retryable = should_retry(status, sr.as_deref());
+                        let body = resp.bytes().await.unwrap_or_default();
+                        (api_error(&what, status, &body), retryable, retry_after)
+                    }
+                }
+                Err(e) => {
+                    let retryable =
+                        e.is_connect() || e.is_timeout() || e.is_request() || e.is_body();
+                    (
+                        ClientError::Transport {
+                            path: what.clone(),
+                            message: e.without_url().to_string(),
+                        },
+                        retryable,
+                        None,
+                    )
+                }
+            };
+            if !retryable || retry >= self.retry.max_retries {
+                if retryable {
+                    tracing::warn!(request = %what, attempts = retry + 1, error = %err, "giving up after retries");
+                }
+                return Err(err);
+            }
+            let delay = self
+                .retry
+                .delay(retry, retry_after, &mut rand::thread_rng());
+            tracing::debug!(request = %what, retry = retry + 1, ?delay, error = %err, "retrying");
+            tokio::time::sleep(delay).await;
+            retry += 1;
+        }
+    }
+}
+
+fn api_error(what: &str, status: StatusCode, body: &[u8]) -> ClientError {
+    match serde_json::from_slice::<ErrorBody>(body) {
+        Ok(b) => ClientError::Api {
+            path: what.to_string(),
+            status: status.as_u16(),
+            error_type: b.error.error_type,
+            code: b.error.code,
+            message: b.error.message.unwrap_or_default(),
+        },
+        Err(_) => ClientError::Api {
+            path: what.to_string(),
+            status: status.as_u16(),
+            error_type: "http_error".into(),
+            code: None,
+            message: status.canonical_reason().unwrap_or("error").to_string(),
+        },
+    }
+}
+
+/// Splits a list response into per-object JSON texts.
+pub fn parse_page(body: &[u8]) -> Result<Page, String> {
+    let raw: RawPage<'_> = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    Ok(Page {
+        items: raw.data.into_iter().map(|r| r.to_owned()).collect(),
+        has_more: raw.has_more,
+    })
+}
+
+fn new_idempotency_key() -> String {
+    let n: u128 = rand::thread_rng().gen();
+    format!("stripe-sync-{n:032x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    fn policy() -> RetryPolicy {
+        RetryPolicy {
+            max_retries: 5,
+            initial_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(60),
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_caps() {
+        let p = policy();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        for retry in 0..10u32 {
+            let full = Duration::from_secs(1u64 << retry.min(6)).min(Duration::from_secs(60));
+            for _ in 0..50 {
+                let d = p.delay(retry, None, &mut rng);
+                assert!(
+                    d >= full / 2 && d <= full,
+                    "retry {retry}: {d:?} vs {full:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn retry_after_is_honoured_but_capped() {
+        let p = policy();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        let d = p.delay(0, Some(Duration::from_secs(30)), &mut rng);
+        assert_eq!(d, Duration::from_secs(30));
+        let d = p.delay(0, Some(Duration::from_secs(3600)), &mut rng);
+        assert_eq!(d, Duration::from_secs(60));
+    }
+
+    #[test]
+    fn retry_decision() {
+        assert!(should_retry(StatusCode::TOO_MANY_REQUESTS, None));
+        assert!(should_retry(StatusCode::INTERNAL_SERVER_ERROR, None));
+        assert!(should_retry(StatusCode::SERVICE_UNAVAILABLE, None));
+        assert!(!should_retry(StatusCode::BAD_REQUEST, None));
+        assert!(!should_retry(StatusCode::NOT_FOUND, None));
+        assert!(should_retry(StatusCode::CONFLICT, Some("true")));
+        assert!(!should_retry(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Some("false")
+        ));
+    }
+
+    #[test]
+    fn pages_split_without_values() {
+        let p = parse_page(br#"{"object":"list","data":[{"id":"a","x":[1,2]},{"id":"b"}],"has_more":true,"url":"/v1/x"}"#).unwrap();
+        assert!(p.has_more);
+        assert_eq!(p.items.len(), 2);
+        assert_eq!(p.items[0].get(), r#"{"id":"a","x":[1,2]}"#);
+        assert!(parse_page(b"not json").is_err());
+    }
+
+    #[test]
+    fn api_errors_are_typed() {
+        let e = api_error(
+            "GET /v1/x",
+            StatusCode::FORBIDDEN,
+            br#"{"error":{"type":"invalid_request_error","code":"permission","message":"nope"}}"#,
+        );
+        assert!(e.is_permission_error());
+        assert_eq!(e.status(), Some(403));
+        let e = api_error("GET /v1/x", StatusCode::NOT_FOUND, b"<html>");
+        assert!(e.is_not_found());
+    }
+}

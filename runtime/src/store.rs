@@ -1,0 +1,369 @@
+//! Everything the runtime writes to PostgreSQL: objects (through the
+//! generated batch upserts and soft deletes), the event ledger, cursors and
+//! run records. Only generated identifiers and bound parameters reach SQL.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::{PgExecutor, PgPool, Row};
+use stripe_sync_generated::Resource;
+
+use crate::error::Result;
+
+/// Writes `objects` (JSON texts) to the resource's table with one execution
+/// of its generated upsert; returns the rows written (a stale or unchanged
+/// object writes nothing).
+pub async fn upsert_objects<'c, S: AsRef<str>>(
+    ex: impl PgExecutor<'c>,
+    resource: &Resource,
+    objects: &[S],
+    account: &str,
+    version: DateTime<Utc>,
+) -> Result<u64> {
+    write(ex, resource.upsert_sql, objects, account, version).await
+}
+
+/// Soft-deletes `objects` (sets `_deleted_at`; the row stays and is never
+/// brought back by a later update) with the generated delete statement.
+pub async fn delete_objects<'c, S: AsRef<str>>(
+    ex: impl PgExecutor<'c>,
+    resource: &Resource,
+    objects: &[S],
+    account: &str,
+    version: DateTime<Utc>,
+) -> Result<u64> {
+    write(ex, resource.delete_sql, objects, account, version).await
+}
+
+async fn write<'c, S: AsRef<str>>(
+    ex: impl PgExecutor<'c>,
+    sql: &'static str,
+    objects: &[S],
+    account: &str,
+    version: DateTime<Utc>,
+) -> Result<u64> {
+    let versions = vec![version; objects.len()];
+    write_rows(ex, sql, objects, account, &versions).await
+}
+
+/// Writes `objects` with per-object fallback versions (one execution of the
+/// generated upsert for the whole batch); returns the rows written.
+pub async fn upsert_rows<'c, S: AsRef<str>>(
+    ex: impl PgExecutor<'c>,
+    resource: &Resource,
+    objects: &[S],
+    account: &str,
+    versions: &[DateTime<Utc>],
+) -> Result<u64> {
+    write_rows(ex, resource.upsert_sql, objects, account, versions).await
+}
+
+async fn write_rows<'c, S: AsRef<str>>(
+    ex: impl PgExecutor<'c>,
+    sql: &'static str,
+    objects: &[S],
+    account: &str,
+    versions: &[DateTime<Utc>],
+) -> Result<u64> {
+    if objects.is_empty() {
+        return Ok(0);
+    }
+    let texts: Vec<&str> = objects.iter().map(AsRef::as_ref).collect();
+    let accounts = vec![account; texts.len()];
+    let done = sqlx::query(sql)
+        .bind(&texts)
+        .bind(&accounts)
+        .bind(versions)
+        .execute(ex)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// The stored version of one object: `(_updated_at, _deleted_at)`.
+pub async fn stored_version<'c>(
+    ex: impl PgExecutor<'c>,
+    resource: &Resource,
+    id: &str,
+) -> Result<Option<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)>> {
+    let sql = format!(
+        "SELECT _updated_at, _deleted_at FROM {} WHERE id = $1",
+        table_ident(resource)
+    );
+    let row = sqlx::query(&sql).bind(id).fetch_optional(ex).await?;
+    Ok(match row {
+        Some(r) => Some((r.try_get(0)?, r.try_get(1)?)),
+        None => None,
+    })
+}
+
+/// Whether an object with this id is stored.
+pub async fn exists<'c>(ex: impl PgExecutor<'c>, resource: &Resource, id: &str) -> Result<bool> {
+    let sql = format!("SELECT 1 FROM {} WHERE id = $1", table_ident(resource));
+    Ok(sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(ex)
+        .await?
+        .is_some())
+}
+
+/// Up to `limit` ids of not-deleted objects of `resource` for `account`, in id
+/// order, after `after`. With `skip_complete_list`, objects whose embedded
+/// list in that property is complete (`has_more: false`; its items were
+/// written with the object) are left out.
+pub async fn ids_after(
+    pool: &PgPool,
+    resource: &Resource,
+    account: &str,
+    after: &str,
+    limit: i64,
+    skip_complete_list: Option<&str>,
+) -> Result<Vec<String>> {
+    let sql = format!(
+        "SELECT id FROM {} WHERE _account_id = $1 AND _deleted_at IS NULL AND id > $2
+           AND ($4::text IS NULL OR coalesce((_raw_data -> $4::text ->> 'has_more')::boolean, true))
+         ORDER BY id LIMIT $3",
+        table_ident(resource)
+    );
+    let rows = sqlx::query(&sql)
+        .bind(account)
+        .bind(after)
+        .bind(limit)
+        .bind(skip_complete_list)
+        .fetch_all(pool)
+        .await?;
+    rows.iter()
+        .map(|r| Ok(r.try_get::<String, _>(0)?))
+        .collect()
+}
+
+/// `"stripe"."table"` for a generated table name.
+pub fn table_ident(resource: &Resource) -> String {
+    format!(
+        "\"{}\".\"{}\"",
+        stripe_sync_generated::SCHEMA,
+        resource.table.replace('"', "\"\"")
+    )
+}
+
+/// One cursor row of `_sync_state`.
+#[derive(Clone, Debug)]
+pub struct SyncState {
+    /// The scope (`''` for the whole resource).
+    pub scope: String,
+    /// `pending | running | complete | failed`.
+    pub status: String,
+    /// The cursor, a JSON object.
+    pub cursor: Value,
+    /// For the whole-resource row: when the last complete backfill started.
+    pub high_water: Option<DateTime<Utc>>,
+}
+
+/// Every cursor row of a resource.
+pub async fn load_states<'c>(
+    ex: impl PgExecutor<'c>,
+    account: &str,
+    resource: &str,
+) -> Result<Vec<SyncState>> {
+    let rows = sqlx::query(
+        "SELECT scope, status, cursor, high_water FROM stripe._sync_state WHERE account_id = $1 AND resource = $2 ORDER BY scope",
+    )
+    .bind(account)
+    .bind(resource)
+    .fetch_all(ex)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(SyncState {
+                scope: r.try_get(0)?,
+                status: r.try_get(1)?,
+                cursor: r.try_get(2)?,
+                high_water: r.try_get(3)?,
+            })
+        })
+        .collect()
+}
+
+/// Creates or replaces one cursor row.
+#[allow(clippy::too_many_arguments)]
+pub async fn save_state<'c>(
+    ex: impl PgExecutor<'c>,
+    account: &str,
+    resource: &str,
+    scope: &str,
+    status: &str,
+    cursor: &Value,
+    high_water: Option<DateTime<Utc>>,
+    run_id: Option<i64>,
+    claimed_by: Option<&str>,
+    error: Option<&str>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO stripe._sync_state (account_id, resource, scope, status, cursor, high_water, run_id, claimed_by, claimed_until, error, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $8::text IS NULL THEN NULL ELSE now() + interval '5 minutes' END, $9, now())
+         ON CONFLICT (account_id, resource, scope) DO UPDATE SET status = EXCLUDED.status, cursor = EXCLUDED.cursor,
+           high_water = COALESCE(EXCLUDED.high_water, stripe._sync_state.high_water), run_id = EXCLUDED.run_id,
+           claimed_by = EXCLUDED.claimed_by, claimed_until = EXCLUDED.claimed_until, error = EXCLUDED.error, updated_at = now()",
+    )
+    .bind(account)
+    .bind(resource)
+    .bind(scope)
+    .bind(status)
+    .bind(cursor)
+    .bind(high_water)
+    .bind(run_id)
+    .bind(claimed_by)
+    .bind(error)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Deletes the slice rows of a resource (every scope but `''`).
+pub async fn clear_scopes<'c>(
+    ex: impl PgExecutor<'c>,
+    account: &str,
+    resource: &str,
+) -> Result<()> {
+    sqlx::query(
+        "DELETE FROM stripe._sync_state WHERE account_id = $1 AND resource = $2 AND scope <> ''",
+    )
+    .bind(account)
+    .bind(resource)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Starts a run record; returns its id.
+pub async fn start_run(pool: &PgPool, kind: &str, account: &str, request: &Value) -> Result<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO stripe._sync_runs (kind, account_id, request) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(kind)
+    .bind(account)
+    .bind(request)
+    .fetch_one(pool)
+    .await?;
+    // Runs whose process stopped heart-beating long ago were interrupted.
+    sqlx::query(
+        "UPDATE stripe._sync_runs SET status = 'interrupted', finished_at = heartbeat_at
+         WHERE status = 'running' AND heartbeat_at < now() - interval '10 minutes' AND id <> $1",
+    )
+    .bind(id)
+    .execute(pool)
+    .await?;
+    Ok(id)
+}
+
+/// Records that the run is alive.
+pub async fn heartbeat(pool: &PgPool, run_id: i64) -> Result<()> {
+    sqlx::query("UPDATE stripe._sync_runs SET heartbeat_at = now() WHERE id = $1")
+        .bind(run_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Finishes a run record.
+pub async fn finish_run(
+    pool: &PgPool,
+    run_id: i64,
+    status: &str,
+    fetched: i64,
+    written: i64,
+    error: Option<&str>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE stripe._sync_runs SET status = $2, fetched = $3, written = $4, error = $5, finished_at = now(), heartbeat_at = now() WHERE id = $1",
+    )
+    .bind(run_id)
+    .bind(status)
+    .bind(fetched)
+    .bind(written)
+    .bind(error)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Records (or updates) the result of one object type within a run.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_run_object(
+    pool: &PgPool,
+    run_id: i64,
+    resource: &str,
+    status: &str,
+    requests: i64,
+    fetched: i64,
+    written: i64,
+    error: Option<&str>,
+    finished: bool,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO stripe._sync_run_objects (run_id, resource, status, requests, fetched, written, error, finished_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $8 THEN now() END)
+         ON CONFLICT (run_id, resource) DO UPDATE SET status = EXCLUDED.status, requests = EXCLUDED.requests,
+           fetched = EXCLUDED.fetched, written = EXCLUDED.written, error = EXCLUDED.error, finished_at = EXCLUDED.finished_at",
+    )
+    .bind(run_id)
+    .bind(resource)
+    .bind(status)
+    .bind(requests)
+    .bind(fetched)
+    .bind(written)
+    .bind(error)
+    .bind(finished)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// A session-level advisory lock held on a connection of its own. It is
+/// released when this guard is dropped, and by PostgreSQL when the process
+/// dies (its connection closes), so an interrupted holder never blocks others.
+#[derive(Debug)]
+pub struct AdvisoryLock {
+    _conn: sqlx::PgConnection,
+}
+
+/// Waits for the advisory lock named `key`.
+pub async fn advisory_lock(pool: &PgPool, key: &str) -> Result<AdvisoryLock> {
+    let mut conn = pool.acquire().await?.detach();
+    sqlx::query("SELECT pg_advisory_lock(hashtextextended($1, 0))")
+        .bind(key)
+        .execute(&mut conn)
+        .await?;
+    Ok(AdvisoryLock { _conn: conn })
+}
+
+/// Takes the advisory lock named `key` if nobody holds it.
+pub async fn try_advisory_lock(pool: &PgPool, key: &str) -> Result<Option<AdvisoryLock>> {
+    let mut conn = pool.acquire().await?.detach();
+    let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock(hashtextextended($1, 0))")
+        .bind(key)
+        .fetch_one(&mut conn)
+        .await?;
+    Ok(got.then_some(AdvisoryLock { _conn: conn }))
+}
+
+/// Sets the status (and error) of one cursor row, keeping its cursor.
+pub async fn mark_state<'c>(
+    ex: impl PgExecutor<'c>,
+    account: &str,
+    resource: &str,
+    scope: &str,
+    status: &str,
+    error: Option<&str>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE stripe._sync_state SET status = $4, error = $5, claimed_by = NULL, claimed_until = NULL, updated_at = now()
+         WHERE account_id = $1 AND resource = $2 AND scope = $3",
+    )
+    .bind(account)
+    .bind(resource)
+    .bind(scope)
+    .bind(status)
+    .bind(error)
+    .execute(ex)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,310 @@
+//! [`StripeSync`]: the facade over everything else.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use serde_json::Value;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::PgPool;
+use tokio::sync::OnceCell;
+
+use crate::backfill::{self, BackfillReport, BackfillRequest};
+use crate::client::StripeClient;
+use crate::config::{Config, Database};
+use crate::error::{Error, Result};
+use crate::events::{self, EventResult, EventsReport};
+use crate::managed_webhooks::{self, ManagedWebhook};
+use crate::objects;
+use crate::store;
+use crate::webhook::{self, WebhookError, WebhookOutcome};
+
+/// State shared by every operation and task.
+pub(crate) struct Inner {
+    pub(crate) pool: PgPool,
+    pub(crate) client: StripeClient,
+    pub(crate) config: Config,
+    /// Identifies this process in `_sync_state.claimed_by`.
+    pub(crate) instance: String,
+    account: OnceCell<String>,
+}
+
+impl Inner {
+    /// The account objects are attributed to: `stripe_account` when set, else
+    /// the key's own account (`GET /v1/account`, asked once).
+    pub(crate) async fn account_id(&self) -> Result<String> {
+        if let Some(a) = &self.config.stripe_account {
+            return Ok(a.clone());
+        }
+        self.account
+            .get_or_try_init(|| async {
+                let v = self.client.get_json("/v1/account", &[]).await?;
+                v.get("id")
+                    .and_then(Value::as_str)
+                    .map(String::from)
+                    .ok_or_else(|| Error::InvalidPayload("GET /v1/account returned no id".into()))
+            })
+            .await
+            .cloned()
+    }
+}
+
+/// What [`StripeSync::sync_single`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SingleResult {
+    /// The object string.
+    pub object: String,
+    /// The table written.
+    pub table: String,
+    /// Whether a row was written (false: unchanged).
+    pub written: bool,
+    /// Whether the object is deleted upstream (and was soft-deleted here).
+    pub deleted: bool,
+}
+
+/// Mirrors a Stripe account into PostgreSQL.
+///
+/// Cheap to clone: clones share the pool, the HTTP client and its rate limit.
+///
+/// ```no_run
+/// use stripe_sync::{BackfillRequest, Config, StripeSync};
+///
+/// # async fn run() -> Result<(), stripe_sync::Error> {
+/// let mut config = Config::new("postgres://localhost/app", "sk_test_...");
+/// config.stripe_webhook_secret = Some("whsec_...".into());
+/// let sync = StripeSync::new(config).await?;
+/// sync.migrate().await?;
+///
+/// // Mirror everything once, then keep up with events.
+/// let report = sync.backfill(BackfillRequest::all()).await?;
+/// println!("{} objects written, success: {}", report.written, report.succeeded);
+/// sync.sync_events().await?;
+///
+/// // In a webhook handler: the raw body and the Stripe-Signature header.
+/// # let (body, signature): (Vec<u8>, String) = (vec![], String::new());
+/// let outcome = sync.process_webhook(&body, &signature).await?;
+/// println!("{:?}", outcome.event.outcome);
+/// sync.close().await;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct StripeSync {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for StripeSync {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StripeSync")
+            .field("config", &self.inner.config)
+            .finish()
+    }
+}
+
+impl StripeSync {
+    /// Connects to the database (or adopts the given pool) and builds the
+    /// Stripe client. Makes no API call.
+    pub async fn new(config: Config) -> Result<Self> {
+        if config.stripe_secret_key.trim().is_empty() {
+            return Err(Error::Config("stripe_secret_key is empty".into()));
+        }
+        if !(config.stripe_api_base.starts_with("https://")
+            || config.stripe_api_base.starts_with("http://"))
+        {
+            return Err(Error::Config(
+                "stripe_api_base must be an http(s) URL".into(),
+            ));
+        }
+        let pool = match &config.database {
+            Database::Pool(p) => p.clone(),
+            Database::Url {
+                url,
+                max_connections,
+            } => PgPoolOptions::new()
+                .max_connections((*max_connections).max(2))
+                .connect(url)
+                .await
+                .map_err(|e| match e {
+                    // Connection errors can carry the URL; keep it out.
+                    sqlx::Error::Configuration(_) => Error::Config("invalid database URL".into()),
+                    other => Error::Database(other),
+                })?,
+        };
+        let client = StripeClient::new(&config)?;
+        let instance = format!("{}-{:08x}", std::process::id(), rand::random::<u32>());
+        Ok(StripeSync {
+            inner: Arc::new(Inner {
+                pool,
+                client,
+                config,
+                instance,
+                account: OnceCell::new(),
+            }),
+        })
+    }
+
+    /// Applies the migrations (bookkeeping tables, then the generated schema).
+    /// Safe to run concurrently: migrations take an advisory lock.
+    pub async fn migrate(&self) -> Result<()> {
+        sqlx::migrate!("../migrations")
+            .run(&self.inner.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The database pool.
+    pub fn pool(&self) -> &PgPool {
+        &self.inner.pool
+    }
+
+    /// The Stripe client (shares the rate limit with everything else).
+    pub fn client(&self) -> &StripeClient {
+        &self.inner.client
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The account objects are attributed to when an event names none.
+    pub async fn account_id(&self) -> Result<String> {
+        self.inner.account_id().await
+    }
+
+    /// Verifies a webhook's `Stripe-Signature` against the raw body before
+    /// reading it, then processes the event. On a signature failure nothing
+    /// is written. A duplicate delivery is a no-op.
+    pub async fn process_webhook(&self, body: &[u8], signature: &str) -> Result<WebhookOutcome> {
+        let inner = &self.inner;
+        let secrets = match &inner.config.stripe_webhook_secret {
+            Some(s) => vec![s.clone()],
+            None => managed_webhooks::secrets(inner).await?,
+        };
+        webhook::verify_signature(
+            body,
+            signature,
+            &secrets,
+            inner.config.webhook_tolerance,
+            Utc::now().timestamp(),
+        )?;
+        let text = match std::str::from_utf8(body) {
+            Ok(t) => t,
+            Err(_) => return Err(self.reject(body, "body is not UTF-8").await),
+        };
+        match events::apply_event(inner, text, "webhook").await {
+            Ok(event) => Ok(WebhookOutcome { event }),
+            Err(Error::InvalidPayload(why)) => Err(self.reject(body, &why).await),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn reject(&self, body: &[u8], why: &str) -> Error {
+        tracing::warn!(reason = %why, "signed webhook payload rejected");
+        let r =
+            sqlx::query("INSERT INTO stripe._webhook_rejections (reason, body) VALUES ($1, $2)")
+                .bind(why)
+                .bind(String::from_utf8_lossy(body).as_ref())
+                .execute(&self.inner.pool)
+                .await;
+        if let Err(e) = r {
+            tracing::error!(error = %e, "could not record the rejected webhook");
+        }
+        Error::Webhook(WebhookError::InvalidPayload(why.to_string()))
+    }
+
+    /// Processes one event (already trusted, e.g. fetched from the API)
+    /// through the same path as webhooks.
+    pub async fn process_event(&self, event: &Value) -> Result<EventResult> {
+        let text =
+            serde_json::to_string(event).map_err(|e| Error::InvalidPayload(e.to_string()))?;
+        events::apply_event(&self.inner, &text, "api").await
+    }
+
+    /// Backfills the requested resources; see [`crate::backfill`].
+    pub async fn backfill(&self, request: BackfillRequest) -> Result<BackfillReport> {
+        backfill::backfill(&self.inner, request).await
+    }
+
+    /// Catches up from `/v1/events`; see [`crate::events`].
+    pub async fn sync_events(&self) -> Result<EventsReport> {
+        events::sync_events(&self.inner).await
+    }
+
+    /// Finds the enabled managed webhook endpoint for `url`, or creates it.
+    pub async fn find_or_create_managed_webhook(&self, url: &str) -> Result<ManagedWebhook> {
+        managed_webhooks::find_or_create(&self.inner, url).await
+    }
+
+    /// The managed webhook endpoints stored for the account.
+    pub async fn list_managed_webhooks(&self) -> Result<Vec<ManagedWebhook>> {
+        managed_webhooks::list(&self.inner).await
+    }
+
+    /// Deletes a managed webhook endpoint on Stripe and locally.
+    pub async fn delete_managed_webhook(&self, id: &str) -> Result<()> {
+        managed_webhooks::delete(&self.inner, id).await
+    }
+
+    /// Fetches one object by id (its type from the id prefix) and writes it
+    /// (with its embedded lists), or soft-deletes it when Stripe says it is
+    /// deleted.
+    pub async fn sync_single(&self, id: &str) -> Result<SingleResult> {
+        let inner = &self.inner;
+        let res = stripe_sync_generated::resource_for_id(id)
+            .ok_or_else(|| Error::Unsupported(format!("no resource for id {id:?}")))?;
+        let path = objects::retrieve_path(res, id).ok_or_else(|| {
+            Error::Unsupported(format!("{} objects cannot be fetched by id", res.object))
+        })?;
+        let account = inner.account_id().await?;
+        let version = Utc::now();
+        let (text, deleted) = match inner.client.get(&path, &[]).await {
+            Ok(body) => {
+                let text = String::from_utf8(body.to_vec())
+                    .map_err(|_| Error::InvalidPayload(format!("{path}: not UTF-8")))?;
+                let head = objects::head(&text)
+                    .map_err(|e| Error::InvalidPayload(format!("{path}: {e}")))?;
+                if head.id.as_deref() != Some(id) {
+                    return Err(Error::InvalidPayload(format!(
+                        "{path} returned another object"
+                    )));
+                }
+                (text, head.deleted)
+            }
+            Err(e) => return Err(e.into()),
+        };
+        // The id prefix can be shared (e.g. prices and plans): trust the payload.
+        let res = objects::head(&text)
+            .ok()
+            .and_then(|h| h.object)
+            .and_then(|o| stripe_sync_generated::resource(&o))
+            .unwrap_or(res);
+        let mut extra = Vec::new();
+        if !deleted {
+            for emb in objects::embedded_lists(res, &text) {
+                extra.push(events::expand_list(inner, emb).await?);
+            }
+        }
+        let mut tx = inner.pool.begin().await?;
+        for (r, items) in &extra {
+            store::upsert_objects(&mut *tx, r, items, &account, version).await?;
+        }
+        let n = if deleted {
+            store::delete_objects(&mut *tx, res, &[text.as_str()], &account, version).await?
+        } else {
+            store::upsert_objects(&mut *tx, res, &[text.as_str()], &account, version).await?
+        };
+        tx.commit().await?;
+        Ok(SingleResult {
+            object: res.object.to_string(),
+            table: res.table.to_string(),
+            written: n > 0,
+            deleted,
+        })
+    }
+
+    /// Closes the database pool (when it was opened from a URL or shared,
+    /// every clone's pool is closed).
+    pub async fn close(&self) {
+        self.inner.pool.close().await;
+    }
+}
