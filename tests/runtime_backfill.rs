@@ -1,0 +1,218 @@
+//! Backfill end to end: real PostgreSQL, the simulator over HTTP.
+
+#[path = "runtime_support.rs"]
+mod support;
+
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use serde_json::Value;
+use stripe_sync::{BackfillRequest, ObjectStatus, StripeSync};
+use stripe_sync_simulator::{Faults, SimConfig};
+use support::{config_for, env, fixtures};
+
+/// Every object type the small account seeds ends up in its table, exactly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backfill_of_all_resources_equals_the_simulator() -> Result<()> {
+    let e = env(SimConfig::small_account(fixtures()), |_| {}).await?;
+    let report = e.sync.backfill(BackfillRequest::all()).await?;
+    for o in &report.objects {
+        assert_ne!(o.status, ObjectStatus::Failed, "{} failed: {:?}", o.object, o.error);
+    }
+    assert!(report.succeeded);
+    let counts = stripe_sync_simulator::seed::small_account_counts();
+    for object in counts.keys() {
+        let res = stripe_sync_generated::resource(object).expect("seeded objects have tables");
+        let sim = e.sim_ids(object);
+        let db = e.db_ids(res.table).await?;
+        assert!(!sim.is_empty(), "{object}: simulator seeded nothing");
+        assert_eq!(db, sim, "{object}: database differs from the simulator");
+    }
+    // The stored JSON is the API's JSON.
+    for c in e.sim.objects("customer") {
+        let id = c["id"].as_str().unwrap_or_default().to_string();
+        let raw: Value = sqlx::query_scalar("SELECT _raw_data FROM stripe.customers WHERE id = $1")
+            .bind(&id)
+            .fetch_one(&e.db.pool)
+            .await?;
+        assert_eq!(raw, c, "customer {id}");
+    }
+    let acct = e.sim.account_id().to_string();
+    let other: i64 = e
+        .count(&format!("SELECT count(*) FROM stripe.customers WHERE _account_id <> '{acct}'"))
+        .await?;
+    assert_eq!(other, 0);
+    // The run is recorded, with per-object rows.
+    let (status, fetched): (String, i64) =
+        sqlx::query_as("SELECT status, fetched FROM stripe._sync_runs WHERE id = $1")
+            .bind(report.run_id)
+            .fetch_one(&e.db.pool)
+            .await?;
+    assert_eq!(status, "succeeded");
+    assert_eq!(fetched as u64, report.fetched);
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM stripe._sync_run_objects WHERE run_id = $1 AND finished_at IS NOT NULL")
+        .bind(report.run_id)
+        .fetch_one(&e.db.pool)
+        .await?;
+    assert_eq!(n as usize, report.objects.len());
+    e.finish().await
+}
+
+/// An interrupted backfill resumes from its cursors instead of starting over.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interrupted_backfill_resumes() -> Result<()> {
+    let mut sc = SimConfig::new(fixtures()).with_count("customer", 3000);
+    sc.faults.latency = Duration::from_millis(15);
+    let e = env(sc, |c| c.backfill_concurrency = 2).await?;
+    let req = BackfillRequest::objects(["customer"]);
+    let first = tokio::time::timeout(Duration::from_millis(400), e.sync.backfill(req.clone())).await;
+    assert!(first.is_err(), "the first backfill should have been interrupted");
+    let partial = e.db_ids("customers").await?.len();
+    assert!(partial > 0 && partial < 3000, "partial = {partial}");
+    let pending: i64 = e
+        .count("SELECT count(*) FROM stripe._sync_state WHERE resource = 'customers' AND scope <> '' AND status <> 'complete'")
+        .await?;
+    assert!(pending > 0);
+
+    // A new instance (as after a restart) picks up where it stopped.
+    let again = StripeSync::new(config_for(&e.db, &e.sim)).await?;
+    let report = again.backfill(req).await?;
+    assert!(report.succeeded);
+    let rep = report.object("customer").unwrap();
+    assert!(
+        (rep.fetched as usize) < 3000 - partial / 2,
+        "resumed run fetched {} after {partial} were stored",
+        rep.fetched
+    );
+    assert_eq!(e.db_ids("customers").await?, e.sim_ids("customer"));
+    again.close().await;
+    e.finish().await
+}
+
+/// A later backfill only fetches what was created since; `full` fetches all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn incremental_resync_fetches_only_new_objects() -> Result<()> {
+    let e = env(SimConfig::new(fixtures()).with_count("customer", 500), |_| {}).await?;
+    let req = BackfillRequest::objects(["customer"]);
+    let first = e.sync.backfill(req.clone()).await?;
+    assert_eq!(first.object("customer").unwrap().fetched, 500);
+    let new = e.post("/v1/customers", &[("email", "new@example.com")]).await?;
+    let new_id = new["id"].as_str().unwrap().to_string();
+
+    let second = e.sync.backfill(req.clone()).await?;
+    let rep = second.object("customer").unwrap();
+    assert!(rep.fetched < 50, "incremental run fetched {}", rep.fetched);
+    assert!(e.db_ids("customers").await?.contains(&new_id));
+    assert_eq!(e.db_ids("customers").await?, e.sim_ids("customer"));
+
+    let full = e.sync.backfill(BackfillRequest { full: true, ..req }).await?;
+    assert_eq!(full.object("customer").unwrap().fetched, 501);
+    e.finish().await
+}
+
+/// Injected 429s and 500s are retried until the backfill succeeds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backfill_succeeds_through_injected_429_and_500() -> Result<()> {
+    let mut sc = SimConfig::new(fixtures()).with_count("customer", 600).with_count("product", 150);
+    sc.faults = Faults { rate_429: 0.25, rate_500: 0.15, ..Default::default() };
+    let e = env(sc, |c| c.max_retries = 12).await?;
+    let report = e.sync.backfill(BackfillRequest::objects(["customer", "product"])).await?;
+    assert!(report.succeeded, "{:?}", report.objects);
+    assert_eq!(e.db_ids("customers").await?, e.sim_ids("customer"));
+    assert_eq!(e.db_ids("products").await?, e.sim_ids("product"));
+    let requests: u64 = report.objects.iter().map(|o| o.requests).sum();
+    assert!(e.sim.request_count() > requests, "faults should have forced retries");
+    e.finish().await
+}
+
+/// When retries run out, the object fails, the run is recorded as failed,
+/// and other objects still complete.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_object_fails_the_run() -> Result<()> {
+    let sc = SimConfig::new(fixtures()).with_count("customer", 50);
+    let e = env(sc, |c| c.max_retries = 1).await?;
+    e.sync.account_id().await?; // resolved before the API starts failing
+    e.sim.set_faults(Faults { rate_500: 1.0, ..Default::default() });
+    let report = e.sync.backfill(BackfillRequest::objects(["customer"])).await?;
+    assert!(!report.succeeded);
+    assert_eq!(report.object("customer").unwrap().status, ObjectStatus::Failed);
+    let status: String = sqlx::query_scalar("SELECT status FROM stripe._sync_runs WHERE id = $1")
+        .bind(report.run_id)
+        .fetch_one(&e.db.pool)
+        .await?;
+    assert_eq!(status, "failed");
+    let obj: (String, Option<String>) =
+        sqlx::query_as("SELECT status, error FROM stripe._sync_run_objects WHERE run_id = $1 AND resource = 'customer'")
+            .bind(report.run_id)
+            .fetch_one(&e.db.pool)
+            .await?;
+    assert_eq!(obj.0, "failed");
+    assert!(obj.1.is_some());
+    // Nothing leaks the key.
+    assert!(!obj.1.unwrap().contains("sk_test_runtime_tests"));
+
+    e.sim.set_faults(Faults::default());
+    let report = e.sync.backfill(BackfillRequest::objects(["customer"])).await?;
+    assert!(report.succeeded);
+    assert_eq!(e.db_ids("customers").await?, e.sim_ids("customer"));
+    e.finish().await
+}
+
+/// The shared token bucket keeps the request rate under the configured limit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limit_is_respected() -> Result<()> {
+    let sc = SimConfig::new(fixtures()).with_count("customer", 1200).with_count("product", 400);
+    let e = env(sc, |c| c.max_requests_per_second = Some(20)).await?;
+    let before = e.sim.request_count();
+    let t0 = Instant::now();
+    let report = e.sync.backfill(BackfillRequest::objects(["customer", "product"])).await?;
+    let elapsed = t0.elapsed().as_secs_f64();
+    let requests = e.sim.request_count() - before;
+    assert!(report.succeeded);
+    assert!(requests >= 17, "requests = {requests}");
+    // 20/s plus the burst (4) plus the account lookup.
+    let allowed = 20.0 * elapsed + 5.0;
+    assert!((requests as f64) <= allowed, "{requests} requests in {elapsed:.2}s (allowed {allowed:.1})");
+    e.finish().await
+}
+
+/// Two instances backfilling at once neither duplicate the work nor corrupt
+/// the state.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_backfills_do_not_duplicate_work() -> Result<()> {
+    let mut sc = SimConfig::new(fixtures()).with_count("customer", 2000);
+    sc.faults.latency = Duration::from_millis(5);
+    let e = env(sc, |_| {}).await?;
+    let other = StripeSync::new(config_for(&e.db, &e.sim)).await?;
+    let req = BackfillRequest::objects(["customer"]);
+    let (a, b) = tokio::join!(e.sync.backfill(req.clone()), other.backfill(req.clone()));
+    let (a, b) = (a?, b?);
+    assert!(a.succeeded && b.succeeded);
+    let fetched = a.object("customer").unwrap().fetched + b.object("customer").unwrap().fetched;
+    assert!(fetched < 2000 + 300, "both instances fetched everything: {fetched}");
+    assert_eq!(e.db_ids("customers").await?, e.sim_ids("customer"));
+    let bad: i64 = e
+        .count("SELECT count(*) FROM stripe._sync_state WHERE resource = 'customers' AND status <> 'complete'")
+        .await?;
+    assert_eq!(bad, 0);
+    other.close().await;
+    e.finish().await
+}
+
+/// With `stripe_account` set, objects come from the connected account and are
+/// attributed to it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_backfill_is_attributed_to_the_connected_account() -> Result<()> {
+    let mut sc = SimConfig::new(fixtures()).with_count("customer", 30);
+    sc.connected_accounts = vec!["acct_1ConnectedTest0001".into()];
+    let e = env(sc, |c| c.stripe_account = Some("acct_1ConnectedTest0001".into())).await?;
+    let report = e.sync.backfill(BackfillRequest::objects(["customer"])).await?;
+    assert!(report.succeeded);
+    let ids = support::live_ids(e.sim.objects_of("acct_1ConnectedTest0001", "customer"));
+    assert_eq!(e.db_ids("customers").await?, ids);
+    let other: i64 = e
+        .count("SELECT count(*) FROM stripe.customers WHERE _account_id <> 'acct_1ConnectedTest0001'")
+        .await?;
+    assert_eq!(other, 0);
+    e.finish().await
+}
