@@ -17,7 +17,13 @@ async fn backfill_of_all_resources_equals_the_simulator() -> Result<()> {
     let e = env(SimConfig::small_account(fixtures()), |_| {}).await?;
     let report = e.sync.backfill(BackfillRequest::all()).await?;
     for o in &report.objects {
-        assert_ne!(o.status, ObjectStatus::Failed, "{} failed: {:?}", o.object, o.error);
+        assert_ne!(
+            o.status,
+            ObjectStatus::Failed,
+            "{} failed: {:?}",
+            o.object,
+            o.error
+        );
     }
     assert!(report.succeeded);
     let counts = stripe_sync_simulator::seed::small_account_counts();
@@ -39,7 +45,9 @@ async fn backfill_of_all_resources_equals_the_simulator() -> Result<()> {
     }
     let acct = e.sim.account_id().to_string();
     let other: i64 = e
-        .count(&format!("SELECT count(*) FROM stripe.customers WHERE _account_id <> '{acct}'"))
+        .count(&format!(
+            "SELECT count(*) FROM stripe.customers WHERE _account_id <> '{acct}'"
+        ))
         .await?;
     assert_eq!(other, 0);
     // The run is recorded, with per-object rows.
@@ -65,8 +73,12 @@ async fn interrupted_backfill_resumes() -> Result<()> {
     sc.faults.latency = Duration::from_millis(15);
     let e = env(sc, |c| c.backfill_concurrency = 2).await?;
     let req = BackfillRequest::objects(["customer"]);
-    let first = tokio::time::timeout(Duration::from_millis(400), e.sync.backfill(req.clone())).await;
-    assert!(first.is_err(), "the first backfill should have been interrupted");
+    let first =
+        tokio::time::timeout(Duration::from_millis(400), e.sync.backfill(req.clone())).await;
+    assert!(
+        first.is_err(),
+        "the first backfill should have been interrupted"
+    );
     let partial = e.db_ids("customers").await?.len();
     assert!(partial > 0 && partial < 3000, "partial = {partial}");
     let pending: i64 = e
@@ -92,11 +104,17 @@ async fn interrupted_backfill_resumes() -> Result<()> {
 /// A later backfill only fetches what was created since; `full` fetches all.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn incremental_resync_fetches_only_new_objects() -> Result<()> {
-    let e = env(SimConfig::new(fixtures()).with_count("customer", 500), |_| {}).await?;
+    let e = env(
+        SimConfig::new(fixtures()).with_count("customer", 500),
+        |_| {},
+    )
+    .await?;
     let req = BackfillRequest::objects(["customer"]);
     let first = e.sync.backfill(req.clone()).await?;
     assert_eq!(first.object("customer").unwrap().fetched, 500);
-    let new = e.post("/v1/customers", &[("email", "new@example.com")]).await?;
+    let new = e
+        .post("/v1/customers", &[("email", "new@example.com")])
+        .await?;
     let new_id = new["id"].as_str().unwrap().to_string();
 
     let second = e.sync.backfill(req.clone()).await?;
@@ -105,7 +123,10 @@ async fn incremental_resync_fetches_only_new_objects() -> Result<()> {
     assert!(e.db_ids("customers").await?.contains(&new_id));
     assert_eq!(e.db_ids("customers").await?, e.sim_ids("customer"));
 
-    let full = e.sync.backfill(BackfillRequest { full: true, ..req }).await?;
+    let full = e
+        .sync
+        .backfill(BackfillRequest { full: true, ..req })
+        .await?;
     assert_eq!(full.object("customer").unwrap().fetched, 501);
     e.finish().await
 }
@@ -113,15 +134,27 @@ async fn incremental_resync_fetches_only_new_objects() -> Result<()> {
 /// Injected 429s and 500s are retried until the backfill succeeds.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn backfill_succeeds_through_injected_429_and_500() -> Result<()> {
-    let mut sc = SimConfig::new(fixtures()).with_count("customer", 600).with_count("product", 150);
-    sc.faults = Faults { rate_429: 0.25, rate_500: 0.15, ..Default::default() };
+    let mut sc = SimConfig::new(fixtures())
+        .with_count("customer", 600)
+        .with_count("product", 150);
+    sc.faults = Faults {
+        rate_429: 0.25,
+        rate_500: 0.15,
+        ..Default::default()
+    };
     let e = env(sc, |c| c.max_retries = 12).await?;
-    let report = e.sync.backfill(BackfillRequest::objects(["customer", "product"])).await?;
+    let report = e
+        .sync
+        .backfill(BackfillRequest::objects(["customer", "product"]))
+        .await?;
     assert!(report.succeeded, "{:?}", report.objects);
     assert_eq!(e.db_ids("customers").await?, e.sim_ids("customer"));
     assert_eq!(e.db_ids("products").await?, e.sim_ids("product"));
     let requests: u64 = report.objects.iter().map(|o| o.requests).sum();
-    assert!(e.sim.request_count() > requests, "faults should have forced retries");
+    assert!(
+        e.sim.request_count() > requests,
+        "faults should have forced retries"
+    );
     e.finish().await
 }
 
@@ -132,10 +165,19 @@ async fn a_failed_object_fails_the_run() -> Result<()> {
     let sc = SimConfig::new(fixtures()).with_count("customer", 50);
     let e = env(sc, |c| c.max_retries = 1).await?;
     e.sync.account_id().await?; // resolved before the API starts failing
-    e.sim.set_faults(Faults { rate_500: 1.0, ..Default::default() });
-    let report = e.sync.backfill(BackfillRequest::objects(["customer"])).await?;
+    e.sim.set_faults(Faults {
+        rate_500: 1.0,
+        ..Default::default()
+    });
+    let report = e
+        .sync
+        .backfill(BackfillRequest::objects(["customer"]))
+        .await?;
     assert!(!report.succeeded);
-    assert_eq!(report.object("customer").unwrap().status, ObjectStatus::Failed);
+    assert_eq!(
+        report.object("customer").unwrap().status,
+        ObjectStatus::Failed
+    );
     let status: String = sqlx::query_scalar("SELECT status FROM stripe._sync_runs WHERE id = $1")
         .bind(report.run_id)
         .fetch_one(&e.db.pool)
@@ -152,7 +194,10 @@ async fn a_failed_object_fails_the_run() -> Result<()> {
     assert!(!obj.1.unwrap().contains("sk_test_runtime_tests"));
 
     e.sim.set_faults(Faults::default());
-    let report = e.sync.backfill(BackfillRequest::objects(["customer"])).await?;
+    let report = e
+        .sync
+        .backfill(BackfillRequest::objects(["customer"]))
+        .await?;
     assert!(report.succeeded);
     assert_eq!(e.db_ids("customers").await?, e.sim_ids("customer"));
     e.finish().await
@@ -161,18 +206,26 @@ async fn a_failed_object_fails_the_run() -> Result<()> {
 /// The shared token bucket keeps the request rate under the configured limit.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_limit_is_respected() -> Result<()> {
-    let sc = SimConfig::new(fixtures()).with_count("customer", 1200).with_count("product", 400);
+    let sc = SimConfig::new(fixtures())
+        .with_count("customer", 1200)
+        .with_count("product", 400);
     let e = env(sc, |c| c.max_requests_per_second = Some(20)).await?;
     let before = e.sim.request_count();
     let t0 = Instant::now();
-    let report = e.sync.backfill(BackfillRequest::objects(["customer", "product"])).await?;
+    let report = e
+        .sync
+        .backfill(BackfillRequest::objects(["customer", "product"]))
+        .await?;
     let elapsed = t0.elapsed().as_secs_f64();
     let requests = e.sim.request_count() - before;
     assert!(report.succeeded);
     assert!(requests >= 17, "requests = {requests}");
     // 20/s plus the burst (4) plus the account lookup.
     let allowed = 20.0 * elapsed + 5.0;
-    assert!((requests as f64) <= allowed, "{requests} requests in {elapsed:.2}s (allowed {allowed:.1})");
+    assert!(
+        (requests as f64) <= allowed,
+        "{requests} requests in {elapsed:.2}s (allowed {allowed:.1})"
+    );
     e.finish().await
 }
 
@@ -189,7 +242,10 @@ async fn concurrent_backfills_do_not_duplicate_work() -> Result<()> {
     let (a, b) = (a?, b?);
     assert!(a.succeeded && b.succeeded);
     let fetched = a.object("customer").unwrap().fetched + b.object("customer").unwrap().fetched;
-    assert!(fetched < 2000 + 300, "both instances fetched everything: {fetched}");
+    assert!(
+        fetched < 2000 + 300,
+        "both instances fetched everything: {fetched}"
+    );
     assert_eq!(e.db_ids("customers").await?, e.sim_ids("customer"));
     let bad: i64 = e
         .count("SELECT count(*) FROM stripe._sync_state WHERE resource = 'customers' AND status <> 'complete'")
@@ -205,13 +261,21 @@ async fn concurrent_backfills_do_not_duplicate_work() -> Result<()> {
 async fn connect_backfill_is_attributed_to_the_connected_account() -> Result<()> {
     let mut sc = SimConfig::new(fixtures()).with_count("customer", 30);
     sc.connected_accounts = vec!["acct_1ConnectedTest0001".into()];
-    let e = env(sc, |c| c.stripe_account = Some("acct_1ConnectedTest0001".into())).await?;
-    let report = e.sync.backfill(BackfillRequest::objects(["customer"])).await?;
+    let e = env(sc, |c| {
+        c.stripe_account = Some("acct_1ConnectedTest0001".into())
+    })
+    .await?;
+    let report = e
+        .sync
+        .backfill(BackfillRequest::objects(["customer"]))
+        .await?;
     assert!(report.succeeded);
     let ids = support::live_ids(e.sim.objects_of("acct_1ConnectedTest0001", "customer"));
     assert_eq!(e.db_ids("customers").await?, ids);
     let other: i64 = e
-        .count("SELECT count(*) FROM stripe.customers WHERE _account_id <> 'acct_1ConnectedTest0001'")
+        .count(
+            "SELECT count(*) FROM stripe.customers WHERE _account_id <> 'acct_1ConnectedTest0001'",
+        )
         .await?;
     assert_eq!(other, 0);
     e.finish().await

@@ -24,7 +24,10 @@ pub fn fixtures() -> std::path::PathBuf {
 /// A configuration for `db` and `sim`: fast retries, a high rate limit.
 pub fn config_for(db: &TestDb, sim: &SimHandle) -> Config {
     let mut c = Config::new(db.url.clone(), "sk_test_runtime_tests");
-    c.database = Database::Url { url: db.url.clone(), max_connections: 10 };
+    c.database = Database::Url {
+        url: db.url.clone(),
+        max_connections: 10,
+    };
     c.stripe_api_base = sim.base_url();
     c.max_requests_per_second = Some(2000);
     c.initial_retry_delay = Duration::from_millis(5);
@@ -68,7 +71,10 @@ impl Env {
 
     /// POSTs a form to the simulator through the library's client.
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Result<Value> {
-        let form: Vec<(String, String)> = form.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let form: Vec<(String, String)> = form
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Ok(self.sync.client().post_json(path, &form).await?)
     }
 }

@@ -793,7 +793,7 @@ async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()> {
             }
             sc.counters.requests.fetch_add(1, Ordering::Relaxed);
             let page = inner.client.list_page(sc.endpoint.path, &q).await?;
-            let fetched_at = Utc::now();
+            let fetched_at = store::fetch_version();
             let n = page.items.len() as u64;
             let has_more = page.has_more;
             let (groups, last) = prepare_page(inner, sc.res, page.items, fetched_at).await?;
@@ -1063,7 +1063,7 @@ async fn list_under_parent(
             }
             Err(e) => return Err(e.into()),
         };
-        let fetched_at = Utc::now();
+        let fetched_at = store::fetch_version();
         let n = page.items.len() as u64;
         let has_more = page.has_more;
         let (groups, last) = prepare_page(inner, res, page.items, fetched_at).await?;

@@ -198,7 +198,7 @@ async fn plan_write(
                         .map_err(|_| Error::InvalidPayload(format!("{path}: not UTF-8")))?;
                     plan.delete = objects::head(&text).map(|h| h.deleted).unwrap_or(false);
                     plan.object_text = text;
-                    plan.version = Utc::now();
+                    plan.version = store::fetch_version();
                 }
                 Err(e) if e.is_not_found() => plan.delete = true,
                 Err(e) => return Err(e.into()),
@@ -228,7 +228,8 @@ async fn plan_write(
                 Ok(body) => {
                     let text = String::from_utf8(body.to_vec())
                         .map_err(|_| Error::InvalidPayload(format!("{path}: not UTF-8")))?;
-                    plan.extra.push((target, vec![text], Utc::now()));
+                    plan.extra
+                        .push((target, vec![text], store::fetch_version()));
                 }
                 Err(e) if e.is_not_found() || e.is_permission_error() => {
                     tracing::warn!(object = %rid, error = %e, "related object not fetched");

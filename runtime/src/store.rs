@@ -9,6 +9,18 @@ use stripe_sync_generated::Resource;
 
 use crate::error::Result;
 
+/// The fallback version of an object fetched from the API now: the start of
+/// the previous second. Events carry whole-second `created` times, so an
+/// event from the same second as the fetch (which the fetched state may not
+/// include) always wins over the fetched state; an update is never lost to a
+/// fetch that raced it.
+pub fn fetch_version() -> DateTime<Utc> {
+    let secs = Utc::now().timestamp() - 1;
+    chrono::TimeZone::timestamp_opt(&Utc, secs, 0)
+        .single()
+        .unwrap_or_else(Utc::now)
+}
+
 /// Writes `objects` (JSON texts) to the resource's table with one execution
 /// of its generated upsert; returns the rows written (a stale or unchanged
 /// object writes nothing).

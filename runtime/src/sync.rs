@@ -256,7 +256,7 @@ impl StripeSync {
             Error::Unsupported(format!("{} objects cannot be fetched by id", res.object))
         })?;
         let account = inner.account_id().await?;
-        let version = Utc::now();
+        let version = store::fetch_version();
         let (text, deleted) = match inner.client.get(&path, &[]).await {
             Ok(body) => {
                 let text = String::from_utf8(body.to_vec())

@@ -1,0 +1,132 @@
+//! Managed webhook endpoints, and signed delivery from the simulator into
+//! `process_webhook` with the stored secret.
+
+#[path = "runtime_support.rs"]
+mod support;
+
+use std::time::Duration;
+
+use anyhow::Result;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+use serde_json::Value;
+use stripe_sync::StripeSync;
+use stripe_sync_simulator::SimConfig;
+use support::{config_for, env, fixtures};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn managed_webhook_is_created_once_and_reused() -> Result<()> {
+    let e = env(SimConfig::new(fixtures()), |_| {}).await?;
+    let url = "https://example.com/stripe/webhooks";
+    let other = StripeSync::new(config_for(&e.db, &e.sim)).await?;
+    // Concurrent callers get the same endpoint.
+    let (a, b) = tokio::join!(
+        e.sync.find_or_create_managed_webhook(url),
+        other.find_or_create_managed_webhook(url)
+    );
+    let (a, b) = (a?, b?);
+    assert_eq!(a.id, b.id);
+    assert!(a.secret.starts_with("whsec_"));
+    assert_eq!(a.api_version, stripe_sync_generated::API_VERSION);
+    assert_eq!(Some(a.secret.clone()), e.sim.webhook_secret(&a.id));
+    assert!(
+        !format!("{a:?}").contains(&a.secret),
+        "Debug must not show the secret"
+    );
+    let again = e.sync.find_or_create_managed_webhook(url).await?;
+    assert_eq!(again.id, a.id);
+
+    let remote = e
+        .sync
+        .client()
+        .get_json("/v1/webhook_endpoints", &[("limit".into(), "100".into())])
+        .await?;
+    let remote = remote["data"].as_array().cloned().unwrap_or_default();
+    assert_eq!(remote.len(), 1);
+    assert_eq!(remote[0]["metadata"]["managed_by"], "stripe-sync");
+    assert!(
+        remote[0]["enabled_events"]
+            .as_array()
+            .map(|v| v.len())
+            .unwrap_or(0)
+            > 50
+    );
+    assert_eq!(e.sync.list_managed_webhooks().await?.len(), 1);
+
+    // Gone from Stripe: recreated.
+    e.sync
+        .client()
+        .delete_json(&format!("/v1/webhook_endpoints/{}", a.id))
+        .await?;
+    let fresh = e.sync.find_or_create_managed_webhook(url).await?;
+    assert_ne!(fresh.id, a.id);
+    assert_eq!(e.sync.list_managed_webhooks().await?.len(), 1);
+
+    e.sync.delete_managed_webhook(&fresh.id).await?;
+    assert!(e.sync.list_managed_webhooks().await?.is_empty());
+    let remote = e
+        .sync
+        .client()
+        .get_json("/v1/webhook_endpoints", &[])
+        .await?;
+    assert_eq!(remote["data"].as_array().map(Vec::len), Some(0));
+    other.close().await;
+    e.finish().await
+}
+
+/// The simulator delivers signed events to a local endpoint that calls
+/// `process_webhook`, verified with the managed endpoint's stored secret.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delivered_webhooks_are_verified_with_the_managed_secret() -> Result<()> {
+    let e = env(SimConfig::new(fixtures()), |_| {}).await?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/webhook", listener.local_addr()?);
+    let sync = e.sync.clone();
+    let app = axum::Router::new().route(
+        "/webhook",
+        axum::routing::post(move |headers: HeaderMap, body: Bytes| {
+            let sync = sync.clone();
+            async move {
+                let sig = headers
+                    .get("stripe-signature")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                match sync.process_webhook(&body, sig).await {
+                    Ok(_) => StatusCode::OK,
+                    Err(stripe_sync::Error::Webhook(_)) => StatusCode::BAD_REQUEST,
+                    Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
+                }
+            }
+        }),
+    );
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    e.sync.find_or_create_managed_webhook(&url).await?;
+    let created = e.post("/v1/customers", &[("name", "delivered")]).await?;
+    let id = created["id"].as_str().unwrap().to_string();
+    let mut found = false;
+    for _ in 0..100 {
+        if e.db_ids("customers").await?.contains(&id) {
+            found = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        found,
+        "the delivered event was not applied; deliveries: {:?}",
+        e.sim.deliveries()
+    );
+    let raw: Value = sqlx::query_scalar("SELECT _raw_data FROM stripe.customers WHERE id = $1")
+        .bind(&id)
+        .fetch_one(&e.db.pool)
+        .await?;
+    assert_eq!(raw["name"], "delivered");
+    let source: String = sqlx::query_scalar("SELECT source FROM stripe._events LIMIT 1")
+        .fetch_one(&e.db.pool)
+        .await?;
+    assert_eq!(source, "webhook");
+    server.abort();
+    e.finish().await
+}

@@ -1,0 +1,394 @@
+//! Webhook processing end to end: signature checks, the event ledger,
+//! ordering, deletes, routing and Connect attribution, against real
+//! PostgreSQL (and the simulator for the account lookup and re-fetches).
+
+#[path = "runtime_support.rs"]
+mod support;
+
+use anyhow::Result;
+use serde_json::{json, Value};
+use stripe_sync::webhook::sign;
+use stripe_sync::{Error, EventOutcome, WebhookError};
+use stripe_sync_simulator::SimConfig;
+use support::{env, fixtures, Env};
+
+const SECRET: &str = "whsec_runtime_tests_secret";
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+fn event(id: &str, ty: &str, created: i64, object: Value) -> Value {
+    json!({
+        "id": id, "object": "event", "type": ty, "created": created,
+        "api_version": "2023-08-16", "livemode": false, "pending_webhooks": 1,
+        "data": {"object": object},
+    })
+}
+
+fn customer(id: &str, name: &str) -> Value {
+    json!({"id": id, "object": "customer", "name": name, "email": format!("{name}@example.com"),
+           "created": 1_700_000_000, "livemode": false, "metadata": {}})
+}
+
+fn header(body: &[u8], secret: &str, t: i64) -> String {
+    format!("t={t},v1={}", sign(body, t, secret))
+}
+
+async fn webhook_env() -> Result<Env> {
+    env(SimConfig::new(fixtures()), |c| {
+        c.stripe_webhook_secret = Some(SECRET.into())
+    })
+    .await
+}
+
+async fn deliver(e: &Env, ev: &Value) -> Result<stripe_sync::EventResult, Error> {
+    let body = serde_json::to_vec(ev).unwrap();
+    let h = header(&body, SECRET, now());
+    e.sync.process_webhook(&body, &h).await.map(|o| o.event)
+}
+
+async fn name_of(e: &Env, id: &str) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT name FROM stripe.customers WHERE id = $1")
+            .bind(id)
+            .fetch_one(&e.db.pool)
+            .await?,
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signature_failures_write_nothing() -> Result<()> {
+    let e = webhook_env().await?;
+    let body = serde_json::to_vec(&event(
+        "evt_sig",
+        "customer.created",
+        now(),
+        customer("cus_sig", "a"),
+    ))?;
+    let t = now();
+    let cases: Vec<(&str, Vec<u8>, String)> = vec![
+        (
+            "wrong secret",
+            body.clone(),
+            header(&body, "whsec_wrong", t),
+        ),
+        (
+            "tampered body",
+            serde_json::to_vec(&event(
+                "evt_sig",
+                "customer.created",
+                t,
+                customer("cus_sig", "evil"),
+            ))?,
+            header(&body, SECRET, t),
+        ),
+        (
+            "old timestamp",
+            body.clone(),
+            header(&body, SECRET, t - 301),
+        ),
+        ("missing header", body.clone(), String::new()),
+        ("malformed header", body.clone(), "garbage".into()),
+    ];
+    for (what, b, h) in cases {
+        let r = e.sync.process_webhook(&b, &h).await;
+        match r {
+            Err(Error::Webhook(w)) => assert!(
+                !matches!(w, WebhookError::InvalidPayload(_)),
+                "{what}: {w:?}"
+            ),
+            other => panic!("{what}: expected a webhook error, got {other:?}"),
+        }
+    }
+    assert_eq!(e.count("SELECT count(*) FROM stripe._events").await?, 0);
+    assert_eq!(e.count("SELECT count(*) FROM stripe.customers").await?, 0);
+    assert_eq!(
+        e.count("SELECT count(*) FROM stripe._webhook_rejections")
+            .await?,
+        0
+    );
+    // The same body, correctly signed, goes through.
+    let r = e
+        .sync
+        .process_webhook(&body, &header(&body, SECRET, now()))
+        .await?;
+    assert_eq!(r.event.outcome, EventOutcome::Applied);
+    e.finish().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_are_recorded_and_duplicates_are_no_ops() -> Result<()> {
+    let e = webhook_env().await?;
+    let ev = event(
+        "evt_dup",
+        "customer.created",
+        now(),
+        customer("cus_dup", "first"),
+    );
+    assert_eq!(deliver(&e, &ev).await?.outcome, EventOutcome::Applied);
+    assert_eq!(deliver(&e, &ev).await?.outcome, EventOutcome::Duplicate);
+    assert_eq!(deliver(&e, &ev).await?.outcome, EventOutcome::Duplicate);
+    let rows: Vec<(
+        String,
+        String,
+        String,
+        Option<chrono::DateTime<chrono::Utc>>,
+        String,
+    )> = sqlx::query_as("SELECT id, type, outcome, processed_at, account_id FROM stripe._events")
+        .fetch_all(&e.db.pool)
+        .await?;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].1, "customer.created");
+    assert_eq!(rows[0].2, "applied");
+    assert!(rows[0].3.is_some());
+    assert_eq!(rows[0].4, e.sim.account_id());
+    let acct: String =
+        sqlx::query_scalar("SELECT _account_id FROM stripe.customers WHERE id = 'cus_dup'")
+            .fetch_one(&e.db.pool)
+            .await?;
+    assert_eq!(acct, e.sim.account_id());
+    e.finish().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn older_event_after_newer_is_ignored_and_same_second_tie_goes_to_later_arrival() -> Result<()>
+{
+    let e = webhook_env().await?;
+    let t = now() - 100;
+    let newer = event(
+        "evt_new",
+        "customer.updated",
+        t + 10,
+        customer("cus_ord", "newer"),
+    );
+    let older = event(
+        "evt_old",
+        "customer.updated",
+        t,
+        customer("cus_ord", "older"),
+    );
+    assert_eq!(deliver(&e, &newer).await?.outcome, EventOutcome::Applied);
+    assert_eq!(deliver(&e, &older).await?.outcome, EventOutcome::Stale);
+    assert_eq!(name_of(&e, "cus_ord").await?.as_deref(), Some("newer"));
+    let outcome: String =
+        sqlx::query_scalar("SELECT outcome FROM stripe._events WHERE id = 'evt_old'")
+            .fetch_one(&e.db.pool)
+            .await?;
+    assert_eq!(outcome, "stale");
+
+    // Same second: the later arrival wins.
+    let a = event(
+        "evt_tie_a",
+        "customer.updated",
+        t + 20,
+        customer("cus_ord", "tie-a"),
+    );
+    let b = event(
+        "evt_tie_b",
+        "customer.updated",
+        t + 20,
+        customer("cus_ord", "tie-b"),
+    );
+    assert_eq!(deliver(&e, &a).await?.outcome, EventOutcome::Applied);
+    assert_eq!(deliver(&e, &b).await?.outcome, EventOutcome::Applied);
+    assert_eq!(name_of(&e, "cus_ord").await?.as_deref(), Some("tie-b"));
+    // An identical payload changes nothing.
+    let c = event(
+        "evt_tie_c",
+        "customer.updated",
+        t + 20,
+        customer("cus_ord", "tie-b"),
+    );
+    assert_eq!(deliver(&e, &c).await?.outcome, EventOutcome::Unchanged);
+    e.finish().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deletes_are_soft_and_final() -> Result<()> {
+    let e = webhook_env().await?;
+    let t = now() - 100;
+    deliver(
+        &e,
+        &event("evt_c", "customer.created", t, customer("cus_del", "x")),
+    )
+    .await?;
+    let del = event(
+        "evt_d",
+        "customer.deleted",
+        t + 5,
+        json!({"id": "cus_del", "object": "customer", "deleted": true}),
+    );
+    assert_eq!(deliver(&e, &del).await?.outcome, EventOutcome::Applied);
+    let (deleted_at, name): (Option<chrono::DateTime<chrono::Utc>>, Option<String>) =
+        sqlx::query_as("SELECT _deleted_at, name FROM stripe.customers WHERE id = 'cus_del'")
+            .fetch_one(&e.db.pool)
+            .await?;
+    assert!(deleted_at.is_some(), "the row stays, marked deleted");
+    assert_eq!(name.as_deref(), Some("x"));
+    // A later (or stale) update does not bring it back.
+    let upd = event(
+        "evt_u",
+        "customer.updated",
+        t + 10,
+        customer("cus_del", "zombie"),
+    );
+    assert_eq!(deliver(&e, &upd).await?.outcome, EventOutcome::Stale);
+    let still: Option<chrono::DateTime<chrono::Utc>> =
+        sqlx::query_scalar("SELECT _deleted_at FROM stripe.customers WHERE id = 'cus_del'")
+            .fetch_one(&e.db.pool)
+            .await?;
+    assert!(still.is_some());
+    // `deleted: true` in an object of a non-delete event also deletes.
+    deliver(
+        &e,
+        &event(
+            "evt_p",
+            "product.created",
+            t,
+            json!({"id": "prod_x", "object": "product", "name": "p"}),
+        ),
+    )
+    .await?;
+    deliver(
+        &e,
+        &event(
+            "evt_p2",
+            "product.updated",
+            t + 1,
+            json!({"id": "prod_x", "object": "product", "deleted": true}),
+        ),
+    )
+    .await?;
+    let gone: i64 = e
+        .count(
+            "SELECT count(*) FROM stripe.products WHERE id = 'prod_x' AND _deleted_at IS NOT NULL",
+        )
+        .await?;
+    assert_eq!(gone, 1);
+    e.finish().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_without_id_or_table_are_recorded_and_acknowledged() -> Result<()> {
+    let e = webhook_env().await?;
+    let upcoming = event(
+        "evt_up",
+        "invoice.upcoming",
+        now(),
+        json!({"object": "invoice", "customer": "cus_1", "total": 100}),
+    );
+    assert_eq!(deliver(&e, &upcoming).await?.outcome, EventOutcome::NoId);
+    let odd = event(
+        "evt_odd",
+        "something.new",
+        now(),
+        json!({"id": "zz_1", "object": "brand_new_thing"}),
+    );
+    assert_eq!(deliver(&e, &odd).await?.outcome, EventOutcome::NoTable);
+    let outcomes: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, outcome FROM stripe._events ORDER BY id")
+            .fetch_all(&e.db.pool)
+            .await?;
+    assert_eq!(
+        outcomes,
+        vec![
+            ("evt_odd".into(), "no_table".into()),
+            ("evt_up".into(), "no_id".into())
+        ]
+    );
+    e.finish().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn embedded_lists_go_to_their_own_tables() -> Result<()> {
+    let e = webhook_env().await?;
+    let invoice = json!({
+        "id": "in_emb", "object": "invoice", "customer": "cus_1", "created": 1_700_000_000,
+        "lines": {"object": "list", "has_more": false, "url": "/v1/invoices/in_emb/lines", "data": [
+            {"id": "il_1", "object": "line_item", "amount": 100, "invoice": "in_emb"},
+            {"id": "il_2", "object": "line_item", "amount": 200, "invoice": "in_emb"}
+        ]}
+    });
+    assert_eq!(
+        deliver(&e, &event("evt_inv", "invoice.created", now(), invoice))
+            .await?
+            .outcome,
+        EventOutcome::Applied
+    );
+    let ids = e.db_ids("invoice_line_items").await?;
+    assert_eq!(
+        ids.into_iter().collect::<Vec<_>>(),
+        vec!["il_1".to_string(), "il_2".to_string()]
+    );
+    e.finish().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_events_are_attributed_to_their_account() -> Result<()> {
+    let e = webhook_env().await?;
+    let mut ev = event(
+        "evt_conn",
+        "customer.created",
+        now(),
+        customer("cus_conn", "c"),
+    );
+    ev["account"] = json!("acct_1Connected0042");
+    deliver(&e, &ev).await?;
+    let a: String =
+        sqlx::query_scalar("SELECT _account_id FROM stripe.customers WHERE id = 'cus_conn'")
+            .fetch_one(&e.db.pool)
+            .await?;
+    assert_eq!(a, "acct_1Connected0042");
+    let a: String =
+        sqlx::query_scalar("SELECT account_id FROM stripe._events WHERE id = 'evt_conn'")
+            .fetch_one(&e.db.pool)
+            .await?;
+    assert_eq!(a, "acct_1Connected0042");
+    e.finish().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signed_bodies_that_are_not_events_are_kept_as_rejections() -> Result<()> {
+    let e = webhook_env().await?;
+    let body = b"{\"hello\": \"world\"}".to_vec();
+    let r = e
+        .sync
+        .process_webhook(&body, &header(&body, SECRET, now()))
+        .await;
+    assert!(
+        matches!(r, Err(Error::Webhook(WebhookError::InvalidPayload(_)))),
+        "{r:?}"
+    );
+    assert_eq!(
+        e.count("SELECT count(*) FROM stripe._webhook_rejections")
+            .await?,
+        1
+    );
+    assert_eq!(e.count("SELECT count(*) FROM stripe._events").await?, 0);
+    e.finish().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revalidated_objects_are_fetched_from_the_api() -> Result<()> {
+    let e = env(SimConfig::new(fixtures()).with_count("customer", 3), |c| {
+        c.stripe_webhook_secret = Some(SECRET.into());
+        c.revalidate_objects_via_stripe_api = vec!["customer".into()];
+    })
+    .await?;
+    let real = e.sim.objects("customer").into_iter().next().unwrap();
+    let id = real["id"].as_str().unwrap();
+    let lie = event(
+        "evt_lie",
+        "customer.updated",
+        now() - 50,
+        customer(id, "forged"),
+    );
+    assert_eq!(deliver(&e, &lie).await?.outcome, EventOutcome::Applied);
+    let raw: Value = sqlx::query_scalar("SELECT _raw_data FROM stripe.customers WHERE id = $1")
+        .bind(id)
+        .fetch_one(&e.db.pool)
+        .await?;
+    assert_eq!(raw, real);
+    e.finish().await
+}
