@@ -392,3 +392,64 @@ async fn revalidated_objects_are_fetched_from_the_api() -> Result<()> {
     assert_eq!(raw, real);
     e.finish().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_expand_lists_fetches_the_items_the_payload_left_out() -> Result<()> {
+    let e = env(SimConfig::small_account(fixtures()), |c| {
+        c.stripe_webhook_secret = Some(SECRET.into());
+        c.auto_expand_lists = true;
+    })
+    .await?;
+    let invoice = e
+        .sim
+        .objects("invoice")
+        .into_iter()
+        .find(|i| i["lines"]["data"].as_array().is_some_and(|d| d.len() >= 2))
+        .expect("an invoice with two lines or more");
+    let all: Vec<String> = invoice["lines"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap().to_string())
+        .collect();
+    let mut truncated = invoice.clone();
+    truncated["lines"]["data"] = json!([invoice["lines"]["data"][0].clone()]);
+    truncated["lines"]["has_more"] = json!(true);
+    let ev = event("evt_exp", "invoice.updated", now(), truncated);
+    assert_eq!(deliver(&e, &ev).await?.outcome, EventOutcome::Applied);
+    let stored = e.db_ids("invoice_line_items").await?;
+    for id in &all {
+        assert!(stored.contains(id), "line {id} missing: {stored:?}");
+    }
+    e.finish().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn related_entities_missing_from_the_database_are_fetched_first() -> Result<()> {
+    let e = env(SimConfig::small_account(fixtures()), |c| {
+        c.stripe_webhook_secret = Some(SECRET.into());
+        c.backfill_related_entities = true;
+    })
+    .await?;
+    let sub = e
+        .sim
+        .objects("subscription")
+        .into_iter()
+        .find(|s| s["customer"].is_string())
+        .expect("a subscription with a customer");
+    let customer = sub["customer"].as_str().unwrap().to_string();
+    assert!(!e.db_ids("customers").await?.contains(&customer));
+    let ev = event(
+        "evt_rel",
+        "customer.subscription.updated",
+        now(),
+        sub.clone(),
+    );
+    assert_eq!(deliver(&e, &ev).await?.outcome, EventOutcome::Applied);
+    assert!(e.db_ids("customers").await?.contains(&customer));
+    assert!(e
+        .db_ids("subscriptions")
+        .await?
+        .contains(sub["id"].as_str().unwrap()));
+    e.finish().await
+}
