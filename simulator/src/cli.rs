@@ -1,0 +1,154 @@
+//! `stripe-sync simulate`: the simulator as a standalone server.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{bail, Result};
+
+use crate::{start, Faults, SimConfig};
+
+/// Arguments of `stripe-sync simulate`.
+#[derive(clap::Args, Clone, Debug)]
+pub struct SimulateArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:12111")]
+    pub listen: SocketAddr,
+    /// Seed of the generated account: the same seed gives the same objects.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Stripe's fixtures3.json (templates of every object).
+    #[arg(
+        long,
+        env = "STRIPE_FIXTURES",
+        default_value = "../shared/stripe-openapi/2023-08-16/fixtures3.json"
+    )]
+    pub fixtures: PathBuf,
+    /// Customers to seed (with any count given, only the counts given are seeded;
+    /// with none, a small realistic account is).
+    #[arg(long)]
+    pub customers: Option<usize>,
+    /// Products to seed.
+    #[arg(long)]
+    pub products: Option<usize>,
+    /// Prices to seed.
+    #[arg(long)]
+    pub prices: Option<usize>,
+    /// Subscriptions to seed.
+    #[arg(long)]
+    pub subscriptions: Option<usize>,
+    /// Subscription items to seed.
+    #[arg(long)]
+    pub subscription_items: Option<usize>,
+    /// Invoices to seed.
+    #[arg(long)]
+    pub invoices: Option<usize>,
+    /// Invoice line items to seed.
+    #[arg(long)]
+    pub invoice_lines: Option<usize>,
+    /// Payment intents to seed.
+    #[arg(long)]
+    pub payment_intents: Option<usize>,
+    /// Charges to seed.
+    #[arg(long)]
+    pub charges: Option<usize>,
+    /// Refunds to seed.
+    #[arg(long)]
+    pub refunds: Option<usize>,
+    /// Any object type: `--count object=N` (repeatable), e.g. `--count tax_rate=10`.
+    #[arg(long = "count", value_name = "OBJECT=N")]
+    pub count: Vec<String>,
+    /// Fraction of requests answered 429.
+    #[arg(long = "rate-429", default_value_t = 0.0)]
+    pub rate_429: f64,
+    /// Fraction of requests answered 500.
+    #[arg(long = "rate-500", default_value_t = 0.0)]
+    pub rate_500: f64,
+    /// Latency added to every request, in milliseconds.
+    #[arg(long = "latency-ms", default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Requests per second allowed before answering 429 (off by default).
+    #[arg(long = "rate-limit")]
+    pub rate_limit: Option<u32>,
+    /// The platform account id.
+    #[arg(long, default_value = "acct_1SimulatorPlatform0")]
+    pub account: String,
+    /// A connected account (repeatable), reachable with `Stripe-Account`.
+    #[arg(long = "connected-account")]
+    pub connected_accounts: Vec<String>,
+    /// The only API key accepted (default: any non-empty key).
+    #[arg(long = "api-key")]
+    pub api_key: Option<String>,
+}
+
+impl SimulateArgs {
+    /// The configuration these arguments describe.
+    pub fn config(&self) -> Result<SimConfig> {
+        let mut counts = BTreeMap::new();
+        let named = [
+            ("customer", self.customers),
+            ("product", self.products),
+            ("price", self.prices),
+            ("subscription", self.subscriptions),
+            ("subscription_item", self.subscription_items),
+            ("invoice", self.invoices),
+            ("line_item", self.invoice_lines),
+            ("payment_intent", self.payment_intents),
+            ("charge", self.charges),
+            ("refund", self.refunds),
+        ];
+        for (o, n) in named {
+            if let Some(n) = n {
+                counts.insert(o.to_string(), n);
+            }
+        }
+        for c in &self.count {
+            let Some((o, n)) = c.split_once('=') else {
+                bail!("--count {c}: expected OBJECT=N")
+            };
+            let Ok(n) = n.parse::<usize>() else {
+                bail!("--count {c}: N is not a number")
+            };
+            if stripe_sync_generated::resource(o).is_none() {
+                bail!("--count {c}: the registry has no object `{o}`");
+            }
+            counts.insert(o.to_string(), n);
+        }
+        let mut cfg = if counts.is_empty() {
+            SimConfig::small_account(&self.fixtures)
+        } else {
+            SimConfig::new(&self.fixtures)
+        };
+        if !counts.is_empty() {
+            cfg.counts = counts;
+        }
+        cfg.seed = self.seed;
+        cfg.faults = Faults {
+            rate_429: self.rate_429,
+            rate_500: self.rate_500,
+            latency: Duration::from_millis(self.latency_ms),
+        };
+        cfg.rate_limit_per_sec = self.rate_limit;
+        cfg.account_id = self.account.clone();
+        cfg.connected_accounts = self.connected_accounts.clone();
+        cfg.api_key = self.api_key.clone();
+        Ok(cfg)
+    }
+}
+
+/// Runs the simulator until Ctrl-C.
+pub async fn run(args: SimulateArgs) -> Result<()> {
+    let cfg = args.config()?;
+    let total: usize = cfg.counts.values().sum();
+    let t0 = std::time::Instant::now();
+    let handle = start(cfg, args.listen).await?;
+    eprintln!(
+        "Stripe simulator: {total} objects per account seeded in {:.1?}; listening on {} (control API at /_simulator/). Ctrl-C stops it.",
+        t0.elapsed(),
+        handle.base_url()
+    );
+    tokio::signal::ctrl_c().await?;
+    handle.shutdown().await;
+    Ok(())
+}

@@ -1,0 +1,634 @@
+//! HTTP: the route table built from the registry, auth, reads, and the
+//! `/_simulator` control API. Writes are in [`crate::writes`].
+
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::State as AxState;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::Response;
+use axum::Router;
+use serde_json::{json, Map, Value};
+use stripe_sync_generated::{Resource, RESOURCES};
+
+use crate::error::ApiError;
+use crate::seed::param_object;
+use crate::store::{CreatedFilter, ListQuery};
+use crate::{faults, form, writes, State};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Seg {
+    Lit(String),
+    Var(String),
+}
+
+/// What a route pattern serves.
+#[derive(Clone, Debug)]
+pub(crate) enum Target {
+    /// A list endpoint of one or more resources (`/v1/customers/{customer}/sources`
+    /// lists cards, bank accounts and sources), with the endpoint index.
+    List(Vec<(&'static Resource, usize)>),
+    /// One object of one of these resources, the id in the last segment.
+    Item(Vec<&'static Resource>),
+}
+
+struct Route {
+    segs: Vec<Seg>,
+    target: Target,
+}
+
+/// The route table, built once from the registry.
+pub struct Routes {
+    routes: Vec<Route>,
+}
+
+fn parse_pattern(p: &str) -> Vec<Seg> {
+    p.trim_matches('/')
+        .split('/')
+        .map(|s| {
+            if s.starts_with('{') && s.ends_with('}') {
+                Seg::Var(s[1..s.len() - 1].to_string())
+            } else {
+                Seg::Lit(s.to_string())
+            }
+        })
+        .collect()
+}
+
+impl Routes {
+    /// Builds list and item routes for every resource of the registry.
+    pub fn build() -> Routes {
+        let mut by_pattern: Vec<(Vec<Seg>, Target)> = Vec::new();
+        let mut add = |segs: Vec<Seg>, t: Target| {
+            if let Some((_, existing)) = by_pattern.iter_mut().find(|(s, _)| *s == segs) {
+                match (existing, t) {
+                    (Target::List(a), Target::List(b)) => a.extend(b),
+                    (Target::Item(a), Target::Item(b)) => {
+                        for r in b {
+                            if !a.iter().any(|x| x.object == r.object) {
+                                a.push(r);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            } else {
+                by_pattern.push((segs, t));
+            }
+        };
+        for r in RESOURCES {
+            for (i, e) in r.list_endpoints.iter().enumerate() {
+                add(parse_pattern(e.path), Target::List(vec![(r, i)]));
+                let mut item = parse_pattern(e.path);
+                item.push(Seg::Var("id".into()));
+                add(item, Target::Item(vec![r]));
+            }
+            if let Some(p) = r.retrieve_path {
+                add(parse_pattern(p), Target::Item(vec![r]));
+            }
+        }
+        Routes {
+            routes: by_pattern
+                .into_iter()
+                .map(|(segs, target)| Route { segs, target })
+                .collect(),
+        }
+    }
+
+    /// The best route for `path` (most literal segments), with its captures.
+    pub(crate) fn find(&self, path: &str) -> Option<(&Target, HashMap<String, String>)> {
+        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let mut best: Option<(usize, &Route)> = None;
+        for r in &self.routes {
+            if r.segs.len() != parts.len() {
+                continue;
+            }
+            let mut lits = 0;
+            let ok = r.segs.iter().zip(&parts).all(|(s, p)| match s {
+                Seg::Lit(l) => {
+                    lits += 1;
+                    l == p
+                }
+                Seg::Var(_) => !p.is_empty(),
+            });
+            if ok && best.map_or(true, |(b, _)| lits > b) {
+                best = Some((lits, r));
+            }
+        }
+        let (_, r) = best?;
+        let caps = r
+            .segs
+            .iter()
+            .zip(&parts)
+            .filter_map(|(s, p)| match s {
+                Seg::Var(v) => Some((v.clone(), percent_decode(p))),
+                Seg::Lit(_) => None,
+            })
+            .collect();
+        Some((&r.target, caps))
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_else(|| s.to_string())
+}
+
+/// The axum app: everything goes through [`handle`].
+pub(crate) fn router(state: Arc<State>) -> Router {
+    Router::new().fallback(handle).with_state(state)
+}
+
+/// A JSON response.
+pub(crate) fn respond(status: u16, body: impl Into<Body>) -> Response {
+    let mut r = Response::new(body.into());
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    r.headers_mut()
+        .insert("content-type", HeaderValue::from_static("application/json"));
+    r.headers_mut().insert(
+        "stripe-version",
+        HeaderValue::from_static(stripe_sync_generated::API_VERSION),
+    );
+    r
+}
+
+fn error_response(e: &ApiError) -> Response {
+    let mut r = respond(e.status, e.body());
+    if e.status == 429 {
+        r.headers_mut()
+            .insert("retry-after", HeaderValue::from_static("1"));
+    }
+    r
+}
+
+fn check_auth(state: &State, headers: &HeaderMap) -> Result<(), ApiError> {
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let key = auth.strip_prefix("Bearer ").map(str::trim).unwrap_or("");
+    if key.is_empty() {
+        return Err(ApiError {
+            status: 401,
+            kind: "invalid_request_error",
+            code: "api_key_missing",
+            message: "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').".into(),
+            param: None,
+        });
+    }
+    if let Some(expected) = &state.config.api_key {
+        if key != expected {
+            let shown: String = key
+                .chars()
+                .rev()
+                .take(4)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            return Err(ApiError {
+                status: 401,
+                kind: "invalid_request_error",
+                code: "api_key_invalid",
+                message: format!("Invalid API Key provided: ****{shown}"),
+                param: None,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The account a request acts on: `Stripe-Account`, else the platform.
+fn request_account(state: &State, headers: &HeaderMap) -> Result<String, ApiError> {
+    match headers.get("stripe-account").and_then(|v| v.to_str().ok()).map(str::trim) {
+        None | Some("") => Ok(state.config.account_id.clone()),
+        Some(a) if state.accounts.contains_key(a) => Ok(a.to_string()),
+        Some(a) => Err(ApiError {
+            status: 403,
+            kind: "invalid_request_error",
+            code: "account_invalid",
+            message: format!("The provided key does not have access to account '{a}' (or that account does not exist)."),
+            param: None,
+        }),
+    }
+}
+
+async fn handle(
+    AxState(state): AxState<Arc<State>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri.path().to_string();
+    let query = uri.query().unwrap_or("").to_string();
+    if let Some(rest) = path.strip_prefix("/_simulator/") {
+        return match control(&state, &method, rest, &query, &body) {
+            Ok((status, v)) => respond(status, v.to_string()),
+            Err(e) => error_response(&e),
+        };
+    }
+    state.requests.fetch_add(1, Ordering::Relaxed);
+    let result = async {
+        faults::apply(&state).await?;
+        check_auth(&state, &headers)?;
+        let account = request_account(&state, &headers)?;
+        let is_json = headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|c| c.starts_with("application/json"));
+        dispatch(&state, &account, &method, &path, &query, &body, is_json)
+    }
+    .await;
+    let mut resp = match result {
+        Ok((status, body)) => respond(status, body),
+        Err(e) => error_response(&e),
+    };
+    let rid = format!("req_{:016x}", rand::random::<u64>());
+    if let Ok(v) = HeaderValue::from_str(&rid) {
+        resp.headers_mut().insert("request-id", v);
+    }
+    resp
+}
+
+fn dispatch(
+    state: &Arc<State>,
+    account: &str,
+    method: &Method,
+    path: &str,
+    query: &str,
+    body: &[u8],
+    is_json: bool,
+) -> Result<(u16, Vec<u8>), ApiError> {
+    let q = form::decode(query.as_bytes())?;
+    let params = || {
+        if is_json {
+            form::decode_json(body)
+        } else {
+            form::decode(body)
+        }
+    };
+    let store_lock = state
+        .account(account)
+        .ok_or_else(|| ApiError::no_such("account", account))?;
+    if path == "/v1/account" && method == Method::GET {
+        let s = store_lock.read().unwrap_or_else(|e| e.into_inner());
+        return Ok((200, serde_json::to_vec(&s.me).unwrap_or_default()));
+    }
+    if path == "/v1/events" && method == Method::GET {
+        let mut lq = list_query(&q, true)?;
+        lq.tags = event_types_filter(&q)?;
+        let s = store_lock.read().unwrap_or_else(|e| e.into_inner());
+        return match s.coll("event") {
+            Some(c) => Ok((200, c.page("event", None, &lq)?.to_json(path))),
+            None => Ok((
+                200,
+                crate::store::Page {
+                    data: vec![],
+                    has_more: false,
+                }
+                .to_json(path),
+            )),
+        };
+    }
+    if let Some(id) = path.strip_prefix("/v1/events/") {
+        if method == Method::GET && !id.contains('/') {
+            let s = store_lock.read().unwrap_or_else(|e| e.into_inner());
+            return match s.coll("event").and_then(|c| c.get(id)) {
+                Some(e) => Ok((200, e.json.to_vec())),
+                None => Err(ApiError::no_such("event", id)),
+            };
+        }
+    }
+    let Some((target, caps)) = state.routes.find(path) else {
+        return Err(ApiError::unrecognized(method.as_str(), path));
+    };
+    match (target, method) {
+        (Target::List(eps), &Method::GET) => {
+            let (res, ep) = choose_endpoint(eps, &q);
+            let s = store_lock.read().unwrap_or_else(|e| e.into_inner());
+            list(&s, res, ep, &caps, &q, path)
+        }
+        (Target::List(eps), &Method::POST) => {
+            let (res, ep) = choose_endpoint(eps, &q);
+            writes::create(state, account, res, ep, &caps, params()?)
+        }
+        (Target::Item(rs), m) => {
+            let id = path
+                .rsplit('/')
+                .next()
+                .map(percent_decode)
+                .unwrap_or_default();
+            let res = {
+                let s = store_lock.read().unwrap_or_else(|e| e.into_inner());
+                rs.iter()
+                    .copied()
+                    .find(|r| s.coll(r.object).is_some_and(|c| c.get(&id).is_some()))
+                    .unwrap_or(rs[0])
+            };
+            match *m {
+                Method::GET => {
+                    let s = store_lock.read().unwrap_or_else(|e| e.into_inner());
+                    match s.coll(res.object).and_then(|c| c.get(&id)) {
+                        Some(e) if e.deleted => {
+                            Ok((200, deleted_stub(res.object, &id).to_string().into_bytes()))
+                        }
+                        Some(e) => Ok((200, e.json.to_vec())),
+                        None => Err(ApiError::no_such(res.object, &id)),
+                    }
+                }
+                Method::POST => writes::update(state, account, res, &id, params()?),
+                Method::DELETE => writes::delete(state, account, res, &id),
+                _ => Err(ApiError::unrecognized(method.as_str(), path)),
+            }
+        }
+        _ => Err(ApiError::unrecognized(method.as_str(), path)),
+    }
+}
+
+/// What Stripe returns for a deleted object.
+pub fn deleted_stub(object: &str, id: &str) -> Value {
+    json!({"id": id, "object": object, "deleted": true})
+}
+
+fn choose_endpoint(
+    eps: &[(&'static Resource, usize)],
+    q: &Map<String, Value>,
+) -> (
+    &'static Resource,
+    &'static stripe_sync_generated::ListEndpoint,
+) {
+    let wanted = q.get("object").and_then(|v| v.as_str());
+    let (r, i) = eps
+        .iter()
+        .find(|(r, _)| Some(r.object) == wanted)
+        .or_else(|| eps.iter().find(|(_, i)| *i == 0))
+        .unwrap_or(&eps[0]);
+    (r, &r.list_endpoints[*i])
+}
+
+fn int_param(v: &Value, name: &str) -> Result<i64, ApiError> {
+    v.as_str()
+        .and_then(|s| s.parse::<i64>().ok())
+        .or_else(|| v.as_i64())
+        .ok_or_else(|| {
+            ApiError::bad_param(
+                name,
+                format!("Invalid integer: {}", v.as_str().unwrap_or(&v.to_string())),
+            )
+        })
+}
+
+/// Parses `limit`, cursors and `created` of a list request.
+pub(crate) fn list_query(
+    q: &Map<String, Value>,
+    supports_created: bool,
+) -> Result<ListQuery, ApiError> {
+    let limit = match q.get("limit") {
+        None => 10,
+        Some(v) => {
+            let n = int_param(v, "limit")?;
+            if !(1..=100).contains(&n) {
+                return Err(ApiError::bad_param(
+                    "limit",
+                    format!("Invalid limit: must be between 1 and 100 (got {n})."),
+                ));
+            }
+            n as usize
+        }
+    };
+    let cursor = |name: &str| -> Result<Option<String>, ApiError> {
+        match q.get(name) {
+            None => Ok(None),
+            Some(Value::String(s)) if s.is_empty() => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(ApiError::bad_param(
+                name,
+                format!("Invalid {name}: must be an object id."),
+            )),
+        }
+    };
+    let starting_after = cursor("starting_after")?;
+    let ending_before = cursor("ending_before")?;
+    if starting_after.is_some() && ending_before.is_some() {
+        return Err(ApiError::invalid(
+            "parameter_invalid",
+            "You may only specify one of these parameters: ending_before, starting_after.",
+        ));
+    }
+    let mut created = CreatedFilter::default();
+    if let Some(c) = q.get("created") {
+        if !supports_created {
+            return Err(ApiError::invalid(
+                "parameter_unknown",
+                "Received unknown parameter: created",
+            )
+            .with_param("created"));
+        }
+        match c {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    let n = Some(int_param(v, &format!("created[{k}]"))?);
+                    match k.as_str() {
+                        "gt" => created.gt = n,
+                        "gte" => created.gte = n,
+                        "lt" => created.lt = n,
+                        "lte" => created.lte = n,
+                        _ => {
+                            return Err(ApiError::invalid(
+                                "parameter_unknown",
+                                format!("Received unknown parameter: created[{k}]"),
+                            )
+                            .with_param(&format!("created[{k}]")))
+                        }
+                    }
+                }
+            }
+            v => {
+                let n = int_param(v, "created")?;
+                created.gte = Some(n);
+                created.lte = Some(n);
+            }
+        }
+    }
+    Ok(ListQuery {
+        limit,
+        starting_after,
+        ending_before,
+        created,
+        tags: None,
+    })
+}
+
+fn event_types_filter(q: &Map<String, Value>) -> Result<Option<Vec<String>>, ApiError> {
+    let mut out = Vec::new();
+    if let Some(t) = q.get("type").and_then(|v| v.as_str()) {
+        out.push(t.to_string());
+    }
+    if let Some(Value::Array(ts)) = q.get("types") {
+        out.extend(ts.iter().filter_map(|v| v.as_str().map(String::from)));
+    }
+    if out.is_empty() {
+        return Ok(None);
+    }
+    // Wildcards (`customer.*`) are expanded against the known event types.
+    let mut expanded = Vec::new();
+    for t in out {
+        if let Some(prefix) = t.strip_suffix('*') {
+            expanded.extend(
+                stripe_sync_generated::EVENT_TYPES
+                    .iter()
+                    .filter(|e| e.name.starts_with(prefix))
+                    .map(|e| e.name.to_string()),
+            );
+        } else {
+            expanded.push(t);
+        }
+    }
+    Ok(Some(expanded))
+}
+
+fn list(
+    s: &crate::store::AccountStore,
+    res: &'static Resource,
+    ep: &'static stripe_sync_generated::ListEndpoint,
+    caps: &HashMap<String, String>,
+    q: &Map<String, Value>,
+    path: &str,
+) -> Result<(u16, Vec<u8>), ApiError> {
+    let lq = list_query(q, ep.supports_created)?;
+    let mut parent: Option<(&'static str, String)> = None;
+    for p in ep.params {
+        let v = if p.in_path {
+            caps.get(p.name).cloned()
+        } else {
+            match q.get(p.name) {
+                Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+                Some(Value::Object(_)) => Some(String::new()),
+                _ => None,
+            }
+        };
+        let Some(v) = v else {
+            return Err(ApiError::missing(p.name));
+        };
+        if let Some(o) = param_object(p) {
+            if o != res.object && parent.is_none() {
+                if !s.coll(o).is_some_and(|c| c.get(&v).is_some()) {
+                    return Err(ApiError::no_such(o, &v).with_param(p.name));
+                }
+                parent = Some((o, v));
+            }
+        }
+    }
+    let page = match s.coll(res.object) {
+        Some(c) => c.page(
+            res.object,
+            parent.as_ref().map(|(o, id)| (*o, id.as_str())),
+            &lq,
+        )?,
+        None => {
+            if let Some(id) = lq.starting_after.as_ref().or(lq.ending_before.as_ref()) {
+                let p = if lq.starting_after.is_some() {
+                    "starting_after"
+                } else {
+                    "ending_before"
+                };
+                return Err(ApiError::no_such(res.object, id).with_param(p));
+            }
+            crate::store::Page {
+                data: vec![],
+                has_more: false,
+            }
+        }
+    };
+    Ok((200, page.to_json(path)))
+}
+
+/// Every object of `object` in `account`, deleted ones with `"deleted": true`.
+pub(crate) fn oracle(state: &State, account: &str, object: &str) -> Vec<Value> {
+    let Some(lock) = state.account(account) else {
+        return Vec::new();
+    };
+    let s = lock.read().unwrap_or_else(|e| e.into_inner());
+    let Some(c) = s.coll(object) else {
+        return Vec::new();
+    };
+    c.all()
+        .into_iter()
+        .map(|e| {
+            let mut v = e.value();
+            if e.deleted {
+                v["deleted"] = json!(true);
+            }
+            v
+        })
+        .collect()
+}
+
+/// The control API under `/_simulator/`.
+fn control(
+    state: &Arc<State>,
+    method: &Method,
+    rest: &str,
+    query: &str,
+    body: &[u8],
+) -> Result<(u16, Value), ApiError> {
+    let q = form::decode(query.as_bytes())?;
+    let account = q
+        .get("account")
+        .and_then(|v| v.as_str())
+        .unwrap_or(&state.config.account_id)
+        .to_string();
+    match (method, rest) {
+        (&Method::GET, "stats") => Ok((
+            200,
+            json!({"requests": state.requests.load(Ordering::Relaxed)}),
+        )),
+        (&Method::GET, "faults") => Ok((
+            200,
+            serde_json::to_value(&*state.faults.read().unwrap_or_else(|e| e.into_inner()))
+                .unwrap_or_default(),
+        )),
+        (&Method::POST, "faults") => {
+            let f: faults::Faults = serde_json::from_slice(body).map_err(|e| {
+                ApiError::invalid(
+                    "parameter_invalid",
+                    format!(
+                        "faults: {e} (expected {{\"rate_429\", \"rate_500\", \"latency\" (ms)}})"
+                    ),
+                )
+            })?;
+            *state.faults.write().unwrap_or_else(|e| e.into_inner()) = f.clone();
+            Ok((200, serde_json::to_value(f).unwrap_or_default()))
+        }
+        (&Method::GET, "deliveries") => Ok((
+            200,
+            serde_json::to_value(&*state.deliveries.lock().unwrap_or_else(|e| e.into_inner()))
+                .unwrap_or_default(),
+        )),
+        (&Method::GET, r) if r.starts_with("objects/") => {
+            let object = &r["objects/".len()..];
+            Ok((200, Value::Array(oracle(state, &account, object))))
+        }
+        (&Method::GET, r) if r.starts_with("webhook_secrets/") => {
+            let id = &r["webhook_secrets/".len()..];
+            match state
+                .secrets
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(id)
+            {
+                Some(s) => Ok((200, json!({"id": id, "secret": s.secret}))),
+                None => Err(ApiError::no_such("webhook_endpoint", id)),
+            }
+        }
+        _ => Err(ApiError::unrecognized(
+            method.as_str(),
+            &format!("/_simulator/{rest}"),
+        )),
+    }
+}
