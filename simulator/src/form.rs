@@ -71,6 +71,9 @@ fn insert(node: &mut Value, path: &[String], v: Value) -> Result<(), ()> {
         path[0].clone()
     };
     if path.len() == 1 {
+        if map.get(&key).is_some_and(|old| old.is_object()) {
+            return Err(());
+        }
         map.insert(key, v);
         return Ok(());
     }
