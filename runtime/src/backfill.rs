@@ -286,7 +286,7 @@ pub(crate) async fn backfill(inner: &Arc<Inner>, req: BackfillRequest) -> Result
             match r {
                 Ok(rep) => reports.push(rep),
                 Err(e) => {
-                    return Err(Error::Unsupported(format!("backfill task failed: {e}")));
+                    return Err(Error::Task(format!("backfill task: {e}")));
                 }
             }
         }
@@ -385,13 +385,14 @@ async fn backfill_resource(ctx: &Arc<RunCtx>, res: &'static Resource) -> ObjectR
     let (status, error) = match result {
         Err(Skip(why)) => (ObjectStatus::Skipped, Some(why)),
         Ok(Ok(())) => (ObjectStatus::Succeeded, None),
-        Ok(Err(Error::Stripe(e))) if e.is_permission_error() || e.is_not_found() => {
-            tracing::warn!(resource = res.object, error = %e, "skipping object type");
-            (ObjectStatus::Skipped, Some(e.to_string()))
-        }
         Ok(Err(e)) => {
-            tracing::error!(resource = res.object, error = %e, "backfill of object type failed");
-            (ObjectStatus::Failed, Some(e.to_string()))
+            let status = classify(&e);
+            if status == ObjectStatus::Skipped {
+                tracing::warn!(resource = res.object, error = %e, "skipping object type");
+            } else {
+                tracing::error!(resource = res.object, error = %e, "backfill of object type failed");
+            }
+            (status, Some(e.to_string()))
         }
     };
     let rep = ObjectReport {
@@ -423,6 +424,16 @@ async fn backfill_resource(ctx: &Arc<RunCtx>, res: &'static Resource) -> ObjectR
 }
 
 struct Skip(String);
+
+/// How an error ends an object type's backfill: a permission error (403) or
+/// an endpoint this account does not have (404) skips the type; anything else
+/// fails it (and so the run).
+fn classify(e: &Error) -> ObjectStatus {
+    match e {
+        Error::Stripe(c) if c.is_permission_error() || c.is_not_found() => ObjectStatus::Skipped,
+        _ => ObjectStatus::Failed,
+    }
+}
 
 /// One `created` slice of a top-level list (or the whole list).
 #[derive(Clone, Debug)]
@@ -1144,6 +1155,27 @@ mod tests {
         );
         assert_eq!(level(cus, 0), 0);
         assert_eq!(level(si, 0), 1);
+    }
+
+    #[test]
+    fn permission_errors_skip_other_errors_fail() {
+        let api = |status| {
+            Error::Stripe(crate::client::ClientError::Api {
+                path: "GET /v1/issuing/cards".into(),
+                status,
+                error_type: "invalid_request_error".into(),
+                code: None,
+                message: "x".into(),
+            })
+        };
+        assert_eq!(classify(&api(403)), ObjectStatus::Skipped);
+        assert_eq!(classify(&api(404)), ObjectStatus::Skipped);
+        assert_eq!(classify(&api(400)), ObjectStatus::Failed);
+        assert_eq!(classify(&api(500)), ObjectStatus::Failed);
+        assert_eq!(
+            classify(&Error::InvalidPayload("x".into())),
+            ObjectStatus::Failed
+        );
     }
 
     #[test]

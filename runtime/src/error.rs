@@ -27,6 +27,9 @@ pub enum Error {
     /// The id's prefix or object type is not something this library can sync.
     #[error("unsupported: {0}")]
     Unsupported(String),
+    /// A background task of the library panicked or was cancelled.
+    #[error("internal task failure: {0}")]
+    Task(String),
     /// The events catch-up stopped at an event it could not apply; the cursor
     /// stays before it, so the next catch-up retries it.
     #[error("events catch-up stopped: {0}")]

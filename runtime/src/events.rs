@@ -198,7 +198,7 @@ async fn plan_write(
                         .map_err(|_| Error::InvalidPayload(format!("{path}: not UTF-8")))?;
                     plan.delete = objects::head(&text).map(|h| h.deleted).unwrap_or(false);
                     plan.object_text = text;
-                    plan.version = store::fetch_version();
+                    plan.version = store::fetch_version().max(version);
                 }
                 Err(e) if e.is_not_found() => plan.delete = true,
                 Err(e) => return Err(e.into()),
