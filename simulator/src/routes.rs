@@ -18,6 +18,18 @@ use crate::seed::param_object;
 use crate::store::{CreatedFilter, ListQuery};
 use crate::{faults, form, writes, State};
 
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn basic_auth_is_decoded() {
+        assert_eq!(
+            super::base64_decode("c2tfdGVzdF94Og==").as_deref(),
+            Some("sk_test_x:")
+        );
+        assert_eq!(super::base64_decode("!!"), None);
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Seg {
     Lit(String),
@@ -113,7 +125,11 @@ impl Routes {
                 }
                 Seg::Var(_) => !p.is_empty(),
             });
-            if ok && best.map_or(true, |(b, _)| lits > b) {
+            let better = match best {
+                None => true,
+                Some((b, _)) => lits > b,
+            };
+            if ok && better {
                 best = Some((lits, r));
             }
         }
@@ -165,12 +181,43 @@ fn error_response(e: &ApiError) -> Response {
     r
 }
 
+fn base64_decode(s: &str) -> Option<String> {
+    let mut bits: u32 = 0;
+    let mut n = 0;
+    let mut out = Vec::new();
+    for c in s.bytes().filter(|c| *c != b'=') {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        bits = (bits << 6) | u32::from(v);
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+            bits &= (1 << n) - 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 fn check_auth(state: &State, headers: &HeaderMap) -> Result<(), ApiError> {
     let auth = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let key = auth.strip_prefix("Bearer ").map(str::trim).unwrap_or("");
+    let basic;
+    let key = if let Some(b) = auth.strip_prefix("Basic ") {
+        // `curl -u sk_test_…:` sends the key as the basic-auth user.
+        basic = base64_decode(b.trim()).unwrap_or_default();
+        basic.split(':').next().unwrap_or("").trim()
+    } else {
+        auth.strip_prefix("Bearer ").map(str::trim).unwrap_or("")
+    };
     if key.is_empty() {
         return Err(ApiError {
             status: 401,
@@ -517,7 +564,7 @@ fn list(
         };
         if let Some(o) = param_object(p) {
             if o != res.object && parent.is_none() {
-                if !s.coll(o).is_some_and(|c| c.get(&v).is_some()) {
+                if s.coll(o).and_then(|c| c.get(&v)).is_none() {
                     return Err(ApiError::no_such(o, &v).with_param(p.name));
                 }
                 parent = Some((o, v));

@@ -13,6 +13,9 @@ use sha2::Sha256;
 
 use crate::State;
 
+/// Delivery attempts kept for [`crate::SimHandle::deliveries`]; older ones are dropped.
+pub const MAX_DELIVERY_LOG: usize = 100_000;
+
 /// How failed deliveries are retried.
 #[derive(Clone, Debug)]
 pub struct WebhookRetry {
@@ -213,11 +216,12 @@ async fn deliver(state: Arc<State>, event: Value, t: Target) {
             Err(e) => (None, Some(e.to_string())),
         };
         let succeeded = status.is_some_and(|s| (200..300).contains(&s));
-        state
-            .deliveries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(Delivery {
+        {
+            let mut log = state.deliveries.lock().unwrap_or_else(|e| e.into_inner());
+            if log.len() >= MAX_DELIVERY_LOG {
+                log.drain(..MAX_DELIVERY_LOG / 10);
+            }
+            log.push(Delivery {
                 event_id: event_id.clone(),
                 event_type: event_type.clone(),
                 endpoint_id: t.id.clone(),
@@ -227,6 +231,7 @@ async fn deliver(state: Arc<State>, event: Value, t: Target) {
                 succeeded,
                 error,
             });
+        }
         if succeeded {
             return;
         }

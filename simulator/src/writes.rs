@@ -427,10 +427,7 @@ pub(crate) fn create(
             "payment_intent" => {
                 require(&params, "amount")?;
                 require(&params, "currency")?;
-                if !m
-                    .get("amount")
-                    .is_some_and(|v| v.as_i64().is_some_and(|a| a > 0))
-                {
+                if m.get("amount").and_then(|v| v.as_i64()).unwrap_or(0) <= 0 {
                     return Err(ApiError::bad_param(
                         "amount",
                         "This value must be greater than or equal to 1.",
