@@ -359,3 +359,44 @@ async fn customers_backfill_components() -> Result<()> {
     );
     e.finish().await
 }
+
+/// A permission error on an object type skips that type; the run goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn permission_errors_skip_the_type_and_the_run_continues() -> Result<()> {
+    // The key has no access to this account: every list answers 403.
+    let e = env(SimConfig::new(fixtures()).with_count("customer", 5), |c| {
+        c.stripe_account = Some("acct_1NotMine000000000".into())
+    })
+    .await?;
+    let report = e
+        .sync
+        .backfill(BackfillRequest::objects([
+            "customer",
+            "product",
+            "subscription_item",
+        ]))
+        .await?;
+    assert!(report.succeeded, "{:?}", report.objects);
+    for o in ["customer", "product"] {
+        let r = report.object(o).unwrap();
+        assert_eq!(r.status, ObjectStatus::Skipped, "{o}");
+        assert!(
+            r.error.as_deref().unwrap_or("").contains("403"),
+            "{:?}",
+            r.error
+        );
+    }
+    // The nested type after them still ran (no parents stored: nothing to list).
+    assert_eq!(
+        report.object("subscription_item").unwrap().status,
+        ObjectStatus::Succeeded
+    );
+    let skipped: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM stripe._sync_run_objects WHERE run_id = $1 AND status = 'skipped'",
+    )
+    .bind(report.run_id)
+    .fetch_one(&e.db.pool)
+    .await?;
+    assert_eq!(skipped, 2);
+    e.finish().await
+}
