@@ -152,3 +152,63 @@ pub async fn run(args: SimulateArgs) -> Result<()> {
     handle.shutdown().await;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: SimulateArgs,
+    }
+
+    #[test]
+    fn flags_become_a_config() {
+        let cli = Cli::try_parse_from([
+            "x",
+            "--customers",
+            "100000",
+            "--count",
+            "tax_rate=7",
+            "--rate-429",
+            "0.1",
+            "--latency-ms",
+            "5",
+            "--rate-limit",
+            "25",
+            "--connected-account",
+            "acct_1",
+            "--fixtures",
+            "/f.json",
+        ])
+        .unwrap();
+        let c = cli.args.config().unwrap();
+        assert_eq!(c.counts.get("customer"), Some(&100_000));
+        assert_eq!(c.counts.get("tax_rate"), Some(&7));
+        assert_eq!(c.counts.len(), 2);
+        assert_eq!(c.faults.rate_429, 0.1);
+        assert_eq!(c.faults.latency, Duration::from_millis(5));
+        assert_eq!(c.rate_limit_per_sec, Some(25));
+        assert_eq!(c.connected_accounts, vec!["acct_1".to_string()]);
+        assert_eq!(cli.args.listen.to_string(), "127.0.0.1:12111");
+
+        let small = Cli::try_parse_from(["x", "--fixtures", "/f.json"])
+            .unwrap()
+            .args
+            .config()
+            .unwrap();
+        assert_eq!(small.counts, crate::seed::small_account_counts());
+        assert!(Cli::try_parse_from(["x", "--count", "nope=1"])
+            .unwrap()
+            .args
+            .config()
+            .is_err());
+        assert!(Cli::try_parse_from(["x", "--count", "customer"])
+            .unwrap()
+            .args
+            .config()
+            .is_err());
+    }
+}

@@ -9,7 +9,41 @@
 //! can be injected.
 //!
 //! Start it in-process with [`start`], or standalone with [`run`]
-//! (`stripe-sync simulate`).
+//! (`stripe-sync simulate`, or this crate's `stripe-sync-simulator` binary).
+//!
+//! # Behaviour
+//!
+//! - Lists: `limit` (1..=100, default 10), `starting_after`, `ending_before`,
+//!   `created`/`created[gt|gte|lt|lte]` where the registry says the endpoint
+//!   supports it, newest first (`created` desc, then creation order).
+//!   Required parameters (`subscription` for `/v1/subscription_items`, path
+//!   parents like `/v1/invoices/{invoice}/lines`) are enforced; an unknown
+//!   parent is a 404. Paths several resources share
+//!   (`/v1/customers/{customer}/sources`) serve one resource, chosen with
+//!   `object=`, else the first in the registry.
+//! - Objects: `GET` by id on the retrieve path or `<list path>/{id}`; deleted
+//!   objects answer `{"id", "object", "deleted": true}`. `GET /v1/account`.
+//! - Writes: form-encoded (or JSON) `POST` to a list path creates, to an
+//!   object path updates (properties the object has, and `metadata`),
+//!   `DELETE` deletes (when the object has a delete event or no events at
+//!   all). Customers, products, prices, subscriptions (with `items[n][price]`,
+//!   creating subscription items), invoices and payment intents check their
+//!   required parameters and references. Each write records an event
+//!   (`…created`, `…updated` with `previous_attributes`, `…deleted`) listed
+//!   at `/v1/events` (`type`, `types[]`, `customer.*`).
+//! - Webhooks: `POST /v1/webhook_endpoints` (`url`, `enabled_events[]`,
+//!   optional `api_version`, `connect=true` for connected accounts' events)
+//!   returns a `whsec_` secret once; events go to matching enabled endpoints.
+//! - Errors: Stripe's `{"error": {"type", "code", "message", "param"}}`.
+//!
+//! # Control API (no auth, no faults)
+//!
+//! - `GET /_simulator/objects/{object}[?account=acct_…]`: every object, deleted
+//!   ones with `"deleted": true` (the oracle tests compare against).
+//! - `GET|POST /_simulator/faults`: `{"rate_429": 0.1, "rate_500": 0.05, "latency": 20}` (ms).
+//! - `GET /_simulator/stats`: `{"requests": n}`.
+//! - `GET /_simulator/deliveries`: webhook delivery attempts.
+//! - `GET /_simulator/webhook_secrets/{we_id}`: an endpoint's secret.
 
 pub mod cli;
 pub mod error;
