@@ -8,16 +8,22 @@ use sqlx::{Connection, Executor, PgConnection, PgPool};
 
 /// The server tests use: `DATABASE_URL`, else the local PostgreSQL on 5432.
 pub fn server_url() -> String {
-    std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+    std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
 }
 
 /// The directory holding Stripe's specs: `STRIPE_OPENAPI_DIR`, else `../shared/stripe-openapi`
-/// relative to the workspace root.
+/// beside the workspace, else `/work/shared/stripe-openapi`.
 pub fn spec_dir() -> std::path::PathBuf {
-    match std::env::var_os("STRIPE_OPENAPI_DIR") {
-        Some(d) => d.into(),
-        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/stripe-openapi"),
+    if let Some(d) = std::env::var_os("STRIPE_OPENAPI_DIR") {
+        return d.into();
     }
+    let beside =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/stripe-openapi");
+    if beside.is_dir() {
+        return beside;
+    }
+    std::path::PathBuf::from("/work/shared/stripe-openapi")
 }
 
 /// A fresh, empty database that lives until [`TestDb::drop_db`].
@@ -53,21 +59,39 @@ impl TestDb {
         let mut admin = PgConnection::connect(&server)
             .await
             .with_context(|| "connecting to PostgreSQL for tests (set DATABASE_URL, or start PostgreSQL on 127.0.0.1:5432)")?;
-        let leftovers: Vec<(String,)> =
-            sqlx::query_as("SELECT datname FROM pg_database WHERE datname LIKE 'stripe_sync_test_%'")
-                .fetch_all(&mut admin)
-                .await?;
+        let leftovers: Vec<(String,)> = sqlx::query_as(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'stripe_sync_test_%'",
+        )
+        .fetch_all(&mut admin)
+        .await?;
         for (name,) in leftovers {
-            let pid = name.trim_start_matches(PREFIX).split('_').next().and_then(|p| p.parse::<u32>().ok());
-            if pid.is_some_and(|p| p != std::process::id() && !std::path::Path::new(&format!("/proc/{p}")).exists()) {
-                let _ = admin.execute(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").as_str()).await;
+            let pid = name
+                .trim_start_matches(PREFIX)
+                .split('_')
+                .next()
+                .and_then(|p| p.parse::<u32>().ok());
+            if pid.is_some_and(|p| {
+                p != std::process::id() && !std::path::Path::new(&format!("/proc/{p}")).exists()
+            }) {
+                let _ = admin
+                    .execute(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").as_str())
+                    .await;
             }
         }
-        let name = format!("{PREFIX}{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
-        admin.execute(format!("CREATE DATABASE \"{name}\"").as_str()).await?;
+        let name = format!(
+            "{PREFIX}{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        );
+        admin
+            .execute(format!("CREATE DATABASE \"{name}\"").as_str())
+            .await?;
         admin.close().await?;
         let url = with_database(&server, &name);
-        let pool = sqlx::postgres::PgPoolOptions::new().max_connections(8).connect(&url).await?;
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(8)
+            .connect(&url)
+            .await?;
         Ok(TestDb { name, url, pool })
     }
 
@@ -75,7 +99,9 @@ impl TestDb {
     pub async fn drop_db(self) -> Result<()> {
         self.pool.close().await;
         let mut admin = PgConnection::connect(&server_url()).await?;
-        admin.execute(format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name).as_str()).await?;
+        admin
+            .execute(format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name).as_str())
+            .await?;
         Ok(())
     }
 }
@@ -86,8 +112,17 @@ mod tests {
 
     #[test]
     fn database_is_swapped_in_urls() {
-        assert_eq!(with_database("postgres://u@h:5432/postgres", "x"), "postgres://u@h:5432/x");
-        assert_eq!(with_database("postgres://u@h:5432/postgres?sslmode=disable", "x"), "postgres://u@h:5432/x?sslmode=disable");
-        assert_eq!(with_database("postgres://u@h:5432", "x"), "postgres://u@h:5432/x");
+        assert_eq!(
+            with_database("postgres://u@h:5432/postgres", "x"),
+            "postgres://u@h:5432/x"
+        );
+        assert_eq!(
+            with_database("postgres://u@h:5432/postgres?sslmode=disable", "x"),
+            "postgres://u@h:5432/x?sslmode=disable"
+        );
+        assert_eq!(
+            with_database("postgres://u@h:5432", "x"),
+            "postgres://u@h:5432/x"
+        );
     }
 }

@@ -57,13 +57,17 @@ impl Versions {
     /// Reads `spec/versions.json` under `root`.
     pub fn read(root: &Path) -> Result<Versions> {
         let path = root.join(VERSIONS_FILE);
-        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
         serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
     }
 
     /// The file's contents.
     pub fn to_json(&self) -> String {
-        format!("{}\n", serde_json::to_string_pretty(self).unwrap_or_default())
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(self).unwrap_or_default()
+        )
     }
 }
 
@@ -101,14 +105,22 @@ pub fn checksums(spec_dir: &Path, version: &str) -> Result<VersionEntry> {
 /// Reads and parses one version, checking its files against `expected` when given.
 pub fn load(spec_dir: &Path, version: &str, expected: Option<&VersionEntry>) -> Result<Loaded> {
     let dir = spec_dir.join(version);
-    let spec_bytes = std::fs::read(dir.join("spec3.yaml"))
-        .with_context(|| format!("reading {}/spec3.yaml (use --spec-dir to point at Stripe's specs)", dir.display()))?;
+    let spec_bytes = std::fs::read(dir.join("spec3.yaml")).with_context(|| {
+        format!(
+            "reading {}/spec3.yaml (use --spec-dir to point at Stripe's specs)",
+            dir.display()
+        )
+    })?;
     let fixtures_bytes = std::fs::read(dir.join("fixtures3.json"))
         .with_context(|| format!("reading {}/fixtures3.json", dir.display()))?;
     if let Some(e) = expected {
         for (file, want, got) in [
             ("spec3.yaml", &e.spec_sha256, sha256_hex(&spec_bytes)),
-            ("fixtures3.json", &e.fixtures_sha256, sha256_hex(&fixtures_bytes)),
+            (
+                "fixtures3.json",
+                &e.fixtures_sha256,
+                sha256_hex(&fixtures_bytes),
+            ),
         ] {
             if *want != got {
                 bail!(
@@ -119,13 +131,15 @@ pub fn load(spec_dir: &Path, version: &str, expected: Option<&VersionEntry>) -> 
             }
         }
     }
-    load_bytes(&spec_bytes, &fixtures_bytes).with_context(|| format!("reading the spec of {version}"))
+    load_bytes(&spec_bytes, &fixtures_bytes)
+        .with_context(|| format!("reading the spec of {version}"))
 }
 
 /// Parses a spec and fixtures already in memory.
 pub fn load_bytes(spec: &[u8], fixtures: &[u8]) -> Result<Loaded> {
     let spec: openapiv3::OpenAPI = serde_yaml::from_slice(spec).context("parsing spec3.yaml")?;
-    let fixtures: serde_json::Value = serde_json::from_slice(fixtures).context("parsing fixtures3.json")?;
+    let fixtures: serde_json::Value =
+        serde_json::from_slice(fixtures).context("parsing fixtures3.json")?;
     let api = parse::parse(&spec, &fixtures)?;
     Ok(Loaded { api, fixtures })
 }
@@ -159,11 +173,19 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(f, "API versions: {}", self.versions.join(" -> "))?;
         writeln!(f, "tables ({}):", self.tables.len())?;
-        let names: Vec<String> = self.tables.iter().map(|(t, c)| format!("{t} ({c})")).collect();
+        let names: Vec<String> = self
+            .tables
+            .iter()
+            .map(|(t, c)| format!("{t} ({c})"))
+            .collect();
         for chunk in names.chunks(4) {
             writeln!(f, "  {}", chunk.join(", "))?;
         }
-        writeln!(f, "columns: {} typed (+5 system columns per table)", self.columns)?;
+        writeln!(
+            f,
+            "columns: {} typed (+5 system columns per table)",
+            self.columns
+        )?;
         writeln!(
             f,
             "event types: {} ({} carry an object with a table)",
@@ -183,7 +205,10 @@ fn load_all(spec_dir: &Path, versions: &Versions) -> Result<Vec<Loaded>> {
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().map_err(|_| anyhow!("a spec parser thread panicked"))?)
+            .map(|h| {
+                h.join()
+                    .map_err(|_| anyhow!("a spec parser thread panicked"))?
+            })
             .collect()
     })
 }
@@ -206,31 +231,49 @@ pub fn generate(root: &Path, spec_dir: &Path) -> Result<Output> {
 /// All output files for a chain of already parsed versions, oldest first.
 pub fn generate_chain(loaded: &[Loaded], start: Instant) -> Result<Output> {
     let mut files = BTreeMap::new();
-    files.insert(Path::new(MIGRATIONS_DIR).join(BOOKKEEPING_MIGRATION), sql::BOOKKEEPING.to_string());
+    files.insert(
+        Path::new(MIGRATIONS_DIR).join(BOOKKEEPING_MIGRATION),
+        sql::BOOKKEEPING.to_string(),
+    );
     let mut lock = Lock::default();
     for (i, l) in loaded.iter().enumerate() {
         let (next, changes) = lock.apply(&l.api);
-        files.insert(Path::new(MIGRATIONS_DIR).join(migration_name(i + 2, &l.api.version)), sql::migration(&l.api.version, &changes));
+        files.insert(
+            Path::new(MIGRATIONS_DIR).join(migration_name(i + 2, &l.api.version)),
+            sql::migration(&l.api.version, &changes),
+        );
         lock = next;
     }
     let latest = &loaded.last().ok_or_else(|| anyhow!("no versions"))?.api;
     finish(files, latest, lock, start)
 }
 
-fn finish(mut files: BTreeMap<PathBuf, String>, latest: &Api, lock: Lock, start: Instant) -> Result<Output> {
+fn finish(
+    mut files: BTreeMap<PathBuf, String>,
+    latest: &Api,
+    lock: Lock,
+    start: Instant,
+) -> Result<Output> {
     for (path, text) in rust::emit(latest, &lock, &lock.versions)? {
         files.insert(Path::new(GENERATED_DIR).join(path), text);
     }
-    files.insert(PathBuf::from(LOCK_FILE), format!("{}\n", serde_json::to_string_pretty(&lock)?));
+    files.insert(
+        PathBuf::from(LOCK_FILE),
+        format!("{}\n", serde_json::to_string_pretty(&lock)?),
+    );
     let summary = Summary {
         versions: lock.versions.clone(),
-        tables: lock.tables.iter().map(|(t, tl)| (t.clone(), tl.columns.len())).collect(),
+        tables: lock
+            .tables
+            .iter()
+            .map(|(t, tl)| (t.clone(), tl.columns.len()))
+            .collect(),
         columns: lock.tables.values().map(|t| t.columns.len()).sum(),
         event_types: latest.events.len(),
         event_types_with_table: latest
             .events
-            .values()
-            .filter(|e| e.object.as_ref().is_some_and(|o| latest.resources.contains_key(o)))
+            .keys()
+            .filter(|n| rust::event_route(latest, &lock, n).1.is_some())
             .count(),
         elapsed: start.elapsed(),
     };
@@ -246,22 +289,34 @@ pub fn bump(root: &Path, spec_dir: &Path, version: &str) -> Result<Output> {
     if versions.versions.iter().any(|v| v.version == version) {
         bail!("{version} is already in {VERSIONS_FILE}");
     }
-    if versions.versions.last().is_some_and(|v| v.version.as_str() > version) {
+    if versions
+        .versions
+        .last()
+        .is_some_and(|v| v.version.as_str() > version)
+    {
         bail!("{version} is older than the pinned version; versions only move forward");
     }
     let lock_path = root.join(LOCK_FILE);
     let lock: Lock = serde_json::from_str(
-        &std::fs::read_to_string(&lock_path).with_context(|| format!("reading {}", lock_path.display()))?,
+        &std::fs::read_to_string(&lock_path)
+            .with_context(|| format!("reading {}", lock_path.display()))?,
     )?;
     let entry = checksums(spec_dir, version)?;
     let loaded = load(spec_dir, version, Some(&entry))?;
     if loaded.api.version != version {
-        bail!("the spec in {}/{version} says it is version {}", spec_dir.display(), loaded.api.version);
+        bail!(
+            "the spec in {}/{version} says it is version {}",
+            spec_dir.display(),
+            loaded.api.version
+        );
     }
     let (next, changes) = lock.apply(&loaded.api);
     let mut files = BTreeMap::new();
     let index = versions.versions.len() + 2;
-    files.insert(Path::new(MIGRATIONS_DIR).join(migration_name(index, version)), sql::migration(version, &changes));
+    files.insert(
+        Path::new(MIGRATIONS_DIR).join(migration_name(index, version)),
+        sql::migration(version, &changes),
+    );
     versions.versions.push(entry);
     files.insert(PathBuf::from(VERSIONS_FILE), versions.to_json());
     finish(files, &loaded.api, next, start)
@@ -274,7 +329,9 @@ pub fn stale_files(root: &Path, output: &Output) -> Result<Vec<PathBuf>> {
     for dir in [GENERATED_DIR, MIGRATIONS_DIR] {
         let mut stack = vec![root.join(dir)];
         while let Some(d) = stack.pop() {
-            let Ok(entries) = std::fs::read_dir(&d) else { continue };
+            let Ok(entries) = std::fs::read_dir(&d) else {
+                continue;
+            };
             for e in entries {
                 let p = e?.path();
                 if p.is_dir() {
@@ -297,7 +354,9 @@ pub fn differences(root: &Path, output: &Output, include_stale: bool) -> Result<
     let mut diff: Vec<PathBuf> = output
         .files
         .iter()
-        .filter(|(p, text)| std::fs::read_to_string(root.join(p)).ok().as_deref() != Some(text.as_str()))
+        .filter(|(p, text)| {
+            std::fs::read_to_string(root.join(p)).ok().as_deref() != Some(text.as_str())
+        })
         .map(|(p, _)| p.clone())
         .collect();
     if include_stale {
@@ -314,7 +373,8 @@ pub fn write(root: &Path, output: &Output) -> Result<Vec<PathBuf>> {
         if let Some(parent) = full.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::write(&full, &output.files[p]).with_context(|| format!("writing {}", full.display()))?;
+        std::fs::write(&full, &output.files[p])
+            .with_context(|| format!("writing {}", full.display()))?;
     }
     for p in stale_files(root, output)? {
         if p.starts_with(GENERATED_DIR) {

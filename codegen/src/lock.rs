@@ -66,11 +66,24 @@ pub struct Widening {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {
     /// A new table with its columns (`id` first, then by name).
-    CreateTable { table: String, object: String, columns: Vec<(String, ColumnType)> },
+    CreateTable {
+        table: String,
+        object: String,
+        columns: Vec<(String, ColumnType)>,
+    },
     /// A new column on an existing table.
-    AddColumn { table: String, column: String, column_type: ColumnType },
+    AddColumn {
+        table: String,
+        column: String,
+        column_type: ColumnType,
+    },
     /// A column whose type must widen to hold the new spec's values.
-    WidenColumn { table: String, column: String, from: ColumnType, to: ColumnType },
+    WidenColumn {
+        table: String,
+        column: String,
+        from: ColumnType,
+        to: ColumnType,
+    },
     /// A property the new spec dropped: the column stays, with its data.
     ColumnRemoved { table: String, column: String },
     /// An object the new spec no longer lists: the table stays, with its data.
@@ -98,7 +111,16 @@ impl Lock {
                 let mut columns: Vec<(String, ColumnType)> = r
                     .fields
                     .iter()
-                    .map(|(n, f)| (n.clone(), if n == "id" { ColumnType::Text } else { f.column_type }))
+                    .map(|(n, f)| {
+                        (
+                            n.clone(),
+                            if n == "id" {
+                                ColumnType::Text
+                            } else {
+                                f.column_type
+                            },
+                        )
+                    })
                     .collect();
                 columns.sort_by_key(|(n, _)| (n != "id", n.clone()));
                 changes.push(Change::CreateTable {
@@ -108,16 +130,34 @@ impl Lock {
                 });
                 for (n, t) in &columns {
                     if indexed(n, *t) {
-                        changes.push(Change::AddIndex { table: r.table.clone(), column: n.clone() });
+                        changes.push(Change::AddIndex {
+                            table: r.table.clone(),
+                            column: n.clone(),
+                        });
                     }
                 }
                 let cols = columns
                     .into_iter()
-                    .map(|(n, t)| (n, ColumnLock { column_type: t, since: v.clone(), removed_in: None, widened_from: vec![] }))
+                    .map(|(n, t)| {
+                        (
+                            n,
+                            ColumnLock {
+                                column_type: t,
+                                since: v.clone(),
+                                removed_in: None,
+                                widened_from: vec![],
+                            },
+                        )
+                    })
                     .collect();
                 next.tables.insert(
                     r.table.clone(),
-                    TableLock { object: r.object.clone(), since: v.clone(), gone_in: None, columns: cols },
+                    TableLock {
+                        object: r.object.clone(),
+                        since: v.clone(),
+                        gone_in: None,
+                        columns: cols,
+                    },
                 );
                 continue;
             };
@@ -134,11 +174,19 @@ impl Lock {
                             column_type: field.column_type,
                         });
                         if indexed(name, field.column_type) {
-                            changes.push(Change::AddIndex { table: r.table.clone(), column: name.clone() });
+                            changes.push(Change::AddIndex {
+                                table: r.table.clone(),
+                                column: name.clone(),
+                            });
                         }
                         table.columns.insert(
                             name.clone(),
-                            ColumnLock { column_type: field.column_type, since: v.clone(), removed_in: None, widened_from: vec![] },
+                            ColumnLock {
+                                column_type: field.column_type,
+                                since: v.clone(),
+                                removed_in: None,
+                                widened_from: vec![],
+                            },
                         );
                     }
                     Some(col) => {
@@ -152,9 +200,15 @@ impl Lock {
                                 to,
                             });
                             if indexed(name, to) && !indexed(name, col.column_type) {
-                                changes.push(Change::AddIndex { table: r.table.clone(), column: name.clone() });
+                                changes.push(Change::AddIndex {
+                                    table: r.table.clone(),
+                                    column: name.clone(),
+                                });
                             }
-                            col.widened_from.push(Widening { from: col.column_type, version: v.clone() });
+                            col.widened_from.push(Widening {
+                                from: col.column_type,
+                                version: v.clone(),
+                            });
                             col.column_type = to;
                         }
                     }
@@ -163,14 +217,19 @@ impl Lock {
             for (name, col) in table.columns.iter_mut() {
                 if name != "id" && !r.fields.contains_key(name) && col.removed_in.is_none() {
                     col.removed_in = Some(v.clone());
-                    changes.push(Change::ColumnRemoved { table: r.table.clone(), column: name.clone() });
+                    changes.push(Change::ColumnRemoved {
+                        table: r.table.clone(),
+                        column: name.clone(),
+                    });
                 }
             }
         }
         for (name, table) in next.tables.iter_mut() {
             if table.gone_in.is_none() && api.resource_by_table(name).is_none() {
                 table.gone_in = Some(v.clone());
-                changes.push(Change::TableRemoved { table: name.clone() });
+                changes.push(Change::TableRemoved {
+                    table: name.clone(),
+                });
             }
         }
         (next, changes)

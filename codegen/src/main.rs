@@ -19,7 +19,11 @@ enum Command {
     /// Regenerate generated/, migrations/ and spec/schema.lock.json from every version in spec/versions.json.
     Generate {
         /// Directory holding `<version>/spec3.yaml` and `<version>/fixtures3.json`.
-        #[arg(long, default_value = "../shared/stripe-openapi")]
+        #[arg(
+            long,
+            env = "STRIPE_OPENAPI_DIR",
+            default_value = "../shared/stripe-openapi"
+        )]
         spec_dir: PathBuf,
         /// Write nothing; exit non-zero naming the files that differ from the committed ones.
         #[arg(long)]
@@ -33,7 +37,11 @@ enum Command {
         /// The new API version, e.g. 2024-04-10.
         version: String,
         /// Directory holding `<version>/spec3.yaml` and `<version>/fixtures3.json`.
-        #[arg(long, default_value = "../shared/stripe-openapi")]
+        #[arg(
+            long,
+            env = "STRIPE_OPENAPI_DIR",
+            default_value = "../shared/stripe-openapi"
+        )]
         spec_dir: PathBuf,
         /// The repository root.
         #[arg(long, default_value = ".")]
@@ -64,7 +72,11 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Generate { spec_dir, check, root } => {
+        Command::Generate {
+            spec_dir,
+            check,
+            root,
+        } => {
             let output = stripe_sync_codegen::generate(&root, &spec_dir)?;
             if check {
                 let diff = stripe_sync_codegen::differences(&root, &output, true)?;
@@ -76,7 +88,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     return Ok(ExitCode::FAILURE);
                 }
                 println!("{}", output.summary);
-                println!("generated output is up to date ({} files)", output.files.len());
+                println!(
+                    "generated output is up to date ({} files)",
+                    output.files.len()
+                );
             } else {
                 let changed = stripe_sync_codegen::write(&root, &output)?;
                 println!("{}", output.summary);
@@ -84,23 +99,37 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bump { version, spec_dir, root } => {
+        Command::Bump {
+            version,
+            spec_dir,
+            root,
+        } => {
             let output = stripe_sync_codegen::bump(&root, &spec_dir, &version)?;
             let changed = stripe_sync_codegen::write(&root, &output)?;
             println!("{}", output.summary);
-            for p in changed.iter().filter(|p| p.starts_with(stripe_sync_codegen::MIGRATIONS_DIR)) {
+            for p in changed
+                .iter()
+                .filter(|p| p.starts_with(stripe_sync_codegen::MIGRATIONS_DIR))
+            {
                 println!("new migration: {}", p.display());
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Fetch { version, git_ref, cache_dir } => {
+        Command::Fetch {
+            version,
+            git_ref,
+            cache_dir,
+        } => {
             let dir = cache_dir.unwrap_or_else(default_cache_dir).join(&version);
             std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
             for file in ["spec3.yaml", "fixtures3.json"] {
-                let url = format!("https://raw.githubusercontent.com/stripe/openapi/{git_ref}/openapi/{file}");
+                let url = format!(
+                    "https://raw.githubusercontent.com/stripe/openapi/{git_ref}/openapi/{file}"
+                );
                 download(&url, &dir.join(file))?;
             }
-            let loaded = stripe_sync_codegen::load(dir.parent().unwrap_or(Path::new(".")), &version, None)?;
+            let loaded =
+                stripe_sync_codegen::load(dir.parent().unwrap_or(Path::new(".")), &version, None)?;
             if loaded.api.version != version {
                 bail!(
                     "{git_ref} of stripe/openapi is API version {}, not {version}; pass --git-ref with a tag or commit of {version}",
@@ -128,7 +157,13 @@ fn default_cache_dir() -> PathBuf {
 /// Downloads with the system's curl, to keep an HTTP stack out of the generator.
 fn download(url: &str, to: &Path) -> Result<()> {
     let status = std::process::Command::new("curl")
-        .args(["--fail", "--silent", "--show-error", "--location", "--output"])
+        .args([
+            "--fail",
+            "--silent",
+            "--show-error",
+            "--location",
+            "--output",
+        ])
         .arg(to)
         .arg(url)
         .status()

@@ -86,10 +86,16 @@ mod tests {
     fn plurals_follow_english_endings() {
         assert_eq!(table_name("customer"), "customers");
         assert_eq!(table_name("checkout.session"), "checkout_sessions");
-        assert_eq!(table_name("issuing.authorization"), "issuing_authorizations");
+        assert_eq!(
+            table_name("issuing.authorization"),
+            "issuing_authorizations"
+        );
         assert_eq!(table_name("capability"), "capabilities");
         assert_eq!(table_name("tax"), "taxes");
-        assert_eq!(table_name("treasury.transaction_entry"), "treasury_transaction_entries");
+        assert_eq!(
+            table_name("treasury.transaction_entry"),
+            "treasury_transaction_entries"
+        );
         assert_eq!(table_name("apple_pay_domain"), "apple_pay_domains");
         assert_eq!(table_name("line_item"), "invoice_line_items");
     }

@@ -23,12 +23,30 @@ pub const EXCLUDED_OBJECTS: &[(&str, &str)] = &[(
 
 /// List paths that are not a listing of stored objects.
 pub const EXCLUDED_LIST_PATHS: &[(&str, &str)] = &[
-    ("/v1/invoices/upcoming/lines", "a preview computed on request"),
-    ("/v1/credit_notes/preview/lines", "a preview computed on request"),
-    ("/v1/balance/history", "an older alias of /v1/balance_transactions"),
-    ("/v1/linked_accounts", "an older alias of /v1/financial_connections/accounts"),
-    ("/v1/linked_accounts/{account}/owners", "an older alias of /v1/financial_connections/accounts/{account}/owners"),
-    ("/v1/accounts/{account}/people", "an alias of /v1/accounts/{account}/persons"),
+    (
+        "/v1/invoices/upcoming/lines",
+        "a preview computed on request",
+    ),
+    (
+        "/v1/credit_notes/preview/lines",
+        "a preview computed on request",
+    ),
+    (
+        "/v1/balance/history",
+        "an older alias of /v1/balance_transactions",
+    ),
+    (
+        "/v1/linked_accounts",
+        "an older alias of /v1/financial_connections/accounts",
+    ),
+    (
+        "/v1/linked_accounts/{account}/owners",
+        "an older alias of /v1/financial_connections/accounts/{account}/owners",
+    ),
+    (
+        "/v1/accounts/{account}/people",
+        "an alias of /v1/accounts/{account}/persons",
+    ),
 ];
 
 /// Query parameters sent on every call of a list path, because the default

@@ -33,11 +33,18 @@ pub fn parse(spec: &OpenAPI, fixtures: &serde_json::Value) -> Result<Api> {
     let mut retrieve: BTreeMap<String, String> = BTreeMap::new();
     let mut raw_lists = Vec::new();
     for (path, item) in &spec.paths.paths {
-        let ReferenceOr::Item(item) = item else { continue };
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
         let Some(get) = &item.get else { continue };
-        let Some(schema) = response_schema(get) else { continue };
+        let Some(schema) = response_schema(get) else {
+            continue;
+        };
         if let Some(items) = reader.list_items(schema) {
-            if overrides::EXCLUDED_LIST_PATHS.iter().any(|(p, _)| p == path) {
+            if overrides::EXCLUDED_LIST_PATHS
+                .iter()
+                .any(|(p, _)| p == path)
+            {
                 continue;
             }
             raw_lists.push((path.clone(), get, items));
@@ -79,11 +86,18 @@ pub fn parse(spec: &OpenAPI, fixtures: &serde_json::Value) -> Result<Api> {
 
     let mut resources = BTreeMap::new();
     for object in candidates {
-        if overrides::EXCLUDED_OBJECTS.iter().any(|(o, _)| *o == object) {
+        if overrides::EXCLUDED_OBJECTS
+            .iter()
+            .any(|(o, _)| *o == object)
+        {
             continue;
         }
-        let Some(schema_name) = reader.schema_name_of(&object) else { continue };
-        let Some(props) = reader.properties_of_name(schema_name) else { continue };
+        let Some(schema_name) = reader.schema_name_of(&object) else {
+            continue;
+        };
+        let Some(props) = reader.properties_of_name(schema_name) else {
+            continue;
+        };
         if !props.contains_key("id") {
             continue;
         }
@@ -128,7 +142,11 @@ pub fn parse(spec: &OpenAPI, fixtures: &serde_json::Value) -> Result<Api> {
             ));
         }
     }
-    Ok(Api { version, resources, events })
+    Ok(Api {
+        version,
+        resources,
+        events,
+    })
 }
 
 fn response_schema(op: &Operation) -> Option<&ReferenceOr<Schema>> {
@@ -167,7 +185,11 @@ fn list_endpoint(
                         Some((_, object)) => object.map(str::to_string),
                         None => Some(name.clone()),
                     };
-                    params.push(Param { name: name.clone(), object, in_path: false });
+                    params.push(Param {
+                        name: name.clone(),
+                        object,
+                        in_path: false,
+                    });
                 }
             }
             _ => {}
@@ -179,7 +201,12 @@ fn list_endpoint(
         .filter(|(p, _, _)| *p == path)
         .map(|(_, k, v)| (k.to_string(), v.to_string()))
         .collect();
-    ListEndpoint { path: path.to_string(), params, fixed_params, supports_created }
+    ListEndpoint {
+        path: path.to_string(),
+        params,
+        fixed_params,
+        supports_created,
+    }
 }
 
 /// Every event type that `POST /v1/webhook_endpoints` accepts, with the object it carries.
@@ -209,7 +236,12 @@ fn parse_events(spec: &OpenAPI, reader: &Reader) -> Result<BTreeMap<String, Even
         .schemas
         .values()
         .filter_map(|s| match s {
-            ReferenceOr::Item(s) => s.schema_data.extensions.get("x-resourceId")?.as_str().map(String::from),
+            ReferenceOr::Item(s) => s
+                .schema_data
+                .extensions
+                .get("x-resourceId")?
+                .as_str()
+                .map(String::from),
             _ => None,
         })
         .collect();
@@ -221,7 +253,10 @@ fn parse_events(spec: &OpenAPI, reader: &Reader) -> Result<BTreeMap<String, Even
         let (prefix, action) = name.rsplit_once('.').unwrap_or((name.as_str(), ""));
         events.insert(
             name.clone(),
-            EventType { object: event_object(prefix, &known), is_delete: action == "deleted" },
+            EventType {
+                object: event_object(prefix, &known),
+                is_delete: action == "deleted",
+            },
         );
     }
     Ok(events)
@@ -236,7 +271,9 @@ pub fn event_object(prefix: &str, known: &BTreeSet<String>) -> Option<String> {
     }
     let namespaced = prefix.replacen('_', ".", 1);
     let last = prefix.rsplit('.').next().unwrap_or(prefix);
-    let found = [prefix, namespaced.as_str(), last].into_iter().find(|c| known.contains(*c));
+    let found = [prefix, namespaced.as_str(), last]
+        .into_iter()
+        .find(|c| known.contains(*c));
     found.map(String::from)
 }
 
@@ -245,7 +282,11 @@ fn id_prefixes(fixtures: &serde_json::Value) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     if let Some(resources) = fixtures.get("resources").and_then(|r| r.as_object()) {
         for (object, value) in resources {
-            if let Some((prefix, _)) = value.get("id").and_then(|i| i.as_str()).and_then(|i| i.split_once('_')) {
+            if let Some((prefix, _)) = value
+                .get("id")
+                .and_then(|i| i.as_str())
+                .and_then(|i| i.split_once('_'))
+            {
                 out.insert(object.clone(), prefix.to_string());
             }
         }
@@ -310,13 +351,21 @@ impl<'a> Reader<'a> {
             SchemaKind::AllOf { all_of } if all_of.len() == 1 => all_of,
             _ => return None,
         };
-        Some(list.iter().filter_map(|b| self.resolve(b)).filter(|b| !is_emptyable(b)).collect())
+        Some(
+            list.iter()
+                .filter_map(|b| self.resolve(b))
+                .filter(|b| !is_emptyable(b))
+                .collect(),
+        )
     }
 
     /// The column type and references of one top-level property.
     fn field(&self, prop: &ReferenceOr<Box<Schema>>) -> Field {
         let Some(schema) = self.resolve_box(prop) else {
-            return Field { column_type: ColumnType::Jsonb, references: vec![] };
+            return Field {
+                column_type: ColumnType::Jsonb,
+                references: vec![],
+            };
         };
         if let Some(expansion) = schema.schema_data.extensions.get("x-expansionResources") {
             let mut references: Vec<String> = expansion
@@ -331,9 +380,15 @@ impl<'a> Reader<'a> {
                 .collect();
             references.sort();
             references.dedup();
-            return Field { column_type: ColumnType::Ref, references };
+            return Field {
+                column_type: ColumnType::Ref,
+                references,
+            };
         }
-        Field { column_type: self.column_type(schema), references: vec![] }
+        Field {
+            column_type: self.column_type(schema),
+            references: vec![],
+        }
     }
 
     fn column_type(&self, s: &Schema) -> ColumnType {
@@ -345,7 +400,9 @@ impl<'a> Reader<'a> {
             },
             SchemaKind::Type(Type::Number(_)) => ColumnType::Numeric,
             SchemaKind::Type(Type::Boolean(_)) => ColumnType::Boolean,
-            SchemaKind::Type(Type::Object(_)) | SchemaKind::Type(Type::Array(_)) => ColumnType::Jsonb,
+            SchemaKind::Type(Type::Object(_)) | SchemaKind::Type(Type::Array(_)) => {
+                ColumnType::Jsonb
+            }
             SchemaKind::Any(any) => match (any.typ.as_deref(), any.format.as_deref()) {
                 (Some("string"), _) => ColumnType::Text,
                 (Some("integer"), Some("unix-time")) => ColumnType::Timestamp,
@@ -356,7 +413,8 @@ impl<'a> Reader<'a> {
             },
             _ => match self.branches(s) {
                 Some(branches) if !branches.is_empty() => {
-                    let types: BTreeSet<ColumnType> = branches.iter().map(|b| self.column_type(b)).collect();
+                    let types: BTreeSet<ColumnType> =
+                        branches.iter().map(|b| self.column_type(b)).collect();
                     if types.len() == 1 {
                         *types.iter().next().unwrap_or(&ColumnType::Jsonb)
                     } else {
@@ -383,9 +441,10 @@ impl<'a> Reader<'a> {
         }
         let props = props_of(s)?;
         let is_list = match props.get("object").and_then(|o| self.resolve_box(o)) {
-            Some(Schema { schema_kind: SchemaKind::Type(Type::String(t)), .. }) => {
-                t.enumeration == [Some("list".to_string())]
-            }
+            Some(Schema {
+                schema_kind: SchemaKind::Type(Type::String(t)),
+                ..
+            }) => t.enumeration == [Some("list".to_string())],
             _ => false,
         };
         if !is_list {
@@ -398,7 +457,9 @@ impl<'a> Reader<'a> {
         };
         let mut objects = Vec::new();
         match items {
-            ReferenceOr::Reference { reference } => objects.extend(self.object_name_of_ref(reference)),
+            ReferenceOr::Reference { reference } => {
+                objects.extend(self.object_name_of_ref(reference))
+            }
             ReferenceOr::Item(s) => {
                 for b in self.branches(s).unwrap_or_default() {
                     objects.extend(self.object_of_schema(b));
@@ -419,11 +480,18 @@ impl<'a> Reader<'a> {
     }
 
     fn object_name_of_ref(&self, reference: &str) -> Option<String> {
-        self.schemas.get(ref_name(reference)).and_then(resource_id).map(String::from)
+        self.schemas
+            .get(ref_name(reference))
+            .and_then(resource_id)
+            .map(String::from)
     }
 
     fn object_of_schema(&self, s: &Schema) -> Option<String> {
-        s.schema_data.extensions.get("x-resourceId")?.as_str().map(String::from)
+        s.schema_data
+            .extensions
+            .get("x-resourceId")?
+            .as_str()
+            .map(String::from)
     }
 
     /// The object a retrieve endpoint returns (a `$ref` to a resource).
@@ -435,13 +503,18 @@ impl<'a> Reader<'a> {
     }
 
     fn string_enum_items(&self, prop: &ReferenceOr<Box<Schema>>) -> Vec<String> {
-        let Some(s) = self.resolve_box(prop) else { return vec![] };
+        let Some(s) = self.resolve_box(prop) else {
+            return vec![];
+        };
         let items = match &s.schema_kind {
             SchemaKind::Type(Type::Array(a)) => a.items.as_ref(),
             _ => None,
         };
         match items.and_then(|i| self.resolve_box(i)) {
-            Some(Schema { schema_kind: SchemaKind::Type(Type::String(t)), .. }) => {
+            Some(Schema {
+                schema_kind: SchemaKind::Type(Type::String(t)),
+                ..
+            }) => {
                 let mut v: Vec<String> = t.enumeration.iter().flatten().cloned().collect();
                 v.sort();
                 v.dedup();

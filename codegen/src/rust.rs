@@ -18,7 +18,11 @@ fn header(version: &str) -> String {
 
 fn render(tokens: TokenStream, version: &str) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).context("the generator produced invalid Rust")?;
-    Ok(format!("{}{}", header(version), prettyplease::unparse(&file)))
+    Ok(format!(
+        "{}{}",
+        header(version),
+        prettyplease::unparse(&file)
+    ))
 }
 
 fn ident(s: &str) -> Ident {
@@ -46,8 +50,11 @@ fn column_type_tokens(t: ColumnType) -> TokenStream {
 
 /// A table's columns in output order: `id` first, then by name.
 pub fn table_columns(table: &TableLock) -> Vec<(String, ColumnType)> {
-    let mut cols: Vec<(String, ColumnType)> =
-        table.columns.iter().map(|(n, c)| (n.clone(), c.column_type)).collect();
+    let mut cols: Vec<(String, ColumnType)> = table
+        .columns
+        .iter()
+        .map(|(n, c)| (n.clone(), c.column_type))
+        .collect();
     cols.sort_by_key(|(n, _)| (n != "id", n.clone()));
     cols
 }
@@ -56,7 +63,10 @@ pub fn table_columns(table: &TableLock) -> Vec<(String, ColumnType)> {
 pub fn doc_url(r: Option<&Resource>) -> String {
     let top = r.and_then(|r| r.list_endpoints.iter().find(|e| e.params.is_empty()));
     match top {
-        Some(e) => format!("https://stripe.com/docs/api/{}/object", e.path.trim_start_matches("/v1/")),
+        Some(e) => format!(
+            "https://stripe.com/docs/api/{}/object",
+            e.path.trim_start_matches("/v1/")
+        ),
         None => "https://stripe.com/docs/api".to_string(),
     }
 }
@@ -67,7 +77,11 @@ pub fn emit(api: &Api, lock: &Lock, versions: &[String]) -> Result<BTreeMap<Stri
     let mut files = BTreeMap::new();
     let mut areas: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
     for (table, tl) in &lock.tables {
-        areas.entry(area(&tl.object)).or_default().push(row_struct(table, tl, api.resource_by_table(table)));
+        areas.entry(area(&tl.object)).or_default().push(row_struct(
+            table,
+            tl,
+            api.resource_by_table(table),
+        ));
     }
     let area_mods: Vec<Ident> = areas.keys().map(|a| ident(a)).collect();
     let row_enum = row_enum(lock);
@@ -98,7 +112,7 @@ pub fn emit(api: &Api, lock: &Lock, versions: &[String]) -> Result<BTreeMap<Stri
         )?,
     );
     files.insert("registry.rs".into(), render(registry(api, lock), v)?);
-    files.insert("events.rs".into(), render(events(api), v)?);
+    files.insert("events.rs".into(), render(events(api, lock), v)?);
     files.insert("support.rs".into(), render(support(), v)?);
     let latest = v.as_str();
     let tables = lock.tables.len();
@@ -114,9 +128,14 @@ pub fn emit(api: &Api, lock: &Lock, versions: &[String]) -> Result<BTreeMap<Stri
         render(
             quote! {
                 #![doc = #doc]
+                #![cfg_attr(rustfmt, rustfmt::skip)]
+                #[rustfmt::skip]
                 pub mod events;
+                #[rustfmt::skip]
                 pub mod registry;
+                #[rustfmt::skip]
                 pub mod resources;
+                #[rustfmt::skip]
                 pub mod support;
                 pub use events::{event_type, EVENT_TYPES};
                 pub use registry::{resource, resource_by_table, resource_for_id, BACKFILL_ORDER, RESOURCES};
@@ -195,14 +214,19 @@ fn row_struct(table: &str, tl: &TableLock, resource: Option<&Resource>) -> Token
 
 /// `Row`: one variant per table, to parse an API object or read a row back by object string.
 fn row_enum(lock: &Lock) -> TokenStream {
-    let mut objects: Vec<(String, Ident)> =
-        lock.tables.values().map(|tl| (tl.object.clone(), ident(&struct_name(&tl.object)))).collect();
+    let mut objects: Vec<(String, Ident)> = lock
+        .tables
+        .values()
+        .map(|tl| (tl.object.clone(), ident(&struct_name(&tl.object))))
+        .collect();
     objects.sort();
     let variants = objects.iter().map(|(o, s)| {
         let doc = format!("A `{o}`.");
         quote!(#[doc = #doc] #s(Box<#s>),)
     });
-    let parse_arms = objects.iter().map(|(o, s)| quote!(#o => Some(serde_json::from_str::<#s>(json).map(|r| Row::#s(Box::new(r))))));
+    let parse_arms = objects.iter().map(
+        |(o, s)| quote!(#o => Some(serde_json::from_str::<#s>(json).map(|r| Row::#s(Box::new(r))))),
+    );
     let fetch_arms = objects.iter().map(|(o, s)| {
         quote!(#o => Some(sqlx::query_as::<_, #s>(#s::SELECT_SQL).bind(id).fetch_optional(pool).await.map(|r| r.map(|r| Row::#s(Box::new(r))))))
     });
@@ -232,7 +256,12 @@ fn row_enum(lock: &Lock) -> TokenStream {
 /// Tables ordered so that every parent a nested list needs comes before it.
 pub fn backfill_order(api: &Api, lock: &Lock) -> Vec<String> {
     let mut depth: BTreeMap<String, usize> = BTreeMap::new();
-    fn depth_of(api: &Api, object: &str, seen: &mut BTreeSet<String>, memo: &mut BTreeMap<String, usize>) -> usize {
+    fn depth_of(
+        api: &Api,
+        object: &str,
+        seen: &mut BTreeSet<String>,
+        memo: &mut BTreeMap<String, usize>,
+    ) -> usize {
         if let Some(d) = memo.get(object) {
             return *d;
         }
@@ -259,7 +288,12 @@ pub fn backfill_order(api: &Api, lock: &Lock) -> Vec<String> {
     let mut order: Vec<(usize, String)> = lock
         .tables
         .iter()
-        .map(|(t, tl)| (depth_of(api, &tl.object, &mut BTreeSet::new(), &mut depth), t.clone()))
+        .map(|(t, tl)| {
+            (
+                depth_of(api, &tl.object, &mut BTreeSet::new(), &mut depth),
+                t.clone(),
+            )
+        })
         .collect();
     order.sort();
     order.into_iter().map(|(_, t)| t).collect()
@@ -343,10 +377,36 @@ fn registry(api: &Api, lock: &Lock) -> TokenStream {
     }
 }
 
-fn events(api: &Api) -> TokenStream {
+/// The object and table an event type routes to. Objects the latest spec
+/// dropped (`sku`, `order`, …) still route to the table older versions made.
+pub fn event_route(api: &Api, lock: &Lock, name: &str) -> (Option<String>, Option<String>) {
+    let prefix = name.rsplit_once('.').map(|(p, _)| p).unwrap_or(name);
+    let object = api
+        .events
+        .get(name)
+        .and_then(|e| e.object.clone())
+        .or_else(|| {
+            lock.tables
+                .values()
+                .find(|t| t.object == prefix)
+                .map(|t| t.object.clone())
+        });
+    let table = object.as_ref().and_then(|o| {
+        api.resources.get(o).map(|r| r.table.clone()).or_else(|| {
+            lock.tables
+                .iter()
+                .find(|(_, t)| &t.object == o)
+                .map(|(n, _)| n.clone())
+        })
+    });
+    (object, table)
+}
+
+fn events(api: &Api, lock: &Lock) -> TokenStream {
     let entries = api.events.iter().map(|(name, e)| {
-        let object = opt_str(e.object.as_deref());
-        let table = opt_str(e.object.as_ref().and_then(|o| api.resources.get(o)).map(|r| r.table.as_str()));
+        let (object, table) = event_route(api, lock, name);
+        let object = opt_str(object.as_deref());
+        let table = opt_str(table.as_deref());
         let del = e.is_delete;
         quote!(EventType { name: #name, object: #object, table: #table, is_delete: #del })
     });

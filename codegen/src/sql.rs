@@ -59,7 +59,11 @@ pub fn migration(version: &str, changes: &[Change]) -> String {
     for change in changes {
         out.push('\n');
         match change {
-            Change::CreateTable { table, object, columns } => {
+            Change::CreateTable {
+                table,
+                object,
+                columns,
+            } => {
                 let _ = writeln!(out, "-- {object}");
                 let _ = writeln!(out, "CREATE TABLE IF NOT EXISTS {} (", table_ident(table));
                 let mut lines: Vec<String> = columns
@@ -69,7 +73,11 @@ pub fn migration(version: &str, changes: &[Change]) -> String {
                         format!("    {} {}{not_null}", quote_ident(name), t.sql())
                     })
                     .collect();
-                lines.extend(SYSTEM_COLUMNS.iter().map(|(n, d)| format!("    {} {d}", quote_ident(n))));
+                lines.extend(
+                    SYSTEM_COLUMNS
+                        .iter()
+                        .map(|(n, d)| format!("    {} {d}", quote_ident(n))),
+                );
                 lines.push(format!("    PRIMARY KEY ({})", quote_ident("id")));
                 let _ = writeln!(out, "{}\n);", lines.join(",\n"));
                 let _ = writeln!(
@@ -80,7 +88,11 @@ pub fn migration(version: &str, changes: &[Change]) -> String {
                     quote_ident("_account_id")
                 );
             }
-            Change::AddColumn { table, column, column_type } => {
+            Change::AddColumn {
+                table,
+                column,
+                column_type,
+            } => {
                 let _ = writeln!(
                     out,
                     "ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {};",
@@ -89,8 +101,16 @@ pub fn migration(version: &str, changes: &[Change]) -> String {
                     column_type.sql()
                 );
             }
-            Change::WidenColumn { table, column, from, to } => {
-                let _ = writeln!(out, "-- {table}.{column}: {from:?} -> {to:?}, re-read from _raw_data");
+            Change::WidenColumn {
+                table,
+                column,
+                from,
+                to,
+            } => {
+                let _ = writeln!(
+                    out,
+                    "-- {table}.{column}: {from:?} -> {to:?}, re-read from _raw_data"
+                );
                 if from.sql() == to.sql() {
                     let _ = writeln!(
                         out,
@@ -118,7 +138,10 @@ pub fn migration(version: &str, changes: &[Change]) -> String {
                 );
             }
             Change::TableRemoved { table } => {
-                let _ = writeln!(out, "-- {table}: no longer in the spec; the table and its data are kept.");
+                let _ = writeln!(
+                    out,
+                    "-- {table}: no longer in the spec; the table and its data are kept."
+                );
             }
             Change::AddIndex { table, column } => {
                 let _ = writeln!(
@@ -137,7 +160,12 @@ pub fn migration(version: &str, changes: &[Change]) -> String {
 /// Reads one row's typed columns by id (`$1`).
 pub fn select_by_id(table: &str, columns: &[(String, ColumnType)]) -> String {
     let names: Vec<String> = columns.iter().map(|(n, _)| quote_ident(n)).collect();
-    format!("SELECT {} FROM {} WHERE {} = $1", names.join(", "), table_ident(table), quote_ident("id"))
+    format!(
+        "SELECT {} FROM {} WHERE {} = $1",
+        names.join(", "),
+        table_ident(table),
+        quote_ident("id")
+    )
 }
 
 /// The rows a batch statement reads: `$1` the objects as JSON text, `$2` the
@@ -158,7 +186,7 @@ fn batch_source(columns: &[(String, ColumnType)], version: &str, deleted: bool) 
     }
     format!(
         "SELECT DISTINCT ON (s.r ->> 'id') {cols}\n\
-         FROM (SELECT x::jsonb AS r, a, u, n FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i (x, a, u, n)) AS s\n\
+         FROM unnest($1::text[]::jsonb[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS s (r, a, u, n)\n\
          WHERE s.r ->> 'id' IS NOT NULL\n\
          ORDER BY s.r ->> 'id', {version} DESC, s.n DESC",
         cols = cols.join(", "),
@@ -168,8 +196,14 @@ fn batch_source(columns: &[(String, ColumnType)], version: &str, deleted: bool) 
 /// The version of an incoming row: the object's own `updated` when it has
 /// one, else the fallback the caller passed.
 fn version_expr(columns: &[(String, ColumnType)]) -> String {
-    if columns.iter().any(|(n, t)| n == "updated" && *t == ColumnType::Timestamp) {
-        format!("COALESCE({}, s.u)", extract("s.r", "updated", ColumnType::Timestamp))
+    if columns
+        .iter()
+        .any(|(n, t)| n == "updated" && *t == ColumnType::Timestamp)
+    {
+        format!(
+            "COALESCE({}, s.u)",
+            extract("s.r", "updated", ColumnType::Timestamp)
+        )
     } else {
         "s.u".to_string()
     }
@@ -177,8 +211,16 @@ fn version_expr(columns: &[(String, ColumnType)]) -> String {
 
 fn insert_head(table: &str, columns: &[(String, ColumnType)]) -> String {
     let mut names: Vec<String> = columns.iter().map(|(n, _)| quote_ident(n)).collect();
-    names.extend(["_raw_data", "_account_id", "_updated_at"].iter().map(|n| quote_ident(n)));
-    format!("INSERT INTO {} AS t ({})", table_ident(table), names.join(", "))
+    names.extend(
+        ["_raw_data", "_account_id", "_updated_at"]
+            .iter()
+            .map(|n| quote_ident(n)),
+    );
+    format!(
+        "INSERT INTO {} AS t ({})",
+        table_ident(table),
+        names.join(", ")
+    )
 }
 
 /// The batch upsert of one table.

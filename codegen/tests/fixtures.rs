@@ -13,23 +13,34 @@ use stripe_sync_tests::{spec_dir, TestDb};
 
 fn committed_migrations() -> Vec<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
-    let mut paths: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     paths.sort();
-    paths.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
+    paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
 }
 
 async fn round_trip(version: &str) {
     let db = TestDb::new().await.unwrap();
     apply_sql(&db.pool, &committed_migrations()).await;
     let path = spec_dir().join(version).join("fixtures3.json");
-    let fixtures: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let fixtures: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     let mut checked = Vec::new();
     for (object, value) in fixtures["resources"].as_object().unwrap() {
-        let Some(resource) = stripe_sync_generated::resource(object) else { continue };
+        let Some(resource) = stripe_sync_generated::resource(object) else {
+            continue;
+        };
         let json = value.to_string();
         let parsed = Row::from_api(object, &json)
             .expect("a row type for every table")
-            .unwrap_or_else(|e| panic!("{version} {object} does not parse into its row struct: {e}"));
+            .unwrap_or_else(|e| {
+                panic!("{version} {object} does not parse into its row struct: {e}")
+            });
         let written = sqlx::query(resource.upsert_sql)
             .bind(vec![json])
             .bind(vec!["acct_fixtures".to_string()])
@@ -40,19 +51,35 @@ async fn round_trip(version: &str) {
             .rows_affected();
         assert_eq!(written, 1, "{version} {object}");
         let id = value["id"].as_str().unwrap();
-        let stored = Row::fetch(&db.pool, object, id).await.unwrap().unwrap().unwrap();
-        assert_eq!(parsed, stored, "{version} {object}: typed columns differ from the fixture");
-        let raw: serde_json::Value =
-            sqlx::query_scalar(&format!("SELECT _raw_data FROM stripe.\"{}\" WHERE id = $1", resource.table))
-                .bind(id)
-                .fetch_one(&db.pool)
-                .await
-                .unwrap();
-        assert_eq!(&raw, value, "{version} {object}: _raw_data differs from the fixture");
+        let stored = Row::fetch(&db.pool, object, id)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            parsed, stored,
+            "{version} {object}: typed columns differ from the fixture"
+        );
+        let raw: serde_json::Value = sqlx::query_scalar(&format!(
+            "SELECT _raw_data FROM stripe.\"{}\" WHERE id = $1",
+            resource.table
+        ))
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            &raw, value,
+            "{version} {object}: _raw_data differs from the fixture"
+        );
         checked.push(object.clone());
     }
     println!("{version}: {} fixture objects round-tripped", checked.len());
-    assert!(checked.len() >= 70, "{version}: only {} objects checked", checked.len());
+    assert!(
+        checked.len() >= 70,
+        "{version}: only {} objects checked",
+        checked.len()
+    );
     db.drop_db().await.unwrap();
 }
 

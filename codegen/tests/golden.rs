@@ -28,8 +28,13 @@ fn golden_output_matches_the_checked_in_files() {
             differ.push(path.display().to_string());
         }
     }
-    assert!(differ.is_empty(), "golden files differ (UPDATE_GOLDEN=1 rewrites them): {differ:?}");
-    assert!(output.files.contains_key(Path::new("migrations/0003_stripe_api_2024_02_01.sql")));
+    assert!(
+        differ.is_empty(),
+        "golden files differ (UPDATE_GOLDEN=1 rewrites them): {differ:?}"
+    );
+    assert!(output
+        .files
+        .contains_key(Path::new("migrations/0003_stripe_api_2024_02_01.sql")));
 }
 
 #[test]
@@ -47,7 +52,9 @@ fn shuffle_yaml(v: serde_yaml::Value) -> serde_yaml::Value {
             entries.reverse();
             serde_yaml::Value::Mapping(entries.into_iter().collect())
         }
-        serde_yaml::Value::Sequence(s) => serde_yaml::Value::Sequence(s.into_iter().map(shuffle_yaml).collect()),
+        serde_yaml::Value::Sequence(s) => {
+            serde_yaml::Value::Sequence(s.into_iter().map(shuffle_yaml).collect())
+        }
         other => other,
     }
 }
@@ -70,21 +77,32 @@ fn generation_is_deterministic_regardless_of_spec_key_order() {
 #[test]
 fn real_spec_generation_is_deterministic_regardless_of_key_order() {
     let dir = stripe_sync_tests::spec_dir().join("2023-08-16");
-    let spec = std::fs::read(dir.join("spec3.yaml")).expect("Stripe's 2023-08-16 spec in ../shared");
+    let spec =
+        std::fs::read(dir.join("spec3.yaml")).expect("Stripe's 2023-08-16 spec in ../shared");
     let fixtures = std::fs::read(dir.join("fixtures3.json")).unwrap();
     let v: serde_yaml::Value = serde_yaml::from_slice(&spec).unwrap();
-    let shuffled = serde_yaml::to_string(&shuffle_yaml(v)).unwrap().into_bytes();
+    let shuffled = serde_yaml::to_string(&shuffle_yaml(v))
+        .unwrap()
+        .into_bytes();
     let a = generate_from(&[(spec, fixtures.clone())]);
     let b = generate_from(&[(shuffled, fixtures)]);
     assert_eq!(a.files, b.files);
-    assert!(a.summary.tables.len() >= 90, "{} tables", a.summary.tables.len());
+    assert!(
+        a.summary.tables.len() >= 90,
+        "{} tables",
+        a.summary.tables.len()
+    );
 }
 
 #[test]
 fn no_description_text_reaches_generated_files() {
     let output = generate_from(&golden_inputs());
     for (path, text) in &output.files {
-        assert!(!text.contains("must never reach"), "{} copies a description", path.display());
+        assert!(
+            !text.contains("must never reach"),
+            "{} copies a description",
+            path.display()
+        );
     }
 }
 
@@ -96,20 +114,37 @@ fn golden_ir_handles_every_quirk() {
     let customer = &api.resources["customer"];
     let t = |r: &stripe_sync_codegen::ir::Resource, f: &str| r.fields[f].column_type;
     assert_eq!(t(customer, "created"), Timestamp);
-    assert_eq!(t(customer, "tax_exempt"), Text, "the emptyable branch is dropped");
+    assert_eq!(
+        t(customer, "tax_exempt"),
+        Text,
+        "the emptyable branch is dropped"
+    );
     assert_eq!(t(customer, "default_source"), Ref);
-    assert_eq!(customer.fields["default_source"].references, vec!["card".to_string()]);
+    assert_eq!(
+        customer.fields["default_source"].references,
+        vec!["card".to_string()]
+    );
     assert_eq!(t(customer, "metadata"), Jsonb);
     assert_eq!(t(customer, "discount_rate"), Numeric);
     assert_eq!(t(customer, "balance"), BigInt);
     assert_eq!(t(customer, "livemode"), Boolean);
     assert_eq!(customer.id_prefixes, vec!["cus".to_string()]);
-    assert_eq!(customer.retrieve_path.as_deref(), Some("/v1/customers/{customer}"));
+    assert_eq!(
+        customer.retrieve_path.as_deref(),
+        Some("/v1/customers/{customer}")
+    );
     assert!(customer.list_endpoints[0].supports_created);
     let invoice = &api.resources["invoice"];
     assert_eq!(t(invoice, "lines"), Jsonb);
-    assert_eq!(invoice.embedded_lists.get("lines").map(String::as_str), Some("line_item"));
-    assert_eq!(invoice.fields["customer"].references, vec!["customer".to_string()], "deleted_* variants are not references");
+    assert_eq!(
+        invoice.embedded_lists.get("lines").map(String::as_str),
+        Some("line_item")
+    );
+    assert_eq!(
+        invoice.fields["customer"].references,
+        vec!["customer".to_string()],
+        "deleted_* variants are not references"
+    );
     let lines = &api.resources["line_item"].list_endpoints[0];
     assert_eq!(lines.params[0].object.as_deref(), Some("invoice"));
     assert!(lines.params[0].in_path);
@@ -117,8 +152,14 @@ fn golden_ir_handles_every_quirk() {
     assert_eq!(items.params[0].name, "subscription");
     assert!(!items.params[0].in_path);
     assert!(!api.resources.contains_key("deleted_customer"));
-    assert!(!api.resources.contains_key("card"), "card is neither listed nor carried by an event");
-    assert_eq!(api.events["customer.deleted"].object.as_deref(), Some("customer"));
+    assert!(
+        !api.resources.contains_key("card"),
+        "card is neither listed nor carried by an event"
+    );
+    assert_eq!(
+        api.events["customer.deleted"].object.as_deref(),
+        Some("customer")
+    );
     assert!(api.events["customer.deleted"].is_delete);
     assert_eq!(api.events["balance.available"].object, None);
     assert!(!api.events.contains_key("*"));
@@ -139,9 +180,18 @@ async fn golden_migrations_apply_and_upserts_follow_the_version_rule() {
     // Applying twice is harmless: every statement is idempotent.
     apply_sql(&db.pool, &migrations).await;
     let v2 = &output.files[Path::new("migrations/0003_stripe_api_2024_02_01.sql")];
-    assert!(v2.contains("ALTER COLUMN \"status_note\" TYPE jsonb"), "{v2}");
-    assert!(v2.contains("customers.balance: no longer in the spec"), "{v2}");
-    assert!(v2.contains("ADD COLUMN IF NOT EXISTS \"phone\" text"), "{v2}");
+    assert!(
+        v2.contains("ALTER COLUMN \"status_note\" TYPE jsonb"),
+        "{v2}"
+    );
+    assert!(
+        v2.contains("customers.balance: no longer in the spec"),
+        "{v2}"
+    );
+    assert!(
+        v2.contains("ADD COLUMN IF NOT EXISTS \"phone\" text"),
+        "{v2}"
+    );
 
     let lock: stripe_sync_codegen::lock::Lock =
         serde_json::from_str(&output.files[Path::new("spec/schema.lock.json")]).unwrap();
@@ -165,29 +215,55 @@ async fn golden_migrations_apply_and_upserts_follow_the_version_rule() {
     };
     let c = |email: &str| serde_json::json!({"id": "cus_1", "object": "customer", "email": email, "created": 1700000000});
     let email = || async {
-        sqlx::query_scalar::<_, Option<String>>("SELECT email FROM stripe.customers WHERE id = 'cus_1'")
-            .fetch_one(&db.pool)
-            .await
-            .unwrap()
+        sqlx::query_scalar::<_, Option<String>>(
+            "SELECT email FROM stripe.customers WHERE id = 'cus_1'",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
     };
     assert_eq!(write(upsert.clone(), vec![c("v10")], 10).await, 1);
-    assert_eq!(write(upsert.clone(), vec![c("v10")], 10).await, 0, "an unchanged object writes nothing");
-    assert_eq!(write(upsert.clone(), vec![c("v5")], 5).await, 0, "an older version is ignored");
+    assert_eq!(
+        write(upsert.clone(), vec![c("v10")], 10).await,
+        0,
+        "an unchanged object writes nothing"
+    );
+    assert_eq!(
+        write(upsert.clone(), vec![c("v5")], 5).await,
+        0,
+        "an older version is ignored"
+    );
     assert_eq!(email().await.as_deref(), Some("v10"));
-    assert_eq!(write(upsert.clone(), vec![c("v10b")], 10).await, 1, "a same-second tie goes to the later arrival");
+    assert_eq!(
+        write(upsert.clone(), vec![c("v10b")], 10).await,
+        1,
+        "a same-second tie goes to the later arrival"
+    );
     assert_eq!(email().await.as_deref(), Some("v10b"));
-    assert_eq!(write(upsert.clone(), vec![c("old"), c("new")], 11).await, 1, "duplicates in one batch: the last wins");
+    assert_eq!(
+        write(upsert.clone(), vec![c("old"), c("new")], 11).await,
+        1,
+        "duplicates in one batch: the last wins"
+    );
     assert_eq!(email().await.as_deref(), Some("new"));
     let stub = serde_json::json!({"id": "cus_1", "object": "customer", "deleted": true});
     assert_eq!(write(delete.clone(), vec![stub], 12).await, 1);
-    assert_eq!(write(upsert.clone(), vec![c("after delete")], 13).await, 0, "a deleted row is never brought back");
+    assert_eq!(
+        write(upsert.clone(), vec![c("after delete")], 13).await,
+        0,
+        "a deleted row is never brought back"
+    );
     let (email, deleted, raw): (Option<String>, bool, serde_json::Value) = sqlx::query_as(
         "SELECT email, _deleted_at IS NOT NULL, _raw_data FROM stripe.customers WHERE id = 'cus_1'",
     )
     .fetch_one(&db.pool)
     .await
     .unwrap();
-    assert_eq!(email.as_deref(), Some("new"), "the last full object is kept");
+    assert_eq!(
+        email.as_deref(),
+        Some("new"),
+        "the last full object is kept"
+    );
     assert!(deleted);
     assert_eq!(raw["deleted"], serde_json::json!(true));
     assert_eq!(raw["email"], serde_json::json!("new"));

@@ -5,6 +5,7 @@
 mod common;
 
 #[allow(dead_code, unused_imports)]
+#[rustfmt::skip]
 #[path = "golden/expected/generated/src/lib.rs"]
 mod golden_generated;
 
@@ -15,15 +16,22 @@ use stripe_sync_tests::TestDb;
 #[tokio::test]
 async fn golden_rows_round_trip_through_postgres() {
     let output = generate_from(&golden_inputs());
-    let migrations: Vec<String> =
-        output.files.iter().filter(|(p, _)| p.starts_with("migrations")).map(|(_, t)| t.clone()).collect();
+    let migrations: Vec<String> = output
+        .files
+        .iter()
+        .filter(|(p, _)| p.starts_with("migrations"))
+        .map(|(_, t)| t.clone())
+        .collect();
     let db = TestDb::new().await.unwrap();
     apply_sql(&db.pool, &migrations).await;
-    let fixtures: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(golden_dir().join("spec/2024-02-01/fixtures3.json")).unwrap()).unwrap();
+    let fixtures: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(golden_dir().join("spec/2024-02-01/fixtures3.json")).unwrap(),
+    )
+    .unwrap();
     let mut checked = 0;
     for (object, value) in fixtures["resources"].as_object().unwrap() {
-        let r = golden_generated::resource(object).unwrap_or_else(|| panic!("{object} has a table"));
+        let r =
+            golden_generated::resource(object).unwrap_or_else(|| panic!("{object} has a table"));
         let json = value.to_string();
         sqlx::query(r.upsert_sql)
             .bind(vec![json.clone()])
@@ -34,7 +42,11 @@ async fn golden_rows_round_trip_through_postgres() {
             .unwrap();
         let parsed = Row::from_api(object, &json).unwrap().unwrap();
         let id = value["id"].as_str().unwrap();
-        let stored = Row::fetch(&db.pool, object, id).await.unwrap().unwrap().unwrap();
+        let stored = Row::fetch(&db.pool, object, id)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
         assert_eq!(parsed, stored, "{object}");
         checked += 1;
     }
@@ -44,7 +56,15 @@ async fn golden_rows_round_trip_through_postgres() {
     let e = golden_generated::event_type("customer.deleted").unwrap();
     assert!(e.is_delete);
     assert_eq!(e.table, Some("customers"));
-    let pos = |t: &str| golden_generated::BACKFILL_ORDER.iter().position(|x| *x == t).unwrap();
-    assert!(pos("invoices") < pos("invoice_line_items"), "parents come before their nested lists");
+    let pos = |t: &str| {
+        golden_generated::BACKFILL_ORDER
+            .iter()
+            .position(|x| *x == t)
+            .unwrap()
+    };
+    assert!(
+        pos("invoices") < pos("invoice_line_items"),
+        "parents come before their nested lists"
+    );
     db.drop_db().await.unwrap();
 }

@@ -15,19 +15,34 @@ use stripe_sync_tests::{spec_dir, TestDb};
 
 fn migration_paths() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
-    let mut paths: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     paths.sort();
     paths
 }
 
 fn psql(url: &str, file: &Path) {
     let out = std::process::Command::new("psql")
-        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-f"])
+        .args([
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "--single-transaction",
+            "-f",
+        ])
         .arg(file)
         .arg(url)
         .output()
         .expect("psql on PATH");
-    assert!(out.status.success(), "psql -f {} failed: {}", file.display(), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "psql -f {} failed: {}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 async fn columns(pool: &sqlx::PgPool) -> BTreeMap<(String, String), String> {
@@ -54,31 +69,68 @@ async fn chain_applied_with_psql_equals_a_fresh_latest_schema_plus_what_is_kept(
     }
     let versions = Versions::read(&root()).unwrap();
     let latest = versions.versions.last().unwrap();
-    let api = load(&spec_dir(), &latest.version, Some(latest)).unwrap().api;
+    let api = load(&spec_dir(), &latest.version, Some(latest))
+        .unwrap()
+        .api;
     let (fresh_lock, changes) = Lock::default().apply(&api);
     let fresh = TestDb::new().await.unwrap();
-    apply_sql(&fresh.pool, &[sql::BOOKKEEPING.to_string(), sql::migration(&api.version, &changes)]).await;
+    apply_sql(
+        &fresh.pool,
+        &[
+            sql::BOOKKEEPING.to_string(),
+            sql::migration(&api.version, &changes),
+        ],
+    )
+    .await;
 
     let chain_cols = columns(&chain.pool).await;
     let fresh_cols = columns(&fresh.pool).await;
-    let lock: Lock =
-        serde_json::from_str(&std::fs::read_to_string(root().join("spec/schema.lock.json")).unwrap()).unwrap();
+    let lock: Lock = serde_json::from_str(
+        &std::fs::read_to_string(root().join("spec/schema.lock.json")).unwrap(),
+    )
+    .unwrap();
     // Every fresh column exists in the chain, with the same type unless the lock records a widening.
     for ((t, c), ty) in &fresh_cols {
-        let chained = chain_cols.get(&(t.clone(), c.clone())).unwrap_or_else(|| panic!("chain lacks {t}.{c}"));
+        let chained = chain_cols
+            .get(&(t.clone(), c.clone()))
+            .unwrap_or_else(|| panic!("chain lacks {t}.{c}"));
         if chained != ty {
-            let widened = lock.tables.get(t).and_then(|tl| tl.columns.get(c)).is_some_and(|col| !col.widened_from.is_empty());
-            assert!(widened, "{t}.{c}: chain has {chained}, fresh has {ty}, and the lock records no widening");
+            let widened = lock
+                .tables
+                .get(t)
+                .and_then(|tl| tl.columns.get(c))
+                .is_some_and(|col| !col.widened_from.is_empty());
+            assert!(
+                widened,
+                "{t}.{c}: chain has {chained}, fresh has {ty}, and the lock records no widening"
+            );
         }
     }
     // Every extra chain column is one the lock says the latest spec dropped.
-    let extra: BTreeSet<_> = chain_cols.keys().filter(|k| !fresh_cols.contains_key(*k)).cloned().collect();
+    let extra: BTreeSet<_> = chain_cols
+        .keys()
+        .filter(|k| !fresh_cols.contains_key(*k))
+        .cloned()
+        .collect();
     for (t, c) in &extra {
-        let tl = lock.tables.get(t).unwrap_or_else(|| panic!("extra table {t} not in the lock"));
-        let kept = tl.gone_in.is_some() || tl.columns.get(c).is_some_and(|col| col.removed_in.is_some());
-        assert!(kept, "{t}.{c} is in the chain but neither fresh nor recorded as removed");
+        let tl = lock
+            .tables
+            .get(t)
+            .unwrap_or_else(|| panic!("extra table {t} not in the lock"));
+        let kept = tl.gone_in.is_some()
+            || tl
+                .columns
+                .get(c)
+                .is_some_and(|col| col.removed_in.is_some());
+        assert!(
+            kept,
+            "{t}.{c} is in the chain but neither fresh nor recorded as removed"
+        );
     }
-    assert_eq!(fresh_lock.tables.len() + lock.tables.values().filter(|t| t.gone_in.is_some()).count(), lock.tables.len());
+    assert_eq!(
+        fresh_lock.tables.len() + lock.tables.values().filter(|t| t.gone_in.is_some()).count(),
+        lock.tables.len()
+    );
     println!(
         "fresh: {} columns; chain: {} columns ({} kept from older versions)",
         fresh_cols.len(),
@@ -101,7 +153,9 @@ async fn rows_written_after_the_first_version_survive_every_later_step() {
     let (lock, _) = Lock::default().apply(&loaded.api);
     let mut written = BTreeMap::new();
     for (object, value) in loaded.fixtures["resources"].as_object().unwrap() {
-        let Some(r) = loaded.api.resources.get(object) else { continue };
+        let Some(r) = loaded.api.resources.get(object) else {
+            continue;
+        };
         let cols = stripe_sync_codegen::rust::table_columns(&lock.tables[&r.table]);
         let n = sqlx::query(&sql::upsert(&r.table, &cols))
             .bind(vec![value.to_string()])
@@ -119,19 +173,27 @@ async fn rows_written_after_the_first_version_survive_every_later_step() {
         psql(&db.url, p);
     }
     for (table, value) in &written {
-        let raw: serde_json::Value = sqlx::query_scalar(&format!("SELECT _raw_data FROM stripe.\"{table}\" WHERE id = $1"))
-            .bind(value["id"].as_str().unwrap())
-            .fetch_one(&db.pool)
-            .await
-            .unwrap_or_else(|e| panic!("{table}: row lost after migrating: {e}"));
+        let raw: serde_json::Value = sqlx::query_scalar(&format!(
+            "SELECT _raw_data FROM stripe.\"{table}\" WHERE id = $1"
+        ))
+        .bind(value["id"].as_str().unwrap())
+        .fetch_one(&db.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{table}: row lost after migrating: {e}"));
         assert_eq!(&raw, value, "{table}");
     }
     // A widened column was re-read from _raw_data, so it holds the value in its new type.
-    let final_lock: Lock =
-        serde_json::from_str(&std::fs::read_to_string(root().join("spec/schema.lock.json")).unwrap()).unwrap();
+    let final_lock: Lock = serde_json::from_str(
+        &std::fs::read_to_string(root().join("spec/schema.lock.json")).unwrap(),
+    )
+    .unwrap();
     let mut widened = 0;
     for (table, tl) in &final_lock.tables {
-        for (column, col) in tl.columns.iter().filter(|(_, c)| !c.widened_from.is_empty()) {
+        for (column, col) in tl
+            .columns
+            .iter()
+            .filter(|(_, c)| !c.widened_from.is_empty())
+        {
             let expr = sql::extract("_raw_data", column, col.column_type);
             let wrong: i64 = sqlx::query_scalar(&format!(
                 "SELECT count(*) FROM stripe.\"{table}\" WHERE \"{column}\" IS DISTINCT FROM {expr}"

@@ -618,8 +618,8 @@ pub static EVENT_TYPES: &[EventType] = &[
     },
     EventType {
         name: "order.created",
-        object: None,
-        table: None,
+        object: Some("order"),
+        table: Some("orders"),
         is_delete: false,
     },
     EventType {
@@ -864,20 +864,20 @@ pub static EVENT_TYPES: &[EventType] = &[
     },
     EventType {
         name: "recipient.created",
-        object: None,
-        table: None,
+        object: Some("recipient"),
+        table: Some("recipients"),
         is_delete: false,
     },
     EventType {
         name: "recipient.deleted",
-        object: None,
-        table: None,
+        object: Some("recipient"),
+        table: Some("recipients"),
         is_delete: true,
     },
     EventType {
         name: "recipient.updated",
-        object: None,
-        table: None,
+        object: Some("recipient"),
+        table: Some("recipients"),
         is_delete: false,
     },
     EventType {
@@ -960,20 +960,20 @@ pub static EVENT_TYPES: &[EventType] = &[
     },
     EventType {
         name: "sku.created",
-        object: None,
-        table: None,
+        object: Some("sku"),
+        table: Some("skus"),
         is_delete: false,
     },
     EventType {
         name: "sku.deleted",
-        object: None,
-        table: None,
+        object: Some("sku"),
+        table: Some("skus"),
         is_delete: true,
     },
     EventType {
         name: "sku.updated",
-        object: None,
-        table: None,
+        object: Some("sku"),
+        table: Some("skus"),
         is_delete: false,
     },
     EventType {

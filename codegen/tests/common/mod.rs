@@ -18,20 +18,29 @@ pub fn golden_inputs() -> Vec<(Vec<u8>, Vec<u8>)> {
         .iter()
         .map(|v| {
             let d = golden_dir().join("spec").join(v);
-            (std::fs::read(d.join("spec3.yaml")).unwrap(), std::fs::read(d.join("fixtures3.json")).unwrap())
+            (
+                std::fs::read(d.join("spec3.yaml")).unwrap(),
+                std::fs::read(d.join("fixtures3.json")).unwrap(),
+            )
         })
         .collect()
 }
 
 /// Runs the whole generator over specs held in memory.
 pub fn generate_from(inputs: &[(Vec<u8>, Vec<u8>)]) -> Output {
-    let loaded: Vec<Loaded> = inputs.iter().map(|(s, f)| load_bytes(s, f).expect("golden spec parses")).collect();
+    let loaded: Vec<Loaded> = inputs
+        .iter()
+        .map(|(s, f)| load_bytes(s, f).expect("golden spec parses"))
+        .collect();
     generate_chain(&loaded, Instant::now()).expect("generation succeeds")
 }
 
 /// Applies SQL files, in order, to a database.
 pub async fn apply_sql(pool: &PgPool, files: &[String]) {
     for sql in files {
-        sqlx::raw_sql(sql).execute(pool).await.unwrap_or_else(|e| panic!("migration fails: {e}\n{}", &sql[..sql.len().min(400)]));
+        sqlx::raw_sql(sql)
+            .execute(pool)
+            .await
+            .unwrap_or_else(|e| panic!("migration fails: {e}\n{}", &sql[..sql.len().min(400)]));
     }
 }

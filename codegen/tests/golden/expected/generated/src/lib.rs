@@ -3,9 +3,14 @@
 /*!Stripe's schema for stripe-sync, generated from API versions 2024-01-01, 2024-02-01 (5 tables).
 
 Nothing here is written by hand: `stripe-sync-codegen` writes every file from the OpenAPI spec. The registry ([`RESOURCES`], [`EVENT_TYPES`]) is what the runtime uses; the row structs in [`resources`] are for reading rows back.*/
+#![cfg_attr(rustfmt, rustfmt::skip)]
+#[rustfmt::skip]
 pub mod events;
+#[rustfmt::skip]
 pub mod registry;
+#[rustfmt::skip]
 pub mod resources;
+#[rustfmt::skip]
 pub mod support;
 pub use events::{event_type, EVENT_TYPES};
 pub use registry::{
