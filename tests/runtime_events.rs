@@ -133,3 +133,23 @@ async fn sync_single_fetches_by_id_prefix_and_records_deletes() -> Result<()> {
     ));
     e.finish().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_catch_ups_apply_each_event_once() -> Result<()> {
+    let e = env(SimConfig::new(fixtures()).with_count("customer", 5), |_| {}).await?;
+    e.sync
+        .backfill(BackfillRequest::objects(["customer"]))
+        .await?;
+    for i in 0..12 {
+        e.post("/v1/customers", &[("name", &format!("c{i}"))])
+            .await?;
+    }
+    let other = stripe_sync::StripeSync::new(support::config_for(&e.db, &e.sim)).await?;
+    let (a, b) = tokio::join!(e.sync.sync_events(), other.sync_events());
+    let (a, b) = (a?, b?);
+    assert_eq!(a.applied + b.applied, 12, "{a:?} {b:?}");
+    assert_eq!(e.count("SELECT count(*) FROM stripe._events").await?, 12);
+    assert_eq!(e.db_ids("customers").await?, e.sim_ids("customer"));
+    other.close().await;
+    e.finish().await
+}
