@@ -694,15 +694,12 @@ async fn writes_record_events_with_stripe_paging() -> Result<()> {
     Ok(())
 }
 
+/// Deliveries a receiver got: (Stripe-Signature, body).
+type Received = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
+
 /// A local receiver that fails the first `fail_first` deliveries with 500.
-async fn receiver(
-    fail_first: usize,
-) -> Result<(
-    String,
-    Arc<Mutex<Vec<(String, Vec<u8>)>>>,
-    tokio::task::JoinHandle<()>,
-)> {
-    let got: Arc<Mutex<Vec<(String, Vec<u8>)>>> = Arc::default();
+async fn receiver(fail_first: usize) -> Result<(String, Received, tokio::task::JoinHandle<()>)> {
+    let got: Received = Arc::default();
     let calls = Arc::new(AtomicUsize::new(0));
     let g = got.clone();
     let app = axum::Router::new().route(
@@ -814,7 +811,7 @@ async fn webhooks_are_signed_versioned_and_retried() -> Result<()> {
     stripe_sync::webhook::verify_signature(
         body,
         sig,
-        &[secret.clone()],
+        std::slice::from_ref(&secret),
         Duration::from_secs(300),
         now,
     )
