@@ -41,3 +41,8 @@ pub use events::{EventOutcome, EventResult, EventsReport};
 pub use managed_webhooks::ManagedWebhook;
 pub use sync::{SingleResult, StripeSync};
 pub use webhook::{WebhookError, WebhookOutcome};
+pub mod cli;
+pub mod demo;
+pub mod embedded_pg;
+pub mod metrics;
+pub mod server;

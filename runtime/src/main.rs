@@ -1,7 +1,21 @@
-//! The `stripe-sync` command line (a later issue); for now it only applies
-//! the migrations to `DATABASE_URL`.
+//! The `stripe-sync` command line; see [`stripe_sync::cli`].
+
+use clap::Parser;
 
 fn main() {
-    eprintln!("stripe-sync: the command line is not implemented yet; use the library (stripe_sync::StripeSync)");
-    std::process::exit(2);
+    let cli = stripe_sync::cli::Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("stripe-sync: error: cannot start the async runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    let code = rt.block_on(stripe_sync::cli::run(cli));
+    // Do not wait for background tasks (e.g. the simulator's deliveries).
+    rt.shutdown_timeout(std::time::Duration::from_secs(2));
+    std::process::exit(code);
 }

@@ -1,0 +1,227 @@
+//! A private, throwaway PostgreSQL for the demo: `initdb` + `pg_ctl` from
+//! `PATH` or Debian's `/usr/lib/postgresql/*/bin`, in a temporary directory,
+//! on a free port of 127.0.0.1, trust authentication, stopped and removed
+//! when dropped.
+//!
+//! PostgreSQL refuses to run as root; when this process is root, the
+//! binaries run as the `postgres` user (via `runuser`) and the directory is
+//! handed to that user.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// A running private server.
+pub struct EmbeddedPg {
+    dir: Option<tempfile::TempDir>,
+    bin: PathBuf,
+    run_as: Option<String>,
+    port: u16,
+}
+
+/// Where `initdb`/`pg_ctl` are, or why none were found (with the fix).
+pub fn find_binaries() -> Result<PathBuf, String> {
+    if let Some(path) = std::env::var_os("PATH") {
+        for d in std::env::split_paths(&path) {
+            if d.join("initdb").is_file() && d.join("pg_ctl").is_file() {
+                return Ok(d);
+            }
+        }
+    }
+    let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let v = e.file_name().to_str()?.parse::<u32>().ok()?;
+            let bin = e.path().join("bin");
+            (bin.join("initdb").is_file() && bin.join("pg_ctl").is_file()).then_some((v, bin))
+        })
+        .collect();
+    found.sort();
+    found.pop().map(|(_, b)| b).ok_or_else(|| {
+        "no DATABASE_URL and no PostgreSQL binaries (initdb, pg_ctl) on PATH or in /usr/lib/postgresql/*/bin: \
+         install PostgreSQL (e.g. `apt-get install postgresql`) or set DATABASE_URL=postgres://user:password@host:5432/db"
+            .to_string()
+    })
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+fn free_port() -> Result<u16, String> {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| format!("no free port on 127.0.0.1: {e}"))
+}
+
+impl EmbeddedPg {
+    /// Initialises and starts a server; returns when it accepts connections.
+    pub fn start() -> Result<EmbeddedPg, String> {
+        let bin = find_binaries()?;
+        let run_as = if is_root() {
+            Some("postgres".to_string())
+        } else {
+            None
+        };
+        let dir = tempfile::Builder::new()
+            .prefix("stripe-sync-demo-pg-")
+            .tempdir()
+            .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+        if let Some(user) = &run_as {
+            let ok = Command::new("chown")
+                .arg("-R")
+                .arg(user)
+                .arg(dir.path())
+                .status()
+                .map(|s| s.success())
+                .unwrap_or(false);
+            if !ok {
+                return Err(format!(
+                    "running as root, PostgreSQL must run as the `{user}` user, but the temporary directory could not be given to it: run as a normal user or set DATABASE_URL"
+                ));
+            }
+        }
+        let mut pg = EmbeddedPg {
+            dir: Some(dir),
+            bin,
+            run_as,
+            port: 0,
+        };
+        let data = pg.data_dir();
+        pg.run(
+            "initdb",
+            &[
+                "-D",
+                path_str(&data)?,
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "--no-instructions",
+            ],
+        )?;
+        // Ports can be taken between the probe and the bind: retry a few.
+        let mut last = String::new();
+        for _ in 0..3 {
+            pg.port = free_port()?;
+            let opts = format!(
+                "-p {} -c listen_addresses=127.0.0.1 -k {} -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+                pg.port,
+                path_str(pg.root())?
+            );
+            let log = pg.root().join("server.log");
+            match pg.run(
+                "pg_ctl",
+                &[
+                    "-D",
+                    path_str(&data)?,
+                    "-o",
+                    &opts,
+                    "-l",
+                    path_str(&log)?,
+                    "-w",
+                    "-t",
+                    "30",
+                    "start",
+                ],
+            ) {
+                Ok(()) => return Ok(pg),
+                Err(e) => {
+                    last = format!(
+                        "{e}; server log: {}",
+                        std::fs::read_to_string(&log)
+                            .unwrap_or_default()
+                            .lines()
+                            .last()
+                            .unwrap_or("")
+                    )
+                }
+            }
+        }
+        Err(last)
+    }
+
+    fn root(&self) -> &Path {
+        self.dir
+            .as_ref()
+            .map(|d| d.path())
+            .unwrap_or(Path::new("/"))
+    }
+
+    fn data_dir(&self) -> PathBuf {
+        self.root().join("data")
+    }
+
+    fn run(&self, tool: &str, args: &[&str]) -> Result<(), String> {
+        let exe = self.bin.join(tool);
+        let mut cmd = match &self.run_as {
+            Some(u) => {
+                let mut c = Command::new("runuser");
+                c.arg("-u").arg(u).arg("--").arg(&exe);
+                c
+            }
+            None => Command::new(&exe),
+        };
+        let out = cmd
+            .args(args)
+            .current_dir(self.root())
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            let err = String::from_utf8_lossy(&out.stderr);
+            Err(format!(
+                "{tool} failed: {}",
+                err.lines().last().unwrap_or("").trim()
+            ))
+        }
+    }
+
+    /// The port it listens on (127.0.0.1).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// A URL for database `postgres` as user `postgres` (trust auth, no password).
+    pub fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+
+    /// Stops the server and removes its directory.
+    pub fn stop(&mut self) {
+        if self.dir.is_none() {
+            return;
+        }
+        let data = self.data_dir();
+        if let Some(d) = data.to_str() {
+            let _ = self.run("pg_ctl", &["-D", d, "-m", "immediate", "-w", "stop"]);
+        }
+        if let Some(d) = self.dir.take() {
+            let _ = d.close();
+        }
+    }
+}
+
+fn path_str(p: &Path) -> Result<&str, String> {
+    p.to_str()
+        .ok_or_else(|| format!("{} is not UTF-8", p.display()))
+}
+
+impl Drop for EmbeddedPg {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

@@ -1,0 +1,189 @@
+//! Prometheus metrics of the webhook server, rendered in the text exposition
+//! format by [`Metrics::render`].
+//!
+//! Counters: webhook events by type and outcome, rows written, errors by kind;
+//! a histogram of webhook handling latency.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Upper bounds (seconds) of the latency histogram buckets.
+pub const LATENCY_BUCKETS: &[f64] = &[
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+#[derive(Default)]
+struct State {
+    events: BTreeMap<(String, String), u64>,
+    rows_written: BTreeMap<String, u64>,
+    errors: BTreeMap<String, u64>,
+    buckets: Vec<u64>,
+    latency_sum: f64,
+    latency_count: u64,
+}
+
+/// The server's metrics. Cheap to update from many tasks.
+#[derive(Default)]
+pub struct Metrics {
+    state: Mutex<State>,
+}
+
+impl Metrics {
+    /// Empty metrics.
+    pub fn new() -> Self {
+        Metrics::default()
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if s.buckets.len() != LATENCY_BUCKETS.len() {
+            s.buckets = vec![0; LATENCY_BUCKETS.len()];
+        }
+        f(&mut s)
+    }
+
+    /// Counts one webhook event of `event_type` with `outcome`
+    /// (`applied`, `duplicate`, `bad_signature`, `db_error`, …).
+    pub fn event(&self, event_type: &str, outcome: &str) {
+        self.with(|s| {
+            *s.events
+                .entry((event_type.to_string(), outcome.to_string()))
+                .or_default() += 1
+        });
+    }
+
+    /// Adds `n` rows written by `source` (`webhook`, `backfill`, `sync`).
+    pub fn rows_written(&self, source: &str, n: u64) {
+        self.with(|s| *s.rows_written.entry(source.to_string()).or_default() += n);
+    }
+
+    /// Counts one error of `kind`.
+    pub fn error(&self, kind: &str) {
+        self.with(|s| *s.errors.entry(kind.to_string()).or_default() += 1);
+    }
+
+    /// Records how long one webhook took to handle.
+    pub fn observe_latency(&self, d: Duration) {
+        let secs = d.as_secs_f64();
+        self.with(|s| {
+            for (i, le) in LATENCY_BUCKETS.iter().enumerate() {
+                if secs <= *le {
+                    s.buckets[i] += 1;
+                }
+            }
+            s.latency_sum += secs;
+            s.latency_count += 1;
+        });
+    }
+
+    /// Webhook events counted so far with `outcome` (any type).
+    pub fn events_with_outcome(&self, outcome: &str) -> u64 {
+        self.with(|s| {
+            s.events
+                .iter()
+                .filter(|((_, o), _)| o == outcome)
+                .map(|(_, n)| n)
+                .sum()
+        })
+    }
+
+    /// Webhook events counted so far (any type, any outcome).
+    pub fn events_total(&self) -> u64 {
+        self.with(|s| s.events.values().sum())
+    }
+
+    /// The Prometheus text exposition.
+    pub fn render(&self) -> String {
+        self.with(|s| {
+            let mut o = String::new();
+            let _ = writeln!(o, "# HELP stripe_sync_webhook_events_total Webhook events received, by event type and outcome.");
+            let _ = writeln!(o, "# TYPE stripe_sync_webhook_events_total counter");
+            for ((t, out), n) in &s.events {
+                let _ = writeln!(
+                    o,
+                    "stripe_sync_webhook_events_total{{type=\"{}\",outcome=\"{}\"}} {n}",
+                    escape(t),
+                    escape(out)
+                );
+            }
+            let _ = writeln!(
+                o,
+                "# HELP stripe_sync_rows_written_total Rows written to the mirror, by source."
+            );
+            let _ = writeln!(o, "# TYPE stripe_sync_rows_written_total counter");
+            for (src, n) in &s.rows_written {
+                let _ = writeln!(
+                    o,
+                    "stripe_sync_rows_written_total{{source=\"{}\"}} {n}",
+                    escape(src)
+                );
+            }
+            let _ = writeln!(o, "# HELP stripe_sync_errors_total Errors, by kind.");
+            let _ = writeln!(o, "# TYPE stripe_sync_errors_total counter");
+            for (k, n) in &s.errors {
+                let _ = writeln!(o, "stripe_sync_errors_total{{kind=\"{}\"}} {n}", escape(k));
+            }
+            let _ = writeln!(
+                o,
+                "# HELP stripe_sync_webhook_duration_seconds Time to verify and commit one webhook."
+            );
+            let _ = writeln!(o, "# TYPE stripe_sync_webhook_duration_seconds histogram");
+            for (i, le) in LATENCY_BUCKETS.iter().enumerate() {
+                let _ = writeln!(
+                    o,
+                    "stripe_sync_webhook_duration_seconds_bucket{{le=\"{le}\"}} {}",
+                    s.buckets[i]
+                );
+            }
+            let _ = writeln!(
+                o,
+                "stripe_sync_webhook_duration_seconds_bucket{{le=\"+Inf\"}} {}",
+                s.latency_count
+            );
+            let _ = writeln!(
+                o,
+                "stripe_sync_webhook_duration_seconds_sum {}",
+                s.latency_sum
+            );
+            let _ = writeln!(
+                o,
+                "stripe_sync_webhook_duration_seconds_count {}",
+                s.latency_count
+            );
+            o
+        })
+    }
+}
+
+fn escape(v: &str) -> String {
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_counters_and_histogram() {
+        let m = Metrics::new();
+        m.event("customer.created", "applied");
+        m.event("customer.created", "applied");
+        m.rows_written("webhook", 2);
+        m.error("database");
+        m.observe_latency(Duration::from_millis(3));
+        let t = m.render();
+        assert!(t.contains(
+            "stripe_sync_webhook_events_total{type=\"customer.created\",outcome=\"applied\"} 2"
+        ));
+        assert!(t.contains("stripe_sync_rows_written_total{source=\"webhook\"} 2"));
+        assert!(t.contains("stripe_sync_errors_total{kind=\"database\"} 1"));
+        assert!(t.contains("stripe_sync_webhook_duration_seconds_bucket{le=\"0.005\"} 1"));
+        assert!(t.contains("stripe_sync_webhook_duration_seconds_bucket{le=\"0.001\"} 0"));
+        assert!(t.contains("stripe_sync_webhook_duration_seconds_count 1"));
+        assert_eq!(m.events_with_outcome("applied"), 2);
+    }
+}
