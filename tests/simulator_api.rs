@@ -1140,3 +1140,62 @@ async fn every_registry_resource_is_seeded_and_listed() -> Result<()> {
     sim.shutdown().await;
     Ok(())
 }
+
+/// `/v1/customers/{customer}/sources` lists cards, bank accounts and sources
+/// together, as Stripe does, and `object=` selects one kind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shared_list_paths_merge_object_types() -> Result<()> {
+    let cfg = SimConfig::new(fixtures())
+        .with_count("customer", 4)
+        .with_count("card", 13)
+        .with_count("bank_account", 7)
+        .with_count("source", 5);
+    let sim = start(cfg, "127.0.0.1:0".parse()?).await?;
+    let api = Api::new(&sim);
+    let mut kinds: HashMap<String, String> = HashMap::new();
+    for o in ["card", "bank_account", "source"] {
+        for x in sim.objects(o) {
+            kinds.insert(x["id"].as_str().unwrap().to_string(), o.to_string());
+        }
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for cus in sim.objects("customer") {
+        let cid = cus["id"].as_str().unwrap();
+        let path = format!("/v1/customers/{cid}/sources");
+        let forward = walk_forward(&api, &path, 2).await?;
+        // Backward from the oldest gives the same sequence.
+        if let Some(last) = forward.last() {
+            let mut back = vec![last.clone()];
+            let mut before = last.clone();
+            loop {
+                let page = api
+                    .ok(&format!("{path}?limit=2&ending_before={before}"))
+                    .await?;
+                let got = ids(&page);
+                back.extend(got.iter().rev().cloned());
+                if page["has_more"] != Value::Bool(true) {
+                    break;
+                }
+                before = got.first().unwrap().clone();
+            }
+            back.reverse();
+            assert_eq!(back, forward, "{path}");
+        }
+        for kind in ["card", "bank_account", "source"] {
+            let only = walk_forward(&api, &format!("{path}?object={kind}"), 3).await?;
+            assert!(
+                only.iter().all(|id| kinds[id] == kind),
+                "{path}?object={kind}"
+            );
+            assert_eq!(
+                only.len(),
+                forward.iter().filter(|id| kinds[*id] == kind).count()
+            );
+        }
+        seen.extend(forward);
+    }
+    assert_eq!(seen.len(), 25, "every card, bank account and source once");
+    assert_eq!(seen.iter().collect::<BTreeSet<_>>().len(), 25);
+    sim.shutdown().await;
+    Ok(())
+}

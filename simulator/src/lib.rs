@@ -19,8 +19,8 @@
 //!   Required parameters (`subscription` for `/v1/subscription_items`, path
 //!   parents like `/v1/invoices/{invoice}/lines`) are enforced; an unknown
 //!   parent is a 404. Paths several resources share
-//!   (`/v1/customers/{customer}/sources`) serve one resource, chosen with
-//!   `object=`, else the first in the registry.
+//!   (`/v1/customers/{customer}/sources`, `/v1/accounts/{account}/external_accounts`)
+//!   list all of them merged in list order, or one with `object=`.
 //! - Objects: `GET` by id on the retrieve path or `<list path>/{id}`; deleted
 //!   objects answer `{"id", "object", "deleted": true}`. `GET /v1/account`.
 //! - Writes: form-encoded (or JSON) `POST` to a list path creates, to an

@@ -358,7 +358,16 @@ fn dispatch(
         (Target::List(eps), &Method::GET) => {
             let (res, ep) = choose_endpoint(eps, &q);
             let s = store_lock.read().unwrap_or_else(|e| e.into_inner());
-            list(&s, res, ep, &caps, &q, path)
+            // Without `object=`, a path several resources share lists them all.
+            let mut merged: Vec<&'static str> = Vec::new();
+            if !q.contains_key("object") {
+                for (r, _) in eps {
+                    if !merged.contains(&r.object) {
+                        merged.push(r.object);
+                    }
+                }
+            }
+            list(&s, res, ep, &merged, &caps, &q, path)
         }
         (Target::List(eps), &Method::POST) => {
             let (res, ep) = choose_endpoint(eps, &q);
@@ -539,10 +548,12 @@ fn event_types_filter(q: &Map<String, Value>) -> Result<Option<Vec<String>>, Api
     Ok(Some(expanded))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn list(
     s: &crate::store::AccountStore,
     res: &'static Resource,
     ep: &'static stripe_sync_generated::ListEndpoint,
+    merged: &[&'static str],
     caps: &HashMap<String, String>,
     q: &Map<String, Value>,
     path: &str,
@@ -572,6 +583,11 @@ fn list(
         }
     }
     let page = match s.coll(res.object) {
+        _ if merged.len() > 1 => s.page_merged(
+            merged,
+            parent.as_ref().map(|(o, id)| (*o, id.as_str())),
+            &lq,
+        )?,
         Some(c) => c.page(
             res.object,
             parent.as_ref().map(|(o, id)| (*o, id.as_str())),

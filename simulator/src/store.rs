@@ -130,14 +130,17 @@ pub struct Collection {
     live: Ordered,
     all: HashMap<String, Arc<Entry>>,
     by_parent: HashMap<(&'static str, String), Ordered>,
-    next_seq: u64,
 }
+
+/// Creation order, shared by every collection so keys are unique across
+/// object types (lists that mix types, like customer sources, merge by key).
+static NEXT_SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl Collection {
     /// A key for a new entry created at `created`.
     pub fn next_key(&mut self, created: i64) -> Key {
-        self.next_seq += 1;
-        (Reverse(created), Reverse(self.next_seq))
+        let seq = NEXT_SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        (Reverse(created), Reverse(seq))
     }
 
     /// Number of live (not deleted) entries.
@@ -207,31 +210,56 @@ impl Collection {
         parent: Option<(&'static str, &str)>,
         q: &ListQuery,
     ) -> Result<Page, ApiError> {
-        let empty = Ordered::new();
-        let set = match parent {
-            None => &self.live,
-            Some((o, id)) => self.by_parent.get(&(o, id.to_string())).unwrap_or(&empty),
-        };
         let cursor = |param: &str, id: &str| -> Result<Key, ApiError> {
             self.all
                 .get(id)
                 .map(|e| e.key)
                 .ok_or_else(|| ApiError::no_such(object, id).with_param(param))
         };
+        let after = q
+            .starting_after
+            .as_deref()
+            .map(|id| cursor("starting_after", id))
+            .transpose()?;
+        let before = q
+            .ending_before
+            .as_deref()
+            .map(|id| cursor("ending_before", id))
+            .transpose()?;
+        Ok(self.page_keys(parent, q, after, before))
+    }
+
+    /// The key of an entry, deleted or not.
+    pub fn key_of(&self, id: &str) -> Option<Key> {
+        self.all.get(id).map(|e| e.key)
+    }
+
+    /// One page with cursors given as keys (`after`: starting_after,
+    /// `before`: ending_before).
+    pub fn page_keys(
+        &self,
+        parent: Option<(&'static str, &str)>,
+        q: &ListQuery,
+        after: Option<Key>,
+        before: Option<Key>,
+    ) -> Page {
+        let empty = Ordered::new();
+        let set = match parent {
+            None => &self.live,
+            Some((o, id)) => self.by_parent.get(&(o, id.to_string())).unwrap_or(&empty),
+        };
         let (lo, hi) = q.created.bounds();
         // Key order: created descending, so `hi` is where the range starts.
         let mut start: Bound<Key> = Bound::Included((Reverse(hi), Reverse(u64::MAX)));
         let mut end: Bound<Key> = Bound::Included((Reverse(lo), Reverse(0)));
-        if let Some(id) = &q.starting_after {
-            let k = cursor("starting_after", id)?;
+        if let Some(k) = after {
             if let Bound::Included(s) = start {
                 if k >= s {
                     start = Bound::Excluded(k);
                 }
             }
         }
-        if let Some(id) = &q.ending_before {
-            let k = cursor("ending_before", id)?;
+        if let Some(k) = before {
             if let Bound::Included(e) = end {
                 if k <= e {
                     end = Bound::Excluded(k);
@@ -249,10 +277,10 @@ impl Collection {
             Bound::Unbounded => unreachable!(),
         };
         if lo > hi || s > e || (s == e && !(s_incl && e_incl)) {
-            return Ok(Page {
+            return Page {
                 data: Vec::new(),
                 has_more: false,
-            });
+            };
         }
         let range = set.range((start, end));
         let keep = |e: &Arc<Entry>| match &q.tags {
@@ -260,7 +288,7 @@ impl Collection {
             Some(tags) => e.tag.as_ref().is_some_and(|t| tags.iter().any(|x| x == t)),
         };
         let limit = q.limit.max(1);
-        if q.ending_before.is_some() {
+        if before.is_some() {
             let mut data: Vec<Arc<Entry>> = Vec::with_capacity(limit + 1);
             for (_, e) in range.rev() {
                 if keep(e) {
@@ -273,7 +301,7 @@ impl Collection {
             let has_more = data.len() > limit;
             data.truncate(limit);
             data.reverse();
-            Ok(Page { data, has_more })
+            Page { data, has_more }
         } else {
             let mut data: Vec<Arc<Entry>> = Vec::with_capacity(limit + 1);
             for (_, e) in range {
@@ -286,7 +314,7 @@ impl Collection {
             }
             let has_more = data.len() > limit;
             data.truncate(limit);
-            Ok(Page { data, has_more })
+            Page { data, has_more }
         }
     }
 }
@@ -313,5 +341,60 @@ impl AccountStore {
     /// The collection of `object`, if it has one.
     pub fn coll(&self, object: &str) -> Option<&Collection> {
         self.collections.get(object)
+    }
+}
+
+impl AccountStore {
+    /// One page over several object types merged in list order (Stripe's
+    /// `/v1/customers/{customer}/sources` lists cards, bank accounts and
+    /// sources together).
+    pub fn page_merged(
+        &self,
+        objects: &[&'static str],
+        parent: Option<(&'static str, &str)>,
+        q: &ListQuery,
+    ) -> Result<Page, ApiError> {
+        let find = |param: &str, id: &str| -> Result<Key, ApiError> {
+            objects
+                .iter()
+                .find_map(|o| self.coll(o).and_then(|c| c.key_of(id)))
+                .ok_or_else(|| {
+                    ApiError::no_such(objects.first().copied().unwrap_or("object"), id)
+                        .with_param(param)
+                })
+        };
+        let after = q
+            .starting_after
+            .as_deref()
+            .map(|id| find("starting_after", id))
+            .transpose()?;
+        let before = q
+            .ending_before
+            .as_deref()
+            .map(|id| find("ending_before", id))
+            .transpose()?;
+        let mut all: Vec<Arc<Entry>> = Vec::new();
+        let mut more = false;
+        for o in objects {
+            if let Some(c) = self.coll(o) {
+                let p = c.page_keys(parent, q, after, before);
+                more |= p.has_more;
+                all.extend(p.data);
+            }
+        }
+        all.sort_by_key(|e| e.key);
+        let limit = q.limit.max(1);
+        if all.len() > limit {
+            more = true;
+            if before.is_some() {
+                all.drain(..all.len() - limit);
+            } else {
+                all.truncate(limit);
+            }
+        }
+        Ok(Page {
+            data: all,
+            has_more: more,
+        })
     }
 }
