@@ -130,3 +130,40 @@ async fn delivered_webhooks_are_verified_with_the_managed_secret() -> Result<()>
     server.abort();
     e.finish().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_disabled_managed_webhook_is_replaced() -> Result<()> {
+    let e = env(SimConfig::new(fixtures()), |_| {}).await?;
+    let url = "https://example.com/hooks";
+    let first = e.sync.find_or_create_managed_webhook(url).await?;
+    e.post(
+        &format!("/v1/webhook_endpoints/{}", first.id),
+        &[("disabled", "true")],
+    )
+    .await?;
+    let second = e.sync.find_or_create_managed_webhook(url).await?;
+    assert_ne!(second.id, first.id);
+    assert_eq!(second.status, "enabled");
+    let stored = e.sync.list_managed_webhooks().await?;
+    assert_eq!(
+        stored.iter().map(|w| w.id.clone()).collect::<Vec<_>>(),
+        vec![second.id.clone()]
+    );
+    let remote = e
+        .sync
+        .client()
+        .get_json("/v1/webhook_endpoints", &[])
+        .await?;
+    let ids: Vec<&str> = remote["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w["id"].as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        vec![second.id.as_str()],
+        "the disabled endpoint is deleted"
+    );
+    e.finish().await
+}
