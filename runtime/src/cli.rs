@@ -62,6 +62,9 @@ pub struct GlobalOpts {
     /// Maximum Stripe requests per second (default: 25 test mode, 100 live).
     #[arg(long, global = true)]
     pub rate_limit: Option<u32>,
+    /// Retries of a failed retryable Stripe request (default 5).
+    #[arg(long, global = true)]
+    pub max_retries: Option<u32>,
     /// Log format on stderr.
     #[arg(long, value_enum, default_value = "text", global = true)]
     pub log_format: LogFormat,
@@ -225,8 +228,9 @@ fn parse_time(s: &str) -> Result<i64, String> {
 
 /// Sets up logging on stderr. `default` is the level when `RUST_LOG` is unset.
 pub fn init_logging(format: LogFormat, default: &str) {
+    // sqlx logs slow statements with their full text (a migration is 200 kB of SQL).
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("{default},sqlx=error")));
     let b = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
@@ -416,6 +420,9 @@ pub async fn engine(g: &GlobalOpts, concurrency: Option<usize>) -> CliResult<Str
     cfg.stripe_webhook_secret = g.webhook_secret.clone().filter(|s| !s.is_empty());
     cfg.stripe_account = g.stripe_account.clone().filter(|a| !a.is_empty());
     cfg.max_requests_per_second = g.rate_limit;
+    if let Some(r) = g.max_retries {
+        cfg.max_retries = r;
+    }
     if let Some(c) = concurrency {
         cfg.backfill_concurrency = c;
     }

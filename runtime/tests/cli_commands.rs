@@ -1,0 +1,231 @@
+//! Every subcommand but `serve` and `demo`, run as a subprocess against the
+//! simulator and a fresh PostgreSQL database.
+
+mod common;
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use common::{cmd, cmd_with, run_async, signal, simulator, wait_exit};
+use stripe_sync_tests::TestDb;
+
+async fn count(db: &TestDb, table: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(&format!("SELECT count(*) FROM stripe.{table}"))
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    n
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn migrate_is_idempotent_and_concurrent() {
+    let db = TestDb::new().await.unwrap();
+    let mk = || {
+        let mut c = cmd();
+        c.env("DATABASE_URL", &db.url).arg("migrate");
+        c
+    };
+    let (a, b) = tokio::join!(run_async(mk()), run_async(mk()));
+    assert_eq!(a.0, 0, "{}", a.2);
+    assert_eq!(b.0, 0, "{}", b.2);
+    let again = run_async(mk()).await;
+    assert_eq!(again.0, 0, "{}", again.2);
+    assert!(again.1.contains("migrations applied"));
+    assert_eq!(count(&db, "customers").await, 0);
+    db.drop_db().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn backfill_status_and_sync() {
+    let db = TestDb::new().await.unwrap();
+    let sim = simulator().await;
+    let base = sim.base_url();
+    let go = |args: &[&str]| {
+        let mut c = cmd_with(&db.url, &base);
+        c.args(args);
+        run_async(c)
+    };
+    assert_eq!(go(&["migrate"]).await.0, 0);
+
+    // Named objects (object string and table name), then everything.
+    let (code, out, err) = go(&["backfill", "customer", "products", "--concurrency", "2"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("customer") && out.contains("succeeded"),
+        "{out}"
+    );
+    assert_eq!(count(&db, "customers").await, 80);
+    assert_eq!(count(&db, "products").await, 12);
+    assert_eq!(count(&db, "invoices").await, 0);
+
+    let (code, out, err) =
+        go(&["backfill", "all", "--full", "--created-after", "2000-01-01"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("run ") && out.contains("succeeded"), "{out}");
+    assert_eq!(count(&db, "invoices").await, 90);
+    // Not a terminal: structured logs, no progress bars.
+    assert!(err.contains("backfill finished"), "{err}");
+
+    let (code, out, err) = go(&["status"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Last runs:") && out.contains("customers"),
+        "{out}"
+    );
+    let (code, out, err) = go(&["status", "--json"]).await;
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["rows"]["customers"], 80);
+    assert!(v["runs"].as_array().unwrap().len() >= 2);
+    assert!(v["cursors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["resource"] == "customers"));
+
+    // A change upstream, then `sync` (backfill + events catch-up).
+    let http = reqwest::Client::new();
+    let r = http
+        .post(format!("{base}/v1/customers"))
+        .basic_auth("sk_test_cli", Some(""))
+        .form(&[("email", "new@example.com")])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let (code, out, err) = go(&["sync"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("events:"), "{out}");
+    assert_eq!(count(&db, "customers").await, 81);
+
+    // `sync --follow` keeps polling until SIGTERM.
+    let mut c = cmd_with(&db.url, &base);
+    c.args(["sync", "--follow", "--events-only", "--interval", "1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let r = http
+        .post(format!("{base}/v1/customers"))
+        .basic_auth("sk_test_cli", Some(""))
+        .form(&[("email", "later@example.com")])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let mut seen = false;
+    for _ in 0..100 {
+        if count(&db, "customers").await == 82 {
+            seen = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(seen, "sync --follow did not pick up the new customer");
+    signal(&child, "TERM");
+    assert_eq!(wait_exit(&mut child, 20).await, 0);
+
+    sim.shutdown().await;
+    db.drop_db().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn failed_backfill_exits_non_zero() {
+    let db = TestDb::new().await.unwrap();
+    let sim = simulator().await;
+    let mut m = cmd_with(&db.url, &sim.base_url());
+    m.arg("migrate");
+    assert_eq!(run_async(m).await.0, 0);
+    sim.set_faults(stripe_sync_simulator::Faults {
+        rate_500: 1.0,
+        ..Default::default()
+    });
+    let mut c = cmd_with(&db.url, &sim.base_url());
+    // Fail fast: the client's retries would otherwise wait for minutes.
+    c.args(["backfill", "customer", "--max-retries", "0"])
+        .args(["--stripe-account", sim.account_id()]);
+    let (code, out, err) = tokio::time::timeout(Duration::from_secs(240), run_async(c))
+        .await
+        .expect("backfill against a failing API should give up");
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(out.contains("failed"), "{out}");
+    assert!(err.contains("customer"), "{err}");
+    sim.shutdown().await;
+    db.drop_db().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn webhook_create_list_delete() {
+    let db = TestDb::new().await.unwrap();
+    let sim = simulator().await;
+    let go = |args: &[&str]| {
+        let mut c = cmd_with(&db.url, &sim.base_url());
+        c.args(args);
+        run_async(c)
+    };
+    assert_eq!(go(&["migrate"]).await.0, 0);
+    let (code, out, err) = go(&["webhook", "list"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("no managed webhooks"), "{out}");
+
+    let (code, out, err) = go(&["webhook", "create", "https://example.com/webhooks"]).await;
+    assert_eq!(code, 0, "{err}");
+    let id = out.split_whitespace().next().unwrap().to_string();
+    assert!(id.starts_with("we_"), "{out}");
+    assert!(
+        !out.contains("whsec_"),
+        "the secret must not be printed: {out}"
+    );
+
+    let (code, out, _) = go(&["webhook", "list"]).await;
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(&id) && out.contains("https://example.com/webhooks"),
+        "{out}"
+    );
+
+    let (code, out, err) = go(&["webhook", "delete", &id]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(&id));
+    let (_, out, _) = go(&["webhook", "list"]).await;
+    assert!(!out.contains(&format!("{id}\tenabled")), "{out}");
+    sim.shutdown().await;
+    db.drop_db().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn simulate_serves_until_interrupted() {
+    let port = common::free_port();
+    let mut c = cmd();
+    c.args([
+        "simulate",
+        "--listen",
+        &format!("127.0.0.1:{port}"),
+        "--customers",
+        "7",
+    ])
+    .arg("--fixtures")
+    .arg(common::fixtures())
+    .stdout(Stdio::null())
+    .stderr(Stdio::null());
+    let mut child = c.spawn().unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let mut body = None;
+    for _ in 0..200 {
+        if let Ok(r) = http
+            .get(format!("{base}/v1/customers?limit=100"))
+            .basic_auth("sk_test_x", Some(""))
+            .send()
+            .await
+        {
+            body = Some(r.json::<serde_json::Value>().await.unwrap());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let body = body.expect("simulator never answered");
+    assert_eq!(body["data"].as_array().unwrap().len(), 7);
+    signal(&child, "INT");
+    assert_eq!(wait_exit(&mut child, 20).await, 0);
+}

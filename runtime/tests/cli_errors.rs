@@ -1,0 +1,135 @@
+//! Bad input: one clear line, the fix, exit code 2, no secrets printed.
+
+mod common;
+
+use common::{cmd, run};
+
+#[test]
+fn missing_database_url() {
+    let (code, _, err) = run(cmd().env("STRIPE_SECRET_KEY", "sk_test_x").arg("migrate"));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("DATABASE_URL"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn missing_stripe_key() {
+    let (code, _, err) = run(cmd()
+        .env(
+            "DATABASE_URL",
+            "postgres://postgres@127.0.0.1:5432/postgres",
+        )
+        .args(["backfill", "customer"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("STRIPE_SECRET_KEY"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn stripe_api_key_alias_is_accepted() {
+    // With the alias set the key check passes and the (absent) database is the next error.
+    let (code, _, err) = run(cmd()
+        .env("STRIPE_API_KEY", "sk_test_x")
+        .env("DATABASE_URL", "postgres://u:hunter2@127.0.0.1:1/db")
+        .args(["backfill", "customer"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(!err.contains("STRIPE_SECRET_KEY"), "{err}");
+    assert!(err.contains("127.0.0.1:1"), "{err}");
+}
+
+#[test]
+fn unreachable_database_names_host_and_port_not_password() {
+    for sub in [vec!["migrate"], vec!["status"], vec!["backfill", "all"]] {
+        let (code, out, err) = run(cmd()
+            .env("DATABASE_URL", "postgres://someone:hunter2@127.0.0.1:1/db")
+            .env("STRIPE_SECRET_KEY", "sk_test_secretkey")
+            .args(&sub));
+        assert_eq!(code, 2, "{sub:?}: {err}");
+        assert!(err.contains("127.0.0.1:1"), "{err}");
+        assert!(
+            !err.contains("hunter2") && !out.contains("hunter2"),
+            "{err}"
+        );
+        assert!(!err.contains("sk_test_secretkey"), "{err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+}
+
+#[test]
+fn invalid_database_url() {
+    let (code, _, err) = run(cmd().env("DATABASE_URL", "not a url").arg("migrate"));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("DATABASE_URL"), "{err}");
+}
+
+#[test]
+fn unknown_object_lists_valid_names() {
+    let (code, _, err) = run(cmd()
+        .env("DATABASE_URL", "postgres://postgres@127.0.0.1:1/db")
+        .env("STRIPE_SECRET_KEY", "sk_test_x")
+        .args(["backfill", "customer", "custmer"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("\"custmer\""), "{err}");
+    assert!(
+        err.contains("customer") && err.contains("subscription_item"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn bad_flags_exit_2() {
+    for args in [
+        vec!["backfill", "--created-after", "yesterday"],
+        vec!["backfill", "--concurrency", "0"],
+        vec!["serve", "--listen", "nowhere"],
+        vec!["frobnicate"],
+    ] {
+        let (code, _, err) = run(cmd().args(&args));
+        assert_eq!(code, 2, "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn webhook_create_needs_a_url() {
+    let (code, _, err) = run(cmd()
+        .env("DATABASE_URL", "postgres://postgres@127.0.0.1:1/db")
+        .env("STRIPE_SECRET_KEY", "sk_test_x")
+        .args(["webhook", "create", "example.com/hook"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("URL"), "{err}");
+}
+
+#[test]
+fn bad_api_base() {
+    let (code, _, err) = run(cmd()
+        .env("DATABASE_URL", "postgres://postgres@127.0.0.1:1/db")
+        .env("STRIPE_SECRET_KEY", "sk_test_x")
+        .env("STRIPE_API_BASE", "api.stripe.com")
+        .args(["sync"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("STRIPE_API_BASE"), "{err}");
+}
+
+#[test]
+fn demo_without_fixtures_names_the_setting() {
+    let (code, _, err) = run(cmd()
+        .env("STRIPE_OPENAPI_DIR", "/nonexistent/specs")
+        .arg("demo"));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("STRIPE_OPENAPI_DIR") && err.contains("--openapi-dir"),
+        "{err}"
+    );
+}
+
+#[test]
+fn help_lists_every_subcommand() {
+    let (code, out, _) = run(cmd().arg("--help"));
+    assert_eq!(code, 0);
+    for s in [
+        "migrate", "backfill", "sync", "serve", "webhook", "status", "demo", "simulate",
+    ] {
+        assert!(out.contains(s), "{s} missing from --help");
+    }
+}
