@@ -105,7 +105,7 @@ pub enum Command {
     /// The whole pipeline with no setup: private PostgreSQL, simulator, backfill, webhooks.
     Demo(crate::demo::DemoArgs),
     /// Run the Stripe API simulator until Ctrl-C.
-    Simulate(stripe_sync_simulator::SimulateArgs),
+    Simulate(Box<stripe_sync_simulator::SimulateArgs>),
 }
 
 /// Arguments of `backfill`.
@@ -309,7 +309,7 @@ async fn dispatch(cli: Cli) -> CliResult {
             Ok(())
         }
         Command::Demo(a) => crate::demo::run(&g, a).await,
-        Command::Simulate(a) => stripe_sync_simulator::run(a)
+        Command::Simulate(a) => stripe_sync_simulator::run(*a)
             .await
             .map_err(|e| CliError::usage(format!("simulator: {e:#}"))),
     }
@@ -346,16 +346,12 @@ pub async fn connect_url(url: &str, max_connections: u32) -> CliResult<PgPool> {
     let loc = format!("{}:{}", opts.get_host(), opts.get_port());
     // One direct attempt first: the pool retries refused connections until its
     // timeout, which turns a clear "connection refused" into "timed out".
-    let probe = tokio::time::timeout(
-        Duration::from_secs(10),
-        sqlx::Connection::connect_with(&opts),
-    )
+    let probe = tokio::time::timeout(Duration::from_secs(10), async {
+        let c = <sqlx::PgConnection as sqlx::Connection>::connect_with(&opts).await?;
+        sqlx::Connection::close(c).await
+    })
     .await
-    .unwrap_or(Err(sqlx::Error::PoolTimedOut))
-    .and_then(|c: sqlx::PgConnection| {
-        drop(c);
-        Ok(())
-    });
+    .unwrap_or(Err(sqlx::Error::PoolTimedOut));
     let pool = match probe {
         Err(e) => Err(e),
         Ok(()) => {
@@ -739,11 +735,22 @@ async fn webhook_cmd(g: &GlobalOpts, action: WebhookAction) -> CliResult {
     res.map_err(Into::into)
 }
 
+type RunRow = (
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    i64,
+    i64,
+    Option<String>,
+);
+
 /// Everything `status` shows, as JSON: last runs, cursors, rows per table,
 /// event lag. Errors are strings without secrets.
 pub async fn collect_status(pool: &PgPool) -> Result<Value, String> {
     let e = |e: sqlx::Error| format!("reading status failed: {e}; has `stripe-sync migrate` run?");
-    let runs: Vec<(i64, String, String, String, Option<String>, i64, i64, Option<String>)> =
+    let runs: Vec<RunRow> =
         sqlx::query_as(
             "SELECT id, kind, status, to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
              to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), fetched, written, error \
