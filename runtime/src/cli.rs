@@ -209,6 +209,16 @@ impl From<Error> for CliError {
 
 type CliResult<T = ()> = Result<T, CliError>;
 
+/// `println!` that ignores a closed stdout (`stripe-sync status | head`)
+/// instead of panicking.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+pub(crate) use outln;
+
 fn parse_time(s: &str) -> Result<i64, String> {
     if let Ok(n) = s.parse::<i64>() {
         return Ok(n);
@@ -266,7 +276,7 @@ async fn dispatch(cli: Cli) -> CliResult {
             let pool = connect_db(&g).await?;
             let t = Instant::now();
             migrate(&pool).await?;
-            println!("migrations applied ({:.1?})", t.elapsed());
+            outln!("migrations applied ({:.1?})", t.elapsed());
             Ok(())
         }
         Command::Backfill(a) => {
@@ -299,7 +309,7 @@ async fn dispatch(cli: Cli) -> CliResult {
             let pool = connect_db(&g).await?;
             let v = collect_status(&pool).await.map_err(CliError::failed)?;
             if json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&v).unwrap_or_else(|_| v.to_string())
                 );
@@ -574,9 +584,13 @@ pub fn report_json(rep: &BackfillReport) -> Value {
 /// Prints the summary table of a backfill: the object types that did
 /// something or failed, then totals.
 pub fn print_summary(rep: &BackfillReport) {
-    println!(
+    outln!(
         "{:<34} {:<9} {:>9} {:>9} {:>9}  error",
-        "object", "status", "requests", "fetched", "written"
+        "object",
+        "status",
+        "requests",
+        "fetched",
+        "written"
     );
     let mut skipped = 0;
     for o in &rep.objects {
@@ -592,7 +606,7 @@ pub fn print_summary(rep: &BackfillReport) {
             .as_deref()
             .map(|e| e.lines().next().unwrap_or(""))
             .unwrap_or("");
-        println!(
+        outln!(
             "{:<34} {:<9} {:>9} {:>9} {:>9}  {}",
             o.object,
             o.status.as_str(),
@@ -603,7 +617,7 @@ pub fn print_summary(rep: &BackfillReport) {
         );
     }
     let secs = rep.duration.as_secs_f64().max(0.001);
-    println!(
+    outln!(
         "run {}: {} — {} objects fetched, {} rows written in {:.1} s ({:.0} objects/s); {} object types empty, {} skipped",
         rep.run_id,
         if rep.succeeded { "succeeded" } else { "FAILED" },
@@ -637,9 +651,11 @@ async fn sync_cmd(g: &GlobalOpts, a: SyncArgs) -> CliResult {
     tokio::pin!(stop);
     loop {
         match sync.sync_events().await {
-            Ok(r) => println!(
+            Ok(r) => outln!(
                 "events: {} fetched, {} applied, {} ignored",
-                r.fetched, r.applied, r.ignored
+                r.fetched,
+                r.applied,
+                r.ignored
             ),
             Err(e @ Error::FullBackfillNeeded(_)) => {
                 return Err(CliError::failed(format!(
@@ -711,7 +727,7 @@ async fn webhook_cmd(g: &GlobalOpts, action: WebhookAction) -> CliResult {
     let sync = engine(g, None).await?;
     let res = match action {
         WebhookAction::Create { url } => sync.find_or_create_managed_webhook(&url).await.map(|w| {
-            println!(
+            outln!(
                 "{}\t{}\t{}\t{} event types",
                 w.id,
                 w.status,
@@ -721,14 +737,14 @@ async fn webhook_cmd(g: &GlobalOpts, action: WebhookAction) -> CliResult {
         }),
         WebhookAction::List => sync.list_managed_webhooks().await.map(|ws| {
             if ws.is_empty() {
-                println!("no managed webhooks");
+                outln!("no managed webhooks");
             }
             for w in ws {
-                println!("{}\t{}\t{}\t{}", w.id, w.status, w.url, w.account_id);
+                outln!("{}\t{}\t{}\t{}", w.id, w.status, w.url, w.account_id);
             }
         }),
         WebhookAction::Delete { id } => sync.delete_managed_webhook(&id).await.map(|()| {
-            println!("deleted {id}");
+            outln!("deleted {id}");
         }),
     };
     sync.close().await;
@@ -821,13 +837,19 @@ fn print_status(v: &Value) {
         Value::String(s) => s.clone(),
         o => o.to_string(),
     };
-    println!("Last runs:");
-    println!(
+    outln!("Last runs:");
+    outln!(
         "  {:>5} {:<9} {:<12} {:<21} {:<21} {:>8} {:>8}",
-        "id", "kind", "status", "started", "finished", "fetched", "written"
+        "id",
+        "kind",
+        "status",
+        "started",
+        "finished",
+        "fetched",
+        "written"
     );
     for r in v["runs"].as_array().into_iter().flatten() {
-        println!(
+        outln!(
             "  {:>5} {:<9} {:<12} {:<21} {:<21} {:>8} {:>8}",
             s(&r["id"]),
             s(&r["kind"]),
@@ -838,26 +860,26 @@ fn print_status(v: &Value) {
             s(&r["written"])
         );
     }
-    println!("Cursors:");
+    outln!("Cursors:");
     for c in v["cursors"].as_array().into_iter().flatten() {
-        println!(
+        outln!(
             "  {:<34} {:<10} high water {}",
             s(&c["resource"]),
             s(&c["status"]),
             s(&c["high_water"])
         );
     }
-    println!("Rows per table:");
+    outln!("Rows per table:");
     if let Some(m) = v["rows"].as_object() {
         if m.is_empty() {
-            println!("  (all tables empty)");
+            outln!("  (all tables empty)");
         }
         for (t, n) in m {
-            println!("  {t:<34} {n:>9}");
+            outln!("  {t:<34} {n:>9}");
         }
     }
     let ev = &v["events"];
-    println!(
+    outln!(
         "Events: {} recorded; newest created {}, last received {}, lag {}",
         s(&ev["total"]),
         s(&ev["last_created"]),

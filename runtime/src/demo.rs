@@ -17,7 +17,7 @@ use clap::Args;
 use serde_json::Value;
 
 use crate::backfill::BackfillRequest;
-use crate::cli::{self, CliError, GlobalOpts};
+use crate::cli::{self, outln, CliError, GlobalOpts};
 use crate::config::Config;
 use crate::embedded_pg::EmbeddedPg;
 use crate::metrics::Metrics;
@@ -97,7 +97,7 @@ pub async fn run(g: &GlobalOpts, a: DemoArgs) -> Result<(), CliError> {
             (u, w)
         }
     };
-    println!("▸ database: {where_}");
+    outln!("▸ database: {where_}");
     let result = run_with_db(&url, &fixtures, &a, tty, t0, embedded.as_ref()).await;
     if let Some(mut pg) = embedded {
         tokio::task::spawn_blocking(move || pg.stop()).await.ok();
@@ -120,7 +120,7 @@ async fn run_with_db(
     let sim = stripe_sync_simulator::start(sim_cfg, ([127, 0, 0, 1], 0).into())
         .await
         .map_err(|e| CliError::failed(format!("simulator: {e:#}")))?;
-    println!(
+    outln!(
         "▸ Stripe simulator at {} with a small account ({} objects seeded in {:.1} s)",
         sim.base_url(),
         seeded,
@@ -130,7 +130,7 @@ async fn run_with_db(
     let pool = cli::connect_url(url, 12).await?;
     let t = Instant::now();
     cli::migrate(&pool).await?;
-    println!("▸ migrations applied in {:.1} s", t.elapsed().as_secs_f64());
+    outln!("▸ migrations applied in {:.1} s", t.elapsed().as_secs_f64());
 
     let mut cfg = Config::with_pool(pool.clone(), "sk_test_stripe_sync_demo");
     cfg.stripe_api_base = sim.base_url();
@@ -141,7 +141,7 @@ async fn run_with_db(
     let sync = StripeSync::new(cfg).await?;
 
     // 3. Backfill.
-    println!("▸ backfilling every object type…");
+    outln!("▸ backfilling every object type…");
     let rep = cli::backfill_with_progress(&sync, BackfillRequest::all(), tty).await?;
     cli::print_summary(&rep);
     if !rep.succeeded {
@@ -173,7 +173,7 @@ async fn run_with_db(
     let hook = sync
         .find_or_create_managed_webhook(&format!("http://{addr}/webhooks"))
         .await?;
-    println!(
+    outln!(
         "▸ webhook server on http://{addr}; managed webhook {} registered on the simulator ({} event types)",
         hook.id,
         hook.enabled_events.len()
@@ -188,12 +188,12 @@ async fn run_with_db(
     let took = t.elapsed().as_secs_f64().max(0.001);
     let received = metrics.events_total();
     let applied = metrics.events_with_outcome("applied");
-    println!(
+    outln!(
         "▸ {made} changes made on the simulator; {received} signed webhooks received, {applied} applied, in {took:.1} s ({:.0} events/s end to end)",
         received as f64 / took
     );
     if received < made {
-        println!(
+        outln!(
             "  (warning: {} deliveries had not arrived after 30 s)",
             made - received
         );
@@ -201,7 +201,7 @@ async fn run_with_db(
 
     // 5. The report.
     let status = cli::collect_status(&pool).await.map_err(CliError::failed)?;
-    println!("\nTables filled (rows):");
+    outln!("\nTables filled (rows):");
     let mut total = 0i64;
     let mut n_tables = 0;
     if let Some(m) = status["rows"].as_object() {
@@ -209,11 +209,11 @@ async fn run_with_db(
             let n = n.as_i64().unwrap_or(0);
             total += n;
             n_tables += 1;
-            println!("  stripe.{t:<32} {n:>7}");
+            outln!("  stripe.{t:<32} {n:>7}");
         }
     }
     let bf = rep.duration.as_secs_f64().max(0.001);
-    println!(
+    outln!(
         "  {n_tables} tables, {total} rows\n\nThroughput: backfill {} objects ({} rows) in {:.1} s = {:.0} objects/s; webhooks {:.0} events/s.",
         rep.fetched,
         rep.written,
@@ -228,7 +228,7 @@ async fn run_with_db(
             cli::db_location(url).unwrap_or_default()
         ),
     };
-    println!(
+    outln!(
         "\nTry next ({conn}{}):\n{}",
         if embedded.is_some() && !a.keep {
             "; rerun with --keep to keep it running"
@@ -237,10 +237,10 @@ async fn run_with_db(
         },
         SAMPLE_QUERIES
     );
-    println!("Demo finished in {:.1} s.", t0.elapsed().as_secs_f64());
+    outln!("Demo finished in {:.1} s.", t0.elapsed().as_secs_f64());
 
     if a.keep {
-        println!("Everything keeps running (database, simulator at {}, webhook server at http://{addr}); Ctrl-C stops it.", sim.base_url());
+        outln!("Everything keeps running (database, simulator at {}, webhook server at http://{addr}); Ctrl-C stops it.", sim.base_url());
         server::shutdown_signal().await;
     }
     let _ = stop_tx.send(());

@@ -37,7 +37,9 @@ pub fn cmd_with(db_url: &str, api_base: &str) -> Command {
     let mut c = cmd();
     c.env("DATABASE_URL", db_url)
         .env("STRIPE_SECRET_KEY", "sk_test_cli")
-        .env("STRIPE_API_BASE", api_base);
+        .env("STRIPE_API_BASE", api_base)
+        // The simulator has no rate limit; the default for test keys is 25/s.
+        .args(["--rate-limit", "1000"]);
     c
 }
 
