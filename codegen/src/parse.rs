@@ -62,14 +62,19 @@ pub fn parse(spec: &OpenAPI, fixtures: &serde_json::Value) -> Result<Api> {
         }
     }
     // A path parameter names its parent by the path before it: the object
-    // whose retrieve path is `<prefix>/{param}`.
-    let parent_of_prefix: BTreeMap<String, String> = retrieve
+    // listed at that path, or else the one whose retrieve path is `<prefix>/{param}`.
+    let mut parent_of_prefix: BTreeMap<String, String> = retrieve
         .iter()
         .filter_map(|(object, path)| {
             let prefix = path.rsplit_once("/{")?.0;
             Some((prefix.to_string(), object.clone()))
         })
         .collect();
+    for (path, _, items) in &raw_lists {
+        if let ([one], false) = (items.as_slice(), path.contains('{')) {
+            parent_of_prefix.insert(path.clone(), one.clone());
+        }
+    }
     for (path, get, items) in raw_lists {
         let endpoint = list_endpoint(&path, get, &parent_of_prefix);
         for object in items {
@@ -494,11 +499,26 @@ impl<'a> Reader<'a> {
             .map(String::from)
     }
 
-    /// The object a retrieve endpoint returns (a `$ref` to a resource).
+    /// The object a retrieve endpoint returns: a `$ref` to a resource, or an
+    /// `anyOf` of it and its `deleted_*` variant (`GET /v1/customers/{customer}`).
     fn object_of(&self, r: &ReferenceOr<Schema>) -> Option<String> {
         match r {
             ReferenceOr::Reference { reference } => self.object_name_of_ref(reference),
-            ReferenceOr::Item(_) => None,
+            ReferenceOr::Item(s) => {
+                let SchemaKind::AnyOf { any_of } = &s.schema_kind else { return None };
+                let objects: Vec<String> = any_of
+                    .iter()
+                    .filter_map(|b| match b {
+                        ReferenceOr::Reference { reference } => self.object_name_of_ref(reference),
+                        ReferenceOr::Item(_) => None,
+                    })
+                    .filter(|o| !o.starts_with("deleted_"))
+                    .collect();
+                match objects.as_slice() {
+                    [one] => Some(one.clone()),
+                    _ => None,
+                }
+            }
         }
     }
 

@@ -641,7 +641,7 @@ pub static RESOURCES: &[Resource] = &[
                 params: &[
                     Param {
                         name: "customer",
-                        object: None,
+                        object: Some("customer"),
                         in_path: true,
                     },
                 ],
@@ -653,7 +653,7 @@ pub static RESOURCES: &[Resource] = &[
                 params: &[
                     Param {
                         name: "customer",
-                        object: None,
+                        object: Some("customer"),
                         in_path: true,
                     },
                 ],
@@ -1232,7 +1232,7 @@ pub static RESOURCES: &[Resource] = &[
                 params: &[
                     Param {
                         name: "customer",
-                        object: None,
+                        object: Some("customer"),
                         in_path: true,
                     },
                 ],
@@ -1244,7 +1244,7 @@ pub static RESOURCES: &[Resource] = &[
                 params: &[
                     Param {
                         name: "customer",
-                        object: None,
+                        object: Some("customer"),
                         in_path: true,
                     },
                 ],
@@ -2412,7 +2412,7 @@ pub static RESOURCES: &[Resource] = &[
                 supports_created: true,
             },
         ],
-        retrieve_path: None,
+        retrieve_path: Some("/v1/customers/{customer}"),
         embedded_lists: &[
             EmbeddedList {
                 field: "subscriptions",
@@ -2505,7 +2505,7 @@ pub static RESOURCES: &[Resource] = &[
                 params: &[
                     Param {
                         name: "customer",
-                        object: None,
+                        object: Some("customer"),
                         in_path: true,
                     },
                 ],
@@ -2604,7 +2604,7 @@ pub static RESOURCES: &[Resource] = &[
                 params: &[
                     Param {
                         name: "customer",
-                        object: None,
+                        object: Some("customer"),
                         in_path: true,
                     },
                 ],
@@ -3199,7 +3199,7 @@ pub static RESOURCES: &[Resource] = &[
                 params: &[
                     Param {
                         name: "account",
-                        object: None,
+                        object: Some("financial_connections.account"),
                         in_path: true,
                     },
                     Param {
@@ -5781,7 +5781,7 @@ pub static RESOURCES: &[Resource] = &[
                 params: &[
                     Param {
                         name: "customer",
-                        object: None,
+                        object: Some("customer"),
                         in_path: true,
                     },
                 ],
@@ -8145,7 +8145,7 @@ pub static RESOURCES: &[Resource] = &[
                 params: &[
                     Param {
                         name: "customer",
-                        object: None,
+                        object: Some("customer"),
                         in_path: true,
                     },
                 ],
@@ -8492,7 +8492,7 @@ pub static RESOURCES: &[Resource] = &[
                 params: &[
                     Param {
                         name: "customer",
-                        object: None,
+                        object: Some("customer"),
                         in_path: true,
                     },
                 ],
@@ -8967,7 +8967,7 @@ pub static RESOURCES: &[Resource] = &[
                 params: &[
                     Param {
                         name: "customer",
-                        object: None,
+                        object: Some("customer"),
                         in_path: true,
                     },
                 ],
@@ -9127,7 +9127,7 @@ pub static RESOURCES: &[Resource] = &[
                 supports_created: false,
             },
         ],
-        retrieve_path: None,
+        retrieve_path: Some("/v1/terminal/configurations/{configuration}"),
         embedded_lists: &[],
         id_prefixes: &["tmc"],
         has_created: false,
@@ -9183,7 +9183,7 @@ pub static RESOURCES: &[Resource] = &[
                 supports_created: false,
             },
         ],
-        retrieve_path: None,
+        retrieve_path: Some("/v1/terminal/locations/{location}"),
         embedded_lists: &[],
         id_prefixes: &["tml"],
         has_created: false,
@@ -9264,7 +9264,7 @@ pub static RESOURCES: &[Resource] = &[
                 supports_created: false,
             },
         ],
-        retrieve_path: None,
+        retrieve_path: Some("/v1/terminal/readers/{reader}"),
         embedded_lists: &[],
         id_prefixes: &["tmr"],
         has_created: false,
@@ -10866,26 +10866,21 @@ pub static BACKFILL_ORDER: &[&str] = &[
     "application_fees",
     "apps_secrets",
     "balance_transactions",
-    "bank_accounts",
     "billing_portal_configurations",
     "billing_portal_sessions",
     "bitcoin_receivers",
     "bitcoin_transactions",
-    "cards",
     "charges",
     "checkout_sessions",
     "country_specs",
     "coupons",
     "credit_notes",
-    "customer_balance_transactions",
-    "customer_cash_balance_transactions",
     "customers",
     "discounts",
     "disputes",
     "exchange_rates",
     "file_links",
     "files",
-    "financial_connections_account_owners",
     "financial_connections_accounts",
     "identity_verification_reports",
     "identity_verification_sessions",
@@ -10921,12 +10916,10 @@ pub static BACKFILL_ORDER: &[&str] = &[
     "setup_intents",
     "shipping_rates",
     "skus",
-    "sources",
     "subscription_schedules",
     "subscriptions",
     "tax_calculation_line_items",
     "tax_codes",
-    "tax_ids",
     "tax_rates",
     "terminal_configurations",
     "terminal_locations",
@@ -10937,15 +10930,21 @@ pub static BACKFILL_ORDER: &[&str] = &[
     "treasury_financial_accounts",
     "webhook_endpoints",
     "application_fee_refunds",
+    "bank_accounts",
     "capabilities",
+    "cards",
     "credit_note_line_items",
+    "customer_balance_transactions",
+    "customer_cash_balance_transactions",
+    "financial_connections_account_owners",
     "invoice_line_items",
     "line_items",
     "persons",
     "radar_value_list_items",
     "setup_attempts",
-    "source_transactions",
+    "sources",
     "subscription_items",
+    "tax_ids",
     "tax_transaction_line_items",
     "transfer_reversals",
     "treasury_credit_reversals",
@@ -10957,6 +10956,7 @@ pub static BACKFILL_ORDER: &[&str] = &[
     "treasury_received_debits",
     "treasury_transaction_entries",
     "treasury_transactions",
+    "source_transactions",
     "usage_record_summaries",
 ];
 /// The resource of an object string, e.g. `"checkout.session"`.
