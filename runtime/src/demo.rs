@@ -242,6 +242,7 @@ async fn run_with_db(
     if a.keep {
         outln!("Everything keeps running (database, simulator at {}, webhook server at http://{addr}); Ctrl-C stops it.", sim.base_url());
         server::shutdown_signal().await;
+        outln!("Stopping; the private database (if any) is removed.");
     }
     let _ = stop_tx.send(());
     let _ = srv.await;
@@ -250,9 +251,9 @@ async fn run_with_db(
     Ok(())
 }
 
-const SAMPLE_QUERIES: &str = "  -- the biggest customers by amount paid
-  SELECT c.email, sum(i.amount_paid) / 100.0 AS paid FROM stripe.customers c
-    JOIN stripe.invoices i ON i.customer = c.id GROUP BY 1 ORDER BY 2 DESC LIMIT 5;
+const SAMPLE_QUERIES: &str = "  -- the biggest customers by amount charged
+  SELECT c.email, round(sum(ch.amount) / 100.0, 2) AS charged FROM stripe.customers c
+    JOIN stripe.charges ch ON ch.customer = c.id GROUP BY 1 ORDER BY 2 DESC LIMIT 5;
   -- subscriptions by status
   SELECT status, count(*) FROM stripe.subscriptions GROUP BY 1 ORDER BY 2 DESC;
   -- what arrived by webhook, and what was done with it
@@ -287,7 +288,7 @@ async fn make_changes(base: &str, n: u32) -> Result<u64, CliError> {
     };
     let mut made = 0u64;
     let mut customers = Vec::new();
-    let creates = (n / 2).max(1);
+    let creates = (n / 3).max(1);
     for i in 0..creates {
         if let Some(v) = post(
             "/v1/customers".into(),
@@ -305,7 +306,8 @@ async fn make_changes(base: &str, n: u32) -> Result<u64, CliError> {
         }
     }
     let mut left = n.saturating_sub(creates);
-    for id in customers.iter() {
+    let updates = left / 2;
+    for id in customers.iter().take(updates as usize) {
         if left == 0 {
             break;
         }
