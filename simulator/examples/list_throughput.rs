@@ -69,7 +69,7 @@ async fn main() -> anyhow::Result<()> {
         "127.0.0.1:0".parse()?,
     )
     .await?;
-    println!("seeded {n} customers in {:.2?}", t0.elapsed());
+    println!("seeded {n} customers in {:.2?}; {}", t0.elapsed(), rss());
     let base = sim.base_url();
     let client = reqwest::Client::new();
     for round in 1..=2 {
@@ -81,6 +81,8 @@ async fn main() -> anyhow::Result<()> {
             got as f64 / secs
         );
     }
+    println!("after two sequential walks: {}", rss());
+    // The oracle parses every object (client-side memory, not the server's).
     let objs = sim.objects("customer");
     let mut created: Vec<i64> = objs
         .iter()
@@ -102,4 +104,17 @@ async fn main() -> anyhow::Result<()> {
     );
     sim.shutdown().await;
     Ok(())
+}
+
+/// The resident set size, from /proc (Linux).
+fn rss() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
+        })
+        .map(|r| format!("RSS {r}"))
+        .unwrap_or_else(|| "RSS unknown".into())
 }
