@@ -123,7 +123,8 @@ async fn serve_end_to_end() {
 
     // Body size limit.
     let huge = vec![b'x'; 2 * 1024 * 1024];
-    let r = http
+    // Its own client: the server closes the connection after a 413.
+    let r = reqwest::Client::new()
         .post(format!("{base}/webhooks"))
         .header("stripe-signature", signed(&huge, SECRET))
         .body(huge)
@@ -222,8 +223,30 @@ async fn serve_end_to_end() {
     let v: serde_json::Value = r.json().await.unwrap();
     assert_eq!(v["table"], "customers");
 
-    // Graceful shutdown on SIGTERM.
+    // Graceful shutdown on SIGTERM drains the request in flight: a slow
+    // admin backfill started before the signal still gets its answer.
+    sim.set_faults(stripe_sync_simulator::Faults {
+        latency: std::time::Duration::from_millis(700),
+        ..Default::default()
+    });
+    let slow = tokio::spawn({
+        let http = http.clone();
+        let url = format!("{base}/backfill");
+        async move {
+            http.post(url)
+                .bearer_auth(ADMIN)
+                .json(&json!({"objects": ["coupon"], "full": true}))
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     signal(&child, "TERM");
+    assert_eq!(
+        slow.await.unwrap().expect("in-flight request answered"),
+        200
+    );
     assert_eq!(wait_exit(&mut child, 20).await, 0);
     let err = drain.join().unwrap();
     assert!(err.contains("shutdown requested"), "{err}");
