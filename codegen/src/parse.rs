@@ -505,7 +505,9 @@ impl<'a> Reader<'a> {
         match r {
             ReferenceOr::Reference { reference } => self.object_name_of_ref(reference),
             ReferenceOr::Item(s) => {
-                let SchemaKind::AnyOf { any_of } = &s.schema_kind else { return None };
+                let SchemaKind::AnyOf { any_of } = &s.schema_kind else {
+                    return None;
+                };
                 let objects: Vec<String> = any_of
                     .iter()
                     .filter_map(|b| match b {

@@ -1,0 +1,92 @@
+//! stripe-sync's benchmarks: `cargo run --release -p stripe-sync-bench -- all [--quick]`.
+//!
+//! Every scenario runs the simulator and the engine as separate child
+//! processes of this one (both are this binary, in hidden modes), against the
+//! local PostgreSQL, so that the engine's peak RSS and each side's CPU time
+//! are its own. Results print as a table and are written as JSON.
+
+mod proc_stats;
+mod scenarios;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+/// Benchmarks for stripe-sync, against the simulator and the local PostgreSQL.
+#[derive(Parser)]
+#[command(about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Every scenario, then a summary table.
+    All(scenarios::Options),
+    /// Backfill of customers only, at two account sizes (memory must stay flat).
+    BackfillCustomers(scenarios::Options),
+    /// Backfill of a mixed billing account, then an incremental re-sync of it.
+    BackfillMixed(scenarios::Options),
+    /// Signed webhooks POSTed concurrently to `stripe-sync serve`.
+    Webhooks(scenarios::Options),
+    /// Generation time for all four API versions.
+    Codegen(scenarios::Options),
+    /// (internal) Run the simulator until stdin closes.
+    #[command(hide = true)]
+    ChildSimulator {
+        /// `object=n,object=n`.
+        #[arg(long)]
+        counts: String,
+        /// fixtures3.json.
+        #[arg(long)]
+        fixtures: PathBuf,
+    },
+    /// (internal) Run `stripe-sync serve` on this address.
+    #[command(hide = true)]
+    ChildServe {
+        /// The listen address.
+        #[arg(long)]
+        listen: String,
+    },
+    /// (internal) Run one backfill and print its result as JSON.
+    #[command(hide = true)]
+    ChildEngine {
+        /// The database.
+        #[arg(long)]
+        database_url: String,
+        /// The simulator.
+        #[arg(long)]
+        api_base: String,
+        /// Objects to backfill, comma-separated; all when absent.
+        #[arg(long)]
+        objects: Option<String>,
+        /// Ignore cursors.
+        #[arg(long)]
+        full: bool,
+    },
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    match Cli::parse().command {
+        Command::All(o) => scenarios::all(&o).await,
+        Command::BackfillCustomers(o) => {
+            scenarios::report(&o, vec![scenarios::backfill_customers(&o).await?])
+        }
+        Command::BackfillMixed(o) => scenarios::report(&o, scenarios::backfill_mixed(&o).await?),
+        Command::Webhooks(o) => scenarios::report(&o, vec![scenarios::webhooks(&o).await?]),
+        Command::Codegen(o) => scenarios::report(&o, vec![scenarios::codegen(&o)?]),
+        Command::ChildSimulator { counts, fixtures } => {
+            scenarios::child_simulator(&counts, fixtures).await
+        }
+        Command::ChildServe { listen } => scenarios::child_serve(&listen).await,
+        Command::ChildEngine {
+            database_url,
+            api_base,
+            objects,
+            full,
+        } => scenarios::child_engine(&database_url, &api_base, objects, full).await,
+    }
+}
