@@ -129,15 +129,17 @@ async fn events_are_recorded_and_duplicates_are_no_ops() -> Result<()> {
     assert_eq!(deliver(&e, &ev).await?.outcome, EventOutcome::Applied);
     assert_eq!(deliver(&e, &ev).await?.outcome, EventOutcome::Duplicate);
     assert_eq!(deliver(&e, &ev).await?.outcome, EventOutcome::Duplicate);
-    let rows: Vec<(
+    type LedgerRow = (
         String,
         String,
         String,
         Option<chrono::DateTime<chrono::Utc>>,
         String,
-    )> = sqlx::query_as("SELECT id, type, outcome, processed_at, account_id FROM stripe._events")
-        .fetch_all(&e.db.pool)
-        .await?;
+    );
+    let rows: Vec<LedgerRow> =
+        sqlx::query_as("SELECT id, type, outcome, processed_at, account_id FROM stripe._events")
+            .fetch_all(&e.db.pool)
+            .await?;
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].1, "customer.created");
     assert_eq!(rows[0].2, "applied");
