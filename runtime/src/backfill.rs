@@ -155,14 +155,9 @@ enum ListPlan {
     },
 }
 
-/// The parent object filling a list parameter: the registry's, else (for a
-/// path parameter the registry left open) the resource named like it.
+/// The parent object filling a list parameter, as the registry links it.
 fn param_parent(p: &'static Param) -> Option<&'static Resource> {
-    match p.object {
-        Some(o) => resource(o),
-        None if p.in_path => resource(p.name).filter(|r| !r.list_endpoints.is_empty()),
-        None => None,
-    }
+    p.object.and_then(resource)
 }
 
 fn list_plan(res: &'static Resource) -> Option<ListPlan> {
