@@ -6,10 +6,23 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use anyhow::{Context, Result};
 use sqlx::{Connection, Executor, PgConnection, PgPool};
 
-/// The server tests use: `DATABASE_URL`, else the local PostgreSQL on 5432.
+/// The server tests use: `DATABASE_URL`, else a throwaway PostgreSQL this
+/// test process starts from the local binaries (`initdb`/`pg_ctl`), once,
+/// removed after the process exits.
 pub fn server_url() -> String {
-    std::env::var("DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+    if let Ok(url) = std::env::var("DATABASE_URL") {
+        return url;
+    }
+    static PRIVATE: std::sync::OnceLock<Result<String, String>> = std::sync::OnceLock::new();
+    match PRIVATE.get_or_init(|| {
+        let pg = stripe_sync::embedded_pg::EmbeddedPg::start()?;
+        let url = pg.url();
+        pg.stop_at_exit()?;
+        Ok(url)
+    }) {
+        Ok(url) => url.clone(),
+        Err(e) => panic!("DATABASE_URL is unset and no throwaway PostgreSQL could be started: {e}"),
+    }
 }
 
 /// The directory holding Stripe's specs: `STRIPE_OPENAPI_DIR`, else `../shared/stripe-openapi`

@@ -153,3 +153,53 @@ async fn concurrent_catch_ups_apply_each_event_once() -> Result<()> {
     other.close().await;
     e.finish().await
 }
+
+/// Hundreds of events in one catch-up: they are paged toward newer events
+/// (`ending_before`), so the last write wins and the next catch-up starts
+/// right after the last event applied.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn catch_up_pages_through_many_events_in_order() -> Result<()> {
+    let e = env(SimConfig::new(fixtures()).with_count("customer", 3), |_| {}).await?;
+    e.sync
+        .backfill(BackfillRequest::objects(["customer"]))
+        .await?;
+    let id = e.sim_ids("customer").into_iter().next().unwrap();
+    for i in 0..260 {
+        e.post(
+            &format!("/v1/customers/{id}"),
+            &[("name", &format!("v{i}"))],
+        )
+        .await?;
+    }
+    let report = e.sync.sync_events().await?;
+    assert_eq!(report.fetched, 260, "{report:?}");
+    let name: Option<String> =
+        sqlx::query_scalar("SELECT name FROM stripe.customers WHERE id = $1")
+            .bind(&id)
+            .fetch_one(&e.db.pool)
+            .await?;
+    assert_eq!(name.as_deref(), Some("v259"));
+    // Finding the first event walks 3 pages; applying walks 3 more (the
+    // last one empty or short).
+    let requests: i64 =
+        sqlx::query_scalar("SELECT requests FROM stripe._sync_run_objects WHERE run_id = $1")
+            .bind(report.run_id)
+            .fetch_one(&e.db.pool)
+            .await?;
+    assert!((5..=8).contains(&requests), "requests = {requests}");
+
+    e.post(&format!("/v1/customers/{id}"), &[("name", "after")])
+        .await?;
+    let next = e.sync.sync_events().await?;
+    assert_eq!((next.fetched, next.applied), (1, 1), "{next:?}");
+    let requests: i64 =
+        sqlx::query_scalar("SELECT requests FROM stripe._sync_run_objects WHERE run_id = $1")
+            .bind(next.run_id)
+            .fetch_one(&e.db.pool)
+            .await?;
+    assert!(
+        requests <= 2,
+        "a catch-up from a known event lists from it: {requests}"
+    );
+    e.finish().await
+}

@@ -27,7 +27,7 @@ use serde_json::{json, Value};
 use stripe_sync_generated::{
     resource, resource_by_table, ListEndpoint, Param, Resource, BACKFILL_ORDER,
 };
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 
 use crate::error::{Error, Result};
 use crate::events::expand_list;
@@ -76,6 +76,9 @@ pub enum ObjectStatus {
     /// Not fetched: no usable list endpoint, the key lacks permission, or the
     /// endpoint does not exist on this account.
     Skipped,
+    /// Not fetched: another process completed it while this run waited for
+    /// it (two backfills at once split the work).
+    DoneByOtherRun,
 }
 
 impl ObjectStatus {
@@ -85,6 +88,7 @@ impl ObjectStatus {
             ObjectStatus::Succeeded => "succeeded",
             ObjectStatus::Failed => "failed",
             ObjectStatus::Skipped => "skipped",
+            ObjectStatus::DoneByOtherRun => "done_by_other_run",
         }
     }
 }
@@ -234,6 +238,9 @@ struct RunCtx {
     account: String,
     run_id: i64,
     req: BackfillRequest,
+    /// When this run started: a resource another run completed after this
+    /// is not fetched again.
+    started_at: DateTime<Utc>,
 }
 
 /// Runs a backfill.
@@ -242,6 +249,12 @@ pub(crate) async fn backfill(inner: &Arc<Inner>, req: BackfillRequest) -> Result
     let selected = select(&req)?;
     let account = inner.account_id().await?;
     let run_id = store::start_run(&inner.pool, "backfill", &account, &json!(req)).await?;
+    // The database's clock, which also stamps `_sync_state.updated_at`.
+    let started_at: DateTime<Utc> =
+        sqlx::query_scalar("SELECT started_at FROM stripe._sync_runs WHERE id = $1")
+            .bind(run_id)
+            .fetch_one(&inner.pool)
+            .await?;
     tracing::info!(run_id, resources = selected.len(), "backfill started");
     let heartbeat = {
         let pool = inner.pool.clone();
@@ -258,6 +271,7 @@ pub(crate) async fn backfill(inner: &Arc<Inner>, req: BackfillRequest) -> Result
         account,
         run_id,
         req,
+        started_at,
     });
 
     let mut by_level: BTreeMap<usize, Vec<&'static Resource>> = BTreeMap::new();
@@ -273,8 +287,8 @@ pub(crate) async fn backfill(inner: &Arc<Inner>, req: BackfillRequest) -> Result
             let ctx = ctx.clone();
             let sem = sem.clone();
             set.spawn(async move {
-                let _permit = sem.acquire_owned().await;
-                backfill_resource(&ctx, res).await
+                let permit = sem.clone().acquire_owned().await.ok();
+                backfill_resource(&ctx, res, &sem, permit).await
             });
         }
         while let Some(r) = set.join_next().await {
@@ -329,7 +343,12 @@ impl Drop for AbortOnDrop {
     }
 }
 
-async fn backfill_resource(ctx: &Arc<RunCtx>, res: &'static Resource) -> ObjectReport {
+async fn backfill_resource(
+    ctx: &Arc<RunCtx>,
+    res: &'static Resource,
+    sem: &Arc<Semaphore>,
+    mut permit: Option<OwnedSemaphorePermit>,
+) -> ObjectReport {
     let started = Instant::now();
     let counters = Arc::new(Counters::default());
     let pool = &ctx.inner.pool;
@@ -337,57 +356,67 @@ async fn backfill_resource(ctx: &Arc<RunCtx>, res: &'static Resource) -> ObjectR
         pool, ctx.run_id, res.object, "running", 0, 0, 0, None, false,
     )
     .await;
-    let result = match list_plan(res) {
-        None => Err(Skip(
-            "no list endpoint whose parameters can be filled".into(),
-        )),
+    let (status, error) = match list_plan(res) {
+        None => (
+            ObjectStatus::Skipped,
+            Some("no list endpoint whose parameters can be filled".to_string()),
+        ),
         Some(plan) => {
-            let key = format!("stripe-sync:backfill:{}:{}", ctx.account, res.table);
-            match store::try_advisory_lock(pool, &key).await {
-                Err(e) => Ok(Err(e)),
-                Ok(lock) => {
-                    let _lock = match lock {
-                        Some(l) => Ok(l),
-                        None => {
-                            tracing::info!(
-                                resource = res.object,
-                                "another process is backfilling this resource; waiting"
-                            );
-                            store::advisory_lock(pool, &key).await
+            let result = match claim(ctx, res, sem, &mut permit).await {
+                Err(e) => Err(e),
+                Ok(Claim::DoneBy(other)) => {
+                    tracing::info!(
+                        resource = res.object,
+                        other_run = other,
+                        "another process completed this resource while this run waited; not fetching it again"
+                    );
+                    Ok(Some(other))
+                }
+                Ok(Claim::Held(_lock)) => {
+                    let (stop, stopped) = tokio::sync::watch::channel(false);
+                    let mut progress = AbortOnDrop(tokio::spawn(report_progress(
+                        ctx.clone(),
+                        res,
+                        counters.clone(),
+                        stopped,
+                    )));
+                    let result = match plan {
+                        ListPlan::TopLevel { endpoint, created } => {
+                            top_level(ctx, res, endpoint, created, &counters).await
+                        }
+                        ListPlan::Nested {
+                            endpoint,
+                            param,
+                            parent,
+                            embedded_field,
+                        } => {
+                            nested(ctx, res, endpoint, param, parent, embedded_field, &counters)
+                                .await
                         }
                     };
-                    match _lock {
-                        Err(e) => Ok(Err(e)),
-                        Ok(_held) => Ok(match plan {
-                            ListPlan::TopLevel { endpoint, created } => {
-                                top_level(ctx, res, endpoint, created, &counters).await
-                            }
-                            ListPlan::Nested {
-                                endpoint,
-                                param,
-                                parent,
-                                embedded_field,
-                            } => {
-                                nested(ctx, res, endpoint, param, parent, embedded_field, &counters)
-                                    .await
-                            }
-                        }),
+                    // Stop the progress writer and wait for it, so that no
+                    // late "running" row lands after the final one.
+                    let _ = stop.send(true);
+                    let _ = (&mut progress.0).await;
+                    result.map(|()| None)
+                }
+            };
+            match result {
+                Ok(None) => (ObjectStatus::Succeeded, None),
+                Ok(Some(other)) => (
+                    ObjectStatus::DoneByOtherRun,
+                    Some(format!("completed by run {other} while this run waited")),
+                ),
+                Err(e) => {
+                    let status = classify(&e);
+                    if status == ObjectStatus::Skipped {
+                        tracing::warn!(resource = res.object, error = %e, "skipping object type");
+                    } else {
+                        tracing::error!(resource = res.object, error = %e, "backfill of object type failed");
                     }
+                    (status, Some(e.to_string()))
                 }
             }
-        }
-    };
-    let (status, error) = match result {
-        Err(Skip(why)) => (ObjectStatus::Skipped, Some(why)),
-        Ok(Ok(())) => (ObjectStatus::Succeeded, None),
-        Ok(Err(e)) => {
-            let status = classify(&e);
-            if status == ObjectStatus::Skipped {
-                tracing::warn!(resource = res.object, error = %e, "skipping object type");
-            } else {
-                tracing::error!(resource = res.object, error = %e, "backfill of object type failed");
-            }
-            (status, Some(e.to_string()))
         }
     };
     let rep = ObjectReport {
@@ -418,7 +447,109 @@ async fn backfill_resource(ctx: &Arc<RunCtx>, res: &'static Resource) -> ObjectR
     rep
 }
 
-struct Skip(String);
+/// How a resource was claimed for this run.
+enum Claim {
+    /// This process holds the resource's lock.
+    Held(store::AdvisoryLock),
+    /// Another run completed the resource after this run started.
+    DoneBy(i64),
+}
+
+/// Takes the resource's advisory lock. While another process holds it, this
+/// task gives its concurrency slot to the run's other resources and polls,
+/// so two processes backfilling at once split the work by resource; when the
+/// lock comes free, a resource the other run completed after this run began
+/// is not fetched again.
+async fn claim(
+    ctx: &Arc<RunCtx>,
+    res: &'static Resource,
+    sem: &Arc<Semaphore>,
+    permit: &mut Option<OwnedSemaphorePermit>,
+) -> Result<Claim> {
+    let pool = &ctx.inner.pool;
+    let key = format!("stripe-sync:backfill:{}:{}", ctx.account, res.table);
+    let mut waited = false;
+    loop {
+        if let Some(lock) = store::try_advisory_lock(pool, &key).await? {
+            let explicit = ctx.req.created_gte.is_some() || ctx.req.created_lt.is_some();
+            if waited && !explicit {
+                let states = store::load_states(pool, &ctx.account, res.table).await?;
+                if let Some(root) = states.iter().find(|s| s.scope.is_empty()) {
+                    if root.status == "complete"
+                        && root.run_id != Some(ctx.run_id)
+                        && root.updated_at >= ctx.started_at
+                    {
+                        return Ok(Claim::DoneBy(root.run_id.unwrap_or_default()));
+                    }
+                }
+            }
+            if permit.is_none() {
+                *permit = sem.clone().acquire_owned().await.ok();
+            }
+            return Ok(Claim::Held(lock));
+        }
+        if !waited {
+            tracing::info!(
+                resource = res.object,
+                "another process is backfilling this resource; doing other resources meanwhile"
+            );
+            waited = true;
+        }
+        permit.take();
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// While a resource runs, writes its counts to `_sync_run_objects` every
+/// second (what `status`, the progress bars and other processes see) and
+/// logs them every 10 seconds.
+async fn report_progress(
+    ctx: Arc<RunCtx>,
+    res: &'static Resource,
+    counters: Arc<Counters>,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) {
+    let started = Instant::now();
+    let mut tick = 0u64;
+    let mut last = (0, 0, 0);
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = stopped.changed() => return,
+        }
+        tick += 1;
+        let now = (
+            counters.requests.load(Ordering::Relaxed),
+            counters.fetched.load(Ordering::Relaxed),
+            counters.written.load(Ordering::Relaxed),
+        );
+        if now != last {
+            last = now;
+            let _ = store::record_run_object(
+                &ctx.inner.pool,
+                ctx.run_id,
+                res.object,
+                "running",
+                now.0 as i64,
+                now.1 as i64,
+                now.2 as i64,
+                None,
+                false,
+            )
+            .await;
+        }
+        if tick % 10 == 0 {
+            tracing::info!(
+                resource = res.object,
+                requests = now.0,
+                fetched = now.1,
+                written = now.2,
+                elapsed_s = started.elapsed().as_secs(),
+                "backfill progress"
+            );
+        }
+    }
+}
 
 /// How an error ends an object type's backfill: a permission error (403) or
 /// an endpoint this account does not have (404) skips the type; anything else
@@ -703,7 +834,8 @@ async fn slice_worker(sc: &Arc<SliceCtx>) {
 struct PageMsg {
     groups: Vec<Group>,
     fetched: u64,
-    cursor: Value,
+    /// The page's last object: where the slice goes on from.
+    after: Option<String>,
     done: bool,
 }
 
@@ -816,7 +948,7 @@ async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()> {
             let msg = PageMsg {
                 groups,
                 fetched: n,
-                cursor: slice.cursor(),
+                after: slice.after.clone(),
                 done,
             };
             if tx.send(msg).await.is_err() {
@@ -840,7 +972,7 @@ async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()> {
                     Err(_) => break,
                 }
             }
-            let last = batch.last().map(|m| (m.cursor.clone(), m.done));
+            let last = batch.last().map(|m| (m.after.clone(), m.done));
             let fetched: u64 = batch.iter().map(|m| m.fetched).sum();
             let mut merged: Vec<Group> = Vec::new();
             for m in batch {
@@ -862,18 +994,15 @@ async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()> {
                     store::upsert_rows(&mut *dbtx, g.res, &g.texts, &sc.run.account, &g.versions)
                         .await?;
             }
-            if let Some((cursor, done)) = last {
-                store::save_state(
+            if let Some((after, done)) = last {
+                store::advance_slice(
                     &mut *dbtx,
                     &sc.run.account,
                     sc.res.table,
                     &scope,
                     if done { "complete" } else { "running" },
-                    &cursor,
-                    None,
-                    Some(sc.run.run_id),
+                    after.as_deref(),
                     (!done).then_some(inner.instance.as_str()),
-                    None,
                 )
                 .await?;
             }
@@ -907,10 +1036,12 @@ async fn maybe_split(sc: &Arc<SliceCtx>, slice: &mut Slice, last_created: i64) -
         lt: Some(mid),
         after: None,
     };
-    // The new slice is stored before this one's range shrinks (the shrunk
-    // cursor is stored with the next page), so a crash can only overlap.
+    // The new slice and this one's narrower range are stored together, so
+    // after a crash neither is fetched twice. (This slice's progress is
+    // stored by its writer, which leaves the bounds alone.)
+    let mut tx = sc.run.inner.pool.begin().await?;
     store::save_state(
-        &sc.run.inner.pool,
+        &mut *tx,
         &sc.run.account,
         sc.res.table,
         &new.scope,
@@ -922,6 +1053,8 @@ async fn maybe_split(sc: &Arc<SliceCtx>, slice: &mut Slice, last_created: i64) -
         None,
     )
     .await?;
+    store::narrow_slice(&mut *tx, &sc.run.account, sc.res.table, &slice.scope, mid).await?;
+    tx.commit().await?;
     slice.gte = Some(mid);
     sc.lock().slices.push_back(new);
     Ok(())
@@ -941,15 +1074,36 @@ async fn nested(
     let account = &ctx.account;
     let states = store::load_states(pool, account, res.table).await?;
     let root = states.iter().find(|s| s.scope.is_empty());
-    let mut after = match root {
-        Some(r) if r.status != "complete" && !ctx.req.full => r
-            .cursor
-            .get("parent_after")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string(),
-        _ => String::new(),
+    let at =
+        |secs: Option<i64>| secs.and_then(|t| chrono::TimeZone::timestamp_opt(&Utc, t, 0).single());
+    // The database's clock, which stamps `_synced_at`, taken before the
+    // earliest write still in flight: a parent written by a transaction that
+    // began before this point counts as written after it.
+    let now: DateTime<Utc> = sqlx::query_scalar(
+        "SELECT least(now(), (SELECT min(xact_start) FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid()))",
+    )
+    .fetch_one(pool)
+    .await?;
+    // `after`: the last parent done; `since`: only parents written since
+    // (incremental); `started`: what the next incremental run starts from.
+    let (mut after, since, started) = match root {
+        Some(r) if r.status != "complete" && !ctx.req.full => (
+            r.cursor
+                .get("parent_after")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            at(r.cursor.get("since").and_then(Value::as_i64)),
+            at(r.cursor.get("started").and_then(Value::as_i64)).unwrap_or(now),
+        ),
+        // Incremental: a parent not written since the last complete run is
+        // unchanged, and so is the list under it (changes there arrive by
+        // webhooks or `sync_events`; `full` lists under every parent).
+        Some(r) if r.status == "complete" && !ctx.req.full => (String::new(), r.high_water, now),
+        _ => (String::new(), None, now),
     };
+    let cursor = |after: &str| json!({"parent_after": after, "since": since.map(|t| t.timestamp()), "started": started.timestamp()});
     let concurrency = ctx.inner.config.backfill_concurrency.max(1);
     loop {
         let ids = store::ids_after(
@@ -959,6 +1113,7 @@ async fn nested(
             &after,
             concurrency as i64 * 4,
             embedded_field,
+            since,
         )
         .await?;
         let Some(last) = ids.last().cloned() else {
@@ -991,7 +1146,7 @@ async fn nested(
                 res.table,
                 "",
                 "failed",
-                &json!({"parent_after": after}),
+                &cursor(&after),
                 None,
                 Some(ctx.run_id),
                 None,
@@ -1007,7 +1162,7 @@ async fn nested(
             res.table,
             "",
             "running",
-            &json!({"parent_after": after}),
+            &cursor(&after),
             None,
             Some(ctx.run_id),
             Some(&ctx.inner.instance),
@@ -1022,7 +1177,7 @@ async fn nested(
         "",
         "complete",
         &json!({}),
-        Some(Utc::now()),
+        Some(started),
         Some(ctx.run_id),
         None,
         None,

@@ -480,7 +480,8 @@ fn failed_names(rep: &BackfillReport) -> String {
 }
 
 /// Runs a backfill; with `bars`, shows one progress bar per object type,
-/// fed from the run's `_sync_run_objects` rows while it runs.
+/// fed from the run's `_sync_run_objects` rows, whose counts the backfill
+/// updates every second. Without bars, progress goes to the logs.
 pub async fn backfill_with_progress(
     sync: &StripeSync,
     req: BackfillRequest,
@@ -539,7 +540,7 @@ pub async fn backfill_with_progress(
                 }
                 if finished {
                     let mark = match status.as_str() {
-                        "succeeded" => "✔",
+                        "succeeded" | "done_by_other_run" => "✔",
                         "skipped" => "–",
                         _ => "✘",
                     };
@@ -551,7 +552,7 @@ pub async fn backfill_with_progress(
                         b.finish_and_clear();
                     }
                 } else {
-                    b.set_message("running…");
+                    b.set_message(format!("running: {fetched} fetched, {written} written"));
                 }
             }
             total2.set_position(done);

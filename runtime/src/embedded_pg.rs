@@ -19,11 +19,31 @@ pub struct EmbeddedPg {
     port: u16,
 }
 
-/// Where `initdb`/`pg_ctl` are, or why none were found (with the fix).
+/// Where `initdb`/`pg_ctl` are, or why none were found (with the fix):
+/// `STRIPE_SYNC_PG_BINDIR` when set (and only there), else `PATH`, else the
+/// newest `/usr/lib/postgresql/*/bin`.
 pub fn find_binaries() -> Result<PathBuf, String> {
+    let has_tools = |d: &Path| d.join("initdb").is_file() && d.join("pg_ctl").is_file();
+    let missing = |place: &str| {
+        format!(
+            "no DATABASE_URL and no PostgreSQL binaries (initdb, pg_ctl) {place}: \
+             install PostgreSQL (e.g. `apt-get install postgresql`) or set DATABASE_URL=postgres://user:password@host:5432/db"
+        )
+    };
+    if let Some(dir) = std::env::var_os("STRIPE_SYNC_PG_BINDIR") {
+        let dir = PathBuf::from(dir);
+        return if has_tools(&dir) {
+            Ok(dir)
+        } else {
+            Err(missing(&format!(
+                "in STRIPE_SYNC_PG_BINDIR={}",
+                dir.display()
+            )))
+        };
+    }
     if let Some(path) = std::env::var_os("PATH") {
         for d in std::env::split_paths(&path) {
-            if d.join("initdb").is_file() && d.join("pg_ctl").is_file() {
+            if has_tools(&d) {
                 return Ok(d);
             }
         }
@@ -35,15 +55,14 @@ pub fn find_binaries() -> Result<PathBuf, String> {
         .filter_map(|e| {
             let v = e.file_name().to_str()?.parse::<u32>().ok()?;
             let bin = e.path().join("bin");
-            (bin.join("initdb").is_file() && bin.join("pg_ctl").is_file()).then_some((v, bin))
+            has_tools(&bin).then_some((v, bin))
         })
         .collect();
     found.sort();
-    found.pop().map(|(_, b)| b).ok_or_else(|| {
-        "no DATABASE_URL and no PostgreSQL binaries (initdb, pg_ctl) on PATH or in /usr/lib/postgresql/*/bin: \
-         install PostgreSQL (e.g. `apt-get install postgresql`) or set DATABASE_URL=postgres://user:password@host:5432/db"
-            .to_string()
-    })
+    found
+        .pop()
+        .map(|(_, b)| b)
+        .ok_or_else(|| missing("on PATH or in /usr/lib/postgresql/*/bin"))
 }
 
 fn is_root() -> bool {
@@ -223,5 +242,42 @@ fn path_str(p: &Path) -> Result<&str, String> {
 impl Drop for EmbeddedPg {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+impl EmbeddedPg {
+    /// Keeps the server for the rest of this process's life, for a server
+    /// held in a `static` (which is never dropped): a watchdog process
+    /// stops it and removes its directory once this process has exited,
+    /// however it exits.
+    pub fn stop_at_exit(mut self) -> Result<(), String> {
+        let dir = self
+            .dir
+            .take()
+            .ok_or_else(|| "the server is already stopped".to_string())?
+            .keep();
+        let quote = |p: &Path| format!("'{}'", p.display().to_string().replace('\'', "'\\''"));
+        let mut stop = format!(
+            "{} -D {} -m immediate -w stop",
+            quote(&self.bin.join("pg_ctl")),
+            quote(&dir.join("data"))
+        );
+        if let Some(u) = &self.run_as {
+            stop = format!("runuser -u {u} -- {stop}");
+        }
+        let script = format!(
+            "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {stop} >/dev/null 2>&1; rm -rf {dir}",
+            pid = std::process::id(),
+            dir = quote(&dir)
+        );
+        Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map(|_| ())
+            .map_err(|e| format!("cannot start the watchdog of the private PostgreSQL: {e}"))
     }
 }

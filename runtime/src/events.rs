@@ -403,11 +403,12 @@ pub const EVENT_RETENTION_SECS: i64 = 30 * 24 * 3600;
 
 const CURSOR_RESOURCE: &str = "_events";
 
-/// Catches up from `/v1/events`: lists every event from the stored cursor
-/// (its `created`, skipping the ids already applied in that same second),
-/// applies them oldest first, and advances the cursor after each one. With
-/// no cursor it starts at the last backfill's start. A cursor older than the
-/// retention is an error asking for a full backfill.
+/// Catches up from `/v1/events`: applies, oldest first, every event newer
+/// than the last one applied (paging toward newer events with
+/// `ending_before`, one page in memory at a time), advancing the cursor as
+/// it goes. With no event applied yet it starts at the last backfill's start
+/// (`created`, skipping the ids already applied in that same second). A
+/// cursor older than the retention is an error asking for a full backfill.
 pub(crate) async fn sync_events(inner: &Inner) -> Result<EventsReport> {
     let account = inner.account_id().await?;
     let _lock = store::advisory_lock(&inner.pool, &format!("stripe-sync:events:{account}")).await?;
@@ -460,95 +461,95 @@ pub(crate) async fn sync_events(inner: &Inner) -> Result<EventsReport> {
         ..Default::default()
     };
 
-    // List newest first, then apply oldest first.
-    let mut listed: Vec<(String, i64, String)> = Vec::new();
-    let mut starting_after: Option<String> = None;
+    // Walk toward newer events a page at a time: `ending_before` an applied
+    // event gives the page of events just newer than it (newest first), so
+    // each page is applied in reverse and memory holds one page at most.
+    let mut last_id: Option<String> = cursor
+        .as_ref()
+        .and_then(|c| c.get("last_id"))
+        .and_then(Value::as_str)
+        .map(String::from);
     let mut requests = 0i64;
-    let listing: Result<()> = async {
-        loop {
-            let mut q = vec![
-                ("limit".to_string(), "100".to_string()),
-                ("created[gte]".to_string(), since.to_string()),
-            ];
-            if let Some(s) = &starting_after {
-                q.push(("starting_after".into(), s.clone()));
-            }
-            requests += 1;
-            let page = inner.client.list_page("/v1/events", &q).await?;
-            let mut last = None;
-            for it in &page.items {
-                let h = objects::head(it.get())
-                    .map_err(|e| Error::InvalidPayload(format!("/v1/events item: {e}")))?;
-                let (Some(id), Some(created)) = (h.id, h.created) else {
-                    return Err(Error::InvalidPayload(
-                        "/v1/events item without id or created".into(),
-                    ));
-                };
-                last = Some(id.clone());
-                listed.push((id, created, it.get().to_owned()));
-            }
-            match last {
-                Some(l) if page.has_more => starting_after = Some(l),
-                _ => break,
-            }
-        }
-        Ok(())
-    }
-    .await;
-    if let Err(e) = listing {
-        let msg = e.to_string();
-        store::record_run_object(
-            &inner.pool,
-            run_id,
-            "event",
-            "failed",
-            requests,
-            0,
-            0,
-            Some(&msg),
-            true,
-        )
-        .await?;
-        store::finish_run(&inner.pool, run_id, "failed", 0, 0, Some(&msg)).await?;
-        return Err(e);
-    }
-    listed.reverse();
-    // Stable by created: the API's order within a second is kept (reversed).
-    listed.sort_by_key(|(_, created, _)| *created);
-
-    let mut failure = None;
+    let mut failure: Option<String> = None;
     let mut unsaved = 0u32;
-    for (id, created, raw) in &listed {
-        if *created == since && seen.contains(id) {
-            continue;
+    let mut pending: Vec<Box<RawValue>> = Vec::new();
+    if last_id.is_none() {
+        // No event applied yet: find the oldest event not yet applied at or
+        // after `since`, walking the newest-first list and keeping only it.
+        match oldest_unapplied(inner, since, &seen, &mut requests).await {
+            Ok(Some(first)) => pending.push(first),
+            Ok(None) => {}
+            Err(e) => failure = Some(e.to_string()),
         }
-        report.fetched += 1;
-        match apply_event(inner, raw, "events").await {
-            Ok(r) => {
-                if r.outcome == EventOutcome::Applied {
-                    report.applied += 1;
-                } else {
-                    report.ignored += 1;
+    }
+    let mut listing_error = failure.is_some();
+    let mut done = listing_error;
+    'pages: loop {
+        for raw in pending.drain(..) {
+            let h = match objects::head(raw.get()) {
+                Ok(h) => h,
+                Err(e) => {
+                    failure = Some(format!("/v1/events item: {e}"));
+                    listing_error = true;
+                    break 'pages;
+                }
+            };
+            let (Some(id), Some(created)) = (h.id, h.created) else {
+                failure = Some("/v1/events item without id or created".into());
+                listing_error = true;
+                break 'pages;
+            };
+            report.fetched += 1;
+            match apply_event(inner, raw.get(), "events").await {
+                Ok(r) if r.outcome == EventOutcome::Applied => report.applied += 1,
+                Ok(_) => report.ignored += 1,
+                Err(e) => {
+                    // The cursor stops before the failed event, which is
+                    // retried next time.
+                    failure = Some(format!("event {id}: {e}"));
+                    break 'pages;
                 }
             }
-            Err(e) => {
-                failure = Some(format!("event {id}: {e}"));
-                break;
+            if created != since {
+                since = created;
+                seen.clear();
+            }
+            seen.insert(id.clone());
+            last_id = Some(id);
+            report.cursor_created = Some(since);
+            unsaved += 1;
+            if unsaved >= 100 {
+                unsaved = 0;
+                save_cursor(inner, &account, since, &seen, last_id.as_deref(), run_id).await?;
             }
         }
-        if *created != since {
-            since = *created;
-            seen.clear();
+        if done {
+            break;
         }
-        seen.insert(id.clone());
-        report.cursor_created = Some(since);
-        unsaved += 1;
-        if unsaved >= 100 {
-            unsaved = 0;
-            save_cursor(inner, &account, since, &seen, run_id).await?;
+        let Some(anchor) = last_id.clone() else {
+            break;
+        };
+        let q = vec![
+            ("limit".to_string(), "100".to_string()),
+            ("ending_before".to_string(), anchor),
+        ];
+        requests += 1;
+        let page = match inner.client.list_page("/v1/events", &q).await {
+            Ok(p) => p,
+            Err(e) => {
+                failure = Some(e.to_string());
+                listing_error = true;
+                break;
+            }
+        };
+        if page.items.is_empty() {
+            break;
         }
+        done = !page.has_more;
+        pending = page.items;
+        pending.reverse();
     }
-    save_cursor(inner, &account, since, &seen, run_id).await?;
+    save_cursor(inner, &account, since, &seen, last_id.as_deref(), run_id).await?;
     let status = if failure.is_some() {
         "failed"
     } else {
@@ -576,9 +577,52 @@ pub(crate) async fn sync_events(inner: &Inner) -> Result<EventsReport> {
     )
     .await?;
     match failure {
-        // The cursor stops before the failed event, which is retried next time.
+        Some(f) if listing_error => {
+            Err(Error::EventsCatchUpStopped(format!("listing events: {f}")))
+        }
         Some(f) => Err(Error::EventsCatchUpStopped(f)),
         None => Ok(report),
+    }
+}
+
+/// The oldest event created at or after `since` that is not in `seen` (the
+/// ids applied in that second), found by walking the newest-first list and
+/// keeping only the last such item.
+async fn oldest_unapplied(
+    inner: &Inner,
+    since: i64,
+    seen: &HashSet<String>,
+    requests: &mut i64,
+) -> Result<Option<Box<RawValue>>> {
+    let mut oldest: Option<Box<RawValue>> = None;
+    let mut starting_after: Option<String> = None;
+    loop {
+        let mut q = vec![
+            ("limit".to_string(), "100".to_string()),
+            ("created[gte]".to_string(), since.to_string()),
+        ];
+        if let Some(s) = &starting_after {
+            q.push(("starting_after".into(), s.clone()));
+        }
+        *requests += 1;
+        let page = inner.client.list_page("/v1/events", &q).await?;
+        let has_more = page.has_more;
+        for it in page.items {
+            let h = objects::head(it.get())
+                .map_err(|e| Error::InvalidPayload(format!("/v1/events item: {e}")))?;
+            let (Some(id), Some(created)) = (h.id, h.created) else {
+                return Err(Error::InvalidPayload(
+                    "/v1/events item without id or created".into(),
+                ));
+            };
+            starting_after = Some(id.clone());
+            if !(created == since && seen.contains(&id)) {
+                oldest = Some(it);
+            }
+        }
+        if !has_more || starting_after.is_none() {
+            return Ok(oldest);
+        }
     }
 }
 
@@ -587,6 +631,7 @@ async fn save_cursor(
     account: &str,
     since: i64,
     seen: &HashSet<String>,
+    last_id: Option<&str>,
     run_id: i64,
 ) -> Result<()> {
     let mut ids: Vec<&String> = seen.iter().collect();
@@ -597,7 +642,7 @@ async fn save_cursor(
         CURSOR_RESOURCE,
         "",
         "complete",
-        &json!({"created": since, "ids": ids}),
+        &json!({"created": since, "ids": ids, "last_id": last_id}),
         None,
         Some(run_id),
         None,

@@ -120,7 +120,9 @@ pub async fn exists<'c>(ex: impl PgExecutor<'c>, resource: &Resource, id: &str) 
 /// Up to `limit` ids of not-deleted objects of `resource` for `account`, in id
 /// order, after `after`. With `skip_complete_list`, objects whose embedded
 /// list in that property is complete (`has_more: false`; its items were
-/// written with the object) are left out.
+/// written with the object) are left out. With `synced_since`, only objects
+/// written at or after that time are returned (an incremental backfill lists
+/// children only under parents that changed).
 pub async fn ids_after(
     pool: &PgPool,
     resource: &Resource,
@@ -128,10 +130,12 @@ pub async fn ids_after(
     after: &str,
     limit: i64,
     skip_complete_list: Option<&str>,
+    synced_since: Option<DateTime<Utc>>,
 ) -> Result<Vec<String>> {
     let sql = format!(
         "SELECT id FROM {} WHERE _account_id = $1 AND _deleted_at IS NULL AND id > $2
            AND ($4::text IS NULL OR coalesce((_raw_data -> $4::text ->> 'has_more')::boolean, true))
+           AND ($5::timestamptz IS NULL OR _synced_at >= $5)
          ORDER BY id LIMIT $3",
         table_ident(resource)
     );
@@ -140,6 +144,7 @@ pub async fn ids_after(
         .bind(after)
         .bind(limit)
         .bind(skip_complete_list)
+        .bind(synced_since)
         .fetch_all(pool)
         .await?;
     rows.iter()
@@ -167,6 +172,10 @@ pub struct SyncState {
     pub cursor: Value,
     /// For the whole-resource row: when the last complete backfill started.
     pub high_water: Option<DateTime<Utc>>,
+    /// The run that wrote the row last.
+    pub run_id: Option<i64>,
+    /// When the row was written last.
+    pub updated_at: DateTime<Utc>,
 }
 
 /// Every cursor row of a resource.
@@ -176,7 +185,7 @@ pub async fn load_states<'c>(
     resource: &str,
 ) -> Result<Vec<SyncState>> {
     let rows = sqlx::query(
-        "SELECT scope, status, cursor, high_water FROM stripe._sync_state WHERE account_id = $1 AND resource = $2 ORDER BY scope",
+        "SELECT scope, status, cursor, high_water, run_id, updated_at FROM stripe._sync_state WHERE account_id = $1 AND resource = $2 ORDER BY scope",
     )
     .bind(account)
     .bind(resource)
@@ -189,6 +198,8 @@ pub async fn load_states<'c>(
                 status: r.try_get(1)?,
                 cursor: r.try_get(2)?,
                 high_water: r.try_get(3)?,
+                run_id: r.try_get(4)?,
+                updated_at: r.try_get(5)?,
             })
         })
         .collect()
@@ -349,12 +360,16 @@ pub async fn advisory_lock(pool: &PgPool, key: &str) -> Result<AdvisoryLock> {
 
 /// Takes the advisory lock named `key` if nobody holds it.
 pub async fn try_advisory_lock(pool: &PgPool, key: &str) -> Result<Option<AdvisoryLock>> {
-    let mut conn = pool.acquire().await?.detach();
+    let mut conn = pool.acquire().await?;
     let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock(hashtextextended($1, 0))")
         .bind(key)
-        .fetch_one(&mut conn)
+        .fetch_one(&mut *conn)
         .await?;
-    Ok(got.then_some(AdvisoryLock { _conn: conn }))
+    // Only a connection holding the lock leaves the pool; a refused try
+    // returns its connection for reuse.
+    Ok(got.then(|| AdvisoryLock {
+        _conn: conn.detach(),
+    }))
 }
 
 /// Sets the status (and error) of one cursor row, keeping its cursor.
@@ -375,6 +390,57 @@ pub async fn mark_state<'c>(
     .bind(scope)
     .bind(status)
     .bind(error)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Records a slice's progress: its status and the last object committed
+/// (`starting_after`), leaving its `created` bounds as stored (a split
+/// narrows those on its own, see [`narrow_slice`]).
+pub async fn advance_slice<'c>(
+    ex: impl PgExecutor<'c>,
+    account: &str,
+    resource: &str,
+    scope: &str,
+    status: &str,
+    after: Option<&str>,
+    claimed_by: Option<&str>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE stripe._sync_state SET status = $4, cursor = CASE WHEN $5::text IS NULL THEN cursor ELSE jsonb_set(cursor, '{starting_after}', to_jsonb($5::text)) END,
+           claimed_by = $6, claimed_until = CASE WHEN $6::text IS NULL THEN NULL ELSE now() + interval '5 minutes' END,
+           error = NULL, updated_at = now()
+         WHERE account_id = $1 AND resource = $2 AND scope = $3",
+    )
+    .bind(account)
+    .bind(resource)
+    .bind(scope)
+    .bind(status)
+    .bind(after)
+    .bind(claimed_by)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Moves a slice's lower `created` bound up to `gte` (after its older part
+/// became a slice of its own), keeping its progress.
+pub async fn narrow_slice<'c>(
+    ex: impl PgExecutor<'c>,
+    account: &str,
+    resource: &str,
+    scope: &str,
+    gte: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE stripe._sync_state SET cursor = jsonb_set(cursor, '{gte}', to_jsonb($4::bigint)), updated_at = now()
+         WHERE account_id = $1 AND resource = $2 AND scope = $3",
+    )
+    .bind(account)
+    .bind(resource)
+    .bind(scope)
+    .bind(gte)
     .execute(ex)
     .await?;
     Ok(())

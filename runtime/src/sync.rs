@@ -65,11 +65,24 @@ pub struct SingleResult {
 ///
 /// Cheap to clone: clones share the pool, the HTTP client and its rate limit.
 ///
-/// ```no_run
+/// ```
 /// use stripe_sync::{BackfillRequest, Config, StripeSync};
 ///
-/// # async fn run() -> Result<(), stripe_sync::Error> {
-/// let mut config = Config::new("postgres://localhost/app", "sk_test_...");
+/// # #[tokio::main]
+/// # async fn main() -> anyhow::Result<()> {
+/// # // This example runs (in `cargo test`) against a fresh database and the
+/// # // Stripe simulator seeded with a small account.
+/// # let db = stripe_sync_tests::TestDb::new().await?;
+/// # let fixtures = stripe_sync_tests::spec_dir().join("2023-08-16/fixtures3.json");
+/// # let sim = stripe_sync_simulator::start(
+/// #     stripe_sync_simulator::SimConfig::small_account(fixtures),
+/// #     "127.0.0.1:0".parse()?,
+/// # )
+/// # .await?;
+/// # let database_url = db.url.clone();
+/// let mut config = Config::new(database_url, "sk_test_...");
+/// # config.stripe_api_base = sim.base_url();
+/// # config.max_requests_per_second = Some(1000);
 /// config.stripe_webhook_secret = Some("whsec_...".into());
 /// let sync = StripeSync::new(config).await?;
 /// sync.migrate().await?;
@@ -77,13 +90,24 @@ pub struct SingleResult {
 /// // Mirror everything once, then keep up with events.
 /// let report = sync.backfill(BackfillRequest::all()).await?;
 /// println!("{} objects written, success: {}", report.written, report.succeeded);
+/// # assert!(report.succeeded && report.written > 500, "{report:?}");
 /// sync.sync_events().await?;
 ///
 /// // In a webhook handler: the raw body and the Stripe-Signature header.
-/// # let (body, signature): (Vec<u8>, String) = (vec![], String::new());
+/// # let mut customer = sim.objects("customer").remove(0);
+/// # customer["name"] = "Renamed by a webhook".into();
+/// # let now = chrono::Utc::now().timestamp();
+/// # let body = serde_json::to_vec(&serde_json::json!({
+/// #     "id": "evt_doc_example", "object": "event", "type": "customer.updated",
+/// #     "created": now, "api_version": "2023-08-16", "data": {"object": customer},
+/// # }))?;
+/// # let signature = format!("t={now},v1={}", stripe_sync::webhook::sign(&body, now, "whsec_..."));
 /// let outcome = sync.process_webhook(&body, &signature).await?;
 /// println!("{:?}", outcome.event.outcome);
+/// # assert_eq!(outcome.event.outcome, stripe_sync::EventOutcome::Applied);
 /// sync.close().await;
+/// # sim.shutdown().await;
+/// # db.drop_db().await?;
 /// # Ok(())
 /// # }
 /// ```
