@@ -455,3 +455,127 @@ async fn related_entities_missing_from_the_database_are_fetched_first() -> Resul
         .contains(sub["id"].as_str().unwrap()));
     e.finish().await
 }
+
+/// Webhooks POSTed concurrently to the server are committed in groups; the
+/// outcomes are those of one-by-one processing (staleness, duplicates), and
+/// an event the database refuses fails alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_webhooks_commit_in_groups_with_one_by_one_outcomes() -> Result<()> {
+    use std::sync::Arc;
+    use stripe_sync::server::{router, AppState, DEFAULT_MAX_BODY_BYTES};
+
+    let e = webhook_env().await?;
+    let metrics = Arc::new(stripe_sync::metrics::Metrics::new());
+    let state = Arc::new(AppState {
+        sync: e.sync.clone(),
+        admin_key: None,
+        metrics: metrics.clone(),
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/webhooks", listener.local_addr()?);
+    let app = router(state, DEFAULT_MAX_BODY_BYTES);
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let t = now();
+    let mut bodies = Vec::new();
+    for i in 0..20 {
+        let id = format!("cus_grp{i:02}");
+        let old = event(
+            &format!("evt_grp{i:02}_old"),
+            "customer.updated",
+            t - 10,
+            customer(&id, "old"),
+        );
+        let new = event(
+            &format!("evt_grp{i:02}_new"),
+            "customer.updated",
+            t,
+            customer(&id, "new"),
+        );
+        // The newer event is delivered twice, and sometimes before the older one.
+        if i % 2 == 0 {
+            bodies.extend([new.clone(), old, new]);
+        } else {
+            bodies.extend([old, new.clone(), new]);
+        }
+    }
+    // PostgreSQL refuses \u0000 in jsonb: this event cannot be committed.
+    let poison = event(
+        "evt_grp_poison",
+        "customer.updated",
+        t,
+        customer("cus_grp_poison", "nul\u{0}"),
+    );
+    bodies.insert(17, poison);
+
+    let http = reqwest::Client::new();
+    let mut tasks = Vec::new();
+    for ev in bodies {
+        let (http, url) = (http.clone(), url.clone());
+        tasks.push(tokio::spawn(async move {
+            let body = serde_json::to_vec(&ev)?;
+            let sig = header(&body, SECRET, now());
+            let r = http
+                .post(&url)
+                .header("Stripe-Signature", sig)
+                .body(body)
+                .send()
+                .await?;
+            let status = r.status().as_u16();
+            let v: Value = r.json().await?;
+            Ok::<_, anyhow::Error>((ev["id"].as_str().unwrap_or_default().to_string(), status, v))
+        }));
+    }
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await??);
+    }
+    server.abort();
+
+    let mut applied_new = std::collections::HashMap::<String, (u32, u32)>::new();
+    for (id, status, v) in &answers {
+        if id == "evt_grp_poison" {
+            assert!(status >= &500, "the poison event was acknowledged: {v}");
+            continue;
+        }
+        assert_eq!(*status, 200, "{id}: {v}");
+        let outcome = v["outcome"].as_str().unwrap_or_default();
+        if id.ends_with("_new") {
+            let c = applied_new.entry(id.clone()).or_default();
+            match outcome {
+                "applied" => c.0 += 1,
+                "duplicate" => c.1 += 1,
+                other => panic!("{id}: {other}"),
+            }
+        } else {
+            assert!(matches!(outcome, "applied" | "stale"), "{id}: {outcome}");
+        }
+    }
+    assert_eq!(applied_new.len(), 20);
+    assert!(
+        applied_new.values().all(|c| *c == (1, 1)),
+        "{applied_new:?}"
+    );
+    assert_eq!(e.count("SELECT count(*) FROM stripe._events").await?, 40);
+    assert_eq!(
+        e.count("SELECT count(*) FROM stripe._events WHERE outcome NOT IN ('applied', 'stale')")
+            .await?,
+        0
+    );
+    assert_eq!(
+        e.count("SELECT count(*) FROM stripe.customers WHERE id LIKE 'cus_grp%' AND name = 'new'")
+            .await?,
+        20
+    );
+    assert_eq!(
+        e.count("SELECT count(*) FROM stripe.customers WHERE id = 'cus_grp_poison'")
+            .await?,
+        0
+    );
+    let text = metrics.render();
+    assert!(
+        text.contains("stripe_sync_webhook_group_commits_total"),
+        "{text}"
+    );
+    e.finish().await
+}

@@ -597,6 +597,12 @@ pub async fn webhooks(o: &Options) -> Result<Vec<Measure>> {
     };
     let now = chrono::Utc::now().timestamp();
     let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let serve_pid = child.0.id();
+    let (serve0, me0, pg0) = (
+        proc_stats::cpu_seconds(serve_pid),
+        proc_stats::cpu_seconds(std::process::id()),
+        proc_stats::postgres_cpu(&db.pool, &db.name).await,
+    );
     let t0 = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..senders {
@@ -638,6 +644,26 @@ pub async fn webhooks(o: &Options) -> Result<Vec<Measure>> {
         latencies.extend(t.await??);
     }
     let secs = t0.elapsed().as_secs_f64();
+    let (serve_cpu, sender_cpu, pg_cpu) = (
+        proc_stats::cpu_seconds(serve_pid) - serve0,
+        proc_stats::cpu_seconds(std::process::id()) - me0,
+        proc_stats::postgres_cpu_between(&pg0, &proc_stats::postgres_cpu(&db.pool, &db.name).await),
+    );
+    // The server's group commits: how many events each transaction wrote.
+    let metrics = http
+        .get(format!("{base}/metrics"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    let metric = |name: &str| {
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.trim().parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    let per_commit = metric("stripe_sync_webhook_group_events_total")
+        / metric("stripe_sync_webhook_group_commits_total").max(1.0);
     let _ = Command::new("kill")
         .args(["-TERM", &child.0.id().to_string()])
         .status();
@@ -667,6 +693,34 @@ pub async fn webhooks(o: &Options) -> Result<Vec<Measure>> {
             "acknowledged = committed",
             committed as f64,
             "events",
+            None,
+        ),
+        measure(
+            &name,
+            "events per commit (mean)",
+            per_commit,
+            "events",
+            None,
+        ),
+        measure(
+            &name,
+            "CPU per event: PostgreSQL",
+            1e6 * pg_cpu / total as f64,
+            "us",
+            None,
+        ),
+        measure(
+            &name,
+            "CPU per event: serve",
+            1e6 * serve_cpu / total as f64,
+            "us",
+            None,
+        ),
+        measure(
+            &name,
+            "CPU per event: senders (bench)",
+            1e6 * sender_cpu / total as f64,
+            "us",
             None,
         ),
     ])

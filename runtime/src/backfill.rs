@@ -538,7 +538,7 @@ async fn report_progress(
             )
             .await;
         }
-        if tick % 10 == 0 {
+        if tick.is_multiple_of(10) {
             tracing::info!(
                 resource = res.object,
                 requests = now.0,

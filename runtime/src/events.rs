@@ -100,29 +100,101 @@ fn ts(secs: i64) -> DateTime<Utc> {
     Utc.timestamp_opt(secs, 0).single().unwrap_or_else(Utc::now)
 }
 
+/// An event's row in `_events`: everything but its outcome.
+pub(crate) struct EventRow {
+    id: String,
+    event_type: String,
+    created: i64,
+    api_version: Option<String>,
+    account: String,
+    livemode: Option<bool>,
+    object_type: Option<String>,
+    object_id: Option<String>,
+    source: String,
+    raw: String,
+}
+
+/// An event read, found new in the ledger and planned (every API call it
+/// needs done), ready to be written by [`write_events`] together with others.
+pub(crate) struct PreparedEvent {
+    row: EventRow,
+    plan: std::result::Result<Plan, EventOutcome>,
+}
+
+impl PreparedEvent {
+    fn result(&self, outcome: EventOutcome) -> EventResult {
+        EventResult {
+            event_id: self.row.id.clone(),
+            event_type: self.row.event_type.clone(),
+            object_type: self.row.object_type.clone(),
+            object_id: self.row.object_id.clone(),
+            outcome,
+        }
+    }
+}
+
+/// What [`prepare_event`] made of an event.
+pub(crate) enum Prepared {
+    /// Nothing to write: the event was already processed.
+    Done(EventResult),
+    /// To be written by [`write_events`] or [`write_one`].
+    Write(PreparedEvent),
+}
+
 /// Processes one event given as JSON text. `source` is `webhook` or `events`.
 pub(crate) async fn apply_event(inner: &Inner, raw: &str, source: &str) -> Result<EventResult> {
-    let env: Envelope<'_> = serde_json::from_str(raw)
+    match prepare_event(inner, raw.to_owned(), source).await? {
+        Prepared::Done(r) => Ok(r),
+        Prepared::Write(ev) => write_one(inner, &ev).await,
+    }
+}
+
+/// Reads an event, skips it when the ledger has it already, and plans its
+/// write (API calls happen here, outside any transaction). A planning
+/// failure is recorded in the ledger and returned.
+pub(crate) async fn prepare_event(inner: &Inner, raw: String, source: &str) -> Result<Prepared> {
+    let env: Envelope<'_> = serde_json::from_str(&raw)
         .map_err(|e| Error::InvalidPayload(format!("not a Stripe event: {e}")))?;
     let head = objects::head(env.data.object.get())
         .map_err(|e| Error::InvalidPayload(format!("event {}: data.object: {e}", env.id)))?;
-    let mut result = EventResult {
-        event_id: env.id.clone(),
-        event_type: env.event_type.clone(),
-        object_type: head.object.clone(),
-        object_id: head.id.clone(),
-        outcome: EventOutcome::Duplicate,
-    };
 
-    // Cheap duplicate check before any API call.
-    let seen: Option<String> =
-        sqlx::query_scalar("SELECT outcome FROM stripe._events WHERE id = $1")
-            .bind(&env.id)
-            .fetch_optional(&inner.pool)
-            .await?;
-    if seen.as_deref().is_some_and(|o| o != "failed") {
-        tracing::debug!(event = %env.id, "duplicate event ignored");
-        return Ok(result);
+    let routed = event_type(&env.event_type);
+    let res = head.object.as_deref().and_then(resource).or_else(|| {
+        routed
+            .and_then(|e| e.table)
+            .and_then(stripe_sync_generated::resource_by_table)
+    });
+    let delete = head.deleted || routed.is_some_and(|e| e.is_delete);
+
+    // A cheap duplicate check before any API call. A write that needs none
+    // leaves it to the ledger insert, which skips duplicates all the same.
+    let cfg = &inner.config;
+    let may_call_api = res.is_some_and(|r| {
+        head.id.is_some()
+            && !delete
+            && (cfg.auto_expand_lists
+                || cfg.backfill_related_entities
+                || cfg
+                    .revalidate_objects_via_stripe_api
+                    .iter()
+                    .any(|o| o == r.object))
+    });
+    if may_call_api {
+        let seen: Option<String> =
+            sqlx::query_scalar("SELECT outcome FROM stripe._events WHERE id = $1")
+                .bind(&env.id)
+                .fetch_optional(&inner.pool)
+                .await?;
+        if seen.as_deref().is_some_and(|o| o != "failed") {
+            tracing::debug!(event = %env.id, "duplicate event ignored");
+            return Ok(Prepared::Done(EventResult {
+                event_id: env.id,
+                event_type: env.event_type,
+                object_type: head.object,
+                object_id: head.id,
+                outcome: EventOutcome::Duplicate,
+            }));
+        }
     }
 
     let account = match &env.account {
@@ -130,38 +202,37 @@ pub(crate) async fn apply_event(inner: &Inner, raw: &str, source: &str) -> Resul
         None => inner.account_id().await?,
     };
     let version = ts(env.created);
-    let routed = event_type(&env.event_type);
-    let res = head.object.as_deref().and_then(resource).or_else(|| {
-        routed
-            .and_then(|e| e.table)
-            .and_then(stripe_sync_generated::resource_by_table)
-    });
-
-    // Plan (API calls happen here, outside any transaction).
-    let plan = match (res, &head.id) {
-        (None, _) => Err(EventOutcome::NoTable),
-        (Some(_), None) => Err(EventOutcome::NoId),
-        (Some(res), Some(id)) => {
-            let delete = head.deleted || routed.is_some_and(|e| e.is_delete);
-            match plan_write(inner, res, id, env.data.object.get(), delete, version).await {
-                Ok(p) => Ok(p),
-                Err(e) => {
-                    record_failure(inner, &env, &account, &head, source, raw, &e.to_string()).await;
-                    return Err(e);
-                }
-            }
-        }
+    let planned: Result<std::result::Result<Plan, EventOutcome>> = match (res, &head.id) {
+        (None, _) => Ok(Err(EventOutcome::NoTable)),
+        (Some(_), None) => Ok(Err(EventOutcome::NoId)),
+        (Some(res), Some(id)) => plan_write(inner, res, id, env.data.object.get(), delete, version)
+            .await
+            .map(Ok),
     };
-
-    let written = write_event(inner, &env, &account, &head, source, raw, plan).await;
-    match written {
-        Ok(outcome) => {
-            result.outcome = outcome;
-            tracing::debug!(event = %env.id, r#type = %env.event_type, outcome = outcome.as_str(), "event processed");
-            Ok(result)
-        }
+    let Envelope {
+        id,
+        event_type,
+        created,
+        api_version,
+        livemode,
+        ..
+    } = env;
+    let row = EventRow {
+        id,
+        event_type,
+        created,
+        api_version,
+        account,
+        livemode,
+        object_type: head.object,
+        object_id: head.id,
+        source: source.to_owned(),
+        raw,
+    };
+    match planned {
+        Ok(plan) => Ok(Prepared::Write(PreparedEvent { row, plan })),
         Err(e) => {
-            record_failure(inner, &env, &account, &head, source, raw, &e.to_string()).await;
+            record_failure(inner, &row, &e.to_string()).await;
             Err(e)
         }
     }
@@ -282,15 +353,225 @@ pub(crate) async fn expand_list(
     Ok((res, items))
 }
 
-async fn write_event(
+/// Writes one prepared event in a transaction of its own; a failure is
+/// recorded in the ledger (so a redelivery processes it again) and returned.
+pub(crate) async fn write_one(inner: &Inner, ev: &PreparedEvent) -> Result<EventResult> {
+    match write_event(inner, ev).await {
+        Ok(outcome) => {
+            tracing::debug!(event = %ev.row.id, r#type = %ev.row.event_type, outcome = outcome.as_str(), "event processed");
+            Ok(ev.result(outcome))
+        }
+        Err(e) => {
+            record_failure(inner, &ev.row, &e.to_string()).await;
+            Err(e)
+        }
+    }
+}
+
+/// Writes prepared events in as few transactions as possible (group commit:
+/// one commit, so one WAL flush, for the lot), in order, with the same
+/// result per event as [`write_one`]. Events with distinct ids share a
+/// transaction; a redelivery of an id already in it starts the next one. When
+/// a shared transaction fails, its events are written again one by one, so
+/// one bad event fails alone.
+pub(crate) async fn write_events(
     inner: &Inner,
-    env: &Envelope<'_>,
-    account: &str,
-    head: &objects::Head,
-    source: &str,
-    raw: &str,
-    plan: std::result::Result<Plan, EventOutcome>,
-) -> Result<EventOutcome> {
+    events: &[PreparedEvent],
+) -> Vec<Result<EventResult>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut start = 0;
+    while start < events.len() {
+        let mut ids = HashSet::new();
+        let mut end = start;
+        while end < events.len() && ids.insert(events[end].row.id.as_str()) {
+            end += 1;
+        }
+        let chunk = &events[start..end];
+        if let [ev] = chunk {
+            out.push(write_one(inner, ev).await);
+        } else {
+            match write_batch(inner, chunk).await {
+                Ok(outcomes) => {
+                    for (ev, outcome) in chunk.iter().zip(outcomes) {
+                        tracing::debug!(event = %ev.row.id, r#type = %ev.row.event_type, outcome = outcome.as_str(), "event processed");
+                        out.push(Ok(ev.result(outcome)));
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, events = chunk.len(), "group commit failed; writing its events one by one");
+                    for ev in chunk {
+                        out.push(write_one(inner, ev).await);
+                    }
+                }
+            }
+        }
+        start = end;
+    }
+    out
+}
+
+/// One transaction for events with distinct ids: one ledger insert for all
+/// of them, their object writes in order, one ledger update, one commit.
+async fn write_batch(inner: &Inner, chunk: &[PreparedEvent]) -> Result<Vec<EventOutcome>> {
+    let rows: Vec<&EventRow> = chunk.iter().map(|e| &e.row).collect();
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let types: Vec<&str> = rows.iter().map(|r| r.event_type.as_str()).collect();
+    let created: Vec<DateTime<Utc>> = rows.iter().map(|r| ts(r.created)).collect();
+    let api_versions: Vec<Option<&str>> = rows.iter().map(|r| r.api_version.as_deref()).collect();
+    let accounts: Vec<&str> = rows.iter().map(|r| r.account.as_str()).collect();
+    let livemodes: Vec<Option<bool>> = rows.iter().map(|r| r.livemode).collect();
+    let object_types: Vec<Option<&str>> = rows.iter().map(|r| r.object_type.as_deref()).collect();
+    let object_ids: Vec<Option<&str>> = rows.iter().map(|r| r.object_id.as_deref()).collect();
+    let sources: Vec<&str> = rows.iter().map(|r| r.source.as_str()).collect();
+    let raws: Vec<&str> = rows.iter().map(|r| r.raw.as_str()).collect();
+
+    let mut tx = inner.pool.begin().await?;
+    // Inserted in id order, so concurrent batches lock ledger rows in one order.
+    let fresh: Vec<String> = sqlx::query_scalar(
+        "INSERT INTO stripe._events (id, type, created, api_version, account_id, livemode, object_type, object_id, source, outcome, _raw_data)
+         SELECT u.i, u.t, u.c, u.v, u.a, u.l, u.ot, u.oi, u.s, 'pending', u.r::jsonb
+         FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::bool[], $7::text[], $8::text[], $9::text[], $10::text[])
+           AS u (i, t, c, v, a, l, ot, oi, s, r)
+         ORDER BY u.i
+         ON CONFLICT (id) DO UPDATE SET received_at = now(), source = EXCLUDED.source, outcome = 'pending', reason = NULL
+         WHERE stripe._events.outcome = 'failed'
+         RETURNING id",
+    )
+    .bind(&ids)
+    .bind(&types)
+    .bind(&created)
+    .bind(&api_versions)
+    .bind(&accounts)
+    .bind(&livemodes)
+    .bind(&object_types)
+    .bind(&object_ids)
+    .bind(&sources)
+    .bind(&raws)
+    .fetch_all(&mut *tx)
+    .await?;
+    let fresh: HashSet<String> = fresh.into_iter().collect();
+    let mut outcomes = vec![EventOutcome::Duplicate; chunk.len()];
+    let (mut done_ids, mut done_outcomes) = (Vec::new(), Vec::new());
+    let todo: Vec<usize> = (0..chunk.len())
+        .filter(|&i| fresh.contains(&chunk[i].row.id))
+        .collect();
+    let mut k = 0;
+    while k < todo.len() {
+        // A run of plain upserts of one resource for distinct objects is
+        // one statement; anything else is written alone, in order.
+        let mut run = vec![todo[k]];
+        if let Some(first) = plain_upsert(&chunk[todo[k]]) {
+            let mut objects = HashSet::from([chunk[todo[k]].row.object_id.as_deref()]);
+            while k + run.len() < todo.len() {
+                let next = &chunk[todo[k + run.len()]];
+                match plain_upsert(next) {
+                    Some(p)
+                        if std::ptr::eq(p.resource, first.resource)
+                            && objects.insert(next.row.object_id.as_deref()) =>
+                    {
+                        run.push(todo[k + run.len()]);
+                    }
+                    _ => break,
+                }
+            }
+        }
+        if run.len() > 1 {
+            let evs: Vec<&PreparedEvent> = run.iter().map(|&i| &chunk[i]).collect();
+            for (i, outcome) in run.iter().zip(upsert_run(&mut tx, &evs).await?) {
+                outcomes[*i] = outcome;
+            }
+        } else {
+            outcomes[run[0]] = apply_plan(&mut tx, &chunk[run[0]]).await?;
+        }
+        for &i in &run {
+            done_ids.push(chunk[i].row.id.as_str());
+            done_outcomes.push(outcomes[i].as_str());
+        }
+        k += run.len();
+    }
+    if !done_ids.is_empty() {
+        sqlx::query(
+            // `id = ANY(..)` is an index scan in any plan; a join with
+            // unnest(..) can be cached as a sequential scan while the
+            // ledger is still small and stay one as it grows.
+            "UPDATE stripe._events AS e SET outcome = ($2::text[])[array_position($1::text[], e.id)], processed_at = now()
+             WHERE e.id = ANY($1::text[])",
+        )
+        .bind(&done_ids)
+        .bind(&done_outcomes)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+/// A stored object's id, `_updated_at` and `_deleted_at`.
+type StoredVersion = (String, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+/// The plan of an event that upserts one object and nothing else.
+fn plain_upsert(ev: &PreparedEvent) -> Option<&Plan> {
+    ev.plan
+        .as_ref()
+        .ok()
+        .filter(|p| !p.delete && p.extra.is_empty() && ev.row.object_id.is_some())
+}
+
+/// Upserts the objects of events for distinct objects of one resource with
+/// one statement, and says for each event what [`apply_plan`] would have.
+async fn upsert_run(
+    conn: &mut sqlx::PgConnection,
+    evs: &[&PreparedEvent],
+) -> Result<Vec<EventOutcome>> {
+    let plans: Vec<&Plan> = evs.iter().filter_map(|e| plain_upsert(e)).collect();
+    let res = plans[0].resource;
+    let texts: Vec<&str> = plans.iter().map(|p| p.object_text.as_str()).collect();
+    let versions: Vec<DateTime<Utc>> = plans.iter().map(|p| p.version).collect();
+    let accounts: Vec<&str> = evs.iter().map(|e| e.row.account.as_str()).collect();
+    let sql = format!("{} RETURNING t.id", res.upsert_sql);
+    let written: HashSet<String> = sqlx::query_scalar(&sql)
+        .bind(&texts)
+        .bind(&accounts)
+        .bind(&versions)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .collect();
+    let ids: Vec<&str> = evs
+        .iter()
+        .filter_map(|e| e.row.object_id.as_deref())
+        .collect();
+    let mut stored = std::collections::HashMap::new();
+    if ids.iter().any(|id| !written.contains(*id)) {
+        let sql = format!(
+            "SELECT id, _updated_at, _deleted_at FROM {} WHERE id = ANY($1::text[])",
+            store::table_ident(res)
+        );
+        let rows: Vec<StoredVersion> = sqlx::query_as(&sql)
+            .bind(&ids)
+            .fetch_all(&mut *conn)
+            .await?;
+        stored = rows.into_iter().map(|(id, u, d)| (id, (u, d))).collect();
+    }
+    Ok(evs
+        .iter()
+        .zip(&plans)
+        .map(|(e, p)| {
+            let id = e.row.object_id.as_deref().unwrap_or_default();
+            if written.contains(id) {
+                return EventOutcome::Applied;
+            }
+            match stored.get(id) {
+                Some((_, Some(_))) => EventOutcome::Stale,
+                Some((Some(u), None)) if *u > p.version => EventOutcome::Stale,
+                _ => EventOutcome::Unchanged,
+            }
+        })
+        .collect())
+}
+
+async fn write_event(inner: &Inner, ev: &PreparedEvent) -> Result<EventOutcome> {
+    let row = &ev.row;
     let mut tx = inner.pool.begin().await?;
     let fresh: Option<String> = sqlx::query_scalar(
         "INSERT INTO stripe._events (id, type, created, api_version, account_id, livemode, object_type, object_id, source, outcome, _raw_data)
@@ -299,48 +580,25 @@ async fn write_event(
          WHERE stripe._events.outcome = 'failed'
          RETURNING id",
     )
-    .bind(&env.id)
-    .bind(&env.event_type)
-    .bind(ts(env.created))
-    .bind(&env.api_version)
-    .bind(account)
-    .bind(env.livemode)
-    .bind(&head.object)
-    .bind(&head.id)
-    .bind(source)
-    .bind(raw)
+    .bind(&row.id)
+    .bind(&row.event_type)
+    .bind(ts(row.created))
+    .bind(&row.api_version)
+    .bind(&row.account)
+    .bind(row.livemode)
+    .bind(&row.object_type)
+    .bind(&row.object_id)
+    .bind(&row.source)
+    .bind(&row.raw)
     .fetch_optional(&mut *tx)
     .await?;
     if fresh.is_none() {
         tx.rollback().await?;
         return Ok(EventOutcome::Duplicate);
     }
-    let outcome = match plan {
-        Err(o) => o,
-        Ok(plan) => {
-            for (res, items, v) in &plan.extra {
-                store::upsert_objects(&mut *tx, res, items, account, *v).await?;
-            }
-            let objs = [plan.object_text.as_str()];
-            let n = if plan.delete {
-                store::delete_objects(&mut *tx, plan.resource, &objs, account, plan.version).await?
-            } else {
-                store::upsert_objects(&mut *tx, plan.resource, &objs, account, plan.version).await?
-            };
-            if n > 0 {
-                EventOutcome::Applied
-            } else {
-                let id = head.id.as_deref().unwrap_or_default();
-                match store::stored_version(&mut *tx, plan.resource, id).await? {
-                    Some((_, Some(_))) if !plan.delete => EventOutcome::Stale,
-                    Some((Some(u), None)) if u > plan.version => EventOutcome::Stale,
-                    _ => EventOutcome::Unchanged,
-                }
-            }
-        }
-    };
+    let outcome = apply_plan(&mut tx, ev).await?;
     sqlx::query("UPDATE stripe._events SET outcome = $2, processed_at = now() WHERE id = $1")
-        .bind(&env.id)
+        .bind(&row.id)
         .bind(outcome.as_str())
         .execute(&mut *tx)
         .await?;
@@ -348,38 +606,60 @@ async fn write_event(
     Ok(outcome)
 }
 
+/// Writes an event's objects (its ledger row is already inserted in `conn`'s
+/// transaction) and says what that did.
+async fn apply_plan(conn: &mut sqlx::PgConnection, ev: &PreparedEvent) -> Result<EventOutcome> {
+    let plan = match &ev.plan {
+        Err(o) => return Ok(*o),
+        Ok(plan) => plan,
+    };
+    let account = ev.row.account.as_str();
+    for (res, items, v) in &plan.extra {
+        store::upsert_objects(&mut *conn, res, items, account, *v).await?;
+    }
+    let objs = [plan.object_text.as_str()];
+    let n = if plan.delete {
+        store::delete_objects(&mut *conn, plan.resource, &objs, account, plan.version).await?
+    } else {
+        store::upsert_objects(&mut *conn, plan.resource, &objs, account, plan.version).await?
+    };
+    if n > 0 {
+        return Ok(EventOutcome::Applied);
+    }
+    let id = ev.row.object_id.as_deref().unwrap_or_default();
+    Ok(
+        match store::stored_version(&mut *conn, plan.resource, id).await? {
+            Some((_, Some(_))) if !plan.delete => EventOutcome::Stale,
+            Some((Some(u), None)) if u > plan.version => EventOutcome::Stale,
+            _ => EventOutcome::Unchanged,
+        },
+    )
+}
+
 /// Records a failed event so a redelivery processes it again.
-async fn record_failure(
-    inner: &Inner,
-    env: &Envelope<'_>,
-    account: &str,
-    head: &objects::Head,
-    source: &str,
-    raw: &str,
-    reason: &str,
-) {
-    tracing::warn!(event = %env.id, r#type = %env.event_type, error = %reason, "event failed");
+async fn record_failure(inner: &Inner, row: &EventRow, reason: &str) {
+    tracing::warn!(event = %row.id, r#type = %row.event_type, error = %reason, "event failed");
     let r = sqlx::query(
         "INSERT INTO stripe._events (id, type, created, api_version, account_id, livemode, object_type, object_id, source, outcome, reason, processed_at, _raw_data)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'failed', $10, now(), $11::text::jsonb)
          ON CONFLICT (id) DO UPDATE SET outcome = 'failed', reason = EXCLUDED.reason, processed_at = now()
          WHERE stripe._events.outcome IN ('failed', 'pending')",
     )
-    .bind(&env.id)
-    .bind(&env.event_type)
-    .bind(ts(env.created))
-    .bind(&env.api_version)
-    .bind(account)
-    .bind(env.livemode)
-    .bind(&head.object)
-    .bind(&head.id)
-    .bind(source)
+    .bind(&row.id)
+    .bind(&row.event_type)
+    .bind(ts(row.created))
+    .bind(&row.api_version)
+    .bind(&row.account)
+    .bind(row.livemode)
+    .bind(&row.object_type)
+    .bind(&row.object_id)
+    .bind(&row.source)
     .bind(reason)
-    .bind(raw)
+    .bind(&row.raw)
     .execute(&inner.pool)
     .await;
     if let Err(e) = r {
-        tracing::error!(event = %env.id, error = %e, "could not record the event failure");
+        tracing::error!(event = %row.id, error = %e, "could not record the event failure");
     }
 }
 

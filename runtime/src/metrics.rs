@@ -2,7 +2,8 @@
 //! format by [`Metrics::render`].
 //!
 //! Counters: webhook events by type and outcome, rows written, errors by kind;
-//! a histogram of webhook handling latency.
+//! a histogram of webhook handling latency; group commits of webhook events
+//! and the events they wrote (their ratio is the mean group size).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -22,6 +23,8 @@ struct State {
     buckets: Vec<u64>,
     latency_sum: f64,
     latency_count: u64,
+    group_commits: u64,
+    group_events: u64,
 }
 
 /// The server's metrics. Cheap to update from many tasks.
@@ -75,6 +78,14 @@ impl Metrics {
             }
             s.latency_sum += secs;
             s.latency_count += 1;
+        });
+    }
+
+    /// Counts one group commit of `events` webhook events.
+    pub fn webhook_batch(&self, events: usize) {
+        self.with(|s| {
+            s.group_commits += 1;
+            s.group_events += events as u64;
         });
     }
 
@@ -152,6 +163,26 @@ impl Metrics {
                 "stripe_sync_webhook_duration_seconds_count {}",
                 s.latency_count
             );
+            let _ = writeln!(
+                o,
+                "# HELP stripe_sync_webhook_group_commits_total Transactions that wrote queued webhook events together."
+            );
+            let _ = writeln!(o, "# TYPE stripe_sync_webhook_group_commits_total counter");
+            let _ = writeln!(
+                o,
+                "stripe_sync_webhook_group_commits_total {}",
+                s.group_commits
+            );
+            let _ = writeln!(
+                o,
+                "# HELP stripe_sync_webhook_group_events_total Webhook events written by those transactions."
+            );
+            let _ = writeln!(o, "# TYPE stripe_sync_webhook_group_events_total counter");
+            let _ = writeln!(
+                o,
+                "stripe_sync_webhook_group_events_total {}",
+                s.group_events
+            );
             o
         })
     }
@@ -175,7 +206,11 @@ mod tests {
         m.rows_written("webhook", 2);
         m.error("database");
         m.observe_latency(Duration::from_millis(3));
+        m.webhook_batch(3);
+        m.webhook_batch(1);
         let t = m.render();
+        assert!(t.contains("stripe_sync_webhook_group_commits_total 2"));
+        assert!(t.contains("stripe_sync_webhook_group_events_total 4"));
         assert!(t.contains(
             "stripe_sync_webhook_events_total{type=\"customer.created\",outcome=\"applied\"} 2"
         ));

@@ -8,6 +8,14 @@
 //! | `GET /metrics` | Prometheus text |
 //! | `POST /backfill`, `POST /sync/{object}`, `GET /status` | admin; `Authorization: Bearer <STRIPE_SYNC_API_KEY>`; 404 when no key is configured |
 //!
+//! Webhooks are committed in groups: each request verifies its signature,
+//! reads and plans its event concurrently with the others, then queues the
+//! write to [`WEBHOOK_WRITERS`] writer tasks; a writer takes every write
+//! queued (up to [`MAX_WEBHOOK_BATCH`]), commits them in one transaction (one
+//! WAL flush) and only then answers each request: 200 when its event is
+//! committed, 5xx when not. A failed group is written again event by event,
+//! so one bad event fails alone.
+//!
 //! [`serve`] shuts down gracefully: on the shutdown signal it stops accepting
 //! connections and waits for requests in flight.
 
@@ -16,17 +24,20 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, FromRef, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
+use tokio::sync::{mpsc, oneshot, Mutex};
+
 use crate::backfill::BackfillRequest;
-use crate::error::Error;
+use crate::error::{Error, Result};
+use crate::events::{EventResult, Prepared, PreparedEvent};
 use crate::metrics::Metrics;
-use crate::webhook::WebhookError;
+use crate::webhook::{WebhookError, WebhookOutcome};
 use crate::StripeSync;
 
 /// The default limit of a webhook body (Stripe's events are far smaller).
@@ -42,8 +53,44 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
 }
 
-/// The router, with a webhook body limit of `max_body_bytes`.
+/// The most webhook events one group commit writes.
+pub const MAX_WEBHOOK_BATCH: usize = 256;
+
+/// The writer tasks committing webhook events (each a connection of the pool).
+pub const WEBHOOK_WRITERS: usize = 2;
+
+/// One queued webhook write and where its result goes.
+struct WriteJob {
+    event: PreparedEvent,
+    done: oneshot::Sender<Result<EventResult>>,
+}
+
+/// The router's state: the [`AppState`] and the queue of webhook writes.
+#[derive(Clone)]
+struct Shared {
+    app: Arc<AppState>,
+    writes: mpsc::Sender<WriteJob>,
+}
+
+impl FromRef<Shared> for Arc<AppState> {
+    fn from_ref(s: &Shared) -> Self {
+        s.app.clone()
+    }
+}
+
+/// The router, with a webhook body limit of `max_body_bytes`. Starts the
+/// webhook writer tasks (they stop when the router is dropped), so it must be
+/// called inside a Tokio runtime.
 pub fn router(state: Arc<AppState>, max_body_bytes: usize) -> Router {
+    let (tx, rx) = mpsc::channel::<WriteJob>(4 * MAX_WEBHOOK_BATCH);
+    let rx = Arc::new(Mutex::new(rx));
+    for _ in 0..WEBHOOK_WRITERS {
+        tokio::spawn(webhook_writer(state.clone(), rx.clone()));
+    }
+    let shared = Shared {
+        app: state,
+        writes: tx,
+    };
     Router::new()
         .route("/webhooks", post(webhook))
         .route("/health", get(|| async { "ok\n" }))
@@ -53,7 +100,36 @@ pub fn router(state: Arc<AppState>, max_body_bytes: usize) -> Router {
         .route("/sync/{object}", post(admin_sync))
         .route("/status", get(admin_status))
         .layer(DefaultBodyLimit::max(max_body_bytes))
-        .with_state(state)
+        .with_state(shared)
+}
+
+/// Takes every queued webhook write (up to [`MAX_WEBHOOK_BATCH`]), commits
+/// them together and answers each; until the queue closes.
+async fn webhook_writer(st: Arc<AppState>, queue: Arc<Mutex<mpsc::Receiver<WriteJob>>>) {
+    loop {
+        let mut jobs = Vec::new();
+        {
+            let mut rx = queue.lock().await;
+            match rx.recv().await {
+                Some(j) => jobs.push(j),
+                None => return,
+            }
+            while jobs.len() < MAX_WEBHOOK_BATCH {
+                match rx.try_recv() {
+                    Ok(j) => jobs.push(j),
+                    Err(_) => break,
+                }
+            }
+        }
+        let (events, answers): (Vec<PreparedEvent>, Vec<_>) =
+            jobs.into_iter().map(|j| (j.event, j.done)).unzip();
+        st.metrics.webhook_batch(events.len());
+        let results = st.sync.write_webhooks(&events).await;
+        for (answer, result) in answers.into_iter().zip(results) {
+            // The sender may be gone (client disconnected); the event is committed anyway.
+            let _ = answer.send(result);
+        }
+    }
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves, then drains the
@@ -95,14 +171,37 @@ fn err(status: StatusCode, msg: impl Into<String>) -> Response {
     (status, Json(json!({ "error": msg.into() }))).into_response()
 }
 
-async fn webhook(State(st): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+async fn webhook(State(sh): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     let started = Instant::now();
+    let st = &sh.app;
     let sig = headers
         .get("stripe-signature")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let res = st.sync.process_webhook(&body, sig).await;
+    let res = match st.sync.prepare_webhook(&body, sig).await {
+        Ok(Prepared::Done(event)) => Ok(WebhookOutcome { event }),
+        Ok(Prepared::Write(event)) => {
+            let (done, answer) = oneshot::channel();
+            if sh.writes.send(WriteJob { event, done }).await.is_err() {
+                Err(Error::Unsupported("the webhook writer has stopped".into()))
+            } else {
+                match answer.await {
+                    Ok(r) => r.map(|event| WebhookOutcome { event }),
+                    Err(_) => Err(Error::Unsupported(
+                        "the webhook writer stopped before committing".into(),
+                    )),
+                }
+            }
+        }
+        Err(e) => Err(e),
+    };
     st.metrics.observe_latency(started.elapsed());
+    respond(st, res)
+}
+
+/// The answer to a webhook: 200 once committed, 400 for a bad signature or
+/// payload, 5xx otherwise (so that Stripe retries).
+fn respond(st: &AppState, res: Result<WebhookOutcome>) -> Response {
     match res {
         Ok(out) => {
             let ev = &out.event;

@@ -12,7 +12,7 @@ use crate::backfill::{self, BackfillReport, BackfillRequest};
 use crate::client::StripeClient;
 use crate::config::{Config, Database};
 use crate::error::{Error, Result};
-use crate::events::{self, EventResult, EventsReport};
+use crate::events::{self, EventResult, EventsReport, Prepared, PreparedEvent};
 use crate::managed_webhooks::{self, ManagedWebhook};
 use crate::objects;
 use crate::store;
@@ -199,6 +199,18 @@ impl StripeSync {
     /// reading it, then processes the event. On a signature failure nothing
     /// is written. A duplicate delivery is a no-op.
     pub async fn process_webhook(&self, body: &[u8], signature: &str) -> Result<WebhookOutcome> {
+        let event = match self.prepare_webhook(body, signature).await? {
+            Prepared::Done(event) => event,
+            Prepared::Write(ev) => events::write_one(&self.inner, &ev).await?,
+        };
+        Ok(WebhookOutcome { event })
+    }
+
+    /// The first half of [`Self::process_webhook`]: verifies the signature,
+    /// reads the event, checks the ledger and plans the write (API calls
+    /// included). The write is left to [`Self::write_webhooks`], so that a
+    /// server can commit many webhooks together.
+    pub(crate) async fn prepare_webhook(&self, body: &[u8], signature: &str) -> Result<Prepared> {
         let inner = &self.inner;
         let secrets = match &inner.config.stripe_webhook_secret {
             Some(s) => vec![s.clone()],
@@ -215,11 +227,21 @@ impl StripeSync {
             Ok(t) => t,
             Err(_) => return Err(self.reject(body, "body is not UTF-8").await),
         };
-        match events::apply_event(inner, text, "webhook").await {
-            Ok(event) => Ok(WebhookOutcome { event }),
+        match events::prepare_event(inner, text.to_owned(), "webhook").await {
+            Ok(p) => Ok(p),
             Err(Error::InvalidPayload(why)) => Err(self.reject(body, &why).await),
             Err(e) => Err(e),
         }
+    }
+
+    /// The second half of [`Self::process_webhook`] for many events: writes
+    /// them with one commit (see [`events::write_events`]); one result per
+    /// event, in order.
+    pub(crate) async fn write_webhooks(
+        &self,
+        events: &[PreparedEvent],
+    ) -> Vec<Result<EventResult>> {
+        events::write_events(&self.inner, events).await
     }
 
     async fn reject(&self, body: &[u8], why: &str) -> Error {
