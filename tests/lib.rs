@@ -6,6 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use anyhow::{Context, Result};
 use sqlx::{Connection, Executor, PgConnection, PgPool};
 
+pub mod oracle;
+
 /// The server tests use: `DATABASE_URL`, else a throwaway PostgreSQL this
 /// test process starts from the local binaries (`initdb`/`pg_ctl`), once,
 /// removed after the process exits.

@@ -134,41 +134,75 @@ impl EmbeddedPg {
         let mut last = String::new();
         for _ in 0..3 {
             pg.port = free_port()?;
-            let opts = format!(
-                "-p {} -c listen_addresses=127.0.0.1 -k {} -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
-                pg.port,
-                path_str(pg.root())?
-            );
-            let log = pg.root().join("server.log");
-            match pg.run(
-                "pg_ctl",
-                &[
-                    "-D",
-                    path_str(&data)?,
-                    "-o",
-                    &opts,
-                    "-l",
-                    path_str(&log)?,
-                    "-w",
-                    "-t",
-                    "30",
-                    "start",
-                ],
-            ) {
+            match pg.start_server() {
                 Ok(()) => return Ok(pg),
-                Err(e) => {
-                    last = format!(
-                        "{e}; server log: {}",
-                        std::fs::read_to_string(&log)
-                            .unwrap_or_default()
-                            .lines()
-                            .last()
-                            .unwrap_or("")
-                    )
-                }
+                Err(e) => last = e,
             }
         }
         Err(last)
+    }
+
+    /// Starts the server on its data directory and port (again, after
+    /// [`EmbeddedPg::stop_server`]); returns when it accepts connections.
+    pub fn start_server(&self) -> Result<(), String> {
+        let data = self.data_dir();
+        let opts = format!(
+            "-p {} -c listen_addresses=127.0.0.1 -k {} -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+            self.port,
+            path_str(self.root())?
+        );
+        let log = self.root().join("server.log");
+        self.run(
+            "pg_ctl",
+            &[
+                "-D",
+                path_str(&data)?,
+                "-o",
+                &opts,
+                "-l",
+                path_str(&log)?,
+                "-w",
+                "-t",
+                "30",
+                "start",
+            ],
+        )
+        .map_err(|e| {
+            format!(
+                "{e}; server log: {}",
+                std::fs::read_to_string(&log)
+                    .unwrap_or_default()
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+            )
+        })
+    }
+
+    /// Stops the server as an operator's restart does (`pg_ctl -m fast`:
+    /// every connection is cut, transactions in flight are rolled back,
+    /// committed ones are kept) but keeps its data directory, so
+    /// [`EmbeddedPg::start_server`] brings it back. For tests of what
+    /// clients do while the database is down.
+    pub fn stop_server(&self) -> Result<(), String> {
+        self.pg_ctl_stop("fast")
+    }
+
+    /// Stops the server as a crash would (`pg_ctl -m immediate`: no
+    /// shutdown checkpoint; recovery replays the WAL on the next start).
+    /// This server runs with `synchronous_commit=off` for speed, so the
+    /// last fraction of a second of commits may be lost: use it for data
+    /// that is refetched anyway, not to test acknowledged writes.
+    pub fn crash_server(&self) -> Result<(), String> {
+        self.pg_ctl_stop("immediate")
+    }
+
+    fn pg_ctl_stop(&self, mode: &str) -> Result<(), String> {
+        let data = self.data_dir();
+        self.run(
+            "pg_ctl",
+            &["-D", path_str(&data)?, "-m", mode, "-w", "stop"],
+        )
     }
 
     fn root(&self) -> &Path {

@@ -128,6 +128,7 @@ impl SimulateArgs {
             rate_429: self.rate_429,
             rate_500: self.rate_500,
             latency: Duration::from_millis(self.latency_ms),
+            ..Faults::default()
         };
         cfg.rate_limit_per_sec = self.rate_limit;
         cfg.account_id = self.account.clone();

@@ -281,7 +281,7 @@ async fn handle(
     }
     state.requests.fetch_add(1, Ordering::Relaxed);
     let result = async {
-        faults::apply(&state).await?;
+        faults::apply(&state, &path).await?;
         check_auth(&state, &headers)?;
         let account = request_account(&state, &headers)?;
         let is_json = headers
@@ -661,7 +661,7 @@ fn control(
                 ApiError::invalid(
                     "parameter_invalid",
                     format!(
-                        "faults: {e} (expected {{\"rate_429\", \"rate_500\", \"latency\" (ms)}})"
+                        "faults: {e} (expected {{\"rate_429\", \"rate_500\", \"latency\" (ms), \"rate_hang\", \"hang\" (ms), \"forbidden\" [path prefixes]}})"
                     ),
                 )
             })?;
