@@ -959,7 +959,10 @@ async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()> {
             }
         }
     };
-    let write = async {
+    // The writer owns the receiver: when it fails, the receiver is dropped
+    // and the fetcher's next send fails, so the fetcher stops too instead of
+    // waiting forever on a full channel.
+    let write = async move {
         while let Some(first) = rx.recv().await {
             let mut batch = vec![first];
             let mut count: usize = batch[0].groups.iter().map(|g| g.texts.len()).sum();

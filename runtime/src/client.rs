@@ -299,7 +299,7 @@ impl StripeClient {
                             Err(e) => (
                                 ClientError::Transport {
                                     path: what.clone(),
-                                    message: e.without_url().to_string(),
+                                    message: transport_message(e),
                                 },
                                 true,
                                 None,
@@ -328,7 +328,7 @@ impl StripeClient {
                     (
                         ClientError::Transport {
                             path: what.clone(),
-                            message: e.without_url().to_string(),
+                            message: transport_message(e),
                         },
                         retryable,
                         None,
@@ -382,6 +382,33 @@ pub fn parse_page(body: &[u8]) -> Result<Page, String> {
 fn new_idempotency_key() -> String {
     let n: u128 = rand::thread_rng().gen();
     format!("stripe-sync-{n:032x}")
+}
+
+/// A transport error as one line: what happened ("timed out", "could not
+/// connect") and its causes, without the URL.
+fn transport_message(e: reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        Some("timed out")
+    } else if e.is_connect() {
+        Some("could not connect")
+    } else {
+        None
+    };
+    let e = e.without_url();
+    let mut msg = e.to_string();
+    let mut cause = std::error::Error::source(&e);
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !msg.contains(&text) {
+            msg.push_str(": ");
+            msg.push_str(&text);
+        }
+        cause = c.source();
+    }
+    match kind {
+        Some(k) if !msg.contains(k) => format!("{k}: {msg}"),
+        _ => msg,
+    }
 }
 
 #[cfg(test)]

@@ -426,6 +426,7 @@ async fn write_batch(inner: &Inner, chunk: &[PreparedEvent]) -> Result<Vec<Event
     let raws: Vec<&str> = rows.iter().map(|r| r.raw.as_str()).collect();
 
     let mut tx = inner.pool.begin().await?;
+    durable_commit(&mut tx).await?;
     // Inserted in id order, so concurrent batches lock ledger rows in one order.
     let fresh: Vec<String> = sqlx::query_scalar(
         "INSERT INTO stripe._events (id, type, created, api_version, account_id, livemode, object_type, object_id, source, outcome, _raw_data)
@@ -570,9 +571,20 @@ async fn upsert_run(
         .collect())
 }
 
+/// A webhook is answered 200 only after its commit, and Stripe does not
+/// send it again: the commit must be on disk whatever the server's default
+/// (`synchronous_commit = off` would lose the last commits in a crash).
+async fn durable_commit(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>) -> Result<()> {
+    sqlx::query("SET LOCAL synchronous_commit = on")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 async fn write_event(inner: &Inner, ev: &PreparedEvent) -> Result<EventOutcome> {
     let row = &ev.row;
     let mut tx = inner.pool.begin().await?;
+    durable_commit(&mut tx).await?;
     let fresh: Option<String> = sqlx::query_scalar(
         "INSERT INTO stripe._events (id, type, created, api_version, account_id, livemode, object_type, object_id, source, outcome, _raw_data)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10::text::jsonb)

@@ -145,6 +145,9 @@ impl StripeSync {
                 max_connections,
             } => PgPoolOptions::new()
                 .max_connections((*max_connections).max(2))
+                // While the database is down, fail within seconds (webhooks
+                // answer 503 and Stripe retries) rather than hang for 30 s.
+                .acquire_timeout(std::time::Duration::from_secs(5))
                 .connect(url)
                 .await
                 .map_err(|e| match e {
