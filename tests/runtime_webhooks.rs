@@ -367,6 +367,24 @@ async fn signed_bodies_that_are_not_events_are_kept_as_rejections() -> Result<()
             .await?,
         1
     );
+    // Raw NUL bytes (which PostgreSQL text cannot hold) and invalid UTF-8
+    // are kept too, with the reason.
+    let body = b"{\"id\": \"evt_\0\xff\"}".to_vec();
+    let r = e
+        .sync
+        .process_webhook(&body, &header(&body, SECRET, now()))
+        .await;
+    assert!(
+        matches!(r, Err(Error::Webhook(WebhookError::InvalidPayload(_)))),
+        "{r:?}"
+    );
+    let (reason, kept): (String, String) = sqlx::query_as(
+        "SELECT reason, body FROM stripe._webhook_rejections ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&e.db.pool)
+    .await?;
+    assert!(!reason.is_empty());
+    assert_eq!(kept, "{\"id\": \"evt_\u{FFFD}\u{FFFD}\"}");
     assert_eq!(e.count("SELECT count(*) FROM stripe._events").await?, 0);
     e.finish().await
 }

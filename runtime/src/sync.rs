@@ -249,10 +249,12 @@ impl StripeSync {
 
     async fn reject(&self, body: &[u8], why: &str) -> Error {
         tracing::warn!(reason = %why, "signed webhook payload rejected");
+        // PostgreSQL text holds no NUL: keep the rest, with NUL shown as U+FFFD.
+        let text = |s: &str| s.replace('\0', "\u{FFFD}");
         let r =
             sqlx::query("INSERT INTO stripe._webhook_rejections (reason, body) VALUES ($1, $2)")
-                .bind(why)
-                .bind(String::from_utf8_lossy(body).as_ref())
+                .bind(text(why))
+                .bind(text(&String::from_utf8_lossy(body)))
                 .execute(&self.inner.pool)
                 .await;
         if let Err(e) = r {
