@@ -371,81 +371,30 @@ async fn connect_backfill_is_attributed_to_the_connected_account() -> Result<()>
     e.finish().await
 }
 
-/// Throughput of a customers backfill (run with `--ignored --nocapture`;
-/// `BENCH_CUSTOMERS` sets the count).
+/// Large objects are compressed with lz4, not the server's default pglz
+/// (`store::begin_write`): pglz took 17% of all CPU in a mixed backfill.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore]
-async fn customers_backfill_throughput() -> Result<()> {
-    let n: usize = std::env::var("BENCH_CUSTOMERS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(50_000);
-    let e = env(SimConfig::new(fixtures()).with_count("customer", n), |c| {
-        c.max_requests_per_second = Some(100_000);
-        c.backfill_concurrency = 4;
-    })
+async fn raw_data_is_compressed_with_lz4() -> Result<()> {
+    let e = env(SimConfig::small_account(fixtures()), |_| {}).await?;
+    let lz4: bool = sqlx::query_scalar(
+        "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'",
+    )
+    .fetch_one(&e.db.pool)
     .await?;
-    let t0 = Instant::now();
-    let report = e
-        .sync
-        .backfill(BackfillRequest::objects(["customer"]))
-        .await?;
-    let secs = t0.elapsed().as_secs_f64();
-    let rep = report.object("customer").unwrap();
-    println!(
-        "{} customers in {secs:.2}s = {:.0}/s ({} requests)",
-        rep.fetched,
-        rep.fetched as f64 / secs,
-        rep.requests
-    );
-    assert_eq!(rep.fetched as usize, n);
-    e.finish().await
-}
-
-/// Where the time goes: listing alone, and upserting alone.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore]
-async fn customers_backfill_components() -> Result<()> {
-    let n: usize = std::env::var("BENCH_CUSTOMERS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(50_000);
-    let e = env(SimConfig::new(fixtures()).with_count("customer", n), |c| {
-        c.max_requests_per_second = Some(100_000);
-    })
+    assert!(lz4, "this test needs a PostgreSQL built with lz4");
+    let report = e.sync.backfill(BackfillRequest::all()).await?;
+    assert!(report.succeeded);
+    let (lz4_values, pglz_values): (i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE c = 'lz4'), count(*) FILTER (WHERE c = 'pglz')
+         FROM (SELECT pg_column_compression(_raw_data) AS c FROM stripe.invoices
+               UNION ALL SELECT pg_column_compression(_raw_data) FROM stripe.subscriptions) v",
+    )
+    .fetch_one(&e.db.pool)
     .await?;
-    let t0 = Instant::now();
-    let mut after: Option<String> = None;
-    let mut texts: Vec<String> = Vec::new();
-    loop {
-        let mut q = vec![("limit".to_string(), "100".to_string())];
-        if let Some(a) = &after {
-            q.push(("starting_after".into(), a.clone()));
-        }
-        let page = e.sync.client().list_page("/v1/customers", &q).await?;
-        let last = page
-            .items
-            .last()
-            .map(|r| stripe_sync::objects::head(r.get()).unwrap().id.unwrap());
-        texts.extend(page.items.iter().map(|r| r.get().to_string()));
-        match last {
-            Some(l) if page.has_more => after = Some(l),
-            _ => break,
-        }
-    }
-    let list_secs = t0.elapsed().as_secs_f64();
-    let res = stripe_sync_generated::resource("customer").unwrap();
-    let t1 = Instant::now();
-    let v = stripe_sync::store::fetch_version();
-    for chunk in texts.chunks(500) {
-        stripe_sync::store::upsert_objects(e.sync.pool(), res, chunk, "acct_x", v).await?;
-    }
-    let write_secs = t1.elapsed().as_secs_f64();
-    println!(
-        "listing {} customers: {list_secs:.2}s ({:.0}/s); upserting: {write_secs:.2}s ({:.0}/s)",
-        texts.len(),
-        texts.len() as f64 / list_secs,
-        texts.len() as f64 / write_secs
+    assert!(lz4_values > 0, "no value was compressed at all");
+    assert_eq!(
+        pglz_values, 0,
+        "{lz4_values} lz4 and {pglz_values} pglz values"
     );
     e.finish().await
 }

@@ -989,8 +989,7 @@ async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()> {
                     }
                 }
             }
-            let mut dbtx = inner.pool.begin().await?;
-            relaxed_commit(&mut dbtx).await?;
+            let mut dbtx = inner.begin_write(store::Commit::Relaxed).await?;
             let mut written = 0;
             for g in &merged {
                 written +=
@@ -1232,8 +1231,7 @@ async fn list_under_parent(
         let n = page.items.len() as u64;
         let has_more = page.has_more;
         let (groups, last) = prepare_page(inner, res, page.items, fetched_at).await?;
-        let mut tx = inner.pool.begin().await?;
-        relaxed_commit(&mut tx).await?;
+        let mut tx = inner.begin_write(store::Commit::Relaxed).await?;
         let mut written = 0;
         for g in &groups {
             written +=
@@ -1247,16 +1245,6 @@ async fn list_under_parent(
             _ => return Ok(()),
         }
     }
-}
-
-/// Backfill pages can be fetched again, and each is committed together with
-/// its cursor: a commit lost in a crash loses both, so the page is simply
-/// fetched again. No need to wait for the WAL flush.
-async fn relaxed_commit(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>) -> Result<()> {
-    sqlx::query("SET LOCAL synchronous_commit = off")
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 /// Whether a 404 says the URL itself is unknown (the endpoint does not exist

@@ -425,8 +425,7 @@ async fn write_batch(inner: &Inner, chunk: &[PreparedEvent]) -> Result<Vec<Event
     let sources: Vec<&str> = rows.iter().map(|r| r.source.as_str()).collect();
     let raws: Vec<&str> = rows.iter().map(|r| r.raw.as_str()).collect();
 
-    let mut tx = inner.pool.begin().await?;
-    durable_commit(&mut tx).await?;
+    let mut tx = inner.begin_write(store::Commit::Durable).await?;
     // Inserted in id order, so concurrent batches lock ledger rows in one order.
     let fresh: Vec<String> = sqlx::query_scalar(
         "INSERT INTO stripe._events (id, type, created, api_version, account_id, livemode, object_type, object_id, source, outcome, _raw_data)
@@ -571,36 +570,19 @@ async fn upsert_run(
         .collect())
 }
 
-/// A webhook is answered 200 only after its commit, and Stripe does not
-/// send it again: the commit must be on disk whatever the server's default
-/// (`synchronous_commit = off` would lose the last commits in a crash).
-async fn durable_commit(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>) -> Result<()> {
-    sqlx::query("SET LOCAL synchronous_commit = on")
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
 async fn write_event(inner: &Inner, ev: &PreparedEvent) -> Result<EventOutcome> {
     let row = &ev.row;
-    let mut tx = inner.pool.begin().await?;
-    durable_commit(&mut tx).await?;
-    let fresh: Option<String> = sqlx::query_scalar(
-        "INSERT INTO stripe._events (id, type, created, api_version, account_id, livemode, object_type, object_id, source, outcome, _raw_data)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10::text::jsonb)
-         ON CONFLICT (id) DO UPDATE SET received_at = now(), source = EXCLUDED.source, outcome = 'pending', reason = NULL
-         WHERE stripe._events.outcome = 'failed'
-         RETURNING id",
+    let mut tx = inner.begin_write(store::Commit::Durable).await?;
+    let fresh = bind_ledger_row(
+        sqlx::query(
+            "INSERT INTO stripe._events (id, type, created, api_version, account_id, livemode, object_type, object_id, source, outcome, _raw_data)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10::text::jsonb)
+             ON CONFLICT (id) DO UPDATE SET received_at = now(), source = EXCLUDED.source, outcome = 'pending', reason = NULL
+             WHERE stripe._events.outcome = 'failed'
+             RETURNING id",
+        ),
+        row,
     )
-    .bind(&row.id)
-    .bind(&row.event_type)
-    .bind(ts(row.created))
-    .bind(&row.api_version)
-    .bind(&row.account)
-    .bind(row.livemode)
-    .bind(&row.object_type)
-    .bind(&row.object_id)
-    .bind(&row.source)
     .bind(&row.raw)
     .fetch_optional(&mut *tx)
     .await?;
@@ -648,24 +630,35 @@ async fn apply_plan(conn: &mut sqlx::PgConnection, ev: &PreparedEvent) -> Result
     )
 }
 
+/// Binds an event's ledger columns as `$1`…`$9`: id, type, created,
+/// api_version, account_id, livemode, object_type, object_id, source.
+fn bind_ledger_row<'q>(
+    q: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    row: &'q EventRow,
+) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    q.bind(&row.id)
+        .bind(&row.event_type)
+        .bind(ts(row.created))
+        .bind(&row.api_version)
+        .bind(&row.account)
+        .bind(row.livemode)
+        .bind(&row.object_type)
+        .bind(&row.object_id)
+        .bind(&row.source)
+}
+
 /// Records a failed event so a redelivery processes it again.
 async fn record_failure(inner: &Inner, row: &EventRow, reason: &str) {
     tracing::warn!(event = %row.id, r#type = %row.event_type, error = %reason, "event failed");
-    let r = sqlx::query(
-        "INSERT INTO stripe._events (id, type, created, api_version, account_id, livemode, object_type, object_id, source, outcome, reason, processed_at, _raw_data)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'failed', $10, now(), $11::text::jsonb)
-         ON CONFLICT (id) DO UPDATE SET outcome = 'failed', reason = EXCLUDED.reason, processed_at = now()
-         WHERE stripe._events.outcome IN ('failed', 'pending')",
+    let r = bind_ledger_row(
+        sqlx::query(
+            "INSERT INTO stripe._events (id, type, created, api_version, account_id, livemode, object_type, object_id, source, outcome, reason, processed_at, _raw_data)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'failed', $10, now(), $11::text::jsonb)
+             ON CONFLICT (id) DO UPDATE SET outcome = 'failed', reason = EXCLUDED.reason, processed_at = now()
+             WHERE stripe._events.outcome IN ('failed', 'pending')",
+        ),
+        row,
     )
-    .bind(&row.id)
-    .bind(&row.event_type)
-    .bind(ts(row.created))
-    .bind(&row.api_version)
-    .bind(&row.account)
-    .bind(row.livemode)
-    .bind(&row.object_type)
-    .bind(&row.object_id)
-    .bind(&row.source)
     .bind(reason)
     .bind(&row.raw)
     .execute(&inner.pool)

@@ -26,6 +26,8 @@ pub(crate) struct Inner {
     /// Identifies this process in `_sync_state.claimed_by`.
     pub(crate) instance: String,
     account: OnceCell<String>,
+    /// Whether the server compresses with lz4 (asked once).
+    lz4: OnceCell<bool>,
 }
 
 impl Inner {
@@ -45,6 +47,18 @@ impl Inner {
             })
             .await
             .cloned()
+    }
+
+    /// Begins a transaction that writes objects (see [`store::begin_write`]).
+    pub(crate) async fn begin_write(
+        &self,
+        commit: store::Commit,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        let lz4 = *self
+            .lz4
+            .get_or_try_init(|| store::lz4_available(&self.pool))
+            .await?;
+        store::begin_write(&self.pool, commit, lz4).await
     }
 }
 
@@ -165,6 +179,7 @@ impl StripeSync {
                 config,
                 instance,
                 account: OnceCell::new(),
+                lz4: OnceCell::new(),
             }),
         })
     }
@@ -335,7 +350,7 @@ impl StripeSync {
                 extra.push(events::expand_list(inner, emb).await?);
             }
         }
-        let mut tx = inner.pool.begin().await?;
+        let mut tx = inner.begin_write(store::Commit::Durable).await?;
         for (r, items) in &extra {
             store::upsert_objects(&mut *tx, r, items, &account, version).await?;
         }
