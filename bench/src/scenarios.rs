@@ -192,6 +192,13 @@ pub async fn child_simulator(counts: &str, fixtures: PathBuf) -> Result<()> {
     }
     let handle = stripe_sync_simulator::start(config, "127.0.0.1:0".parse()?).await?;
     println!("READY {}", handle.base_url());
+    stdin_closed().await?;
+    handle.shutdown().await;
+    Ok(())
+}
+
+/// Waits until the parent closes this child's stdin (how it says "stop").
+async fn stdin_closed() -> Result<()> {
     tokio::task::spawn_blocking(|| {
         let mut s = String::new();
         while std::io::stdin()
@@ -201,7 +208,6 @@ pub async fn child_simulator(counts: &str, fixtures: PathBuf) -> Result<()> {
         {}
     })
     .await?;
-    handle.shutdown().await;
     Ok(())
 }
 
@@ -261,15 +267,7 @@ pub async fn child_engine(
             .collect(),
     };
     println!("{}", serde_json::to_string(&result)?);
-    tokio::task::spawn_blocking(|| {
-        let mut s = String::new();
-        while std::io::stdin()
-            .read_line(&mut s)
-            .map(|n| n > 0)
-            .unwrap_or(false)
-        {}
-    })
-    .await?;
+    stdin_closed().await?;
     sync.close().await;
     Ok(())
 }
@@ -438,14 +436,45 @@ pub async fn backfill_mixed(o: &Options) -> Result<Vec<Vec<Measure>>> {
     let db = migrated_db().await?;
     let name = format!("backfill mixed {}k", total / 1000);
     let (r, cpu) = run_engine(&db, &sim, &api, Some(&objects), true).await?;
-    let mut mixed = vec![measure(
-        &name,
-        "objects/s overall",
-        r.fetched as f64 / r.seconds,
-        "obj/s",
-        Some(">= 10000"),
-    )];
-    mixed.push(measure(&name, "objects", r.fetched as f64, "objects", None));
+    // Every object of the account must be in its table: the listed ones and
+    // the subscription items and invoice lines that arrive embedded in their
+    // parents (all complete, so no request lists them).
+    for (object, n) in &counts {
+        let table = stripe_sync_generated::resource(object)
+            .ok_or_else(|| anyhow!("{object} has no table"))?
+            .table;
+        let rows: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM stripe.\"{table}\""))
+            .fetch_one(&db.pool)
+            .await?;
+        if rows as usize != *n {
+            bail!("{name}: {table} holds {rows} rows, the account has {n} {object} objects");
+        }
+    }
+    let mut mixed = vec![
+        measure(
+            &name,
+            "objects/s overall (every object, embedded ones included)",
+            total as f64 / r.seconds,
+            "obj/s",
+            Some(">= 10000"),
+        ),
+        measure(
+            &name,
+            "objects/s listed (without embedded items and lines)",
+            r.fetched as f64 / r.seconds,
+            "obj/s",
+            None,
+        ),
+        measure(
+            &name,
+            "objects in the account",
+            total as f64,
+            "objects",
+            None,
+        ),
+        measure(&name, "objects listed", r.fetched as f64, "objects", None),
+        measure(&name, "time", r.seconds, "s", None),
+    ];
     mixed.push(measure(
         &name,
         "requests",
@@ -477,7 +506,7 @@ pub async fn backfill_mixed(o: &Options) -> Result<Vec<Vec<Measure>>> {
             None,
         ));
     }
-    eprintln!("{name}: {:.0} objects/s", r.fetched as f64 / r.seconds);
+    eprintln!("{name}: {:.0} objects/s", total as f64 / r.seconds);
 
     let name = format!("incremental {}k", total / 1000);
     let requests_before = sim_requests(&api).await?;
