@@ -6,37 +6,22 @@
 
 #[path = "reliability_support.rs"]
 mod rsupport;
+#[path = "runtime_support.rs"]
+mod support;
 
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Result};
 use stripe_sync::embedded_pg::EmbeddedPg;
-use stripe_sync::{BackfillRequest, Config, Database, StripeSync};
-use stripe_sync_simulator::{start, SimConfig, SimHandle, WebhookRetry};
+use stripe_sync::{BackfillRequest, Database, StripeSync};
+use stripe_sync_simulator::{start, SimConfig, WebhookRetry};
 use stripe_sync_tests::oracle::{acknowledged_events, Oracle};
-
-fn fixtures() -> std::path::PathBuf {
-    stripe_sync_tests::spec_dir().join("2023-08-16/fixtures3.json")
-}
+use support::{config_for_url, fixtures};
 
 async fn private_pg() -> Result<EmbeddedPg> {
     tokio::task::spawn_blocking(EmbeddedPg::start)
         .await?
         .map_err(|e| anyhow!("private PostgreSQL: {e}"))
-}
-
-fn config(url: &str, sim: &SimHandle) -> Config {
-    let mut c = Config::new(url.to_string(), "sk_test_reliability");
-    c.database = Database::Url {
-        url: url.to_string(),
-        max_connections: 8,
-    };
-    c.stripe_api_base = sim.base_url();
-    c.max_requests_per_second = Some(2000);
-    c.initial_retry_delay = Duration::from_millis(5);
-    c.max_retry_delay = Duration::from_millis(100);
-    c.max_retries = 8;
-    c
 }
 
 async fn stop(pg: &EmbeddedPg) -> Result<()> {
@@ -97,7 +82,7 @@ async fn backfill_across_outage(outage: Outage) -> Result<()> {
     let mut sc = SimConfig::new(fixtures()).with_count("customer", N);
     sc.faults.latency = Duration::from_millis(10);
     let sim = start(sc, "127.0.0.1:0".parse()?).await?;
-    let mut cfg = config(&url, &sim);
+    let mut cfg = config_for_url(&url, &sim);
     cfg.backfill_concurrency = 2;
     let sync = StripeSync::new(cfg).await?;
     sync.migrate().await?;
@@ -220,7 +205,7 @@ async fn webhooks_across_outage(outage: Outage) -> Result<()> {
         .acquire_timeout(Duration::from_secs(2))
         .connect(&url)
         .await?;
-    let mut cfg = config(&url, &sim);
+    let mut cfg = config_for_url(&url, &sim);
     cfg.database = Database::Pool(pool);
     let sync = StripeSync::new(cfg).await?;
     sync.migrate().await?;

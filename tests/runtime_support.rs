@@ -23,9 +23,14 @@ pub fn fixtures() -> std::path::PathBuf {
 
 /// A configuration for `db` and `sim`: fast retries, a high rate limit.
 pub fn config_for(db: &TestDb, sim: &SimHandle) -> Config {
-    let mut c = Config::new(db.url.clone(), "sk_test_runtime_tests");
+    config_for_url(&db.url, sim)
+}
+
+/// The same for the database at `url` (a private server, say).
+pub fn config_for_url(url: &str, sim: &SimHandle) -> Config {
+    let mut c = Config::new(url, "sk_test_runtime_tests");
     c.database = Database::Url {
-        url: db.url.clone(),
+        url: url.to_string(),
         max_connections: 10,
     };
     c.stripe_api_base = sim.base_url();

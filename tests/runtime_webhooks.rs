@@ -353,15 +353,20 @@ async fn connect_events_are_attributed_to_their_account() -> Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signed_bodies_that_are_not_events_are_kept_as_rejections() -> Result<()> {
     let e = webhook_env().await?;
-    let body = b"{\"hello\": \"world\"}".to_vec();
-    let r = e
-        .sync
-        .process_webhook(&body, &header(&body, SECRET, now()))
-        .await;
-    assert!(
-        matches!(r, Err(Error::Webhook(WebhookError::InvalidPayload(_)))),
-        "{r:?}"
-    );
+    let refuse = |body: &'static [u8]| {
+        let e = &e;
+        async move {
+            let r = e
+                .sync
+                .process_webhook(body, &header(body, SECRET, now()))
+                .await;
+            assert!(
+                matches!(r, Err(Error::Webhook(WebhookError::InvalidPayload(_)))),
+                "{r:?}"
+            );
+        }
+    };
+    refuse(b"{\"hello\": \"world\"}").await;
     assert_eq!(
         e.count("SELECT count(*) FROM stripe._webhook_rejections")
             .await?,
@@ -369,15 +374,7 @@ async fn signed_bodies_that_are_not_events_are_kept_as_rejections() -> Result<()
     );
     // Raw NUL bytes (which PostgreSQL text cannot hold) and invalid UTF-8
     // are kept too, with the reason.
-    let body = b"{\"id\": \"evt_\0\xff\"}".to_vec();
-    let r = e
-        .sync
-        .process_webhook(&body, &header(&body, SECRET, now()))
-        .await;
-    assert!(
-        matches!(r, Err(Error::Webhook(WebhookError::InvalidPayload(_)))),
-        "{r:?}"
-    );
+    refuse(b"{\"id\": \"evt_\0\xff\"}").await;
     let (reason, kept): (String, String) = sqlx::query_as(
         "SELECT reason, body FROM stripe._webhook_rejections ORDER BY id DESC LIMIT 1",
     )

@@ -5,20 +5,12 @@
 
 mod common;
 
-use std::path::Path;
-
-use common::apply_sql;
+use common::{apply_sql, committed_migration_paths};
 use stripe_sync_generated::resources::Row;
 use stripe_sync_tests::{spec_dir, TestDb};
 
 fn committed_migrations() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort();
-    paths
+    committed_migration_paths()
         .iter()
         .map(|p| std::fs::read_to_string(p).unwrap())
         .collect()

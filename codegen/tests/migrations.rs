@@ -8,20 +8,10 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use common::apply_sql;
+use common::{apply_sql, committed_migration_paths};
 use stripe_sync_codegen::lock::Lock;
 use stripe_sync_codegen::{load, sql, Versions};
 use stripe_sync_tests::{spec_dir, TestDb};
-
-fn migration_paths() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort();
-    paths
-}
 
 fn psql(url: &str, file: &Path) {
     let out = std::process::Command::new("psql")
@@ -61,7 +51,7 @@ fn root() -> PathBuf {
 
 #[tokio::test]
 async fn chain_applied_with_psql_equals_a_fresh_latest_schema_plus_what_is_kept() {
-    let paths = migration_paths();
+    let paths = committed_migration_paths();
     assert_eq!(paths.len(), 5, "bookkeeping + four API versions");
     let chain = TestDb::new().await.unwrap();
     for p in &paths {
@@ -143,7 +133,7 @@ async fn chain_applied_with_psql_equals_a_fresh_latest_schema_plus_what_is_kept(
 
 #[tokio::test]
 async fn rows_written_after_the_first_version_survive_every_later_step() {
-    let paths = migration_paths();
+    let paths = committed_migration_paths();
     let db = TestDb::new().await.unwrap();
     psql(&db.url, &paths[0]);
     psql(&db.url, &paths[1]);

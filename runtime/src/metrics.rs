@@ -109,8 +109,12 @@ impl Metrics {
     pub fn render(&self) -> String {
         self.with(|s| {
             let mut o = String::new();
-            let _ = writeln!(o, "# HELP stripe_sync_webhook_events_total Webhook events received, by event type and outcome.");
-            let _ = writeln!(o, "# TYPE stripe_sync_webhook_events_total counter");
+            header(
+                &mut o,
+                "stripe_sync_webhook_events_total",
+                "Webhook events received, by event type and outcome.",
+                "counter",
+            );
             for ((t, out), n) in &s.events {
                 let _ = writeln!(
                     o,
@@ -119,11 +123,12 @@ impl Metrics {
                     escape(out)
                 );
             }
-            let _ = writeln!(
-                o,
-                "# HELP stripe_sync_rows_written_total Rows written to the mirror, by source."
+            header(
+                &mut o,
+                "stripe_sync_rows_written_total",
+                "Rows written to the mirror, by source.",
+                "counter",
             );
-            let _ = writeln!(o, "# TYPE stripe_sync_rows_written_total counter");
             for (src, n) in &s.rows_written {
                 let _ = writeln!(
                     o,
@@ -131,61 +136,52 @@ impl Metrics {
                     escape(src)
                 );
             }
-            let _ = writeln!(o, "# HELP stripe_sync_errors_total Errors, by kind.");
-            let _ = writeln!(o, "# TYPE stripe_sync_errors_total counter");
+            header(
+                &mut o,
+                "stripe_sync_errors_total",
+                "Errors, by kind.",
+                "counter",
+            );
             for (k, n) in &s.errors {
                 let _ = writeln!(o, "stripe_sync_errors_total{{kind=\"{}\"}} {n}", escape(k));
             }
-            let _ = writeln!(
-                o,
-                "# HELP stripe_sync_webhook_duration_seconds Time to verify and commit one webhook."
+            let h = "stripe_sync_webhook_duration_seconds";
+            header(
+                &mut o,
+                h,
+                "Time to verify and commit one webhook.",
+                "histogram",
             );
-            let _ = writeln!(o, "# TYPE stripe_sync_webhook_duration_seconds histogram");
             for (i, le) in LATENCY_BUCKETS.iter().enumerate() {
-                let _ = writeln!(
-                    o,
-                    "stripe_sync_webhook_duration_seconds_bucket{{le=\"{le}\"}} {}",
-                    s.buckets[i]
-                );
+                let _ = writeln!(o, "{h}_bucket{{le=\"{le}\"}} {}", s.buckets[i]);
             }
-            let _ = writeln!(
-                o,
-                "stripe_sync_webhook_duration_seconds_bucket{{le=\"+Inf\"}} {}",
-                s.latency_count
-            );
-            let _ = writeln!(
-                o,
-                "stripe_sync_webhook_duration_seconds_sum {}",
-                s.latency_sum
-            );
-            let _ = writeln!(
-                o,
-                "stripe_sync_webhook_duration_seconds_count {}",
-                s.latency_count
-            );
-            let _ = writeln!(
-                o,
-                "# HELP stripe_sync_webhook_group_commits_total Transactions that wrote queued webhook events together."
-            );
-            let _ = writeln!(o, "# TYPE stripe_sync_webhook_group_commits_total counter");
-            let _ = writeln!(
-                o,
-                "stripe_sync_webhook_group_commits_total {}",
-                s.group_commits
-            );
-            let _ = writeln!(
-                o,
-                "# HELP stripe_sync_webhook_group_events_total Webhook events written by those transactions."
-            );
-            let _ = writeln!(o, "# TYPE stripe_sync_webhook_group_events_total counter");
-            let _ = writeln!(
-                o,
-                "stripe_sync_webhook_group_events_total {}",
-                s.group_events
-            );
+            let _ = writeln!(o, "{h}_bucket{{le=\"+Inf\"}} {}", s.latency_count);
+            let _ = writeln!(o, "{h}_sum {}", s.latency_sum);
+            let _ = writeln!(o, "{h}_count {}", s.latency_count);
+            for (name, help, value) in [
+                (
+                    "stripe_sync_webhook_group_commits_total",
+                    "Transactions that wrote queued webhook events together.",
+                    s.group_commits,
+                ),
+                (
+                    "stripe_sync_webhook_group_events_total",
+                    "Webhook events written by those transactions.",
+                    s.group_events,
+                ),
+            ] {
+                header(&mut o, name, help, "counter");
+                let _ = writeln!(o, "{name} {value}");
+            }
             o
         })
     }
+}
+
+/// A metric's `# HELP` and `# TYPE` lines.
+fn header(o: &mut String, name: &str, help: &str, kind: &str) {
+    let _ = writeln!(o, "# HELP {name} {help}");
+    let _ = writeln!(o, "# TYPE {name} {kind}");
 }
 
 fn escape(v: &str) -> String {

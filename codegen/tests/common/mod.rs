@@ -35,6 +35,17 @@ pub fn generate_from(inputs: &[(Vec<u8>, Vec<u8>)]) -> Output {
     generate_chain(&loaded, Instant::now()).expect("generation succeeds")
 }
 
+/// The committed migration files (`migrations/`), in the order they apply.
+pub fn committed_migration_paths() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    paths
+}
+
 /// Applies SQL files, in order, to a database.
 pub async fn apply_sql(pool: &PgPool, files: &[String]) {
     for sql in files {
