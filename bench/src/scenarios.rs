@@ -440,10 +440,10 @@ pub async fn backfill_mixed(o: &Options) -> Result<Vec<Vec<Measure>>> {
     // the subscription items and invoice lines that arrive embedded in their
     // parents (all complete, so no request lists them).
     for (object, n) in &counts {
-        let table = stripe_sync_generated::resource(object)
-            .ok_or_else(|| anyhow!("{object} has no table"))?
-            .table;
-        let rows: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM stripe.\"{table}\""))
+        let res = stripe_sync_generated::resource(object)
+            .ok_or_else(|| anyhow!("{object} has no table"))?;
+        let table = stripe_sync::store::table_ident(res);
+        let rows: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
             .fetch_one(&db.pool)
             .await?;
         if rows as usize != *n {

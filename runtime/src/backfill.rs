@@ -64,6 +64,12 @@ impl BackfillRequest {
             ..Default::default()
         }
     }
+
+    /// Whether the request names a `created` range (a one-off slice of
+    /// history rather than the resource as a whole).
+    fn has_created_range(&self) -> bool {
+        self.created_gte.is_some() || self.created_lt.is_some()
+    }
 }
 
 /// The status of one object type in a run.
@@ -248,13 +254,9 @@ pub(crate) async fn backfill(inner: &Arc<Inner>, req: BackfillRequest) -> Result
     let started = Instant::now();
     let selected = select(&req)?;
     let account = inner.account_id().await?;
-    let run_id = store::start_run(&inner.pool, "backfill", &account, &json!(req)).await?;
-    // The database's clock, which also stamps `_sync_state.updated_at`.
-    let started_at: DateTime<Utc> =
-        sqlx::query_scalar("SELECT started_at FROM stripe._sync_runs WHERE id = $1")
-            .bind(run_id)
-            .fetch_one(&inner.pool)
-            .await?;
+    // `started_at` is the database's clock, which also stamps `_sync_state.updated_at`.
+    let (run_id, started_at) =
+        store::start_run(&inner.pool, "backfill", &account, &json!(req)).await?;
     tracing::info!(run_id, resources = selected.len(), "backfill started");
     let heartbeat = {
         let pool = inner.pool.clone();
@@ -471,8 +473,7 @@ async fn claim(
     let mut waited = false;
     loop {
         if let Some(lock) = store::try_advisory_lock(pool, &key).await? {
-            let explicit = ctx.req.created_gte.is_some() || ctx.req.created_lt.is_some();
-            if waited && !explicit {
+            if waited && !ctx.req.has_created_range() {
                 let states = store::load_states(pool, &ctx.account, res.table).await?;
                 if let Some(root) = states.iter().find(|s| s.scope.is_empty()) {
                     if root.status == "complete"
@@ -631,7 +632,7 @@ async fn top_level(
         .filter(|s| !s.scope.is_empty() && s.status != "complete")
         .map(Slice::from_state)
         .collect();
-    let explicit = req.created_gte.is_some() || req.created_lt.is_some();
+    let explicit = req.has_created_range();
     let now = Utc::now().timestamp();
     let mut slices = Vec::new();
     let (plan_started, plan_explicit) = if !pending.is_empty() && !req.full {

@@ -738,7 +738,7 @@ pub(crate) async fn sync_events(inner: &Inner) -> Result<EventsReport> {
             ts(since).to_rfc3339()
         )));
     }
-    let run_id =
+    let (run_id, _) =
         store::start_run(&inner.pool, "events", &account, &json!({"since": since})).await?;
     let mut report = EventsReport {
         run_id,

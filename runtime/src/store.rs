@@ -308,10 +308,16 @@ pub async fn clear_scopes<'c>(
     Ok(())
 }
 
-/// Starts a run record; returns its id.
-pub async fn start_run(pool: &PgPool, kind: &str, account: &str, request: &Value) -> Result<i64> {
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO stripe._sync_runs (kind, account_id, request) VALUES ($1, $2, $3) RETURNING id",
+/// Starts a run record; returns its id and its `started_at` (the
+/// database's clock).
+pub async fn start_run(
+    pool: &PgPool,
+    kind: &str,
+    account: &str,
+    request: &Value,
+) -> Result<(i64, DateTime<Utc>)> {
+    let (id, started_at): (i64, DateTime<Utc>) = sqlx::query_as(
+        "INSERT INTO stripe._sync_runs (kind, account_id, request) VALUES ($1, $2, $3) RETURNING id, started_at",
     )
     .bind(kind)
     .bind(account)
@@ -326,7 +332,7 @@ pub async fn start_run(pool: &PgPool, kind: &str, account: &str, request: &Value
     .bind(id)
     .execute(pool)
     .await?;
-    Ok(id)
+    Ok((id, started_at))
 }
 
 /// Records that the run is alive.
