@@ -10,7 +10,8 @@
 //! - a validly signed event of any shape is either recorded in the ledger
 //!   or rejected with a reason, never a database error (hostile ids and
 //!   types are bound parameters, not SQL);
-//! - bodies over the limit are refused (413) before anything is read.
+//! - bodies over the limit are refused (413): read to their end (so that the
+//!   sender sees the answer) but not kept, and nothing is written.
 //!
 //! The fast tests run a few thousand cases; the `#[ignore]`d `*_long` ones
 //! (run by `.ci/run`) run far more. `RELIABILITY_FUZZ_CASES` overrides the

@@ -23,7 +23,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{DefaultBodyLimit, FromRef, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -70,6 +70,7 @@ struct WriteJob {
 struct Shared {
     app: Arc<AppState>,
     writes: mpsc::Sender<WriteJob>,
+    max_body_bytes: usize,
 }
 
 impl FromRef<Shared> for Arc<AppState> {
@@ -90,6 +91,7 @@ pub fn router(state: Arc<AppState>, max_body_bytes: usize) -> Router {
     let shared = Shared {
         app: state,
         writes: tx,
+        max_body_bytes,
     };
     Router::new()
         .route("/webhooks", post(webhook))
@@ -171,9 +173,51 @@ fn err(status: StatusCode, msg: impl Into<String>) -> Response {
     (status, Json(json!({ "error": msg.into() }))).into_response()
 }
 
-async fn webhook(State(sh): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+/// How much of an over-limit webhook body is read and dropped before the 413,
+/// as a multiple of the limit. A sender whose body is read to its end gets
+/// the 413; one whose body is cut off mid-write gets a reset connection
+/// instead, and may never see the answer.
+const OVERSIZED_DRAIN_FACTOR: usize = 16;
+
+/// Reads a webhook body of at most `limit` bytes; a longer one gives `None`,
+/// after being read to its end (up to [`OVERSIZED_DRAIN_FACTOR`] × `limit`)
+/// without being kept.
+async fn read_body(body: Body, limit: usize) -> std::result::Result<Option<Bytes>, axum::Error> {
+    let mut body = body;
+    let mut kept: Vec<u8> = Vec::new();
+    let mut total = 0usize;
+    while let Some(frame) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+    {
+        let Ok(data) = frame?.into_data() else {
+            continue;
+        };
+        total += data.len();
+        if total <= limit {
+            kept.extend_from_slice(&data);
+        } else {
+            kept = Vec::new();
+            if total > limit.saturating_mul(OVERSIZED_DRAIN_FACTOR) {
+                break;
+            }
+        }
+    }
+    Ok((total <= limit).then(|| Bytes::from(kept)))
+}
+
+async fn webhook(State(sh): State<Shared>, headers: HeaderMap, body: Body) -> Response {
     let started = Instant::now();
     let st = &sh.app;
+    let body = match read_body(body, sh.max_body_bytes).await {
+        Ok(Some(b)) => b,
+        Ok(None) => {
+            return err(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("webhook body over {} bytes", sh.max_body_bytes),
+            )
+        }
+        Err(e) => return err(StatusCode::BAD_REQUEST, format!("reading the body: {e}")),
+    };
     let sig = headers
         .get("stripe-signature")
         .and_then(|v| v.to_str().ok())

@@ -123,7 +123,7 @@ async fn serve_end_to_end() {
 
     // Body size limit.
     let huge = vec![b'x'; 2 * 1024 * 1024];
-    // Its own client: the server closes the connection after a 413.
+    // Its own client, so that the 413 leaves the shared one alone.
     let r = reqwest::Client::new()
         .post(format!("{base}/webhooks"))
         .header("stripe-signature", signed(&huge, SECRET))
