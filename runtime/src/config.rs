@@ -5,6 +5,9 @@ use std::time::Duration;
 
 use sqlx::PgPool;
 
+/// The default of [`Config::max_webhook_body_bytes`]: 1 MiB.
+pub const DEFAULT_MAX_WEBHOOK_BODY_BYTES: usize = 1024 * 1024;
+
 /// Where the mirror lives.
 #[derive(Clone)]
 pub enum Database {
@@ -73,6 +76,10 @@ pub struct Config {
     pub max_requests_per_second: Option<u32>,
     /// How old a webhook's signature timestamp may be.
     pub webhook_tolerance: Duration,
+    /// The largest webhook body [`crate::StripeSync::process_webhook`]
+    /// accepts; a longer one is refused before any hashing. 1 MiB by default
+    /// (Stripe's events are far smaller).
+    pub max_webhook_body_bytes: usize,
     /// How many list streams (resources, `created` slices, parents) a backfill
     /// fetches concurrently.
     pub backfill_concurrency: usize,
@@ -99,6 +106,7 @@ impl Default for Config {
             max_retry_delay: Duration::from_secs(60),
             max_requests_per_second: None,
             webhook_tolerance: Duration::from_secs(300),
+            max_webhook_body_bytes: DEFAULT_MAX_WEBHOOK_BODY_BYTES,
             backfill_concurrency: 6,
             request_timeout: Duration::from_secs(80),
         }
@@ -167,6 +175,7 @@ impl fmt::Debug for Config {
             .field("max_retry_delay", &self.max_retry_delay)
             .field("max_requests_per_second", &self.max_requests_per_second)
             .field("webhook_tolerance", &self.webhook_tolerance)
+            .field("max_webhook_body_bytes", &self.max_webhook_body_bytes)
             .field("backfill_concurrency", &self.backfill_concurrency)
             .field("request_timeout", &self.request_timeout)
             .finish()

@@ -9,6 +9,7 @@
 //! | the shared rate limit | [`ratelimit`] |
 //! | database writes, cursors, run records, locks | [`store`] |
 //! | webhook signature verification | [`webhook`] |
+//! | constant-time comparison of secrets | [`constant_time`] |
 //! | applying events, events catch-up | [`events`] |
 //! | backfill | [`backfill`] |
 //! | managed webhook endpoints | [`managed_webhooks`] |
@@ -24,6 +25,7 @@
 pub mod backfill;
 pub mod client;
 pub mod config;
+pub mod constant_time;
 pub mod error;
 pub mod events;
 pub mod managed_webhooks;

@@ -216,6 +216,12 @@ impl StripeSync {
     /// Verifies a webhook's `Stripe-Signature` against the raw body before
     /// reading it, then processes the event. On a signature failure nothing
     /// is written. A duplicate delivery is a no-op.
+    ///
+    /// What an unsigned request can cost is bounded as on `serve`: a body over
+    /// [`Config::max_webhook_body_bytes`] and a header over
+    /// [`webhook::MAX_SIGNATURE_HEADER_BYTES`] or with more than
+    /// [`webhook::MAX_V1_SIGNATURES`] signatures are refused before any
+    /// hashing or database query, and the body is hashed once per secret.
     pub async fn process_webhook(&self, body: &[u8], signature: &str) -> Result<WebhookOutcome> {
         let event = match self.prepare_webhook(body, signature).await? {
             Prepared::Done(event) => event,
@@ -230,6 +236,17 @@ impl StripeSync {
     /// server can commit many webhooks together.
     pub(crate) async fn prepare_webhook(&self, body: &[u8], signature: &str) -> Result<Prepared> {
         let inner = &self.inner;
+        let limit = inner.config.max_webhook_body_bytes;
+        if body.len() > limit {
+            return Err(WebhookError::PayloadTooLarge {
+                bytes: body.len(),
+                limit,
+            }
+            .into());
+        }
+        // The header's own limits and shape first: a header that can never
+        // verify costs no secret lookup (a query with managed webhooks).
+        webhook::parse_signature_header(signature)?;
         let secrets = match &inner.config.stripe_webhook_secret {
             Some(s) => vec![s.clone()],
             None => managed_webhooks::secrets(inner).await?,

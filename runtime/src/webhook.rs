@@ -1,12 +1,27 @@
 //! Webhook signature verification (`Stripe-Signature`), done on the raw body
 //! before anything is parsed or written.
+//!
+//! Whoever can reach a webhook endpoint can send anything, so what a request
+//! costs before its signature is known to be good is bounded: the header is
+//! refused unread past [`MAX_SIGNATURE_HEADER_BYTES`] and past
+//! [`MAX_V1_SIGNATURES`] candidates, and each secret's MAC is computed once
+//! however many candidates there are (one HMAC over the body per secret).
 
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use crate::constant_time::constant_time_eq;
 use crate::events::EventResult;
+
+/// The longest `Stripe-Signature` header looked at, in bytes. Stripe's is
+/// about 150 bytes (a timestamp and one or two signatures).
+pub const MAX_SIGNATURE_HEADER_BYTES: usize = 4096;
+
+/// The most `v1` signatures a header may carry. Stripe sends one, or two
+/// while a secret is being rolled.
+pub const MAX_V1_SIGNATURES: usize = 8;
 
 /// Why a webhook was rejected. Nothing is written for a rejected webhook
 /// (except [`WebhookError::InvalidPayload`], whose validly signed body is
@@ -19,6 +34,27 @@ pub enum WebhookError {
     /// The header has no timestamp or no `v1` signature.
     #[error("malformed Stripe-Signature header")]
     MalformedSignature,
+    /// The header is longer than [`MAX_SIGNATURE_HEADER_BYTES`]; refused
+    /// before it is parsed.
+    #[error(
+        "Stripe-Signature header of {bytes} bytes, over the limit of {MAX_SIGNATURE_HEADER_BYTES}"
+    )]
+    SignatureHeaderTooLarge {
+        /// The header's length.
+        bytes: usize,
+    },
+    /// The header carries more than [`MAX_V1_SIGNATURES`] `v1` signatures;
+    /// refused before any hashing.
+    #[error("Stripe-Signature header with more than {MAX_V1_SIGNATURES} v1 signatures")]
+    TooManySignatures,
+    /// The body is longer than the limit; refused before any hashing.
+    #[error("webhook body of {bytes} bytes, over the limit of {limit}")]
+    PayloadTooLarge {
+        /// The body's length.
+        bytes: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// No `v1` signature matches the body under any known secret.
     #[error("no signature matches the payload")]
     SignatureMismatch,
@@ -55,11 +91,19 @@ pub struct SignatureHeader {
 }
 
 /// Parses a `Stripe-Signature` header. Unknown schemes (`v0`) are ignored;
-/// signatures that are not hex are dropped.
+/// signatures that are not hex are dropped. A header over
+/// [`MAX_SIGNATURE_HEADER_BYTES`] or with more than [`MAX_V1_SIGNATURES`]
+/// `v1` entries (hex or not) is refused.
 pub fn parse_signature_header(header: &str) -> Result<SignatureHeader, WebhookError> {
+    if header.len() > MAX_SIGNATURE_HEADER_BYTES {
+        return Err(WebhookError::SignatureHeaderTooLarge {
+            bytes: header.len(),
+        });
+    }
     if header.trim().is_empty() {
         return Err(WebhookError::MissingSignature);
     }
+    let mut v1_entries = 0usize;
     let mut timestamp = None;
     let mut v1 = Vec::new();
     for part in header.split(',') {
@@ -69,6 +113,10 @@ pub fn parse_signature_header(header: &str) -> Result<SignatureHeader, WebhookEr
         match k {
             "t" => timestamp = v.trim().parse::<i64>().ok(),
             "v1" => {
+                v1_entries += 1;
+                if v1_entries > MAX_V1_SIGNATURES {
+                    return Err(WebhookError::TooManySignatures);
+                }
                 if let Ok(sig) = hex::decode(v.trim()) {
                     v1.push(sig);
                 }
@@ -97,6 +145,11 @@ pub fn sign(body: &[u8], timestamp: i64, secret: &str) -> String {
 /// Verifies `header` against `body` with any of `secrets` (several are
 /// accepted during secret rotation), in constant time per comparison, and
 /// checks the timestamp is within `tolerance` of `now` (unix seconds).
+///
+/// The header is parsed (and refused when over its limits) before any
+/// hashing; then each secret's MAC over the body is computed once and
+/// compared with every `v1` candidate, so the work is one HMAC per secret
+/// whatever the header holds.
 pub fn verify_signature(
     body: &[u8],
     header: &str,
@@ -110,15 +163,18 @@ pub fn verify_signature(
     }
     let ts = parsed.timestamp.to_string();
     let matched = secrets.iter().any(|secret| {
-        parsed.v1.iter().any(|sig| {
-            let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {
-                return false;
-            };
-            mac.update(ts.as_bytes());
-            mac.update(b".");
-            mac.update(body);
-            mac.verify_slice(sig).is_ok()
-        })
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {
+            return false;
+        };
+        mac.update(ts.as_bytes());
+        mac.update(b".");
+        mac.update(body);
+        let expected = mac.finalize().into_bytes();
+        // Every candidate is compared (no early exit), each in constant time.
+        parsed
+            .v1
+            .iter()
+            .fold(false, |found, sig| found | constant_time_eq(&expected, sig))
     });
     if !matched {
         return Err(WebhookError::SignatureMismatch);
@@ -229,6 +285,53 @@ mod tests {
                 timestamp: 5,
                 v1: vec![vec![0xab], vec![0xcd]]
             }
+        );
+    }
+
+    #[test]
+    fn header_limits_are_refused_before_hashing() {
+        let sig = sign(BODY, 1000, SECRET);
+        // Stripe's own shapes: one signature, or two during a secret roll.
+        let rolled = format!("t=1000,v1={},v1={sig}", "00".repeat(32));
+        assert_eq!(
+            verify_signature(BODY, &rolled, &[SECRET.into()], TOL, 1000),
+            Ok(())
+        );
+        // The most candidates allowed, the real one last, still verify.
+        let mut parts = vec!["t=1000".to_string()];
+        parts.extend((1..MAX_V1_SIGNATURES).map(|_| format!("v1={}", "11".repeat(32))));
+        parts.push(format!("v1={sig}"));
+        let at_cap = parts.join(",");
+        assert_eq!(
+            verify_signature(BODY, &at_cap, &[SECRET.into()], TOL, 1000),
+            Ok(())
+        );
+        // One more (even one that is not hex) is refused, real signature or not.
+        let over = format!("{at_cap},v1=zz");
+        assert_eq!(
+            parse_signature_header(&over),
+            Err(WebhookError::TooManySignatures)
+        );
+        assert_eq!(
+            verify_signature(BODY, &over, &[SECRET.into()], TOL, 1000),
+            Err(WebhookError::TooManySignatures)
+        );
+        // Length: refused at one byte over, whatever it holds.
+        let padded = format!(
+            "t=1000,v1={sig},x={}",
+            "a".repeat(MAX_SIGNATURE_HEADER_BYTES)
+        );
+        let too_long = &padded[..MAX_SIGNATURE_HEADER_BYTES + 1];
+        assert_eq!(
+            verify_signature(BODY, too_long, &[SECRET.into()], TOL, 1000),
+            Err(WebhookError::SignatureHeaderTooLarge {
+                bytes: MAX_SIGNATURE_HEADER_BYTES + 1
+            })
+        );
+        let at_limit = &padded[..MAX_SIGNATURE_HEADER_BYTES];
+        assert_eq!(
+            verify_signature(BODY, at_limit, &[SECRET.into()], TOL, 1000),
+            Ok(())
         );
     }
 
