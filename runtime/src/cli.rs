@@ -21,7 +21,7 @@ use crate::backfill::{BackfillReport, BackfillRequest, ObjectStatus};
 use crate::config::Config;
 use crate::error::Error;
 use crate::metrics::Metrics;
-use crate::server::{self, AppState};
+use crate::server::{self, AppState, ServerLimits};
 use crate::StripeSync;
 
 /// Mirror a Stripe account into PostgreSQL.
@@ -147,12 +147,58 @@ pub struct ServeArgs {
     /// Bearer token of the admin routes; they are disabled without it.
     #[arg(long, env = "STRIPE_SYNC_API_KEY", hide_env_values = true)]
     pub admin_key: Option<String>,
-    /// Largest accepted webhook body, in bytes.
-    #[arg(long, default_value_t = server::DEFAULT_MAX_BODY_BYTES)]
+    /// Largest accepted webhook body, in bytes (413 above).
+    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = server::DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
+    /// Most bytes of a request's start line and headers (431 above; at least 8192).
+    #[arg(long, env = "MAX_HEADER_BYTES", default_value_t = ServerLimits::default().max_header_bytes)]
+    pub max_header_bytes: usize,
+    /// Seconds a client may take to send its headers, or sit idle between requests (then closed).
+    #[arg(long, env = "HEADER_TIMEOUT_SECS", default_value_t = ServerLimits::default().header_timeout.as_secs_f64())]
+    pub header_timeout_secs: f64,
+    /// Seconds a client may take to send a webhook body, waiting for budget included (408 after).
+    #[arg(long, env = "BODY_TIMEOUT_SECS", default_value_t = ServerLimits::default().body_timeout.as_secs_f64())]
+    pub body_timeout_secs: f64,
+    /// Most webhook body bytes held at once by all requests (more wait; 503 if not in time).
+    #[arg(long, env = "MAX_BODY_BYTES_IN_FLIGHT", default_value_t = ServerLimits::default().max_body_bytes_in_flight)]
+    pub max_body_bytes_in_flight: usize,
+    /// Most connections open at once (more wait to be accepted).
+    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = ServerLimits::default().max_connections)]
+    pub max_connections: usize,
     /// Apply the migrations before serving.
     #[arg(long)]
     pub migrate: bool,
+}
+
+impl ServeArgs {
+    /// The server limits these flags give; a usage error for a value that
+    /// cannot work.
+    pub fn limits(&self) -> std::result::Result<ServerLimits, CliError> {
+        let secs = |name: &str, v: f64| {
+            Duration::try_from_secs_f64(v)
+                .ok()
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| {
+                    CliError::usage(format!("--{name} must be a positive number of seconds"))
+                })
+        };
+        if self.max_header_bytes < 8192 {
+            return Err(CliError::usage("--max-header-bytes must be at least 8192"));
+        }
+        if self.max_connections == 0 || self.max_body_bytes_in_flight < 1024 {
+            return Err(CliError::usage(
+                "--max-connections must be at least 1 and --max-body-bytes-in-flight at least 1024",
+            ));
+        }
+        Ok(ServerLimits {
+            max_body_bytes: self.max_body_bytes,
+            max_header_bytes: self.max_header_bytes,
+            header_timeout: secs("header-timeout-secs", self.header_timeout_secs)?,
+            body_timeout: secs("body-timeout-secs", self.body_timeout_secs)?,
+            max_body_bytes_in_flight: self.max_body_bytes_in_flight,
+            max_connections: self.max_connections,
+        })
+    }
 }
 
 /// `webhook` actions.
@@ -409,6 +455,11 @@ fn stripe_key(g: &GlobalOpts) -> CliResult<String> {
 
 /// Builds the engine from the options: key first (cheap check), then the database.
 pub async fn engine(g: &GlobalOpts, concurrency: Option<usize>) -> CliResult<StripeSync> {
+    Ok(StripeSync::new(engine_config(g, concurrency).await?).await?)
+}
+
+/// The configuration [`engine`] uses (the database pool included).
+pub async fn engine_config(g: &GlobalOpts, concurrency: Option<usize>) -> CliResult<Config> {
     let key = stripe_key(g)?;
     let api_base = g.api_base.as_deref().filter(|b| !b.trim().is_empty());
     if let Some(b) = api_base {
@@ -432,7 +483,7 @@ pub async fn engine(g: &GlobalOpts, concurrency: Option<usize>) -> CliResult<Str
     if let Some(c) = concurrency {
         cfg.backfill_concurrency = c;
     }
-    Ok(StripeSync::new(cfg).await?)
+    Ok(cfg)
 }
 
 /// Every valid object name (object strings of the backfillable resources).
@@ -679,7 +730,11 @@ async fn sync_cmd(g: &GlobalOpts, a: SyncArgs) -> CliResult {
 }
 
 async fn serve_cmd(g: &GlobalOpts, a: ServeArgs) -> CliResult {
-    let sync = engine(g, None).await?;
+    let limits = a.limits()?;
+    let mut cfg = engine_config(g, None).await?;
+    // The library refuses what the server would: one body limit.
+    cfg.max_webhook_body_bytes = limits.max_body_bytes;
+    let sync = StripeSync::new(cfg).await?;
     if a.migrate {
         migrate(sync.pool()).await?;
     }
@@ -705,9 +760,10 @@ async fn serve_cmd(g: &GlobalOpts, a: ServeArgs) -> CliResult {
     eprintln!(
         "stripe-sync: listening on http://{addr} (POST /webhooks, GET /health /ready /metrics)"
     );
-    server::serve(
+    server::serve_with_limits(
         listener,
-        server::router(state, a.max_body_bytes),
+        server::router_with_limits(state, &limits),
+        &limits,
         server::shutdown_signal(),
     )
     .await

@@ -18,8 +18,23 @@
 //!
 //! [`serve`] shuts down gracefully: on the shutdown signal it stops accepting
 //! connections and waits for requests in flight.
+//!
+//! `POST /webhooks` is open to anyone, so what a request can take before its
+//! signature is known to be good is bounded ([`ServerLimits`]); each bound
+//! answers with its own status:
+//!
+//! | bound | default | when exceeded |
+//! |---|---|---|
+//! | request header bytes | 16 KiB | 431, connection closed (by hyper) |
+//! | time to send the headers (and idle time between requests) | 10 s | connection closed, no answer |
+//! | `Stripe-Signature` length / `v1` entries | 4096 bytes / 8 | 400 before any hashing |
+//! | body bytes | 1 MiB | 413 |
+//! | time to send the body, waiting for the in-flight budget included | 10 s | 408 (no budget in time: 503) |
+//! | body bytes in flight, all requests together | 32 MiB | the request waits for budget |
+//! | concurrent connections | 512 | new connections wait in the listen backlog |
 
 use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -31,17 +46,116 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
-use tokio::sync::{mpsc, oneshot, Mutex};
+use tokio::sync::{mpsc, oneshot, Mutex, OwnedSemaphorePermit, Semaphore};
 
 use crate::backfill::BackfillRequest;
+pub use crate::constant_time::constant_time_eq;
 use crate::error::{Error, Result};
 use crate::events::{EventResult, Prepared, PreparedEvent};
 use crate::metrics::Metrics;
-use crate::webhook::{WebhookError, WebhookOutcome};
+use crate::webhook::{self, WebhookError, WebhookOutcome};
 use crate::StripeSync;
 
 /// The default limit of a webhook body (Stripe's events are far smaller).
-pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+pub const DEFAULT_MAX_BODY_BYTES: usize = crate::config::DEFAULT_MAX_WEBHOOK_BODY_BYTES;
+
+/// What an unauthenticated request, and all of them together, may take from
+/// the server. Stripe's deliveries (a few KiB of JSON, headers well under
+/// 2 KiB, sent at once) are far inside every default.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerLimits {
+    /// The largest webhook body; a longer one is answered 413.
+    pub max_body_bytes: usize,
+    /// The most bytes of a request's start line and headers; more is answered
+    /// 431 and the connection closed. At least 8 KiB (hyper's minimum buffer).
+    pub max_header_bytes: usize,
+    /// How long a client may take to send a request's headers, and how long
+    /// a connection may sit idle between requests; then it is closed.
+    pub header_timeout: Duration,
+    /// How long a client may take to send a webhook body, counted from its
+    /// headers and including any wait for the in-flight budget; then 408
+    /// (503 when the budget was not granted in time).
+    pub body_timeout: Duration,
+    /// The most webhook body bytes held at once by all requests together.
+    /// Each request reserves its `Content-Length` (the body limit when none
+    /// is given) before reading, and waits while the budget is used up.
+    pub max_body_bytes_in_flight: usize,
+    /// The most connections open at once; further ones wait in the listen
+    /// backlog until one closes.
+    pub max_connections: usize,
+}
+
+impl Default for ServerLimits {
+    fn default() -> Self {
+        ServerLimits {
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_header_bytes: 16 * 1024,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
+            max_body_bytes_in_flight: 32 * 1024 * 1024,
+            max_connections: 512,
+        }
+    }
+}
+
+/// hyper refuses a read buffer under 8 KiB.
+const MIN_HEADER_BYTES: usize = 8 * 1024;
+
+/// The in-flight body budget is counted in units of this many bytes (a
+/// semaphore's permits are `u32`).
+const BUDGET_UNIT: usize = 1024;
+
+/// The budget of webhook body bytes in flight, and its high-water mark.
+struct BodyBudget {
+    permits: Arc<Semaphore>,
+    total_units: usize,
+    in_use: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+/// Budget held by one request; returned when dropped.
+struct BudgetHold<'a> {
+    budget: &'a BodyBudget,
+    units: usize,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl BodyBudget {
+    fn new(bytes: usize) -> Self {
+        let total_units = (bytes / BUDGET_UNIT).clamp(1, u32::MAX as usize);
+        BodyBudget {
+            permits: Arc::new(Semaphore::new(total_units)),
+            total_units,
+            in_use: AtomicUsize::new(0),
+            peak: AtomicUsize::new(0),
+        }
+    }
+
+    /// Waits for budget for a body of `bytes` (a body larger than the whole
+    /// budget takes all of it).
+    async fn reserve(&self, bytes: usize) -> BudgetHold<'_> {
+        let units = bytes.div_ceil(BUDGET_UNIT).clamp(1, self.total_units);
+        let permit = self
+            .permits
+            .clone()
+            .acquire_many_owned(units as u32)
+            .await
+            .expect("the budget semaphore is never closed");
+        let now = self.in_use.fetch_add(units, Ordering::SeqCst) + units;
+        self.peak.fetch_max(now, Ordering::SeqCst);
+        BudgetHold {
+            budget: self,
+            units,
+            _permit: permit,
+        }
+    }
+}
+
+impl Drop for BudgetHold<'_> {
+    fn drop(&mut self) {
+        self.budget.in_use.fetch_sub(self.units, Ordering::SeqCst);
+    }
+}
 
 /// What the server needs.
 pub struct AppState {
@@ -65,12 +179,14 @@ struct WriteJob {
     done: oneshot::Sender<Result<EventResult>>,
 }
 
-/// The router's state: the [`AppState`] and the queue of webhook writes.
+/// The router's state: the [`AppState`], the queue of webhook writes and the
+/// limits of webhook bodies.
 #[derive(Clone)]
 struct Shared {
     app: Arc<AppState>,
     writes: mpsc::Sender<WriteJob>,
-    max_body_bytes: usize,
+    limits: Arc<ServerLimits>,
+    budget: Arc<BodyBudget>,
 }
 
 impl FromRef<Shared> for Arc<AppState> {
@@ -79,10 +195,25 @@ impl FromRef<Shared> for Arc<AppState> {
     }
 }
 
-/// The router, with a webhook body limit of `max_body_bytes`. Starts the
-/// webhook writer tasks (they stop when the router is dropped), so it must be
-/// called inside a Tokio runtime.
+/// The router, with a webhook body limit of `max_body_bytes` and the other
+/// [`ServerLimits`] at their defaults. Starts the webhook writer tasks (they
+/// stop when the router is dropped), so it must be called inside a Tokio
+/// runtime.
 pub fn router(state: Arc<AppState>, max_body_bytes: usize) -> Router {
+    router_with_limits(
+        state,
+        &ServerLimits {
+            max_body_bytes,
+            ..ServerLimits::default()
+        },
+    )
+}
+
+/// The router with the body limits of `limits` (body size, body time,
+/// bytes in flight); the connection limits are [`serve_with_limits`]'s.
+/// Must be called inside a Tokio runtime (see [`router`]).
+pub fn router_with_limits(state: Arc<AppState>, limits: &ServerLimits) -> Router {
+    let max_body_bytes = limits.max_body_bytes;
     let (tx, rx) = mpsc::channel::<WriteJob>(4 * MAX_WEBHOOK_BATCH);
     let rx = Arc::new(Mutex::new(rx));
     for _ in 0..WEBHOOK_WRITERS {
@@ -91,7 +222,8 @@ pub fn router(state: Arc<AppState>, max_body_bytes: usize) -> Router {
     let shared = Shared {
         app: state,
         writes: tx,
-        max_body_bytes,
+        limits: Arc::new(limits.clone()),
+        budget: Arc::new(BodyBudget::new(limits.max_body_bytes_in_flight)),
     };
     Router::new()
         .route("/webhooks", post(webhook))
@@ -135,15 +267,74 @@ async fn webhook_writer(st: Arc<AppState>, queue: Arc<Mutex<mpsc::Receiver<Write
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves, then drains the
-/// requests in flight.
+/// requests in flight; the connection limits are [`ServerLimits`]'s defaults.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_with_limits(listener, app, &ServerLimits::default(), shutdown).await
+}
+
+/// Serves `router` on `listener` (HTTP/1.1) until `shutdown` resolves, then
+/// stops accepting and waits for the connections in flight to finish their
+/// requests. At most `limits.max_connections` connections are open at once
+/// (the next is accepted when one closes); each has
+/// `limits.max_header_bytes` for its headers and `limits.header_timeout` to
+/// send them.
+pub async fn serve_with_limits(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    limits: &ServerLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+
+    let header_bytes = limits.max_header_bytes.max(MIN_HEADER_BYTES);
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .max_header_size(header_bytes)
+        // The read buffer: headers must fit in it, and body bytes pass
+        // through it in pieces of at most this size.
+        .max_buf_size(header_bytes.max(64 * 1024));
+    let connections = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        // At the cap, stop accepting: new connections wait in the backlog.
+        let slot = tokio::select! {
+            slot = connections.clone().acquire_owned() => slot.expect("never closed"),
+            () = &mut shutdown => break,
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait, as
+                    // axum::serve does, rather than spin or stop serving.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let conn =
+            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+            drop(slot);
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
@@ -181,8 +372,13 @@ const OVERSIZED_DRAIN_FACTOR: usize = 16;
 
 /// Reads a webhook body of at most `limit` bytes; a longer one gives `None`,
 /// after being read to its end (up to [`OVERSIZED_DRAIN_FACTOR`] × `limit`)
-/// without being kept.
-async fn read_body(body: Body, limit: usize) -> std::result::Result<Option<Bytes>, axum::Error> {
+/// without being kept. With `keep` false nothing is kept (the body is only
+/// drained, so that the sender reads the answer).
+async fn read_body(
+    body: Body,
+    limit: usize,
+    keep: bool,
+) -> std::result::Result<Option<Bytes>, axum::Error> {
     let mut body = body;
     let mut kept: Vec<u8> = Vec::new();
     let mut total = 0usize;
@@ -193,7 +389,7 @@ async fn read_body(body: Body, limit: usize) -> std::result::Result<Option<Bytes
             continue;
         };
         total += data.len();
-        if total <= limit {
+        if keep && total <= limit {
             kept.extend_from_slice(&data);
         } else {
             kept = Vec::new();
@@ -205,23 +401,92 @@ async fn read_body(body: Body, limit: usize) -> std::result::Result<Option<Bytes
     Ok((total <= limit).then(|| Bytes::from(kept)))
 }
 
+/// Why a webhook body was not read.
+enum BodyRefusal {
+    TooLarge,
+    TimedOut,
+    NoBudget,
+    Unreadable(axum::Error),
+}
+
+/// Reads a webhook body within the limits: refused at once when its declared
+/// length is over the limit (after draining it), else it waits for budget
+/// for the declared length and reads it, all before `deadline`.
+async fn read_bounded_body<'a>(
+    sh: &'a Shared,
+    headers: &HeaderMap,
+    body: Body,
+    deadline: tokio::time::Instant,
+) -> std::result::Result<(Bytes, BudgetHold<'a>), BodyRefusal> {
+    let limit = sh.limits.max_body_bytes;
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        let _ = tokio::time::timeout_at(deadline, read_body(body, limit, false)).await;
+        return Err(BodyRefusal::TooLarge);
+    }
+    let hold = tokio::time::timeout_at(deadline, sh.budget.reserve(declared.unwrap_or(limit)))
+        .await
+        .map_err(|_| BodyRefusal::NoBudget)?;
+    match tokio::time::timeout_at(deadline, read_body(body, limit, true)).await {
+        Err(_) => Err(BodyRefusal::TimedOut),
+        Ok(Err(e)) => Err(BodyRefusal::Unreadable(e)),
+        Ok(Ok(None)) => Err(BodyRefusal::TooLarge),
+        Ok(Ok(Some(b))) => Ok((b, hold)),
+    }
+}
+
 async fn webhook(State(sh): State<Shared>, headers: HeaderMap, body: Body) -> Response {
     let started = Instant::now();
+    let deadline = tokio::time::Instant::now() + sh.limits.body_timeout;
     let st = &sh.app;
-    let body = match read_body(body, sh.max_body_bytes).await {
-        Ok(Some(b)) => b,
-        Ok(None) => {
-            return err(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("webhook body over {} bytes", sh.max_body_bytes),
-            )
-        }
-        Err(e) => return err(StatusCode::BAD_REQUEST, format!("reading the body: {e}")),
-    };
     let sig = headers
         .get("stripe-signature")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
+    // A header that can never verify (too long, too many signatures,
+    // malformed) is refused before the body takes any budget: the body is
+    // only drained, so that the sender reads the 400.
+    if let Err(e) = webhook::parse_signature_header(sig) {
+        let _ = tokio::time::timeout_at(deadline, read_body(body, sh.limits.max_body_bytes, false))
+            .await;
+        return respond(st, Err(e.into()));
+    }
+    let (body, _budget) = match read_bounded_body(&sh, &headers, body, deadline).await {
+        Ok(read) => read,
+        Err(refusal) => {
+            let (status, outcome, msg) = match refusal {
+                BodyRefusal::TooLarge => (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_large",
+                    format!("webhook body over {} bytes", sh.limits.max_body_bytes),
+                ),
+                BodyRefusal::TimedOut => (
+                    StatusCode::REQUEST_TIMEOUT,
+                    "body_timeout",
+                    format!(
+                        "webhook body not received within {:?}",
+                        sh.limits.body_timeout
+                    ),
+                ),
+                BodyRefusal::NoBudget => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "busy",
+                    "too many webhook bodies in flight; retry".to_string(),
+                ),
+                BodyRefusal::Unreadable(e) => (
+                    StatusCode::BAD_REQUEST,
+                    "unreadable_body",
+                    format!("reading the body: {e}"),
+                ),
+            };
+            st.metrics.event("unknown", outcome);
+            st.metrics.error(outcome);
+            return err(status, msg);
+        }
+    };
     let res = match st.sync.prepare_webhook(&body, sig).await {
         Ok(Prepared::Done(event)) => Ok(WebhookOutcome { event }),
         Ok(Prepared::Write(event)) => {
@@ -270,6 +535,11 @@ fn respond(st: &AppState, res: Result<WebhookOutcome>) -> Response {
                 "no webhook secret configured",
             )
         }
+        Err(Error::Webhook(e @ WebhookError::PayloadTooLarge { .. })) => {
+            st.metrics.event("unknown", "too_large");
+            st.metrics.error("too_large");
+            err(StatusCode::PAYLOAD_TOO_LARGE, e.to_string())
+        }
         Err(Error::Webhook(e)) => {
             let outcome = match e {
                 WebhookError::InvalidPayload(_) => "invalid_payload",
@@ -306,23 +576,22 @@ async fn ready(State(st): State<Arc<AppState>>) -> Response {
     }
 }
 
-async fn metrics(State(st): State<Arc<AppState>>) -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        st.metrics.render(),
-    )
-        .into_response()
-}
-
-/// Compares two byte strings in time independent of where they differ.
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    let mut diff = (a.len() ^ b.len()) as u8 | ((a.len() ^ b.len()) >> 8) as u8;
-    for i in 0..a.len().max(b.len()) {
-        let x = a.get(i).copied().unwrap_or(0);
-        let y = b.get(i).copied().unwrap_or(0);
-        diff |= x ^ y;
-    }
-    diff == 0 && a.len() == b.len()
+async fn metrics(State(sh): State<Shared>) -> Response {
+    use std::fmt::Write;
+    let mut text = sh.app.metrics.render();
+    let b = &sh.budget;
+    let _ = writeln!(
+        text,
+        "# HELP stripe_sync_webhook_body_budget_bytes Webhook body bytes reserved now, the most ever reserved at once, and the limit.\n\
+         # TYPE stripe_sync_webhook_body_budget_bytes gauge\n\
+         stripe_sync_webhook_body_budget_bytes{{state=\"in_use\"}} {}\n\
+         stripe_sync_webhook_body_budget_bytes{{state=\"peak\"}} {}\n\
+         stripe_sync_webhook_body_budget_bytes{{state=\"limit\"}} {}",
+        b.in_use.load(Ordering::SeqCst) * BUDGET_UNIT,
+        b.peak.load(Ordering::SeqCst) * BUDGET_UNIT,
+        b.total_units * BUDGET_UNIT,
+    );
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 
 /// `None` when the request may use the admin routes, else the response.
@@ -460,19 +729,5 @@ async fn admin_status(State(st): State<Arc<AppState>>, headers: HeaderMap) -> Re
             st.metrics.error("database");
             err(StatusCode::SERVICE_UNAVAILABLE, e)
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::constant_time_eq;
-
-    #[test]
-    fn constant_time_comparison() {
-        assert!(constant_time_eq(b"abc", b"abc"));
-        assert!(!constant_time_eq(b"abc", b"abd"));
-        assert!(!constant_time_eq(b"abc", b"ab"));
-        assert!(!constant_time_eq(b"", b"a"));
-        assert!(constant_time_eq(b"", b""));
     }
 }
