@@ -40,8 +40,10 @@
 //!
 //! - `GET /_simulator/objects/{object}[?account=acct_…]`: every object, deleted
 //!   ones with `"deleted": true` (the oracle tests compare against).
-//! - `GET|POST /_simulator/faults`: `{"rate_429": 0.1, "rate_500": 0.05, "latency": 20}` (ms).
-//! - `GET /_simulator/stats`: `{"requests": n}`.
+//! - `GET|POST /_simulator/faults`: `{"rate_429": 0.1, "rate_500": 0.05, "latency": 20}` (ms);
+//!   armed on events with `"path"`, `"start_after_requests"`, `"stop_after_requests"`
+//!   and `"stop_after"` (ms). Setting faults restarts their window and releases hung requests.
+//! - `GET /_simulator/stats`: `{"requests": n, "faulted": n, "injected": n, "deliveries_in_flight": n}`.
 //! - `GET /_simulator/deliveries`: webhook delivery attempts.
 //! - `GET /_simulator/webhook_secrets/{we_id}`: an endpoint's secret.
 
@@ -66,7 +68,7 @@ use anyhow::{Context, Result};
 use serde_json::Value;
 
 pub use cli::{run, SimulateArgs};
-pub use faults::Faults;
+pub use faults::{FaultStats, Faults};
 pub use webhooks::{Delivery, WebhookRetry};
 
 /// The default `created` of the newest seeded object (2025-11-01T00:00:00Z):
@@ -136,8 +138,10 @@ pub(crate) struct State {
     pub config: SimConfig,
     pub templates: HashMap<String, Value>,
     pub accounts: HashMap<String, RwLock<store::AccountStore>>,
-    pub faults: RwLock<Faults>,
+    pub faults: faults::FaultControl,
     pub requests: AtomicU64,
+    /// Webhook deliveries still being attempted (not yet succeeded or given up).
+    pub deliveries_in_flight: AtomicU64,
     pub limiter: Mutex<(u64, u32)>,
     pub secrets: Mutex<HashMap<String, webhooks::EndpointSecret>>,
     pub deliveries: Mutex<Vec<Delivery>>,
@@ -180,7 +184,7 @@ pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<SimHandle> {
     let tpl = templates.clone();
     let accounts = tokio::task::spawn_blocking(move || seed::seed_all(&cfg, &tpl)).await??;
     let state = Arc::new(State {
-        faults: RwLock::new(config.faults.clone()),
+        faults: faults::FaultControl::new(config.faults.clone()),
         config,
         templates,
         accounts: accounts
@@ -188,6 +192,7 @@ pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<SimHandle> {
             .map(|(k, v)| (k, RwLock::new(v)))
             .collect(),
         requests: AtomicU64::new(0),
+        deliveries_in_flight: AtomicU64::new(0),
         limiter: Mutex::new((0, 0)),
         secrets: Mutex::new(HashMap::new()),
         deliveries: Mutex::new(Vec::new()),
@@ -240,9 +245,24 @@ impl SimHandle {
         routes::oracle(&self.state, account, object)
     }
 
-    /// Replaces the injected faults.
+    /// Replaces the injected faults, restarts their window
+    /// ([`Faults::start_after_requests`] counts from here) and releases
+    /// requests hung by the previous ones.
     pub fn set_faults(&self, faults: Faults) {
-        *self.state.faults.write().unwrap_or_else(|e| e.into_inner()) = faults;
+        self.state.faults.set(faults);
+    }
+
+    /// How many requests the current faults applied to, and how many of
+    /// those got an injected error or hung.
+    pub fn fault_stats(&self) -> FaultStats {
+        self.state.faults.stats()
+    }
+
+    /// Webhook deliveries still being attempted: `0` means every event
+    /// recorded so far was delivered or given up on, so nothing more will
+    /// arrive without a new write.
+    pub fn deliveries_in_flight(&self) -> u64 {
+        self.state.deliveries_in_flight.load(Ordering::SeqCst)
     }
 
     /// Requests served on `/v1` so far (faulted ones included).

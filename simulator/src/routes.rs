@@ -647,25 +647,29 @@ fn control(
         .unwrap_or(&state.config.account_id)
         .to_string();
     match (method, rest) {
-        (&Method::GET, "stats") => Ok((
-            200,
-            json!({"requests": state.requests.load(Ordering::Relaxed)}),
-        )),
+        (&Method::GET, "stats") => Ok((200, {
+            let f = state.faults.stats();
+            json!({
+                "requests": state.requests.load(Ordering::Relaxed),
+                "faulted": f.faulted,
+                "injected": f.injected,
+                "deliveries_in_flight": state.deliveries_in_flight.load(Ordering::SeqCst),
+            })
+        })),
         (&Method::GET, "faults") => Ok((
             200,
-            serde_json::to_value(&*state.faults.read().unwrap_or_else(|e| e.into_inner()))
-                .unwrap_or_default(),
+            serde_json::to_value(state.faults.get()).unwrap_or_default(),
         )),
         (&Method::POST, "faults") => {
             let f: faults::Faults = serde_json::from_slice(body).map_err(|e| {
                 ApiError::invalid(
                     "parameter_invalid",
                     format!(
-                        "faults: {e} (expected {{\"rate_429\", \"rate_500\", \"latency\" (ms), \"rate_hang\", \"hang\" (ms), \"forbidden\" [path prefixes]}})"
+                        "faults: {e} (expected {{\"rate_429\", \"rate_500\", \"latency\" (ms), \"rate_hang\", \"hang\" (ms), \"forbidden\" [path prefixes], \"path\", \"start_after_requests\", \"stop_after_requests\", \"stop_after\" (ms)}})"
                     ),
                 )
             })?;
-            *state.faults.write().unwrap_or_else(|e| e.into_inner()) = f.clone();
+            state.faults.set(f.clone());
             Ok((200, serde_json::to_value(f).unwrap_or_default()))
         }
         (&Method::GET, "deliveries") => Ok((

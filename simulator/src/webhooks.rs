@@ -3,6 +3,7 @@
 //! (`Stripe-Signature: t=…,v1=…`, HMAC-SHA256 of `t.body` keyed with the
 //! endpoint secret), at the endpoint's API version, retried on failure.
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -179,11 +180,17 @@ pub(crate) fn dispatch(state: &Arc<State>, event: &Value, targets: Vec<Target>) 
                 .unwrap_or_else(|| stripe_sync_generated::API_VERSION.to_string()),
         );
         let state = state.clone();
-        tokio::spawn(async move { deliver(state, ev, t).await });
+        // Counted before the task starts, so a test that sees 0 in flight
+        // after a write knows its deliveries are over.
+        state.deliveries_in_flight.fetch_add(1, Ordering::SeqCst);
+        tokio::spawn(async move {
+            deliver(&state, ev, t).await;
+            state.deliveries_in_flight.fetch_sub(1, Ordering::SeqCst);
+        });
     }
 }
 
-async fn deliver(state: Arc<State>, event: Value, t: Target) {
+async fn deliver(state: &State, event: Value, t: Target) {
     let body = serde_json::to_vec(&event).unwrap_or_default();
     let retry = state.config.webhook_retry.clone();
     let mut delay = retry.base_delay;
