@@ -8,6 +8,33 @@ use sqlx::{Connection, Executor, PgConnection, PgPool};
 
 pub mod oracle;
 
+/// The upper bound of every wait in the tests. Tests wait for the event
+/// they mean (a row, a request count, a delivery); this bound only turns a
+/// hang into a clear failure, so it is far longer than any healthy wait,
+/// even on a loaded machine.
+pub const WAIT_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Polls `check` every 20 ms until it returns `Some`, and returns that
+/// value; fails naming `what` if [`WAIT_LIMIT`] passes first.
+pub async fn wait_for<T, F, Fut>(what: &str, mut check: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<T>>>,
+{
+    let t0 = std::time::Instant::now();
+    loop {
+        if let Some(v) = check().await? {
+            return Ok(v);
+        }
+        anyhow::ensure!(
+            t0.elapsed() < WAIT_LIMIT,
+            "timed out after {} s waiting for {what}",
+            WAIT_LIMIT.as_secs()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
 /// The server tests use: `DATABASE_URL`, else a throwaway PostgreSQL this
 /// test process starts from the local binaries (`initdb`/`pg_ctl`), once,
 /// removed after the process exits.

@@ -9,12 +9,12 @@ mod rsupport;
 #[path = "runtime_support.rs"]
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{anyhow, Result};
 use stripe_sync::embedded_pg::EmbeddedPg;
 use stripe_sync::{BackfillRequest, Database, StripeSync};
-use stripe_sync_simulator::{start, SimConfig, WebhookRetry};
+use stripe_sync_simulator::{start, Faults, SimConfig, WebhookRetry};
 use stripe_sync_tests::oracle::{acknowledged_events, Oracle};
 use support::{config_for_url, fixtures};
 
@@ -50,6 +50,24 @@ async fn customers_stored(url: &str) -> i64 {
     }
 }
 
+/// Waits until the WAL written so far is flushed to disk.
+async fn wal_flushed(url: &str) -> Result<()> {
+    let p = sqlx::PgPool::connect(url).await?;
+    let written: String = sqlx::query_scalar("SELECT pg_current_wal_insert_lsn()::text")
+        .fetch_one(&p)
+        .await?;
+    let r = stripe_sync_tests::wait_for("the WAL to be flushed", || async {
+        let flushed: bool = sqlx::query_scalar("SELECT pg_current_wal_flush_lsn() >= $1::pg_lsn")
+            .bind(&written)
+            .fetch_one(&p)
+            .await?;
+        Ok(flushed.then_some(()))
+    })
+    .await;
+    p.close().await;
+    r
+}
+
 /// How PostgreSQL goes down in a scenario.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Outage {
@@ -79,8 +97,7 @@ async fn backfill_across_outage(outage: Outage) -> Result<()> {
     const N: usize = 4000;
     let pg = private_pg().await?;
     let url = pg.url();
-    let mut sc = SimConfig::new(fixtures()).with_count("customer", N);
-    sc.faults.latency = Duration::from_millis(10);
+    let sc = SimConfig::new(fixtures()).with_count("customer", N);
     let sim = start(sc, "127.0.0.1:0".parse()?).await?;
     let mut cfg = config_for_url(&url, &sim);
     cfg.backfill_concurrency = 2;
@@ -88,37 +105,50 @@ async fn backfill_across_outage(outage: Outage) -> Result<()> {
     sync.migrate().await?;
     sync.account_id().await?;
 
+    // After six customer pages, list requests hang until the outage has
+    // begun: the backfill is mid-way when PostgreSQL goes down, however
+    // fast the machine is.
+    sim.set_faults(Faults {
+        rate_hang: 1.0,
+        hang: Duration::from_secs(600),
+        path: Some("/v1/customers".into()),
+        start_after_requests: 6,
+        ..Default::default()
+    });
     let req = BackfillRequest::objects(["customer"]);
     let task = tokio::spawn({
         let sync = sync.clone();
         let req = req.clone();
         async move { sync.backfill(req).await }
     });
-    let t0 = Instant::now();
-    while customers_stored(&url).await < 400 {
+    let held = stripe_sync_tests::wait_for("customers stored and a list request held", || async {
         if task.is_finished() {
-            let r = task.await?;
-            anyhow::bail!(
-                "the backfill ended before the restart: {:?}",
-                r.map(|r| r.objects)
-            );
+            anyhow::bail!("the backfill ended before the outage");
         }
-        anyhow::ensure!(
-            t0.elapsed() < Duration::from_secs(60),
-            "backfill never started"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    println!(
-        "{} stored after {:?}: restarting",
-        customers_stored(&url).await,
-        t0.elapsed()
-    );
+        let stored = customers_stored(&url).await;
+        Ok((stored > 0 && sim.fault_stats().injected > 0).then_some(stored))
+    })
+    .await;
+    let stored_before = match held {
+        Ok(n) => n,
+        Err(e) => {
+            sim.set_faults(Faults::default());
+            return Err(e);
+        }
+    };
+    // Backfill pages commit without waiting for the WAL flush (a crash may
+    // lose them, and they are fetched again). Wait until what is stored is
+    // flushed, so the crash leaves something for the next run to resume from.
+    wal_flushed(&url).await?;
+    println!("{stored_before} stored and flushed, the backfill held: taking PostgreSQL down");
     if outage == Outage::Restart {
         stop(&pg).await?;
     } else {
         crash(&pg).await?;
     }
+    // Released into the outage: its next pages meet a database that is down.
+    sim.set_faults(Faults::default());
+    // How long the database stays down; nothing below depends on it.
     tokio::time::sleep(Duration::from_secs(2)).await;
     start_again(&pg).await?;
     let first = match tokio::time::timeout(Duration::from_secs(120), task).await {
@@ -217,13 +247,26 @@ async fn webhooks_across_outage(outage: Outage) -> Result<()> {
 
     let api = sync.clone();
     let traffic = tokio::spawn(async move { rsupport::paced_traffic(&api, 40, 4).await });
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // The outage starts once deliveries are flowing, and ends once one has
+    // been answered 5xx because of it: events, not a schedule, so the
+    // outage meets the traffic on a fast machine and a loaded one alike.
+    stripe_sync_tests::wait_for("20 acknowledged deliveries", || async {
+        Ok((sim.deliveries().iter().filter(|d| d.succeeded).count() >= 20).then_some(()))
+    })
+    .await?;
     if outage == Outage::Crash {
         crash(&pg).await?;
     } else {
         stop(&pg).await?;
     }
-    tokio::time::sleep(Duration::from_secs(4)).await;
+    stripe_sync_tests::wait_for("a delivery answered 5xx during the outage", || async {
+        Ok(sim
+            .deliveries()
+            .iter()
+            .any(|d| d.status.is_some_and(|s| s >= 500))
+            .then_some(()))
+    })
+    .await?;
     start_again(&pg).await?;
     traffic.await??;
 

@@ -67,20 +67,39 @@ async fn backfill_of_all_resources_equals_the_simulator() -> Result<()> {
 }
 
 /// An interrupted backfill resumes from its cursors instead of starting over.
+/// The interruption is an event, not a deadline: after eight customer pages
+/// every list request hangs, and the backfill is dropped once rows are
+/// stored, so it is cut mid-way however fast the machine is.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn interrupted_backfill_resumes() -> Result<()> {
-    let mut sc = SimConfig::new(fixtures()).with_count("customer", 3000);
-    sc.faults.latency = Duration::from_millis(15);
+    let sc = SimConfig::new(fixtures()).with_count("customer", 3000);
     let e = env(sc, |c| c.backfill_concurrency = 2).await?;
+    e.sim.set_faults(Faults {
+        rate_hang: 1.0,
+        hang: Duration::from_secs(600),
+        path: Some("/v1/customers".into()),
+        start_after_requests: 8,
+        ..Default::default()
+    });
     let req = BackfillRequest::objects(["customer"]);
-    let first =
-        tokio::time::timeout(Duration::from_millis(400), e.sync.backfill(req.clone())).await;
-    assert!(
-        first.is_err(),
-        "the first backfill should have been interrupted: {first:?}"
-    );
+    let stored = async {
+        stripe_sync_tests::wait_for("rows stored and a list request hung", || async {
+            let n = e.db_ids("customers").await?.len();
+            Ok((n > 0 && e.sim.fault_stats().injected > 0).then_some(n))
+        })
+        .await
+    };
+    tokio::select! {
+        r = e.sync.backfill(req.clone()) => {
+            anyhow::bail!("the backfill should have hung on the faulted requests, it ended: {:?}", r.map(|r| r.objects))
+        }
+        r = stored => { r?; }
+    }
+    // Dropping the backfill above interrupted it; clearing the faults
+    // releases the simulator's hung requests.
+    e.sim.set_faults(Faults::default());
     let partial = e.db_ids("customers").await?.len();
-    assert!(partial > 0 && partial < 3000, "partial = {partial}");
+    assert!(partial > 0 && partial <= 800, "partial = {partial}");
     let pending: i64 = e
         .count("SELECT count(*) FROM stripe._sync_state WHERE resource = 'customers' AND scope <> '' AND status <> 'complete'")
         .await?;
@@ -232,17 +251,49 @@ async fn rate_limit_is_respected() -> Result<()> {
     e.finish().await
 }
 
+/// Makes two runs overlap whatever the machine's speed: every list request
+/// hangs until both instances have started a run and `held` requests are
+/// hanging, then all are released. Without this, one run could finish
+/// before the other starts on a fast machine, and the test would check
+/// nothing concurrent.
+async fn hold_lists_until_runs_overlap(
+    e: &support::Env,
+    other: &StripeSync,
+    held: u64,
+) -> Result<()> {
+    // The account lookup is not held: both instances know their account.
+    e.sync.account_id().await?;
+    other.account_id().await?;
+    e.sim.set_faults(Faults {
+        rate_hang: 1.0,
+        hang: Duration::from_secs(600),
+        path: Some("/v1/".into()),
+        ..Default::default()
+    });
+    let r = stripe_sync_tests::wait_for("both runs started with list requests held", || async {
+        let runs = e.count("SELECT count(*) FROM stripe._sync_runs").await?;
+        Ok((runs == 2 && e.sim.fault_stats().injected >= held).then_some(()))
+    })
+    .await;
+    e.sim.set_faults(Faults::default());
+    r
+}
+
 /// Two instances backfilling at once neither duplicate the work nor corrupt
 /// the state: the one that waited for a resource the other completed does
 /// not fetch it again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_backfills_do_not_duplicate_work() -> Result<()> {
-    let mut sc = SimConfig::new(fixtures()).with_count("customer", 2000);
-    sc.faults.latency = Duration::from_millis(5);
+    let sc = SimConfig::new(fixtures()).with_count("customer", 2000);
     let e = env(sc, |_| {}).await?;
     let other = StripeSync::new(config_for(&e.db, &e.sim)).await?;
     let req = BackfillRequest::objects(["customer"]);
-    let (a, b) = tokio::join!(e.sync.backfill(req.clone()), other.backfill(req.clone()));
+    let (a, b, overlap) = tokio::join!(
+        e.sync.backfill(req.clone()),
+        other.backfill(req.clone()),
+        hold_lists_until_runs_overlap(&e, &other, 1)
+    );
+    overlap?;
     let (a, b) = (a?, b?);
     assert!(a.succeeded && b.succeeded);
     let (ra, rb) = (a.object("customer").unwrap(), b.object("customer").unwrap());
@@ -265,17 +316,22 @@ async fn concurrent_backfills_do_not_duplicate_work() -> Result<()> {
 /// fetched twice.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_backfills_split_the_resources() -> Result<()> {
-    let mut sc = SimConfig::new(fixtures())
+    let sc = SimConfig::new(fixtures())
         .with_count("customer", 1000)
         .with_count("product", 1000)
         .with_count("coupon", 1000);
-    sc.faults.latency = Duration::from_millis(5);
     let e = env(sc, |c| c.backfill_concurrency = 1).await?;
     let mut cfg = config_for(&e.db, &e.sim);
     cfg.backfill_concurrency = 1;
     let other = StripeSync::new(cfg).await?;
     let req = BackfillRequest::objects(["customer", "product", "coupon"]);
-    let (a, b) = tokio::join!(e.sync.backfill(req.clone()), other.backfill(req.clone()));
+    // Each instance is held on its first list request: two resources, one each.
+    let (a, b, overlap) = tokio::join!(
+        e.sync.backfill(req.clone()),
+        other.backfill(req.clone()),
+        hold_lists_until_runs_overlap(&e, &other, 2)
+    );
+    overlap?;
     let (a, b) = (a?, b?);
     assert!(a.succeeded && b.succeeded);
     assert_eq!(

@@ -4,8 +4,6 @@
 #[path = "runtime_support.rs"]
 mod support;
 
-use std::time::Duration;
-
 use anyhow::Result;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
@@ -105,17 +103,13 @@ async fn delivered_webhooks_are_verified_with_the_managed_secret() -> Result<()>
     e.sync.find_or_create_managed_webhook(&url).await?;
     let created = e.post("/v1/customers", &[("name", "delivered")]).await?;
     let id = created["id"].as_str().unwrap().to_string();
-    let mut found = false;
-    for _ in 0..100 {
-        if e.db_ids("customers").await?.contains(&id) {
-            found = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let applied = stripe_sync_tests::wait_for("the delivered event to be applied", || async {
+        Ok(e.db_ids("customers").await?.contains(&id).then_some(()))
+    })
+    .await;
     assert!(
-        found,
-        "the delivered event was not applied; deliveries: {:?}",
+        applied.is_ok(),
+        "{applied:?}; deliveries: {:?}",
         e.sim.deliveries()
     );
     let raw: Value = sqlx::query_scalar("SELECT _raw_data FROM stripe.customers WHERE id = $1")

@@ -733,6 +733,15 @@ async fn receiver(fail_first: usize) -> Result<(String, Received, tokio::task::J
     Ok((url, got, task))
 }
 
+/// Waits until the simulator has no delivery left to attempt (each one
+/// succeeded or used up its attempts).
+async fn deliveries_over(sim: &SimHandle) -> Result<()> {
+    stripe_sync_tests::wait_for("the simulator's deliveries to end", || async {
+        Ok((sim.deliveries_in_flight() == 0).then_some(()))
+    })
+    .await
+}
+
 fn independent_hmac(secret: &str, t: &str, body: &[u8]) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(format!("{t}.").as_bytes());
@@ -786,17 +795,14 @@ async fn webhooks_are_signed_versioned_and_retried() -> Result<()> {
     // Not subscribed: no delivery. Subscribed: delivered after 2 failures.
     api.created("/v1/products", &[("name", "ignored")]).await?;
     let cus = api.created("/v1/customers", &[("name", "hooked")]).await?;
-    let mut delivered = Vec::new();
-    for _ in 0..200 {
-        delivered = got.lock().unwrap().clone();
-        if delivered.len() >= 3 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert_eq!(delivered.len(), 3, "two failures, then success");
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(got.lock().unwrap().len(), 3, "no delivery after success");
+    // Every delivery task has ended: whatever arrived is all that will.
+    deliveries_over(&sim).await?;
+    let delivered = got.lock().unwrap().clone();
+    assert_eq!(
+        delivered.len(),
+        3,
+        "two failures, then success, then nothing more"
+    );
     let (sig, body) = &delivered[2];
     // `t=…,v1=…`, HMAC-SHA256 over `t.body` with the endpoint secret.
     let parts: HashMap<&str, &str> = sig.split(',').filter_map(|p| p.split_once('=')).collect();
@@ -842,7 +848,7 @@ async fn webhooks_are_signed_versioned_and_retried() -> Result<()> {
     .await?;
     api.created("/v1/customers", &[("name", "not delivered")])
         .await?;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    deliveries_over(&sim).await?;
     assert_eq!(got.lock().unwrap().len(), 3);
     let (s, _) = api
         .delete(&format!("/v1/webhook_endpoints/{we_id}"))
@@ -857,13 +863,7 @@ async fn webhooks_are_signed_versioned_and_retried() -> Result<()> {
     )
     .await?;
     api.created("/v1/products", &[("name", "failing")]).await?;
-    for _ in 0..200 {
-        if got2.lock().unwrap().len() >= 4 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    deliveries_over(&sim).await?;
     assert_eq!(got2.lock().unwrap().len(), 4);
     task.abort();
     task2.abort();

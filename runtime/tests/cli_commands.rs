@@ -6,7 +6,7 @@ mod common;
 use std::process::Stdio;
 use std::time::Duration;
 
-use common::{cmd, cmd_with, run_async, signal, simulator, wait_exit};
+use common::{cmd, cmd_with, run_async, signal, simulator, stdout_lines, wait_exit, wait_line};
 use stripe_sync_tests::TestDb;
 
 async fn count(db: &TestDb, table: &str) -> i64 {
@@ -104,7 +104,9 @@ async fn backfill_status_and_sync() {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = c.spawn().unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut lines = stdout_lines(&mut child);
+    // Its first pass is done: the next customer can only arrive by following.
+    wait_line(&mut lines, "events:").await;
     let r = http
         .post(format!("{base}/v1/customers"))
         .basic_auth("sk_test_cli", Some(""))
@@ -113,15 +115,11 @@ async fn backfill_status_and_sync() {
         .await
         .unwrap();
     assert!(r.status().is_success());
-    let mut seen = false;
-    for _ in 0..100 {
-        if count(&db, "customers").await == 82 {
-            seen = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(seen, "sync --follow did not pick up the new customer");
+    stripe_sync_tests::wait_for("sync --follow to pick up the new customer", || async {
+        Ok((count(&db, "customers").await == 82).then_some(()))
+    })
+    .await
+    .unwrap();
     signal(&child, "TERM");
     assert_eq!(wait_exit(&mut child, 20).await, 0);
 
@@ -211,20 +209,19 @@ async fn simulate_serves_until_interrupted() {
     let mut child = c.spawn().unwrap();
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
-    let mut body = None;
-    for _ in 0..200 {
-        if let Ok(r) = http
+    let body = stripe_sync_tests::wait_for("the simulator to answer", || async {
+        match http
             .get(format!("{base}/v1/customers?limit=100"))
             .basic_auth("sk_test_x", Some(""))
             .send()
             .await
         {
-            body = Some(r.json::<serde_json::Value>().await.unwrap());
-            break;
+            Ok(r) => Ok(Some(r.json::<serde_json::Value>().await?)),
+            Err(_) => Ok(None),
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let body = body.expect("simulator never answered");
+    })
+    .await
+    .unwrap();
     assert_eq!(body["data"].as_array().unwrap().len(), 7);
     signal(&child, "INT");
     assert_eq!(wait_exit(&mut child, 20).await, 0);

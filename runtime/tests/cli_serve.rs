@@ -227,6 +227,7 @@ async fn serve_end_to_end() {
     // admin backfill started before the signal still gets its answer.
     sim.set_faults(stripe_sync_simulator::Faults {
         latency: std::time::Duration::from_millis(700),
+        path: Some("/v1/coupons".into()),
         ..Default::default()
     });
     let slow = tokio::spawn({
@@ -241,7 +242,13 @@ async fn serve_end_to_end() {
                 .map(|r| r.status().as_u16())
         }
     });
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // The signal comes once the backfill's request has reached the
+    // simulator, so the admin request is surely in flight.
+    stripe_sync_tests::wait_for("the admin backfill's request at the simulator", || async {
+        Ok((sim.fault_stats().faulted > 0).then_some(()))
+    })
+    .await
+    .unwrap();
     signal(&child, "TERM");
     assert_eq!(
         slow.await.unwrap().expect("in-flight request answered"),

@@ -127,3 +127,44 @@ pub async fn wait_http_ok(url: &str) {
     }
     panic!("{url} never answered 200");
 }
+
+/// The child's stdout, line by line, read by a thread (so a full pipe
+/// never blocks it). Its stderr, if piped, is drained and dropped.
+pub fn stdout_lines(child: &mut Child) -> tokio::sync::mpsc::UnboundedReceiver<String> {
+    use std::io::BufRead;
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    if let Some(out) = child.stdout.take() {
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+    }
+    if let Some(mut err) = child.stderr.take() {
+        std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
+    }
+    rx
+}
+
+/// Waits for a line containing `text` (at most
+/// [`stripe_sync_tests::WAIT_LIMIT`]) and returns it.
+pub async fn wait_line(
+    lines: &mut tokio::sync::mpsc::UnboundedReceiver<String>,
+    text: &str,
+) -> String {
+    let limit = stripe_sync_tests::WAIT_LIMIT;
+    let found = tokio::time::timeout(limit, async {
+        while let Some(line) = lines.recv().await {
+            if line.contains(text) {
+                return Some(line);
+            }
+        }
+        None
+    })
+    .await;
+    match found {
+        Ok(Some(line)) => line,
+        Ok(None) => panic!("the output ended without a line containing {text:?}"),
+        Err(_) => panic!("no line containing {text:?} within {} s", limit.as_secs()),
+    }
+}
