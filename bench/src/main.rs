@@ -5,6 +5,7 @@
 //! local PostgreSQL, so that the engine's peak RSS and each side's CPU time
 //! are its own. Results print as a table and are written as JSON.
 
+mod hostile;
 mod proc_stats;
 mod scenarios;
 
@@ -33,6 +34,9 @@ enum Command {
     Webhooks(scenarios::Options),
     /// Generation time for all four API versions.
     Codegen(scenarios::Options),
+    /// Server CPU per unsigned 1 MiB webhook with 1 to 5,000 `v1` entries
+    /// (not part of `all`).
+    WebhooksHostile(hostile::HostileOptions),
     /// (internal) Run the simulator until stdin closes.
     #[command(hide = true)]
     ChildSimulator {
@@ -78,6 +82,7 @@ async fn main() -> Result<()> {
         Command::BackfillMixed(o) => scenarios::report(&o, scenarios::backfill_mixed(&o).await?),
         Command::Webhooks(o) => scenarios::report(&o, vec![scenarios::webhooks(&o).await?]),
         Command::Codegen(o) => scenarios::report(&o, vec![scenarios::codegen(&o)?]),
+        Command::WebhooksHostile(o) => hostile::webhooks_hostile(&o).await,
         Command::ChildSimulator { counts, fixtures } => {
             scenarios::child_simulator(&counts, fixtures).await
         }

@@ -325,7 +325,7 @@ async fn run_engine(
     Ok((result, split))
 }
 
-async fn migrated_db() -> Result<TestDb> {
+pub(crate) async fn migrated_db() -> Result<TestDb> {
     let db = TestDb::new().await?;
     let sync = StripeSync::new(Config::with_pool(db.pool.clone(), "sk_live_bench")).await?;
     sync.migrate().await?;
