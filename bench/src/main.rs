@@ -34,8 +34,9 @@ enum Command {
     Webhooks(scenarios::Options),
     /// Generation time for all four API versions.
     Codegen(scenarios::Options),
-    /// Server CPU per unsigned 1 MiB webhook with 1 to 5,000 `v1` entries
-    /// (not part of `all`).
+    /// Server CPU per unsigned 1 MiB webhook with 1 to 5,000 `v1` entries,
+    /// or with `--slow-senders N` its memory under N stalled bodies (not
+    /// part of `all`).
     WebhooksHostile(hostile::HostileOptions),
     /// (internal) Run the simulator until stdin closes.
     #[command(hide = true)]

@@ -60,3 +60,14 @@ pub fn peak_rss_mib() -> f64 {
         .map(|kib| kib / 1024.0)
         .unwrap_or(0.0)
 }
+
+/// A `kB` field (e.g. `VmRSS`, `VmHWM`) of `/proc/<pid>/status`, in MiB, or
+/// `None` when the process is gone.
+pub fn status_mib(pid: u32, field: &str) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.strip_prefix(field).is_some_and(|r| r.starts_with(':')))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        .map(|kib| kib / 1024.0)
+}
