@@ -171,10 +171,29 @@ async fn backfill_across_outage(outage: Outage) -> Result<()> {
     println!(
         "first run across the restart: {}",
         match &first {
-            Ok(r) => format!("succeeded = {}, fetched {}", r.succeeded, r.fetched),
+            Ok(r) => format!(
+                "succeeded = {}, fetched {}, error {:?}",
+                r.succeeded,
+                r.fetched,
+                r.object("customer").and_then(|o| o.error.clone())
+            ),
             Err(e) => format!("error: {e}"),
         }
     );
+    // The run that was writing when the server went down must not count the
+    // pages written just before as stored: once it sees the new server, it
+    // stops, and says so. (It used to carry on, and a crash could lose up to
+    // 400 rows for good while the run was recorded as succeeded.)
+    if let Ok(r) = &first {
+        let error = r
+            .object("customer")
+            .and_then(|o| o.error.clone())
+            .unwrap_or_default();
+        assert!(
+            !r.succeeded && error.contains("PostgreSQL restarted during the backfill"),
+            "the run across the outage should stop at the restarted server: {error}"
+        );
+    }
     let second = sync.backfill(req).await?;
     assert!(second.succeeded, "{:?}", second.objects);
     let fetched = second.object("customer").unwrap().fetched as usize;

@@ -247,6 +247,11 @@ struct RunCtx {
     /// When this run started: a resource another run completed after this
     /// is not fetched again.
     started_at: DateTime<Utc>,
+    /// When the PostgreSQL server started, as the run began. Every write that
+    /// moves a cursor checks it is unchanged ([`store::ensure_same_server`]):
+    /// pages commit without waiting for the WAL flush, so after a server
+    /// crash the last of them may be gone, and no cursor may move past them.
+    server_started: DateTime<Utc>,
 }
 
 /// Runs a backfill.
@@ -268,12 +273,14 @@ pub(crate) async fn backfill(inner: &Arc<Inner>, req: BackfillRequest) -> Result
         })
     };
     let _stop_heartbeat = AbortOnDrop(heartbeat);
+    let server_started = store::server_started_at(&inner.pool).await?;
     let ctx = Arc::new(RunCtx {
         inner: inner.clone(),
         account,
         run_id,
         req,
         started_at,
+        server_started,
     });
 
     let mut by_level: BTreeMap<usize, Vec<&'static Resource>> = BTreeMap::new();
@@ -758,7 +765,11 @@ async fn top_level(
     let high_water = (!plan_explicit)
         .then(|| chrono::TimeZone::timestamp_opt(&Utc, plan_started, 0).single())
         .flatten();
-    let mut tx = pool.begin().await?;
+    // Durable, and on the server the pages were written to: its commit
+    // flushes every page before it, so "complete" is never stored while a
+    // page it counts could still be lost.
+    let mut tx = ctx.inner.begin_write(store::Commit::Durable).await?;
+    store::ensure_same_server(&mut *tx, ctx.server_started).await?;
     store::save_state(
         &mut *tx,
         account,
@@ -991,6 +1002,7 @@ async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()> {
                 }
             }
             let mut dbtx = inner.begin_write(store::Commit::Relaxed).await?;
+            store::ensure_same_server(&mut *dbtx, sc.run.server_started).await?;
             let mut written = 0;
             for g in &merged {
                 written +=
@@ -1159,8 +1171,11 @@ async fn nested(
             return Err(e);
         }
         after = last;
+        // Not past parents whose rows a server crash may have taken.
+        let mut tx = pool.begin().await?;
+        store::ensure_same_server(&mut *tx, ctx.server_started).await?;
         store::save_state(
-            pool,
+            &mut *tx,
             account,
             res.table,
             "",
@@ -1172,9 +1187,13 @@ async fn nested(
             None,
         )
         .await?;
+        tx.commit().await?;
     }
+    // Durable and on the same server, as for top-level lists.
+    let mut tx = ctx.inner.begin_write(store::Commit::Durable).await?;
+    store::ensure_same_server(&mut *tx, ctx.server_started).await?;
     store::save_state(
-        pool,
+        &mut *tx,
         account,
         res.table,
         "",
@@ -1186,6 +1205,7 @@ async fn nested(
         None,
     )
     .await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -1233,6 +1253,7 @@ async fn list_under_parent(
         let has_more = page.has_more;
         let (groups, last) = prepare_page(inner, res, page.items, fetched_at).await?;
         let mut tx = inner.begin_write(store::Commit::Relaxed).await?;
+        store::ensure_same_server(&mut *tx, ctx.server_started).await?;
         let mut written = 0;
         for g in &groups {
             written +=

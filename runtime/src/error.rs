@@ -39,6 +39,19 @@ pub enum Error {
     /// may be lost, so a full backfill is needed.
     #[error("events catch-up impossible: {0}; run a full backfill")]
     FullBackfillNeeded(String),
+    /// PostgreSQL restarted while a backfill was writing. Its pages commit
+    /// without waiting for the WAL flush, so the last ones before a crash may
+    /// be gone while this process still counts them as written; going on
+    /// would move the cursor past them. The resource stops here, and the next
+    /// run resumes from the cursors that survived (rows and cursors commit
+    /// together).
+    #[error("PostgreSQL restarted during the backfill (it had started at {was}, now at {now}): pages written just before may be lost, so this object type stopped; run the backfill again to resume from its saved cursors")]
+    DatabaseRestarted {
+        /// The server's start time when the run began.
+        was: chrono::DateTime<chrono::Utc>,
+        /// Its start time now.
+        now: chrono::DateTime<chrono::Utc>,
+    },
 }
 
 /// The library's result type.

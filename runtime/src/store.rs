@@ -7,7 +7,7 @@ use serde_json::Value;
 use sqlx::{PgExecutor, PgPool, Postgres, Row, Transaction};
 use stripe_sync_generated::Resource;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// The fallback version of an object fetched from the API now: the start of
 /// the previous second. Events carry whole-second `created` times, so an
@@ -30,7 +30,9 @@ pub enum Commit {
     Durable,
     /// Without waiting for the flush (`synchronous_commit = off`): a backfill
     /// page is committed together with its cursor, so a commit lost in a crash
-    /// loses both and the page is simply fetched again.
+    /// loses both and the page is simply fetched again. A process that
+    /// outlives the crash learns of it from [`ensure_same_server`] on its next
+    /// write and stops, rather than moving its cursor past the lost pages.
     Relaxed,
 }
 
@@ -71,6 +73,29 @@ pub async fn begin_write(
     };
     sqlx::query(sql).bind(sync).execute(&mut *tx).await?;
     Ok(tx)
+}
+
+/// When the PostgreSQL server started (`pg_postmaster_start_time()`): a
+/// different value later means it restarted in between.
+pub async fn server_started_at<'c>(ex: impl PgExecutor<'c>) -> Result<DateTime<Utc>> {
+    Ok(sqlx::query_scalar("SELECT pg_postmaster_start_time()")
+        .fetch_one(ex)
+        .await?)
+}
+
+/// Fails with [`Error::DatabaseRestarted`] unless the server is still the
+/// one that started at `expected`. Run inside a write transaction, it makes
+/// that transaction (a page and its cursor) refuse to commit on a server
+/// that may have lost the [`Commit::Relaxed`] commits before it.
+pub async fn ensure_same_server<'c>(
+    ex: impl PgExecutor<'c>,
+    expected: DateTime<Utc>,
+) -> Result<()> {
+    let now = server_started_at(ex).await?;
+    if now != expected {
+        return Err(Error::DatabaseRestarted { was: expected, now });
+    }
+    Ok(())
 }
 
 /// Writes `objects` (JSON texts) to the resource's table with one execution
