@@ -246,14 +246,14 @@ impl StripeSync {
         }
         // The header's own limits and shape first: a header that can never
         // verify costs no secret lookup (a query with managed webhooks).
-        webhook::parse_signature_header(signature)?;
+        let header = webhook::parse_signature_header(signature)?;
         let secrets = match &inner.config.stripe_webhook_secret {
             Some(s) => vec![s.clone()],
             None => managed_webhooks::secrets(inner).await?,
         };
-        webhook::verify_signature(
+        webhook::verify_parsed(
             body,
-            signature,
+            &header,
             &secrets,
             inner.config.webhook_tolerance,
             Utc::now().timestamp(),

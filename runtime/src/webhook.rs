@@ -157,7 +157,24 @@ pub fn verify_signature(
     tolerance: Duration,
     now: i64,
 ) -> Result<(), WebhookError> {
-    let parsed = parse_signature_header(header)?;
+    verify_parsed(
+        body,
+        &parse_signature_header(header)?,
+        secrets,
+        tolerance,
+        now,
+    )
+}
+
+/// [`verify_signature`] for a header already parsed (and so already within
+/// its limits) by [`parse_signature_header`].
+pub fn verify_parsed(
+    body: &[u8],
+    parsed: &SignatureHeader,
+    secrets: &[String],
+    tolerance: Duration,
+    now: i64,
+) -> Result<(), WebhookError> {
     if secrets.is_empty() {
         return Err(WebhookError::NoSecret);
     }
