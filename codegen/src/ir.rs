@@ -86,6 +86,9 @@ pub struct ListEndpoint {
     pub fixed_params: Vec<(String, String)>,
     /// Whether the endpoint accepts `created[gte]` and friends.
     pub supports_created: bool,
+    /// Whether the list, as the backfill calls it, returns only some of the
+    /// objects (`overrides::PARTIAL_LISTS`), so it is never read as all of them.
+    pub partial: bool,
 }
 
 /// A resource: an object with an id that gets a table.
@@ -116,11 +119,22 @@ pub struct EventType {
     pub is_delete: bool,
 }
 
+/// Something the generator left out on purpose, with its reason.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Skipped {
+    /// What was left out: a path, or a count of paths and schemas.
+    pub what: String,
+    /// Why.
+    pub reason: String,
+}
+
 /// Everything the generator knows about one API version.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Api {
     /// The API version, e.g. `2023-08-16`.
     pub version: String,
+    /// What was left out on purpose, sorted.
+    pub skipped: Vec<Skipped>,
     /// Resources that get a table, by object string.
     pub resources: BTreeMap<String, Resource>,
     /// Every event type the webhook endpoint API accepts.

@@ -47,10 +47,24 @@ pub struct Versions {
 pub struct VersionEntry {
     /// The API version, e.g. `2023-08-16`.
     pub version: String,
-    /// SHA-256 of `spec3.yaml`.
+    /// SHA-256 of the spec file (`spec3.json` or `spec3.yaml`).
     pub spec_sha256: String,
     /// SHA-256 of `fixtures3.json`.
     pub fixtures_sha256: String,
+    /// The file name of the migration this version wrote. Absent in entries
+    /// written before bookkeeping migrations could sit between versions,
+    /// whose migration numbers follow the list (`0002` for the first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migration: Option<String>,
+}
+
+impl VersionEntry {
+    /// The file name of this version's migration, given its position in the list.
+    pub fn migration_file(&self, position: usize) -> String {
+        self.migration
+            .clone()
+            .unwrap_or_else(|| migration_name(position + 2, &self.version))
+    }
 }
 
 impl Versions {
@@ -83,39 +97,56 @@ fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// The SHA-256 of a version's spec and fixtures files.
-pub fn checksums(spec_dir: &Path, version: &str) -> Result<VersionEntry> {
+/// The spec file names Stripe has used, the one read first first: since
+/// 2024 the spec is JSON (`spec3.json`), before that YAML (`spec3.yaml`).
+pub const SPEC_FILES: &[&str] = &["spec3.json", "spec3.yaml"];
+
+/// The spec file of a version directory: `spec3.json` or `spec3.yaml`, whichever it holds.
+pub fn spec_file(spec_dir: &Path, version: &str) -> Result<PathBuf> {
     let dir = spec_dir.join(version);
-    let read = |f: &str| {
-        let p = dir.join(f);
-        std::fs::read(&p).with_context(|| {
-            format!(
-                "reading {}: put Stripe's spec for {version} there, or run `cargo run -p stripe-sync-codegen -- fetch {version}`",
-                p.display()
+    SPEC_FILES
+        .iter()
+        .map(|f| dir.join(f))
+        .find(|p| p.is_file())
+        .ok_or_else(|| {
+            anyhow!(
+                "{} holds neither spec3.json nor spec3.yaml: put Stripe's spec for {version} there \
+                 (pass --spec-dir or set STRIPE_OPENAPI_DIR to the directory holding <version>/), \
+                 or run `cargo run -p stripe-sync-codegen -- fetch {version}`",
+                dir.display()
             )
         })
-    };
+}
+
+/// The SHA-256 of a version's spec and fixtures files.
+pub fn checksums(spec_dir: &Path, version: &str) -> Result<VersionEntry> {
+    let spec = spec_file(spec_dir, version)?;
+    let fixtures = spec_dir.join(version).join("fixtures3.json");
+    let read = |p: &Path| std::fs::read(p).with_context(|| format!("reading {}", p.display()));
     Ok(VersionEntry {
         version: version.to_string(),
-        spec_sha256: sha256_hex(&read("spec3.yaml")?),
-        fixtures_sha256: sha256_hex(&read("fixtures3.json")?),
+        spec_sha256: sha256_hex(&read(&spec)?),
+        fixtures_sha256: sha256_hex(&read(&fixtures)?),
+        migration: None,
     })
 }
 
 /// Reads and parses one version, checking its files against `expected` when given.
 pub fn load(spec_dir: &Path, version: &str, expected: Option<&VersionEntry>) -> Result<Loaded> {
     let dir = spec_dir.join(version);
-    let spec_bytes = std::fs::read(dir.join("spec3.yaml")).with_context(|| {
-        format!(
-            "reading {}/spec3.yaml (use --spec-dir to point at Stripe's specs)",
-            dir.display()
-        )
-    })?;
+    let spec_path = spec_file(spec_dir, version)?;
+    let spec_name = spec_path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("spec3")
+        .to_string();
+    let spec_bytes =
+        std::fs::read(&spec_path).with_context(|| format!("reading {}", spec_path.display()))?;
     let fixtures_bytes = std::fs::read(dir.join("fixtures3.json"))
         .with_context(|| format!("reading {}/fixtures3.json", dir.display()))?;
     if let Some(e) = expected {
         for (file, want, got) in [
-            ("spec3.yaml", &e.spec_sha256, sha256_hex(&spec_bytes)),
+            (spec_name.as_str(), &e.spec_sha256, sha256_hex(&spec_bytes)),
             (
                 "fixtures3.json",
                 &e.fixtures_sha256,
@@ -135,9 +166,19 @@ pub fn load(spec_dir: &Path, version: &str, expected: Option<&VersionEntry>) -> 
         .with_context(|| format!("reading the spec of {version}"))
 }
 
-/// Parses a spec and fixtures already in memory.
+/// Parses a spec and fixtures already in memory. A spec starting with `{` is
+/// JSON and read with a JSON parser (several times faster than reading JSON
+/// as YAML); anything else is YAML.
 pub fn load_bytes(spec: &[u8], fixtures: &[u8]) -> Result<Loaded> {
-    let spec: openapiv3::OpenAPI = serde_yaml::from_slice(spec).context("parsing spec3.yaml")?;
+    let is_json = spec
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b == b'{');
+    let spec: openapiv3::OpenAPI = if is_json {
+        serde_json::from_slice(spec).context("parsing the spec as JSON")?
+    } else {
+        serde_yaml::from_slice(spec).context("parsing the spec as YAML")?
+    };
     let fixtures: serde_json::Value =
         serde_json::from_slice(fixtures).context("parsing fixtures3.json")?;
     let api = parse::parse(&spec, &fixtures)?;
@@ -165,6 +206,8 @@ pub struct Summary {
     pub event_types: usize,
     /// Event types whose object has a table.
     pub event_types_with_table: usize,
+    /// What the newest version's generation left out on purpose, with why.
+    pub skipped: Vec<ir::Skipped>,
     /// Time taken.
     pub elapsed: Duration,
 }
@@ -191,6 +234,12 @@ impl std::fmt::Display for Summary {
             "event types: {} ({} carry an object with a table)",
             self.event_types, self.event_types_with_table
         )?;
+        if !self.skipped.is_empty() {
+            writeln!(f, "skipped on purpose ({}):", self.skipped.len())?;
+            for s in &self.skipped {
+                writeln!(f, "  {}: {}", s.what, s.reason)?;
+            }
+        }
         write!(f, "time: {:.2} s", self.elapsed.as_secs_f64())
     }
 }
@@ -213,8 +262,37 @@ fn load_all(spec_dir: &Path, versions: &Versions) -> Result<Vec<Loaded>> {
     })
 }
 
-fn migration_name(index: usize, version: &str) -> String {
-    format!("{:04}_stripe_api_{}.sql", index, version.replace('-', "_"))
+/// A version's migration file name: the number, then the version with every
+/// character but ASCII letters and digits turned into `_`
+/// (`0007_stripe_api_2026_04_22_dahlia.sql`), because migration tools read
+/// the first `.` as the start of the extension.
+pub fn migration_name(index: usize, version: &str) -> String {
+    let description: String = version
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{index:04}_stripe_api_{description}.sql")
+}
+
+/// The next free migration number under `root/migrations`: one more than the
+/// highest `NNNN_` prefix there.
+pub fn next_migration_number(root: &Path) -> Result<usize> {
+    let dir = root.join(MIGRATIONS_DIR);
+    let mut highest = 0;
+    for e in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+        let name = e?.file_name();
+        let name = name.to_string_lossy();
+        if let Some(n) = name.split('_').next().and_then(|n| n.parse::<usize>().ok()) {
+            highest = highest.max(n);
+        }
+    }
+    Ok(highest + 1)
 }
 
 /// Replays every version in `spec/versions.json` and returns all output files.
@@ -225,21 +303,38 @@ pub fn generate(root: &Path, spec_dir: &Path) -> Result<Output> {
         bail!("{VERSIONS_FILE} lists no API versions");
     }
     let loaded = load_all(spec_dir, &versions)?;
-    generate_chain(&loaded, start)
+    let names: Vec<String> = versions
+        .versions
+        .iter()
+        .enumerate()
+        .map(|(i, e)| e.migration_file(i))
+        .collect();
+    chain(&loaded, &names, start)
 }
 
-/// All output files for a chain of already parsed versions, oldest first.
+/// All output files for a chain of already parsed versions, oldest first,
+/// their migrations numbered from `0002` in order.
 pub fn generate_chain(loaded: &[Loaded], start: Instant) -> Result<Output> {
+    let names: Vec<String> = loaded
+        .iter()
+        .enumerate()
+        .map(|(i, l)| migration_name(i + 2, &l.api.version))
+        .collect();
+    chain(loaded, &names, start)
+}
+
+/// All output files for a chain of parsed versions and their migration file names.
+fn chain(loaded: &[Loaded], migration_files: &[String], start: Instant) -> Result<Output> {
     let mut files = BTreeMap::new();
     files.insert(
         Path::new(MIGRATIONS_DIR).join(BOOKKEEPING_MIGRATION),
         sql::BOOKKEEPING.to_string(),
     );
     let mut lock = Lock::default();
-    for (i, l) in loaded.iter().enumerate() {
+    for (l, name) in loaded.iter().zip(migration_files) {
         let (next, changes) = lock.apply(&l.api);
         files.insert(
-            Path::new(MIGRATIONS_DIR).join(migration_name(i + 2, &l.api.version)),
+            Path::new(MIGRATIONS_DIR).join(name),
             sql::migration(&l.api.version, &changes),
         );
         lock = next;
@@ -275,6 +370,7 @@ fn finish(
             .keys()
             .filter(|n| rust::event_route(latest, &lock, n).1.is_some())
             .count(),
+        skipped: latest.skipped.clone(),
         elapsed: start.elapsed(),
     };
     Ok(Output { files, summary })
@@ -301,7 +397,7 @@ pub fn bump(root: &Path, spec_dir: &Path, version: &str) -> Result<Output> {
         &std::fs::read_to_string(&lock_path)
             .with_context(|| format!("reading {}", lock_path.display()))?,
     )?;
-    let entry = checksums(spec_dir, version)?;
+    let mut entry = checksums(spec_dir, version)?;
     let loaded = load(spec_dir, version, Some(&entry))?;
     if loaded.api.version != version {
         bail!(
@@ -312,11 +408,12 @@ pub fn bump(root: &Path, spec_dir: &Path, version: &str) -> Result<Output> {
     }
     let (next, changes) = lock.apply(&loaded.api);
     let mut files = BTreeMap::new();
-    let index = versions.versions.len() + 2;
+    let name = migration_name(next_migration_number(root)?, version);
     files.insert(
-        Path::new(MIGRATIONS_DIR).join(migration_name(index, version)),
+        Path::new(MIGRATIONS_DIR).join(&name),
         sql::migration(version, &changes),
     );
+    entry.migration = Some(name);
     versions.versions.push(entry);
     files.insert(PathBuf::from(VERSIONS_FILE), versions.to_json());
     finish(files, &loaded.api, next, start)
@@ -382,4 +479,52 @@ pub fn write(root: &Path, output: &Output) -> Result<Vec<PathBuf>> {
         }
     }
     Ok(changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migration_names_hold_no_dot_or_stray_character() {
+        assert_eq!(
+            migration_name(7, "2026-04-22.dahlia"),
+            "0007_stripe_api_2026_04_22_dahlia.sql"
+        );
+        assert_eq!(
+            migration_name(2, "2020-08-27"),
+            "0002_stripe_api_2020_08_27.sql"
+        );
+    }
+
+    #[test]
+    fn next_migration_number_follows_the_highest_file() {
+        let dir = tempfile_dir();
+        std::fs::create_dir_all(dir.join(MIGRATIONS_DIR)).unwrap();
+        for f in ["0001_a.sql", "0005_b.sql", "0003_c.sql", "README"] {
+            std::fs::write(dir.join(MIGRATIONS_DIR).join(f), "").unwrap();
+        }
+        assert_eq!(next_migration_number(&dir).unwrap(), 6);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_json_spec_and_its_yaml_twin_give_the_same_ir() {
+        let yaml = b"openapi: 3.0.0\ninfo: {title: t, version: '2030-01-01.x'}\npaths:\n  /v1/webhook_endpoints:\n    post:\n      requestBody:\n        content:\n          application/x-www-form-urlencoded:\n            schema:\n              type: object\n              properties:\n                enabled_events:\n                  type: array\n                  items: {type: string, enum: ['*', 'thing.created']}\n      responses: {}\ncomponents: {schemas: {}}\n";
+        let value: serde_json::Value = serde_yaml::from_slice(yaml).unwrap();
+        let json = serde_json::to_vec(&value).unwrap();
+        let a = load_bytes(yaml, b"{}").unwrap().api;
+        let b = load_bytes(&json, b"{}").unwrap().api;
+        assert_eq!(a, b);
+        assert_eq!(b.version, "2030-01-01.x");
+        assert!(b.events.contains_key("thing.created"));
+    }
+
+    fn tempfile_dir() -> PathBuf {
+        std::env::temp_dir().join(format!(
+            "stripe-sync-codegen-test-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ))
+    }
 }

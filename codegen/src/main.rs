@@ -18,7 +18,7 @@ struct Cli {
 enum Command {
     /// Regenerate generated/, migrations/ and spec/schema.lock.json from every version in spec/versions.json.
     Generate {
-        /// Directory holding `<version>/spec3.yaml` and `<version>/fixtures3.json`.
+        /// Directory holding `<version>/spec3.json` (or `spec3.yaml`) and `<version>/fixtures3.json`.
         #[arg(
             long,
             env = "STRIPE_OPENAPI_DIR",
@@ -36,7 +36,7 @@ enum Command {
     Bump {
         /// The new API version, e.g. 2024-04-10.
         version: String,
-        /// Directory holding `<version>/spec3.yaml` and `<version>/fixtures3.json`.
+        /// Directory holding `<version>/spec3.json` (or `spec3.yaml`) and `<version>/fixtures3.json`.
         #[arg(
             long,
             env = "STRIPE_OPENAPI_DIR",
@@ -122,11 +122,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let dir = cache_dir.unwrap_or_else(default_cache_dir).join(&version);
             std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-            for file in ["spec3.yaml", "fixtures3.json"] {
-                let url = format!(
-                    "https://raw.githubusercontent.com/stripe/openapi/{git_ref}/openapi/{file}"
-                );
-                download(&url, &dir.join(file))?;
+            let url = |file: &str| {
+                format!("https://raw.githubusercontent.com/stripe/openapi/{git_ref}/openapi/{file}")
+            };
+            download(&url("fixtures3.json"), &dir.join("fixtures3.json"))?;
+            // Stripe publishes JSON since 2024; older refs have only YAML.
+            if download(&url("spec3.json"), &dir.join("spec3.json")).is_err() {
+                download(&url("spec3.yaml"), &dir.join("spec3.yaml"))?;
             }
             let loaded =
                 stripe_sync_codegen::load(dir.parent().unwrap_or(Path::new(".")), &version, None)?;

@@ -58,6 +58,40 @@ pub const LIST_FIXED_PARAMS: &[(&str, &str, &str)] = &[
     ("/v1/apps/secrets", "scope[type]", "account"),
 ];
 
+/// List endpoints a mirror cannot use, with the reason. The object keeps its
+/// table (events and other lists may still carry it); the backfill skips it,
+/// and the generator prints each entry.
+pub const UNMIRRORABLE_LISTS: &[(&str, &str)] = &[
+    (
+        "/v1/billing/meters/{id}/event_summaries",
+        "needs a time window (start_time, end_time) and a customer: summaries are computed for the window asked, not stored objects a mirror could enumerate",
+    ),
+    (
+        "/v1/payment_attempt_records",
+        "needs a payment_record id, and payment records cannot be listed (they are only retrieved by id)",
+    ),
+];
+
+/// Top-level lists that by default return only some of the objects, so the
+/// backfill must not read them as the full set.
+pub const PARTIAL_LISTS: &[(&str, &str)] = &[(
+    "/v1/tax_ids",
+    "defaults to owner[type]=self: it lists the account's own tax ids, not customers' (those come from /v1/customers/{customer}/tax_ids)",
+)];
+
+/// Required query parameters, on one list path, whose name is not the object
+/// they take an id of.
+pub const PATH_PARAM_OBJECTS: &[(&str, &str, &str)] = &[
+    // An issuing card, not a payment card.
+    ("/v1/issuing/tokens", "card", "issuing.card"),
+    // A Financial Connections account, not a Connect account.
+    (
+        "/v1/financial_connections/transactions",
+        "account",
+        "financial_connections.account",
+    ),
+];
+
 /// Required list parameters whose name is not the object it takes an id of.
 pub const PARAM_OBJECTS: &[(&str, Option<&str>)] = &[
     ("financial_account", Some("treasury.financial_account")),
@@ -67,6 +101,15 @@ pub const PARAM_OBJECTS: &[(&str, Option<&str>)] = &[
     // An ownership id, only found inside a financial connections account.
     ("ownership", None),
 ];
+
+/// What the generator leaves out on purpose: paths and schemas with these
+/// prefixes. The v2 API pages with `next_page_url`, takes JSON bodies and
+/// dates as RFC 3339 strings, unlike v1; it gets no tables yet.
+pub const SKIPPED_PREFIXES: &[(&str, &str, &str)] = &[(
+    "/v2/",
+    "v2.",
+    "the v2 API (JSON bodies, next_page_url paging, RFC 3339 dates) is not mirrored yet",
+)];
 
 /// Event type prefixes whose object the uniform rule cannot find
 /// (prefix as is, first `_` as a namespace dot, or its last word).

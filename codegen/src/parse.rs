@@ -12,7 +12,7 @@ use openapiv3::{
     VariantOrUnknownOrEmpty,
 };
 
-use crate::ir::{Api, ColumnType, EventType, Field, ListEndpoint, Param, Resource};
+use crate::ir::{Api, ColumnType, EventType, Field, ListEndpoint, Param, Resource, Skipped};
 use crate::naming::table_name;
 use crate::overrides;
 
@@ -27,6 +27,33 @@ pub fn parse(spec: &OpenAPI, fixtures: &serde_json::Value) -> Result<Api> {
         .schemas;
     let reader = Reader { schemas };
     let version = spec.info.version.clone();
+    let mut skipped = Vec::new();
+    for (path_prefix, schema_prefix, reason) in overrides::SKIPPED_PREFIXES {
+        let paths: Vec<&String> = spec
+            .paths
+            .paths
+            .keys()
+            .filter(|p| p.starts_with(path_prefix))
+            .collect();
+        let skipped_schemas = schemas
+            .keys()
+            .filter(|s| s.starts_with(schema_prefix))
+            .count();
+        if !paths.is_empty() || skipped_schemas > 0 {
+            skipped.push(Skipped {
+                what: format!(
+                    "{} {path_prefix}... paths and {skipped_schemas} {schema_prefix}* schemas",
+                    paths.len()
+                ),
+                reason: reason.to_string(),
+            });
+        }
+    }
+    let is_skipped_path = |p: &str| {
+        overrides::SKIPPED_PREFIXES
+            .iter()
+            .any(|(prefix, _, _)| p.starts_with(prefix))
+    };
 
     // List endpoints and retrieve paths, by the object they return.
     let mut lists: BTreeMap<String, Vec<ListEndpoint>> = BTreeMap::new();
@@ -36,6 +63,9 @@ pub fn parse(spec: &OpenAPI, fixtures: &serde_json::Value) -> Result<Api> {
         let ReferenceOr::Item(item) = item else {
             continue;
         };
+        if is_skipped_path(path) {
+            continue;
+        }
         let Some(get) = &item.get else { continue };
         let Some(schema) = response_schema(get) else {
             continue;
@@ -115,9 +145,28 @@ pub fn parse(spec: &OpenAPI, fixtures: &serde_json::Value) -> Result<Api> {
             }
         }
         let mut list_endpoints = lists.remove(&object).unwrap_or_default();
-        // Preferred first: fewest parameters to fill, then shortest path.
+        for (path, reason) in overrides::UNMIRRORABLE_LISTS {
+            if list_endpoints.iter().any(|e| e.path == *path) {
+                skipped.push(Skipped {
+                    what: format!("list {path}"),
+                    reason: reason.to_string(),
+                });
+            }
+        }
+        list_endpoints.retain(|e| {
+            !overrides::UNMIRRORABLE_LISTS
+                .iter()
+                .any(|(p, _)| *p == e.path)
+        });
+        // Preferred first: complete before partial, then fewest parameters
+        // to fill, then shortest path.
         list_endpoints.sort_by(|a, b| {
-            (a.params.len(), a.path.len(), &a.path).cmp(&(b.params.len(), b.path.len(), &b.path))
+            (a.partial, a.params.len(), a.path.len(), &a.path).cmp(&(
+                b.partial,
+                b.params.len(),
+                b.path.len(),
+                &b.path,
+            ))
         });
         resources.insert(
             object.clone(),
@@ -147,8 +196,11 @@ pub fn parse(spec: &OpenAPI, fixtures: &serde_json::Value) -> Result<Api> {
             ));
         }
     }
+    skipped.sort();
+    skipped.dedup();
     Ok(Api {
         version,
+        skipped,
         resources,
         events,
     })
@@ -186,9 +238,16 @@ fn list_endpoint(
                     supports_created = true;
                 }
                 if parameter_data.required {
-                    let object = match overrides::PARAM_OBJECTS.iter().find(|(n, _)| n == name) {
-                        Some((_, object)) => object.map(str::to_string),
-                        None => Some(name.clone()),
+                    let on_path = overrides::PATH_PARAM_OBJECTS
+                        .iter()
+                        .find(|(p, n, _)| *p == path && n == name);
+                    let object = match (
+                        on_path,
+                        overrides::PARAM_OBJECTS.iter().find(|(n, _)| n == name),
+                    ) {
+                        (Some((_, _, object)), _) => Some(object.to_string()),
+                        (None, Some((_, object))) => object.map(str::to_string),
+                        (None, None) => Some(name.clone()),
                     };
                     params.push(Param {
                         name: name.clone(),
@@ -211,6 +270,7 @@ fn list_endpoint(
         params,
         fixed_params,
         supports_created,
+        partial: overrides::PARTIAL_LISTS.iter().any(|(p, _)| *p == path),
     }
 }
 

@@ -324,7 +324,8 @@ fn registry(api: &Api, lock: &Lock) -> TokenStream {
             });
             let fixed = e.fixed_params.iter().map(|(k, v)| quote!((#k, #v)));
             let created = e.supports_created;
-            quote!(ListEndpoint { path: #path, params: &[#(#params),*], fixed_params: &[#(#fixed),*], supports_created: #created })
+            let partial = e.partial;
+            quote!(ListEndpoint { path: #path, params: &[#(#params),*], fixed_params: &[#(#fixed),*], supports_created: #created, partial: #partial })
         });
         let retrieve = opt_str(r.and_then(|r| r.retrieve_path.as_deref()));
         let embedded = r.map(|r| r.embedded_lists.clone()).unwrap_or_default();
@@ -480,6 +481,9 @@ fn support() -> TokenStream {
             pub fixed_params: &'static [(&'static str, &'static str)],
             /// Whether `created[gte]`/`created[lt]` filters work.
             pub supports_created: bool,
+            /// Whether the list returns only some of the objects by default
+            /// (e.g. `/v1/tax_ids`: the account's own), so it is never read as all of them.
+            pub partial: bool,
         }
 
         impl ListEndpoint {

@@ -31,10 +31,17 @@ fn literal(s: &str) -> String {
 }
 
 /// The SQL expression reading one property of the JSON object `obj` as a column of type `t`.
+///
+/// A value of another JSON type than the column's (an object where the spec
+/// says string, a string where it says integer, ...) reads as NULL; it stays
+/// in `_raw_data`, and the row is still written.
 pub fn extract(obj: &str, property: &str, t: ColumnType) -> String {
     let v = format!("{obj} -> {}", literal(property));
     match t {
-        ColumnType::Text => format!("{obj} ->> {}", literal(property)),
+        ColumnType::Text => format!(
+            "CASE jsonb_typeof({v}) WHEN 'string' THEN {obj} ->> {} END",
+            literal(property)
+        ),
         ColumnType::Ref => format!("{SCHEMA}._ref_id({v})"),
         ColumnType::BigInt => format!("{SCHEMA}._bigint({v})"),
         ColumnType::Timestamp => format!("{SCHEMA}._timestamp({v})"),

@@ -50,6 +50,9 @@ pub struct ListEndpoint {
     pub fixed_params: &'static [(&'static str, &'static str)],
     /// Whether `created[gte]`/`created[lt]` filters work.
     pub supports_created: bool,
+    /// Whether the list returns only some of the objects by default
+    /// (e.g. `/v1/tax_ids`: the account's own), so it is never read as all of them.
+    pub partial: bool,
 }
 impl ListEndpoint {
     /// Whether every parameter can be filled from a parent object's ids.

@@ -174,7 +174,7 @@ fn list_plan(res: &'static Resource) -> Option<ListPlan> {
     if let Some(endpoint) = res
         .list_endpoints
         .iter()
-        .find(|e| e.params.is_empty() && !e.path.contains('{'))
+        .find(|e| e.params.is_empty() && !e.path.contains('{') && !e.partial)
     {
         return Some(ListPlan::TopLevel {
             endpoint,
