@@ -426,6 +426,7 @@ fn future_fixtures() -> Result<std::path::PathBuf> {
     cus["tax_exempt"] = json!("future_exempt_value"); // an enum value from the future
     cus["balance"] = json!({"amount": 5, "currency": "eur"}); // integer became an object
     cus["invoice_prefix"] = json!(42); // string became a number
+    cus["description"] = json!({"text": "a string became an object"});
     let prod = &mut v["resources"]["product"];
     prod["type"] = json!("future_kind");
     let path = std::env::temp_dir().join(format!(
@@ -469,11 +470,21 @@ async fn objects_from_a_newer_api_version_land_in_raw_data() -> Result<()> {
         sqlx::query_as("SELECT DISTINCT tax_exempt, balance, invoice_prefix FROM stripe.customers")
             .fetch_all(&e.db.pool)
             .await?;
-    // The unknown enum value is kept; an object where an integer was is
-    // read as NULL; a number where a string was is kept as its text.
+    // The unknown enum value is kept; an object where an integer was, and a
+    // number where a string was, read as NULL (both stay in `_raw_data`).
+    assert_eq!(odd, vec![(Some("future_exempt_value".into()), None, None)]);
+    let kept: i64 = e
+        .count(
+            "SELECT count(*) FROM stripe.customers WHERE _raw_data->'invoice_prefix' = '42'::jsonb",
+        )
+        .await?;
+    assert_eq!(kept, e.sim.objects("customer").len() as i64);
+    let objects_as_text: i64 = e
+        .count("SELECT count(*) FROM stripe.customers WHERE description IS NOT NULL OR _raw_data->'description'->>'text' IS NULL")
+        .await?;
     assert_eq!(
-        odd,
-        vec![(Some("future_exempt_value".into()), None, Some("42".into()))]
+        objects_as_text, 0,
+        "an object where a string was reads as NULL and stays in _raw_data"
     );
 
     // A webhook of a new event type with a new object type, and one for a

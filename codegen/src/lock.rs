@@ -51,6 +51,10 @@ pub struct ColumnLock {
     /// Earlier types, when a later spec changed the type and the column was widened.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub widened_from: Vec<Widening>,
+    /// For references: the objects the id can point to, in any version so
+    /// far (a reference the newest spec dropped still links older payloads).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
 }
 
 /// A type change the migrations applied.
@@ -139,6 +143,11 @@ impl Lock {
                 let cols = columns
                     .into_iter()
                     .map(|(n, t)| {
+                        let references = r
+                            .fields
+                            .get(&n)
+                            .map(|f| f.references.clone())
+                            .unwrap_or_default();
                         (
                             n,
                             ColumnLock {
@@ -146,6 +155,7 @@ impl Lock {
                                 since: v.clone(),
                                 removed_in: None,
                                 widened_from: vec![],
+                                references,
                             },
                         )
                     })
@@ -186,11 +196,15 @@ impl Lock {
                                 since: v.clone(),
                                 removed_in: None,
                                 widened_from: vec![],
+                                references: field.references.clone(),
                             },
                         );
                     }
                     Some(col) => {
                         col.removed_in = None;
+                        col.references.extend(field.references.iter().cloned());
+                        col.references.sort();
+                        col.references.dedup();
                         let to = col.column_type.widen(field.column_type);
                         if to != col.column_type {
                             changes.push(Change::WidenColumn {

@@ -309,8 +309,7 @@ fn registry(api: &Api, lock: &Lock) -> TokenStream {
         let st = ident(&struct_name(object));
         let columns = table_columns(tl).into_iter().map(|(n, t)| {
             let ct = column_type_tokens(t);
-            let refs: Vec<String> =
-                r.and_then(|r| r.fields.get(&n)).map(|f| f.references.clone()).unwrap_or_default();
+            let refs: Vec<String> = tl.columns.get(&n).map(|c| c.references.clone()).unwrap_or_default();
             quote!(Column { name: #n, column_type: #ct, references: &[#(#refs),*] })
         });
         let endpoints = r.map(|r| r.list_endpoints.clone()).unwrap_or_default();
