@@ -18,7 +18,9 @@ pub struct Env {
 }
 
 pub fn fixtures() -> std::path::PathBuf {
-    spec_dir().join("2023-08-16/fixtures3.json")
+    spec_dir()
+        .join(stripe_sync_generated::API_VERSION)
+        .join("fixtures3.json")
 }
 
 /// A configuration for `db` and `sim`: fast retries, a high rate limit.

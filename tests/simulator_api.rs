@@ -15,7 +15,9 @@ use stripe_sync_simulator::{start, Faults, SimConfig, SimHandle, WebhookRetry};
 use stripe_sync_tests::spec_dir;
 
 fn fixtures() -> std::path::PathBuf {
-    spec_dir().join("2023-08-16/fixtures3.json")
+    spec_dir()
+        .join(stripe_sync_generated::API_VERSION)
+        .join("fixtures3.json")
 }
 
 struct Api {

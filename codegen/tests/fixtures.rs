@@ -1,4 +1,4 @@
-//! Stripe's own fixtures, for each of the four API versions: every object
+//! Stripe's own fixtures, for each of the six API versions: every object
 //! whose type has a table parses into its generated row struct, goes through
 //! the generated upsert, and reads back with `_raw_data` equal to the fixture
 //! and every typed column equal to the fixture's value.
@@ -93,4 +93,26 @@ async fn fixtures_2022_11_15_round_trip() {
 #[tokio::test]
 async fn fixtures_2023_08_16_round_trip() {
     round_trip("2023-08-16").await;
+}
+
+#[tokio::test]
+async fn fixtures_2024_04_10_round_trip() {
+    round_trip("2024-04-10").await;
+}
+
+#[tokio::test]
+async fn fixtures_2026_04_22_dahlia_round_trip() {
+    round_trip("2026-04-22.dahlia").await;
+}
+
+/// Every version of the chain has its round trip above.
+#[test]
+fn every_version_of_the_chain_is_round_tripped() {
+    let source = include_str!("fixtures.rs");
+    for v in stripe_sync_generated::API_VERSIONS {
+        assert!(
+            source.contains(&format!("round_trip(\"{v}\")")),
+            "no fixtures round trip for {v}"
+        );
+    }
 }

@@ -24,13 +24,13 @@ use crate::metrics::Metrics;
 use crate::server::{self, AppState};
 use crate::StripeSync;
 
-/// The spec version whose fixtures seed the simulator.
-const FIXTURES_VERSION: &str = "2023-08-16";
+/// The spec version whose fixtures seed the simulator: the newest of the chain.
+const FIXTURES_VERSION: &str = stripe_sync_generated::API_VERSION;
 
 /// Arguments of `demo`.
 #[derive(Args, Debug)]
 pub struct DemoArgs {
-    /// Directory of Stripe's OpenAPI specs (holding 2023-08-16/fixtures3.json).
+    /// Directory of Stripe's OpenAPI specs (holding <newest version>/fixtures3.json).
     #[arg(long, env = "STRIPE_OPENAPI_DIR")]
     pub openapi_dir: Option<PathBuf>,
     /// How many changes to make on the simulator after the backfill.

@@ -68,7 +68,7 @@ pub async fn run_async(mut c: Command) -> (i32, String, String) {
 /// Stripe's fixtures for the simulator.
 pub fn fixtures() -> std::path::PathBuf {
     stripe_sync_tests::spec_dir()
-        .join("2023-08-16")
+        .join(stripe_sync_generated::API_VERSION)
         .join("fixtures3.json")
 }
 
