@@ -594,3 +594,58 @@ async fn concurrent_webhooks_commit_in_groups_with_one_by_one_outcomes() -> Resu
     );
     e.finish().await
 }
+
+fn fixture_of(version: &str, object: &str) -> Value {
+    let path = stripe_sync_tests::spec_dir()
+        .join(version)
+        .join("fixtures3.json");
+    let v: Value = serde_json::from_slice(&std::fs::read(&path).expect("fixtures")).unwrap();
+    v["resources"][object].clone()
+}
+
+/// The upsert fills every column the table has, whatever the payload's API
+/// version: an invoice at 2023-08-16 fills `subscription`, the same invoice
+/// at 2026-04-22.dahlia (where it moved under `parent`) fills `parent`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_payload_of_any_version_fills_its_columns() -> Result<()> {
+    let e = webhook_env().await?;
+    let mut old = fixture_of("2023-08-16", "invoice");
+    old["id"] = json!("in_versions");
+    old["subscription"] = json!("sub_from_2023");
+    let mut new = fixture_of("2026-04-22.dahlia", "invoice");
+    new["id"] = json!("in_versions");
+    assert!(
+        new.get("subscription").map_or(true, Value::is_null),
+        "dahlia moved it"
+    );
+    assert!(new["parent"].is_object());
+    let row = |e: &Env| {
+        let pool = e.db.pool.clone();
+        async move {
+            sqlx::query_as::<_, (Option<String>, Option<Value>)>(
+                "SELECT subscription, parent FROM stripe.invoices WHERE id = 'in_versions'",
+            )
+            .fetch_one(&pool)
+            .await
+        }
+    };
+    let mut ev = event("evt_inv_2023", "invoice.updated", now() - 10, old);
+    ev["api_version"] = json!("2023-08-16");
+    assert_eq!(deliver(&e, &ev).await?.outcome, EventOutcome::Applied);
+    let (sub, parent) = row(&e).await?;
+    assert_eq!(sub.as_deref(), Some("sub_from_2023"));
+    assert_eq!(parent, None);
+
+    let mut ev = event("evt_inv_dahlia", "invoice.updated", now(), new.clone());
+    ev["api_version"] = json!("2026-04-22.dahlia");
+    assert_eq!(deliver(&e, &ev).await?.outcome, EventOutcome::Applied);
+    let (sub, parent) = row(&e).await?;
+    assert_eq!(sub, None, "the dahlia payload has no subscription field");
+    assert_eq!(parent, Some(new["parent"].clone()));
+    let api_version: String =
+        sqlx::query_scalar("SELECT api_version FROM stripe._events WHERE id = 'evt_inv_dahlia'")
+            .fetch_one(&e.db.pool)
+            .await?;
+    assert_eq!(api_version, "2026-04-22.dahlia");
+    Ok(())
+}
