@@ -206,6 +206,8 @@ pub struct Summary {
     pub event_types: usize,
     /// Event types whose object has a table.
     pub event_types_with_table: usize,
+    /// Event types any version of the chain lists.
+    pub event_types_all_versions: usize,
     /// What the newest version's generation left out on purpose, with why.
     pub skipped: Vec<ir::Skipped>,
     /// Time taken.
@@ -231,8 +233,8 @@ impl std::fmt::Display for Summary {
         )?;
         writeln!(
             f,
-            "event types: {} ({} carry an object with a table)",
-            self.event_types, self.event_types_with_table
+            "event types: {} ({} carry an object with a table); {} over all versions",
+            self.event_types, self.event_types_with_table, self.event_types_all_versions
         )?;
         if !self.skipped.is_empty() {
             writeln!(f, "skipped on purpose ({}):", self.skipped.len())?;
@@ -370,6 +372,7 @@ fn finish(
             .keys()
             .filter(|n| rust::event_route(latest, &lock, n).1.is_some())
             .count(),
+        event_types_all_versions: lock.events.len(),
         skipped: latest.skipped.clone(),
         elapsed: start.elapsed(),
     };
@@ -397,6 +400,14 @@ pub fn bump(root: &Path, spec_dir: &Path, version: &str) -> Result<Output> {
         &std::fs::read_to_string(&lock_path)
             .with_context(|| format!("reading {}", lock_path.display()))?,
     )?;
+    if lock.format < lock::FORMAT {
+        bail!(
+            "{LOCK_FILE} is snapshot format {} and this generator writes format {}: \
+             run `generate` first to rewrite it from the listed versions, then bump",
+            lock.format,
+            lock::FORMAT
+        );
+    }
     let mut entry = checksums(spec_dir, version)?;
     let loaded = load(spec_dir, version, Some(&entry))?;
     if loaded.api.version != version {

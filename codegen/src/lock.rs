@@ -1,7 +1,8 @@
 //! The schema snapshot (`spec/schema.lock.json`): every table and column the
-//! migrations have created so far, with the version that added it. The next
-//! API version's migration is the difference between this snapshot and the
-//! new spec, so a bump needs only the new spec.
+//! migrations have created so far, with the version that added it, and every
+//! webhook event type with the versions that knew it. The next API version's
+//! migration is the difference between this snapshot and the new spec, so a
+//! bump needs only the new spec.
 
 use std::collections::BTreeMap;
 
@@ -10,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use crate::ir::{Api, ColumnType};
 
 /// The snapshot format version, bumped when this file's shape changes.
-pub const FORMAT: u32 = 1;
+/// Format 2 added [`Lock::events`].
+pub const FORMAT: u32 = 2;
 
 /// What the migrations have created, cumulatively.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,6 +23,40 @@ pub struct Lock {
     pub versions: Vec<String>,
     /// Tables by name.
     pub tables: BTreeMap<String, TableLock>,
+    /// Every webhook event type any version listed, by name: an older version
+    /// pinned at run time subscribes to its own types, which only this records
+    /// once a bump has only the newest spec.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub events: BTreeMap<String, EventLock>,
+}
+
+/// One event type of the snapshot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventLock {
+    /// The first version whose `enabled_events` lists it.
+    pub since: String,
+    /// Set when a later version no longer lists it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gone_in: Option<String>,
+    /// Versions after `since` that did not list it although a later one
+    /// lists it again (an event type that came back); usually empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub absent_in: Vec<String>,
+}
+
+impl EventLock {
+    /// Whether `version`, one of `versions` (oldest first), lists this event type.
+    pub fn in_version(&self, versions: &[String], version: &str) -> bool {
+        let pos = |v: &str| versions.iter().position(|x| x == v);
+        let (Some(at), Some(since)) = (pos(version), pos(&self.since)) else {
+            return false;
+        };
+        let before_gone = match &self.gone_in {
+            Some(g) => pos(g).is_some_and(|g| at < g),
+            None => true,
+        };
+        at >= since && before_gone && !self.absent_in.iter().any(|a| a == version)
+    }
 }
 
 /// One table of the snapshot.
@@ -246,6 +282,121 @@ impl Lock {
                 });
             }
         }
+        next.apply_events(api, &self.versions);
         (next, changes)
+    }
+}
+
+impl Lock {
+    /// Records which event types version `api.version` lists. `before` are
+    /// the versions applied before it, oldest first. Event types need no
+    /// migration: only the snapshot changes.
+    fn apply_events(&mut self, api: &Api, before: &[String]) {
+        let v = &api.version;
+        for name in api.events.keys() {
+            match self.events.get_mut(name) {
+                None => {
+                    self.events.insert(
+                        name.clone(),
+                        EventLock {
+                            since: v.clone(),
+                            gone_in: None,
+                            absent_in: vec![],
+                        },
+                    );
+                }
+                Some(e) => {
+                    // Back after a gap: the versions in between did not list it.
+                    if let Some(gone) = e.gone_in.take() {
+                        let from = before
+                            .iter()
+                            .position(|x| *x == gone)
+                            .unwrap_or(before.len());
+                        e.absent_in.extend(before[from..].iter().cloned());
+                    }
+                }
+            }
+        }
+        for (name, e) in self.events.iter_mut() {
+            if e.gone_in.is_none() && !api.events.contains_key(name) {
+                e.gone_in = Some(v.clone());
+            }
+        }
+    }
+
+    /// The event types `version` lists, sorted; `None` for a version the
+    /// snapshot does not hold.
+    pub fn event_types_of(&self, version: &str) -> Option<Vec<&str>> {
+        if !self.versions.iter().any(|v| v == version) {
+            return None;
+        }
+        Some(
+            self.events
+                .iter()
+                .filter(|(_, e)| e.in_version(&self.versions, version))
+                .map(|(n, _)| n.as_str())
+                .collect(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::EventType;
+
+    fn api(version: &str, events: &[&str]) -> Api {
+        Api {
+            version: version.into(),
+            skipped: vec![],
+            resources: BTreeMap::new(),
+            events: events
+                .iter()
+                .map(|e| {
+                    (
+                        e.to_string(),
+                        EventType {
+                            object: None,
+                            is_delete: false,
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn event_types_record_the_versions_that_list_them() {
+        let mut lock = Lock::default();
+        for (v, events) in [
+            ("1", &["a.created", "sku.created", "back.again"][..]),
+            ("2", &["a.created", "sku.created"][..]),
+            ("3", &["a.created", "back.again", "new.one"][..]),
+        ] {
+            let (next, changes) = lock.apply(&api(v, events));
+            assert!(changes.is_empty(), "event types need no migration");
+            lock = next;
+        }
+        assert_eq!(lock.events["sku.created"].since, "1");
+        assert_eq!(lock.events["sku.created"].gone_in.as_deref(), Some("3"));
+        assert_eq!(lock.events["new.one"].since, "3");
+        assert_eq!(lock.events["back.again"].gone_in, None);
+        assert_eq!(lock.events["back.again"].absent_in, vec!["2".to_string()]);
+        assert_eq!(
+            lock.event_types_of("1"),
+            Some(vec!["a.created", "back.again", "sku.created"])
+        );
+        assert_eq!(
+            lock.event_types_of("2"),
+            Some(vec!["a.created", "sku.created"])
+        );
+        assert_eq!(
+            lock.event_types_of("3"),
+            Some(vec!["a.created", "back.again", "new.one"])
+        );
+        assert_eq!(lock.event_types_of("4"), None);
+        // The snapshot round-trips through its JSON.
+        let json = serde_json::to_string(&lock).unwrap();
+        assert_eq!(serde_json::from_str::<Lock>(&json).unwrap(), lock);
     }
 }

@@ -137,12 +137,14 @@ pub fn emit(api: &Api, lock: &Lock, versions: &[String]) -> Result<BTreeMap<Stri
                 pub mod resources;
                 #[rustfmt::skip]
                 pub mod support;
-                pub use events::{event_type, EVENT_TYPES};
+                pub use events::{any_event_type, event_type, event_types_of, EVENT_TYPES, EVENT_TYPES_BY_VERSION, RETIRED_EVENT_TYPES};
                 pub use registry::{resource, resource_by_table, resource_for_id, BACKFILL_ORDER, RESOURCES};
                 pub use support::*;
-                /// The pinned API version: sent as `Stripe-Version` and set on managed webhooks.
+                /// The newest API version: the default pin, sent as `Stripe-Version`
+                /// and set on managed webhooks unless another of [`API_VERSIONS`] is pinned.
                 pub const API_VERSION: &str = #latest;
-                /// Every API version the migrations were generated from, oldest first.
+                /// Every API version the migrations were generated from, oldest first;
+                /// any of them can be pinned at run time.
                 pub const API_VERSIONS: &[&str] = &[#(#versions),*];
                 /// The PostgreSQL schema every table lives in.
                 pub const SCHEMA: &str = "stripe";
@@ -410,16 +412,57 @@ fn events(api: &Api, lock: &Lock) -> TokenStream {
         let del = e.is_delete;
         quote!(EventType { name: #name, object: #object, table: #table, is_delete: #del })
     });
+    // Types older versions list and the newest does not (`sku.created`, …):
+    // routed like the newest's, through the tables older versions made.
+    let retired = lock
+        .events
+        .keys()
+        .filter(|name| !api.events.contains_key(*name))
+        .map(|name| {
+            let (object, table) = event_route(api, lock, name);
+            let object = opt_str(object.as_deref());
+            let table = opt_str(table.as_deref());
+            let del = name.ends_with(".deleted");
+            quote!(EventType { name: #name, object: #object, table: #table, is_delete: #del })
+        });
+    let by_version = lock.versions.iter().map(|v| {
+        let names = lock.event_types_of(v).unwrap_or_default();
+        quote!((#v, &[#(#names),*]))
+    });
     quote! {
-        //! Event routing: every event type of the pinned version and the object it carries.
+        //! Event routing: every event type of the newest version and the object
+        //! it carries; and the event types of every version of the chain.
         use super::support::EventType;
 
-        /// Every event type `POST /v1/webhook_endpoints` accepts, sorted by name.
+        /// Every event type `POST /v1/webhook_endpoints` of the newest version accepts, sorted by name.
         pub static EVENT_TYPES: &[EventType] = &[#(#entries),*];
+
+        /// The event types each API version's `POST /v1/webhook_endpoints`
+        /// accepts, oldest version first, each list sorted by name: what a
+        /// webhook endpoint pinned to that version may subscribe to.
+        pub static EVENT_TYPES_BY_VERSION: &[(&str, &[&str])] = &[#(#by_version),*];
+
+        /// Event types an older version of the chain lists but the newest
+        /// does not, sorted by name, routed the same way.
+        pub static RETIRED_EVENT_TYPES: &[EventType] = &[#(#retired),*];
 
         /// The routing entry of an event type, e.g. `"customer.subscription.updated"`.
         pub fn event_type(name: &str) -> Option<&'static EventType> {
             EVENT_TYPES.binary_search_by(|e| e.name.cmp(name)).ok().map(|i| &EVENT_TYPES[i])
+        }
+
+        /// The routing entry of an event type of any version of the chain
+        /// (the newest's, else a retired one's).
+        pub fn any_event_type(name: &str) -> Option<&'static EventType> {
+            event_type(name).or_else(|| {
+                RETIRED_EVENT_TYPES.binary_search_by(|e| e.name.cmp(name)).ok().map(|i| &RETIRED_EVENT_TYPES[i])
+            })
+        }
+
+        /// The event types API `version` accepts, sorted by name; `None` for a
+        /// version this build was not generated from.
+        pub fn event_types_of(version: &str) -> Option<&'static [&'static str]> {
+            EVENT_TYPES_BY_VERSION.iter().find(|(v, _)| *v == version).map(|(_, t)| *t)
         }
     }
 }

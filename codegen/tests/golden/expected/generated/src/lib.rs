@@ -12,14 +12,19 @@ pub mod registry;
 pub mod resources;
 #[rustfmt::skip]
 pub mod support;
-pub use events::{event_type, EVENT_TYPES};
+pub use events::{
+    any_event_type, event_type, event_types_of, EVENT_TYPES, EVENT_TYPES_BY_VERSION,
+    RETIRED_EVENT_TYPES,
+};
 pub use registry::{
     resource, resource_by_table, resource_for_id, BACKFILL_ORDER, RESOURCES,
 };
 pub use support::*;
-/// The pinned API version: sent as `Stripe-Version` and set on managed webhooks.
+/// The newest API version: the default pin, sent as `Stripe-Version`
+/// and set on managed webhooks unless another of [`API_VERSIONS`] is pinned.
 pub const API_VERSION: &str = "2024-02-01";
-/// Every API version the migrations were generated from, oldest first.
+/// Every API version the migrations were generated from, oldest first;
+/// any of them can be pinned at run time.
 pub const API_VERSIONS: &[&str] = &["2024-01-01", "2024-02-01"];
 /// The PostgreSQL schema every table lives in.
 pub const SCHEMA: &str = "stripe";
