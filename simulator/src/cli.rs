@@ -18,13 +18,15 @@ pub struct SimulateArgs {
     /// Seed of the generated account: the same seed gives the same objects.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Stripe's fixtures3.json (templates of every object).
-    #[arg(
-        long,
-        env = "STRIPE_FIXTURES",
-        default_value = "../shared/stripe-openapi/2023-08-16/fixtures3.json"
-    )]
-    pub fixtures: PathBuf,
+    /// Stripe's fixtures3.json (templates of every object). Default: the
+    /// API version's `fixtures3.json` under STRIPE_OPENAPI_DIR (else
+    /// ../shared/stripe-openapi).
+    #[arg(long, env = "STRIPE_FIXTURES")]
+    pub fixtures: Option<PathBuf>,
+    /// The API version the simulator speaks (events carry it); one of the
+    /// versions this build was generated from. Default: the newest.
+    #[arg(long = "sim-api-version", env = "STRIPE_SIM_API_VERSION")]
+    pub api_version: Option<String>,
     /// Customers to seed (with any count given, only the counts given are seeded;
     /// with none, a small realistic account is).
     #[arg(long)]
@@ -115,11 +117,24 @@ impl SimulateArgs {
             }
             counts.insert(o.to_string(), n);
         }
-        let mut cfg = if counts.is_empty() {
-            SimConfig::small_account(&self.fixtures)
-        } else {
-            SimConfig::new(&self.fixtures)
+        let version = match &self.api_version {
+            None => stripe_sync_generated::API_VERSION.to_string(),
+            Some(v) if stripe_sync_generated::API_VERSIONS.contains(&v.as_str()) => v.clone(),
+            Some(v) => bail!(
+                "unknown Stripe API version {v:?}: the simulator speaks {}",
+                stripe_sync_generated::API_VERSIONS.join(", ")
+            ),
         };
+        let fixtures = match &self.fixtures {
+            Some(f) => f.clone(),
+            None => default_fixtures(&version)?,
+        };
+        let mut cfg = if counts.is_empty() {
+            SimConfig::small_account(&fixtures)
+        } else {
+            SimConfig::new(&fixtures)
+        };
+        cfg.api_version = version;
         if !counts.is_empty() {
             cfg.counts = counts;
         }
@@ -136,6 +151,33 @@ impl SimulateArgs {
         cfg.api_key = self.api_key.clone();
         Ok(cfg)
     }
+}
+
+/// `<dir>/<version>/fixtures3.json` for the first directory of
+/// STRIPE_OPENAPI_DIR, `../shared/stripe-openapi` and
+/// `/work/shared/stripe-openapi` that has it.
+fn default_fixtures(version: &str) -> Result<PathBuf> {
+    let dirs: Vec<PathBuf> = std::env::var_os("STRIPE_OPENAPI_DIR")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([
+            PathBuf::from("../shared/stripe-openapi"),
+            PathBuf::from("/work/shared/stripe-openapi"),
+        ])
+        .collect();
+    for d in &dirs {
+        let f = d.join(version).join("fixtures3.json");
+        if f.is_file() {
+            return Ok(f);
+        }
+    }
+    bail!(
+        "Stripe's fixtures for {version} not found (looked for {version}/fixtures3.json in {}): pass --fixtures, or set STRIPE_OPENAPI_DIR to the directory of Stripe's OpenAPI specs",
+        dirs.iter()
+            .map(|d| d.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 /// Runs the simulator until Ctrl-C.
@@ -201,6 +243,26 @@ mod tests {
             .config()
             .unwrap();
         assert_eq!(small.counts, crate::seed::small_account_counts());
+        assert_eq!(small.api_version, stripe_sync_generated::API_VERSION);
+        let pinned = Cli::try_parse_from([
+            "x",
+            "--fixtures",
+            "/f.json",
+            "--sim-api-version",
+            "2023-08-16",
+        ])
+        .unwrap()
+        .args
+        .config()
+        .unwrap();
+        assert_eq!(pinned.api_version, "2023-08-16");
+        let unknown = Cli::try_parse_from(["x", "--sim-api-version", "2019-01-01"])
+            .unwrap()
+            .args
+            .config()
+            .unwrap_err()
+            .to_string();
+        assert!(unknown.contains("2026-04-22.dahlia"), "{unknown}");
         assert!(Cli::try_parse_from(["x", "--count", "nope=1"])
             .unwrap()
             .args

@@ -99,6 +99,11 @@ pub struct SimConfig {
     pub epoch: i64,
     /// Webhook delivery retries.
     pub webhook_retry: WebhookRetry,
+    /// The API version the simulator speaks: events it sends carry it
+    /// (unless an endpoint names its own) and responses name it in
+    /// `Stripe-Version`. Objects are shaped by `fixtures_path`, which should
+    /// be this version's fixtures.
+    pub api_version: String,
 }
 
 impl SimConfig {
@@ -115,6 +120,7 @@ impl SimConfig {
             api_key: None,
             epoch: DEFAULT_EPOCH,
             webhook_retry: WebhookRetry::default(),
+            api_version: stripe_sync_generated::API_VERSION.to_string(),
         }
     }
 

@@ -177,7 +177,7 @@ pub(crate) fn dispatch(state: &Arc<State>, event: &Value, targets: Vec<Target>) 
         ev["api_version"] = Value::String(
             t.api_version
                 .clone()
-                .unwrap_or_else(|| stripe_sync_generated::API_VERSION.to_string()),
+                .unwrap_or_else(|| state.config.api_version.clone()),
         );
         let state = state.clone();
         // Counted before the task starts, so a test that sees 0 in flight

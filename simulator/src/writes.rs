@@ -85,7 +85,7 @@ fn record_event(
     let mut event = json!({
         "id": id,
         "object": "event",
-        "api_version": stripe_sync_generated::API_VERSION,
+        "api_version": state.config.api_version,
         "created": created,
         "data": data,
         "livemode": false,
