@@ -18,7 +18,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 
 use crate::backfill::{BackfillReport, BackfillRequest, ObjectStatus};
-use crate::config::Config;
+use crate::config::{supported_api_version, Config};
 use crate::error::Error;
 use crate::metrics::Metrics;
 use crate::server::{self, AppState, ServerLimits};
@@ -59,6 +59,9 @@ pub struct GlobalOpts {
     /// Act as this connected account (Stripe-Account header).
     #[arg(long, env = "STRIPE_ACCOUNT", global = true)]
     pub stripe_account: Option<String>,
+    /// Stripe API version to pin: sent as Stripe-Version and set on managed webhooks (default: the newest this build supports).
+    #[arg(long, env = "STRIPE_API_VERSION", global = true)]
+    pub api_version: Option<String>,
     /// Maximum Stripe requests per second (default: 25 test mode, 100 live).
     #[arg(long, global = true)]
     pub rate_limit: Option<u32>,
@@ -352,8 +355,11 @@ async fn dispatch(cli: Cli) -> CliResult {
         Command::Serve(a) => serve_cmd(&g, a).await,
         Command::Webhook { action } => webhook_cmd(&g, action).await,
         Command::Status { json } => {
+            let version = api_version(&g)?;
             let pool = connect_db(&g).await?;
-            let v = collect_status(&pool).await.map_err(CliError::failed)?;
+            let v = collect_status_for(&pool, version)
+                .await
+                .map_err(CliError::failed)?;
             if json {
                 outln!(
                     "{}",
@@ -453,7 +459,22 @@ fn stripe_key(g: &GlobalOpts) -> CliResult<String> {
         })
 }
 
-/// Builds the engine from the options: key first (cheap check), then the database.
+/// The API version `--api-version`/`STRIPE_API_VERSION` pins (the newest
+/// when unset); a usage error naming the supported versions for any other.
+pub fn api_version(g: &GlobalOpts) -> CliResult<&'static str> {
+    match g
+        .api_version
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
+        None => Ok(stripe_sync_generated::API_VERSION),
+        Some(v) => supported_api_version(v).map_err(CliError::usage),
+    }
+}
+
+/// Builds the engine from the options: key and API version first (cheap
+/// checks), then the database.
 pub async fn engine(g: &GlobalOpts, concurrency: Option<usize>) -> CliResult<StripeSync> {
     Ok(StripeSync::new(engine_config(g, concurrency).await?).await?)
 }
@@ -461,6 +482,7 @@ pub async fn engine(g: &GlobalOpts, concurrency: Option<usize>) -> CliResult<Str
 /// The configuration [`engine`] uses (the database pool included).
 pub async fn engine_config(g: &GlobalOpts, concurrency: Option<usize>) -> CliResult<Config> {
     let key = stripe_key(g)?;
+    let version = api_version(g)?;
     let api_base = g.api_base.as_deref().filter(|b| !b.trim().is_empty());
     if let Some(b) = api_base {
         if !(b.starts_with("http://") || b.starts_with("https://")) {
@@ -471,6 +493,7 @@ pub async fn engine_config(g: &GlobalOpts, concurrency: Option<usize>) -> CliRes
     }
     let pool = connect_db(g).await?;
     let mut cfg = Config::with_pool(pool, key);
+    cfg.api_version = version.to_string();
     if let Some(b) = api_base {
         cfg.stripe_api_base = b.trim_end_matches('/').to_string();
     }
@@ -819,9 +842,15 @@ type RunRow = (
     Option<String>,
 );
 
-/// Everything `status` shows, as JSON: last runs, cursors, rows per table,
-/// event lag. Errors are strings without secrets.
+/// Everything `status` shows, as JSON, for the newest API version: see
+/// [`collect_status_for`].
 pub async fn collect_status(pool: &PgPool) -> Result<Value, String> {
+    collect_status_for(pool, stripe_sync_generated::API_VERSION).await
+}
+
+/// Everything `status` shows, as JSON: the pinned API version, last runs,
+/// cursors, rows per table, event lag. Errors are strings without secrets.
+pub async fn collect_status_for(pool: &PgPool, api_version: &str) -> Result<Value, String> {
     let e = |e: sqlx::Error| format!("reading status failed: {e}; has `stripe-sync migrate` run?");
     let runs: Vec<RunRow> =
         sqlx::query_as(
@@ -871,6 +900,7 @@ pub async fn collect_status(pool: &PgPool) -> Result<Value, String> {
     .await
     .map_err(e)?;
     Ok(json!({
+        "api_version": api_version,
         "runs": runs.into_iter().map(|r| json!({
             "id": r.0, "kind": r.1, "status": r.2, "started_at": r.3, "finished_at": r.4,
             "fetched": r.5, "written": r.6, "error": r.7,
@@ -894,6 +924,7 @@ fn print_status(v: &Value) {
         Value::String(s) => s.clone(),
         o => o.to_string(),
     };
+    outln!("Stripe API version: {}", s(&v["api_version"]));
     outln!("Last runs:");
     outln!(
         "  {:>5} {:<9} {:<12} {:<21} {:<21} {:>8} {:>8}",

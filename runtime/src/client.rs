@@ -1,6 +1,6 @@
-//! The Stripe HTTP client: authentication, the pinned `Stripe-Version`,
-//! retries with exponential backoff and jitter, idempotency keys, and the
-//! shared rate limit.
+//! The Stripe HTTP client: authentication, the pinned `Stripe-Version`
+//! ([`Config::api_version`]), retries with exponential backoff and jitter,
+//! idempotency keys, and the shared rate limit.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -166,18 +166,17 @@ pub struct StripeClient {
 }
 
 impl StripeClient {
-    /// Builds a client from the configuration: Bearer auth, pinned
-    /// `Stripe-Version`, `Stripe-Account` when set, rustls, gzip.
+    /// Builds a client from the configuration: Bearer auth, the pinned
+    /// `Stripe-Version` ([`Config::api_version`]; a version this build was
+    /// not generated from is refused), `Stripe-Account` when set, rustls, gzip.
     pub fn new(config: &Config) -> Result<Self, ClientError> {
+        let version = config.pinned_api_version().map_err(ClientError::Setup)?;
         let mut headers = HeaderMap::new();
         let mut auth = HeaderValue::from_str(&format!("Bearer {}", config.stripe_secret_key))
             .map_err(|_| ClientError::Setup("the secret key is not a valid header value".into()))?;
         auth.set_sensitive(true);
         headers.insert(AUTHORIZATION, auth);
-        headers.insert(
-            "Stripe-Version",
-            HeaderValue::from_static(stripe_sync_generated::API_VERSION),
-        );
+        headers.insert("Stripe-Version", HeaderValue::from_static(version));
         if let Some(acct) = &config.stripe_account {
             headers.insert(
                 "Stripe-Account",

@@ -85,6 +85,11 @@ pub struct Config {
     pub backfill_concurrency: usize,
     /// The timeout of one HTTP request.
     pub request_timeout: Duration,
+    /// The Stripe API version pinned: sent as `Stripe-Version`, set on
+    /// managed webhooks (with that version's event types). One of
+    /// [`stripe_sync_generated::API_VERSIONS`]; the newest
+    /// ([`stripe_sync_generated::API_VERSION`]) by default.
+    pub api_version: String,
 }
 
 impl Default for Config {
@@ -109,6 +114,7 @@ impl Default for Config {
             max_webhook_body_bytes: DEFAULT_MAX_WEBHOOK_BODY_BYTES,
             backfill_concurrency: 6,
             request_timeout: Duration::from_secs(80),
+            api_version: stripe_sync_generated::API_VERSION.to_string(),
         }
     }
 }
@@ -142,6 +148,12 @@ impl Config {
         k.starts_with("sk_test_") || k.starts_with("rk_test_")
     }
 
+    /// The pinned API version as the build knows it, or the error naming the
+    /// versions this build supports.
+    pub fn pinned_api_version(&self) -> Result<&'static str, String> {
+        supported_api_version(&self.api_version)
+    }
+
     /// The effective request rate limit: the configured one, else 25/s for
     /// test-mode keys and 100/s for live keys.
     pub fn requests_per_second(&self) -> u32 {
@@ -151,6 +163,24 @@ impl Config {
             None => 100,
         }
     }
+}
+
+/// `version` as one of [`stripe_sync_generated::API_VERSIONS`], or an error
+/// naming them: the migrations, the registry and the event types were
+/// generated from exactly these versions.
+pub fn supported_api_version(version: &str) -> Result<&'static str, String> {
+    let versions = stripe_sync_generated::API_VERSIONS;
+    versions
+        .iter()
+        .copied()
+        .find(|v| *v == version)
+        .ok_or_else(|| {
+            format!(
+                "unknown Stripe API version {version:?}: this build supports {} \
+             (pin one of them with --api-version / STRIPE_API_VERSION)",
+                versions.join(", ")
+            )
+        })
 }
 
 impl fmt::Debug for Config {
@@ -178,6 +208,7 @@ impl fmt::Debug for Config {
             .field("max_webhook_body_bytes", &self.max_webhook_body_bytes)
             .field("backfill_concurrency", &self.backfill_concurrency)
             .field("request_timeout", &self.request_timeout)
+            .field("api_version", &self.api_version)
             .finish()
     }
 }
@@ -194,6 +225,23 @@ mod tests {
         assert_eq!(c.requests_per_second(), 100);
         c.max_requests_per_second = Some(7);
         assert_eq!(c.requests_per_second(), 7);
+    }
+
+    #[test]
+    fn api_version_defaults_to_the_newest_and_refuses_unknown_ones() {
+        let mut c = Config::new("postgres://x", "sk_test_abc");
+        assert_eq!(
+            c.pinned_api_version(),
+            Ok(stripe_sync_generated::API_VERSION)
+        );
+        c.api_version = "2023-08-16".into();
+        assert_eq!(c.pinned_api_version(), Ok("2023-08-16"));
+        c.api_version = "2019-01-01".into();
+        let e = c.pinned_api_version().unwrap_err();
+        assert!(e.contains("\"2019-01-01\""), "{e}");
+        for v in stripe_sync_generated::API_VERSIONS {
+            assert!(e.contains(v), "{e} names {v}");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Managed webhook endpoints: one Stripe endpoint per (account, URL), with
-//! every event type the registry routes to a table, the pinned API version,
-//! and metadata marking it as managed. Its signing secret is stored in
+//! the pinned API version ([`crate::Config::api_version`]), every event type
+//! of that version the registry routes to a table, and metadata marking it
+//! as managed. Its signing secret is stored in
 //! `_managed_webhooks` (Stripe only reveals it at creation) and is the
 //! fallback secret for verifying webhooks.
 
@@ -8,7 +9,7 @@ use std::fmt;
 
 use serde_json::Value;
 use sqlx::Row;
-use stripe_sync_generated::{API_VERSION, EVENT_TYPES};
+use stripe_sync_generated::{any_event_type, event_types_of, API_VERSION};
 
 use crate::error::{Error, Result};
 use crate::store;
@@ -50,14 +51,24 @@ impl fmt::Debug for ManagedWebhook {
     }
 }
 
-/// The event types a managed endpoint subscribes to: every type whose object
-/// has a table.
+/// The event types a managed endpoint of the newest API version subscribes
+/// to: every type whose object has a table.
 pub fn routed_event_types() -> Vec<&'static str> {
-    EVENT_TYPES
-        .iter()
-        .filter(|e| e.table.is_some())
-        .map(|e| e.name)
-        .collect()
+    routed_event_types_of(API_VERSION).unwrap_or_default()
+}
+
+/// The event types a managed endpoint pinned to API `version` subscribes to:
+/// every type that version lists whose object has a table (never one the
+/// version does not know, which Stripe would refuse). `None` for a version
+/// this build was not generated from.
+pub fn routed_event_types_of(version: &str) -> Option<Vec<&'static str>> {
+    Some(
+        event_types_of(version)?
+            .iter()
+            .copied()
+            .filter(|name| any_event_type(name).is_some_and(|e| e.table.is_some()))
+            .collect(),
+    )
 }
 
 fn from_row(r: &sqlx::postgres::PgRow) -> Result<ManagedWebhook> {
@@ -83,6 +94,7 @@ pub(crate) async fn find_or_create(inner: &Inner, url: &str) -> Result<ManagedWe
             "webhook URL must be http(s): {url:?}"
         )));
     }
+    let version = inner.config.pinned_api_version().map_err(Error::Config)?;
     let account = inner.account_id().await?;
     let _lock =
         store::advisory_lock(&inner.pool, &format!("stripe-sync:webhook:{account}:{url}")).await?;
@@ -100,15 +112,18 @@ pub(crate) async fn find_or_create(inner: &Inner, url: &str) -> Result<ManagedWe
             .get_json(&format!("/v1/webhook_endpoints/{}", stored.id), &[])
             .await
         {
+            // An endpoint of another pinned version renders events in that
+            // version and subscribes to its event types: replaced too.
             Ok(remote)
                 if remote.get("status").and_then(Value::as_str) == Some("enabled")
-                    && remote.get("url").and_then(Value::as_str) == Some(url) =>
+                    && remote.get("url").and_then(Value::as_str) == Some(url)
+                    && stored.api_version == version =>
             {
                 tracing::debug!(endpoint = %stored.id, "reusing managed webhook");
                 return Ok(stored);
             }
             Ok(_) => {
-                tracing::info!(endpoint = %stored.id, "managed webhook disabled or changed; replacing it");
+                tracing::info!(endpoint = %stored.id, api_version = %stored.api_version, pinned = %version, "managed webhook disabled, changed or of another API version; replacing it");
                 if let Err(e) = inner
                     .client
                     .delete_json(&format!("/v1/webhook_endpoints/{}", stored.id))
@@ -132,10 +147,10 @@ pub(crate) async fn find_or_create(inner: &Inner, url: &str) -> Result<ManagedWe
     // Endpoints we made for this URL whose secret we no longer have are useless.
     delete_orphans(inner, url).await?;
 
-    let events = routed_event_types();
+    let events = routed_event_types_of(version).unwrap_or_default();
     let mut form: Vec<(String, String)> = vec![
         ("url".into(), url.to_string()),
-        ("api_version".into(), API_VERSION.to_string()),
+        ("api_version".into(), version.to_string()),
         (
             format!("metadata[{}]", MANAGED_BY.0),
             MANAGED_BY.1.to_string(),
@@ -172,7 +187,7 @@ pub(crate) async fn find_or_create(inner: &Inner, url: &str) -> Result<ManagedWe
     .bind(&account)
     .bind(url)
     .bind(&secret)
-    .bind(API_VERSION)
+    .bind(version)
     .bind(events.iter().map(|e| e.to_string()).collect::<Vec<_>>())
     .bind(&status)
     .fetch_one(&inner.pool)

@@ -723,7 +723,7 @@ async fn admin_status(State(st): State<Arc<AppState>>, headers: HeaderMap) -> Re
     if let Some(r) = check_admin(&st, &headers) {
         return r;
     }
-    match crate::cli::collect_status(st.sync.pool()).await {
+    match crate::cli::collect_status_for(st.sync.pool(), &st.sync.config().api_version).await {
         Ok(v) => Json::<Value>(v).into_response(),
         Err(e) => {
             st.metrics.error("database");
