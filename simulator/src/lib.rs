@@ -43,7 +43,8 @@
 //! - `GET|POST /_simulator/faults`: `{"rate_429": 0.1, "rate_500": 0.05, "latency": 20}` (ms);
 //!   armed on events with `"path"`, `"start_after_requests"`, `"stop_after_requests"`
 //!   and `"stop_after"` (ms). Setting faults restarts their window and releases hung requests.
-//! - `GET /_simulator/stats`: `{"requests": n, "faulted": n, "injected": n, "deliveries_in_flight": n}`.
+//! - `GET /_simulator/stats`: `{"requests": n, "faulted": n, "injected": n, "deliveries_in_flight": n,
+//!   "stripe_versions": {"<Stripe-Version header>": n}}`.
 //! - `GET /_simulator/deliveries`: webhook delivery attempts.
 //! - `GET /_simulator/webhook_secrets/{we_id}`: an endpoint's secret.
 
@@ -146,6 +147,8 @@ pub(crate) struct State {
     pub accounts: HashMap<String, RwLock<store::AccountStore>>,
     pub faults: faults::FaultControl,
     pub requests: AtomicU64,
+    /// API requests by the `Stripe-Version` header they carried (`GET /_simulator/stats`).
+    pub stripe_versions: Mutex<BTreeMap<String, u64>>,
     /// Webhook deliveries still being attempted (not yet succeeded or given up).
     pub deliveries_in_flight: AtomicU64,
     pub limiter: Mutex<(u64, u32)>,
@@ -198,6 +201,7 @@ pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<SimHandle> {
             .map(|(k, v)| (k, RwLock::new(v)))
             .collect(),
         requests: AtomicU64::new(0),
+        stripe_versions: Mutex::new(BTreeMap::new()),
         deliveries_in_flight: AtomicU64::new(0),
         limiter: Mutex::new((0, 0)),
         secrets: Mutex::new(HashMap::new()),

@@ -280,6 +280,19 @@ async fn handle(
         };
     }
     state.requests.fetch_add(1, Ordering::Relaxed);
+    let stripe_version = headers
+        .get("stripe-version")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty());
+    if let Some(v) = stripe_version {
+        *state
+            .stripe_versions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(v.to_string())
+            .or_insert(0) += 1;
+    }
     let result = async {
         faults::apply(&state, &path).await?;
         check_auth(&state, &headers)?;
@@ -288,7 +301,15 @@ async fn handle(
             .get("content-type")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|c| c.starts_with("application/json"));
-        dispatch(&state, &account, &method, &path, &query, &body, is_json)
+        let request = Request {
+            method: &method,
+            path: &path,
+            query: &query,
+            body: &body,
+            is_json,
+            stripe_version,
+        };
+        dispatch(&state, &account, &request)
     }
     .await;
     let mut resp = match result {
@@ -302,15 +323,30 @@ async fn handle(
     resp
 }
 
+/// One API request, as [`dispatch`] reads it.
+struct Request<'a> {
+    method: &'a Method,
+    path: &'a str,
+    query: &'a str,
+    body: &'a [u8],
+    is_json: bool,
+    /// The `Stripe-Version` header, when sent.
+    stripe_version: Option<&'a str>,
+}
+
 fn dispatch(
     state: &Arc<State>,
     account: &str,
-    method: &Method,
-    path: &str,
-    query: &str,
-    body: &[u8],
-    is_json: bool,
+    request: &Request<'_>,
 ) -> Result<(u16, Vec<u8>), ApiError> {
+    let Request {
+        method,
+        path,
+        query,
+        body,
+        is_json,
+        stripe_version,
+    } = *request;
     let q = form::decode(query.as_bytes())?;
     let params = || {
         if is_json {
@@ -371,6 +407,16 @@ fn dispatch(
         }
         (Target::List(eps), &Method::POST) => {
             let (res, ep) = choose_endpoint(eps, &q);
+            if res.object == "webhook_endpoint" {
+                return create_webhook_endpoint(
+                    state,
+                    account,
+                    (res, ep),
+                    &caps,
+                    params()?,
+                    stripe_version,
+                );
+            }
             writes::create(state, account, res, ep, &caps, params()?)
         }
         (Target::Item(rs), m) => {
@@ -404,6 +450,64 @@ fn dispatch(
         }
         _ => Err(ApiError::unrecognized(method.as_str(), path)),
     }
+}
+
+/// `POST /v1/webhook_endpoints`. Like Stripe, `enabled_events` is checked
+/// against the event types of the endpoint's API version (`api_version`,
+/// else the request's `Stripe-Version`; the newest for a version this build
+/// does not know), so an endpoint of an older version may name types the
+/// newest dropped (`sku.created`). [`writes::create`] knows only the newest
+/// version's types: it gets those, and the rest are set right after.
+fn create_webhook_endpoint(
+    state: &Arc<State>,
+    account: &str,
+    (res, ep): (
+        &'static Resource,
+        &'static stripe_sync_generated::ListEndpoint,
+    ),
+    caps: &HashMap<String, String>,
+    mut params: Map<String, Value>,
+    stripe_version: Option<&str>,
+) -> Result<(u16, Vec<u8>), ApiError> {
+    let version = params
+        .get("api_version")
+        .and_then(Value::as_str)
+        .or(stripe_version)
+        .unwrap_or(stripe_sync_generated::API_VERSION);
+    let (Some(known), Some(Value::Array(events))) = (
+        stripe_sync_generated::event_types_of(version),
+        params.get("enabled_events").cloned(),
+    ) else {
+        return writes::create(state, account, res, ep, caps, params);
+    };
+    for name in events.iter().map(|e| e.as_str().unwrap_or("")) {
+        if name != "*" && known.binary_search(&name).is_err() {
+            return Err(ApiError::bad_param(
+                "enabled_events",
+                format!("Invalid event type for API version {version}: {name}"),
+            ));
+        }
+    }
+    let newest = |e: &Value| {
+        e.as_str()
+            .is_some_and(|n| n == "*" || stripe_sync_generated::event_type(n).is_some())
+    };
+    if events.iter().all(newest) {
+        return writes::create(state, account, res, ep, caps, params);
+    }
+    params.insert(
+        "enabled_events".into(),
+        Value::Array(events.iter().filter(|e| newest(e)).cloned().collect()),
+    );
+    let (status, body) = writes::create(state, account, res, ep, caps, params)?;
+    let mut created: Value = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::invalid("internal", format!("created endpoint: {e}")))?;
+    let id = created["id"].as_str().unwrap_or_default().to_string();
+    let mut all = Map::new();
+    all.insert("enabled_events".into(), Value::Array(events.clone()));
+    writes::update(state, account, res, &id, all)?;
+    created["enabled_events"] = Value::Array(events);
+    Ok((status, serde_json::to_vec(&created).unwrap_or_default()))
 }
 
 /// What Stripe returns for a deleted object.
@@ -654,6 +758,7 @@ fn control(
                 "faulted": f.faulted,
                 "injected": f.injected,
                 "deliveries_in_flight": state.deliveries_in_flight.load(Ordering::SeqCst),
+                "stripe_versions": *state.stripe_versions.lock().unwrap_or_else(|e| e.into_inner()),
             })
         })),
         (&Method::GET, "faults") => Ok((
