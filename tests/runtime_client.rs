@@ -170,3 +170,75 @@ async fn connection_errors_are_retried() -> Result<()> {
     assert_eq!(c.request_count(), 3);
     Ok(())
 }
+
+/// The simulator's count of the API requests it received, by `Stripe-Version`.
+async fn stripe_versions_seen(sim: &stripe_sync_simulator::SimHandle) -> Result<serde_json::Value> {
+    let stats: serde_json::Value = reqwest::get(format!("{}/_simulator/stats", sim.base_url()))
+        .await?
+        .json()
+        .await?;
+    Ok(stats["stripe_versions"].clone())
+}
+
+#[tokio::test]
+async fn a_pinned_api_version_is_sent_as_stripe_version() -> Result<()> {
+    let fixtures = stripe_sync_tests::spec_dir()
+        .join(stripe_sync_generated::API_VERSION)
+        .join("fixtures3.json");
+    let sim = stripe_sync_simulator::start(
+        stripe_sync_simulator::SimConfig::small_account(fixtures),
+        "127.0.0.1:0".parse()?,
+    )
+    .await?;
+    let mut config = Config::new("postgres://unused", "sk_test_client_tests");
+    config.stripe_api_base = sim.base_url();
+    config.api_version = "2023-08-16".into();
+    let pinned = StripeClient::new(&config)?;
+    pinned.get_json("/v1/customers", &[]).await?;
+    pinned
+        .post_json("/v1/customers", &[("name".into(), "pinned".into())])
+        .await?;
+    assert_eq!(
+        stripe_versions_seen(&sim).await?,
+        serde_json::json!({"2023-08-16": 2}),
+        "every request carries the pinned version"
+    );
+    // The default pins the newest.
+    let default = StripeClient::new(&Config {
+        api_version: stripe_sync_generated::API_VERSION.into(),
+        ..config.clone()
+    })?;
+    assert_eq!(
+        Config::new("postgres://unused", "sk_test_x").api_version,
+        stripe_sync_generated::API_VERSION
+    );
+    default.get_json("/v1/customers", &[]).await?;
+    let seen = stripe_versions_seen(&sim).await?;
+    assert_eq!(seen["2023-08-16"], 2, "{seen}");
+    assert_eq!(seen[stripe_sync_generated::API_VERSION], 1, "{seen}");
+    sim.shutdown().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_unknown_api_version_is_refused_naming_the_supported_ones() -> Result<()> {
+    let mut config = Config::new(stripe_sync_tests::server_url(), "sk_test_client_tests");
+    config.api_version = "2019-01-01".into();
+    let check = |message: String| {
+        assert!(
+            message.contains("unknown Stripe API version \"2019-01-01\""),
+            "{message}"
+        );
+        for v in stripe_sync_generated::API_VERSIONS {
+            assert!(message.contains(v), "{message} should name {v}");
+        }
+    };
+    check(StripeClient::new(&config).unwrap_err().to_string());
+    // The library refuses it at startup too, before any API call.
+    let e = stripe_sync::StripeSync::new(config)
+        .await
+        .err()
+        .expect("refused");
+    check(e.to_string());
+    Ok(())
+}

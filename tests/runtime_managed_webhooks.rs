@@ -161,3 +161,87 @@ async fn a_disabled_managed_webhook_is_replaced() -> Result<()> {
     );
     e.finish().await
 }
+
+/// A managed webhook made with a pinned older version carries that version
+/// and only event types it knows, including ones the newest dropped; one
+/// made with the default carries the newest. Changing the pin replaces it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn managed_webhooks_carry_the_pinned_api_version_and_its_event_types() -> Result<()> {
+    const PINNED: &str = "2023-08-16";
+    let e = env(SimConfig::new(fixtures()), |c| {
+        c.api_version = PINNED.into()
+    })
+    .await?;
+    let url = "https://example.com/pinned";
+    let w = e.sync.find_or_create_managed_webhook(url).await?;
+    assert_eq!(w.api_version, PINNED);
+    let known = stripe_sync_generated::event_types_of(PINNED).expect("a version of the chain");
+    assert!(!w.enabled_events.is_empty());
+    for t in &w.enabled_events {
+        assert!(
+            known.contains(&t.as_str()),
+            "{t} is not a {PINNED} event type"
+        );
+    }
+    assert_eq!(
+        w.enabled_events,
+        stripe_sync::managed_webhooks::routed_event_types_of(PINNED).unwrap()
+    );
+    // sku.* went with 2024-04-10, yet 2023-08-16 knows it (and its table stays);
+    // billing.alert.triggered came later.
+    assert!(w.enabled_events.iter().any(|t| t == "sku.created"));
+    assert!(!w
+        .enabled_events
+        .iter()
+        .any(|t| t == "billing.alert.triggered"));
+    assert!(stripe_sync_generated::event_type("billing.alert.triggered")
+        .is_some_and(|t| t.table.is_some()));
+
+    let stored: (String, Vec<String>) = sqlx::query_as(
+        "SELECT api_version, enabled_events FROM stripe._managed_webhooks WHERE id = $1",
+    )
+    .bind(&w.id)
+    .fetch_one(&e.db.pool)
+    .await?;
+    assert_eq!(stored, (PINNED.to_string(), w.enabled_events.clone()));
+    let remote = e
+        .sync
+        .client()
+        .get_json(&format!("/v1/webhook_endpoints/{}", w.id), &[])
+        .await?;
+    assert_eq!(remote["api_version"], PINNED);
+    assert_eq!(
+        remote["enabled_events"],
+        serde_json::json!(w.enabled_events)
+    );
+
+    // The same URL with the default pin: replaced by an endpoint of the newest version.
+    let newest = StripeSync::new(config_for(&e.db, &e.sim)).await?;
+    let n = newest.find_or_create_managed_webhook(url).await?;
+    assert_ne!(n.id, w.id);
+    assert_eq!(n.api_version, stripe_sync_generated::API_VERSION);
+    assert_eq!(
+        n.enabled_events,
+        stripe_sync::managed_webhooks::routed_event_types()
+    );
+    assert!(n
+        .enabled_events
+        .iter()
+        .any(|t| t == "billing.alert.triggered"));
+    assert!(!n.enabled_events.iter().any(|t| t == "sku.created"));
+    let stored: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, api_version FROM stripe._managed_webhooks")
+            .fetch_all(&e.db.pool)
+            .await?;
+    assert_eq!(
+        stored,
+        vec![(n.id.clone(), stripe_sync_generated::API_VERSION.to_string())]
+    );
+    let remote = newest
+        .client()
+        .get_json(&format!("/v1/webhook_endpoints/{}", n.id), &[])
+        .await?;
+    assert_eq!(remote["api_version"], stripe_sync_generated::API_VERSION);
+    newest.close().await;
+    e.finish().await
+}

@@ -133,3 +133,54 @@ fn help_lists_every_subcommand() {
         assert!(out.contains(s), "{s} missing from --help");
     }
 }
+
+#[test]
+fn unknown_api_version_lists_the_supported_ones() {
+    // By flag or by environment variable.
+    for (sub, by_flag) in [
+        (vec!["backfill", "customer"], true),
+        (vec!["sync"], false),
+        (vec!["webhook", "list"], false),
+        (vec!["serve"], true),
+        (vec!["status"], false),
+    ] {
+        let mut c = cmd();
+        c.env("DATABASE_URL", "postgres://postgres@127.0.0.1:1/db")
+            .env("STRIPE_SECRET_KEY", "sk_test_x")
+            .args(&sub);
+        if by_flag {
+            c.args(["--api-version", "2019-01-01"]);
+        } else {
+            c.env("STRIPE_API_VERSION", "2019-01-01");
+        }
+        let (code, _, err) = run(&mut c);
+        assert_eq!(code, 2, "{sub:?}: {err}");
+        assert!(
+            err.contains("unknown Stripe API version \"2019-01-01\"")
+                && err.contains("--api-version")
+                && err.contains("STRIPE_API_VERSION"),
+            "{sub:?}: {err}"
+        );
+        for v in stripe_sync_generated::API_VERSIONS {
+            assert!(err.contains(v), "{sub:?}: {err} should name {v}");
+        }
+        assert!(
+            !err.contains("127.0.0.1:1"),
+            "refused before the database: {err}"
+        );
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+}
+
+#[test]
+fn a_supported_api_version_passes_the_check() {
+    // The pin is fine, so the (absent) database is the next error.
+    let (code, _, err) = run(cmd()
+        .env("DATABASE_URL", "postgres://postgres@127.0.0.1:1/db")
+        .env("STRIPE_SECRET_KEY", "sk_test_x")
+        .env("STRIPE_API_VERSION", "2023-08-16")
+        .args(["backfill", "customer"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(!err.contains("API version"), "{err}");
+    assert!(err.contains("127.0.0.1:1"), "{err}");
+}
