@@ -146,6 +146,7 @@ ALTER TABLE "stripe"."discounts" ADD COLUMN IF NOT EXISTS "subscription_item" te
 -- entitlements.active_entitlement
 CREATE TABLE IF NOT EXISTS "stripe"."entitlements_active_entitlements" (
     "id" text NOT NULL,
+    "customer" text,
     "feature" text,
     "livemode" boolean,
     "lookup_key" text,
@@ -158,6 +159,8 @@ CREATE TABLE IF NOT EXISTS "stripe"."entitlements_active_entitlements" (
     PRIMARY KEY ("id")
 );
 CREATE INDEX IF NOT EXISTS "entitlements_active_entitlements__account_id_idx" ON "stripe"."entitlements_active_entitlements" ("_account_id");
+
+CREATE INDEX IF NOT EXISTS "entitlements_active_entitlements_customer_idx" ON "stripe"."entitlements_active_entitlements" ("customer");
 
 CREATE INDEX IF NOT EXISTS "entitlements_active_entitlements_feature_idx" ON "stripe"."entitlements_active_entitlements" ("feature");
 

@@ -569,6 +569,15 @@ async fn backfill_of_the_objects_new_since_2023_equals_the_simulator() -> Result
         .check(&e.db.pool)
         .await?;
     r.assert_consistent("objects new since 2023-08-16");
+    // An active entitlement does not carry its customer: the backfill stores
+    // the customer it listed it under.
+    let orphans: i64 = e
+        .count(
+            "SELECT count(*) FROM stripe.entitlements_active_entitlements a
+             WHERE NOT EXISTS (SELECT 1 FROM stripe.customers c WHERE c.id = a.customer)",
+        )
+        .await?;
+    assert_eq!(orphans, 0, "every active entitlement has its customer");
     println!(
         "new since 2023-08-16: {} tables, {} listable: {listable:?}",
         new.len(),

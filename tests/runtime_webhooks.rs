@@ -649,3 +649,143 @@ async fn a_payload_of_any_version_fills_its_columns() -> Result<()> {
     assert_eq!(api_version, "2026-04-22.dahlia");
     Ok(())
 }
+
+fn entitlement_summary(customer: &str, items: &[Value], has_more: bool) -> Value {
+    json!({
+        "object": "entitlements.active_entitlement_summary",
+        "customer": customer,
+        "livemode": false,
+        "entitlements": {
+            "object": "list", "data": items, "has_more": has_more,
+            "url": "/v1/customer/entitlements",
+        },
+    })
+}
+
+/// `entitlements.active_entitlement_summary.updated` replaces a customer's
+/// active entitlements. A truncated summary (Stripe sends the first ten) is
+/// completed from the API after the event is committed, never while the
+/// webhook waits, and nothing is soft-deleted before the list is complete;
+/// a later summary without one of them soft-deletes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_entitlement_summary_replaces_the_customers_entitlements() -> Result<()> {
+    let sc = SimConfig::new(fixtures())
+        .with_count("customer", 1)
+        .with_count("entitlements.active_entitlement", 15);
+    let e = env(sc, |c| {
+        c.stripe_webhook_secret = Some(SECRET.into());
+        c.request_timeout = std::time::Duration::from_secs(300);
+    })
+    .await?;
+    e.sync.account_id().await?;
+    let cus = e.sim.objects("customer")[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut ents = e.sim.objects("entitlements.active_entitlement");
+    ents.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+    assert_eq!(ents.len(), 15);
+    assert!(
+        ents.iter().all(|x| x.get("customer").is_none()),
+        "the object does not carry it"
+    );
+    // An entitlement the customer lost before this summary.
+    let acct = e.sim.account_id().to_string();
+    sqlx::query(
+        "INSERT INTO stripe.entitlements_active_entitlements (id, customer, _raw_data, _account_id, _updated_at)
+         VALUES ('ent_lost', $1, '{\"id\": \"ent_lost\"}', $2, now() - interval '1 day')",
+    )
+    .bind(&cus)
+    .bind(&acct)
+    .execute(&e.db.pool)
+    .await?;
+    let live = |e: &Env| {
+        let (pool, cus) = (e.db.pool.clone(), cus.clone());
+        async move {
+            let ids: Vec<String> = sqlx::query_scalar(
+                "SELECT id FROM stripe.entitlements_active_entitlements WHERE customer = $1 AND _deleted_at IS NULL ORDER BY id",
+            )
+            .bind(&cus)
+            .fetch_all(&pool)
+            .await?;
+            anyhow::Ok(ids)
+        }
+    };
+
+    // The rest of the list is held at the simulator until released.
+    e.sim.set_faults(stripe_sync_simulator::Faults {
+        rate_hang: 1.0,
+        hang: std::time::Duration::from_secs(250),
+        path: Some("/v1/entitlements/active_entitlements".into()),
+        ..Default::default()
+    });
+    let ev = event(
+        "evt_ent_1",
+        "entitlements.active_entitlement_summary.updated",
+        now() - 5,
+        entitlement_summary(&cus, &ents[..10], true),
+    );
+    let r = deliver(&e, &ev).await?;
+    assert_eq!(r.outcome, EventOutcome::Applied);
+    // The webhook answered while the list request is held: the first ten
+    // are stored, and the lost one is not soft-deleted yet.
+    stripe_sync_tests::wait_for("the rest of the list to be requested", || {
+        let n = e.sim.fault_stats().injected;
+        async move { Ok((n >= 1).then_some(())) }
+    })
+    .await?;
+    let mut first: Vec<String> = ents[..10]
+        .iter()
+        .map(|x| x["id"].as_str().unwrap().to_string())
+        .collect();
+    first.push("ent_lost".into());
+    first.sort();
+    assert_eq!(live(&e).await?, first);
+    let reason: Option<String> =
+        sqlx::query_scalar("SELECT reason FROM stripe._events WHERE id = 'evt_ent_1'")
+            .fetch_one(&e.db.pool)
+            .await?;
+    assert!(reason.is_some_and(|r| r.starts_with("pending")));
+
+    e.sim.set_faults(stripe_sync_simulator::Faults::default());
+    let all: Vec<String> = ents
+        .iter()
+        .map(|x| x["id"].as_str().unwrap().to_string())
+        .collect();
+    stripe_sync_tests::wait_for("every entitlement, and the lost one soft-deleted", || {
+        let (live, all) = (live(&e), all.clone());
+        async move { Ok((live.await? == all).then_some(())) }
+    })
+    .await?;
+    stripe_sync_tests::wait_for("the event's pending reason to clear", || {
+        let pool = e.db.pool.clone();
+        async move {
+            let reason: Option<String> =
+                sqlx::query_scalar("SELECT reason FROM stripe._events WHERE id = 'evt_ent_1'")
+                    .fetch_one(&pool)
+                    .await?;
+            Ok(reason.is_none().then_some(()))
+        }
+    })
+    .await?;
+    let lost: Option<chrono::DateTime<chrono::Utc>> = sqlx::query_scalar(
+        "SELECT _deleted_at FROM stripe.entitlements_active_entitlements WHERE id = 'ent_lost'",
+    )
+    .fetch_one(&e.db.pool)
+    .await?;
+    assert!(lost.is_some());
+
+    // A complete summary without the last one soft-deletes it.
+    let ev = event(
+        "evt_ent_2",
+        "entitlements.active_entitlement_summary.updated",
+        now() + 1,
+        entitlement_summary(&cus, &ents[..14], false),
+    );
+    assert_eq!(deliver(&e, &ev).await?.outcome, EventOutcome::Applied);
+    assert_eq!(live(&e).await?, all[..14].to_vec());
+    // A duplicate delivery changes nothing.
+    assert_eq!(deliver(&e, &ev).await?.outcome, EventOutcome::Duplicate);
+    assert_eq!(live(&e).await?, all[..14].to_vec());
+    Ok(())
+}

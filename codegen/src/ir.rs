@@ -108,6 +108,31 @@ pub struct Resource {
     pub embedded_lists: BTreeMap<String, String>,
     /// Id prefixes seen in the fixtures, e.g. `cus`.
     pub id_prefixes: Vec<String>,
+    /// A column the object does not carry, filled with the owner its list
+    /// or summary was for (`overrides::OWNER_COLUMNS`).
+    pub owner: Option<Owner>,
+}
+
+/// A column holding the owner an object was listed under.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Owner {
+    /// The column, e.g. `customer`.
+    pub column: String,
+    /// The owner's object, e.g. `customer`.
+    pub object: String,
+}
+
+/// An object holding an owner's complete list of items (`overrides::LIST_SUMMARIES`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Summary {
+    /// The summary's object string, e.g. `entitlements.active_entitlement_summary`.
+    pub object: String,
+    /// The summary's field holding the owner's id, e.g. `customer`.
+    pub owner_field: String,
+    /// The summary's field holding the list envelope, e.g. `entitlements`.
+    pub list_field: String,
+    /// The items' object, e.g. `entitlements.active_entitlement`.
+    pub item_object: String,
 }
 
 /// One webhook event type.
@@ -139,6 +164,8 @@ pub struct Api {
     pub resources: BTreeMap<String, Resource>,
     /// Every event type the webhook endpoint API accepts.
     pub events: BTreeMap<String, EventType>,
+    /// Summaries of items whose object has a table, sorted.
+    pub summaries: Vec<Summary>,
 }
 
 impl Api {

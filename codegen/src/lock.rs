@@ -349,6 +349,7 @@ mod tests {
         Api {
             version: version.into(),
             skipped: vec![],
+            summaries: vec![],
             resources: BTreeMap::new(),
             events: events
                 .iter()

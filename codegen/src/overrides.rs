@@ -117,3 +117,28 @@ pub const EVENT_OBJECTS: &[(&str, &str)] = &[
     ("application_fee.refund", "fee_refund"),
     ("source.transaction", "source_transaction"),
 ];
+
+/// Columns an object does not carry but a mirror must keep: the owner a list
+/// or summary was for. (item object, column, owner object, reason). The
+/// column is a reference filled from the list's parameter or the summary's
+/// owner field, and never cleared by a payload that lacks it.
+pub const OWNER_COLUMNS: &[(&str, &str, &str, &str)] = &[(
+    "entitlements.active_entitlement",
+    "customer",
+    "customer",
+    "an active entitlement does not carry its customer; it is the customer its list (customer=...) or summary event was for",
+)];
+
+/// Objects with no schema in the spec that hold an owner's complete list of
+/// another object: (summary object, owner field, list field, item object,
+/// reason). A summary event replaces the owner's items: items no longer in
+/// it are soft-deleted; when its list is truncated (`has_more`), the rest is
+/// listed from the API after the event is committed, and nothing is
+/// soft-deleted until then.
+pub const LIST_SUMMARIES: &[(&str, &str, &str, &str, &str)] = &[(
+    "entitlements.active_entitlement_summary",
+    "customer",
+    "entitlements",
+    "entitlements.active_entitlement",
+    "entitlements.active_entitlement_summary.updated carries a customer's complete set of active entitlements (the first ten inline); the spec gives the summary no schema",
+)];

@@ -12,7 +12,9 @@ use openapiv3::{
     VariantOrUnknownOrEmpty,
 };
 
-use crate::ir::{Api, ColumnType, EventType, Field, ListEndpoint, Param, Resource, Skipped};
+use crate::ir::{
+    Api, ColumnType, EventType, Field, ListEndpoint, Owner, Param, Resource, Skipped, Summary,
+};
 use crate::naming::table_name;
 use crate::overrides;
 
@@ -144,6 +146,19 @@ pub fn parse(spec: &OpenAPI, fixtures: &serde_json::Value) -> Result<Api> {
                 embedded_lists.insert(name.clone(), item);
             }
         }
+        let owner = overrides::OWNER_COLUMNS
+            .iter()
+            .find(|(o, _, _, _)| *o == object)
+            .map(|(_, column, owner, _)| Owner {
+                column: column.to_string(),
+                object: owner.to_string(),
+            });
+        if let Some(o) = &owner {
+            fields.entry(o.column.clone()).or_insert_with(|| Field {
+                column_type: ColumnType::Ref,
+                references: vec![o.object.clone()],
+            });
+        }
         let mut list_endpoints = lists.remove(&object).unwrap_or_default();
         for (path, reason) in overrides::UNMIRRORABLE_LISTS {
             if list_endpoints.iter().any(|e| e.path == *path) {
@@ -177,6 +192,7 @@ pub fn parse(spec: &OpenAPI, fixtures: &serde_json::Value) -> Result<Api> {
                 retrieve_path: retrieve.get(&object).cloned(),
                 embedded_lists,
                 id_prefixes: prefixes.get(&object).cloned().into_iter().collect(),
+                owner,
                 object,
             },
         );
@@ -198,11 +214,22 @@ pub fn parse(spec: &OpenAPI, fixtures: &serde_json::Value) -> Result<Api> {
     }
     skipped.sort();
     skipped.dedup();
+    let summaries = overrides::LIST_SUMMARIES
+        .iter()
+        .filter(|(_, _, _, item, _)| resources.contains_key(*item))
+        .map(|(object, owner_field, list_field, item, _)| Summary {
+            object: object.to_string(),
+            owner_field: owner_field.to_string(),
+            list_field: list_field.to_string(),
+            item_object: item.to_string(),
+        })
+        .collect();
     Ok(Api {
         version,
         skipped,
         resources,
         events,
+        summaries,
     })
 }
 

@@ -138,7 +138,7 @@ pub fn emit(api: &Api, lock: &Lock, versions: &[String]) -> Result<BTreeMap<Stri
                 #[rustfmt::skip]
                 pub mod support;
                 pub use events::{any_event_type, event_type, event_types_of, EVENT_TYPES, EVENT_TYPES_BY_VERSION, RETIRED_EVENT_TYPES};
-                pub use registry::{resource, resource_by_table, resource_for_id, BACKFILL_ORDER, RESOURCES};
+                pub use registry::{resource, resource_by_table, resource_for_id, summary, BACKFILL_ORDER, RESOURCES, SUMMARIES};
                 pub use support::*;
                 /// The newest API version: the default pin, sent as `Stripe-Version`
                 /// and set on managed webhooks unless another of [`API_VERSIONS`] is pinned.
@@ -189,7 +189,10 @@ fn row_struct(table: &str, tl: &TableLock, resource: Option<&Resource>) -> Token
         doc_url(resource)
     );
     let col_names: Vec<&str> = cols.iter().map(|(n, _)| n.as_str()).collect();
-    let upsert = sql::upsert(table, &cols);
+    let owner = resource
+        .and_then(|r| r.owner.as_ref())
+        .map(|o| o.column.as_str());
+    let upsert = sql::upsert_with_owner(table, &cols, owner);
     let select = sql::select_by_id(table, &cols);
     let delete = sql::soft_delete(table, &cols);
     let object = &tl.object;
@@ -334,6 +337,16 @@ fn registry(api: &Api, lock: &Lock) -> TokenStream {
         let prefixes = r.map(|r| r.id_prefixes.clone()).unwrap_or_default();
         let doc_url = doc_url(r);
         let has_created = tl.columns.get("created").map(|c| c.column_type == ColumnType::Timestamp).unwrap_or(false);
+        let owner = match r.and_then(|r| r.owner.as_ref()) {
+            Some(o) => {
+                let column = &o.column;
+                let owner_object = &o.object;
+                let set_sql = sql::set_owner(table, column);
+                let missing_sql = sql::soft_delete_missing(table, column);
+                quote!(Some(Owner { column: #column, object: #owner_object, set_sql: #set_sql, soft_delete_missing_sql: #missing_sql }))
+            }
+            None => quote!(None),
+        };
         quote! {
             Resource {
                 object: #object,
@@ -347,19 +360,32 @@ fn registry(api: &Api, lock: &Lock) -> TokenStream {
                 id_prefixes: &[#(#prefixes),*],
                 has_created: #has_created,
                 doc_url: #doc_url,
+                owner: #owner,
             }
         }
+    });
+    let summaries = api.summaries.iter().map(|sm| {
+        let (o, f, l, i) = (&sm.object, &sm.owner_field, &sm.list_field, &sm.item_object);
+        quote!(ListSummary { object: #o, owner_field: #f, list_field: #l, item_object: #i })
     });
     let order = backfill_order(api, lock);
     quote! {
         //! Every resource that has a table, sorted by object string, and lookups.
-        use super::support::{Column, ColumnType, EmbeddedList, ListEndpoint, Param, Resource};
+        use super::support::{Column, ColumnType, EmbeddedList, ListEndpoint, ListSummary, Owner, Param, Resource};
 
         /// Every resource with a table, sorted by object string.
         pub static RESOURCES: &[Resource] = &[#(#entries),*];
 
         /// Tables in backfill order: every parent a nested list iterates comes before it.
         pub static BACKFILL_ORDER: &[&str] = &[#(#order),*];
+
+        /// Objects that hold an owner's complete list of items, sorted by object string.
+        pub static SUMMARIES: &[ListSummary] = &[#(#summaries),*];
+
+        /// The summary description of an object string, e.g. `"entitlements.active_entitlement_summary"`.
+        pub fn summary(object: &str) -> Option<&'static ListSummary> {
+            SUMMARIES.iter().find(|s| s.object == object)
+        }
 
         /// The resource of an object string, e.g. `"checkout.session"`.
         pub fn resource(object: &str) -> Option<&'static Resource> {
@@ -570,6 +596,37 @@ fn support() -> TokenStream {
             pub has_created: bool,
             /// The Stripe API reference page.
             pub doc_url: &'static str,
+            /// A column the object does not carry: the owner it was listed under.
+            pub owner: Option<Owner>,
+        }
+
+        /// A column holding the owner an object was listed under (the object
+        /// itself does not carry it, e.g. an active entitlement's customer).
+        #[derive(Clone, Copy, Debug)]
+        pub struct Owner {
+            /// The column, e.g. `customer`.
+            pub column: &'static str,
+            /// The owner's object, e.g. `customer`.
+            pub object: &'static str,
+            /// Sets the column of written rows: `$1` owner id, `$2 text[]` row ids, `$3` account.
+            pub set_sql: &'static str,
+            /// Soft-deletes an owner's rows missing from its complete list: `$1`
+            /// account, `$2` owner id, `$3 text[]` ids present, `$4` the list's version.
+            pub soft_delete_missing_sql: &'static str,
+        }
+
+        /// An object holding an owner's complete list of another object's items
+        /// (a summary event replaces the owner's items).
+        #[derive(Clone, Copy, Debug)]
+        pub struct ListSummary {
+            /// The summary's object string.
+            pub object: &'static str,
+            /// Its field holding the owner's id.
+            pub owner_field: &'static str,
+            /// Its field holding the list envelope.
+            pub list_field: &'static str,
+            /// The items' object.
+            pub item_object: &'static str,
         }
 
         /// The routing of one event type.

@@ -241,11 +241,27 @@ fn insert_head(table: &str, columns: &[(String, ColumnType)]) -> String {
 /// - Within one batch, the newest copy of an id wins (PostgreSQL cannot
 ///   update one row twice in one statement).
 pub fn upsert(table: &str, columns: &[(String, ColumnType)]) -> String {
+    upsert_with_owner(table, columns, None)
+}
+
+/// [`upsert`] for a table with an owner column (`overrides::OWNER_COLUMNS`):
+/// the object does not carry it, so a payload never clears it.
+pub fn upsert_with_owner(
+    table: &str,
+    columns: &[(String, ColumnType)],
+    owner: Option<&str>,
+) -> String {
     let version = version_expr(columns);
     let mut sets: Vec<String> = columns
         .iter()
         .filter(|(n, _)| n != "id")
-        .map(|(n, _)| format!("{0} = EXCLUDED.{0}", quote_ident(n)))
+        .map(|(n, _)| {
+            if Some(n.as_str()) == owner {
+                format!("{0} = COALESCE(EXCLUDED.{0}, t.{0})", quote_ident(n))
+            } else {
+                format!("{0} = EXCLUDED.{0}", quote_ident(n))
+            }
+        })
         .collect();
     for n in ["_raw_data", "_account_id", "_updated_at"] {
         sets.push(format!("{0} = EXCLUDED.{0}", quote_ident(n)));
@@ -274,6 +290,29 @@ pub fn soft_delete(table: &str, columns: &[(String, ColumnType)]) -> String {
         "{head}, \"_deleted_at\")\n{source}\nON CONFLICT ({id}) DO UPDATE SET \"_raw_data\" = t.\"_raw_data\" || EXCLUDED.\"_raw_data\", \"_deleted_at\" = EXCLUDED.\"_deleted_at\", \"_updated_at\" = GREATEST(t.\"_updated_at\", EXCLUDED.\"_updated_at\"), \"_synced_at\" = now()\n\
          WHERE t.\"_deleted_at\" IS NULL",
         source = batch_source(columns, &version, true),
+        id = quote_ident("id"),
+    )
+}
+
+/// Sets the owner column of rows just written: `$1` the owner's id, `$2` the
+/// rows' ids, `$3` the account.
+pub fn set_owner(table: &str, column: &str) -> String {
+    format!(
+        "UPDATE {t} SET {c} = $1 WHERE {id} = ANY($2::text[]) AND \"_account_id\" = $3 AND {c} IS DISTINCT FROM $1",
+        t = table_ident(table),
+        c = quote_ident(column),
+        id = quote_ident("id"),
+    )
+}
+
+/// Soft-deletes an owner's rows missing from its complete list: `$1` the
+/// account, `$2` the owner's id, `$3` the ids still present, `$4` the list's
+/// version. A row written by a newer list (`_updated_at` after `$4`) stays.
+pub fn soft_delete_missing(table: &str, column: &str) -> String {
+    format!(
+        "UPDATE {t} SET \"_deleted_at\" = $4, \"_synced_at\" = now() WHERE \"_account_id\" = $1 AND {c} = $2 AND {id} <> ALL($3::text[]) AND \"_deleted_at\" IS NULL AND \"_updated_at\" <= $4",
+        t = table_ident(table),
+        c = quote_ident(column),
         id = quote_ident("id"),
     )
 }

@@ -17,7 +17,8 @@ pub use events::{
     RETIRED_EVENT_TYPES,
 };
 pub use registry::{
-    resource, resource_by_table, resource_for_id, BACKFILL_ORDER, RESOURCES,
+    resource, resource_by_table, resource_for_id, summary, BACKFILL_ORDER, RESOURCES,
+    SUMMARIES,
 };
 pub use support::*;
 /// The newest API version: the default pin, sent as `Stripe-Version`

@@ -1258,6 +1258,11 @@ async fn list_under_parent(
         for g in &groups {
             written +=
                 store::upsert_rows(&mut *tx, g.res, &g.texts, &ctx.account, &g.versions).await?;
+            // Items that do not carry the parent they were listed under
+            // (an active entitlement's customer) get it from the list.
+            if let Some(owner) = g.res.owner.filter(|o| param.object == Some(o.object)) {
+                store::set_owner(&mut *tx, &owner, parent_id, &g.texts, &ctx.account).await?;
+            }
         }
         tx.commit().await?;
         counters.fetched.fetch_add(n, Ordering::Relaxed);

@@ -11,7 +11,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
-use stripe_sync_generated::{event_type, resource, Resource};
+use stripe_sync_generated::{event_type, resource, summary, Owner, Resource};
 
 use crate::error::{Error, Result};
 use crate::objects::{self, EmbeddedItems};
@@ -94,6 +94,30 @@ struct Plan {
     version: DateTime<Utc>,
     /// Embedded list items and related objects, written before the object.
     extra: Vec<(&'static Resource, Vec<String>, DateTime<Utc>)>,
+    /// For a summary event (e.g. a customer's active entitlements): its
+    /// items replace the owner's; `resource` is the items' and there is no
+    /// object of its own.
+    summary: Option<SummaryPlan>,
+}
+
+/// The items of a summary event, for their owner.
+struct SummaryPlan {
+    owner: Owner,
+    owner_id: String,
+    items: Vec<String>,
+    ids: Vec<String>,
+    /// Whether the summary's list holds every item (`has_more: false`).
+    complete: bool,
+}
+
+/// Work a committed summary event left: list the rest of the owner's items
+/// from the API, then soft-delete the ones no longer present.
+pub(crate) struct Relist {
+    event_id: String,
+    resource: &'static Resource,
+    owner: Owner,
+    owner_id: String,
+    account: String,
 }
 
 fn ts(secs: i64) -> DateTime<Utc> {
@@ -142,10 +166,20 @@ pub(crate) enum Prepared {
 }
 
 /// Processes one event given as JSON text. `source` is `webhook` or `events`.
+/// The rest of a truncated summary is listed once the event is committed,
+/// before this returns (no webhook waits here).
 pub(crate) async fn apply_event(inner: &Inner, raw: &str, source: &str) -> Result<EventResult> {
     match prepare_event(inner, raw.to_owned(), source).await? {
         Prepared::Done(r) => Ok(r),
-        Prepared::Write(ev) => write_one(inner, &ev).await,
+        Prepared::Write(ev) => {
+            let result = write_one(inner, &ev).await?;
+            if result.outcome != EventOutcome::Duplicate {
+                if let Some(r) = follow_up(&ev) {
+                    complete_summary(inner, r).await;
+                }
+            }
+            Ok(result)
+        }
     }
 }
 
@@ -202,7 +236,16 @@ pub(crate) async fn prepare_event(inner: &Inner, raw: String, source: &str) -> R
         None => inner.account_id().await?,
     };
     let version = ts(env.created);
+    let summary_plan = head
+        .object
+        .as_deref()
+        .and_then(summary)
+        .map(|sm| plan_summary(sm, env.data.object.get(), version))
+        .transpose()
+        .map_err(|e| Error::InvalidPayload(format!("event {}: data.object: {e}", env.id)))?
+        .flatten();
     let planned: Result<std::result::Result<Plan, EventOutcome>> = match (res, &head.id) {
+        _ if summary_plan.is_some() => Ok(summary_plan.ok_or(EventOutcome::NoTable)),
         (None, _) => Ok(Err(EventOutcome::NoTable)),
         (Some(_), None) => Ok(Err(EventOutcome::NoId)),
         (Some(res), Some(id)) => plan_write(inner, res, id, env.data.object.get(), delete, version)
@@ -238,6 +281,211 @@ pub(crate) async fn prepare_event(inner: &Inner, raw: String, source: &str) -> R
     }
 }
 
+/// Plans a summary event's write: its owner, items and whether they are all.
+/// `None` when the items' object has no table with an owner column.
+fn plan_summary(
+    sm: &'static stripe_sync_generated::ListSummary,
+    object_text: &str,
+    version: DateTime<Utc>,
+) -> std::result::Result<Option<Plan>, String> {
+    let Some(res) = resource(sm.item_object) else {
+        return Ok(None);
+    };
+    let Some(owner) = res.owner else {
+        return Ok(None);
+    };
+    let v: Value = serde_json::from_str(object_text).map_err(|e| e.to_string())?;
+    let owner_id = v
+        .get(sm.owner_field)
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("a {} without a {} id", sm.object, sm.owner_field))?
+        .to_string();
+    let list = v
+        .get(sm.list_field)
+        .ok_or_else(|| format!("a {} without its {} list", sm.object, sm.list_field))?;
+    let data = list
+        .get("data")
+        .and_then(Value::as_array)
+        .ok_or_else(|| format!("{}.{} has no data array", sm.object, sm.list_field))?;
+    let mut items = Vec::with_capacity(data.len());
+    let mut ids = Vec::with_capacity(data.len());
+    for item in data {
+        let Some(id) = item.get("id").and_then(Value::as_str) else {
+            return Err(format!(
+                "an item of {}.{} has no id",
+                sm.object, sm.list_field
+            ));
+        };
+        ids.push(id.to_string());
+        items.push(item.to_string());
+    }
+    let complete = !list
+        .get("has_more")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    Ok(Some(Plan {
+        resource: res,
+        object_text: String::new(),
+        delete: false,
+        version,
+        extra: Vec::new(),
+        summary: Some(SummaryPlan {
+            owner,
+            owner_id,
+            items,
+            ids,
+            complete,
+        }),
+    }))
+}
+
+/// The work a prepared event leaves for after its commit: the rest of a
+/// truncated summary list.
+pub(crate) fn follow_up(ev: &PreparedEvent) -> Option<Relist> {
+    let plan = ev.plan.as_ref().ok()?;
+    let sp = plan.summary.as_ref().filter(|sp| !sp.complete)?;
+    Some(Relist {
+        event_id: ev.row.id.clone(),
+        resource: plan.resource,
+        owner: sp.owner,
+        owner_id: sp.owner_id.clone(),
+        account: ev.row.account.clone(),
+    })
+}
+
+/// Lists every item of a truncated summary's owner from the API, writes
+/// them, and soft-deletes the owner's items no longer present. Runs after
+/// the event is committed, never while a webhook waits for its answer. The
+/// event's `reason` says the work is pending until it is done, and says
+/// what failed if it fails.
+pub(crate) async fn complete_summary(inner: &Inner, r: Relist) {
+    let result = relist(inner, &r).await;
+    let reason = match &result {
+        Ok(_) => None,
+        Err(e) => Some(format!(
+            "listing the rest of {}'s {} failed: {e}; run `stripe-sync backfill {}` to complete it",
+            r.owner_id, r.resource.table, r.resource.object
+        )),
+    };
+    match &result {
+        Ok((listed, deleted)) => {
+            tracing::info!(event = %r.event_id, owner = %r.owner_id, listed, deleted, "truncated summary completed from the API")
+        }
+        Err(e) => {
+            tracing::error!(event = %r.event_id, owner = %r.owner_id, error = %e, "truncated summary not completed")
+        }
+    }
+    let done = sqlx::query("UPDATE stripe._events SET reason = $2 WHERE id = $1")
+        .bind(&r.event_id)
+        .bind(reason)
+        .execute(&inner.pool)
+        .await;
+    if let Err(e) = done {
+        tracing::error!(event = %r.event_id, error = %e, "could not record the summary's completion");
+    }
+}
+
+async fn relist(inner: &Inner, r: &Relist) -> Result<(usize, u64)> {
+    let endpoint = r
+        .resource
+        .list_endpoints
+        .iter()
+        .find(|e| matches!(e.params, [p] if p.object == Some(r.owner.object)))
+        .ok_or_else(|| {
+            Error::Unsupported(format!(
+                "{} has no list under its {}",
+                r.resource.object, r.owner.object
+            ))
+        })?;
+    let param = &endpoint.params[0];
+    let mut base: Vec<(String, String)> = endpoint
+        .fixed_params
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    base.push(("limit".into(), "100".into()));
+    let path = if param.in_path {
+        endpoint
+            .path
+            .replace(&format!("{{{}}}", param.name), &r.owner_id)
+    } else {
+        base.push((param.name.to_string(), r.owner_id.clone()));
+        endpoint.path.to_string()
+    };
+    let version = store::fetch_version();
+    let mut items: Vec<String> = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let mut q = base.clone();
+        if let Some(a) = &after {
+            q.push(("starting_after".into(), a.clone()));
+        }
+        let page = inner.client.list_page(&path, &q).await?;
+        let n = page.items.len();
+        items.extend(page.items.into_iter().map(|i| i.get().to_owned()));
+        after = items
+            .last()
+            .and_then(|t| objects::head(t).ok())
+            .and_then(|h| h.id);
+        if !page.has_more || n == 0 || after.is_none() {
+            break;
+        }
+    }
+    let ids: Vec<String> = items
+        .iter()
+        .filter_map(|t| objects::head(t).ok()?.id)
+        .collect();
+    let mut tx = inner.begin_write(store::Commit::Durable).await?;
+    store::upsert_objects(&mut *tx, r.resource, &items, &r.account, version).await?;
+    store::set_owner(&mut *tx, &r.owner, &r.owner_id, &items, &r.account).await?;
+    let deleted =
+        store::soft_delete_missing(&mut *tx, &r.owner, &r.account, &r.owner_id, &ids, version)
+            .await?;
+    tx.commit().await?;
+    Ok((items.len(), deleted))
+}
+
+/// Writes a summary event's items for their owner and, when the list is
+/// complete, soft-deletes the owner's items it no longer holds.
+async fn apply_summary(
+    conn: &mut sqlx::PgConnection,
+    ev: &PreparedEvent,
+    plan: &Plan,
+    sp: &SummaryPlan,
+) -> Result<EventOutcome> {
+    let account = ev.row.account.as_str();
+    let written =
+        store::upsert_objects(&mut *conn, plan.resource, &sp.items, account, plan.version).await?;
+    store::set_owner(&mut *conn, &sp.owner, &sp.owner_id, &sp.items, account).await?;
+    let deleted = if sp.complete {
+        store::soft_delete_missing(
+            &mut *conn,
+            &sp.owner,
+            account,
+            &sp.owner_id,
+            &sp.ids,
+            plan.version,
+        )
+        .await?
+    } else {
+        sqlx::query("UPDATE stripe._events SET reason = $2 WHERE id = $1")
+            .bind(&ev.row.id)
+            .bind(format!(
+                "pending: the list holds {} items and has more; the rest of {}'s is listed from the API after commit, and none is soft-deleted until then",
+                sp.items.len(),
+                sp.owner_id
+            ))
+            .execute(&mut *conn)
+            .await?;
+        0
+    };
+    Ok(if written + deleted > 0 {
+        EventOutcome::Applied
+    } else {
+        EventOutcome::Unchanged
+    })
+}
+
 async fn plan_write(
     inner: &Inner,
     res: &'static Resource,
@@ -253,6 +501,7 @@ async fn plan_write(
         delete,
         version,
         extra: Vec::new(),
+        summary: None,
     };
     if delete {
         return Ok(plan);
@@ -511,10 +760,9 @@ type StoredVersion = (String, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 
 /// The plan of an event that upserts one object and nothing else.
 fn plain_upsert(ev: &PreparedEvent) -> Option<&Plan> {
-    ev.plan
-        .as_ref()
-        .ok()
-        .filter(|p| !p.delete && p.extra.is_empty() && ev.row.object_id.is_some())
+    ev.plan.as_ref().ok().filter(|p| {
+        !p.delete && p.extra.is_empty() && p.summary.is_none() && ev.row.object_id.is_some()
+    })
 }
 
 /// Upserts the objects of events for distinct objects of one resource with
@@ -607,6 +855,9 @@ async fn apply_plan(conn: &mut sqlx::PgConnection, ev: &PreparedEvent) -> Result
         Err(o) => return Ok(*o),
         Ok(plan) => plan,
     };
+    if let Some(sp) = &plan.summary {
+        return apply_summary(conn, ev, plan, sp).await;
+    }
     let account = ev.row.account.as_str();
     for (res, items, v) in &plan.extra {
         store::upsert_objects(&mut *conn, res, items, account, *v).await?;

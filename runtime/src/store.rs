@@ -167,6 +167,49 @@ async fn write_rows<'c, S: AsRef<str>>(
     Ok(done.rows_affected())
 }
 
+/// Sets the owner column of objects just written (see
+/// [`stripe_sync_generated::Owner`]): the objects do not carry it.
+pub async fn set_owner<'c, S: AsRef<str>>(
+    ex: impl PgExecutor<'c>,
+    owner: &stripe_sync_generated::Owner,
+    owner_id: &str,
+    objects: &[S],
+    account: &str,
+) -> Result<()> {
+    let ids: Vec<String> = objects
+        .iter()
+        .filter_map(|t| crate::objects::head(t.as_ref()).ok()?.id)
+        .collect();
+    sqlx::query(owner.set_sql)
+        .bind(owner_id)
+        .bind(&ids)
+        .bind(account)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Soft-deletes an owner's objects missing from its complete list, `present`
+/// (ids), as of `version`; objects written by a newer list stay. Returns how
+/// many were soft-deleted.
+pub async fn soft_delete_missing<'c>(
+    ex: impl PgExecutor<'c>,
+    owner: &stripe_sync_generated::Owner,
+    account: &str,
+    owner_id: &str,
+    present: &[String],
+    version: DateTime<Utc>,
+) -> Result<u64> {
+    Ok(sqlx::query(owner.soft_delete_missing_sql)
+        .bind(account)
+        .bind(owner_id)
+        .bind(present)
+        .bind(version)
+        .execute(ex)
+        .await?
+        .rows_affected())
+}
+
 /// The stored version of one object: `(_updated_at, _deleted_at)`.
 pub async fn stored_version<'c>(
     ex: impl PgExecutor<'c>,

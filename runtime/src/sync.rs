@@ -225,7 +225,11 @@ impl StripeSync {
     pub async fn process_webhook(&self, body: &[u8], signature: &str) -> Result<WebhookOutcome> {
         let event = match self.prepare_webhook(body, signature).await? {
             Prepared::Done(event) => event,
-            Prepared::Write(ev) => events::write_one(&self.inner, &ev).await?,
+            Prepared::Write(ev) => {
+                let event = events::write_one(&self.inner, &ev).await?;
+                self.after_commit(&ev, &event);
+                event
+            }
         };
         Ok(WebhookOutcome { event })
     }
@@ -276,7 +280,26 @@ impl StripeSync {
         &self,
         events: &[PreparedEvent],
     ) -> Vec<Result<EventResult>> {
-        events::write_events(&self.inner, events).await
+        let results = events::write_events(&self.inner, events).await;
+        for (ev, result) in events.iter().zip(&results) {
+            if let Ok(event) = result {
+                self.after_commit(ev, event);
+            }
+        }
+        results
+    }
+
+    /// Starts the work a committed webhook left (the rest of a truncated
+    /// summary list) in the background: the webhook's answer never waits for
+    /// the API.
+    fn after_commit(&self, ev: &PreparedEvent, result: &EventResult) {
+        if result.outcome == events::EventOutcome::Duplicate {
+            return;
+        }
+        if let Some(r) = events::follow_up(ev) {
+            let inner = self.inner.clone();
+            tokio::spawn(async move { events::complete_summary(&inner, r).await });
+        }
     }
 
     async fn reject(&self, body: &[u8], why: &str) -> Error {

@@ -6,6 +6,9 @@
 pub struct EntitlementsActiveEntitlement {
     ///`id` (text)
     pub id: String,
+    ///`customer` (text)
+    #[serde(default, deserialize_with = "super::super::support::expandable_id")]
+    pub customer: Option<String>,
     ///`feature` (text)
     #[serde(default, deserialize_with = "super::super::support::expandable_id")]
     pub feature: Option<String>,
@@ -24,17 +27,18 @@ impl EntitlementsActiveEntitlement {
     /// The typed columns, `id` first.
     pub const COLUMNS: &'static [&'static str] = &[
         "id",
+        "customer",
         "feature",
         "livemode",
         "lookup_key",
         "object",
     ];
     /// Reads one row by id (`$1`) into this struct.
-    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"feature\", \"livemode\", \"lookup_key\", \"object\" FROM \"stripe\".\"entitlements_active_entitlements\" WHERE \"id\" = $1";
+    pub const SELECT_SQL: &'static str = "SELECT \"id\", \"customer\", \"feature\", \"livemode\", \"lookup_key\", \"object\" FROM \"stripe\".\"entitlements_active_entitlements\" WHERE \"id\" = $1";
     /// Batch upsert: `$1` objects as JSON text, `$2` account ids, `$3` fallback versions.
-    pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"entitlements_active_entitlements\" AS t (\"id\", \"feature\", \"livemode\", \"lookup_key\", \"object\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') CASE jsonb_typeof(s.r -> 'id') WHEN 'string' THEN s.r ->> 'id' END, stripe._ref_id(s.r -> 'feature'), stripe._boolean(s.r -> 'livemode'), CASE jsonb_typeof(s.r -> 'lookup_key') WHEN 'string' THEN s.r ->> 'lookup_key' END, CASE jsonb_typeof(s.r -> 'object') WHEN 'string' THEN s.r ->> 'object' END, s.r, s.a, s.u\nFROM unnest($1::text[]::jsonb[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS s (r, a, u, n)\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"feature\" = EXCLUDED.\"feature\", \"livemode\" = EXCLUDED.\"livemode\", \"lookup_key\" = EXCLUDED.\"lookup_key\", \"object\" = EXCLUDED.\"object\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
+    pub const UPSERT_SQL: &'static str = "INSERT INTO \"stripe\".\"entitlements_active_entitlements\" AS t (\"id\", \"customer\", \"feature\", \"livemode\", \"lookup_key\", \"object\", \"_raw_data\", \"_account_id\", \"_updated_at\")\nSELECT DISTINCT ON (s.r ->> 'id') CASE jsonb_typeof(s.r -> 'id') WHEN 'string' THEN s.r ->> 'id' END, stripe._ref_id(s.r -> 'customer'), stripe._ref_id(s.r -> 'feature'), stripe._boolean(s.r -> 'livemode'), CASE jsonb_typeof(s.r -> 'lookup_key') WHEN 'string' THEN s.r ->> 'lookup_key' END, CASE jsonb_typeof(s.r -> 'object') WHEN 'string' THEN s.r ->> 'object' END, s.r, s.a, s.u\nFROM unnest($1::text[]::jsonb[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS s (r, a, u, n)\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"customer\" = COALESCE(EXCLUDED.\"customer\", t.\"customer\"), \"feature\" = EXCLUDED.\"feature\", \"livemode\" = EXCLUDED.\"livemode\", \"lookup_key\" = EXCLUDED.\"lookup_key\", \"object\" = EXCLUDED.\"object\", \"_raw_data\" = EXCLUDED.\"_raw_data\", \"_account_id\" = EXCLUDED.\"_account_id\", \"_updated_at\" = EXCLUDED.\"_updated_at\", \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL AND t.\"_updated_at\" <= EXCLUDED.\"_updated_at\" AND t.\"_raw_data\" IS DISTINCT FROM EXCLUDED.\"_raw_data\"";
     /// Batch soft delete, with the same parameters as [`Self::UPSERT_SQL`].
-    pub const DELETE_SQL: &'static str = "INSERT INTO \"stripe\".\"entitlements_active_entitlements\" AS t (\"id\", \"feature\", \"livemode\", \"lookup_key\", \"object\", \"_raw_data\", \"_account_id\", \"_updated_at\", \"_deleted_at\")\nSELECT DISTINCT ON (s.r ->> 'id') CASE jsonb_typeof(s.r -> 'id') WHEN 'string' THEN s.r ->> 'id' END, stripe._ref_id(s.r -> 'feature'), stripe._boolean(s.r -> 'livemode'), CASE jsonb_typeof(s.r -> 'lookup_key') WHEN 'string' THEN s.r ->> 'lookup_key' END, CASE jsonb_typeof(s.r -> 'object') WHEN 'string' THEN s.r ->> 'object' END, s.r, s.a, s.u, s.u\nFROM unnest($1::text[]::jsonb[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS s (r, a, u, n)\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"_raw_data\" = t.\"_raw_data\" || EXCLUDED.\"_raw_data\", \"_deleted_at\" = EXCLUDED.\"_deleted_at\", \"_updated_at\" = GREATEST(t.\"_updated_at\", EXCLUDED.\"_updated_at\"), \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL";
+    pub const DELETE_SQL: &'static str = "INSERT INTO \"stripe\".\"entitlements_active_entitlements\" AS t (\"id\", \"customer\", \"feature\", \"livemode\", \"lookup_key\", \"object\", \"_raw_data\", \"_account_id\", \"_updated_at\", \"_deleted_at\")\nSELECT DISTINCT ON (s.r ->> 'id') CASE jsonb_typeof(s.r -> 'id') WHEN 'string' THEN s.r ->> 'id' END, stripe._ref_id(s.r -> 'customer'), stripe._ref_id(s.r -> 'feature'), stripe._boolean(s.r -> 'livemode'), CASE jsonb_typeof(s.r -> 'lookup_key') WHEN 'string' THEN s.r ->> 'lookup_key' END, CASE jsonb_typeof(s.r -> 'object') WHEN 'string' THEN s.r ->> 'object' END, s.r, s.a, s.u, s.u\nFROM unnest($1::text[]::jsonb[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS s (r, a, u, n)\nWHERE s.r ->> 'id' IS NOT NULL\nORDER BY s.r ->> 'id', s.u DESC, s.n DESC\nON CONFLICT (\"id\") DO UPDATE SET \"_raw_data\" = t.\"_raw_data\" || EXCLUDED.\"_raw_data\", \"_deleted_at\" = EXCLUDED.\"_deleted_at\", \"_updated_at\" = GREATEST(t.\"_updated_at\", EXCLUDED.\"_updated_at\"), \"_synced_at\" = now()\nWHERE t.\"_deleted_at\" IS NULL";
 }
 ///A row of `stripe.entitlements_features`: the typed columns of a `entitlements.feature` object. See <https://stripe.com/docs/api/entitlements/features/object>.
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, sqlx::FromRow)]

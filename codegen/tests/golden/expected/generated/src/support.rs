@@ -94,6 +94,35 @@ pub struct Resource {
     pub has_created: bool,
     /// The Stripe API reference page.
     pub doc_url: &'static str,
+    /// A column the object does not carry: the owner it was listed under.
+    pub owner: Option<Owner>,
+}
+/// A column holding the owner an object was listed under (the object
+/// itself does not carry it, e.g. an active entitlement's customer).
+#[derive(Clone, Copy, Debug)]
+pub struct Owner {
+    /// The column, e.g. `customer`.
+    pub column: &'static str,
+    /// The owner's object, e.g. `customer`.
+    pub object: &'static str,
+    /// Sets the column of written rows: `$1` owner id, `$2 text[]` row ids, `$3` account.
+    pub set_sql: &'static str,
+    /// Soft-deletes an owner's rows missing from its complete list: `$1`
+    /// account, `$2` owner id, `$3 text[]` ids present, `$4` the list's version.
+    pub soft_delete_missing_sql: &'static str,
+}
+/// An object holding an owner's complete list of another object's items
+/// (a summary event replaces the owner's items).
+#[derive(Clone, Copy, Debug)]
+pub struct ListSummary {
+    /// The summary's object string.
+    pub object: &'static str,
+    /// Its field holding the owner's id.
+    pub owner_field: &'static str,
+    /// Its field holding the list envelope.
+    pub list_field: &'static str,
+    /// The items' object.
+    pub item_object: &'static str,
 }
 /// The routing of one event type.
 #[derive(Clone, Copy, Debug)]
