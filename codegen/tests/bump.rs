@@ -8,8 +8,19 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 use stripe_sync_codegen::{bump, differences, generate, write, Versions};
 
-const NEXT: &str = "2026-05-27.dahlia";
-const NEWEST: &str = "2026-04-22.dahlia";
+/// A version after any real one, so the test holds after real bumps too.
+const NEXT: &str = "2999-01-01.later";
+
+/// The newest version of the chain.
+fn newest() -> String {
+    Versions::read(&repo())
+        .unwrap()
+        .versions
+        .last()
+        .unwrap()
+        .version
+        .clone()
+}
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -32,7 +43,7 @@ fn copy_dir(from: &Path, to: &Path) {
 /// object (`widget`, shaped like a climate supplier), its event type, and a
 /// new customer field.
 fn next_spec() -> Vec<u8> {
-    let dir = stripe_sync_tests::spec_dir().join(NEWEST);
+    let dir = stripe_sync_tests::spec_dir().join(newest());
     let mut spec: Value =
         serde_json::from_slice(&std::fs::read(dir.join("spec3.json")).unwrap()).unwrap();
     spec["info"]["version"] = json!(NEXT);
@@ -89,7 +100,7 @@ fn a_later_monthly_version_bumps_with_one_command() {
     std::fs::write(next_dir.join("spec3.json"), next_spec()).unwrap();
     std::fs::copy(
         stripe_sync_tests::spec_dir()
-            .join(NEWEST)
+            .join(newest())
             .join("fixtures3.json"),
         next_dir.join("fixtures3.json"),
     )
@@ -98,7 +109,7 @@ fn a_later_monthly_version_bumps_with_one_command() {
 
     let output = bump(&root, &specs, NEXT).expect("bump succeeds");
     let changed = write(&root, &output).unwrap();
-    let name = format!("{:04}_stripe_api_2026_05_27_dahlia.sql", before + 1);
+    let name = format!("{:04}_stripe_api_2999_01_01_later.sql", before + 1);
     let migration = std::fs::read_to_string(root.join("migrations").join(&name))
         .unwrap_or_else(|e| panic!("{name}: {e} (changed: {changed:?})"));
     assert!(
