@@ -371,9 +371,17 @@ async fn dispatch(cli: Cli) -> CliResult {
             Ok(())
         }
         Command::Demo(a) => crate::demo::run(&g, a).await,
-        Command::Simulate(a) => stripe_sync_simulator::run(*a)
-            .await
-            .map_err(|e| CliError::usage(format!("simulator: {e:#}"))),
+        Command::Simulate(mut a) => {
+            // `stripe-sync simulate --api-version X` speaks X, like every
+            // other command; `--sim-api-version` (the simulator binary's own
+            // flag) wins when both are given.
+            if a.api_version.is_none() {
+                a.api_version = g.api_version.clone();
+            }
+            stripe_sync_simulator::run(*a)
+                .await
+                .map_err(|e| CliError::usage(format!("simulator: {e:#}")))
+        }
     }
 }
 

@@ -97,7 +97,7 @@ struct Plan {
     /// For a summary event (e.g. a customer's active entitlements): its
     /// items replace the owner's; `resource` is the items' and there is no
     /// object of its own.
-    summary: Option<SummaryPlan>,
+    summary: Option<Box<SummaryPlan>>,
 }
 
 /// The items of a summary event, for their owner.
@@ -329,13 +329,13 @@ fn plan_summary(
         delete: false,
         version,
         extra: Vec::new(),
-        summary: Some(SummaryPlan {
+        summary: Some(Box::new(SummaryPlan {
             owner,
             owner_id,
             items,
             ids,
             complete,
-        }),
+        })),
     }))
 }
 

@@ -19,6 +19,8 @@ const VARS: &[&str] = &[
     "STRIPE_ACCOUNT",
     "STRIPE_OPENAPI_DIR",
     "STRIPE_FIXTURES",
+    "STRIPE_API_VERSION",
+    "STRIPE_SIM_API_VERSION",
     "LISTEN",
     "RUST_LOG",
 ];
