@@ -1201,3 +1201,48 @@ async fn shared_list_paths_merge_object_types() -> Result<()> {
     sim.shutdown().await;
     Ok(())
 }
+
+/// `/v1/tax_ids` defaults to `owner[type]=self`, as Stripe's does: it lists
+/// the account's own tax ids, not its customers' (those are listed under
+/// each customer).
+#[tokio::test]
+async fn the_top_level_tax_id_list_holds_only_the_accounts_own() -> Result<()> {
+    let sim = start(
+        SimConfig::new(fixtures())
+            .with_count("customer", 3)
+            .with_count("tax_id", 6),
+        "127.0.0.1:0".parse()?,
+    )
+    .await?;
+    let api = Api::new(&sim);
+    let all = sim.objects("tax_id");
+    assert_eq!(all.len(), 6);
+    let top = api.ok("/v1/tax_ids?limit=100").await?;
+    assert_eq!(top["data"].as_array().unwrap().len(), 0, "{top}");
+    let mut under = 0;
+    for c in sim.objects("customer") {
+        let id = c["id"].as_str().unwrap();
+        let v = api
+            .ok(&format!("/v1/customers/{id}/tax_ids?limit=100"))
+            .await?;
+        under += v["data"].as_array().unwrap().len();
+    }
+    assert_eq!(under, 6, "customers' tax ids are listed under them");
+    let (s, own) = api
+        .post(
+            "/v1/tax_ids",
+            &[("type", "eu_vat"), ("value", "DE123456789")],
+        )
+        .await?;
+    assert_eq!(s, 200, "{own}");
+    let top = api.ok("/v1/tax_ids?limit=100").await?;
+    let ids: Vec<&str> = top["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["id"].as_str())
+        .collect();
+    assert_eq!(ids, vec![own["id"].as_str().unwrap()]);
+    sim.shutdown().await;
+    Ok(())
+}

@@ -621,6 +621,7 @@ pub(crate) fn list_query(
         ending_before,
         created,
         tags: None,
+        unowned_only: false,
     })
 }
 
@@ -662,7 +663,11 @@ fn list(
     q: &Map<String, Value>,
     path: &str,
 ) -> Result<(u16, Vec<u8>), ApiError> {
-    let lq = list_query(q, ep.supports_created)?;
+    let mut lq = list_query(q, ep.supports_created)?;
+    // A partial list (the registry says which) shows by default only what
+    // Stripe's does: `/v1/tax_ids` without `owner` lists the account's own
+    // tax ids, not its customers'.
+    lq.unowned_only = ep.partial && !q.contains_key("owner");
     let mut parent: Option<(&'static str, String)> = None;
     for p in ep.params {
         let v = if p.in_path {

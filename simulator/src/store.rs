@@ -91,6 +91,9 @@ pub struct ListQuery {
     pub created: CreatedFilter,
     /// Only entries with this tag (event `type`).
     pub tags: Option<Vec<String>>,
+    /// Only entries created under no parent: a partial list's default
+    /// (`/v1/tax_ids` lists the account's own tax ids, not customers').
+    pub unowned_only: bool,
 }
 
 /// One page of a list.
@@ -283,9 +286,12 @@ impl Collection {
             };
         }
         let range = set.range((start, end));
-        let keep = |e: &Arc<Entry>| match &q.tags {
-            None => true,
-            Some(tags) => e.tag.as_ref().is_some_and(|t| tags.iter().any(|x| x == t)),
+        let keep = |e: &Arc<Entry>| {
+            (!q.unowned_only || e.parents.is_empty())
+                && match &q.tags {
+                    None => true,
+                    Some(tags) => e.tag.as_ref().is_some_and(|t| tags.iter().any(|x| x == t)),
+                }
         };
         let limit = q.limit.max(1);
         if before.is_some() {
