@@ -187,6 +187,8 @@ async fn managed_webhooks_carry_the_pinned_api_version_and_its_event_types() -> 
         w.enabled_events,
         stripe_sync::managed_webhooks::routed_event_types_of(PINNED).unwrap()
     );
+    // Every event type of the pinned version, with a table or not.
+    assert_eq!(w.enabled_events.len(), known.len());
     // sku.* went with 2024-04-10, yet 2023-08-16 knows it (and its table stays);
     // billing.alert.triggered came later.
     assert!(w.enabled_events.iter().any(|t| t == "sku.created"));
@@ -229,6 +231,11 @@ async fn managed_webhooks_carry_the_pinned_api_version_and_its_event_types() -> 
         .iter()
         .any(|t| t == "billing.alert.triggered"));
     assert!(!n.enabled_events.iter().any(|t| t == "sku.created"));
+    // The summary event has no table of its own and is subscribed all the same.
+    assert!(n
+        .enabled_events
+        .iter()
+        .any(|t| t == "entitlements.active_entitlement_summary.updated"));
     let stored: Vec<(String, String)> =
         sqlx::query_as("SELECT id, api_version FROM stripe._managed_webhooks")
             .fetch_all(&e.db.pool)

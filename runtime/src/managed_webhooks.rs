@@ -1,6 +1,6 @@
 //! Managed webhook endpoints: one Stripe endpoint per (account, URL), with
 //! the pinned API version ([`crate::Config::api_version`]), every event type
-//! of that version the registry routes to a table, and metadata marking it
+//! of that version, and metadata marking it
 //! as managed. Its signing secret is stored in
 //! `_managed_webhooks` (Stripe only reveals it at creation) and is the
 //! fallback secret for verifying webhooks.
@@ -9,7 +9,7 @@ use std::fmt;
 
 use serde_json::Value;
 use sqlx::Row;
-use stripe_sync_generated::{any_event_type, event_types_of, API_VERSION};
+use stripe_sync_generated::{event_types_of, API_VERSION};
 
 use crate::error::{Error, Result};
 use crate::store;
@@ -52,23 +52,19 @@ impl fmt::Debug for ManagedWebhook {
 }
 
 /// The event types a managed endpoint of the newest API version subscribes
-/// to: every type whose object has a table.
+/// to: every type it lists.
 pub fn routed_event_types() -> Vec<&'static str> {
     routed_event_types_of(API_VERSION).unwrap_or_default()
 }
 
 /// The event types a managed endpoint pinned to API `version` subscribes to:
-/// every type that version lists whose object has a table (never one the
-/// version does not know, which Stripe would refuse). `None` for a version
-/// this build was not generated from.
+/// every type that version lists (never one it does not know, which Stripe
+/// would refuse). Each is routed: to its object's table, as a summary
+/// (`entitlements.active_entitlement_summary.updated`, whose object has no
+/// table of its own), or, with no table, recorded in the `_events` ledger.
+/// `None` for a version this build was not generated from.
 pub fn routed_event_types_of(version: &str) -> Option<Vec<&'static str>> {
-    Some(
-        event_types_of(version)?
-            .iter()
-            .copied()
-            .filter(|name| any_event_type(name).is_some_and(|e| e.table.is_some()))
-            .collect(),
-    )
+    Some(event_types_of(version)?.to_vec())
 }
 
 fn from_row(r: &sqlx::postgres::PgRow) -> Result<ManagedWebhook> {
