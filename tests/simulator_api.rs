@@ -1121,7 +1121,9 @@ async fn every_registry_resource_is_seeded_and_listed() -> Result<()> {
                         "{object} {url}: {id} is not a {object}"
                     );
                 }
-                if ep.params.is_empty() {
+                // A partial list (`/v1/tax_ids`) shows only the account's
+                // own by default; its test is the_top_level_tax_id_list_holds_only_the_accounts_own.
+                if ep.params.is_empty() && !ep.partial {
                     let all = walk_forward(&api, &url, 3).await?;
                     assert_eq!(all.len(), 4, "{object} {url}");
                 }
