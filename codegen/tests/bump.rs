@@ -40,7 +40,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// The newest spec, relabeled as the next month's with a new listable
-/// object (`widget`, shaped like a climate supplier), its event type, and a
+/// object (`bump_probe_widget`, a name no real version will use, shaped like a climate supplier), its event type, and a
 /// new customer field.
 fn next_spec() -> Vec<u8> {
     let dir = stripe_sync_tests::spec_dir().join(newest());
@@ -49,31 +49,33 @@ fn next_spec() -> Vec<u8> {
     spec["info"]["version"] = json!(NEXT);
     let schemas = spec["components"]["schemas"].as_object_mut().unwrap();
     let mut widget = schemas["climate.supplier"].clone();
-    widget["x-resourceId"] = json!("widget");
-    widget["properties"]["object"]["enum"] = json!(["widget"]);
-    schemas.insert("widget".into(), widget);
+    widget["x-resourceId"] = json!("bump_probe_widget");
+    widget["properties"]["object"]["enum"] = json!(["bump_probe_widget"]);
+    schemas.insert("bump_probe_widget".into(), widget);
     schemas["customer"]["properties"]
         .as_object_mut()
         .unwrap()
         .insert(
-            "loyalty_tier".into(),
+            "bump_probe_tier".into(),
             json!({"type": "string", "nullable": true}),
         );
     let list = serde_json::to_string(&spec["paths"]["/v1/climate/suppliers"])
         .unwrap()
         .replace(
             "#/components/schemas/climate.supplier",
-            "#/components/schemas/widget",
+            "#/components/schemas/bump_probe_widget",
         )
-        .replace("/v1/climate/suppliers", "/v1/widgets");
-    spec["paths"]
-        .as_object_mut()
-        .unwrap()
-        .insert("/v1/widgets".into(), serde_json::from_str(&list).unwrap());
+        .replace("/v1/climate/suppliers", "/v1/bump_probe_widgets");
+    spec["paths"].as_object_mut().unwrap().insert(
+        "/v1/bump_probe_widgets".into(),
+        serde_json::from_str(&list).unwrap(),
+    );
     let form = &mut spec["paths"]["/v1/webhook_endpoints"]["post"]["requestBody"]["content"]
         ["application/x-www-form-urlencoded"]["schema"]["properties"]["enabled_events"]["items"]
         ["enum"];
-    form.as_array_mut().unwrap().push(json!("widget.created"));
+    form.as_array_mut()
+        .unwrap()
+        .push(json!("bump_probe_widget.created"));
     serde_json::to_vec(&spec).unwrap()
 }
 
@@ -113,11 +115,11 @@ fn a_later_monthly_version_bumps_with_one_command() {
     let migration = std::fs::read_to_string(root.join("migrations").join(&name))
         .unwrap_or_else(|e| panic!("{name}: {e} (changed: {changed:?})"));
     assert!(
-        migration.contains("CREATE TABLE IF NOT EXISTS \"stripe\".\"widgets\""),
+        migration.contains("CREATE TABLE IF NOT EXISTS \"stripe\".\"bump_probe_widgets\""),
         "{migration}"
     );
     assert!(
-        migration.contains("ADD COLUMN IF NOT EXISTS \"loyalty_tier\" text"),
+        migration.contains("ADD COLUMN IF NOT EXISTS \"bump_probe_tier\" text"),
         "{migration}"
     );
     assert!(!migration.contains("DROP"), "{migration}");
@@ -128,7 +130,7 @@ fn a_later_monthly_version_bumps_with_one_command() {
     let lib = std::fs::read_to_string(root.join("generated/src/lib.rs")).unwrap();
     assert!(lib.contains(&format!("pub const API_VERSION: &str = \"{NEXT}\"")));
     let events = std::fs::read_to_string(root.join("generated/src/events.rs")).unwrap();
-    assert!(events.contains("\"widget.created\""));
+    assert!(events.contains("\"bump_probe_widget.created\""));
     // Every released migration is unchanged.
     for e in std::fs::read_dir(repo().join("migrations")).unwrap() {
         let e = e.unwrap();
