@@ -528,12 +528,17 @@ fn objects_new_since_2023() -> Vec<String> {
 async fn backfill_of_the_objects_new_since_2023_equals_the_simulator() -> Result<()> {
     let new = objects_new_since_2023();
     assert!(new.len() >= 20, "{new:?}");
+    // Stripe's fixtures hold a template for each object they know; one
+    // without (a newer object than the fixtures) cannot be seeded.
+    let fixtures_json: Value = serde_json::from_slice(&std::fs::read(fixtures())?)?;
     let listable: Vec<&str> = new
         .iter()
         .filter_map(|o| stripe_sync_generated::resource(o))
         .filter(|r| r.list_endpoints.iter().any(|e| e.is_fillable()))
+        .filter(|r| fixtures_json["resources"].get(r.object).is_some())
         .map(|r| r.object)
         .collect();
+    assert!(listable.len() >= 20, "{listable:?}");
     let mut sc = SimConfig::new(fixtures())
         .with_count("customer", 6)
         .with_count("product", 4)
