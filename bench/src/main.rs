@@ -75,7 +75,16 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    match Cli::parse().command {
+    let command = Cli::parse().command;
+    if let Command::All(o)
+    | Command::BackfillCustomers(o)
+    | Command::BackfillMixed(o)
+    | Command::Webhooks(o)
+    | Command::Codegen(o) = &command
+    {
+        o.apply();
+    }
+    match command {
         Command::All(o) => scenarios::all(&o).await,
         Command::BackfillCustomers(o) => {
             scenarios::report(&o, vec![scenarios::backfill_customers(&o).await?])
