@@ -122,20 +122,43 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let dir = cache_dir.unwrap_or_else(default_cache_dir).join(&version);
             std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-            let url = |file: &str| {
-                format!("https://raw.githubusercontent.com/stripe/openapi/{git_ref}/openapi/{file}")
+            let url = |path: &str| {
+                format!("https://raw.githubusercontent.com/stripe/openapi/{git_ref}/{path}")
             };
-            download(&url("fixtures3.json"), &dir.join("fixtures3.json"))?;
-            // Stripe publishes JSON since 2024; older refs have only YAML.
-            if download(&url("spec3.json"), &dir.join("spec3.json")).is_err() {
-                download(&url("spec3.yaml"), &dir.join("spec3.yaml"))?;
+            download(&url("openapi/fixtures3.json"), &dir.join("fixtures3.json"))?;
+            // Where a ref may hold the spec: JSON since 2024 (the newest
+            // monthly version under latest/), YAML before. The first whose
+            // `info.version` is the one asked for is kept.
+            let candidates = [
+                ("openapi/spec3.json", "spec3.json"),
+                ("latest/openapi.spec3.json", "spec3.json"),
+                ("openapi/spec3.yaml", "spec3.yaml"),
+            ];
+            let spec_dir = dir.parent().unwrap_or(Path::new("."));
+            let mut found = Vec::new();
+            for (path, file) in candidates {
+                for f in stripe_sync_codegen::SPEC_FILES {
+                    let _ = std::fs::remove_file(dir.join(f));
+                }
+                if download(&url(path), &dir.join(file)).is_err() {
+                    continue;
+                }
+                match stripe_sync_codegen::load(spec_dir, &version, None) {
+                    Ok(l) if l.api.version == version => {
+                        found.clear();
+                        break;
+                    }
+                    Ok(l) => found.push(format!("{path} is {}", l.api.version)),
+                    Err(e) => found.push(format!("{path}: {e:#}")),
+                }
             }
-            let loaded =
-                stripe_sync_codegen::load(dir.parent().unwrap_or(Path::new(".")), &version, None)?;
-            if loaded.api.version != version {
+            if !found.is_empty() || stripe_sync_codegen::spec_file(spec_dir, &version).is_err() {
+                for f in stripe_sync_codegen::SPEC_FILES {
+                    let _ = std::fs::remove_file(dir.join(f));
+                }
                 bail!(
-                    "{git_ref} of stripe/openapi is API version {}, not {version}; pass --git-ref with a tag or commit of {version}",
-                    loaded.api.version
+                    "{git_ref} of stripe/openapi holds no spec of {version} ({}); pass --git-ref with a tag or commit of {version}",
+                    if found.is_empty() { "no spec file found".to_string() } else { found.join("; ") }
                 );
             }
             println!("fetched {version} into {}", dir.display());
