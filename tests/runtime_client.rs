@@ -234,8 +234,11 @@ async fn an_unknown_api_version_is_refused_naming_the_supported_ones() -> Result
         }
     };
     check(StripeClient::new(&config).unwrap_err().to_string());
-    // The library refuses it at startup too, before any API call.
-    match stripe_sync::StripeSync::new(config).await {
+    // The library refuses it at startup too, before any API call or
+    // database connection (nothing listens on port 1).
+    let mut unreachable = Config::new("postgres://nobody@127.0.0.1:1/none", "sk_test_client_tests");
+    unreachable.api_version = config.api_version.clone();
+    match stripe_sync::StripeSync::new(unreachable).await {
         Ok(_) => panic!("an unknown API version must be refused"),
         Err(e) => check(e.to_string()),
     }

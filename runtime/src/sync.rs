@@ -152,6 +152,8 @@ impl StripeSync {
                 "stripe_api_base must be an http(s) URL".into(),
             ));
         }
+        // Before any connection: an unknown pin is a configuration error.
+        config.pinned_api_version().map_err(Error::Config)?;
         let pool = match &config.database {
             Database::Pool(p) => p.clone(),
             Database::Url {
