@@ -24,13 +24,11 @@ use crate::metrics::Metrics;
 use crate::server::{self, AppState};
 use crate::StripeSync;
 
-/// The spec version whose fixtures seed the simulator: the newest of the chain.
-const FIXTURES_VERSION: &str = stripe_sync_generated::API_VERSION;
-
 /// Arguments of `demo`.
 #[derive(Args, Debug)]
 pub struct DemoArgs {
-    /// Directory of Stripe's OpenAPI specs (holding <newest version>/fixtures3.json).
+    /// Directory of Stripe's OpenAPI specs (holding <version>/fixtures3.json for the
+    /// pinned version, the newest by default).
     #[arg(long, env = "STRIPE_OPENAPI_DIR")]
     pub openapi_dir: Option<PathBuf>,
     /// How many changes to make on the simulator after the backfill.
@@ -41,7 +39,7 @@ pub struct DemoArgs {
     pub keep: bool,
 }
 
-fn find_fixtures(dir: Option<&PathBuf>) -> Result<PathBuf, CliError> {
+fn find_fixtures(dir: Option<&PathBuf>, version: &str) -> Result<PathBuf, CliError> {
     let candidates: Vec<PathBuf> = match dir {
         Some(d) => vec![d.clone()],
         None => vec![
@@ -50,13 +48,13 @@ fn find_fixtures(dir: Option<&PathBuf>) -> Result<PathBuf, CliError> {
         ],
     };
     for d in &candidates {
-        let f = d.join(FIXTURES_VERSION).join("fixtures3.json");
+        let f = d.join(version).join("fixtures3.json");
         if f.is_file() {
             return Ok(f);
         }
     }
     Err(CliError::usage(format!(
-        "Stripe's fixtures not found (looked for {FIXTURES_VERSION}/fixtures3.json in {}): set STRIPE_OPENAPI_DIR or pass --openapi-dir to the directory of Stripe's OpenAPI specs (github.com/stripe/openapi)",
+        "Stripe's fixtures not found (looked for {version}/fixtures3.json in {}): set STRIPE_OPENAPI_DIR or pass --openapi-dir to the directory of Stripe's OpenAPI specs (github.com/stripe/openapi)",
         candidates
             .iter()
             .map(|p| p.display().to_string())
@@ -68,7 +66,10 @@ fn find_fixtures(dir: Option<&PathBuf>) -> Result<PathBuf, CliError> {
 /// Runs the demo.
 pub async fn run(g: &GlobalOpts, a: DemoArgs) -> Result<(), CliError> {
     let t0 = Instant::now();
-    let fixtures = find_fixtures(a.openapi_dir.as_ref())?;
+    // The demo speaks the pinned version (the newest by default): the
+    // simulator is seeded from its fixtures and sends its events.
+    let version = cli::api_version(g)?;
+    let fixtures = find_fixtures(a.openapi_dir.as_ref(), version)?;
     let tty = std::io::stderr().is_terminal();
 
     // 1. PostgreSQL.
@@ -98,7 +99,7 @@ pub async fn run(g: &GlobalOpts, a: DemoArgs) -> Result<(), CliError> {
         }
     };
     outln!("▸ database: {where_}");
-    let result = run_with_db(&url, &fixtures, &a, tty, t0, embedded.as_ref()).await;
+    let result = run_with_db(&url, &fixtures, version, &a, tty, t0, embedded.as_ref()).await;
     if let Some(mut pg) = embedded {
         tokio::task::spawn_blocking(move || pg.stop()).await.ok();
     }
@@ -108,6 +109,7 @@ pub async fn run(g: &GlobalOpts, a: DemoArgs) -> Result<(), CliError> {
 async fn run_with_db(
     url: &str,
     fixtures: &std::path::Path,
+    version: &str,
     a: &DemoArgs,
     tty: bool,
     t0: Instant,
@@ -115,13 +117,14 @@ async fn run_with_db(
 ) -> Result<(), CliError> {
     // 2. The simulator.
     let t = Instant::now();
-    let sim_cfg = stripe_sync_simulator::SimConfig::small_account(fixtures);
+    let mut sim_cfg = stripe_sync_simulator::SimConfig::small_account(fixtures);
+    sim_cfg.api_version = version.to_string();
     let seeded: usize = sim_cfg.counts.values().sum();
     let sim = stripe_sync_simulator::start(sim_cfg, ([127, 0, 0, 1], 0).into())
         .await
         .map_err(|e| CliError::failed(format!("simulator: {e:#}")))?;
     outln!(
-        "▸ Stripe simulator at {} with a small account ({} objects seeded in {:.1} s)",
+        "▸ Stripe simulator at {} speaking API version {version} with a small account ({} objects seeded in {:.1} s)",
         sim.base_url(),
         seeded,
         t.elapsed().as_secs_f64()
@@ -134,6 +137,7 @@ async fn run_with_db(
 
     let mut cfg = Config::with_pool(pool.clone(), "sk_test_stripe_sync_demo");
     cfg.stripe_api_base = sim.base_url();
+    cfg.api_version = version.to_string();
     cfg.max_requests_per_second = Some(1000);
     cfg.max_retries = 3;
     cfg.initial_retry_delay = Duration::from_millis(50);

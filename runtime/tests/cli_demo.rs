@@ -79,3 +79,24 @@ async fn demo_without_database_or_binaries_says_how_to_get_one() {
     assert!(err.contains("set DATABASE_URL="), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
 }
+
+/// `--api-version` pins the demo: the simulator is seeded from that
+/// version's fixtures and speaks it, and the mirror sends it.
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_speaks_a_pinned_api_version() {
+    stripe_sync::embedded_pg::find_binaries().expect("PostgreSQL binaries for the private server");
+    let mut c = cmd();
+    c.env("STRIPE_OPENAPI_DIR", stripe_sync_tests::spec_dir())
+        .args(["demo", "--changes", "5", "--api-version", "2023-08-16"]);
+    let limit = stripe_sync_tests::WAIT_LIMIT;
+    let (code, out, err) = tokio::time::timeout(limit, run_async(c))
+        .await
+        .unwrap_or_else(|_| panic!("the demo did not finish within {} s", limit.as_secs()));
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("speaking API version 2023-08-16"), "{out}");
+    assert!(out.contains("run 1: succeeded"), "{out}");
+    assert!(
+        out.contains("5 changes made on the simulator; 5 signed webhooks received"),
+        "{out}"
+    );
+}
