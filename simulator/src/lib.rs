@@ -100,10 +100,10 @@ pub struct SimConfig {
     pub epoch: i64,
     /// Webhook delivery retries.
     pub webhook_retry: WebhookRetry,
-    /// The API version the simulator speaks: events it sends carry it
-    /// (unless an endpoint names its own) and responses name it in
-    /// `Stripe-Version`. Objects are shaped by `fixtures_path`, which should
-    /// be this version's fixtures.
+    /// The API version the simulator speaks: events it records and sends
+    /// carry it (unless an endpoint names its own). Objects are shaped by
+    /// `fixtures_path`, which should be this version's fixtures. (Responses'
+    /// `Stripe-Version` header still names the newest version.)
     pub api_version: String,
 }
 
