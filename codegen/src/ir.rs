@@ -104,13 +104,33 @@ pub struct Resource {
     pub list_endpoints: Vec<ListEndpoint>,
     /// `GET` path for one object, e.g. `/v1/customers/{customer}`.
     pub retrieve_path: Option<String>,
-    /// Properties holding an embedded list envelope: field → item object.
-    pub embedded_lists: BTreeMap<String, String>,
+    /// Properties holding an embedded list envelope, by field.
+    pub embedded_lists: BTreeMap<String, Embedded>,
     /// Id prefixes seen in the fixtures, e.g. `cus`.
     pub id_prefixes: Vec<String>,
     /// A column the object does not carry, filled with the owner its list
     /// or summary was for (`overrides::OWNER_COLUMNS`).
     pub owner: Option<Owner>,
+}
+
+/// A property of a parent holding a list envelope of objects that have
+/// their own table (`invoice.lines`, `customer.tax_ids`, `customer.sources`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Embedded {
+    /// The items' objects, sorted (several for a mixed list such as
+    /// `customer.sources`: bank accounts, cards, sources).
+    pub items: Vec<String>,
+    /// Whether the API sends the list only when asked (`expand[]`): the
+    /// property is expandable (`x-expandableFields`) and not `required`.
+    pub includable: bool,
+    /// Whether a list of parents may ask for it (`expand[]=data.<field>`);
+    /// false where Stripe documents that it cannot
+    /// (`overrides::NOT_EXPANDABLE_IN_LISTS`).
+    pub expandable_in_lists: bool,
+    /// Whether a complete list (`has_more: false`) holds all of the parent's
+    /// children; false for lists Stripe documents as filtered
+    /// (`overrides::FILTERED_EMBEDDED_LISTS`).
+    pub complete: bool,
 }
 
 /// A column holding the owner an object was listed under.
@@ -166,6 +186,9 @@ pub struct Api {
     pub events: BTreeMap<String, EventType>,
     /// Summaries of items whose object has a table, sorted.
     pub summaries: Vec<Summary>,
+    /// Every path of the API the generator reads (skipped prefixes left
+    /// out), sorted: the endpoints a rate limit is counted by.
+    pub paths: Vec<String>,
 }
 
 impl Api {

@@ -34,6 +34,10 @@ pub const GENERATED_DIR: &str = "generated/src";
 pub const MIGRATIONS_DIR: &str = "migrations";
 /// The name of the first, hand-designed migration.
 pub const BOOKKEEPING_MIGRATION: &str = "0001_stripe_sync_bookkeeping.sql";
+/// Hand-designed bookkeeping migrations after the first, with their SQL.
+/// Their numbers are taken, so `bump` numbers past them.
+pub const LATER_BOOKKEEPING_MIGRATIONS: &[(&str, &str)] =
+    &[("0008_stripe_sync_list_members.sql", sql::LIST_MEMBERS)];
 
 /// The ordered API versions and the checksums of their spec files.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -332,6 +336,9 @@ fn chain(loaded: &[Loaded], migration_files: &[String], start: Instant) -> Resul
         Path::new(MIGRATIONS_DIR).join(BOOKKEEPING_MIGRATION),
         sql::BOOKKEEPING.to_string(),
     );
+    for (name, text) in LATER_BOOKKEEPING_MIGRATIONS {
+        files.insert(Path::new(MIGRATIONS_DIR).join(name), text.to_string());
+    }
     let mut lock = Lock::default();
     for (l, name) in loaded.iter().zip(migration_files) {
         let (next, changes) = lock.apply(&l.api);

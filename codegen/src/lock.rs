@@ -350,6 +350,7 @@ mod tests {
             version: version.into(),
             skipped: vec![],
             summaries: vec![],
+            paths: vec![],
             resources: BTreeMap::new(),
             events: events
                 .iter()

@@ -79,6 +79,31 @@ pub const PARTIAL_LISTS: &[(&str, &str)] = &[(
     "defaults to owner[type]=self: it lists the account's own tax ids, not customers' (those come from /v1/customers/{customer}/tax_ids)",
 )];
 
+/// Embedded lists Stripe documents as filtered: they never hold all of the
+/// parent's children, so they are neither read as the full set nor used to
+/// decide which children still belong to the parent. (parent object, field,
+/// reason).
+pub const FILTERED_EMBEDDED_LISTS: &[(&str, &str, &str)] = &[
+    (
+        "customer",
+        "subscriptions",
+        "documented as \"the customer's current subscriptions\": canceled ones are left out (subscriptions come from /v1/subscriptions?status=all)",
+    ),
+    (
+        "account",
+        "external_accounts",
+        "only returned for requests where controller[is_controller] is true",
+    ),
+];
+
+/// Embedded lists a list of parents cannot ask for with
+/// `expand[]=data.<field>`, as Stripe documents: (parent object, field, reason).
+pub const NOT_EXPANDABLE_IN_LISTS: &[(&str, &str, &str)] = &[(
+    "treasury.transaction",
+    "entries",
+    "documented: \"This cannot be expanded in any list endpoints\"",
+)];
+
 /// Required query parameters, on one list path, whose name is not the object
 /// they take an id of.
 pub const PATH_PARAM_OBJECTS: &[(&str, &str, &str)] = &[

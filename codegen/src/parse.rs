@@ -13,7 +13,8 @@ use openapiv3::{
 };
 
 use crate::ir::{
-    Api, ColumnType, EventType, Field, ListEndpoint, Owner, Param, Resource, Skipped, Summary,
+    Api, ColumnType, Embedded, EventType, Field, ListEndpoint, Owner, Param, Resource, Skipped,
+    Summary,
 };
 use crate::naming::table_name;
 use crate::overrides;
@@ -140,10 +141,22 @@ pub fn parse(spec: &OpenAPI, fixtures: &serde_json::Value) -> Result<Api> {
         }
         let mut fields = BTreeMap::new();
         let mut embedded_lists = BTreeMap::new();
+        let (expandable, required) = reader.expandable_and_required(schema_name);
         for (name, prop) in props {
             fields.insert(name.clone(), reader.field(prop));
-            if let Some(item) = reader.embedded_list(prop) {
-                embedded_lists.insert(name.clone(), item);
+            if let Some(items) = reader.list_items_of_prop(prop) {
+                let is = |table: &[(&str, &str, &str)]| {
+                    table.iter().any(|(o, f, _)| *o == object && f == name)
+                };
+                embedded_lists.insert(
+                    name.clone(),
+                    Embedded {
+                        items,
+                        includable: expandable.contains(name) && !required.contains(name),
+                        expandable_in_lists: !is(overrides::NOT_EXPANDABLE_IN_LISTS),
+                        complete: !is(overrides::FILTERED_EMBEDDED_LISTS),
+                    },
+                );
             }
         }
         let owner = overrides::OWNER_COLUMNS
@@ -200,7 +213,10 @@ pub fn parse(spec: &OpenAPI, fixtures: &serde_json::Value) -> Result<Api> {
     // Embedded lists only matter when their items have a table.
     let tabled: BTreeSet<String> = resources.keys().cloned().collect();
     for r in resources.values_mut() {
-        r.embedded_lists.retain(|_, item| tabled.contains(item));
+        for e in r.embedded_lists.values_mut() {
+            e.items.retain(|item| tabled.contains(item));
+        }
+        r.embedded_lists.retain(|_, e| !e.items.is_empty());
     }
     let mut tables = BTreeMap::new();
     for r in resources.values() {
@@ -224,12 +240,22 @@ pub fn parse(spec: &OpenAPI, fixtures: &serde_json::Value) -> Result<Api> {
             item_object: item.to_string(),
         })
         .collect();
+    let paths = spec
+        .paths
+        .paths
+        .keys()
+        .filter(|p| !is_skipped_path(p))
+        .cloned()
+        .collect::<BTreeSet<String>>()
+        .into_iter()
+        .collect();
     Ok(Api {
         version,
         skipped,
         resources,
         events,
         summaries,
+        paths,
     })
 }
 
@@ -563,12 +589,34 @@ impl<'a> Reader<'a> {
         Some(objects)
     }
 
-    fn embedded_list(&self, prop: &ReferenceOr<Box<Schema>>) -> Option<String> {
-        let items = self.envelope_items(self.resolve_box(prop)?)?;
-        match items.as_slice() {
-            [one] => Some(one.clone()),
-            _ => None,
-        }
+    /// For a property holding a list envelope, the objects of its items.
+    fn list_items_of_prop(&self, prop: &ReferenceOr<Box<Schema>>) -> Option<Vec<String>> {
+        self.envelope_items(self.resolve_box(prop)?)
+            .filter(|items| !items.is_empty())
+    }
+
+    /// A schema's `x-expandableFields` and `required` properties.
+    fn expandable_and_required(&self, name: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+        let Some(ReferenceOr::Item(s)) = self.schemas.get(name) else {
+            return Default::default();
+        };
+        let expandable = s
+            .schema_data
+            .extensions
+            .get("x-expandableFields")
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|f| f.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let required = match &s.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => o.required.iter().cloned().collect(),
+            SchemaKind::Any(a) => a.required.iter().cloned().collect(),
+            _ => BTreeSet::new(),
+        };
+        (expandable, required)
     }
 
     fn object_name_of_ref(&self, reference: &str) -> Option<String> {

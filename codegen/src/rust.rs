@@ -304,6 +304,58 @@ pub fn backfill_order(api: &Api, lock: &Lock) -> Vec<String> {
     order.into_iter().map(|(_, t)| t).collect()
 }
 
+/// The column of `child` naming its parent `parent`: a reference that may
+/// point to the parent's object, else a text column named after it
+/// (`subscription_item.subscription`, `radar.value_list_item.value_list`).
+pub fn parent_column(child: &Resource, parent: &str) -> Option<String> {
+    let last = parent.rsplit('.').next().unwrap_or(parent);
+    child
+        .fields
+        .iter()
+        .find(|(_, f)| f.column_type == ColumnType::Ref && f.references.iter().any(|r| r == parent))
+        .or_else(|| {
+            child.fields.iter().find(|(n, f)| {
+                n.as_str() == last && matches!(f.column_type, ColumnType::Text | ColumnType::Ref)
+            })
+        })
+        .map(|(n, _)| n.clone())
+}
+
+/// One `EmbeddedList` per (field, item object) of a parent.
+fn embedded_lists(api: &Api, parent: &Resource) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    for (field, e) in &parent.embedded_lists {
+        for item in &e.items {
+            let Some(child) = api.resources.get(item) else {
+                continue;
+            };
+            let column = parent_column(child, &parent.object);
+            let (missing_sql, record_sql) = match &column {
+                Some(c) => (sql::soft_delete_missing(&child.table, c), None),
+                None => (
+                    sql::soft_delete_missing_members(&child.table),
+                    Some(sql::record_members(&child.table)),
+                ),
+            };
+            let column = opt_str(column.as_deref());
+            let record_sql = opt_str(record_sql.as_deref());
+            let (includable, in_lists, complete) =
+                (e.includable, e.expandable_in_lists, e.complete);
+            out.push(quote!(EmbeddedList {
+                field: #field,
+                object: #item,
+                includable: #includable,
+                expandable_in_lists: #in_lists,
+                complete: #complete,
+                parent_column: #column,
+                soft_delete_missing_sql: #missing_sql,
+                record_parent_sql: #record_sql,
+            }));
+        }
+    }
+    out
+}
+
 fn registry(api: &Api, lock: &Lock) -> TokenStream {
     let mut by_object: Vec<(&String, &TableLock)> = lock.tables.iter().collect();
     by_object.sort_by_key(|(_, tl)| tl.object.clone());
@@ -332,8 +384,7 @@ fn registry(api: &Api, lock: &Lock) -> TokenStream {
             quote!(ListEndpoint { path: #path, params: &[#(#params),*], fixed_params: &[#(#fixed),*], supports_created: #created, partial: #partial })
         });
         let retrieve = opt_str(r.and_then(|r| r.retrieve_path.as_deref()));
-        let embedded = r.map(|r| r.embedded_lists.clone()).unwrap_or_default();
-        let embedded = embedded.iter().map(|(f, o)| quote!(EmbeddedList { field: #f, object: #o }));
+        let embedded = r.map(|r| embedded_lists(api, r)).unwrap_or_default();
         let prefixes = r.map(|r| r.id_prefixes.clone()).unwrap_or_default();
         let doc_url = doc_url(r);
         let has_created = tl.columns.get("created").map(|c| c.column_type == ColumnType::Timestamp).unwrap_or(false);
@@ -369,12 +420,43 @@ fn registry(api: &Api, lock: &Lock) -> TokenStream {
         quote!(ListSummary { object: #o, owner_field: #f, list_field: #l, item_object: #i })
     });
     let order = backfill_order(api, lock);
+    let paths = &api.paths;
     quote! {
         //! Every resource that has a table, sorted by object string, and lookups.
         use super::support::{Column, ColumnType, EmbeddedList, ListEndpoint, ListSummary, Owner, Param, Resource};
 
         /// Every resource with a table, sorted by object string.
         pub static RESOURCES: &[Resource] = &[#(#entries),*];
+
+        /// Every path of the API, sorted: the endpoints rate limits count by.
+        pub static ENDPOINT_PATHS: &[&str] = &[#(#paths),*];
+
+        /// The path template of a concrete request path (`/v1/customers/cus_1/tax_ids`
+        /// → `/v1/customers/{customer}/tax_ids`): Stripe's named endpoint, which
+        /// shares one rate limit whatever the ids. A literal segment beats a
+        /// placeholder (`/v1/invoices/upcoming` is its own endpoint). `None` for a
+        /// path the API does not have.
+        pub fn endpoint_template(path: &str) -> Option<&'static str> {
+            let path = path.split('?').next().unwrap_or(path);
+            let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+            let mut best: Option<(&'static str, usize)> = None;
+            for t in ENDPOINT_PATHS {
+                let mut literal = 0;
+                let mut parts = t.split('/');
+                let mut ok = true;
+                for seg in &segments {
+                    match parts.next() {
+                        Some(p) if p.starts_with('{') => {}
+                        Some(p) if p == *seg => literal += 1,
+                        _ => { ok = false; break; }
+                    }
+                }
+                if ok && parts.next().is_none() && best.map_or(true, |(_, l)| literal > l) {
+                    best = Some((t, literal));
+                }
+            }
+            best.map(|(t, _)| t)
+        }
 
         /// Tables in backfill order: every parent a nested list iterates comes before it.
         pub static BACKFILL_ORDER: &[&str] = &[#(#order),*];
@@ -561,13 +643,33 @@ fn support() -> TokenStream {
             }
         }
 
-        /// A property holding a list envelope whose items have their own table.
+        /// A property holding a list envelope whose items have their own table
+        /// (one entry per item object: `customer.sources` has three).
         #[derive(Clone, Copy, Debug)]
         pub struct EmbeddedList {
             /// The property, e.g. `lines`.
             pub field: &'static str,
             /// The items' object, e.g. `line_item`.
             pub object: &'static str,
+            /// Whether the API sends it only when asked (`expand[]`), as with
+            /// `customer.tax_ids`; otherwise it comes with every parent (`invoice.lines`).
+            pub includable: bool,
+            /// Whether a list of parents may ask for it (`expand[]=data.<field>`).
+            pub expandable_in_lists: bool,
+            /// Whether a complete list (`has_more: false`) holds every child of the
+            /// parent; false for lists Stripe documents as filtered
+            /// (`customer.subscriptions`: current ones only).
+            pub complete: bool,
+            /// The items' column naming the parent, when their payload has one.
+            pub parent_column: Option<&'static str>,
+            /// Soft-deletes the parent's children of this object missing from its
+            /// complete list: `$1` account, `$2` parent id, `$3 text[]` ids
+            /// present, `$4` the list's version (a newer child stays).
+            pub soft_delete_missing_sql: &'static str,
+            /// For items without a parent column: records the parent they were
+            /// listed under (`_list_members`): `$1` account, `$2` parent id,
+            /// `$3 text[]` item ids.
+            pub record_parent_sql: Option<&'static str>,
         }
 
         /// A resource that has a table.

@@ -13,6 +13,10 @@ pub const SCHEMA: &str = "stripe";
 /// The first migration: schema, bookkeeping tables and typed JSON readers.
 pub const BOOKKEEPING: &str = include_str!("../sql/bookkeeping.sql");
 
+/// A later bookkeeping migration: `_list_members`, the parent each child
+/// without a parent field was listed under.
+pub const LIST_MEMBERS: &str = include_str!("../sql/list_members.sql");
+
 /// System columns every table has after its typed columns.
 pub const SYSTEM_COLUMNS: &[(&str, &str)] = &[
     ("_raw_data", "jsonb NOT NULL"),
@@ -313,6 +317,27 @@ pub fn soft_delete_missing(table: &str, column: &str) -> String {
         "UPDATE {t} SET \"_deleted_at\" = $4, \"_synced_at\" = now() WHERE \"_account_id\" = $1 AND {c} = $2 AND {id} <> ALL($3::text[]) AND \"_deleted_at\" IS NULL AND \"_updated_at\" <= $4",
         t = table_ident(table),
         c = quote_ident(column),
+        id = quote_ident("id"),
+    )
+}
+
+/// Records the parent items were listed under, for children whose payload
+/// does not name it: `$1` the account, `$2` the parent's id, `$3 text[]` the
+/// items' ids.
+pub fn record_members(child_table: &str) -> String {
+    format!(
+        "INSERT INTO \"stripe\".\"_list_members\" (account_id, child_table, parent_id, child_id) SELECT $1, {t}, $2, unnest($3::text[]) ON CONFLICT DO NOTHING",
+        t = literal(child_table),
+    )
+}
+
+/// Soft-deletes the children recorded under a parent (`_list_members`) that
+/// are missing from its complete list; parameters as [`soft_delete_missing`].
+pub fn soft_delete_missing_members(child_table: &str) -> String {
+    format!(
+        "UPDATE {t} SET \"_deleted_at\" = $4, \"_synced_at\" = now() WHERE \"_account_id\" = $1 AND {id} IN (SELECT child_id FROM \"stripe\".\"_list_members\" WHERE account_id = $1 AND child_table = {lit} AND parent_id = $2) AND {id} <> ALL($3::text[]) AND \"_deleted_at\" IS NULL AND \"_updated_at\" <= $4",
+        t = table_ident(child_table),
+        lit = literal(child_table),
         id = quote_ident("id"),
     )
 }

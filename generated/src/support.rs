@@ -60,13 +60,33 @@ impl ListEndpoint {
         self.params.iter().all(|p| p.object.is_some())
     }
 }
-/// A property holding a list envelope whose items have their own table.
+/// A property holding a list envelope whose items have their own table
+/// (one entry per item object: `customer.sources` has three).
 #[derive(Clone, Copy, Debug)]
 pub struct EmbeddedList {
     /// The property, e.g. `lines`.
     pub field: &'static str,
     /// The items' object, e.g. `line_item`.
     pub object: &'static str,
+    /// Whether the API sends it only when asked (`expand[]`), as with
+    /// `customer.tax_ids`; otherwise it comes with every parent (`invoice.lines`).
+    pub includable: bool,
+    /// Whether a list of parents may ask for it (`expand[]=data.<field>`).
+    pub expandable_in_lists: bool,
+    /// Whether a complete list (`has_more: false`) holds every child of the
+    /// parent; false for lists Stripe documents as filtered
+    /// (`customer.subscriptions`: current ones only).
+    pub complete: bool,
+    /// The items' column naming the parent, when their payload has one.
+    pub parent_column: Option<&'static str>,
+    /// Soft-deletes the parent's children of this object missing from its
+    /// complete list: `$1` account, `$2` parent id, `$3 text[]` ids
+    /// present, `$4` the list's version (a newer child stays).
+    pub soft_delete_missing_sql: &'static str,
+    /// For items without a parent column: records the parent they were
+    /// listed under (`_list_members`): `$1` account, `$2` parent id,
+    /// `$3 text[]` item ids.
+    pub record_parent_sql: Option<&'static str>,
 }
 /// A resource that has a table.
 #[derive(Clone, Copy, Debug)]

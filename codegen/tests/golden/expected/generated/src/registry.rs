@@ -140,6 +140,14 @@ pub static RESOURCES: &[Resource] = &[
             EmbeddedList {
                 field: "lines",
                 object: "line_item",
+                includable: false,
+                expandable_in_lists: true,
+                complete: true,
+                parent_column: None,
+                soft_delete_missing_sql: "UPDATE \"stripe\".\"invoice_line_items\" SET \"_deleted_at\" = $4, \"_synced_at\" = now() WHERE \"_account_id\" = $1 AND \"id\" IN (SELECT child_id FROM \"stripe\".\"_list_members\" WHERE account_id = $1 AND child_table = 'invoice_line_items' AND parent_id = $2) AND \"id\" <> ALL($3::text[]) AND \"_deleted_at\" IS NULL AND \"_updated_at\" <= $4",
+                record_parent_sql: Some(
+                    "INSERT INTO \"stripe\".\"_list_members\" (account_id, child_table, parent_id, child_id) SELECT $1, 'invoice_line_items', $2, unnest($3::text[]) ON CONFLICT DO NOTHING",
+                ),
             },
         ],
         id_prefixes: &["in"],
@@ -284,6 +292,46 @@ pub static RESOURCES: &[Resource] = &[
         owner: None,
     },
 ];
+/// Every path of the API, sorted: the endpoints rate limits count by.
+pub static ENDPOINT_PATHS: &[&str] = &[
+    "/v1/customers",
+    "/v1/customers/{customer}",
+    "/v1/invoices",
+    "/v1/invoices/{invoice}",
+    "/v1/invoices/{invoice}/lines",
+    "/v1/subscription_items",
+    "/v1/tax_ids",
+    "/v1/webhook_endpoints",
+];
+/// The path template of a concrete request path (`/v1/customers/cus_1/tax_ids`
+/// → `/v1/customers/{customer}/tax_ids`): Stripe's named endpoint, which
+/// shares one rate limit whatever the ids. A literal segment beats a
+/// placeholder (`/v1/invoices/upcoming` is its own endpoint). `None` for a
+/// path the API does not have.
+pub fn endpoint_template(path: &str) -> Option<&'static str> {
+    let path = path.split('?').next().unwrap_or(path);
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    let mut best: Option<(&'static str, usize)> = None;
+    for t in ENDPOINT_PATHS {
+        let mut literal = 0;
+        let mut parts = t.split('/');
+        let mut ok = true;
+        for seg in &segments {
+            match parts.next() {
+                Some(p) if p.starts_with('{') => {}
+                Some(p) if p == *seg => literal += 1,
+                _ => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if ok && parts.next().is_none() && best.map_or(true, |(_, l)| literal > l) {
+            best = Some((t, literal));
+        }
+    }
+    best.map(|(t, _)| t)
+}
 /// Tables in backfill order: every parent a nested list iterates comes before it.
 pub static BACKFILL_ORDER: &[&str] = &[
     "customers",
