@@ -13,9 +13,10 @@ pub const SCHEMA: &str = "stripe";
 /// The first migration: schema, bookkeeping tables and typed JSON readers.
 pub const BOOKKEEPING: &str = include_str!("../sql/bookkeeping.sql");
 
-/// A later bookkeeping migration: `_list_members`, the parent each child
-/// without a parent field was listed under.
-pub const LIST_MEMBERS: &str = include_str!("../sql/list_members.sql");
+/// A later bookkeeping migration: `_list_members` (the parent each child
+/// without a parent field was listed under) and the requests a backfill
+/// expects per object type.
+pub const MEMBERSHIP_AND_PLAN: &str = include_str!("../sql/membership_and_plan.sql");
 
 /// System columns every table has after its typed columns.
 pub const SYSTEM_COLUMNS: &[(&str, &str)] = &[

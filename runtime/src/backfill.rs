@@ -118,6 +118,74 @@ pub struct ObjectReport {
     pub error: Option<String>,
     /// How long it took.
     pub duration: Duration,
+    /// How it was listed (`None`: it has no usable list).
+    pub source: Option<ListSource>,
+    /// When it finished, from the start of the run.
+    pub finished_after: Duration,
+}
+
+/// How a resource is listed in a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListSource {
+    /// Its own top-level list, e.g. `/v1/customers`.
+    TopLevel {
+        /// The list's path.
+        path: &'static str,
+    },
+    /// From its parent's list, where Stripe embeds it: always (`invoice.lines`)
+    /// or when asked with `expand[]=data.<field>` (`customer.tax_ids`). Only
+    /// parents whose embedded list says `has_more` are listed one by one, after
+    /// every top-level list.
+    FromParent {
+        /// The parent's object.
+        parent: &'static str,
+        /// The parent's property holding the list.
+        field: &'static str,
+        /// The list under one parent, for the parents with more.
+        path: &'static str,
+    },
+    /// A list under each parent, with no cheaper source: one request per
+    /// parent at least, after every top-level list.
+    PerParent {
+        /// The parent's object.
+        parent: &'static str,
+        /// The list under one parent.
+        path: &'static str,
+    },
+}
+
+impl ListSource {
+    /// One line for people: `top-level /v1/customers`,
+    /// `from customer.tax_ids (expand[]=data.tax_ids)`, `per customer: GET …`.
+    pub fn describe(&self) -> String {
+        match self {
+            ListSource::TopLevel { path } => format!("top-level {path}"),
+            ListSource::FromParent {
+                parent,
+                field,
+                path,
+            } => {
+                let asked = resource(parent)
+                    .and_then(|p| p.embedded_lists.iter().find(|e| e.field == *field))
+                    .is_some_and(|e| e.includable);
+                if asked {
+                    format!("from {parent}.{field} (expand[]=data.{field}); more: {path}")
+                } else {
+                    format!("from {parent}.{field}; more: {path}")
+                }
+            }
+            ListSource::PerParent { parent, path } => format!("per {parent}: {path}"),
+        }
+    }
+
+    /// The path template its requests go to.
+    pub fn path(&self) -> &'static str {
+        match self {
+            ListSource::TopLevel { path }
+            | ListSource::FromParent { path, .. }
+            | ListSource::PerParent { path, .. } => path,
+        }
+    }
 }
 
 /// The result of a backfill run.
@@ -192,10 +260,12 @@ fn list_plan(res: &'static Resource) -> Option<ListPlan> {
         if param.in_path && !endpoint.path.contains(&format!("{{{}}}", param.name)) {
             continue;
         }
+        // Only a complete list can stand for the parent's children: a
+        // filtered one (`customer.subscriptions`) never skips a parent.
         let embedded_field = parent
             .embedded_lists
             .iter()
-            .find(|e| e.object == res.object)
+            .find(|e| e.object == res.object && e.complete)
             .map(|e| e.field);
         return Some(ListPlan::Nested {
             endpoint,
@@ -212,6 +282,63 @@ fn level(res: &'static Resource, depth: usize) -> usize {
         Some(ListPlan::Nested { parent, .. }) if depth < 8 => 1 + level(parent, depth + 1),
         _ => 0,
     }
+}
+
+/// How `res` is listed when the run backfills `selected`.
+fn source_of(res: &'static Resource, selected: &[&'static Resource]) -> Option<ListSource> {
+    Some(match list_plan(res)? {
+        ListPlan::TopLevel { endpoint, .. } => ListSource::TopLevel {
+            path: endpoint.path,
+        },
+        ListPlan::Nested {
+            endpoint,
+            parent,
+            embedded_field,
+            ..
+        } => {
+            let from_parent = embedded_field.filter(|f| {
+                selected.iter().any(|s| s.table == parent.table)
+                    && matches!(list_plan(parent), Some(ListPlan::TopLevel { .. }))
+                    && parent.embedded_lists.iter().any(|e| {
+                        e.field == *f
+                            && e.object == res.object
+                            && (!e.includable || e.expandable_in_lists)
+                    })
+            });
+            match from_parent {
+                Some(field) => ListSource::FromParent {
+                    parent: parent.object,
+                    field,
+                    path: endpoint.path,
+                },
+                None => ListSource::PerParent {
+                    parent: parent.object,
+                    path: endpoint.path,
+                },
+            }
+        }
+    })
+}
+
+/// The `expand[]` parameters of a top-level list of `res`: its includable
+/// embedded lists whose items this run takes from it (one per property;
+/// `data.<field>` is two levels, within Stripe's four).
+fn expansions(res: &'static Resource, selected: &[&'static Resource]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for e in res.embedded_lists.iter().filter(|e| e.includable) {
+        let Some(child) = selected.iter().find(|s| s.object == e.object) else {
+            continue;
+        };
+        let takes = matches!(
+            source_of(child, selected),
+            Some(ListSource::FromParent { parent, field, .. }) if parent == res.object && field == e.field
+        );
+        let param = ("expand[]".to_string(), format!("data.{}", e.field));
+        if takes && !out.contains(&param) {
+            out.push(param);
+        }
+    }
+    out
 }
 
 /// The resources a request selects, in backfill order.
@@ -232,11 +359,148 @@ fn select(req: &BackfillRequest) -> Result<Vec<&'static Resource>> {
     }
 }
 
+/// Stripe's rate limit per endpoint (method and path template) in live
+/// and test mode alike.
+pub const ENDPOINT_REQUESTS_PER_SECOND: u32 = 25;
+
+/// How one resource will be listed, and the requests that will take.
+#[derive(Clone, Debug)]
+pub struct PlannedResource {
+    /// The object string.
+    pub object: &'static str,
+    /// The table.
+    pub table: &'static str,
+    /// How it is listed.
+    pub source: ListSource,
+    /// Requests expected, when they can be known before listing: parents in
+    /// the database for per-parent lists, parents whose embedded list has
+    /// more for lists read from parents. `None` for top-level lists (known
+    /// once their first page is in) and for children of parents this run
+    /// lists first.
+    pub expected_requests: Option<u64>,
+}
+
+/// What a backfill will do, before it makes a list request.
+#[derive(Clone, Debug)]
+pub struct BackfillPlan {
+    /// Every selected resource, in backfill order: top-level lists (level 0)
+    /// first, then lists read from parents and per-parent lists.
+    pub resources: Vec<PlannedResource>,
+    /// The account's budget, requests per second.
+    pub requests_per_second: u32,
+    /// Each endpoint's budget, requests per second.
+    pub endpoint_requests_per_second: u32,
+}
+
+impl BackfillPlan {
+    /// Requests the plan can count.
+    pub fn known_requests(&self) -> u64 {
+        self.resources
+            .iter()
+            .filter_map(|r| r.expected_requests)
+            .sum()
+    }
+
+    /// Resources whose requests are not known yet.
+    pub fn unknown(&self) -> usize {
+        self.resources
+            .iter()
+            .filter(|r| r.expected_requests.is_none())
+            .count()
+    }
+
+    /// How long the known requests take at the configured rates: the
+    /// account's budget shared by all, and no endpoint faster than its own
+    /// budget (a per-parent list runs at 25/s however many parents it has).
+    pub fn eta(&self) -> Duration {
+        let global = self.known_requests() as f64 / f64::from(self.requests_per_second.max(1));
+        let mut by_endpoint: BTreeMap<&str, u64> = BTreeMap::new();
+        for r in &self.resources {
+            *by_endpoint.entry(r.source.path()).or_default() += r.expected_requests.unwrap_or(0);
+        }
+        let slowest = by_endpoint
+            .values()
+            .map(|n| *n as f64 / f64::from(self.endpoint_requests_per_second.max(1)))
+            .fold(0.0, f64::max);
+        Duration::from_secs_f64(global.max(slowest))
+    }
+}
+
+/// The plan of a backfill: how each selected resource is listed and what it
+/// costs, from the database alone (no list request).
+pub(crate) async fn plan(inner: &Arc<Inner>, req: &BackfillRequest) -> Result<BackfillPlan> {
+    let selected = select(req)?;
+    let account = inner.account_id().await?;
+    let pool = &inner.pool;
+    let mut complete: BTreeMap<&'static str, Option<DateTime<Utc>>> = BTreeMap::new();
+    for r in &selected {
+        let states = store::load_states(pool, &account, r.table).await?;
+        if let Some(root) = states
+            .iter()
+            .find(|s| s.scope.is_empty() && s.status == "complete")
+        {
+            complete.insert(r.table, root.high_water);
+        }
+    }
+    let mut resources = Vec::new();
+    for r in &selected {
+        let Some(source) = source_of(r, &selected) else {
+            continue;
+        };
+        let expected_requests = match (source, list_plan(r)) {
+            (ListSource::TopLevel { .. }, _) => None,
+            (
+                _,
+                Some(ListPlan::Nested {
+                    parent,
+                    embedded_field,
+                    ..
+                }),
+            ) => {
+                let parent_first_listed = selected.iter().any(|s| s.table == parent.table)
+                    && (req.full || !complete.contains_key(parent.table));
+                if parent_first_listed {
+                    None
+                } else {
+                    let since = complete
+                        .get(r.table)
+                        .copied()
+                        .flatten()
+                        .filter(|_| !req.full);
+                    let n =
+                        store::count_parents(pool, parent, &account, embedded_field, since).await?;
+                    Some(n.max(0) as u64)
+                }
+            }
+            _ => None,
+        };
+        resources.push(PlannedResource {
+            object: r.object,
+            table: r.table,
+            source,
+            expected_requests,
+        });
+    }
+    resources.sort_by_key(|p| {
+        (
+            !matches!(p.source, ListSource::TopLevel { .. }),
+            selected.iter().position(|s| s.table == p.table),
+        )
+    });
+    Ok(BackfillPlan {
+        resources,
+        requests_per_second: inner.config.requests_per_second(),
+        endpoint_requests_per_second: ENDPOINT_REQUESTS_PER_SECOND,
+    })
+}
+
 #[derive(Default)]
 struct Counters {
     requests: AtomicU64,
     fetched: AtomicU64,
     written: AtomicU64,
+    /// Requests expected in all, once known (0: not known yet).
+    expected: AtomicU64,
 }
 
 struct RunCtx {
@@ -247,6 +511,10 @@ struct RunCtx {
     /// When this run started: a resource another run completed after this
     /// is not fetched again.
     started_at: DateTime<Utc>,
+    /// The resources this run backfills.
+    selected: Vec<&'static Resource>,
+    /// When this run started, for `ObjectReport::finished_after`.
+    began: Instant,
     /// When the PostgreSQL server started, as the run began. Every write that
     /// moves a cursor checks it is unchanged ([`store::ensure_same_server`]):
     /// pages commit without waiting for the WAL flush, so after a server
@@ -280,6 +548,8 @@ pub(crate) async fn backfill(inner: &Arc<Inner>, req: BackfillRequest) -> Result
         run_id,
         req,
         started_at,
+        selected: selected.clone(),
+        began: started,
         server_started,
     });
 
@@ -362,7 +632,7 @@ async fn backfill_resource(
     let counters = Arc::new(Counters::default());
     let pool = &ctx.inner.pool;
     let _ = store::record_run_object(
-        pool, ctx.run_id, res.object, "running", 0, 0, 0, None, false,
+        pool, ctx.run_id, res.object, "running", 0, 0, 0, None, false, None,
     )
     .await;
     let (status, error) = match list_plan(res) {
@@ -437,7 +707,10 @@ async fn backfill_resource(
         written: counters.written.load(Ordering::Relaxed),
         error,
         duration: started.elapsed(),
+        source: source_of(res, &ctx.selected),
+        finished_after: ctx.began.elapsed(),
     };
+    let expected = counters.expected.load(Ordering::Relaxed);
     if let Err(e) = store::record_run_object(
         pool,
         ctx.run_id,
@@ -448,6 +721,7 @@ async fn backfill_resource(
         rep.written as i64,
         rep.error.as_deref(),
         true,
+        (expected > 0).then_some(expected.max(rep.requests) as i64),
     )
     .await
     {
@@ -519,7 +793,7 @@ async fn report_progress(
 ) {
     let started = Instant::now();
     let mut tick = 0u64;
-    let mut last = (0, 0, 0);
+    let mut last = (0, 0, 0, 0);
     loop {
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(1)) => {}
@@ -530,6 +804,7 @@ async fn report_progress(
             counters.requests.load(Ordering::Relaxed),
             counters.fetched.load(Ordering::Relaxed),
             counters.written.load(Ordering::Relaxed),
+            counters.expected.load(Ordering::Relaxed),
         );
         if now != last {
             last = now;
@@ -543,6 +818,7 @@ async fn report_progress(
                 now.2 as i64,
                 None,
                 false,
+                (now.3 > 0).then_some(now.3.max(now.0) as i64),
             )
             .await;
         }
@@ -550,6 +826,7 @@ async fn report_progress(
             tracing::info!(
                 resource = res.object,
                 requests = now.0,
+                expected_requests = now.3,
                 fetched = now.1,
                 written = now.2,
                 elapsed_s = started.elapsed().as_secs(),
@@ -607,6 +884,11 @@ struct SliceCtx {
     res: &'static Resource,
     endpoint: &'static ListEndpoint,
     created: bool,
+    /// `expand[]` parameters: embedded lists this run takes from these objects.
+    expand: Vec<(String, String)>,
+    /// The oldest an object can be (the request's `created` bound or the
+    /// account's creation), for the estimate made from the first page.
+    oldest: Option<i64>,
     counters: Arc<Counters>,
     queue: Mutex<Queue>,
     stop: AtomicBool,
@@ -717,11 +999,17 @@ async fn top_level(
         .await?;
     }
 
+    let oldest = match req.created_gte {
+        Some(g) => Some(g),
+        None => ctx.inner.account_created().await,
+    };
     let sc = Arc::new(SliceCtx {
         run: ctx.clone(),
         res,
         endpoint,
         created,
+        expand: expansions(res, &ctx.selected),
+        oldest,
         counters: counters.clone(),
         queue: Mutex::new(Queue {
             slices: slices.into(),
@@ -845,6 +1133,9 @@ async fn slice_worker(sc: &Arc<SliceCtx>) {
 /// A fetched page, ready to write.
 struct PageMsg {
     groups: Vec<Group>,
+    /// What the page's embedded lists say about membership (items already
+    /// in `groups`), with the page's fetch time.
+    memberships: Vec<(objects::Children, DateTime<Utc>)>,
     fetched: u64,
     /// The page's last object: where the slice goes on from.
     after: Option<String>,
@@ -858,14 +1149,23 @@ struct Group {
     versions: Vec<DateTime<Utc>>,
 }
 
+/// A page split for writing: its items by resource (embedded lists' items
+/// included), what the embedded lists say about membership, and the page's
+/// last item.
+struct Prepared {
+    groups: Vec<Group>,
+    memberships: Vec<(objects::Children, DateTime<Utc>)>,
+    last: Option<objects::Head>,
+}
+
 /// Splits a page's items by object (a list can mix objects, e.g. sources) and
-/// pulls out embedded lists; returns the groups and the last item's head.
+/// pulls out embedded lists, as children of their parent item.
 async fn prepare_page(
     inner: &Inner,
     default: &'static Resource,
     items: Vec<Box<RawValue>>,
     fetched_at: DateTime<Utc>,
-) -> Result<(Vec<Group>, Option<objects::Head>)> {
+) -> Result<Prepared> {
     let mut groups: Vec<Group> = Vec::new();
     let mut last = None;
     let add = |groups: &mut Vec<Group>, res: &'static Resource, text: String| match groups
@@ -898,17 +1198,28 @@ async fn prepare_page(
             },
             None => default,
         };
-        embedded.extend(objects::embedded_lists(res, &text));
+        if let Some(id) = &head.id {
+            for emb in objects::embedded_lists(res, &text) {
+                embedded.push((emb, id.clone()));
+            }
+        }
         add(&mut groups, res, text);
         last = Some(head);
     }
-    for emb in embedded {
-        let (res, items) = expand_list(inner, emb).await?;
-        for t in items {
-            add(&mut groups, res, t);
+    let mut memberships = Vec::new();
+    for (emb, parent_id) in embedded {
+        for mut c in expand_list(inner, emb, &parent_id).await? {
+            for t in std::mem::take(&mut c.items) {
+                add(&mut groups, c.resource, t);
+            }
+            memberships.push((c, fetched_at));
         }
     }
-    Ok((groups, last))
+    Ok(Prepared {
+        groups,
+        memberships,
+        last,
+    })
 }
 
 fn base_query(endpoint: &ListEndpoint) -> Vec<(String, String)> {
@@ -941,14 +1252,36 @@ async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()> {
             if let Some(a) = &slice.after {
                 q.push(("starting_after".into(), a.clone()));
             }
-            sc.counters.requests.fetch_add(1, Ordering::Relaxed);
+            q.extend(sc.expand.iter().cloned());
+            let requests = sc.counters.requests.fetch_add(1, Ordering::Relaxed) + 1;
             let page = inner.client.list_page(sc.endpoint.path, &q).await?;
             let fetched_at = store::fetch_version();
             let n = page.items.len() as u64;
             let has_more = page.has_more;
-            let (groups, last) = prepare_page(inner, sc.res, page.items, fetched_at).await?;
+            let first_created = page
+                .items
+                .first()
+                .and_then(|i| objects::head(i.get()).ok())
+                .and_then(|h| h.created);
+            let Prepared {
+                groups,
+                memberships,
+                last,
+            } = prepare_page(inner, sc.res, page.items, fetched_at).await?;
             let last_id = last.as_ref().and_then(|h| h.id.clone());
             let done = !has_more || n == 0 || last_id.is_none();
+            if sc.counters.expected.load(Ordering::Relaxed) == 0 {
+                let newest = slice.lt.or(first_created);
+                let estimate = if done && slice.after.is_none() {
+                    Some(requests)
+                } else {
+                    estimate_pages(newest, last.as_ref().and_then(|h| h.created), sc.oldest)
+                        .map(|p| p + requests - 1)
+                };
+                if let Some(e) = estimate {
+                    sc.counters.expected.store(e, Ordering::Relaxed);
+                }
+            }
             if let Some(id) = last_id {
                 slice.after = Some(id);
             }
@@ -959,6 +1292,7 @@ async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()> {
             }
             let msg = PageMsg {
                 groups,
+                memberships,
                 fetched: n,
                 after: slice.after.clone(),
                 done,
@@ -990,7 +1324,9 @@ async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()> {
             let last = batch.last().map(|m| (m.after.clone(), m.done));
             let fetched: u64 = batch.iter().map(|m| m.fetched).sum();
             let mut merged: Vec<Group> = Vec::new();
-            for m in batch {
+            let mut memberships = Vec::new();
+            for mut m in batch {
+                memberships.append(&mut m.memberships);
                 for g in m.groups {
                     match merged.iter_mut().find(|x| x.res.table == g.res.table) {
                         Some(x) => {
@@ -1008,6 +1344,9 @@ async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()> {
                 written +=
                     store::upsert_rows(&mut *dbtx, g.res, &g.texts, &sc.run.account, &g.versions)
                         .await?;
+            }
+            for (c, version) in &memberships {
+                written += store::apply_membership(&mut dbtx, c, &sc.run.account, *version).await?;
             }
             if let Some((after, done)) = last {
                 store::advance_slice(
@@ -1030,6 +1369,21 @@ async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()> {
     let (f, w) = tokio::join!(fetch, write);
     w?;
     f
+}
+
+/// The pages a newest-first list still holds after its first page, from how
+/// much of the time range that page covered: `newest` (the range's upper
+/// bound), `page_oldest` (the page's last item) and `oldest` (the range's
+/// lower bound, e.g. the account's creation). `None` when a bound is unknown.
+fn estimate_pages(
+    newest: Option<i64>,
+    page_oldest: Option<i64>,
+    oldest: Option<i64>,
+) -> Option<u64> {
+    let (newest, page_oldest, oldest) = (newest?, page_oldest?, oldest?);
+    let covered = (newest - page_oldest).max(1) as f64;
+    let remaining = (page_oldest - oldest).max(0) as f64;
+    Some((remaining / covered).ceil().min(1e9) as u64)
 }
 
 /// Gives the older half of the slice's remaining range to an idle worker.
@@ -1120,6 +1474,11 @@ async fn nested(
     };
     let cursor = |after: &str| json!({"parent_after": after, "since": since.map(|t| t.timestamp()), "started": started.timestamp()});
     let concurrency = ctx.inner.config.backfill_concurrency.max(1);
+    let parents = store::count_parents(pool, parent, account, embedded_field, since).await?;
+    counters.expected.store(
+        counters.requests.load(Ordering::Relaxed) + parents.max(0) as u64,
+        Ordering::Relaxed,
+    );
     loop {
         let ids = store::ids_after(
             pool,
@@ -1233,6 +1592,17 @@ async fn list_under_parent(
         base.push((param.name.to_string(), parent_id.to_string()));
         endpoint.path.to_string()
     };
+    // The parent's list of these children, when it is one: a complete
+    // listing then also says which stored children no longer belong to it.
+    let membership = stripe_sync_generated::resource(param.object.unwrap_or_default())
+        .and_then(|p| {
+            p.embedded_lists
+                .iter()
+                .find(|e| e.object == res.object && e.complete)
+        })
+        .filter(|_| !endpoint.partial);
+    let listed_at = store::fetch_version();
+    let mut ids: Vec<String> = Vec::new();
     let mut after: Option<String> = None;
     loop {
         let mut q = base.clone();
@@ -1251,11 +1621,22 @@ async fn list_under_parent(
         let fetched_at = store::fetch_version();
         let n = page.items.len() as u64;
         let has_more = page.has_more;
-        let (groups, last) = prepare_page(inner, res, page.items, fetched_at).await?;
+        let Prepared {
+            groups,
+            memberships,
+            last,
+        } = prepare_page(inner, res, page.items, fetched_at).await?;
         let mut tx = inner.begin_write(store::Commit::Relaxed).await?;
         store::ensure_same_server(&mut *tx, ctx.server_started).await?;
         let mut written = 0;
         for g in &groups {
+            if g.res.table == res.table {
+                ids.extend(
+                    g.texts
+                        .iter()
+                        .filter_map(|t| objects::head(t).ok().and_then(|h| h.id)),
+                );
+            }
             written +=
                 store::upsert_rows(&mut *tx, g.res, &g.texts, &ctx.account, &g.versions).await?;
             // Items that do not carry the parent they were listed under
@@ -1264,14 +1645,33 @@ async fn list_under_parent(
                 store::set_owner(&mut *tx, &owner, parent_id, &g.texts, &ctx.account).await?;
             }
         }
+        for (c, version) in &memberships {
+            written += store::apply_membership(&mut tx, c, &ctx.account, *version).await?;
+        }
         tx.commit().await?;
         counters.fetched.fetch_add(n, Ordering::Relaxed);
         counters.written.fetch_add(written, Ordering::Relaxed);
         match last.and_then(|h| h.id) {
             Some(id) if has_more && n > 0 => after = Some(id),
-            _ => return Ok(()),
+            _ => break,
         }
     }
+    if let Some(list) = membership {
+        let children = objects::Children {
+            list,
+            resource: res,
+            parent_id: parent_id.to_string(),
+            items: Vec::new(),
+            ids,
+            complete: true,
+        };
+        let mut tx = inner.begin_write(store::Commit::Relaxed).await?;
+        store::ensure_same_server(&mut *tx, ctx.server_started).await?;
+        let deleted = store::apply_membership(&mut tx, &children, &ctx.account, listed_at).await?;
+        tx.commit().await?;
+        counters.written.fetch_add(deleted, Ordering::Relaxed);
+    }
+    Ok(())
 }
 
 /// Whether a 404 says the URL itself is unknown (the endpoint does not exist
@@ -1323,6 +1723,80 @@ mod tests {
         );
         assert_eq!(level(cus, 0), 0);
         assert_eq!(level(si, 0), 1);
+    }
+
+    #[test]
+    fn embedded_lists_come_from_their_parents_when_the_parent_is_listed() {
+        let all = select(&BackfillRequest::all()).unwrap();
+        let tax_id = resource("tax_id").unwrap();
+        assert!(matches!(
+            source_of(tax_id, &all),
+            Some(ListSource::FromParent {
+                parent: "customer",
+                field: "tax_ids",
+                ..
+            })
+        ));
+        for o in ["card", "bank_account", "source"] {
+            assert!(
+                matches!(
+                    source_of(resource(o).unwrap(), &all),
+                    Some(ListSource::FromParent {
+                        parent: "customer",
+                        field: "sources",
+                        ..
+                    })
+                ),
+                "{o}"
+            );
+        }
+        // Without its parent in the run, a child is listed per parent.
+        let alone = select(&BackfillRequest::objects(["tax_id"])).unwrap();
+        assert!(matches!(
+            source_of(tax_id, &alone),
+            Some(ListSource::PerParent {
+                parent: "customer",
+                ..
+            })
+        ));
+        // No cheaper source: one request per customer.
+        assert!(matches!(
+            source_of(resource("customer_balance_transaction").unwrap(), &all),
+            Some(ListSource::PerParent {
+                parent: "customer",
+                ..
+            })
+        ));
+        // A list embedded by default is read without asking.
+        assert!(matches!(
+            source_of(resource("subscription_item").unwrap(), &all),
+            Some(ListSource::FromParent {
+                parent: "subscription",
+                field: "items",
+                ..
+            })
+        ));
+        // Subscriptions have their own list: the filtered customer.subscriptions is never asked for.
+        let cus = expansions(resource("customer").unwrap(), &all);
+        assert!(cus.contains(&("expand[]".to_string(), "data.tax_ids".to_string())));
+        assert!(cus.contains(&("expand[]".to_string(), "data.sources".to_string())));
+        assert!(!cus.iter().any(|(_, v)| v == "data.subscriptions"));
+        assert_eq!(cus.len(), 2, "{cus:?}");
+        // Default-embedded lists are never asked for; treasury entries cannot be.
+        assert!(expansions(resource("invoice").unwrap(), &all)
+            .iter()
+            .all(|(_, v)| v != "data.lines"));
+        assert!(expansions(resource("treasury.transaction").unwrap(), &all).is_empty());
+        assert!(expansions(resource("customer").unwrap(), &alone).is_empty());
+    }
+
+    #[test]
+    fn pages_are_estimated_from_the_range_the_first_page_covered() {
+        // The first page covered 10 of 1,000 seconds: about 99 more pages.
+        assert_eq!(estimate_pages(Some(1_000), Some(990), Some(0)), Some(99));
+        assert_eq!(estimate_pages(Some(1_000), Some(990), None), None);
+        // All objects created at once still gives an answer.
+        assert_eq!(estimate_pages(Some(500), Some(500), Some(400)), Some(100));
     }
 
     #[test]

@@ -17,7 +17,9 @@ use serde_json::{json, Value};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 
-use crate::backfill::{BackfillReport, BackfillRequest, ObjectStatus};
+use crate::backfill::{
+    BackfillPlan, BackfillReport, BackfillRequest, ListSource, ObjectStatus, PlannedResource,
+};
 use crate::config::{supported_api_version, Config};
 use crate::error::Error;
 use crate::metrics::Metrics;
@@ -125,6 +127,10 @@ pub struct BackfillArgs {
     /// Concurrent list streams.
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
+    /// Print how each object type will be listed and the requests that
+    /// takes, with an ETA at the configured rate, and stop: no list request.
+    #[arg(long)]
+    pub plan: bool,
 }
 
 /// Arguments of `sync`.
@@ -337,6 +343,18 @@ async fn dispatch(cli: Cli) -> CliResult {
                 created_lt: None,
                 full: a.full,
             };
+            let plan = sync.backfill_plan(&req).await;
+            match plan {
+                Ok(p) => print_plan(&p, a.plan),
+                Err(e) => {
+                    sync.close().await;
+                    return Err(e.into());
+                }
+            }
+            if a.plan {
+                sync.close().await;
+                return Ok(());
+            }
             let rep = backfill_with_progress(&sync, req, std::io::stderr().is_terminal()).await;
             sync.close().await;
             let rep = rep?;
@@ -596,8 +614,8 @@ pub async fn backfill_with_progress(
         let mut bars: std::collections::HashMap<String, ProgressBar> = Default::default();
         loop {
             tokio::time::sleep(Duration::from_millis(250)).await;
-            let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
-                "SELECT o.resource, o.status, o.fetched, o.written FROM stripe._sync_run_objects o \
+            let rows: Vec<(String, String, i64, i64, i64, Option<i64>)> = sqlx::query_as(
+                "SELECT o.resource, o.status, o.fetched, o.written, o.requests, o.expected_requests FROM stripe._sync_run_objects o \
                  WHERE o.run_id = (SELECT max(id) FROM stripe._sync_runs WHERE kind = 'backfill' AND started_at >= $1)",
             )
             .bind(started)
@@ -605,7 +623,7 @@ pub async fn backfill_with_progress(
             .await
             .unwrap_or_default();
             let mut done = 0;
-            for (res, status, fetched, written) in rows {
+            for (res, status, fetched, written, requests, expected) in rows {
                 let finished = status != "running";
                 if finished {
                     done += 1;
@@ -634,7 +652,13 @@ pub async fn backfill_with_progress(
                         b.finish_and_clear();
                     }
                 } else {
-                    b.set_message(format!("running: {fetched} fetched, {written} written"));
+                    let requests = match expected {
+                        Some(e) => format!("{requests}/{e} requests"),
+                        None => format!("{requests} requests"),
+                    };
+                    b.set_message(format!(
+                        "running: {requests}, {fetched} fetched, {written} written"
+                    ));
                 }
             }
             total2.set_position(done);
@@ -646,6 +670,73 @@ pub async fn backfill_with_progress(
     total.finish_and_clear();
     let _ = mp.clear();
     Ok(res?)
+}
+
+/// Prints a backfill's plan: how many top-level lists there are, then every
+/// list read from parents or per parent with its requests, and the ETA of
+/// the requests known. `all` also lists the top-level lists one by one.
+pub fn print_plan(plan: &BackfillPlan, all: bool) {
+    let top: Vec<&PlannedResource> = plan
+        .resources
+        .iter()
+        .filter(|r| matches!(r.source, ListSource::TopLevel { .. }))
+        .collect();
+    outln!(
+        "plan: {} object types at {} requests/s ({} per endpoint)",
+        plan.resources.len(),
+        plan.requests_per_second,
+        plan.endpoint_requests_per_second
+    );
+    outln!(
+        "  first {} top-level lists: at least {} requests, the rest estimated from each one's first page",
+        top.len(),
+        top.len()
+    );
+    if all {
+        for r in &top {
+            outln!("    {:<40} {}", r.object, r.source.describe());
+        }
+    }
+    outln!("  then, after every top-level list:");
+    for r in plan
+        .resources
+        .iter()
+        .filter(|r| !matches!(r.source, ListSource::TopLevel { .. }))
+    {
+        let n = match r.expected_requests {
+            Some(n) => format!("{n} requests"),
+            None => "requests known once its parents are listed".to_string(),
+        };
+        outln!("    {:<40} {}: {}", r.object, r.source.describe(), n);
+    }
+    let known = plan.known_requests() + top.len() as u64;
+    outln!(
+        "  known so far: {} requests, {} at these rates{}",
+        known,
+        human_duration(plan.eta().max(Duration::from_secs_f64(
+            known as f64 / f64::from(plan.requests_per_second.max(1))
+        ))),
+        if plan.unknown() > top.len() {
+            format!(
+                "; {} lists wait for their parents",
+                plan.unknown() - top.len()
+            )
+        } else {
+            String::new()
+        }
+    );
+}
+
+/// `1h 02m`, `3m 05s`, `12 s`.
+fn human_duration(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 3600 {
+        format!("{}h {:02}m", s / 3600, (s % 3600) / 60)
+    } else if s >= 60 {
+        format!("{}m {:02}s", s / 60, s % 60)
+    } else {
+        format!("{s} s")
+    }
 }
 
 /// The report as JSON (also the admin API's answer).
@@ -660,6 +751,8 @@ pub fn report_json(rep: &BackfillReport) -> Value {
             "object": o.object, "table": o.table, "status": o.status.as_str(),
             "requests": o.requests, "fetched": o.fetched, "written": o.written,
             "error": o.error, "duration_ms": o.duration.as_millis() as u64,
+            "finished_after_ms": o.finished_after.as_millis() as u64,
+            "source": o.source.map(|s| s.describe()),
         })).collect::<Vec<_>>(),
     })
 }

@@ -92,8 +92,11 @@ struct Plan {
     object_text: String,
     delete: bool,
     version: DateTime<Utc>,
-    /// Embedded list items and related objects, written before the object.
+    /// Related objects, written before the object.
     extra: Vec<(&'static Resource, Vec<String>, DateTime<Utc>)>,
+    /// The object's embedded lists' items, written before it, with what
+    /// their lists say about membership.
+    children: Vec<objects::Children>,
     /// For a summary event (e.g. a customer's active entitlements): its
     /// items replace the owner's; `resource` is the items' and there is no
     /// object of its own.
@@ -329,6 +332,7 @@ fn plan_summary(
         delete: false,
         version,
         extra: Vec::new(),
+        children: Vec::new(),
         summary: Some(Box::new(SummaryPlan {
             owner,
             owner_id,
@@ -413,24 +417,7 @@ async fn relist(inner: &Inner, r: &Relist) -> Result<(usize, u64)> {
         endpoint.path.to_string()
     };
     let version = store::fetch_version();
-    let mut items: Vec<String> = Vec::new();
-    let mut after: Option<String> = None;
-    loop {
-        let mut q = base.clone();
-        if let Some(a) = &after {
-            q.push(("starting_after".into(), a.clone()));
-        }
-        let page = inner.client.list_page(&path, &q).await?;
-        let n = page.items.len();
-        items.extend(page.items.into_iter().map(|i| i.get().to_owned()));
-        after = items
-            .last()
-            .and_then(|t| objects::head(t).ok())
-            .and_then(|h| h.id);
-        if !page.has_more || n == 0 || after.is_none() {
-            break;
-        }
-    }
+    let (items, _) = list_all(inner, &path, base, None).await?;
     let ids: Vec<String> = items
         .iter()
         .filter_map(|t| objects::head(t).ok()?.id)
@@ -501,6 +488,7 @@ async fn plan_write(
         delete,
         version,
         extra: Vec::new(),
+        children: Vec::new(),
         summary: None,
     };
     if delete {
@@ -529,10 +517,7 @@ async fn plan_write(
         }
     }
     for emb in objects::embedded_lists(res, &plan.object_text) {
-        let items = expand_list(inner, emb).await?;
-        if !items.1.is_empty() {
-            plan.extra.push((items.0, items.1, plan.version));
-        }
+        plan.children.extend(expand_list(inner, emb, id).await?);
     }
     if cfg.backfill_related_entities {
         let value: Value = serde_json::from_str(&plan.object_text)
@@ -561,45 +546,63 @@ async fn plan_write(
     Ok(plan)
 }
 
-/// The items of an embedded list, with the rest fetched from its URL when the
-/// API left some out and `auto_expand_lists` is on.
+/// The items of an embedded list of `parent_id`, as children by object,
+/// with the rest fetched from the list's URL when the API left some out and
+/// `auto_expand_lists` is on. The children are complete when the list held
+/// every item (`has_more: false`) or the rest was fetched.
 pub(crate) async fn expand_list(
     inner: &Inner,
-    emb: EmbeddedItems,
-) -> Result<(&'static Resource, Vec<String>)> {
-    let EmbeddedItems {
-        resource: res,
-        mut items,
-        has_more,
-        url,
-    } = emb;
-    if has_more && inner.config.auto_expand_lists {
-        if let Some(url) = url.filter(|u| u.starts_with("/v1/")) {
-            let mut last = items
+    mut emb: EmbeddedItems,
+    parent_id: &str,
+) -> Result<Vec<objects::Children>> {
+    let mut complete = !emb.has_more;
+    if emb.has_more && inner.config.auto_expand_lists {
+        if let Some(url) = emb.url.clone().filter(|u| u.starts_with("/v1/")) {
+            let last = emb
+                .items
                 .last()
                 .and_then(|t| objects::head(t).ok())
                 .and_then(|h| h.id);
-            loop {
-                let mut q = vec![("limit".to_string(), "100".to_string())];
-                if let Some(l) = &last {
-                    q.push(("starting_after".into(), l.clone()));
-                }
-                let page = inner.client.list_page(&url, &q).await?;
-                let n = page.items.len();
-                for it in page.items {
-                    items.push(it.get().to_owned());
-                }
-                last = items
-                    .last()
-                    .and_then(|t| objects::head(t).ok())
-                    .and_then(|h| h.id);
-                if !page.has_more || n == 0 || last.is_none() {
-                    break;
-                }
-            }
+            let (rest, _) = list_all(inner, &url, Vec::new(), last).await?;
+            emb.items.extend(rest);
+            complete = true;
         }
     }
-    Ok((res, items))
+    Ok(emb.into_children(parent_id, complete))
+}
+
+/// Every item of a list from `starting_after` on (`None`: from the start),
+/// page by page; returns the items and the requests made.
+pub(crate) async fn list_all(
+    inner: &Inner,
+    path: &str,
+    base: Vec<(String, String)>,
+    mut starting_after: Option<String>,
+) -> Result<(Vec<String>, u64)> {
+    let mut items = Vec::new();
+    let mut requests = 0;
+    loop {
+        let mut q = base.clone();
+        if !q.iter().any(|(k, _)| k == "limit") {
+            q.push(("limit".to_string(), "100".to_string()));
+        }
+        if let Some(l) = &starting_after {
+            q.push(("starting_after".into(), l.clone()));
+        }
+        requests += 1;
+        let page = inner.client.list_page(path, &q).await?;
+        let n = page.items.len();
+        for it in page.items {
+            items.push(it.get().to_owned());
+        }
+        starting_after = items
+            .last()
+            .and_then(|t| objects::head(t).ok())
+            .and_then(|h| h.id);
+        if !page.has_more || n == 0 || starting_after.is_none() {
+            return Ok((items, requests));
+        }
+    }
 }
 
 /// Writes one prepared event in a transaction of its own; a failure is
@@ -761,7 +764,11 @@ type StoredVersion = (String, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 /// The plan of an event that upserts one object and nothing else.
 fn plain_upsert(ev: &PreparedEvent) -> Option<&Plan> {
     ev.plan.as_ref().ok().filter(|p| {
-        !p.delete && p.extra.is_empty() && p.summary.is_none() && ev.row.object_id.is_some()
+        !p.delete
+            && p.extra.is_empty()
+            && p.children.is_empty()
+            && p.summary.is_none()
+            && ev.row.object_id.is_some()
     })
 }
 
@@ -862,13 +869,22 @@ async fn apply_plan(conn: &mut sqlx::PgConnection, ev: &PreparedEvent) -> Result
     for (res, items, v) in &plan.extra {
         store::upsert_objects(&mut *conn, res, items, account, *v).await?;
     }
+    // Children a complete list no longer holds are soft-deleted even when
+    // the parent itself is unchanged or older (the version rule applies
+    // child by child).
+    let mut children_deleted = 0;
+    for c in &plan.children {
+        children_deleted += store::write_children(&mut *conn, c, account, plan.version)
+            .await?
+            .1;
+    }
     let objs = [plan.object_text.as_str()];
     let n = if plan.delete {
         store::delete_objects(&mut *conn, plan.resource, &objs, account, plan.version).await?
     } else {
         store::upsert_objects(&mut *conn, plan.resource, &objs, account, plan.version).await?
     };
-    if n > 0 {
+    if n + children_deleted > 0 {
         return Ok(EventOutcome::Applied);
     }
     let id = ev.row.object_id.as_deref().unwrap_or_default();
@@ -1101,6 +1117,7 @@ pub(crate) async fn sync_events(inner: &Inner) -> Result<EventsReport> {
         report.applied as i64,
         failure.as_deref(),
         true,
+        None,
     )
     .await?;
     store::finish_run(

@@ -35,7 +35,10 @@ pub mod store;
 pub mod sync;
 pub mod webhook;
 
-pub use backfill::{BackfillReport, BackfillRequest, ObjectReport, ObjectStatus};
+pub use backfill::{
+    BackfillPlan, BackfillReport, BackfillRequest, ListSource, ObjectReport, ObjectStatus,
+    PlannedResource,
+};
 pub use client::{ClientError, StripeClient};
 pub use config::{Config, Database};
 pub use error::{Error, Result};

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
-use stripe_sync_generated::{resource, resource_for_id, ColumnType, Resource};
+use stripe_sync_generated::{resource, resource_for_id, ColumnType, EmbeddedList, Resource};
 
 /// The fields of an object the runtime routes and pages by.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -46,17 +46,89 @@ pub fn head(raw: &str) -> Result<Head, serde_json::Error> {
     })
 }
 
-/// The items of one embedded list of an object.
+/// The items of one embedded list property of an object (`invoice.lines`,
+/// `customer.sources`, …).
 #[derive(Debug)]
 pub struct EmbeddedItems {
-    /// The items' resource.
-    pub resource: &'static Resource,
+    /// The registry's entries for the property: one per item object (a mixed
+    /// list such as `customer.sources` has several).
+    pub lists: Vec<&'static EmbeddedList>,
     /// The items as JSON text.
     pub items: Vec<String>,
     /// Whether the API left items out.
     pub has_more: bool,
     /// The list's URL, to fetch the rest.
     pub url: Option<String>,
+}
+
+impl EmbeddedItems {
+    /// The property, e.g. `lines`.
+    pub fn field(&self) -> &'static str {
+        self.lists.first().map(|l| l.field).unwrap_or_default()
+    }
+
+    /// The items' resource when the list holds one object (the first
+    /// entry's otherwise).
+    pub fn resource(&self) -> Option<&'static Resource> {
+        self.lists.first().and_then(|l| resource(l.object))
+    }
+
+    /// The items as the children of `parent_id`, by item object. `complete`
+    /// says whether `items` are all of the parent's children (the list said
+    /// `has_more: false`, or the rest was fetched); a list Stripe documents
+    /// as filtered is never complete. Items of an object no entry names are
+    /// left out.
+    pub fn into_children(self, parent_id: &str, complete: bool) -> Vec<Children> {
+        let mut out: Vec<Children> = Vec::new();
+        for l in &self.lists {
+            if let Some(res) = resource(l.object) {
+                out.push(Children {
+                    list: l,
+                    resource: res,
+                    parent_id: parent_id.to_string(),
+                    items: Vec::new(),
+                    ids: Vec::new(),
+                    complete: complete && l.complete,
+                });
+            }
+        }
+        for text in self.items {
+            let Ok(h) = head(&text) else { continue };
+            let slot = match out.as_slice() {
+                [_] => Some(0),
+                _ => h
+                    .object
+                    .as_deref()
+                    .and_then(|o| out.iter().position(|c| c.list.object == o)),
+            };
+            if let Some(i) = slot {
+                if let Some(id) = h.id {
+                    out[i].ids.push(id);
+                }
+                out[i].items.push(text);
+            }
+        }
+        out
+    }
+}
+
+/// Children of one object listed under one parent, and whether they are all
+/// of them: a complete list also says which stored children no longer
+/// belong to the parent.
+#[derive(Debug)]
+pub struct Children {
+    /// The registry entry of the list (parent field, item object, SQL).
+    pub list: &'static EmbeddedList,
+    /// The items' resource.
+    pub resource: &'static Resource,
+    /// The parent's id.
+    pub parent_id: String,
+    /// The items as JSON text.
+    pub items: Vec<String>,
+    /// The items' ids.
+    pub ids: Vec<String>,
+    /// Whether `items` are every child of this object the parent has.
+    pub complete: bool,
 }
 
 #[derive(Deserialize)]
@@ -69,9 +141,10 @@ struct ListRaw<'a> {
     url: Option<String>,
 }
 
-/// The embedded lists (registry `embedded_lists`) present in an object.
-/// Objects without any list envelope are skipped after a substring check,
-/// without parsing.
+/// The embedded lists (registry `embedded_lists`) present in an object, one
+/// per property. An absent or `null` property proves nothing and gives no
+/// entry. Objects without any list envelope are skipped after a substring
+/// check, without parsing.
 pub fn embedded_lists(parent: &Resource, raw: &str) -> Vec<EmbeddedItems> {
     if parent.embedded_lists.is_empty() || !raw.contains("\"list\"") {
         return Vec::new();
@@ -80,16 +153,20 @@ pub fn embedded_lists(parent: &Resource, raw: &str) -> Vec<EmbeddedItems> {
     else {
         return Vec::new();
     };
-    let mut out = Vec::new();
+    let mut out: Vec<EmbeddedItems> = Vec::new();
     for emb in parent.embedded_lists {
-        let (Some(v), Some(res)) = (fields.get(emb.field), resource(emb.object)) else {
+        if let Some(e) = out.iter_mut().find(|e| e.field() == emb.field) {
+            e.lists.push(emb);
+            continue;
+        }
+        let Some(v) = fields.get(emb.field) else {
             continue;
         };
         let Ok(list) = serde_json::from_str::<ListRaw<'_>>(v.get()) else {
             continue;
         };
         out.push(EmbeddedItems {
-            resource: res,
+            lists: vec![emb],
             items: list.data.iter().map(|r| r.get().to_owned()).collect(),
             has_more: list.has_more,
             url: list.url,
@@ -171,11 +248,41 @@ mod tests {
         let raw = r#"{"id":"in_1","object":"invoice","lines":{"object":"list","data":[{"id":"il_1"},{"id":"il_2"}],"has_more":true,"url":"/v1/invoices/in_1/lines"}}"#;
         let lists = embedded_lists(inv, raw);
         assert_eq!(lists.len(), 1);
-        assert_eq!(lists[0].resource.object, "line_item");
+        assert_eq!(lists[0].resource().unwrap().object, "line_item");
         assert_eq!(lists[0].items, vec![r#"{"id":"il_1"}"#, r#"{"id":"il_2"}"#]);
         assert!(lists[0].has_more);
         assert_eq!(lists[0].url.as_deref(), Some("/v1/invoices/in_1/lines"));
         assert!(embedded_lists(inv, r#"{"id":"in_2"}"#).is_empty());
+        // An absent or null list proves nothing.
+        assert!(embedded_lists(inv, r#"{"id":"in_3","lines":null,"x":"list"}"#).is_empty());
+    }
+
+    #[test]
+    fn a_mixed_list_is_split_by_object() {
+        let cus = resource("customer").unwrap();
+        let raw = r#"{"id":"cus_1","object":"customer","sources":{"object":"list","data":[{"id":"card_1","object":"card"},{"id":"ba_1","object":"bank_account"},{"id":"x_1","object":"alien"}],"has_more":false,"url":"/v1/customers/cus_1/sources"}}"#;
+        let lists = embedded_lists(cus, raw);
+        assert_eq!(lists.len(), 1);
+        assert_eq!(lists[0].field(), "sources");
+        let children = lists
+            .into_iter()
+            .next()
+            .unwrap()
+            .into_children("cus_1", true);
+        let by: Vec<(&str, Vec<String>)> = children
+            .iter()
+            .map(|c| (c.list.object, c.ids.clone()))
+            .collect();
+        assert!(by.contains(&("card", vec!["card_1".to_string()])));
+        assert!(by.contains(&("bank_account", vec!["ba_1".to_string()])));
+        assert!(by.contains(&("source", vec![])));
+        assert!(children
+            .iter()
+            .all(|c| c.complete && c.parent_id == "cus_1"));
+        // A filtered list is never complete.
+        let raw = r#"{"id":"cus_1","subscriptions":{"object":"list","data":[],"has_more":false}}"#;
+        let subs = embedded_lists(cus, raw).into_iter().next().unwrap();
+        assert!(!subs.into_children("cus_1", true)[0].complete);
     }
 
     #[test]

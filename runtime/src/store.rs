@@ -210,6 +210,60 @@ pub async fn soft_delete_missing<'c>(
         .rows_affected())
 }
 
+/// Records the parent children were listed under, where their payload does
+/// not name it (`_list_members`), and, when the list was complete,
+/// soft-deletes the parent's children it no longer holds, as of `version`
+/// (a child written by something newer stays). The items themselves are
+/// written by the caller. Returns how many were soft-deleted.
+pub async fn apply_membership(
+    conn: &mut sqlx::PgConnection,
+    children: &crate::objects::Children,
+    account: &str,
+    version: DateTime<Utc>,
+) -> Result<u64> {
+    if let Some(sql) = children.list.record_parent_sql {
+        if !children.ids.is_empty() {
+            sqlx::query(sql)
+                .bind(account)
+                .bind(&children.parent_id)
+                .bind(&children.ids)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    if !children.complete {
+        return Ok(0);
+    }
+    Ok(sqlx::query(children.list.soft_delete_missing_sql)
+        .bind(account)
+        .bind(&children.parent_id)
+        .bind(&children.ids)
+        .bind(version)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected())
+}
+
+/// Writes children listed under a parent and applies what their list says
+/// about membership ([`apply_membership`]). Returns (written, soft-deleted).
+pub async fn write_children(
+    conn: &mut sqlx::PgConnection,
+    children: &crate::objects::Children,
+    account: &str,
+    version: DateTime<Utc>,
+) -> Result<(u64, u64)> {
+    let written = upsert_objects(
+        &mut *conn,
+        children.resource,
+        &children.items,
+        account,
+        version,
+    )
+    .await?;
+    let deleted = apply_membership(conn, children, account, version).await?;
+    Ok((written, deleted))
+}
+
 /// The stored version of one object: `(_updated_at, _deleted_at)`.
 pub async fn stored_version<'c>(
     ex: impl PgExecutor<'c>,
@@ -270,6 +324,28 @@ pub async fn ids_after(
     rows.iter()
         .map(|r| Ok(r.try_get::<String, _>(0)?))
         .collect()
+}
+
+/// How many parents [`ids_after`] would return from the start, without a limit.
+pub async fn count_parents(
+    pool: &PgPool,
+    resource: &Resource,
+    account: &str,
+    skip_complete_list: Option<&str>,
+    synced_since: Option<DateTime<Utc>>,
+) -> Result<i64> {
+    let sql = format!(
+        "SELECT count(*) FROM {} WHERE _account_id = $1 AND _deleted_at IS NULL
+           AND ($2::text IS NULL OR coalesce((_raw_data -> $2::text ->> 'has_more')::boolean, true))
+           AND ($3::timestamptz IS NULL OR _synced_at >= $3)",
+        table_ident(resource)
+    );
+    Ok(sqlx::query_scalar(&sql)
+        .bind(account)
+        .bind(skip_complete_list)
+        .bind(synced_since)
+        .fetch_one(pool)
+        .await?)
 }
 
 /// `"stripe"."table"` for a generated table name.
@@ -446,12 +522,14 @@ pub async fn record_run_object(
     written: i64,
     error: Option<&str>,
     finished: bool,
+    expected_requests: Option<i64>,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO stripe._sync_run_objects (run_id, resource, status, requests, fetched, written, error, finished_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $8 THEN now() END)
+        "INSERT INTO stripe._sync_run_objects (run_id, resource, status, requests, fetched, written, error, finished_at, expected_requests)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $8 THEN now() END, $9)
          ON CONFLICT (run_id, resource) DO UPDATE SET status = EXCLUDED.status, requests = EXCLUDED.requests,
-           fetched = EXCLUDED.fetched, written = EXCLUDED.written, error = EXCLUDED.error, finished_at = EXCLUDED.finished_at",
+           fetched = EXCLUDED.fetched, written = EXCLUDED.written, error = EXCLUDED.error, finished_at = EXCLUDED.finished_at,
+           expected_requests = coalesce(EXCLUDED.expected_requests, stripe._sync_run_objects.expected_requests)",
     )
     .bind(run_id)
     .bind(resource)
@@ -461,6 +539,7 @@ pub async fn record_run_object(
     .bind(written)
     .bind(error)
     .bind(finished)
+    .bind(expected_requests)
     .execute(pool)
     .await?;
     Ok(())

@@ -8,7 +8,7 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 use tokio::sync::OnceCell;
 
-use crate::backfill::{self, BackfillReport, BackfillRequest};
+use crate::backfill::{self, BackfillPlan, BackfillReport, BackfillRequest};
 use crate::client::StripeClient;
 use crate::config::{Config, Database};
 use crate::error::{Error, Result};
@@ -26,6 +26,9 @@ pub(crate) struct Inner {
     /// Identifies this process in `_sync_state.claimed_by`.
     pub(crate) instance: String,
     account: OnceCell<String>,
+    /// The account's `created` (unix seconds), when the API gives it:
+    /// the oldest an object of the account can be.
+    account_created: OnceCell<Option<i64>>,
     /// Whether the server compresses with lz4 (asked once).
     lz4: OnceCell<bool>,
 }
@@ -40,6 +43,9 @@ impl Inner {
         self.account
             .get_or_try_init(|| async {
                 let v = self.client.get_json("/v1/account", &[]).await?;
+                let _ = self
+                    .account_created
+                    .set(v.get("created").and_then(Value::as_i64));
                 v.get("id")
                     .and_then(Value::as_str)
                     .map(String::from)
@@ -47,6 +53,23 @@ impl Inner {
             })
             .await
             .cloned()
+    }
+
+    /// The account's `created`, asked once (`None` when the API does not
+    /// say or the request fails: it only feeds estimates).
+    pub(crate) async fn account_created(&self) -> Option<i64> {
+        *self
+            .account_created
+            .get_or_init(|| async {
+                match self.client.get_json("/v1/account", &[]).await {
+                    Ok(v) => v.get("created").and_then(Value::as_i64),
+                    Err(e) => {
+                        tracing::debug!(error = %e, "account created time unknown");
+                        None
+                    }
+                }
+            })
+            .await
     }
 
     /// Begins a transaction that writes objects (see [`store::begin_write`]).
@@ -181,6 +204,7 @@ impl StripeSync {
                 config,
                 instance,
                 account: OnceCell::new(),
+                account_created: OnceCell::new(),
                 lz4: OnceCell::new(),
             }),
         })
@@ -333,6 +357,12 @@ impl StripeSync {
         backfill::backfill(&self.inner, request).await
     }
 
+    /// How a backfill of `request` would list each resource and what it
+    /// would cost, without making a list request; see [`crate::backfill`].
+    pub async fn backfill_plan(&self, request: &BackfillRequest) -> Result<BackfillPlan> {
+        backfill::plan(&self.inner, request).await
+    }
+
     /// Catches up from `/v1/events`; see [`crate::events`].
     pub async fn sync_events(&self) -> Result<EventsReport> {
         events::sync_events(&self.inner).await
@@ -386,15 +416,15 @@ impl StripeSync {
             .and_then(|h| h.object)
             .and_then(|o| stripe_sync_generated::resource(&o))
             .unwrap_or(res);
-        let mut extra = Vec::new();
+        let mut children = Vec::new();
         if !deleted {
             for emb in objects::embedded_lists(res, &text) {
-                extra.push(events::expand_list(inner, emb).await?);
+                children.extend(events::expand_list(inner, emb, id).await?);
             }
         }
         let mut tx = inner.begin_write(store::Commit::Durable).await?;
-        for (r, items) in &extra {
-            store::upsert_objects(&mut *tx, r, items, &account, version).await?;
+        for c in &children {
+            store::write_children(&mut tx, c, &account, version).await?;
         }
         let n = if deleted {
             store::delete_objects(&mut *tx, res, &[text.as_str()], &account, version).await?
