@@ -1,10 +1,11 @@
 //! The Stripe HTTP client: authentication, the pinned `Stripe-Version`
 //! ([`Config::api_version`]), retries with exponential backoff and jitter,
-//! idempotency keys, and the shared rate limit.
+//! idempotency keys, and the rate limits: the account's, shared by every
+//! request, and each endpoint's ([`crate::ratelimit`]).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use rand::Rng;
@@ -14,7 +15,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::config::Config;
-use crate::ratelimit::RateLimiter;
+use crate::ratelimit::{endpoint_key, Budget, EndpointLimiters, RateLimiter};
 
 /// A failed Stripe API call.
 #[derive(Debug, thiserror::Error)]
@@ -154,13 +155,14 @@ struct ErrorDetail {
     message: Option<String>,
 }
 
-/// The Stripe API client. Clones share the connection pool, the rate limiter
-/// and the request counter.
+/// The Stripe API client. Clones share the connection pool, the rate
+/// limiters and the request counter.
 #[derive(Clone, Debug)]
 pub struct StripeClient {
     http: reqwest::Client,
     base: String,
     limiter: Arc<RateLimiter>,
+    endpoints: Arc<EndpointLimiters>,
     retry: RetryPolicy,
     requests: Arc<AtomicU64>,
 }
@@ -197,6 +199,7 @@ impl StripeClient {
             http,
             base: config.stripe_api_base.trim_end_matches('/').to_string(),
             limiter: Arc::new(RateLimiter::new(config.requests_per_second())),
+            endpoints: Arc::new(EndpointLimiters::for_config(config)),
             retry: RetryPolicy {
                 max_retries: config.max_retries,
                 initial_delay: config.initial_retry_delay,
@@ -275,9 +278,13 @@ impl StripeClient {
         let what = format!("{method} {path}");
         let url = format!("{}{}", self.base, path);
         let idempotency_key = (method == Method::POST).then(new_idempotency_key);
+        let endpoint = self.endpoints.limiter(&endpoint_key(method.as_str(), path));
         let mut retry = 0u32;
         loop {
-            self.limiter.acquire().await;
+            // The endpoint's token first: a request queued behind its
+            // endpoint's budget holds no global token the others could use.
+            let endpoint_grant = endpoint.acquire().await;
+            let global_grant = self.limiter.acquire().await;
             self.requests.fetch_add(1, Ordering::Relaxed);
             let mut req = self.http.request(method.clone(), &url);
             if !query.is_empty() {
@@ -289,7 +296,7 @@ impl StripeClient {
             if let Some(key) = &idempotency_key {
                 req = req.header("Idempotency-Key", key.as_str());
             }
-            let (err, retryable, retry_after) = match req.send().await {
+            let (err, retryable, retry_after, budget) = match req.send().await {
                 Ok(resp) => {
                     let status = resp.status();
                     if status.is_success() {
@@ -301,6 +308,7 @@ impl StripeClient {
                                     message: transport_message(e),
                                 },
                                 true,
+                                None,
                                 None,
                             ),
                         }
@@ -316,9 +324,19 @@ impl StripeClient {
                             .and_then(|v| v.trim().parse::<f64>().ok())
                             .filter(|s| s.is_finite() && *s >= 0.0)
                             .map(Duration::from_secs_f64);
+                        let budget = (status == StatusCode::TOO_MANY_REQUESTS)
+                            .then(|| headers.get("Stripe-Rate-Limited-Reason"))
+                            .flatten()
+                            .and_then(|v| v.to_str().ok())
+                            .and_then(Budget::of_reason);
                         let retryable = should_retry(status, sr.as_deref());
                         let body = resp.bytes().await.unwrap_or_default();
-                        (api_error(&what, status, &body), retryable, retry_after)
+                        (
+                            api_error(&what, status, &body),
+                            retryable,
+                            retry_after,
+                            budget,
+                        )
                     }
                 }
                 Err(e) => {
@@ -331,20 +349,37 @@ impl StripeClient {
                         },
                         retryable,
                         None,
+                        None,
                     )
                 }
             };
+            let delay = self
+                .retry
+                .delay(retry, retry_after, &mut rand::thread_rng());
+            // A 429 naming a budget pauses that bucket for as long as this
+            // request backs off (once for a burst of such 429s), so the
+            // requests queued on it do not hit the same wall; the retry then
+            // waits in that queue, in order, instead of sleeping on its own.
+            let named = match budget {
+                Some(Budget::Endpoint) => Some((&*endpoint, endpoint_grant)),
+                Some(Budget::Global) => Some((&*self.limiter, global_grant)),
+                None => None,
+            };
+            if let Some((bucket, grant)) = named {
+                if bucket.slow_down(grant, delay, Instant::now()) {
+                    tracing::debug!(request = %what, ?budget, ?delay, "rate limit exceeded: paused");
+                }
+            }
             if !retryable || retry >= self.retry.max_retries {
                 if retryable {
                     tracing::warn!(request = %what, attempts = retry + 1, error = %err, "giving up after retries");
                 }
                 return Err(err);
             }
-            let delay = self
-                .retry
-                .delay(retry, retry_after, &mut rand::thread_rng());
             tracing::debug!(request = %what, retry = retry + 1, ?delay, error = %err, "retrying");
-            tokio::time::sleep(delay).await;
+            if named.is_none() {
+                tokio::time::sleep(delay).await;
+            }
             retry += 1;
         }
     }
