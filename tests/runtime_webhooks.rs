@@ -789,3 +789,131 @@ async fn an_entitlement_summary_replaces_the_customers_entitlements() -> Result<
     assert_eq!(live(&e).await?, all[..14].to_vec());
     Ok(())
 }
+
+fn list(url: &str, items: Vec<Value>) -> Value {
+    json!({"object": "list", "has_more": false, "url": url, "data": items})
+}
+
+fn tax_id(id: &str, customer: &str) -> Value {
+    json!({"id": id, "object": "tax_id", "customer": customer, "type": "eu_vat",
+           "value": "DE123456789", "created": 1_700_000_000, "livemode": false})
+}
+
+async fn live(e: &Env, table: &str) -> Result<Vec<String>> {
+    Ok(e.db_ids(table).await?.into_iter().collect())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_update_without_tax_ids_leaves_them_alone() -> Result<()> {
+    let e = webhook_env().await?;
+    let t = now() - 100;
+    let mut c = customer("cus_tax", "t");
+    c["tax_ids"] = list(
+        "/v1/customers/cus_tax/tax_ids",
+        vec![tax_id("txi_1", "cus_tax"), tax_id("txi_2", "cus_tax")],
+    );
+    deliver(&e, &event("evt_tax_1", "customer.created", t, c)).await?;
+    assert_eq!(live(&e, "tax_ids").await?, ["txi_1", "txi_2"]);
+    // Webhook payloads never carry includable lists: absent proves nothing.
+    deliver(
+        &e,
+        &event(
+            "evt_tax_2",
+            "customer.updated",
+            t + 1,
+            customer("cus_tax", "u"),
+        ),
+    )
+    .await?;
+    let mut c = customer("cus_tax", "v");
+    c["tax_ids"] = Value::Null;
+    deliver(&e, &event("evt_tax_3", "customer.updated", t + 2, c)).await?;
+    assert_eq!(live(&e, "tax_ids").await?, ["txi_1", "txi_2"]);
+    // A complete list without one of them does decide.
+    let mut c = customer("cus_tax", "w");
+    c["tax_ids"] = list(
+        "/v1/customers/cus_tax/tax_ids",
+        vec![tax_id("txi_2", "cus_tax")],
+    );
+    deliver(&e, &event("evt_tax_4", "customer.updated", t + 3, c)).await?;
+    assert_eq!(live(&e, "tax_ids").await?, ["txi_2"]);
+    e.finish().await
+}
+
+fn subscription(id: &str, items: &[&str]) -> Value {
+    let items = items
+        .iter()
+        .map(|i| json!({"id": i, "object": "subscription_item", "subscription": id, "quantity": 1}))
+        .collect();
+    json!({"id": id, "object": "subscription", "customer": "cus_1", "status": "active",
+           "created": 1_700_000_000, "livemode": false,
+           "items": list(&format!("/v1/subscription_items?subscription={id}"), items)})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_older_subscription_never_deletes_a_newer_item_nor_revives_a_removed_one() -> Result<()>
+{
+    let e = webhook_env().await?;
+    let t = now() - 100;
+    let ty = "customer.subscription.updated";
+    deliver(
+        &e,
+        &event("evt_s1", ty, t, subscription("sub_m", &["si_a", "si_b"])),
+    )
+    .await?;
+    assert_eq!(live(&e, "subscription_items").await?, ["si_a", "si_b"]);
+    // Newer: si_b removed, si_c added.
+    deliver(
+        &e,
+        &event(
+            "evt_s3",
+            ty,
+            t + 20,
+            subscription("sub_m", &["si_a", "si_c"]),
+        ),
+    )
+    .await?;
+    assert_eq!(live(&e, "subscription_items").await?, ["si_a", "si_c"]);
+    // Older, arriving late: it neither revives si_b nor deletes the newer si_c.
+    deliver(
+        &e,
+        &event(
+            "evt_s2",
+            ty,
+            t + 10,
+            subscription("sub_m", &["si_a", "si_b"]),
+        ),
+    )
+    .await?;
+    assert_eq!(live(&e, "subscription_items").await?, ["si_a", "si_c"]);
+    // A list with more items than it holds decides nothing.
+    let mut partial = subscription("sub_m", &["si_a"]);
+    partial["items"]["has_more"] = json!(true);
+    deliver(&e, &event("evt_s4", ty, t + 30, partial)).await?;
+    assert_eq!(live(&e, "subscription_items").await?, ["si_a", "si_c"]);
+    e.finish().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn line_items_without_a_parent_field_follow_their_sessions_list() -> Result<()> {
+    let e = webhook_env().await?;
+    let t = now() - 100;
+    let session = |items: &[&str]| {
+        let items = items
+            .iter()
+            .map(|i| json!({"id": i, "object": "item", "amount_total": 100, "quantity": 1}))
+            .collect();
+        json!({"id": "cs_m", "object": "checkout.session", "status": "open", "created": 1_700_000_000,
+               "livemode": false, "line_items": list("/v1/checkout/sessions/cs_m/line_items", items)})
+    };
+    let ty = "checkout.session.completed";
+    deliver(&e, &event("evt_cs1", ty, t, session(&["li_1", "li_2"]))).await?;
+    // Another session's item is never touched by this one's list.
+    let mut other = session(&["li_9"]);
+    other["id"] = json!("cs_other");
+    deliver(&e, &event("evt_cs0", ty, t, other)).await?;
+    assert_eq!(live(&e, "line_items").await?, ["li_1", "li_2", "li_9"]);
+    deliver(&e, &event("evt_cs2", ty, t + 10, session(&["li_2"]))).await?;
+    assert_eq!(live(&e, "line_items").await?, ["li_2", "li_9"]);
+    e.finish().await
+}
