@@ -359,10 +359,6 @@ fn select(req: &BackfillRequest) -> Result<Vec<&'static Resource>> {
     }
 }
 
-/// Stripe's rate limit per endpoint (method and path template) in live
-/// and test mode alike.
-pub const ENDPOINT_REQUESTS_PER_SECOND: u32 = 25;
-
 /// How one resource will be listed, and the requests that will take.
 #[derive(Clone, Debug)]
 pub struct PlannedResource {
@@ -388,7 +384,8 @@ pub struct BackfillPlan {
     pub resources: Vec<PlannedResource>,
     /// The account's budget, requests per second.
     pub requests_per_second: u32,
-    /// Each endpoint's budget, requests per second.
+    /// Each endpoint's budget, requests per second (the Files API's, 20/s
+    /// at Stripe, lists nothing a backfill reads).
     pub endpoint_requests_per_second: u32,
 }
 
@@ -490,7 +487,8 @@ pub(crate) async fn plan(inner: &Arc<Inner>, req: &BackfillRequest) -> Result<Ba
     Ok(BackfillPlan {
         resources,
         requests_per_second: inner.config.requests_per_second(),
-        endpoint_requests_per_second: ENDPOINT_REQUESTS_PER_SECOND,
+        endpoint_requests_per_second: crate::ratelimit::EndpointLimiters::for_config(&inner.config)
+            .rate_of("GET /v1/customers"),
     })
 }
 
