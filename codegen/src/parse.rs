@@ -159,6 +159,39 @@ pub fn parse(spec: &OpenAPI, fixtures: &serde_json::Value) -> Result<Api> {
                 );
             }
         }
+        // One level down: lists inside a plain object (not a resource)
+        // property, e.g. `payment_intent.amount_details.line_items`, asked
+        // for with `expand[]=data.amount_details.line_items` (three levels,
+        // within Stripe's four).
+        for (name, prop) in props {
+            if embedded_lists.contains_key(name) {
+                continue;
+            }
+            for inner in reader.object_schemas_of_prop(prop) {
+                let Some(inner_props) = props_of(inner) else {
+                    continue;
+                };
+                let (inner_expandable, inner_required) = expandable_and_required_of(inner);
+                for (inner_name, inner_prop) in inner_props {
+                    if let Some(items) = reader.list_items_of_prop(inner_prop) {
+                        let field = format!("{name}.{inner_name}");
+                        let is = |table: &[(&str, &str, &str)]| {
+                            table.iter().any(|(o, f, _)| *o == object && *f == field)
+                        };
+                        embedded_lists.insert(
+                            field.clone(),
+                            Embedded {
+                                items,
+                                includable: inner_expandable.contains(inner_name)
+                                    && !inner_required.contains(inner_name),
+                                expandable_in_lists: !is(overrides::NOT_EXPANDABLE_IN_LISTS),
+                                complete: !is(overrides::FILTERED_EMBEDDED_LISTS),
+                            },
+                        );
+                    }
+                }
+            }
+        }
         let owner = overrides::OWNER_COLUMNS
             .iter()
             .find(|(o, _, _, _)| *o == object)
@@ -597,28 +630,50 @@ impl<'a> Reader<'a> {
 
     /// A schema's `x-expandableFields` and `required` properties.
     fn expandable_and_required(&self, name: &str) -> (BTreeSet<String>, BTreeSet<String>) {
-        let Some(ReferenceOr::Item(s)) = self.schemas.get(name) else {
-            return Default::default();
-        };
-        let expandable = s
-            .schema_data
-            .extensions
-            .get("x-expandableFields")
-            .and_then(|v| v.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|f| f.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let required = match &s.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => o.required.iter().cloned().collect(),
-            SchemaKind::Any(a) => a.required.iter().cloned().collect(),
-            _ => BTreeSet::new(),
-        };
-        (expandable, required)
+        match self.schemas.get(name) {
+            Some(ReferenceOr::Item(s)) => expandable_and_required_of(s),
+            _ => Default::default(),
+        }
     }
 
+    /// The object schemas a property holds when it is a plain object (each
+    /// branch of an `anyOf`; none that is a resource with an id of its own).
+    fn object_schemas_of_prop<'s>(&'s self, prop: &'s ReferenceOr<Box<Schema>>) -> Vec<&'s Schema> {
+        let Some(s) = self.resolve_box(prop) else {
+            return Vec::new();
+        };
+        let all = self.branches(s).unwrap_or_else(|| vec![s]);
+        all.into_iter()
+            .filter(|s| {
+                props_of(s).is_some_and(|p| !p.contains_key("id"))
+                    && !s.schema_data.extensions.contains_key("x-resourceId")
+            })
+            .collect()
+    }
+}
+
+/// A schema's `x-expandableFields` and `required` properties.
+fn expandable_and_required_of(s: &Schema) -> (BTreeSet<String>, BTreeSet<String>) {
+    let expandable = s
+        .schema_data
+        .extensions
+        .get("x-expandableFields")
+        .and_then(|v| v.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|f| f.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    let required = match &s.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => o.required.iter().cloned().collect(),
+        SchemaKind::Any(a) => a.required.iter().cloned().collect(),
+        _ => BTreeSet::new(),
+    };
+    (expandable, required)
+}
+
+impl<'a> Reader<'a> {
     fn object_name_of_ref(&self, reference: &str) -> Option<String> {
         self.schemas
             .get(ref_name(reference))

@@ -7543,7 +7543,20 @@ pub static RESOURCES: &[Resource] = &[
             },
         ],
         retrieve_path: Some("/v1/payment_intents/{intent}"),
-        embedded_lists: &[],
+        embedded_lists: &[
+            EmbeddedList {
+                field: "amount_details.line_items",
+                object: "payment_intent_amount_details_line_item",
+                includable: true,
+                expandable_in_lists: true,
+                complete: true,
+                parent_column: None,
+                soft_delete_missing_sql: "UPDATE \"stripe\".\"payment_intent_amount_details_line_items\" SET \"_deleted_at\" = $4, \"_synced_at\" = now() WHERE \"_account_id\" = $1 AND \"id\" IN (SELECT child_id FROM \"stripe\".\"_list_members\" WHERE account_id = $1 AND child_table = 'payment_intent_amount_details_line_items' AND parent_id = $2) AND \"id\" <> ALL($3::text[]) AND \"_deleted_at\" IS NULL AND \"_updated_at\" <= $4",
+                record_parent_sql: Some(
+                    "INSERT INTO \"stripe\".\"_list_members\" (account_id, child_table, parent_id, child_id) SELECT $1, 'payment_intent_amount_details_line_items', $2, unnest($3::text[]) ON CONFLICT DO NOTHING",
+                ),
+            },
+        ],
         id_prefixes: &["pi"],
         has_created: true,
         doc_url: "https://stripe.com/docs/api/payment_intents/object",

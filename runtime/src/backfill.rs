@@ -325,14 +325,19 @@ fn source_of(res: &'static Resource, selected: &[&'static Resource]) -> Option<L
 /// `data.<field>` is two levels, within Stripe's four).
 fn expansions(res: &'static Resource, selected: &[&'static Resource]) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
-    for e in res.embedded_lists.iter().filter(|e| e.includable) {
+    for e in res
+        .embedded_lists
+        .iter()
+        .filter(|e| e.includable && e.expandable_in_lists && e.complete)
+    {
         let Some(child) = selected.iter().find(|s| s.object == e.object) else {
             continue;
         };
-        let takes = matches!(
-            source_of(child, selected),
-            Some(ListSource::FromParent { parent, field, .. }) if parent == res.object && field == e.field
-        );
+        // Children with a list of their own come from it; any other parent
+        // embedding them gives them (a line item belongs to a quote, a
+        // Checkout Session or a Payment Link), though only the parent their
+        // plan names is listed one by one for the rest.
+        let takes = !matches!(list_plan(child), Some(ListPlan::TopLevel { .. }) | None);
         let param = ("expand[]".to_string(), format!("data.{}", e.field));
         if takes && !out.contains(&param) {
             out.push(param);

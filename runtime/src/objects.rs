@@ -159,7 +159,17 @@ pub fn embedded_lists(parent: &Resource, raw: &str) -> Vec<EmbeddedItems> {
             e.lists.push(emb);
             continue;
         }
-        let Some(v) = fields.get(emb.field) else {
+        // `amount_details.line_items`: a list one object down.
+        let v = match emb.field.split_once('.') {
+            None => fields.get(emb.field).copied(),
+            Some((outer, inner)) => fields.get(outer).and_then(|o| {
+                serde_json::from_str::<std::collections::HashMap<&str, &RawValue>>(o.get())
+                    .ok()?
+                    .get(inner)
+                    .copied()
+            }),
+        };
+        let Some(v) = v else {
             continue;
         };
         let Ok(list) = serde_json::from_str::<ListRaw<'_>>(v.get()) else {
@@ -255,6 +265,17 @@ mod tests {
         assert!(embedded_lists(inv, r#"{"id":"in_2"}"#).is_empty());
         // An absent or null list proves nothing.
         assert!(embedded_lists(inv, r#"{"id":"in_3","lines":null,"x":"list"}"#).is_empty());
+    }
+
+    #[test]
+    fn a_list_one_object_down_is_found() {
+        let pi = resource("payment_intent").unwrap();
+        let raw = r#"{"id":"pi_1","object":"payment_intent","amount_details":{"tip":{},"line_items":{"object":"list","data":[{"id":"uli_1","object":"payment_intent_amount_details_line_item"}],"has_more":false}}}"#;
+        let lists = embedded_lists(pi, raw);
+        assert_eq!(lists.len(), 1);
+        assert_eq!(lists[0].field(), "amount_details.line_items");
+        assert_eq!(lists[0].items.len(), 1);
+        assert!(embedded_lists(pi, r#"{"id":"pi_2","amount_details":{"tip":"list"}}"#).is_empty());
     }
 
     #[test]

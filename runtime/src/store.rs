@@ -308,7 +308,7 @@ pub async fn ids_after(
 ) -> Result<Vec<String>> {
     let sql = format!(
         "SELECT id FROM {} WHERE _account_id = $1 AND _deleted_at IS NULL AND id > $2
-           AND ($4::text IS NULL OR coalesce((_raw_data -> $4::text ->> 'has_more')::boolean, true))
+           AND ($4::text IS NULL OR coalesce((_raw_data #> string_to_array($4::text, '.') ->> 'has_more')::boolean, true))
            AND ($5::timestamptz IS NULL OR _synced_at >= $5)
          ORDER BY id LIMIT $3",
         table_ident(resource)
@@ -336,7 +336,7 @@ pub async fn count_parents(
 ) -> Result<i64> {
     let sql = format!(
         "SELECT count(*) FROM {} WHERE _account_id = $1 AND _deleted_at IS NULL
-           AND ($2::text IS NULL OR coalesce((_raw_data -> $2::text ->> 'has_more')::boolean, true))
+           AND ($2::text IS NULL OR coalesce((_raw_data #> string_to_array($2::text, '.') ->> 'has_more')::boolean, true))
            AND ($3::timestamptz IS NULL OR _synced_at >= $3)",
         table_ident(resource)
     );
