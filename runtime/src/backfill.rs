@@ -1790,7 +1790,15 @@ mod tests {
             .iter()
             .all(|(_, v)| v != "data.lines"));
         assert!(expansions(resource("treasury.transaction").unwrap(), &all).is_empty());
-        assert!(expansions(resource("customer").unwrap(), &alone).is_empty());
+        // One object down, and every parent that embeds a child.
+        assert_eq!(
+            expansions(resource("payment_intent").unwrap(), &all),
+            [("expand[]".to_string(), "data.amount_details.line_items".to_string())]
+        );
+        assert_eq!(
+            expansions(resource("checkout.session").unwrap(), &all),
+            [("expand[]".to_string(), "data.line_items".to_string())]
+        );
     }
 
     #[test]
