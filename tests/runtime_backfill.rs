@@ -34,9 +34,22 @@ async fn backfill_of_all_resources_equals_the_simulator() -> Result<()> {
         assert!(!sim.is_empty(), "{object}: simulator seeded nothing");
         assert_eq!(db, sim, "{object}: database differs from the simulator");
     }
-    // The stored JSON is the API's JSON.
+    // The stored JSON is the API's JSON, as listed: with the tax ids and
+    // sources the backfill asked for (`expand[]`).
     for c in e.sim.objects("customer") {
         let id = c["id"].as_str().unwrap_or_default().to_string();
+        let c = e
+            .sync
+            .client()
+            .get_json(
+                &format!("/v1/customers/{id}"),
+                &[
+                    ("expand[]".to_string(), "sources".to_string()),
+                    ("expand[]".to_string(), "tax_ids".to_string()),
+                ],
+            )
+            .await?;
+        assert!(c["tax_ids"]["object"] == "list", "{c}");
         let raw: Value = sqlx::query_scalar("SELECT _raw_data FROM stripe.customers WHERE id = $1")
             .bind(&id)
             .fetch_one(&e.db.pool)
@@ -358,46 +371,54 @@ async fn concurrent_backfills_split_the_resources() -> Result<()> {
     e.finish().await
 }
 
-/// An incremental backfill of a nested list lists only under parents written
-/// since the last complete run; `full` lists under every parent.
+/// An incremental backfill of a per-parent list (customer balance
+/// transactions: no cheaper source) lists only under parents written since
+/// the last complete run; `full` lists under every parent.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn incremental_nested_lists_only_under_changed_parents() -> Result<()> {
     let e = env(
         SimConfig::new(fixtures())
             .with_count("customer", 30)
-            .with_count("tax_id", 20),
+            .with_count("customer_balance_transaction", 20),
         |_| {},
     )
     .await?;
-    let req = BackfillRequest::objects(["customer", "tax_id"]);
+    let req = BackfillRequest::objects(["customer", "customer_balance_transaction"]);
+    let table = "customer_balance_transactions";
     let first = e.sync.backfill(req.clone()).await?;
     assert!(first.succeeded, "{:?}", first.objects);
-    let tax = first.object("tax_id").unwrap();
-    assert_eq!(tax.requests, 30, "one list per customer: {tax:?}");
-    assert_eq!(e.db_ids("tax_ids").await?, e.sim_ids("tax_id"));
+    let cbt = first.object(table).unwrap();
+    assert_eq!(cbt.requests, 30, "one list per customer: {cbt:?}");
+    assert_eq!(
+        e.db_ids(table).await?,
+        e.sim_ids("customer_balance_transaction")
+    );
 
     // Unchanged account: no list under any customer.
     let second = e.sync.backfill(req.clone()).await?;
-    assert_eq!(second.object("tax_id").unwrap().requests, 0);
+    assert_eq!(second.object(table).unwrap().requests, 0);
 
-    // A new customer with a tax id: only its list is fetched.
+    // A new customer with a balance transaction: only its list is fetched.
     let cus = e.post("/v1/customers", &[("name", "new")]).await?;
     let cus = cus["id"].as_str().unwrap().to_string();
     e.post(
-        &format!("/v1/customers/{cus}/tax_ids"),
-        &[("type", "eu_vat"), ("value", "DE123456789")],
+        &format!("/v1/customers/{cus}/balance_transactions"),
+        &[("amount", "-500"), ("currency", "usd")],
     )
     .await?;
     let third = e.sync.backfill(req.clone()).await?;
-    let tax = third.object("tax_id").unwrap();
-    assert_eq!(tax.requests, 1, "{tax:?}");
-    assert_eq!(e.db_ids("tax_ids").await?, e.sim_ids("tax_id"));
+    let cbt = third.object(table).unwrap();
+    assert_eq!(cbt.requests, 1, "{cbt:?}");
+    assert_eq!(
+        e.db_ids(table).await?,
+        e.sim_ids("customer_balance_transaction")
+    );
 
     let full = e
         .sync
         .backfill(BackfillRequest { full: true, ..req })
         .await?;
-    assert_eq!(full.object("tax_id").unwrap().requests, 31);
+    assert_eq!(full.object(table).unwrap().requests, 31);
     e.finish().await
 }
 
