@@ -1248,3 +1248,65 @@ async fn the_top_level_tax_id_list_holds_only_the_accounts_own() -> Result<()> {
     sim.shutdown().await;
     Ok(())
 }
+
+/// Live objects of `object` grouped by their `customer`, each group in the
+/// order the API lists them (newest first).
+fn by_customer(sim: &SimHandle, object: &str) -> HashMap<String, Vec<Value>> {
+    let mut out: HashMap<String, Vec<Value>> = HashMap::new();
+    for o in live(&sim.objects(object)) {
+        if let Some(c) = o["customer"].as_str() {
+            out.entry(c.to_string()).or_default().push(o.clone());
+        }
+    }
+    out
+}
+
+/// A billing account's per-customer children are sparse: on the fraction of
+/// customers the config names, a few customers holding many.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn billing_account_concentrates_sparse_children_on_few_customers() -> Result<()> {
+    let cfg = SimConfig::billing_account(fixtures(), 500);
+    let counts = cfg.counts.clone();
+    let fractions = cfg.concentration.clone();
+    let sim = start(cfg.clone(), "127.0.0.1:0".parse()?).await?;
+    let again = start(cfg, "127.0.0.1:0".parse()?).await?;
+    let api = Api::new(&sim);
+    for (object, n) in &counts {
+        assert_eq!(live(&sim.objects(object)).len(), *n, "{object}");
+    }
+    for object in [
+        "tax_id",
+        "card",
+        "bank_account",
+        "customer_balance_transaction",
+        "customer_cash_balance_transaction",
+    ] {
+        let holders = by_customer(&sim, object);
+        let want = stripe_sync_simulator::seed::concentrated_parents(fractions[object], 500);
+        assert_eq!(holders.len(), want, "{object} on {want} of 500 customers");
+        assert!(holders.len() <= 10, "{object}: sparse");
+        let total: usize = holders.values().map(Vec::len).sum();
+        assert_eq!(total, counts[object], "{object}: every one has a customer");
+    }
+    let tax = by_customer(&sim, "tax_id");
+    assert!(
+        tax.values().filter(|v| v.len() >= 12).count() >= 2,
+        "two customers with a first page of 10 and more"
+    );
+    for (cus, v) in &tax {
+        let listed = walk_forward(&api, &format!("/v1/customers/{cus}/tax_ids"), 100).await?;
+        assert_eq!(listed.len(), v.len(), "{cus}");
+        assert!(v.iter().all(|t| t["owner"]["customer"] == cus.as_str()));
+    }
+    // Deterministic for the seed.
+    let ids_of = |s: &SimHandle| -> Vec<String> {
+        s.objects("tax_id")
+            .iter()
+            .map(|t| format!("{} {}", t["id"], t["customer"]))
+            .collect()
+    };
+    assert_eq!(ids_of(&sim), ids_of(&again));
+    sim.shutdown().await;
+    again.shutdown().await;
+    Ok(())
+}

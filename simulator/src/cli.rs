@@ -27,8 +27,12 @@ pub struct SimulateArgs {
     /// versions this build was generated from. Default: the newest.
     #[arg(long = "sim-api-version", env = "STRIPE_SIM_API_VERSION")]
     pub api_version: Option<String>,
-    /// Customers to seed (with any count given, only the counts given are seeded;
-    /// with none, a small realistic account is).
+    /// Customers to seed. Given alone, a real billing account's shape is
+    /// seeded around them (products, prices, subscriptions, invoices and
+    /// payments in proportion, and sparse per-customer children: tax ids on
+    /// 2% of customers, cards, bank accounts and sources on 1%, …); with any
+    /// other count, only the counts given are seeded; with none, a small
+    /// realistic account is.
     #[arg(long)]
     pub customers: Option<usize>,
     /// Products to seed.
@@ -129,15 +133,22 @@ impl SimulateArgs {
             Some(f) => f.clone(),
             None => default_fixtures(&version)?,
         };
-        let mut cfg = if counts.is_empty() {
-            SimConfig::small_account(&fixtures)
-        } else {
-            SimConfig::new(&fixtures)
+        // `--customers N` alone asks for an account of that size, not for
+        // customers with nothing around them.
+        let billing_account = match self.customers {
+            Some(n) if counts.len() == 1 && self.count.is_empty() => Some(n),
+            _ => None,
+        };
+        let mut cfg = match billing_account {
+            Some(n) => SimConfig::billing_account(&fixtures, n),
+            None if counts.is_empty() => SimConfig::small_account(&fixtures),
+            None => {
+                let mut c = SimConfig::new(&fixtures);
+                c.counts = counts;
+                c
+            }
         };
         cfg.api_version = version;
-        if !counts.is_empty() {
-            cfg.counts = counts;
-        }
         cfg.seed = self.seed;
         cfg.faults = Faults {
             rate_429: self.rate_429,
@@ -236,6 +247,33 @@ mod tests {
         assert_eq!(c.rate_limit_per_sec, Some(25));
         assert_eq!(c.connected_accounts, vec!["acct_1".to_string()]);
         assert_eq!(cli.args.listen.to_string(), "127.0.0.1:12111");
+
+        let billing = Cli::try_parse_from(["x", "--customers", "1000", "--fixtures", "/f.json"])
+            .unwrap()
+            .args
+            .config()
+            .unwrap();
+        assert_eq!(
+            billing.counts,
+            crate::seed::billing_account_counts(1000),
+            "--customers alone seeds a billing account"
+        );
+        assert_eq!(billing.concentration.get("tax_id"), Some(&0.02));
+        let explicit = Cli::try_parse_from([
+            "x",
+            "--customers",
+            "7",
+            "--products",
+            "3",
+            "--fixtures",
+            "/f.json",
+        ])
+        .unwrap()
+        .args
+        .config()
+        .unwrap();
+        assert_eq!(explicit.counts.len(), 2);
+        assert!(explicit.concentration.is_empty());
 
         let small = Cli::try_parse_from(["x", "--fixtures", "/f.json"])
             .unwrap()

@@ -13,6 +13,9 @@
 //!
 //! # Behaviour
 //!
+//! - Seeding: [`SimConfig::small_account`] for the demo,
+//!   [`SimConfig::billing_account`] for a real account's shape at any size
+//!   (sparse per-customer children concentrated on few customers).
 //! - Lists: `limit` (1..=100, default 10), `starting_after`, `ending_before`,
 //!   `created`/`created[gt|gte|lt|lte]` where the registry says the endpoint
 //!   supports it, newest first (`created` desc, then creation order).
@@ -105,6 +108,11 @@ pub struct SimConfig {
     /// `fixtures_path`, which should be this version's fixtures. (Responses'
     /// `Stripe-Version` header still names the newest version.)
     pub api_version: String,
+    /// Child types concentrated on a fraction of their parents, by object
+    /// string (`"tax_id"` → `0.02`): like a real account's, most customers
+    /// have none and a few have many (see [`seed::spread`]). Deterministic
+    /// for a seed. Types not named spread over random parents.
+    pub concentration: BTreeMap<String, f64>,
 }
 
 impl SimConfig {
@@ -122,6 +130,7 @@ impl SimConfig {
             epoch: DEFAULT_EPOCH,
             webhook_retry: WebhookRetry::default(),
             api_version: stripe_sync_generated::API_VERSION.to_string(),
+            concentration: BTreeMap::new(),
         }
     }
 
@@ -130,6 +139,28 @@ impl SimConfig {
     pub fn small_account(fixtures_path: impl Into<PathBuf>) -> Self {
         let mut c = SimConfig::new(fixtures_path);
         c.counts = seed::small_account_counts();
+        c
+    }
+
+    /// The shape of a real billing account with `customers` customers
+    /// ([`seed::billing_account_counts`]): a dense billing graph, and sparse
+    /// per-customer children (tax ids, cards, bank accounts, sources,
+    /// balance and cash balance transactions) concentrated on a few
+    /// customers ([`seed::billing_account_concentration`]). Sparse types the
+    /// fixtures have no template for (2020-08-27 has no cash balance
+    /// transactions) are left out.
+    pub fn billing_account(fixtures_path: impl Into<PathBuf>, customers: usize) -> Self {
+        let mut c = SimConfig::new(fixtures_path);
+        c.counts = seed::billing_account_counts(customers);
+        c.concentration = seed::billing_account_concentration();
+        // Unreadable fixtures: keep every count, `start` says what is wrong.
+        if let Ok(templates) = load_fixtures(&c.fixtures_path) {
+            for object in c.concentration.keys() {
+                if !templates.contains_key(object) {
+                    c.counts.remove(object);
+                }
+            }
+        }
         c
     }
 
