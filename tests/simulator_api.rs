@@ -1261,6 +1261,190 @@ fn by_customer(sim: &SimHandle, object: &str) -> HashMap<String, Vec<Value>> {
     out
 }
 
+/// `expand[]=data.tax_ids` on a customer list, and `expand[]=tax_ids` on a
+/// retrieve, embed Stripe's list envelope: the first 10 tax ids in list
+/// order, `has_more`, `total_count`, and the `url` whose pages give the
+/// rest. Without `expand[]` the field is absent, as Stripe leaves it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expand_embeds_the_first_page_of_a_customers_children() -> Result<()> {
+    let sim = start(
+        SimConfig::billing_account(fixtures(), 300),
+        "127.0.0.1:0".parse()?,
+    )
+    .await?;
+    let api = Api::new(&sim);
+    let tax_ids = by_customer(&sim, "tax_id");
+    assert!(tax_ids.values().any(|v| v.len() > 10), "a heavy customer");
+
+    // Every customer, expanded, over every page of the list.
+    let mut seen = 0;
+    let mut after: Option<String> = None;
+    loop {
+        let cursor = after
+            .as_ref()
+            .map(|a| format!("&starting_after={a}"))
+            .unwrap_or_default();
+        let page = api
+            .ok(&format!(
+                "/v1/customers?limit=100&expand[]=data.tax_ids&expand[]=data.sources{cursor}"
+            ))
+            .await?;
+        for c in page["data"].as_array().unwrap() {
+            let id = c["id"].as_str().unwrap();
+            let want: Vec<&str> = tax_ids
+                .get(id)
+                .map(|v| v.iter().map(|t| t["id"].as_str().unwrap()).collect())
+                .unwrap_or_default();
+            let emb = &c["tax_ids"];
+            assert_eq!(emb["object"], "list", "{c}");
+            assert_eq!(emb["url"], format!("/v1/customers/{id}/tax_ids"));
+            assert_eq!(emb["total_count"], want.len());
+            assert_eq!(emb["has_more"], want.len() > 10);
+            let first = ids(emb);
+            assert_eq!(first, want[..want.len().min(10)], "{id}");
+            // The list endpoint gives them in the same order.
+            let listed = walk_forward(&api, &format!("/v1/customers/{id}/tax_ids"), 100).await?;
+            assert_eq!(listed, want, "{id}");
+            assert_eq!(c["sources"]["url"], format!("/v1/customers/{id}/sources"));
+            seen += 1;
+        }
+        if page["has_more"] != Value::Bool(true) {
+            break;
+        }
+        after = page["data"].as_array().unwrap().last().unwrap()["id"]
+            .as_str()
+            .map(String::from);
+    }
+    assert_eq!(seen, 300);
+
+    // The heaviest customer: the rest of its tax ids follow from the url.
+    let (heavy, all) = tax_ids.iter().max_by_key(|(_, v)| v.len()).unwrap();
+    let all: Vec<String> = all
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_string())
+        .collect();
+    for path in [
+        format!("/v1/customers/{heavy}?expand[]=tax_ids"),
+        format!("/v1/customers/{heavy}?expand[0]=tax_ids&expand[1]=nonexistent"),
+    ] {
+        let c = api.ok(&path).await?;
+        let emb = &c["tax_ids"];
+        assert_eq!(emb["has_more"], true, "{path}");
+        assert_eq!(emb["total_count"], all.len());
+        let mut got = ids(emb);
+        let url = emb["url"].as_str().unwrap();
+        let rest = api
+            .ok(&format!(
+                "{url}?limit=100&starting_after={}",
+                got.last().unwrap()
+            ))
+            .await?;
+        got.extend(ids(&rest));
+        assert_eq!(got, all, "{path}");
+        assert!(
+            c.get("nonexistent").is_none(),
+            "unknown expansions are ignored"
+        );
+    }
+    let plain = api.ok(&format!("/v1/customers/{heavy}")).await?;
+    assert!(plain.get("tax_ids").is_none(), "{plain}");
+    assert!(plain.get("subscriptions").is_none(), "{plain}");
+    let page = api.ok("/v1/customers?limit=3").await?;
+    assert!(page["data"][0].get("tax_ids").is_none());
+    // Lists the template already has keep coming without expand.
+    let invoices = api.ok("/v1/invoices?limit=1").await?;
+    assert_eq!(invoices["data"][0]["lines"]["object"], "list");
+    sim.shutdown().await;
+    Ok(())
+}
+
+/// Stripe refuses an expansion deeper than 4 levels, `data` counting as one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expansions_deeper_than_four_levels_are_refused() -> Result<()> {
+    let sim = start(
+        SimConfig::new(fixtures())
+            .with_count("customer", 2)
+            .with_count("tax_id", 3),
+        "127.0.0.1:0".parse()?,
+    )
+    .await?;
+    let api = Api::new(&sim);
+    let id = sim.objects("customer")[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for path in [
+        "/v1/customers?expand[]=data.tax_ids.data.owner.customer".to_string(),
+        "/v1/customers?expand[]=data.tax_ids&expand[]=data.a.b.c.d".to_string(),
+        format!("/v1/customers/{id}?expand[]=tax_ids.data.owner.customer.x"),
+    ] {
+        let (s, v) = api.get(&path).await?;
+        assert_error(s, &v, 400, "invalid_request_error", "parameter_invalid");
+        let msg = v["error"]["message"].as_str().unwrap();
+        assert!(
+            msg.contains("cannot expand more than 4 levels"),
+            "{path}: {msg}"
+        );
+        assert_eq!(v["error"]["param"], "expand");
+    }
+    for path in [
+        "/v1/customers?expand[]=data.tax_ids.data.owner".to_string(),
+        format!("/v1/customers/{id}?expand[]=tax_ids.data.owner.customer"),
+    ] {
+        let v = api.ok(&path).await?;
+        assert_ne!(v["object"], Value::Null, "{path}");
+    }
+    sim.shutdown().await;
+    Ok(())
+}
+
+/// `customer.subscriptions` holds the customer's current subscriptions
+/// only, as Stripe documents: a client that trusted it as complete would
+/// lose the canceled ones.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn embedded_customer_subscriptions_leave_out_canceled_ones() -> Result<()> {
+    let sim = start(
+        SimConfig::new(fixtures())
+            .with_count("customer", 3)
+            .with_count("subscription", 45),
+        "127.0.0.1:0".parse()?,
+    )
+    .await?;
+    let api = Api::new(&sim);
+    let subs = by_customer(&sim, "subscription");
+    let mut checked = 0;
+    for (cus, all) in &subs {
+        let canceled = all.iter().filter(|s| s["status"] == "canceled").count();
+        if canceled == 0 {
+            continue;
+        }
+        let current: Vec<&str> = all
+            .iter()
+            .filter(|s| s["status"] != "canceled")
+            .map(|s| s["id"].as_str().unwrap())
+            .collect();
+        let c = api
+            .ok(&format!("/v1/customers/{cus}?expand[]=subscriptions"))
+            .await?;
+        let emb = &c["subscriptions"];
+        assert_eq!(emb["total_count"], current.len(), "{emb}");
+        assert_eq!(emb["has_more"], current.len() > 10);
+        assert_eq!(ids(emb), current[..current.len().min(10)]);
+        assert!(emb["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["status"] != "canceled"));
+        // The customer's own list has them all.
+        let listed = walk_forward(&api, &format!("/v1/customers/{cus}/subscriptions"), 100).await?;
+        assert_eq!(listed.len(), all.len());
+        checked += 1;
+    }
+    assert!(checked > 0, "some customer has a canceled subscription");
+    sim.shutdown().await;
+    Ok(())
+}
+
 /// A billing account's per-customer children are sparse: on the fraction of
 /// customers the config names, a few customers holding many.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1308,5 +1492,45 @@ async fn billing_account_concentrates_sparse_children_on_few_customers() -> Resu
     assert_eq!(ids_of(&sim), ids_of(&again));
     sim.shutdown().await;
     again.shutdown().await;
+    Ok(())
+}
+
+/// An embedded list one object down (`payment_intent.amount_details.line_items`)
+/// expands like any other: `expand[]=data.amount_details.line_items` on
+/// the list, `expand[]=amount_details.line_items` on a retrieve.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expand_reaches_a_list_one_object_down() -> Result<()> {
+    let sim = start(
+        SimConfig::new(fixtures())
+            .with_count("payment_intent", 3)
+            .with_count("payment_intent_amount_details_line_item", 14),
+        "127.0.0.1:0".parse()?,
+    )
+    .await?;
+    let api = Api::new(&sim);
+    let page = api
+        .ok("/v1/payment_intents?limit=10&expand[]=data.amount_details.line_items")
+        .await?;
+    let mut total = 0;
+    for pi in page["data"].as_array().unwrap() {
+        let id = pi["id"].as_str().unwrap();
+        let url = format!("/v1/payment_intents/{id}/amount_details_line_items");
+        let listed = walk_forward(&api, &url, 100).await?;
+        let emb = &pi["amount_details"]["line_items"];
+        assert_eq!(emb["url"], url.as_str(), "{pi}");
+        assert_eq!(emb["total_count"], listed.len());
+        assert_eq!(ids(emb), listed[..listed.len().min(10)]);
+        let one = api
+            .ok(&format!(
+                "/v1/payment_intents/{id}?expand[]=amount_details.line_items"
+            ))
+            .await?;
+        assert_eq!(one["amount_details"]["line_items"], *emb);
+        let plain = api.ok(&format!("/v1/payment_intents/{id}")).await?;
+        assert!(plain["amount_details"].get("line_items").is_none());
+        total += listed.len();
+    }
+    assert_eq!(total, 14);
+    sim.shutdown().await;
     Ok(())
 }

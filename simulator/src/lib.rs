@@ -26,6 +26,13 @@
 //!   list all of them merged in list order, or one with `object=`.
 //! - Objects: `GET` by id on the retrieve path or `<list path>/{id}`; deleted
 //!   objects answer `{"id", "object", "deleted": true}`. `GET /v1/account`.
+//! - `expand[]` of embedded lists, as Stripe's: `expand[]=tax_ids` on a
+//!   retrieve, `expand[]=data.tax_ids` on a list, embed the first 10 live
+//!   children with `has_more`, `total_count` and the list's `url`
+//!   (`customer.subscriptions`: the current ones only, not canceled).
+//!   Lists Stripe sends only on request stay absent without it. A path
+//!   deeper than 4 levels (`data` counts) is a 400; unknown fields are
+//!   ignored.
 //! - Writes: form-encoded (or JSON) `POST` to a list path creates, to an
 //!   object path updates (properties the object has, and `metadata`),
 //!   `DELETE` deletes (when the object has a delete event or no events at

@@ -1,6 +1,7 @@
 //! HTTP: the route table built from the registry, auth, reads, and the
 //! `/_simulator` control API. Writes are in [`crate::writes`].
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -15,7 +16,7 @@ use stripe_sync_generated::{Resource, RESOURCES};
 
 use crate::error::ApiError;
 use crate::seed::param_object;
-use crate::store::{CreatedFilter, ListQuery};
+use crate::store::{AccountStore, CreatedFilter, ListQuery};
 use crate::{faults, form, writes, State};
 
 #[cfg(test)]
@@ -348,6 +349,7 @@ fn dispatch(
         stripe_version,
     } = *request;
     let q = form::decode(query.as_bytes())?;
+    let expand = expand_paths(&q)?;
     let params = || {
         if is_json {
             form::decode_json(body)
@@ -366,17 +368,14 @@ fn dispatch(
         let mut lq = list_query(&q, true)?;
         lq.tags = event_types_filter(&q)?;
         let s = store_lock.read().unwrap_or_else(|e| e.into_inner());
-        return match s.coll("event") {
-            Some(c) => Ok((200, c.page("event", None, &lq)?.to_json(path))),
-            None => Ok((
-                200,
-                crate::store::Page {
-                    data: vec![],
-                    has_more: false,
-                }
-                .to_json(path),
-            )),
+        let page = match s.coll("event") {
+            Some(c) => c.page("event", None, &lq)?,
+            None => crate::store::Page {
+                data: vec![],
+                has_more: false,
+            },
         };
+        return Ok((200, page.to_json(path)));
     }
     if let Some(id) = path.strip_prefix("/v1/events/") {
         if method == Method::GET && !id.contains('/') {
@@ -403,7 +402,7 @@ fn dispatch(
                     }
                 }
             }
-            list(&s, res, ep, &merged, &caps, &q, path)
+            list(&s, res, ep, &merged, &caps, &q, path, &expand)
         }
         (Target::List(eps), &Method::POST) => {
             let (res, ep) = choose_endpoint(eps, &q);
@@ -439,7 +438,10 @@ fn dispatch(
                         Some(e) if e.deleted => {
                             Ok((200, deleted_stub(res.object, &id).to_string().into_bytes()))
                         }
-                        Some(e) => Ok((200, e.json.to_vec())),
+                        Some(e) => {
+                            let paths: Vec<&str> = expand.iter().map(String::as_str).collect();
+                            Ok((200, expanded(&s, e, &paths, false).into_owned()))
+                        }
                         None => Err(ApiError::no_such(res.object, &id)),
                     }
                 }
@@ -653,15 +655,124 @@ fn event_types_filter(q: &Map<String, Value>) -> Result<Option<Vec<String>>, Api
     Ok(Some(expanded))
 }
 
+/// Stripe's limit on `expand[]`: a path of at most this many properties
+/// (`data` counts, so a list allows `data.a.b.c`).
+const MAX_EXPAND_DEPTH: usize = 4;
+
+/// The `expand[]` paths of a request, refused as Stripe does when one is
+/// deeper than [`MAX_EXPAND_DEPTH`].
+fn expand_paths(q: &Map<String, Value>) -> Result<Vec<String>, ApiError> {
+    let paths: Vec<String> = match q.get("expand") {
+        None => Vec::new(),
+        Some(Value::String(p)) => vec![p.clone()],
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect(),
+        Some(_) => {
+            return Err(ApiError::bad_param(
+                "expand",
+                "Invalid array: expand must be an array of strings.",
+            ))
+        }
+    };
+    if let Some(p) = paths
+        .iter()
+        .find(|p| p.split('.').count() > MAX_EXPAND_DEPTH)
+    {
+        return Err(ApiError::bad_param(
+            "expand",
+            format!(
+                "You cannot expand more than {MAX_EXPAND_DEPTH} levels of a property. Property: {p}"
+            ),
+        ));
+    }
+    Ok(paths)
+}
+
+/// Whether expansion `path` asks for property `field` (itself, or
+/// something inside it: `tax_ids.data.owner`). Both may be dotted:
+/// `amount_details.line_items` is a list one object down.
+fn expands(path: &str, field: &str) -> bool {
+    path.strip_prefix(field)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+/// Sets the dotted property `field` of `v` when every object on the way is
+/// there (a `null` `amount_details` gets no `line_items`).
+fn set_dotted(v: &mut Value, field: &str, x: Value) -> bool {
+    let mut cur = v;
+    let mut parts = field.split('.').peekable();
+    while let Some(p) = parts.next() {
+        let Some(m) = cur.as_object_mut() else {
+            return false;
+        };
+        if parts.peek().is_none() {
+            m.insert(p.to_string(), x);
+            return true;
+        }
+        match m.get_mut(p) {
+            Some(next) => cur = next,
+            None => return false,
+        }
+    }
+    false
+}
+
+/// An object's JSON with the embedded lists the expansion `paths` ask for
+/// filled in (`customer.tax_ids` on `expand[]=tax_ids`), or as stored when
+/// none is an embedded list of it. On a list (`in_list`), only lists the
+/// registry says a list may expand. Other expansions are ignored.
+fn expanded<'a>(
+    s: &AccountStore,
+    e: &'a crate::store::Entry,
+    paths: &[&str],
+    in_list: bool,
+) -> Cow<'a, [u8]> {
+    if paths.is_empty() {
+        return Cow::Borrowed(&e.json[..]);
+    }
+    let mut v = e.value();
+    let Some(res) = v
+        .get("object")
+        .and_then(Value::as_str)
+        .and_then(stripe_sync_generated::resource)
+    else {
+        return Cow::Borrowed(&e.json[..]);
+    };
+    let mut changed = false;
+    for (i, emb) in res.embedded_lists.iter().enumerate() {
+        // One list per field, however many child objects it holds.
+        let seen = res.embedded_lists[..i].iter().any(|x| x.field == emb.field);
+        if seen
+            || (in_list && !emb.expandable_in_lists)
+            || !paths.iter().any(|p| expands(p, emb.field))
+        {
+            continue;
+        }
+        if let Some(list) = crate::seed::embedded_list(s, res.object, &e.id, emb.field) {
+            changed |= set_dotted(&mut v, emb.field, list);
+        }
+    }
+    if !changed {
+        return Cow::Borrowed(&e.json[..]);
+    }
+    match serde_json::to_vec(&v) {
+        Ok(b) => Cow::Owned(b),
+        Err(_) => Cow::Borrowed(&e.json[..]),
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn list(
-    s: &crate::store::AccountStore,
+    s: &AccountStore,
     res: &'static Resource,
     ep: &'static stripe_sync_generated::ListEndpoint,
     merged: &[&'static str],
     caps: &HashMap<String, String>,
     q: &Map<String, Value>,
     path: &str,
+    expand: &[String],
 ) -> Result<(u16, Vec<u8>), ApiError> {
     let mut lq = list_query(q, ep.supports_created)?;
     // A partial list (the registry says which) shows by default only what
@@ -717,7 +828,15 @@ fn list(
             }
         }
     };
-    Ok((200, page.to_json(path)))
+    // On a list, `expand[]=data.tax_ids` expands each object's `tax_ids`.
+    let paths: Vec<&str> = expand
+        .iter()
+        .filter_map(|p| p.strip_prefix("data."))
+        .collect();
+    Ok((
+        200,
+        page.to_json_with(path, |e| expanded(s, e, &paths, true)),
+    ))
 }
 
 /// Every object of `object` in `account`, deleted ones with `"deleted": true`.

@@ -4,6 +4,7 @@
 //! intents and their invoices, …). Deterministic for a given seed.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use anyhow::{bail, Result};
 use bytes::Bytes;
@@ -684,8 +685,93 @@ pub fn child_list_url(child: &Resource, parent_object: &str, parent_id: &str) ->
     None
 }
 
+/// How many children an embedded list shows; `has_more` and the list's
+/// `url` lead to the rest.
+pub const EMBEDDED_PAGE: usize = 10;
+
+/// Whether a child belongs in its parent's embedded list. Stripe documents
+/// `customer.subscriptions` as the customer's *current* subscriptions: the
+/// canceled ones are not in it (a client that reads it as complete loses
+/// them).
+fn embedded_keeps(parent_object: &str, field: &str, child: &Entry) -> bool {
+    match (parent_object, field) {
+        ("customer", "subscriptions") => {
+            child.value().get("status").and_then(Value::as_str) != Some("canceled")
+        }
+        _ => true,
+    }
+}
+
+/// The URL of the embedded list `field` of `parent_object` `parent_id`:
+/// the list endpoint of one of its child objects ending in `/{field}` (the
+/// shared `/v1/customers/{customer}/sources`, not `/cards`), else the first
+/// one [`child_list_url`] finds.
+fn embedded_list_url(
+    children: &[&'static Resource],
+    field: &str,
+    parent_object: &str,
+    parent_id: &str,
+) -> Option<String> {
+    let suffix = format!("/{field}");
+    for child in children {
+        for e in child.list_endpoints {
+            if let [p] = e.params {
+                if p.in_path && param_object(p) == Some(parent_object) && e.path.ends_with(&suffix)
+                {
+                    return Some(e.path.replace(&format!("{{{}}}", p.name), parent_id));
+                }
+            }
+        }
+    }
+    children
+        .iter()
+        .find_map(|c| child_list_url(c, parent_object, parent_id))
+}
+
+/// The list envelope Stripe embeds as `field` of `object` `id` (on
+/// `expand[]`, or always for lists like `invoice.lines`): the first
+/// [`EMBEDDED_PAGE`] live children, of every object the registry lists
+/// under that field (customer `sources` holds cards, bank accounts and
+/// sources), in the order their list endpoint returns them, with
+/// `has_more`, `total_count` and the list's `url`. `None` when `field` is
+/// not an embedded list of `object`.
+pub fn embedded_list(store: &AccountStore, object: &str, id: &str, field: &str) -> Option<Value> {
+    let res = resource(object)?;
+    let mut children: Vec<&'static Resource> = Vec::new();
+    for emb in res.embedded_lists.iter().filter(|e| e.field == field) {
+        if let Some(c) = resource(emb.object) {
+            if !children.iter().any(|x| x.object == c.object) {
+                children.push(c);
+            }
+        }
+    }
+    let url = embedded_list_url(&children, field, res.object, id)?;
+    let mut entries: Vec<&Arc<Entry>> = children
+        .iter()
+        .filter_map(|c| store.coll(c.object)?.live_children((res.object, id)))
+        .flat_map(|set| set.values())
+        .filter(|e| embedded_keeps(res.object, field, e))
+        .collect();
+    entries.sort_by_key(|e| e.key);
+    let total = entries.len();
+    let data: Vec<Value> = entries
+        .iter()
+        .take(EMBEDDED_PAGE)
+        .map(|e| e.value())
+        .collect();
+    Some(json!({
+        "object": "list",
+        "data": data,
+        "has_more": total > EMBEDDED_PAGE,
+        "total_count": total,
+        "url": url,
+    }))
+}
+
 /// Rebuilds the embedded lists of one parent object from its children;
-/// returns the (old, new) object when it changed.
+/// returns the (old, new) object when it changed. Only lists the object
+/// already has are rebuilt: those Stripe includes only on `expand[]`
+/// (`customer.tax_ids`) stay absent.
 pub fn refresh_embedded(
     store: &mut AccountStore,
     object: &'static str,
@@ -698,33 +784,14 @@ pub fn refresh_embedded(
     }
     let old = entry.value();
     let mut new = old.clone();
-    for emb in res.embedded_lists {
-        if new.get(emb.field).is_none() {
+    for (i, emb) in res.embedded_lists.iter().enumerate() {
+        let seen = res.embedded_lists[..i].iter().any(|e| e.field == emb.field);
+        if seen || new.get(emb.field).is_none() {
             continue;
         }
-        let Some(child) = resource(emb.object) else {
-            continue;
-        };
-        let Some(url) = child_list_url(child, object, id) else {
-            continue;
-        };
-        let (data, total) = match store
-            .coll(emb.object)
-            .and_then(|c| c.live_children((object, id)))
-        {
-            Some(set) => (
-                set.values().take(10).map(|e| e.value()).collect::<Vec<_>>(),
-                set.len(),
-            ),
-            None => (Vec::new(), 0),
-        };
-        new[emb.field] = json!({
-            "object": "list",
-            "data": data,
-            "has_more": total > 10,
-            "total_count": total,
-            "url": url,
-        });
+        if let Some(list) = embedded_list(store, object, id, emb.field) {
+            new[emb.field] = list;
+        }
     }
     if new == old {
         return None;

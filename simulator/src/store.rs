@@ -2,6 +2,7 @@
 //! Stripe's list order (newest `created` first) so list pages are a range scan
 //! over pre-serialized JSON.
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
@@ -107,6 +108,16 @@ pub struct Page {
 impl Page {
     /// Serializes the page as Stripe's list envelope.
     pub fn to_json(&self, url: &str) -> Vec<u8> {
+        self.to_json_with(url, |e| Cow::Borrowed(&e.json[..]))
+    }
+
+    /// Serializes the page as Stripe's list envelope, each entry as `item`
+    /// gives it (an expanded copy; the stored JSON as is otherwise).
+    pub fn to_json_with<'a>(
+        &'a self,
+        url: &str,
+        mut item: impl FnMut(&'a Entry) -> Cow<'a, [u8]>,
+    ) -> Vec<u8> {
         let size: usize = self.data.iter().map(|e| e.json.len() + 1).sum();
         let mut out = Vec::with_capacity(size + url.len() + 64);
         out.extend_from_slice(b"{\"object\":\"list\",\"data\":[");
@@ -114,7 +125,7 @@ impl Page {
             if i > 0 {
                 out.push(b',');
             }
-            out.extend_from_slice(&e.json);
+            out.extend_from_slice(&item(e));
         }
         out.extend_from_slice(b"],\"has_more\":");
         out.extend_from_slice(if self.has_more { b"true" } else { b"false" });
