@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use common::{apply_sql, committed_migration_paths};
 use stripe_sync_codegen::lock::Lock;
-use stripe_sync_codegen::{load, sql, Versions};
+use stripe_sync_codegen::{load, sql, Versions, LATER_BOOKKEEPING_MIGRATIONS};
 use stripe_sync_tests::{spec_dir, TestDb};
 
 fn psql(url: &str, file: &Path) {
@@ -55,8 +55,8 @@ async fn chain_applied_with_psql_equals_a_fresh_latest_schema_plus_what_is_kept(
     let versions = Versions::read(&root()).unwrap();
     assert_eq!(
         paths.len(),
-        versions.versions.len() + 1,
-        "bookkeeping + one migration per API version"
+        versions.versions.len() + 1 + LATER_BOOKKEEPING_MIGRATIONS.len(),
+        "bookkeeping + one migration per API version + later bookkeeping"
     );
     assert!(
         versions.versions.len() >= 6,
@@ -77,6 +77,7 @@ async fn chain_applied_with_psql_equals_a_fresh_latest_schema_plus_what_is_kept(
         &[
             sql::BOOKKEEPING.to_string(),
             sql::migration(&api.version, &changes),
+            sql::MEMBERSHIP_AND_PLAN.to_string(),
         ],
     )
     .await;
