@@ -1495,6 +1495,72 @@ async fn billing_account_concentrates_sparse_children_on_few_customers() -> Resu
     Ok(())
 }
 
+/// Requests are counted by Stripe's endpoint (method and path template),
+/// and list requests in total, for tests and benchmarks to read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_are_counted_by_endpoint() -> Result<()> {
+    let sim = start(
+        SimConfig::new(fixtures())
+            .with_count("customer", 3)
+            .with_count("tax_id", 4),
+        "127.0.0.1:0".parse()?,
+    )
+    .await?;
+    let api = Api::new(&sim);
+    api.ok("/v1/customers").await?;
+    api.ok("/v1/customers?limit=1&expand[]=data.tax_ids")
+        .await?;
+    let customers = sim.objects("customer");
+    for c in &customers {
+        let id = c["id"].as_str().unwrap();
+        api.ok(&format!("/v1/customers/{id}/tax_ids")).await?;
+    }
+    let first = customers[0]["id"].as_str().unwrap();
+    api.ok(&format!("/v1/customers/{first}")).await?;
+    api.created("/v1/customers", &[("email", "a@b.c")]).await?;
+    api.ok("/v1/events").await?;
+    let (s, _) = api.get("/v1/no_such_thing").await?;
+    assert_eq!(s, 404);
+    api.http
+        .get(format!("{}/_simulator/stats", sim.base_url()))
+        .send()
+        .await?;
+
+    let by = sim.requests_by_endpoint();
+    let want: Vec<(&str, u64)> = vec![
+        ("GET /v1/customers", 2),
+        ("GET /v1/customers/{customer}", 1),
+        ("GET /v1/customers/{customer}/tax_ids", 3),
+        ("GET /v1/events", 1),
+        ("GET /v1/no_such_thing", 1),
+        ("POST /v1/customers", 1),
+    ];
+    assert_eq!(
+        by.iter().map(|(k, v)| (k.as_str(), *v)).collect::<Vec<_>>(),
+        want
+    );
+    assert_eq!(by.values().sum::<u64>(), sim.request_count());
+    assert_eq!(
+        sim.list_requests(),
+        6,
+        "two customer pages, three tax id lists, events"
+    );
+    let stats: Value = api
+        .http
+        .get(format!("{}/_simulator/stats", sim.base_url()))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(
+        stats["requests_by_endpoint"]["GET /v1/customers/{customer}/tax_ids"], 3,
+        "{stats}"
+    );
+    assert_eq!(stats["list_requests"], 6);
+    sim.shutdown().await;
+    Ok(())
+}
+
 /// An embedded list one object down (`payment_intent.amount_details.line_items`)
 /// expands like any other: `expand[]=data.amount_details.line_items` on
 /// the list, `expand[]=amount_details.line_items` on a retrieve.

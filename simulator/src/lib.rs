@@ -54,7 +54,9 @@
 //!   armed on events with `"path"`, `"start_after_requests"`, `"stop_after_requests"`
 //!   and `"stop_after"` (ms). Setting faults restarts their window and releases hung requests.
 //! - `GET /_simulator/stats`: `{"requests": n, "faulted": n, "injected": n, "deliveries_in_flight": n,
-//!   "stripe_versions": {"<Stripe-Version header>": n}}`.
+//!   "stripe_versions": {"<Stripe-Version header>": n},
+//!   "requests_by_endpoint": {"GET /v1/customers/{customer}/tax_ids": n},
+//!   "list_requests": n}` (list requests: `GET`s answered with a list).
 //! - `GET /_simulator/deliveries`: webhook delivery attempts.
 //! - `GET /_simulator/webhook_secrets/{we_id}`: an endpoint's secret.
 
@@ -187,6 +189,11 @@ pub(crate) struct State {
     pub requests: AtomicU64,
     /// API requests by the `Stripe-Version` header they carried (`GET /_simulator/stats`).
     pub stripe_versions: Mutex<BTreeMap<String, u64>>,
+    /// API requests by endpoint, `"GET /v1/customers/{customer}/tax_ids"`
+    /// (`GET /_simulator/stats`).
+    pub requests_by_endpoint: Mutex<BTreeMap<String, u64>>,
+    /// `GET`s answered with a list.
+    pub list_requests: AtomicU64,
     /// Webhook deliveries still being attempted (not yet succeeded or given up).
     pub deliveries_in_flight: AtomicU64,
     pub limiter: Mutex<(u64, u32)>,
@@ -240,6 +247,8 @@ pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<SimHandle> {
             .collect(),
         requests: AtomicU64::new(0),
         stripe_versions: Mutex::new(BTreeMap::new()),
+        requests_by_endpoint: Mutex::new(BTreeMap::new()),
+        list_requests: AtomicU64::new(0),
         deliveries_in_flight: AtomicU64::new(0),
         limiter: Mutex::new((0, 0)),
         secrets: Mutex::new(HashMap::new()),
@@ -316,6 +325,24 @@ impl SimHandle {
     /// Requests served on `/v1` so far (faulted ones included).
     pub fn request_count(&self) -> u64 {
         self.state.requests.load(Ordering::Relaxed)
+    }
+
+    /// Requests served on `/v1` so far by endpoint: Stripe's operation,
+    /// `"METHOD /path/{template}"` (e.g. `"GET /v1/customers/{customer}/tax_ids"`),
+    /// or the concrete path when no operation matches. Faulted requests
+    /// count too.
+    pub fn requests_by_endpoint(&self) -> BTreeMap<String, u64> {
+        self.state
+            .requests_by_endpoint
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// `GET` requests answered with a list so far (every page of every
+    /// list, `/v1/events` included): what a client's listing costs.
+    pub fn list_requests(&self) -> u64 {
+        self.state.list_requests.load(Ordering::Relaxed)
     }
 
     /// Every webhook delivery attempt so far, oldest first.

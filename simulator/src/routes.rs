@@ -281,6 +281,12 @@ async fn handle(
         };
     }
     state.requests.fetch_add(1, Ordering::Relaxed);
+    *state
+        .requests_by_endpoint
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(endpoint_name(&method, &path))
+        .or_insert(0) += 1;
     let stripe_version = headers
         .get("stripe-version")
         .and_then(|v| v.to_str().ok())
@@ -375,6 +381,7 @@ fn dispatch(
                 has_more: false,
             },
         };
+        state.list_requests.fetch_add(1, Ordering::Relaxed);
         return Ok((200, page.to_json(path)));
     }
     if let Some(id) = path.strip_prefix("/v1/events/") {
@@ -402,7 +409,9 @@ fn dispatch(
                     }
                 }
             }
-            list(&s, res, ep, &merged, &caps, &q, path, &expand)
+            let page = list(&s, res, ep, &merged, &caps, &q, path, &expand)?;
+            state.list_requests.fetch_add(1, Ordering::Relaxed);
+            Ok(page)
         }
         (Target::List(eps), &Method::POST) => {
             let (res, ep) = choose_endpoint(eps, &q);
@@ -763,6 +772,13 @@ fn expanded<'a>(
     }
 }
 
+/// The endpoint a request counts under: `"GET /v1/customers/{customer}/tax_ids"`
+/// (Stripe's operation), or the concrete path when the API has no such operation.
+pub(crate) fn endpoint_name(method: &Method, path: &str) -> String {
+    let template = stripe_sync_generated::registry::endpoint_template(path).unwrap_or(path);
+    format!("{method} {template}")
+}
+
 #[allow(clippy::too_many_arguments)]
 fn list(
     s: &AccountStore,
@@ -883,6 +899,8 @@ fn control(
                 "injected": f.injected,
                 "deliveries_in_flight": state.deliveries_in_flight.load(Ordering::SeqCst),
                 "stripe_versions": *state.stripe_versions.lock().unwrap_or_else(|e| e.into_inner()),
+                "requests_by_endpoint": *state.requests_by_endpoint.lock().unwrap_or_else(|e| e.into_inner()),
+                "list_requests": state.list_requests.load(Ordering::Relaxed),
             })
         })),
         (&Method::GET, "faults") => Ok((
