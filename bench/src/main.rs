@@ -5,11 +5,11 @@
 //! local PostgreSQL, so that the engine's peak RSS and each side's CPU time
 //! are its own. Results print as a table and are written as JSON.
 
+mod backfill_all;
 mod hostile;
+mod minimum;
 mod proc_stats;
 mod scenarios;
-
-use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -34,20 +34,18 @@ enum Command {
     Webhooks(scenarios::Options),
     /// Generation time for all four API versions.
     Codegen(scenarios::Options),
+    /// `backfill all` of a 5,000-customer billing account (300 with
+    /// `--quick`) at Stripe's rate limits, test mode (25/s) then live mode
+    /// (100/s, 25/s per endpoint), against the fewest requests the account
+    /// needs (part of `all`, but not of `all --quick`).
+    BackfillAllTestMode(scenarios::Options),
     /// Server CPU per unsigned 1 MiB webhook with 1 to 5,000 `v1` entries,
     /// or with `--slow-senders N` its memory under N stalled bodies (not
     /// part of `all`).
     WebhooksHostile(hostile::HostileOptions),
     /// (internal) Run the simulator until stdin closes.
     #[command(hide = true)]
-    ChildSimulator {
-        /// `object=n,object=n`.
-        #[arg(long)]
-        counts: String,
-        /// fixtures3.json.
-        #[arg(long)]
-        fixtures: PathBuf,
-    },
+    ChildSimulator(scenarios::SimArgs),
     /// (internal) Run `stripe-sync serve` on this address.
     #[command(hide = true)]
     ChildServe {
@@ -57,20 +55,7 @@ enum Command {
     },
     /// (internal) Run one backfill and print its result as JSON.
     #[command(hide = true)]
-    ChildEngine {
-        /// The database.
-        #[arg(long)]
-        database_url: String,
-        /// The simulator.
-        #[arg(long)]
-        api_base: String,
-        /// Objects to backfill, comma-separated; all when absent.
-        #[arg(long)]
-        objects: Option<String>,
-        /// Ignore cursors.
-        #[arg(long)]
-        full: bool,
-    },
+    ChildEngine(scenarios::EngineArgs),
 }
 
 #[tokio::main]
@@ -80,7 +65,8 @@ async fn main() -> Result<()> {
     | Command::BackfillCustomers(o)
     | Command::BackfillMixed(o)
     | Command::Webhooks(o)
-    | Command::Codegen(o) = &command
+    | Command::Codegen(o)
+    | Command::BackfillAllTestMode(o) = &command
     {
         o.apply();
     }
@@ -92,16 +78,12 @@ async fn main() -> Result<()> {
         Command::BackfillMixed(o) => scenarios::report(&o, scenarios::backfill_mixed(&o).await?),
         Command::Webhooks(o) => scenarios::report(&o, vec![scenarios::webhooks(&o).await?]),
         Command::Codegen(o) => scenarios::report(&o, vec![scenarios::codegen(&o)?]),
-        Command::WebhooksHostile(o) => hostile::webhooks_hostile(&o).await,
-        Command::ChildSimulator { counts, fixtures } => {
-            scenarios::child_simulator(&counts, fixtures).await
+        Command::BackfillAllTestMode(o) => {
+            scenarios::report(&o, backfill_all::backfill_all_test_mode(&o).await?)
         }
+        Command::WebhooksHostile(o) => hostile::webhooks_hostile(&o).await,
+        Command::ChildSimulator(args) => scenarios::child_simulator(args).await,
         Command::ChildServe { listen } => scenarios::child_serve(&listen).await,
-        Command::ChildEngine {
-            database_url,
-            api_base,
-            objects,
-            full,
-        } => scenarios::child_engine(&database_url, &api_base, objects, full).await,
+        Command::ChildEngine(args) => scenarios::child_engine(args).await,
     }
 }

@@ -56,7 +56,13 @@ pub struct Measure {
     pub target: Option<String>,
 }
 
-fn measure(scenario: &str, name: &str, value: f64, unit: &str, target: Option<&str>) -> Measure {
+pub(crate) fn measure(
+    scenario: &str,
+    name: &str,
+    value: f64,
+    unit: &str,
+    target: Option<&str>,
+) -> Measure {
     Measure {
         scenario: scenario.into(),
         name: name.into(),
@@ -78,6 +84,12 @@ pub async fn all(o: &Options) -> Result<()> {
     out.push(backfill_customers(o).await?);
     out.extend(backfill_mixed(o).await?);
     out.push(webhooks(o).await?);
+    // At Stripe's rate limits it takes minutes even at its quick size (300
+    // customers: about 1,500 requests at 25/s, then again at live rates),
+    // far more than the rest of the quick run: only the full run has it.
+    if !o.quick {
+        out.extend(crate::backfill_all::backfill_all_test_mode(o).await?);
+    }
     report(o, out)
 }
 
@@ -85,13 +97,20 @@ pub async fn all(o: &Options) -> Result<()> {
 pub fn report(o: &Options, scenarios: Vec<Vec<Measure>>) -> Result<()> {
     let all: Vec<Measure> = scenarios.into_iter().flatten().collect();
     println!();
+    // As wide as the longest name (per-parent lists are named by their path).
+    let width = all
+        .iter()
+        .map(|m| m.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(44);
     println!(
-        "{:<22} {:<44} {:>14} {:<10} target",
+        "{:<22} {:<width$} {:>14} {:<10} target",
         "scenario", "measure", "value", "unit"
     );
     for m in &all {
         println!(
-            "{:<22} {:<44} {:>14.1} {:<10} {}",
+            "{:<22} {:<width$} {:>14.1} {:<10} {}",
             m.scenario,
             m.name,
             m.value,
@@ -120,14 +139,14 @@ pub fn report(o: &Options, scenarios: Vec<Vec<Measure>>) -> Result<()> {
 // ---------------------------------------------------------------- children
 
 /// A child process of this binary, killed when dropped.
-struct ChildProc {
+pub(crate) struct ChildProc {
     child: Child,
     stdin: Option<ChildStdin>,
     lines: std::io::Lines<BufReader<std::process::ChildStdout>>,
 }
 
 impl ChildProc {
-    fn spawn(args: &[String]) -> Result<ChildProc> {
+    pub(crate) fn spawn(args: &[String]) -> Result<ChildProc> {
         let mut child = Command::new(std::env::current_exe()?)
             .args(args)
             .stdin(Stdio::piped())
@@ -149,15 +168,33 @@ impl ChildProc {
     }
 
     /// The next line the child prints.
-    fn line(&mut self) -> Result<String> {
+    pub(crate) fn line(&mut self) -> Result<String> {
         self.lines
             .next()
             .ok_or_else(|| anyhow!("the child exited early"))?
             .map_err(Into::into)
     }
 
+    /// Sends a command line to a `child-simulator` and reads its JSON answer.
+    pub(crate) fn ask(&mut self, command: &str) -> Result<serde_json::Value> {
+        use std::io::Write;
+        let stdin = self
+            .stdin
+            .as_mut()
+            .ok_or_else(|| anyhow!("the child's stdin is closed"))?;
+        writeln!(stdin, "{command}")?;
+        stdin.flush()?;
+        let line = self.line()?;
+        let v: serde_json::Value = serde_json::from_str(&line)
+            .with_context(|| format!("{command}: the child said {line}"))?;
+        if let Some(e) = v.get("error") {
+            bail!("{command}: {e}");
+        }
+        Ok(v)
+    }
+
     /// Lets the child finish (it waits for stdin to close) and reaps it.
-    fn finish(mut self) -> Result<()> {
+    pub(crate) fn finish(mut self) -> Result<()> {
         drop(self.stdin.take());
         let status = self.child.wait()?;
         if !status.success() {
@@ -177,41 +214,123 @@ impl Drop for ChildProc {
 /// A simulator child seeded with `counts`, and its base URL.
 fn start_simulator(counts: &[(&str, usize)]) -> Result<(ChildProc, String)> {
     let counts: Vec<String> = counts.iter().map(|(o, n)| format!("{o}={n}")).collect();
+    spawn_simulator(&["--counts".into(), counts.join(",")], &counts.join(","))
+}
+
+/// A simulator child started with these `child-simulator` arguments (the
+/// fixtures are added), and its base URL; `what` names its seed in the log.
+pub(crate) fn spawn_simulator(args: &[String], what: &str) -> Result<(ChildProc, String)> {
     let t0 = Instant::now();
-    let mut sim = ChildProc::spawn(&[
-        "child-simulator".into(),
-        "--counts".into(),
-        counts.join(","),
+    let mut all = vec![
+        "child-simulator".to_string(),
         "--fixtures".into(),
         fixtures().display().to_string(),
-    ])?;
+    ];
+    all.extend_from_slice(args);
+    let mut sim = ChildProc::spawn(&all)?;
     let ready = sim.line()?;
     let url = ready
         .strip_prefix("READY ")
         .ok_or_else(|| anyhow!("simulator said {ready}"))?
         .to_string();
     eprintln!(
-        "simulator seeded {} in {:.1}s",
-        counts.join(","),
+        "simulator seeded {what} in {:.1}s",
         t0.elapsed().as_secs_f64()
     );
     Ok((sim, url))
 }
 
-/// `child-simulator`: seed, print `READY <url>`, serve until stdin closes.
-pub async fn child_simulator(counts: &str, fixtures: PathBuf) -> Result<()> {
-    let mut config = stripe_sync_simulator::SimConfig::new(fixtures);
-    for pair in counts.split(',').filter(|p| !p.is_empty()) {
+/// How a simulator child is seeded and rate-limited.
+#[derive(clap::Args, Clone, Debug)]
+pub struct SimArgs {
+    /// `object=n,object=n` (after `--customers`' account, overriding it).
+    #[arg(long, default_value = "")]
+    pub counts: String,
+    /// fixtures3.json.
+    #[arg(long)]
+    pub fixtures: PathBuf,
+    /// Seed a billing account of this many customers
+    /// (`SimConfig::billing_account`: sparse per-customer children included).
+    #[arg(long)]
+    pub customers: Option<usize>,
+    /// Requests per second the account may make before answering 429.
+    #[arg(long)]
+    pub rate_limit: Option<u32>,
+    /// Requests per second one endpoint may take before answering 429.
+    #[arg(long)]
+    pub endpoint_rate_limit: Option<u32>,
+}
+
+/// `child-simulator`: seed, print `READY <url>`, then answer the parent's
+/// commands on stdin, one JSON line each, until stdin closes:
+///
+/// * `STATS`: requests so far, by endpoint, and the 429s of the rate limits;
+/// * `MINIMUM`: the fewest requests `backfill all` needs for the account
+///   ([`crate::minimum`]);
+/// * `ORACLE <database url>`: the database compared with the simulator's
+///   objects (`stripe_sync_tests::oracle`).
+pub async fn child_simulator(args: SimArgs) -> Result<()> {
+    let mut config = match args.customers {
+        Some(n) => stripe_sync_simulator::SimConfig::billing_account(&args.fixtures, n),
+        None => stripe_sync_simulator::SimConfig::new(&args.fixtures),
+    };
+    for pair in args.counts.split(',').filter(|p| !p.is_empty()) {
         let (o, n) = pair
             .split_once('=')
             .ok_or_else(|| anyhow!("bad count {pair}"))?;
         config = config.with_count(o, n.parse()?);
     }
+    config.rate_limit_per_sec = args.rate_limit;
+    config.endpoint_rate_limit_per_sec = args.endpoint_rate_limit;
     let handle = stripe_sync_simulator::start(config, "127.0.0.1:0".parse()?).await?;
     println!("READY {}", handle.base_url());
-    stdin_closed().await?;
+    use tokio::io::AsyncBufReadExt;
+    let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
+    while let Some(line) = lines.next_line().await? {
+        let (command, arg) = line.split_once(' ').unwrap_or((line.as_str(), ""));
+        let answer = match command {
+            "STATS" => {
+                let f = handle.fault_stats();
+                Ok(json!({
+                    "requests": handle.request_count(),
+                    "by_endpoint": handle.requests_by_endpoint(),
+                    "global_rate_limited": f.global_rate_limited,
+                    "endpoint_rate_limited": f.endpoint_rate_limited,
+                }))
+            }
+            "MINIMUM" => serde_json::to_value(crate::minimum::compute(|o| handle.objects(o)))
+                .map_err(Into::into),
+            "ORACLE" => oracle(&handle, arg).await,
+            _ => Err(anyhow!("unknown command {line:?}")),
+        };
+        let answer = answer.unwrap_or_else(|e| json!({ "error": format!("{e:#}") }));
+        println!("{answer}");
+    }
     handle.shutdown().await;
     Ok(())
+}
+
+/// The database at `url` compared with every object of the simulator.
+async fn oracle(handle: &stripe_sync_simulator::SimHandle, url: &str) -> Result<serde_json::Value> {
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(2)
+        .connect(url)
+        .await?;
+    let r = stripe_sync_tests::oracle::Oracle::new(handle)
+        .check(&pool)
+        .await?;
+    pool.close().await;
+    Ok(json!({
+        "tables": r.tables,
+        "objects": r.objects,
+        "rows": r.rows,
+        "missing": r.missing,
+        "stale": r.stale,
+        "extra": r.extra,
+        "findings": r.findings.iter().take(20).map(|f| format!(
+            "{:?} {}.{}: {}", f.drift, f.table, f.id, f.detail
+        )).collect::<Vec<_>>(),
+    }))
 }
 
 /// Waits until the parent closes this child's stdin (how it says "stop").
@@ -231,27 +350,57 @@ async fn stdin_closed() -> Result<()> {
 /// What an engine child reports.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct EngineResult {
-    succeeded: bool,
-    fetched: u64,
-    written: u64,
-    requests: u64,
-    seconds: f64,
-    peak_rss_mib: f64,
-    cpu_seconds: f64,
-    objects: Vec<(String, u64, u64, f64)>,
+    pub(crate) succeeded: bool,
+    pub(crate) fetched: u64,
+    pub(crate) written: u64,
+    pub(crate) requests: u64,
+    pub(crate) seconds: f64,
+    pub(crate) peak_rss_mib: f64,
+    pub(crate) cpu_seconds: f64,
+    pub(crate) objects: Vec<(String, u64, u64, f64)>,
+}
+
+/// How a `child-engine` runs.
+#[derive(clap::Args, Clone, Debug)]
+pub struct EngineArgs {
+    /// The database.
+    #[arg(long)]
+    pub database_url: String,
+    /// The simulator.
+    #[arg(long)]
+    pub api_base: String,
+    /// Objects to backfill, comma-separated; all when absent.
+    #[arg(long)]
+    pub objects: Option<String>,
+    /// Ignore cursors.
+    #[arg(long)]
+    pub full: bool,
+    /// The secret key: a test-mode key (`sk_test_…`) gets Stripe's test-mode
+    /// rate limit.
+    #[arg(long, default_value = "sk_live_bench")]
+    pub secret_key: String,
+    /// Keep the engine's Stripe rate limits (25/s test, 100/s live, 25/s per
+    /// endpoint) instead of lifting them to measure the engine alone.
+    #[arg(long)]
+    pub stripe_rates: bool,
 }
 
 /// `child-engine`: one backfill, its result as one JSON line, then wait for stdin to close.
-pub async fn child_engine(
-    database_url: &str,
-    api_base: &str,
-    objects: Option<String>,
-    full: bool,
-) -> Result<()> {
-    let mut config = Config::new(database_url, "sk_live_bench");
-    config.stripe_api_base = api_base.to_string();
-    // The benchmark measures the engine, not Stripe's limit of 100 requests/s.
-    config.max_requests_per_second = Some(1_000_000);
+pub async fn child_engine(args: EngineArgs) -> Result<()> {
+    let EngineArgs {
+        database_url,
+        api_base,
+        objects,
+        full,
+        secret_key,
+        stripe_rates,
+    } = args;
+    let mut config = Config::new(database_url, secret_key);
+    config.stripe_api_base = api_base;
+    if !stripe_rates {
+        // The benchmark measures the engine, not Stripe's limit of 100 requests/s.
+        config.max_requests_per_second = Some(1_000_000);
+    }
     let sync = StripeSync::new(config).await?;
     let mut request = match objects {
         Some(list) => BackfillRequest::objects(list.split(',').map(String::from)),
@@ -342,6 +491,7 @@ async fn run_engine(
     Ok((result, split))
 }
 
+/// A fresh database with the mirror's schema.
 pub(crate) async fn migrated_db() -> Result<TestDb> {
     let db = TestDb::new().await?;
     let sync = StripeSync::new(Config::with_pool(db.pool.clone(), "sk_live_bench")).await?;
