@@ -77,6 +77,10 @@ pub struct SimulateArgs {
     /// Requests per second allowed before answering 429 (off by default).
     #[arg(long = "rate-limit")]
     pub rate_limit: Option<u32>,
+    /// Requests per second allowed to one endpoint before answering 429
+    /// (off by default; Stripe's is 25).
+    #[arg(long = "endpoint-rate-limit")]
+    pub endpoint_rate_limit: Option<u32>,
     /// The platform account id.
     #[arg(long, default_value = "acct_1SimulatorPlatform0")]
     pub account: String,
@@ -157,6 +161,7 @@ impl SimulateArgs {
             ..Faults::default()
         };
         cfg.rate_limit_per_sec = self.rate_limit;
+        cfg.endpoint_rate_limit_per_sec = self.endpoint_rate_limit;
         cfg.account_id = self.account.clone();
         cfg.connected_accounts = self.connected_accounts.clone();
         cfg.api_key = self.api_key.clone();
@@ -232,6 +237,8 @@ mod tests {
             "5",
             "--rate-limit",
             "25",
+            "--endpoint-rate-limit",
+            "20",
             "--connected-account",
             "acct_1",
             "--fixtures",
@@ -245,6 +252,7 @@ mod tests {
         assert_eq!(c.faults.rate_429, 0.1);
         assert_eq!(c.faults.latency, Duration::from_millis(5));
         assert_eq!(c.rate_limit_per_sec, Some(25));
+        assert_eq!(c.endpoint_rate_limit_per_sec, Some(20));
         assert_eq!(c.connected_accounts, vec!["acct_1".to_string()]);
         assert_eq!(cli.args.listen.to_string(), "127.0.0.1:12111");
 

@@ -1,14 +1,17 @@
 //! Injected misbehaviour: random 429s and 500s, latency, hung requests,
 //! forbidden paths (403, as for a restricted key), and Stripe-like rate
-//! limiting per second.
+//! limits: a global one ([`crate::SimConfig::rate_limit_per_sec`]) and one
+//! per endpoint ([`crate::SimConfig::endpoint_rate_limit_per_sec`]), whose
+//! 429s name the limit in `Stripe-Rate-Limited-Reason` as Stripe's do.
 //!
 //! Faults can be armed on events rather than on the clock: they start after
 //! the Nth request (optionally the Nth request under a path) and stop after
 //! M requests or a duration. Tests use this to hit a run at a known point,
 //! whatever the machine's speed.
 
+use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -93,13 +96,20 @@ pub(crate) struct Window {
 }
 
 /// What tests read about the current faults: how many requests they applied
-/// to, and how many of those were answered with an injected error or hung.
+/// to, and how many of those were answered with an injected error or hung;
+/// and how many requests the rate limits refused.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct FaultStats {
     /// Requests the faults applied to (inside the window, on the path).
     pub faulted: u64,
     /// Of those, requests answered 429, 500 or 403, or hung.
     pub injected: u64,
+    /// Requests answered 429 `global-rate` since the simulator started
+    /// (setting faults does not reset it).
+    pub global_rate_limited: u64,
+    /// Requests answered 429 `endpoint-rate` since the simulator started
+    /// (setting faults does not reset it).
+    pub endpoint_rate_limited: u64,
 }
 
 /// The faults in force and their window.
@@ -117,6 +127,8 @@ pub(crate) struct FaultControl {
     /// Wakes hung requests when the faults change, so clearing a hang
     /// releases them at once.
     changed: tokio::sync::Notify,
+    /// The rate limits' buckets and refusals.
+    limits: Mutex<Limits>,
 }
 
 impl FaultControl {
@@ -127,6 +139,7 @@ impl FaultControl {
                 ..FaultState::default()
             }),
             changed: tokio::sync::Notify::new(),
+            limits: Mutex::new(Limits::default()),
         }
     }
 
@@ -148,13 +161,55 @@ impl FaultControl {
         self.lock().faults.clone()
     }
 
-    /// Counts of the current faults.
+    /// Counts of the current faults, and of the rate limits' refusals.
     pub(crate) fn stats(&self) -> FaultStats {
+        let (global, endpoint) = {
+            let l = self.limits();
+            (l.global_refused, l.endpoint_refused)
+        };
         let s = self.lock();
         FaultStats {
             faulted: s.window.faulted,
             injected: s.injected,
+            global_rate_limited: global,
+            endpoint_rate_limited: endpoint,
         }
+    }
+
+    fn limits(&self) -> std::sync::MutexGuard<'_, Limits> {
+        self.limits.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Admits a request to `endpoint` under the rate limits (requests per
+    /// second; `None`: unlimited), or names the limit it exceeds. A refused
+    /// request spends no token.
+    fn rate_limit(
+        &self,
+        global: Option<u32>,
+        endpoint: Option<(&str, u32)>,
+        now: Instant,
+    ) -> Result<(), RateLimitReason> {
+        let mut guard = self.limits();
+        let l = &mut *guard;
+        let mut g = global.map(|rate| l.global.get_or_insert_with(|| Bucket::full(rate, now)));
+        let mut e = endpoint.map(|(key, rate)| {
+            l.endpoints
+                .entry(key.to_string())
+                .or_insert_with(|| Bucket::full(rate, now))
+        });
+        let refused = if g.as_mut().is_some_and(|b| !b.has_token(now)) {
+            RateLimitReason::GlobalRate
+        } else if e.as_mut().is_some_and(|b| !b.has_token(now)) {
+            RateLimitReason::EndpointRate
+        } else {
+            g.into_iter().chain(e).for_each(Bucket::take);
+            return Ok(());
+        };
+        match refused {
+            RateLimitReason::GlobalRate => l.global_refused += 1,
+            RateLimitReason::EndpointRate => l.endpoint_refused += 1,
+        }
+        Err(refused)
     }
 
     /// The faults that apply to this request on `path`, if it is inside
@@ -184,6 +239,123 @@ impl FaultControl {
 
     fn injected(&self) {
         self.lock().injected += 1;
+    }
+}
+
+/// The rate limits' state: token buckets, created on first use.
+#[derive(Debug, Default)]
+struct Limits {
+    /// The global limit's bucket.
+    global: Option<Bucket>,
+    /// Each endpoint's bucket.
+    endpoints: HashMap<String, Bucket>,
+    global_refused: u64,
+    endpoint_refused: u64,
+}
+
+/// A token bucket holding up to one second's worth of requests: a client
+/// pacing itself at the limit is never refused for when its requests fall
+/// within a second (as a per-clock-second count would refuse a burst across
+/// a second's boundary), and a client that waits a while may burst, as
+/// Stripe allows.
+#[derive(Debug)]
+struct Bucket {
+    rate: f64,
+    tokens: f64,
+    last: Instant,
+}
+
+impl Bucket {
+    fn full(per_second: u32, now: Instant) -> Self {
+        let rate = f64::from(per_second.max(1));
+        Bucket {
+            rate,
+            tokens: rate,
+            last: now,
+        }
+    }
+
+    /// Refills for the time since the last request; whether a token is there.
+    fn has_token(&mut self, now: Instant) -> bool {
+        let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
+        self.last = self.last.max(now);
+        self.tokens = (self.tokens + elapsed * self.rate).min(self.rate);
+        self.tokens >= 1.0
+    }
+
+    fn take(&mut self) {
+        self.tokens -= 1.0;
+    }
+}
+
+/// Which limit a 429 reports, in Stripe's `Stripe-Rate-Limited-Reason`
+/// header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RateLimitReason {
+    /// The account's requests per second (`global-rate`).
+    GlobalRate,
+    /// One endpoint's requests per second (`endpoint-rate`).
+    EndpointRate,
+}
+
+/// The messages of the rate limits' 429s, by reason. An [`ApiError`] has no
+/// headers, so the response finds the reason from its message
+/// ([`RateLimitReason::of`]).
+const RATE_LIMIT_MESSAGES: [(RateLimitReason, &str); 2] = [
+    (
+        RateLimitReason::GlobalRate,
+        "Request rate limit exceeded: too many requests for this account hit the API too quickly. We recommend an exponential backoff of your requests.",
+    ),
+    (
+        RateLimitReason::EndpointRate,
+        "Request rate limit exceeded: too many requests to this endpoint hit the API too quickly. We recommend an exponential backoff of your requests.",
+    ),
+];
+
+impl RateLimitReason {
+    /// The `Stripe-Rate-Limited-Reason` value.
+    pub fn header_value(self) -> &'static str {
+        match self {
+            RateLimitReason::GlobalRate => "global-rate",
+            RateLimitReason::EndpointRate => "endpoint-rate",
+        }
+    }
+
+    /// The reason of a rate limit's 429 ([`rate_limited_by`]); `None` for any
+    /// other error, injected 429s included.
+    pub fn of(e: &ApiError) -> Option<RateLimitReason> {
+        if e.status != 429 {
+            return None;
+        }
+        RATE_LIMIT_MESSAGES
+            .iter()
+            .find(|(_, m)| e.message == *m)
+            .map(|(r, _)| *r)
+    }
+}
+
+/// The 429 a rate limit answers, naming it.
+pub fn rate_limited_by(reason: RateLimitReason) -> ApiError {
+    let message = RATE_LIMIT_MESSAGES
+        .iter()
+        .find(|(r, _)| *r == reason)
+        .map_or("Request rate limit exceeded.", |(_, m)| m);
+    ApiError {
+        message: message.into(),
+        ..rate_limited()
+    }
+}
+
+/// The endpoint rate limit of `endpoint` (`/v1/customers/{customer}`): the
+/// Files API's is four fifths of the others' (Stripe's 20/s to 25/s).
+fn endpoint_rate(endpoint: &str, per_second: u32) -> u32 {
+    let files = endpoint
+        .strip_prefix("/v1/files")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    if files {
+        (u64::from(per_second) * 4 / 5).max(1) as u32
+    } else {
+        per_second
     }
 }
 
@@ -287,27 +459,106 @@ pub(crate) async fn apply(state: &State, path: &str) -> Result<(), ApiError> {
             }
         }
     }
-    if let Some(limit) = state.config.rate_limit_per_sec {
-        let sec = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        let mut l = state.limiter.lock().unwrap_or_else(|e| e.into_inner());
-        if l.0 != sec {
-            *l = (sec, 0);
-        }
-        l.1 += 1;
-        if l.1 > limit {
-            return Err(rate_limited());
-        }
+    let global = state.config.rate_limit_per_sec;
+    let endpoint = state.config.endpoint_rate_limit_per_sec;
+    if global.is_none() && endpoint.is_none() {
+        return Ok(());
     }
-    Ok(())
+    // Stripe's endpoint is the method and the path template; the method is
+    // not passed here, so an endpoint's methods share its path's limit (and
+    // the simulator's accounts share both limits).
+    let template = stripe_sync_generated::registry::endpoint_template(path).unwrap_or(path);
+    control
+        .rate_limit(
+            global,
+            endpoint.map(|n| (template, endpoint_rate(template, n))),
+            Instant::now(),
+        )
+        .map_err(rate_limited_by)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{FaultControl, Faults};
-    use std::time::Duration;
+    use super::{
+        endpoint_rate, rate_limited, rate_limited_by, FaultControl, Faults, RateLimitReason,
+    };
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn a_client_paced_at_the_limit_is_never_refused() {
+        let c = FaultControl::default();
+        let t0 = Instant::now();
+        // A client's burst (a fifth of a second's worth), then 25/s for
+        // 10 s, 40 ms apart: a per-clock-second count would refuse some of
+        // the first second's 30 requests; the bucket refuses none.
+        let mut at = t0;
+        for _ in 0..5 {
+            assert_eq!(c.rate_limit(None, Some(("/v1/customers", 25)), at), Ok(()));
+        }
+        for _ in 0..250 {
+            at += Duration::from_millis(40);
+            assert_eq!(c.rate_limit(None, Some(("/v1/customers", 25)), at), Ok(()));
+        }
+        assert_eq!(c.stats().endpoint_rate_limited, 0);
+    }
+
+    #[test]
+    fn a_second_worth_of_burst_then_refusals_name_their_limit() {
+        let c = FaultControl::default();
+        let t0 = Instant::now();
+        for _ in 0..25 {
+            assert_eq!(
+                c.rate_limit(Some(100), Some(("/v1/customers", 25)), t0),
+                Ok(())
+            );
+        }
+        assert_eq!(
+            c.rate_limit(Some(100), Some(("/v1/customers", 25)), t0),
+            Err(RateLimitReason::EndpointRate)
+        );
+        // Another endpoint has its own budget; the global one is shared.
+        for _ in 0..75 {
+            assert_eq!(
+                c.rate_limit(Some(100), Some(("/v1/products", 1000)), t0),
+                Ok(())
+            );
+        }
+        assert_eq!(
+            c.rate_limit(Some(100), Some(("/v1/prices", 25)), t0),
+            Err(RateLimitReason::GlobalRate)
+        );
+        // A refused request spends nothing: 40 ms later one more fits.
+        let t1 = t0 + Duration::from_millis(40);
+        assert_eq!(c.rate_limit(None, Some(("/v1/customers", 25)), t1), Ok(()));
+        assert_eq!(
+            c.rate_limit(None, Some(("/v1/customers", 25)), t1),
+            Err(RateLimitReason::EndpointRate)
+        );
+        let s = c.stats();
+        assert_eq!((s.global_rate_limited, s.endpoint_rate_limited), (1, 2));
+        // Setting faults does not reset them.
+        c.set(Faults::default());
+        assert_eq!(c.stats().endpoint_rate_limited, 2);
+    }
+
+    #[test]
+    fn rate_limit_429s_carry_their_reason_and_injected_ones_none() {
+        for r in [RateLimitReason::GlobalRate, RateLimitReason::EndpointRate] {
+            let e = rate_limited_by(r);
+            assert_eq!((e.status, e.code), (429, "rate_limit"));
+            assert_eq!(RateLimitReason::of(&e), Some(r));
+        }
+        assert_eq!(RateLimitReason::of(&rate_limited()), None);
+        assert_eq!(RateLimitReason::GlobalRate.header_value(), "global-rate");
+        assert_eq!(
+            RateLimitReason::EndpointRate.header_value(),
+            "endpoint-rate"
+        );
+        assert_eq!(endpoint_rate("/v1/files/{file}", 25), 20);
+        assert_eq!(endpoint_rate("/v1/files", 25), 20);
+        assert_eq!(endpoint_rate("/v1/file_links", 25), 25);
+        assert_eq!(endpoint_rate("/v1/files", 1), 1);
+    }
 
     #[test]
     fn a_window_starts_after_n_matching_requests_and_stops_after_m() {

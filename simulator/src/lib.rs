@@ -106,6 +106,11 @@ pub struct SimConfig {
     pub faults: Faults,
     /// Requests allowed per second before answering 429 (`None`: unlimited).
     pub rate_limit_per_sec: Option<u32>,
+    /// Requests allowed per second to one path template
+    /// (`/v1/customers/{customer}/tax_ids`, whatever the ids) before
+    /// answering 429 `endpoint-rate`, as Stripe's 25/s per endpoint (`None`:
+    /// unlimited); the Files API gets four fifths of it.
+    pub endpoint_rate_limit_per_sec: Option<u32>,
     /// The accepted API key; `None` accepts any non-empty key.
     pub api_key: Option<String>,
     /// Seeded objects are created over the two years before this unix time.
@@ -135,6 +140,7 @@ impl SimConfig {
             connected_accounts: Vec::new(),
             faults: Faults::default(),
             rate_limit_per_sec: None,
+            endpoint_rate_limit_per_sec: None,
             api_key: None,
             epoch: DEFAULT_EPOCH,
             webhook_retry: WebhookRetry::default(),
@@ -196,7 +202,6 @@ pub(crate) struct State {
     pub list_requests: AtomicU64,
     /// Webhook deliveries still being attempted (not yet succeeded or given up).
     pub deliveries_in_flight: AtomicU64,
-    pub limiter: Mutex<(u64, u32)>,
     pub secrets: Mutex<HashMap<String, webhooks::EndpointSecret>>,
     pub deliveries: Mutex<Vec<Delivery>>,
     pub http: reqwest::Client,
@@ -250,7 +255,6 @@ pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<SimHandle> {
         requests_by_endpoint: Mutex::new(BTreeMap::new()),
         list_requests: AtomicU64::new(0),
         deliveries_in_flight: AtomicU64::new(0),
-        limiter: Mutex::new((0, 0)),
         secrets: Mutex::new(HashMap::new()),
         deliveries: Mutex::new(Vec::new()),
         http: reqwest::Client::builder()

@@ -178,6 +178,13 @@ fn error_response(e: &ApiError) -> Response {
     if e.status == 429 {
         r.headers_mut()
             .insert("retry-after", HeaderValue::from_static("1"));
+        // Which limit was exceeded, as Stripe says it.
+        if let Some(reason) = faults::RateLimitReason::of(e) {
+            r.headers_mut().insert(
+                "stripe-rate-limited-reason",
+                HeaderValue::from_static(reason.header_value()),
+            );
+        }
     }
     r
 }
