@@ -451,7 +451,7 @@ fn registry(api: &Api, lock: &Lock) -> TokenStream {
                         _ => { ok = false; break; }
                     }
                 }
-                if ok && parts.next().is_none() && best.map_or(true, |(_, l)| literal > l) {
+                if ok && parts.next().is_none() && !matches!(best, Some((_, l)) if l >= literal) {
                     best = Some((t, literal));
                 }
             }

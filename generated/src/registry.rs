@@ -14612,7 +14612,8 @@ pub fn endpoint_template(path: &str) -> Option<&'static str> {
                 }
             }
         }
-        if ok && parts.next().is_none() && best.map_or(true, |(_, l)| literal > l) {
+        if ok && parts.next().is_none() && !matches!(best, Some((_, l)) if l >= literal)
+        {
             best = Some((t, literal));
         }
     }

@@ -165,7 +165,7 @@ pub(crate) enum Prepared {
     /// Nothing to write: the event was already processed.
     Done(EventResult),
     /// To be written by [`write_events`] or [`write_one`].
-    Write(PreparedEvent),
+    Write(Box<PreparedEvent>),
 }
 
 /// Processes one event given as JSON text. `source` is `webhook` or `events`.
@@ -276,7 +276,7 @@ pub(crate) async fn prepare_event(inner: &Inner, raw: String, source: &str) -> R
         raw,
     };
     match planned {
-        Ok(plan) => Ok(Prepared::Write(PreparedEvent { row, plan })),
+        Ok(plan) => Ok(Prepared::Write(Box::new(PreparedEvent { row, plan }))),
         Err(e) => {
             record_failure(inner, &row, &e.to_string()).await;
             Err(e)
