@@ -1793,7 +1793,10 @@ mod tests {
         // One object down, and every parent that embeds a child.
         assert_eq!(
             expansions(resource("payment_intent").unwrap(), &all),
-            [("expand[]".to_string(), "data.amount_details.line_items".to_string())]
+            [(
+                "expand[]".to_string(),
+                "data.amount_details.line_items".to_string()
+            )]
         );
         assert_eq!(
             expansions(resource("checkout.session").unwrap(), &all),

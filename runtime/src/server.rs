@@ -491,7 +491,15 @@ async fn webhook(State(sh): State<Shared>, headers: HeaderMap, body: Body) -> Re
         Ok(Prepared::Done(event)) => Ok(WebhookOutcome { event }),
         Ok(Prepared::Write(event)) => {
             let (done, answer) = oneshot::channel();
-            if sh.writes.send(WriteJob { event: *event, done }).await.is_err() {
+            if sh
+                .writes
+                .send(WriteJob {
+                    event: *event,
+                    done,
+                })
+                .await
+                .is_err()
+            {
                 Err(Error::Unsupported("the webhook writer has stopped".into()))
             } else {
                 match answer.await {
