@@ -608,6 +608,7 @@ pub async fn backfill_with_progress(
     let pool = sync.pool().clone();
     let mp2 = mp.clone();
     let total2 = total.clone();
+    let rate = sync.config().requests_per_second().max(1);
     let poll = tokio::spawn(async move {
         let obj_style = ProgressStyle::with_template("  {spinner} {prefix:<32} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_spinner());
@@ -623,10 +624,13 @@ pub async fn backfill_with_progress(
             .await
             .unwrap_or_default();
             let mut done = 0;
+            let mut remaining = 0i64;
             for (res, status, fetched, written, requests, expected) in rows {
                 let finished = status != "running";
                 if finished {
                     done += 1;
+                } else if let Some(e) = expected {
+                    remaining += (e - requests).max(0);
                 }
                 let b = bars.entry(res.clone()).or_insert_with(|| {
                     let b = mp2.insert_before(&total2, ProgressBar::new_spinner());
@@ -662,6 +666,12 @@ pub async fn backfill_with_progress(
                 }
             }
             total2.set_position(done);
+            if remaining > 0 {
+                total2.set_message(format!(
+                    "{remaining} requests left in the lists running: ~{} at {rate}/s",
+                    human_duration(Duration::from_secs_f64(remaining as f64 / f64::from(rate)))
+                ));
+            }
         }
     });
     let res = sync.backfill(req).await;
