@@ -348,6 +348,24 @@ async fn run(customers: usize, mode: &Mode) -> Result<Vec<Measure>> {
             o.object
         );
     }
+    // Top-level lists that took more than their pages (`created` slices
+    // end in partial pages).
+    let over: Vec<String> = minimum
+        .lists
+        .iter()
+        .filter(|l| l.kind == Kind::TopLevel)
+        .filter_map(|l| {
+            let made = after.since(&before, &l.endpoint);
+            (made > l.requests)
+                .then(|| format!("{} {made} (min {})", short(&l.endpoint), l.requests))
+        })
+        .collect();
+    if !over.is_empty() {
+        eprintln!(
+            "{name}: top-level lists beyond their pages: {}",
+            over.join(", ")
+        );
+    }
     // The lists under parents that remain, and what each cost.
     for l in &minimum.lists {
         let made = after.since(&before, &l.endpoint);

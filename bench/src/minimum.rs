@@ -21,6 +21,7 @@
 
 use std::collections::BTreeMap;
 
+use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use stripe_sync_generated::{resource, ListEndpoint, Param, Resource, RESOURCES};
@@ -70,11 +71,36 @@ pub struct ListCost {
 pub struct Minimum {
     /// Every list `backfill all` reads, top-level ones first.
     pub lists: Vec<ListCost>,
-    /// Live children whose payload names no parent, by object: counted as
-    /// if their parent needed no continuation (so the minimum may be a
-    /// little low).
+    /// Live children whose payload names no parent, by object, and that no
+    /// exact count placed: counted as if their parent needed no
+    /// continuation (so the minimum may be a little low).
     pub unattributed: BTreeMap<String, u64>,
+    /// Lists parents carry with such children: [`count_carried`] counts
+    /// them through the API, for [`compute`] to be exact.
+    pub unplaced: Vec<CarriedList>,
 }
+
+/// A list parents carry, and how to read it through the API.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CarriedList {
+    /// The parent object.
+    pub parent: String,
+    /// Its field carrying the list (`sources`, `amount_details.line_items`).
+    pub field: String,
+    /// Whether the parent carries it only when asked (`expand[]`).
+    pub includable: bool,
+    /// The parent's top-level list path.
+    pub parent_list: String,
+    /// Query parameters that list always takes (`status=all`).
+    pub parent_list_params: Vec<(String, String)>,
+    /// The list under one parent (`/v1/customers/{customer}/sources`).
+    pub continuation: String,
+    /// Its parameter the parent's id fills.
+    pub param: String,
+}
+
+/// Children per parent id of carried lists, by (parent object, field).
+pub type Exact = BTreeMap<(String, String), BTreeMap<String, u64>>;
 
 impl Minimum {
     /// The fewest requests in all.
@@ -165,6 +191,8 @@ fn reference(v: &Value, field: &str) -> Option<String> {
 struct Group {
     objects: Vec<String>,
     endpoint: String,
+    /// How to count it through the API, for lists parents carry.
+    carried: Option<CarriedList>,
     /// Children per parent id.
     per_parent: BTreeMap<String, u64>,
     children: u64,
@@ -172,8 +200,10 @@ struct Group {
 
 /// Computes the minimum from the account's objects: `objects(o)` returns
 /// every object of type `o` (deleted ones marked `"deleted": true`, as the
-/// simulator's control API gives them).
-pub fn compute(mut objects: impl FnMut(&str) -> Vec<Value>) -> Minimum {
+/// simulator's control API gives them). Children of a carried list are
+/// placed under their parent by their own fields (`tax_id.customer`), or by
+/// `exact` when it counts that list (a source names no customer).
+pub fn compute(mut objects: impl FnMut(&str) -> Vec<Value>, exact: &Exact) -> Minimum {
     let mut live: BTreeMap<&'static str, Vec<Value>> = BTreeMap::new();
     for res in RESOURCES.iter().filter(|r| listable(r)) {
         let objs: Vec<Value> = objects(res.object)
@@ -215,6 +245,29 @@ pub fn compute(mut objects: impl FnMut(&str) -> Vec<Value>) -> Minimum {
                     // (`/v1/customers/{customer}/sources`), if there is one.
                     if g.endpoint.is_empty() || e.path.ends_with(&format!("/{}", l.field)) {
                         g.endpoint = endpoint_name(e.path);
+                        g.carried = top_level_endpoint(parent).map(|top| CarriedList {
+                            parent: parent.object.to_string(),
+                            field: l.field.to_string(),
+                            includable: l.includable,
+                            parent_list: top.path.to_string(),
+                            parent_list_params: top
+                                .fixed_params
+                                .iter()
+                                .map(|(k, v)| (k.to_string(), v.to_string()))
+                                .collect(),
+                            continuation: e.path.to_string(),
+                            param: param.name.to_string(),
+                        });
+                    }
+                    if let Some(counts) =
+                        exact.get(&(parent.object.to_string(), l.field.to_string()))
+                    {
+                        // Counted through the API: every child is placed.
+                        g.per_parent.clone_from(counts);
+                        g.children = counts.values().sum();
+                        g.objects.push(res.object.to_string());
+                        placed.extend(0..count(res.object) as usize);
+                        continue;
                     }
                     g
                 }
@@ -246,6 +299,11 @@ pub fn compute(mut objects: impl FnMut(&str) -> Vec<Value>) -> Minimum {
             unattributed.insert(res.object.to_string(), lost);
         }
     }
+    let unplaced = carried
+        .values()
+        .filter(|g| g.objects.iter().any(|o| unattributed.contains_key(o)))
+        .filter_map(|g| g.carried.clone())
+        .collect();
 
     let mut lists = Vec::new();
     for (endpoint, (objects, n)) in top {
@@ -308,6 +366,85 @@ pub fn compute(mut objects: impl FnMut(&str) -> Vec<Value>) -> Minimum {
     Minimum {
         lists,
         unattributed,
+        unplaced,
+    }
+}
+
+/// Counts the children of a carried list per parent through the API at
+/// `api` (a simulator without rate limits): every parent from its list
+/// (asking for the field when it is includable), and the rest of each
+/// first page that says `has_more` from the list under that parent.
+pub async fn count_carried(api: &str, list: &CarriedList) -> Result<BTreeMap<String, u64>> {
+    let http = reqwest::Client::new();
+    let get = |path: String, query: Vec<(String, String)>| {
+        let http = http.clone();
+        async move {
+            let resp = http
+                .get(format!("{api}{path}"))
+                .bearer_auth("sk_test_minimum")
+                .query(&query)
+                .send()
+                .await?;
+            if !resp.status().is_success() {
+                bail!("GET {path}: {}", resp.status());
+            }
+            Ok::<Value, anyhow::Error>(resp.json().await?)
+        }
+    };
+    let mut out = BTreeMap::new();
+    let mut after: Option<String> = None;
+    loop {
+        let mut query = list.parent_list_params.clone();
+        query.push(("limit".into(), PAGE.to_string()));
+        if list.includable {
+            query.push(("expand[]".into(), format!("data.{}", list.field)));
+        }
+        if let Some(a) = &after {
+            query.push(("starting_after".into(), a.clone()));
+        }
+        let page = get(list.parent_list.clone(), query).await?;
+        let parents = page["data"].as_array().cloned().unwrap_or_default();
+        for p in &parents {
+            let Some(id) = p["id"].as_str() else { continue };
+            let carried = list.field.split('.').fold(p, |v, f| &v[f]);
+            let first = carried["data"].as_array().cloned().unwrap_or_default();
+            let mut n = first.len() as u64;
+            let mut more = carried["has_more"].as_bool() == Some(true);
+            let mut last = first
+                .last()
+                .and_then(|c| c["id"].as_str())
+                .map(String::from);
+            while more {
+                let placeholder = format!("{{{}}}", list.param);
+                let (path, mut query) = if list.continuation.contains(&placeholder) {
+                    (list.continuation.replace(&placeholder, id), vec![])
+                } else {
+                    (
+                        list.continuation.clone(),
+                        vec![(list.param.clone(), id.to_string())],
+                    )
+                };
+                query.push(("limit".into(), PAGE.to_string()));
+                if let Some(l) = &last {
+                    query.push(("starting_after".into(), l.clone()));
+                }
+                let page = get(path, query).await?;
+                let data = page["data"].as_array().cloned().unwrap_or_default();
+                n += data.len() as u64;
+                more = page["has_more"].as_bool() == Some(true) && !data.is_empty();
+                last = data.last().and_then(|c| c["id"].as_str()).map(String::from);
+            }
+            if n > 0 {
+                out.insert(id.to_string(), n);
+            }
+        }
+        if page["has_more"].as_bool() != Some(true) || parents.is_empty() {
+            return Ok(out);
+        }
+        after = parents
+            .last()
+            .and_then(|p| p["id"].as_str())
+            .map(String::from);
     }
 }
 
@@ -331,13 +468,16 @@ mod tests {
     use serde_json::json;
 
     fn account(objects: &[(&str, Vec<Value>)]) -> Minimum {
-        compute(|o| {
-            objects
-                .iter()
-                .find(|(name, _)| *name == o)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        })
+        compute(
+            |o| {
+                objects
+                    .iter()
+                    .find(|(name, _)| *name == o)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            },
+            &Exact::new(),
+        )
     }
 
     fn customers(n: usize) -> Vec<Value> {
@@ -391,5 +531,41 @@ mod tests {
             m.kind_of("GET /v1/customers/{customer}/tax_ids"),
             Some(Kind::Continuation)
         );
+    }
+
+    #[test]
+    fn children_naming_no_parent_are_placed_by_an_exact_count() {
+        let sources: Vec<Value> = (0..13)
+            .map(|i| json!({"id": format!("src_{i}"), "object": "source"}))
+            .collect();
+        let objects = [("customer", customers(20)), ("source", sources)];
+        let m = account(&objects);
+        assert_eq!(m.unattributed.get("source"), Some(&13));
+        let u = m
+            .unplaced
+            .iter()
+            .find(|u| u.parent == "customer" && u.field == "sources")
+            .expect("customer.sources is to be counted");
+        assert_eq!(u.parent_list, "/v1/customers");
+        assert!(u.includable);
+        let exact: Exact = [(
+            ("customer".to_string(), "sources".to_string()),
+            [("cus_3".to_string(), 13)].into_iter().collect(),
+        )]
+        .into_iter()
+        .collect();
+        let m = compute(
+            |o| {
+                objects
+                    .iter()
+                    .find(|(name, _)| *name == o)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            },
+            &exact,
+        );
+        assert!(m.unattributed.is_empty(), "{:?}", m.unattributed);
+        assert!(m.unplaced.is_empty());
+        assert_eq!(m.of(Kind::Continuation), 1);
     }
 }
