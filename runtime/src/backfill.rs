@@ -1290,7 +1290,7 @@ async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()> {
             }
             if !done && sc.created {
                 if let Some(lc) = last.as_ref().and_then(|h| h.created) {
-                    maybe_split(sc, &mut slice, lc).await?;
+                    maybe_split(sc, &mut slice, first_created, lc).await?;
                 }
             }
             let msg = PageMsg {
@@ -1389,8 +1389,18 @@ fn estimate_pages(
     Some((remaining / covered).ceil().min(1e9) as u64)
 }
 
-/// Gives the older half of the slice's remaining range to an idle worker.
-async fn maybe_split(sc: &Arc<SliceCtx>, slice: &mut Slice, last_created: i64) -> Result<()> {
+/// A slice is split only when each half holds at least this many pages, by
+/// the estimate of the page just fetched: a split costs a partial last page.
+const MIN_PAGES_TO_SPLIT: u64 = 4;
+
+/// Gives the older half of the slice's remaining range to an idle worker,
+/// when the range still holds enough pages for both halves.
+async fn maybe_split(
+    sc: &Arc<SliceCtx>,
+    slice: &mut Slice,
+    page_first: Option<i64>,
+    last_created: i64,
+) -> Result<()> {
     {
         let q = sc.lock();
         if q.idle == 0 || !q.slices.is_empty() {
@@ -1400,6 +1410,12 @@ async fn maybe_split(sc: &Arc<SliceCtx>, slice: &mut Slice, last_created: i64) -
     let gte = slice.gte.unwrap_or(0);
     if last_created - gte < 2 {
         return Ok(());
+    }
+    let lowest = slice.gte.or(sc.oldest);
+    if let Some(pages) = estimate_pages(page_first, Some(last_created), lowest) {
+        if pages < 2 * MIN_PAGES_TO_SPLIT {
+            return Ok(());
+        }
     }
     let mid = gte + (last_created - gte) / 2;
     let new = Slice {
