@@ -348,6 +348,21 @@ async fn run(customers: usize, mode: &Mode) -> Result<Vec<Measure>> {
             o.object
         );
     }
+    let others: Vec<String> = after
+        .by_endpoint
+        .keys()
+        .filter(|e| minimum.kind_of(e).is_none())
+        .filter_map(|e| {
+            let n = after.since(&before, e);
+            (n > 0).then(|| format!("{e} {n}"))
+        })
+        .collect();
+    if !others.is_empty() {
+        eprintln!(
+            "{name}: requests outside the account's lists: {}",
+            others.join(", ")
+        );
+    }
     // Top-level lists that took more than their pages (`created` slices
     // end in partial pages).
     let over: Vec<String> = minimum
