@@ -331,7 +331,7 @@ fn embedded_lists(api: &Api, parent: &Resource) -> Vec<TokenStream> {
             };
             let column = parent_column(child, &parent.object);
             let (missing_sql, record_sql) = match &column {
-                Some(c) => (sql::soft_delete_missing(&child.table, c), None),
+                Some(c) => (sql::soft_delete_missing_children(&child.table, c), None),
                 None => (
                     sql::soft_delete_missing_members(&child.table),
                     Some(sql::record_members(&child.table)),
@@ -662,13 +662,14 @@ fn support() -> TokenStream {
             pub complete: bool,
             /// The items' column naming the parent, when their payload has one.
             pub parent_column: Option<&'static str>,
-            /// Soft-deletes the parent's children of this object missing from its
-            /// complete list: `$1` account, `$2` parent id, `$3 text[]` ids
-            /// present, `$4` the list's version (a newer child stays).
+            /// Soft-deletes the children of this object missing from complete
+            /// lists, for a batch of parents: `$1` account, `$2 text[]` parent
+            /// ids, `$3 text[]` every id the lists hold, `$4` the lists' version
+            /// (a newer child stays).
             pub soft_delete_missing_sql: &'static str,
-            /// For items without a parent column: records the parent they were
-            /// listed under (`_list_members`): `$1` account, `$2` parent id,
-            /// `$3 text[]` item ids.
+            /// For items without a parent column: records the parents they were
+            /// listed under (`_list_members`): `$1` account, `$2 text[]` each
+            /// item's parent id, `$3 text[]` item ids.
             pub record_parent_sql: Option<&'static str>,
         }
 

@@ -322,21 +322,35 @@ pub fn soft_delete_missing(table: &str, column: &str) -> String {
     )
 }
 
-/// Records the parent items were listed under, for children whose payload
-/// does not name it: `$1` the account, `$2` the parent's id, `$3 text[]` the
-/// items' ids.
+/// Records the parents items were listed under, for children whose payload
+/// does not name it: `$1` the account, `$2 text[]` each item's parent id,
+/// `$3 text[]` the items' ids.
 pub fn record_members(child_table: &str) -> String {
     format!(
-        "INSERT INTO \"stripe\".\"_list_members\" (account_id, child_table, parent_id, child_id) SELECT $1, {t}, $2, unnest($3::text[]) ON CONFLICT DO NOTHING",
+        "INSERT INTO \"stripe\".\"_list_members\" (account_id, child_table, parent_id, child_id) SELECT $1, {t}, m.p, m.c FROM unnest($2::text[], $3::text[]) AS m (p, c) ON CONFLICT DO NOTHING",
         t = literal(child_table),
     )
 }
 
-/// Soft-deletes the children recorded under a parent (`_list_members`) that
-/// are missing from its complete list; parameters as [`soft_delete_missing`].
+/// Soft-deletes the children of complete lists that are missing from them,
+/// for a batch of parents at once: `$1` the account, `$2 text[]` the
+/// parents' ids, `$3 text[]` every id their lists hold, `$4` the lists'
+/// version (a child written after it stays). A child belongs to one parent,
+/// so one statement per batch decides the same as one per parent.
+pub fn soft_delete_missing_children(child_table: &str, column: &str) -> String {
+    format!(
+        "UPDATE {t} SET \"_deleted_at\" = $4, \"_synced_at\" = now() WHERE \"_account_id\" = $1 AND {c} = ANY($2::text[]) AND {id} <> ALL($3::text[]) AND \"_deleted_at\" IS NULL AND \"_updated_at\" <= $4",
+        t = table_ident(child_table),
+        c = quote_ident(column),
+        id = quote_ident("id"),
+    )
+}
+
+/// As [`soft_delete_missing_children`], for children recorded under their
+/// parents in `_list_members`.
 pub fn soft_delete_missing_members(child_table: &str) -> String {
     format!(
-        "UPDATE {t} SET \"_deleted_at\" = $4, \"_synced_at\" = now() WHERE \"_account_id\" = $1 AND {id} IN (SELECT child_id FROM \"stripe\".\"_list_members\" WHERE account_id = $1 AND child_table = {lit} AND parent_id = $2) AND {id} <> ALL($3::text[]) AND \"_deleted_at\" IS NULL AND \"_updated_at\" <= $4",
+        "UPDATE {t} SET \"_deleted_at\" = $4, \"_synced_at\" = now() WHERE \"_account_id\" = $1 AND {id} IN (SELECT child_id FROM \"stripe\".\"_list_members\" WHERE account_id = $1 AND child_table = {lit} AND parent_id = ANY($2::text[])) AND {id} <> ALL($3::text[]) AND \"_deleted_at\" IS NULL AND \"_updated_at\" <= $4",
         t = table_ident(child_table),
         lit = literal(child_table),
         id = quote_ident("id"),

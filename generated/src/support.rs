@@ -79,13 +79,14 @@ pub struct EmbeddedList {
     pub complete: bool,
     /// The items' column naming the parent, when their payload has one.
     pub parent_column: Option<&'static str>,
-    /// Soft-deletes the parent's children of this object missing from its
-    /// complete list: `$1` account, `$2` parent id, `$3 text[]` ids
-    /// present, `$4` the list's version (a newer child stays).
+    /// Soft-deletes the children of this object missing from complete
+    /// lists, for a batch of parents: `$1` account, `$2 text[]` parent
+    /// ids, `$3 text[]` every id the lists hold, `$4` the lists' version
+    /// (a newer child stays).
     pub soft_delete_missing_sql: &'static str,
-    /// For items without a parent column: records the parent they were
-    /// listed under (`_list_members`): `$1` account, `$2` parent id,
-    /// `$3 text[]` item ids.
+    /// For items without a parent column: records the parents they were
+    /// listed under (`_list_members`): `$1` account, `$2 text[]` each
+    /// item's parent id, `$3 text[]` item ids.
     pub record_parent_sql: Option<&'static str>,
 }
 /// A resource that has a table.

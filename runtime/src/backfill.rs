@@ -1348,8 +1348,12 @@ async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()> {
                     store::upsert_rows(&mut *dbtx, g.res, &g.texts, &sc.run.account, &g.versions)
                         .await?;
             }
-            for (c, version) in &memberships {
-                written += store::apply_membership(&mut dbtx, c, &sc.run.account, *version).await?;
+            // One statement per list for the whole batch, as of its
+            // earliest page: a child written after that stays.
+            if let Some(version) = memberships.iter().map(|(_, v)| *v).min() {
+                let batch: Vec<&objects::Children> = memberships.iter().map(|(c, _)| c).collect();
+                written +=
+                    store::apply_membership(&mut dbtx, &batch, &sc.run.account, version).await?;
             }
             if let Some((after, done)) = last {
                 store::advance_slice(
@@ -1664,8 +1668,9 @@ async fn list_under_parent(
                 store::set_owner(&mut *tx, &owner, parent_id, &g.texts, &ctx.account).await?;
             }
         }
-        for (c, version) in &memberships {
-            written += store::apply_membership(&mut tx, c, &ctx.account, *version).await?;
+        if let Some(version) = memberships.iter().map(|(_, v)| *v).min() {
+            let batch: Vec<&objects::Children> = memberships.iter().map(|(c, _)| c).collect();
+            written += store::apply_membership(&mut tx, &batch, &ctx.account, version).await?;
         }
         tx.commit().await?;
         counters.fetched.fetch_add(n, Ordering::Relaxed);
@@ -1686,7 +1691,8 @@ async fn list_under_parent(
         };
         let mut tx = inner.begin_write(store::Commit::Relaxed).await?;
         store::ensure_same_server(&mut *tx, ctx.server_started).await?;
-        let deleted = store::apply_membership(&mut tx, &children, &ctx.account, listed_at).await?;
+        let deleted =
+            store::apply_membership(&mut tx, &[&children], &ctx.account, listed_at).await?;
         tx.commit().await?;
         counters.written.fetch_add(deleted, Ordering::Relaxed);
     }

@@ -210,38 +210,62 @@ pub async fn soft_delete_missing<'c>(
         .rows_affected())
 }
 
-/// Records the parent children were listed under, where their payload does
-/// not name it (`_list_members`), and, when the list was complete,
-/// soft-deletes the parent's children it no longer holds, as of `version`
-/// (a child written by something newer stays). The items themselves are
-/// written by the caller. Returns how many were soft-deleted.
+/// Records the parents children were listed under, where their payload
+/// does not name them (`_list_members`), and soft-deletes the children that
+/// complete lists no longer hold, as of `version` (a child written by
+/// something newer stays): one statement per list and batch, however many
+/// parents. The items themselves are written by the caller. Returns how
+/// many were soft-deleted.
 pub async fn apply_membership(
     conn: &mut sqlx::PgConnection,
-    children: &crate::objects::Children,
+    batch: &[&crate::objects::Children],
     account: &str,
     version: DateTime<Utc>,
 ) -> Result<u64> {
-    if let Some(sql) = children.list.record_parent_sql {
-        if !children.ids.is_empty() {
-            sqlx::query(sql)
-                .bind(account)
-                .bind(&children.parent_id)
-                .bind(&children.ids)
-                .execute(&mut *conn)
-                .await?;
+    let mut lists: Vec<&'static stripe_sync_generated::EmbeddedList> = Vec::new();
+    for c in batch {
+        if !lists.iter().any(|l| std::ptr::eq(*l, c.list)) {
+            lists.push(c.list);
         }
     }
-    if !children.complete {
-        return Ok(0);
+    let mut deleted = 0;
+    for list in lists {
+        let of_list = batch.iter().filter(|c| std::ptr::eq(c.list, list));
+        if let Some(sql) = list.record_parent_sql {
+            let (mut parents, mut ids) = (Vec::new(), Vec::new());
+            for c in of_list.clone() {
+                for id in &c.ids {
+                    parents.push(c.parent_id.as_str());
+                    ids.push(id.as_str());
+                }
+            }
+            if !ids.is_empty() {
+                sqlx::query(sql)
+                    .bind(account)
+                    .bind(&parents)
+                    .bind(&ids)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
+        let (mut parents, mut present) = (Vec::new(), Vec::new());
+        for c in of_list.filter(|c| c.complete) {
+            parents.push(c.parent_id.as_str());
+            present.extend(c.ids.iter().map(String::as_str));
+        }
+        if parents.is_empty() {
+            continue;
+        }
+        deleted += sqlx::query(list.soft_delete_missing_sql)
+            .bind(account)
+            .bind(&parents)
+            .bind(&present)
+            .bind(version)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
     }
-    Ok(sqlx::query(children.list.soft_delete_missing_sql)
-        .bind(account)
-        .bind(&children.parent_id)
-        .bind(&children.ids)
-        .bind(version)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected())
+    Ok(deleted)
 }
 
 /// Writes children listed under a parent and applies what their list says
@@ -260,7 +284,7 @@ pub async fn write_children(
         version,
     )
     .await?;
-    let deleted = apply_membership(conn, children, account, version).await?;
+    let deleted = apply_membership(conn, &[children], account, version).await?;
     Ok((written, deleted))
 }
 
