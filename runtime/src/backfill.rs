@@ -1348,13 +1348,9 @@ async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()> {
                     store::upsert_rows(&mut *dbtx, g.res, &g.texts, &sc.run.account, &g.versions)
                         .await?;
             }
-            // One statement per list for the whole batch, as of its
-            // earliest page: a child written after that stays.
-            if let Some(version) = memberships.iter().map(|(_, v)| *v).min() {
-                let batch: Vec<&objects::Children> = memberships.iter().map(|(c, _)| c).collect();
-                written +=
-                    store::apply_membership(&mut dbtx, &batch, &sc.run.account, version).await?;
-            }
+            // One statement per list for the whole batch.
+            written +=
+                store::apply_fetched_membership(&mut dbtx, &memberships, &sc.run.account).await?;
             if let Some((after, done)) = last {
                 store::advance_slice(
                     &mut *dbtx,
@@ -1617,7 +1613,7 @@ async fn list_under_parent(
     };
     // The parent's list of these children, when it is one: a complete
     // listing then also says which stored children no longer belong to it.
-    let membership = stripe_sync_generated::resource(param.object.unwrap_or_default())
+    let membership = param_parent(param)
         .and_then(|p| {
             p.embedded_lists
                 .iter()
@@ -1668,10 +1664,7 @@ async fn list_under_parent(
                 store::set_owner(&mut *tx, &owner, parent_id, &g.texts, &ctx.account).await?;
             }
         }
-        if let Some(version) = memberships.iter().map(|(_, v)| *v).min() {
-            let batch: Vec<&objects::Children> = memberships.iter().map(|(c, _)| c).collect();
-            written += store::apply_membership(&mut tx, &batch, &ctx.account, version).await?;
-        }
+        written += store::apply_fetched_membership(&mut tx, &memberships, &ctx.account).await?;
         tx.commit().await?;
         counters.fetched.fetch_add(n, Ordering::Relaxed);
         counters.written.fetch_add(written, Ordering::Relaxed);

@@ -417,7 +417,7 @@ async fn relist(inner: &Inner, r: &Relist) -> Result<(usize, u64)> {
         endpoint.path.to_string()
     };
     let version = store::fetch_version();
-    let (items, _) = list_all(inner, &path, base, None).await?;
+    let items = list_all(inner, &path, base, None).await?;
     let ids: Vec<String> = items
         .iter()
         .filter_map(|t| objects::head(t).ok()?.id)
@@ -563,7 +563,7 @@ pub(crate) async fn expand_list(
                 .last()
                 .and_then(|t| objects::head(t).ok())
                 .and_then(|h| h.id);
-            let (rest, _) = list_all(inner, &url, Vec::new(), last).await?;
+            let rest = list_all(inner, &url, Vec::new(), last).await?;
             emb.items.extend(rest);
             complete = true;
         }
@@ -572,15 +572,14 @@ pub(crate) async fn expand_list(
 }
 
 /// Every item of a list from `starting_after` on (`None`: from the start),
-/// page by page; returns the items and the requests made.
+/// page by page.
 pub(crate) async fn list_all(
     inner: &Inner,
     path: &str,
     base: Vec<(String, String)>,
     mut starting_after: Option<String>,
-) -> Result<(Vec<String>, u64)> {
+) -> Result<Vec<String>> {
     let mut items = Vec::new();
-    let mut requests = 0;
     loop {
         let mut q = base.clone();
         if !q.iter().any(|(k, _)| k == "limit") {
@@ -589,7 +588,6 @@ pub(crate) async fn list_all(
         if let Some(l) = &starting_after {
             q.push(("starting_after".into(), l.clone()));
         }
-        requests += 1;
         let page = inner.client.list_page(path, &q).await?;
         let n = page.items.len();
         for it in page.items {
@@ -600,7 +598,7 @@ pub(crate) async fn list_all(
             .and_then(|t| objects::head(t).ok())
             .and_then(|h| h.id);
         if !page.has_more || n == 0 || starting_after.is_none() {
-            return Ok((items, requests));
+            return Ok(items);
         }
     }
 }

@@ -268,6 +268,20 @@ pub async fn apply_membership(
     Ok(deleted)
 }
 
+/// [`apply_membership`] for the children of several fetched pages, each
+/// with its fetch time, as of the earliest: a child written after it stays.
+pub async fn apply_fetched_membership(
+    conn: &mut sqlx::PgConnection,
+    fetched: &[(crate::objects::Children, DateTime<Utc>)],
+    account: &str,
+) -> Result<u64> {
+    let Some(version) = fetched.iter().map(|(_, v)| *v).min() else {
+        return Ok(0);
+    };
+    let batch: Vec<&crate::objects::Children> = fetched.iter().map(|(c, _)| c).collect();
+    apply_membership(conn, &batch, account, version).await
+}
+
 /// Writes children listed under a parent and applies what their list says
 /// about membership ([`apply_membership`]). Returns (written, soft-deleted).
 pub async fn write_children(
@@ -331,24 +345,28 @@ pub async fn ids_after(
     synced_since: Option<DateTime<Utc>>,
 ) -> Result<Vec<String>> {
     let sql = format!(
-        "SELECT id FROM {} WHERE _account_id = $1 AND _deleted_at IS NULL AND id > $2
-           AND ($4::text IS NULL OR coalesce((_raw_data #> string_to_array($4::text, '.') ->> 'has_more')::boolean, true))
-           AND ($5::timestamptz IS NULL OR _synced_at >= $5)
-         ORDER BY id LIMIT $3",
+        "SELECT id FROM {} WHERE {PARENTS} AND id > $4 ORDER BY id LIMIT $5",
         table_ident(resource)
     );
     let rows = sqlx::query(&sql)
         .bind(account)
-        .bind(after)
-        .bind(limit)
         .bind(skip_complete_list)
         .bind(synced_since)
+        .bind(after)
+        .bind(limit)
         .fetch_all(pool)
         .await?;
     rows.iter()
         .map(|r| Ok(r.try_get::<String, _>(0)?))
         .collect()
 }
+
+/// The parents [`ids_after`] and [`count_parents`] visit: `$1` the account,
+/// `$2` an embedded list whose complete copy skips the parent (a dotted path
+/// for one object down), `$3` only parents written since.
+const PARENTS: &str = "_account_id = $1 AND _deleted_at IS NULL
+    AND ($2::text IS NULL OR coalesce((_raw_data #> string_to_array($2::text, '.') ->> 'has_more')::boolean, true))
+    AND ($3::timestamptz IS NULL OR _synced_at >= $3)";
 
 /// How many parents [`ids_after`] would return from the start, without a limit.
 pub async fn count_parents(
@@ -359,9 +377,7 @@ pub async fn count_parents(
     synced_since: Option<DateTime<Utc>>,
 ) -> Result<i64> {
     let sql = format!(
-        "SELECT count(*) FROM {} WHERE _account_id = $1 AND _deleted_at IS NULL
-           AND ($2::text IS NULL OR coalesce((_raw_data #> string_to_array($2::text, '.') ->> 'has_more')::boolean, true))
-           AND ($3::timestamptz IS NULL OR _synced_at >= $3)",
+        "SELECT count(*) FROM {} WHERE {PARENTS}",
         table_ident(resource)
     );
     Ok(sqlx::query_scalar(&sql)
