@@ -89,6 +89,20 @@ pub struct ListEndpoint {
     /// Whether the list, as the backfill calls it, returns only some of the
     /// objects (`overrides::PARTIAL_LISTS`), so it is never read as all of them.
     pub partial: bool,
+    /// What `POST` to the same path (creating an object) takes, when the API has it.
+    pub create: Option<CreateEndpoint>,
+}
+
+/// The create endpoint of a list path: `POST` with a form body.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CreateEndpoint {
+    /// Body parameters the spec marks required, sorted. A choice between
+    /// parameters (`customer` or `customer_account`) is never marked, so it
+    /// is not here.
+    pub required: Vec<String>,
+    /// Whether the body takes an `id`: the caller names the new object
+    /// (coupons, plans, products).
+    pub accepts_id: bool,
 }
 
 /// A resource: an object with an id that gets a table.

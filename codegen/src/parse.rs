@@ -13,8 +13,8 @@ use openapiv3::{
 };
 
 use crate::ir::{
-    Api, ColumnType, Embedded, EventType, Field, ListEndpoint, Owner, Param, Resource, Skipped,
-    Summary,
+    Api, ColumnType, CreateEndpoint, Embedded, EventType, Field, ListEndpoint, Owner, Param,
+    Resource, Skipped, Summary,
 };
 use crate::naming::table_name;
 use crate::overrides;
@@ -80,7 +80,8 @@ pub fn parse(spec: &OpenAPI, fixtures: &serde_json::Value) -> Result<Api> {
             {
                 continue;
             }
-            raw_lists.push((path.clone(), get, items));
+            let create = item.post.as_ref().map(|post| reader.create(post));
+            raw_lists.push((path.clone(), get, create, items));
         } else if path.ends_with('}') {
             if let Some(object) = reader.object_of(schema) {
                 retrieve
@@ -103,13 +104,13 @@ pub fn parse(spec: &OpenAPI, fixtures: &serde_json::Value) -> Result<Api> {
             Some((prefix.to_string(), object.clone()))
         })
         .collect();
-    for (path, _, items) in &raw_lists {
+    for (path, _, _, items) in &raw_lists {
         if let ([one], false) = (items.as_slice(), path.contains('{')) {
             parent_of_prefix.insert(path.clone(), one.clone());
         }
     }
-    for (path, get, items) in raw_lists {
-        let endpoint = list_endpoint(&path, get, &parent_of_prefix);
+    for (path, get, create, items) in raw_lists {
+        let endpoint = list_endpoint(&path, get, create, &parent_of_prefix);
         for object in items {
             lists.entry(object).or_default().push(endpoint.clone());
         }
@@ -302,6 +303,7 @@ fn response_schema(op: &Operation) -> Option<&ReferenceOr<Schema>> {
 fn list_endpoint(
     path: &str,
     get: &Operation,
+    create: Option<CreateEndpoint>,
     parent_of_prefix: &BTreeMap<String, String>,
 ) -> ListEndpoint {
     let mut params = Vec::new();
@@ -357,6 +359,7 @@ fn list_endpoint(
         fixed_params,
         supports_created,
         partial: overrides::PARTIAL_LISTS.iter().any(|(p, _)| *p == path),
+        create,
     }
 }
 
@@ -626,6 +629,30 @@ impl<'a> Reader<'a> {
     fn list_items_of_prop(&self, prop: &ReferenceOr<Box<Schema>>) -> Option<Vec<String>> {
         self.envelope_items(self.resolve_box(prop)?)
             .filter(|items| !items.is_empty())
+    }
+
+    /// What a create (`POST` to a list path) takes: its form body's required
+    /// parameters, and whether one of them may be `id`.
+    fn create(&self, post: &Operation) -> CreateEndpoint {
+        let schema = match &post.request_body {
+            Some(ReferenceOr::Item(body)) => body
+                .content
+                .get("application/x-www-form-urlencoded")
+                .and_then(|m| m.schema.as_ref())
+                .and_then(|s| self.resolve(s)),
+            _ => None,
+        };
+        let Some(schema) = schema else {
+            return CreateEndpoint {
+                required: Vec::new(),
+                accepts_id: false,
+            };
+        };
+        let (_, required) = expandable_and_required_of(schema);
+        CreateEndpoint {
+            required: required.into_iter().collect(),
+            accepts_id: props_of(schema).is_some_and(|p| p.contains_key("id")),
+        }
     }
 
     /// A schema's `x-expandableFields` and `required` properties.

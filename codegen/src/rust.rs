@@ -381,7 +381,15 @@ fn registry(api: &Api, lock: &Lock) -> TokenStream {
             let fixed = e.fixed_params.iter().map(|(k, v)| quote!((#k, #v)));
             let created = e.supports_created;
             let partial = e.partial;
-            quote!(ListEndpoint { path: #path, params: &[#(#params),*], fixed_params: &[#(#fixed),*], supports_created: #created, partial: #partial })
+            let create = match &e.create {
+                Some(c) => {
+                    let required = &c.required;
+                    let accepts_id = c.accepts_id;
+                    quote!(Some(CreateEndpoint { required: &[#(#required),*], accepts_id: #accepts_id }))
+                }
+                None => quote!(None),
+            };
+            quote!(ListEndpoint { path: #path, params: &[#(#params),*], fixed_params: &[#(#fixed),*], supports_created: #created, partial: #partial, create: #create })
         });
         let retrieve = opt_str(r.and_then(|r| r.retrieve_path.as_deref()));
         let embedded = r.map(|r| embedded_lists(api, r)).unwrap_or_default();
@@ -423,7 +431,7 @@ fn registry(api: &Api, lock: &Lock) -> TokenStream {
     let paths = &api.paths;
     quote! {
         //! Every resource that has a table, sorted by object string, and lookups.
-        use super::support::{Column, ColumnType, EmbeddedList, ListEndpoint, ListSummary, Owner, Param, Resource};
+        use super::support::{Column, ColumnType, CreateEndpoint, EmbeddedList, ListEndpoint, ListSummary, Owner, Param, Resource};
 
         /// Every resource with a table, sorted by object string.
         pub static RESOURCES: &[Resource] = &[#(#entries),*];
@@ -634,6 +642,19 @@ fn support() -> TokenStream {
             /// Whether the list returns only some of the objects by default
             /// (e.g. `/v1/tax_ids`: the account's own), so it is never read as all of them.
             pub partial: bool,
+            /// What `POST` to the same path (creating an object) takes, when the API has it.
+            pub create: Option<CreateEndpoint>,
+        }
+
+        /// The create endpoint of a list path: `POST` with a form body.
+        #[derive(Clone, Copy, Debug)]
+        pub struct CreateEndpoint {
+            /// Body parameters the spec marks required, sorted. A choice between
+            /// parameters (`customer` or `customer_account`) is never marked.
+            pub required: &'static [&'static str],
+            /// Whether the body takes an `id`: the caller names the new object
+            /// (coupons, plans, products).
+            pub accepts_id: bool,
         }
 
         impl ListEndpoint {

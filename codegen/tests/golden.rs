@@ -134,6 +134,22 @@ fn golden_ir_handles_every_quirk() {
         Some("/v1/customers/{customer}")
     );
     assert!(customer.list_endpoints[0].supports_created);
+    let (spec2, fixtures2) = &golden_inputs()[1];
+    let api2 = stripe_sync_codegen::load_bytes(spec2, fixtures2)
+        .unwrap()
+        .api;
+    assert_eq!(
+        api2.resources["customer"].list_endpoints[0].create,
+        Some(stripe_sync_codegen::ir::CreateEndpoint {
+            required: vec!["email".to_string(), "name".to_string()],
+            accepts_id: true,
+        }),
+        "a create's required parameters are sorted; an `id` parameter names the new object"
+    );
+    assert_eq!(
+        api2.resources["invoice"].list_endpoints[0].create, None,
+        "a list path without POST has no create"
+    );
     let invoice = &api.resources["invoice"];
     assert_eq!(t(invoice, "lines"), Jsonb);
     let lines = &invoice.embedded_lists["lines"];

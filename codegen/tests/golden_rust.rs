@@ -51,6 +51,13 @@ async fn golden_rows_round_trip_through_postgres() {
         checked += 1;
     }
     assert_eq!(checked, 5);
+    let create = golden_generated::resource("customer")
+        .unwrap()
+        .list_endpoints[0]
+        .create
+        .unwrap();
+    assert_eq!(create.required, ["email", "name"]);
+    assert!(create.accepts_id);
     let r = golden_generated::resource_for_id("txi_123").unwrap();
     assert_eq!(r.table, "tax_ids");
     let e = golden_generated::event_type("customer.deleted").unwrap();

@@ -2,7 +2,8 @@
 
 //! Every resource that has a table, sorted by object string, and lookups.
 use super::support::{
-    Column, ColumnType, EmbeddedList, ListEndpoint, ListSummary, Owner, Param, Resource,
+    Column, ColumnType, CreateEndpoint, EmbeddedList, ListEndpoint, ListSummary, Owner,
+    Param, Resource,
 };
 /// Every resource with a table, sorted by object string.
 pub static RESOURCES: &[Resource] = &[
@@ -80,6 +81,10 @@ pub static RESOURCES: &[Resource] = &[
                 fixed_params: &[],
                 supports_created: true,
                 partial: false,
+                create: Some(CreateEndpoint {
+                    required: &["email", "name"],
+                    accepts_id: true,
+                }),
             },
         ],
         retrieve_path: Some("/v1/customers/{customer}"),
@@ -133,6 +138,7 @@ pub static RESOURCES: &[Resource] = &[
                 fixed_params: &[],
                 supports_created: false,
                 partial: false,
+                create: None,
             },
         ],
         retrieve_path: Some("/v1/invoices/{invoice}"),
@@ -190,6 +196,7 @@ pub static RESOURCES: &[Resource] = &[
                 fixed_params: &[],
                 supports_created: false,
                 partial: false,
+                create: None,
             },
         ],
         retrieve_path: None,
@@ -239,6 +246,7 @@ pub static RESOURCES: &[Resource] = &[
                 fixed_params: &[],
                 supports_created: false,
                 partial: false,
+                create: None,
             },
         ],
         retrieve_path: None,
@@ -282,6 +290,7 @@ pub static RESOURCES: &[Resource] = &[
                 fixed_params: &[],
                 supports_created: false,
                 partial: true,
+                create: None,
             },
         ],
         retrieve_path: None,

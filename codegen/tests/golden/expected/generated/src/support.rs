@@ -53,6 +53,18 @@ pub struct ListEndpoint {
     /// Whether the list returns only some of the objects by default
     /// (e.g. `/v1/tax_ids`: the account's own), so it is never read as all of them.
     pub partial: bool,
+    /// What `POST` to the same path (creating an object) takes, when the API has it.
+    pub create: Option<CreateEndpoint>,
+}
+/// The create endpoint of a list path: `POST` with a form body.
+#[derive(Clone, Copy, Debug)]
+pub struct CreateEndpoint {
+    /// Body parameters the spec marks required, sorted. A choice between
+    /// parameters (`customer` or `customer_account`) is never marked.
+    pub required: &'static [&'static str],
+    /// Whether the body takes an `id`: the caller names the new object
+    /// (coupons, plans, products).
+    pub accepts_id: bool,
 }
 impl ListEndpoint {
     /// Whether every parameter can be filled from a parent object's ids.
