@@ -16,7 +16,7 @@ use stripe_sync_generated::{Resource, RESOURCES};
 
 use crate::error::ApiError;
 use crate::seed::param_object;
-use crate::store::{AccountStore, CreatedFilter, ListQuery};
+use crate::store::{deleted_stub, AccountStore, CreatedFilter, ListQuery};
 use crate::{faults, form, writes, State};
 
 #[cfg(test)]
@@ -526,11 +526,6 @@ fn create_webhook_endpoint(
     writes::update(state, account, res, &id, all)?;
     created["enabled_events"] = Value::Array(events);
     Ok((status, serde_json::to_vec(&created).unwrap_or_default()))
-}
-
-/// What Stripe returns for a deleted object.
-pub fn deleted_stub(object: &str, id: &str) -> Value {
-    json!({"id": id, "object": object, "deleted": true})
 }
 
 fn choose_endpoint(

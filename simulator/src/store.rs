@@ -9,9 +9,15 @@ use std::ops::Bound;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::error::ApiError;
+
+/// What Stripe returns for a deleted object (a retrieve after the delete,
+/// and the delete itself).
+pub fn deleted_stub(object: &str, id: &str) -> Value {
+    json!({"id": id, "object": object, "deleted": true})
+}
 
 /// The sort key of an object: `created` descending, then insertion order
 /// descending, so ascending iteration is Stripe's newest-first order.

@@ -13,7 +13,7 @@ use stripe_sync_generated::{resource, ColumnType, ListEndpoint, Resource, EVENT_
 
 use crate::error::ApiError;
 use crate::seed::{from_template, new_id, param_object, refresh_embedded};
-use crate::store::{AccountStore, Entry};
+use crate::store::{deleted_stub, AccountStore, Entry};
 use crate::webhooks::{self, EndpointSecret};
 use crate::State;
 
@@ -666,10 +666,5 @@ pub(crate) fn delete(
             .remove(id);
     }
     deliver_all(state, pending);
-    Ok((
-        200,
-        crate::routes::deleted_stub(object, id)
-            .to_string()
-            .into_bytes(),
-    ))
+    Ok((200, deleted_stub(object, id).to_string().into_bytes()))
 }
