@@ -29,11 +29,11 @@ use stripe_sync_generated::{
 };
 use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::events::expand_list;
 use crate::objects;
 use crate::store;
-use crate::sync::Inner;
 
 /// What to backfill.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -430,7 +430,7 @@ impl BackfillPlan {
 
 /// The plan of a backfill: how each selected resource is listed and what it
 /// costs, from the database alone (no list request).
-pub(crate) async fn plan(inner: &Arc<Inner>, req: &BackfillRequest) -> Result<BackfillPlan> {
+pub(crate) async fn plan(inner: &Arc<Context>, req: &BackfillRequest) -> Result<BackfillPlan> {
     let selected = select(req)?;
     let account = inner.account_id().await?;
     let pool = &inner.pool;
@@ -507,7 +507,7 @@ struct Counters {
 }
 
 struct RunCtx {
-    inner: Arc<Inner>,
+    inner: Arc<Context>,
     account: String,
     run_id: i64,
     req: BackfillRequest,
@@ -526,7 +526,7 @@ struct RunCtx {
 }
 
 /// Runs a backfill.
-pub(crate) async fn backfill(inner: &Arc<Inner>, req: BackfillRequest) -> Result<BackfillReport> {
+pub(crate) async fn backfill(inner: &Arc<Context>, req: BackfillRequest) -> Result<BackfillReport> {
     let started = Instant::now();
     let selected = select(&req)?;
     let account = inner.account_id().await?;
@@ -1164,7 +1164,7 @@ struct Prepared {
 /// Splits a page's items by object (a list can mix objects, e.g. sources) and
 /// pulls out embedded lists, as children of their parent item.
 async fn prepare_page(
-    inner: &Inner,
+    inner: &Context,
     default: &'static Resource,
     items: Vec<Box<RawValue>>,
     fetched_at: DateTime<Utc>,

@@ -13,56 +13,13 @@ use serde_json::value::RawValue;
 use serde_json::{json, Value};
 use stripe_sync_generated::{event_type, resource, summary, Owner, Resource};
 
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::objects::{self, EmbeddedItems};
 use crate::store;
-use crate::sync::Inner;
 
-/// What was done with one event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum EventOutcome {
-    /// The object was written (created, updated or soft-deleted).
-    Applied,
-    /// The object was already in this state.
-    Unchanged,
-    /// A newer version (or a deletion) is already stored; the event was ignored.
-    Stale,
-    /// The event's object has no table; recorded and acknowledged.
-    NoTable,
-    /// The event's object has no id (e.g. `invoice.upcoming`); recorded and acknowledged.
-    NoId,
-    /// The event was already processed; nothing was done.
-    Duplicate,
-}
-
-impl EventOutcome {
-    /// The value stored in `_events.outcome`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventOutcome::Applied => "applied",
-            EventOutcome::Unchanged => "unchanged",
-            EventOutcome::Stale => "stale",
-            EventOutcome::NoTable => "no_table",
-            EventOutcome::NoId => "no_id",
-            EventOutcome::Duplicate => "duplicate",
-        }
-    }
-}
-
-/// The result of processing one event.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EventResult {
-    /// The event id.
-    pub event_id: String,
-    /// The event type.
-    pub event_type: String,
-    /// `data.object.object`.
-    pub object_type: Option<String>,
-    /// `data.object.id`.
-    pub object_id: Option<String>,
-    /// What was done.
-    pub outcome: EventOutcome,
-}
+// Defined below `webhook`, which carries them too; their path stays here.
+pub use crate::event_result::{EventOutcome, EventResult};
 
 #[derive(Deserialize)]
 struct Envelope<'a> {
@@ -171,7 +128,7 @@ pub(crate) enum Prepared {
 /// Processes one event given as JSON text. `source` is `webhook` or `events`.
 /// The rest of a truncated summary is listed once the event is committed,
 /// before this returns (no webhook waits here).
-pub(crate) async fn apply_event(inner: &Inner, raw: &str, source: &str) -> Result<EventResult> {
+pub(crate) async fn apply_event(inner: &Context, raw: &str, source: &str) -> Result<EventResult> {
     match prepare_event(inner, raw.to_owned(), source).await? {
         Prepared::Done(r) => Ok(r),
         Prepared::Write(ev) => {
@@ -189,7 +146,7 @@ pub(crate) async fn apply_event(inner: &Inner, raw: &str, source: &str) -> Resul
 /// Reads an event, skips it when the ledger has it already, and plans its
 /// write (API calls happen here, outside any transaction). A planning
 /// failure is recorded in the ledger and returned.
-pub(crate) async fn prepare_event(inner: &Inner, raw: String, source: &str) -> Result<Prepared> {
+pub(crate) async fn prepare_event(inner: &Context, raw: String, source: &str) -> Result<Prepared> {
     let env: Envelope<'_> = serde_json::from_str(&raw)
         .map_err(|e| Error::InvalidPayload(format!("not a Stripe event: {e}")))?;
     let head = objects::head(env.data.object.get())
@@ -362,7 +319,7 @@ pub(crate) fn follow_up(ev: &PreparedEvent) -> Option<Relist> {
 /// the event is committed, never while a webhook waits for its answer. The
 /// event's `reason` says the work is pending until it is done, and says
 /// what failed if it fails.
-pub(crate) async fn complete_summary(inner: &Inner, r: Relist) {
+pub(crate) async fn complete_summary(inner: &Context, r: Relist) {
     let result = relist(inner, &r).await;
     let reason = match &result {
         Ok(_) => None,
@@ -389,7 +346,7 @@ pub(crate) async fn complete_summary(inner: &Inner, r: Relist) {
     }
 }
 
-async fn relist(inner: &Inner, r: &Relist) -> Result<(usize, u64)> {
+async fn relist(inner: &Context, r: &Relist) -> Result<(usize, u64)> {
     let endpoint = r
         .resource
         .list_endpoints
@@ -474,7 +431,7 @@ async fn apply_summary(
 }
 
 async fn plan_write(
-    inner: &Inner,
+    inner: &Context,
     res: &'static Resource,
     id: &str,
     object_text: &str,
@@ -551,7 +508,7 @@ async fn plan_write(
 /// `auto_expand_lists` is on. The children are complete when the list held
 /// every item (`has_more: false`) or the rest was fetched.
 pub(crate) async fn expand_list(
-    inner: &Inner,
+    inner: &Context,
     mut emb: EmbeddedItems,
     parent_id: &str,
 ) -> Result<Vec<objects::Children>> {
@@ -574,7 +531,7 @@ pub(crate) async fn expand_list(
 /// Every item of a list from `starting_after` on (`None`: from the start),
 /// page by page.
 pub(crate) async fn list_all(
-    inner: &Inner,
+    inner: &Context,
     path: &str,
     base: Vec<(String, String)>,
     mut starting_after: Option<String>,
@@ -605,7 +562,7 @@ pub(crate) async fn list_all(
 
 /// Writes one prepared event in a transaction of its own; a failure is
 /// recorded in the ledger (so a redelivery processes it again) and returned.
-pub(crate) async fn write_one(inner: &Inner, ev: &PreparedEvent) -> Result<EventResult> {
+pub(crate) async fn write_one(inner: &Context, ev: &PreparedEvent) -> Result<EventResult> {
     match write_event(inner, ev).await {
         Ok(outcome) => {
             tracing::debug!(event = %ev.row.id, r#type = %ev.row.event_type, outcome = outcome.as_str(), "event processed");
@@ -625,7 +582,7 @@ pub(crate) async fn write_one(inner: &Inner, ev: &PreparedEvent) -> Result<Event
 /// a shared transaction fails, its events are written again one by one, so
 /// one bad event fails alone.
 pub(crate) async fn write_events(
-    inner: &Inner,
+    inner: &Context,
     events: &[PreparedEvent],
 ) -> Vec<Result<EventResult>> {
     let mut out = Vec::with_capacity(events.len());
@@ -662,7 +619,7 @@ pub(crate) async fn write_events(
 
 /// One transaction for events with distinct ids: one ledger insert for all
 /// of them, their object writes in order, one ledger update, one commit.
-async fn write_batch(inner: &Inner, chunk: &[PreparedEvent]) -> Result<Vec<EventOutcome>> {
+async fn write_batch(inner: &Context, chunk: &[PreparedEvent]) -> Result<Vec<EventOutcome>> {
     let rows: Vec<&EventRow> = chunk.iter().map(|e| &e.row).collect();
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let types: Vec<&str> = rows.iter().map(|r| r.event_type.as_str()).collect();
@@ -823,7 +780,7 @@ async fn upsert_run(
         .collect())
 }
 
-async fn write_event(inner: &Inner, ev: &PreparedEvent) -> Result<EventOutcome> {
+async fn write_event(inner: &Context, ev: &PreparedEvent) -> Result<EventOutcome> {
     let row = &ev.row;
     let mut tx = inner.begin_write(store::Commit::Durable).await?;
     let fresh = bind_ledger_row(
@@ -913,7 +870,7 @@ fn bind_ledger_row<'q>(
 }
 
 /// Records a failed event so a redelivery processes it again.
-async fn record_failure(inner: &Inner, row: &EventRow, reason: &str) {
+async fn record_failure(inner: &Context, row: &EventRow, reason: &str) {
     tracing::warn!(event = %row.id, r#type = %row.event_type, error = %reason, "event failed");
     let r = bind_ledger_row(
         sqlx::query(
@@ -959,7 +916,7 @@ const CURSOR_RESOURCE: &str = "_events";
 /// it goes. With no event applied yet it starts at the last backfill's start
 /// (`created`, skipping the ids already applied in that same second). A
 /// cursor older than the retention is an error asking for a full backfill.
-pub(crate) async fn sync_events(inner: &Inner) -> Result<EventsReport> {
+pub(crate) async fn sync_events(inner: &Context) -> Result<EventsReport> {
     let account = inner.account_id().await?;
     let _lock = store::advisory_lock(&inner.pool, &format!("stripe-sync:events:{account}")).await?;
     let states = store::load_states(&inner.pool, &account, CURSOR_RESOURCE).await?;
@@ -1140,7 +1097,7 @@ pub(crate) async fn sync_events(inner: &Inner) -> Result<EventsReport> {
 /// ids applied in that second), found by walking the newest-first list and
 /// keeping only the last such item.
 async fn oldest_unapplied(
-    inner: &Inner,
+    inner: &Context,
     since: i64,
     seen: &HashSet<String>,
     requests: &mut i64,
@@ -1178,7 +1135,7 @@ async fn oldest_unapplied(
 }
 
 async fn save_cursor(
-    inner: &Inner,
+    inner: &Context,
     account: &str,
     since: i64,
     seen: &HashSet<String>,

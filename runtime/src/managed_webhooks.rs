@@ -11,9 +11,9 @@ use serde_json::Value;
 use sqlx::Row;
 use stripe_sync_generated::{event_types_of, API_VERSION};
 
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::store;
-use crate::sync::Inner;
 
 /// The metadata key and value marking an endpoint as created by this library.
 pub const MANAGED_BY: (&str, &str) = ("managed_by", "stripe-sync");
@@ -84,7 +84,7 @@ const COLUMNS: &str = "id, account_id, url, secret, api_version, enabled_events,
 /// Finds the enabled managed endpoint for `url`, or creates one. Concurrent
 /// callers (in any process) serialise on an advisory lock, so only one
 /// endpoint is created.
-pub(crate) async fn find_or_create(inner: &Inner, url: &str) -> Result<ManagedWebhook> {
+pub(crate) async fn find_or_create(inner: &Context, url: &str) -> Result<ManagedWebhook> {
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         return Err(Error::Config(format!(
             "webhook URL must be http(s): {url:?}"
@@ -192,7 +192,7 @@ pub(crate) async fn find_or_create(inner: &Inner, url: &str) -> Result<ManagedWe
     from_row(&row)
 }
 
-async fn delete_orphans(inner: &Inner, url: &str) -> Result<()> {
+async fn delete_orphans(inner: &Context, url: &str) -> Result<()> {
     let mut after: Option<String> = None;
     loop {
         let mut q = vec![("limit".to_string(), "100".to_string())];
@@ -241,7 +241,7 @@ async fn delete_orphans(inner: &Inner, url: &str) -> Result<()> {
 }
 
 /// The managed endpoints stored for the account.
-pub(crate) async fn list(inner: &Inner) -> Result<Vec<ManagedWebhook>> {
+pub(crate) async fn list(inner: &Context) -> Result<Vec<ManagedWebhook>> {
     let account = inner.account_id().await?;
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM stripe._managed_webhooks WHERE account_id = $1 ORDER BY created_at, id"
@@ -253,7 +253,7 @@ pub(crate) async fn list(inner: &Inner) -> Result<Vec<ManagedWebhook>> {
 }
 
 /// Deletes a managed endpoint on Stripe (already gone is fine) and its row.
-pub(crate) async fn delete(inner: &Inner, id: &str) -> Result<()> {
+pub(crate) async fn delete(inner: &Context, id: &str) -> Result<()> {
     if !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return Err(Error::Unsupported(format!(
             "not a webhook endpoint id: {id:?}"
@@ -276,7 +276,7 @@ pub(crate) async fn delete(inner: &Inner, id: &str) -> Result<()> {
 }
 
 /// Every stored enabled secret, for verifying webhooks without a configured one.
-pub(crate) async fn secrets(inner: &Inner) -> Result<Vec<String>> {
+pub(crate) async fn secrets(inner: &Context) -> Result<Vec<String>> {
     Ok(
         sqlx::query_scalar("SELECT secret FROM stripe._managed_webhooks WHERE status = 'enabled'")
             .fetch_all(&inner.pool)

@@ -13,7 +13,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::constant_time::constant_time_eq;
-use crate::events::EventResult;
+use crate::event_result::EventResult;
 
 /// The longest `Stripe-Signature` header looked at, in bytes. Stripe's is
 /// about 150 bytes (a timestamp and one or two signatures).

@@ -1,0 +1,50 @@
+//! What was done with one event ([`EventResult`]): produced by
+//! [`crate::events`], and carried by a webhook's answer
+//! ([`crate::webhook::WebhookOutcome`]). It lives apart from both so that
+//! signature verification does not depend on applying events.
+
+/// What was done with one event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EventOutcome {
+    /// The object was written (created, updated or soft-deleted).
+    Applied,
+    /// The object was already in this state.
+    Unchanged,
+    /// A newer version (or a deletion) is already stored; the event was ignored.
+    Stale,
+    /// The event's object has no table; recorded and acknowledged.
+    NoTable,
+    /// The event's object has no id (e.g. `invoice.upcoming`); recorded and acknowledged.
+    NoId,
+    /// The event was already processed; nothing was done.
+    Duplicate,
+}
+
+impl EventOutcome {
+    /// The value stored in `_events.outcome`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventOutcome::Applied => "applied",
+            EventOutcome::Unchanged => "unchanged",
+            EventOutcome::Stale => "stale",
+            EventOutcome::NoTable => "no_table",
+            EventOutcome::NoId => "no_id",
+            EventOutcome::Duplicate => "duplicate",
+        }
+    }
+}
+
+/// The result of processing one event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventResult {
+    /// The event id.
+    pub event_id: String,
+    /// The event type.
+    pub event_type: String,
+    /// `data.object.object`.
+    pub object_type: Option<String>,
+    /// `data.object.id`.
+    pub object_id: Option<String>,
+    /// What was done.
+    pub outcome: EventOutcome,
+}
