@@ -12,8 +12,8 @@ mod support;
 use std::time::Duration;
 
 use anyhow::{anyhow, Result};
-use stripe_sync::embedded_pg::EmbeddedPg;
 use stripe_sync::{BackfillRequest, Database, StripeSync};
+use stripe_sync_embedded_pg::EmbeddedPg;
 use stripe_sync_simulator::{start, Faults, SimConfig, WebhookRetry};
 use stripe_sync_tests::oracle::{acknowledged_events, Oracle};
 use support::{config_for_url, fixtures};

@@ -751,8 +751,8 @@ impl Drop for KillOnDrop {
 /// `child-serve`: `stripe-sync serve`, configured by the environment.
 pub async fn child_serve(listen: &str) -> Result<()> {
     use clap::Parser;
-    let cli = stripe_sync::cli::Cli::parse_from(["stripe-sync", "serve", "--listen", listen]);
-    std::process::exit(stripe_sync::cli::run(cli).await)
+    let cli = stripe_sync_cli::cli::Cli::parse_from(["stripe-sync", "serve", "--listen", listen]);
+    std::process::exit(stripe_sync_cli::cli::run(cli).await)
 }
 
 fn sign(secret: &str, t: i64, body: &str) -> String {

@@ -1,7 +1,7 @@
 //! `stripe-sync demo`: the whole pipeline with no setup.
 //!
 //! 1. PostgreSQL: `DATABASE_URL` when set, else a private server
-//!    ([`crate::embedded_pg`]) removed on exit.
+//!    ([`stripe_sync_embedded_pg`]) removed on exit.
 //! 2. The simulator with a realistic small account (Stripe's fixtures).
 //! 3. Migrate, backfill everything (progress bars on a terminal).
 //! 4. The webhook server on a free port, a managed webhook registered on the
@@ -16,17 +16,25 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use serde_json::Value;
 
-use crate::backfill::BackfillRequest;
-use crate::cli::{self, outln, CliError, GlobalOpts};
-use crate::config::Config;
-use crate::embedded_pg::EmbeddedPg;
-use crate::metrics::Metrics;
-use crate::server::{self, AppState};
-use crate::StripeSync;
+use stripe_sync::config::Config;
+use stripe_sync::metrics::Metrics;
+use stripe_sync::server::{self, AppState};
+use stripe_sync::status::collect_status;
+use stripe_sync::{BackfillRequest, StripeSync};
+use stripe_sync_embedded_pg::EmbeddedPg;
+
+use crate::options::{self as cli, outln, CliError, DbOpts, GlobalOpts, VersionOpts};
+use crate::report::{backfill_with_progress, print_summary};
 
 /// Arguments of `demo`.
 #[derive(Args, Debug)]
 pub struct DemoArgs {
+    /// The mirror; a private PostgreSQL when unset.
+    #[command(flatten)]
+    pub db: DbOpts,
+    /// The API version the simulator speaks and the mirror pins.
+    #[command(flatten)]
+    pub version: VersionOpts,
     /// Directory of Stripe's OpenAPI specs (holding <version>/fixtures3.json for the
     /// pinned version, the newest by default).
     #[arg(long, env = "STRIPE_OPENAPI_DIR")]
@@ -64,7 +72,8 @@ fn find_fixtures(dir: Option<&PathBuf>, version: &str) -> Result<PathBuf, CliErr
 }
 
 /// Runs the demo.
-pub async fn run(g: &GlobalOpts, a: DemoArgs) -> Result<(), CliError> {
+pub async fn run(before: GlobalOpts, a: DemoArgs) -> Result<(), CliError> {
+    let g = &before.with_db(&a.db).with_version(&a.version);
     let t0 = Instant::now();
     // The demo speaks the pinned version (the newest by default): the
     // simulator is seeded from its fixtures and sends its events.
@@ -146,8 +155,8 @@ async fn run_with_db(
 
     // 3. Backfill.
     outln!("▸ backfilling every object type…");
-    let rep = cli::backfill_with_progress(&sync, BackfillRequest::all(), tty).await?;
-    cli::print_summary(&rep);
+    let rep = backfill_with_progress(&sync, BackfillRequest::all(), tty).await?;
+    print_summary(&rep);
     if !rep.succeeded {
         sim.shutdown().await;
         return Err(CliError::failed(
@@ -204,7 +213,7 @@ async fn run_with_db(
     }
 
     // 5. The report.
-    let status = cli::collect_status(&pool).await.map_err(CliError::failed)?;
+    let status = collect_status(&pool).await.map_err(CliError::failed)?;
     outln!("\nTables filled (rows):");
     let mut total = 0i64;
     let mut n_tables = 0;

@@ -1,9 +1,9 @@
-//! The `stripe-sync` command line; see [`stripe_sync::cli`].
+//! The `stripe-sync` command line; see `stripe_sync_cli::cli`.
 
 use clap::Parser;
 
 fn main() {
-    let cli = stripe_sync::cli::Cli::parse();
+    let cli = stripe_sync_cli::cli::Cli::parse();
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -14,7 +14,7 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let code = rt.block_on(stripe_sync::cli::run(cli));
+    let code = rt.block_on(stripe_sync_cli::cli::run(cli));
     // Do not wait for background tasks (e.g. the simulator's deliveries).
     rt.shutdown_timeout(std::time::Duration::from_secs(2));
     std::process::exit(code);

@@ -13,7 +13,7 @@ use common::{cmd, run_async};
 #[tokio::test(flavor = "multi_thread")]
 async fn demo_runs_the_whole_pipeline() {
     // The CI machine has PostgreSQL's binaries; their absence is a failure here.
-    stripe_sync::embedded_pg::find_binaries().expect("PostgreSQL binaries for the private server");
+    stripe_sync_embedded_pg::find_binaries().expect("PostgreSQL binaries for the private server");
     let mut c = cmd();
     c.env("STRIPE_OPENAPI_DIR", stripe_sync_tests::spec_dir())
         .args(["demo", "--changes", "30"]);
@@ -84,7 +84,7 @@ async fn demo_without_database_or_binaries_says_how_to_get_one() {
 /// version's fixtures and speaks it, and the mirror sends it.
 #[tokio::test(flavor = "multi_thread")]
 async fn demo_speaks_a_pinned_api_version() {
-    stripe_sync::embedded_pg::find_binaries().expect("PostgreSQL binaries for the private server");
+    stripe_sync_embedded_pg::find_binaries().expect("PostgreSQL binaries for the private server");
     let mut c = cmd();
     c.env("STRIPE_OPENAPI_DIR", stripe_sync_tests::spec_dir())
         .args(["demo", "--changes", "5", "--api-version", "2023-08-16"]);

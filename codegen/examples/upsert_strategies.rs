@@ -13,8 +13,8 @@
 
 use std::time::Instant;
 
+use stripe_sync_embedded_pg::testing::{spec_dir, TestDb};
 use stripe_sync_generated::ColumnType;
-use stripe_sync_tests::{spec_dir, TestDb};
 
 const BATCH: usize = 1000;
 

@@ -43,7 +43,7 @@ fn copy_dir(from: &Path, to: &Path) {
 /// object (`bump_probe_widget`, a name no real version will use, shaped like a climate supplier), its event type, and a
 /// new customer field.
 fn next_spec() -> Vec<u8> {
-    let dir = stripe_sync_tests::spec_dir().join(newest());
+    let dir = stripe_sync_embedded_pg::testing::spec_dir().join(newest());
     let mut spec: Value =
         serde_json::from_slice(&std::fs::read(dir.join("spec3.json")).unwrap()).unwrap();
     spec["info"]["version"] = json!(NEXT);
@@ -92,7 +92,7 @@ fn a_later_monthly_version_bumps_with_one_command() {
     std::fs::create_dir_all(&specs).unwrap();
     for v in Versions::read(&root).unwrap().versions {
         std::os::unix::fs::symlink(
-            stripe_sync_tests::spec_dir().join(&v.version),
+            stripe_sync_embedded_pg::testing::spec_dir().join(&v.version),
             specs.join(&v.version),
         )
         .unwrap();
@@ -101,7 +101,7 @@ fn a_later_monthly_version_bumps_with_one_command() {
     std::fs::create_dir_all(&next_dir).unwrap();
     std::fs::write(next_dir.join("spec3.json"), next_spec()).unwrap();
     std::fs::copy(
-        stripe_sync_tests::spec_dir()
+        stripe_sync_embedded_pg::testing::spec_dir()
             .join(newest())
             .join("fixtures3.json"),
         next_dir.join("fixtures3.json"),

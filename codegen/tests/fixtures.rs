@@ -6,8 +6,8 @@
 mod common;
 
 use common::{apply_sql, committed_migration_paths};
+use stripe_sync_embedded_pg::testing::{spec_dir, TestDb};
 use stripe_sync_generated::resources::Row;
-use stripe_sync_tests::{spec_dir, TestDb};
 
 fn committed_migrations() -> Vec<String> {
     committed_migration_paths()

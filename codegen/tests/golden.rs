@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 
 use common::*;
-use stripe_sync_tests::TestDb;
+use stripe_sync_embedded_pg::testing::TestDb;
 
 #[test]
 fn golden_output_matches_the_checked_in_files() {
@@ -76,7 +76,7 @@ fn generation_is_deterministic_regardless_of_spec_key_order() {
 
 #[test]
 fn real_spec_generation_is_deterministic_regardless_of_key_order() {
-    let dir = stripe_sync_tests::spec_dir().join("2023-08-16");
+    let dir = stripe_sync_embedded_pg::testing::spec_dir().join("2023-08-16");
     let spec =
         std::fs::read(dir.join("spec3.yaml")).expect("Stripe's 2023-08-16 spec in ../shared");
     let fixtures = std::fs::read(dir.join("fixtures3.json")).unwrap();

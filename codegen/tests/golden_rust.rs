@@ -11,7 +11,7 @@ mod golden_generated;
 
 use common::*;
 use golden_generated::resources::Row;
-use stripe_sync_tests::TestDb;
+use stripe_sync_embedded_pg::testing::TestDb;
 
 #[tokio::test]
 async fn golden_rows_round_trip_through_postgres() {

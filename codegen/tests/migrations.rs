@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use common::{apply_sql, committed_migration_paths};
 use stripe_sync_codegen::lock::Lock;
 use stripe_sync_codegen::{load, sql, Versions, LATER_BOOKKEEPING_MIGRATIONS};
-use stripe_sync_tests::{spec_dir, TestDb};
+use stripe_sync_embedded_pg::testing::{spec_dir, TestDb};
 
 fn psql(url: &str, file: &Path) {
     let out = std::process::Command::new("psql")

@@ -1,4 +1,4 @@
-//! A private, throwaway PostgreSQL for the demo: `initdb` + `pg_ctl` from
+//! A private, throwaway PostgreSQL for the demo and the tests: `initdb` + `pg_ctl` from
 //! `PATH` or Debian's `/usr/lib/postgresql/*/bin`, in a temporary directory,
 //! on a free port of 127.0.0.1, trust authentication, stopped and removed
 //! when dropped.
@@ -315,3 +315,6 @@ impl EmbeddedPg {
             .map_err(|e| format!("cannot start the watchdog of the private PostgreSQL: {e}"))
     }
 }
+
+#[cfg(feature = "testing")]
+pub mod testing;

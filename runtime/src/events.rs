@@ -575,6 +575,7 @@ pub(crate) async fn write_one(inner: &Context, ev: &PreparedEvent) -> Result<Eve
     }
 }
 
+#[cfg(feature = "server")]
 /// Writes prepared events in as few transactions as possible (group commit:
 /// one commit, so one WAL flush, for the lot), in order, with the same
 /// result per event as [`write_one`]. Events with distinct ids share a
@@ -617,6 +618,7 @@ pub(crate) async fn write_events(
     out
 }
 
+#[cfg(feature = "server")]
 /// One transaction for events with distinct ids: one ledger insert for all
 /// of them, their object writes in order, one ledger update, one commit.
 async fn write_batch(inner: &Context, chunk: &[PreparedEvent]) -> Result<Vec<EventOutcome>> {
@@ -713,9 +715,11 @@ async fn write_batch(inner: &Context, chunk: &[PreparedEvent]) -> Result<Vec<Eve
     Ok(outcomes)
 }
 
+#[cfg(feature = "server")]
 /// A stored object's id, `_updated_at` and `_deleted_at`.
 type StoredVersion = (String, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 
+#[cfg(feature = "server")]
 /// The plan of an event that upserts one object and nothing else.
 fn plain_upsert(ev: &PreparedEvent) -> Option<&Plan> {
     ev.plan.as_ref().ok().filter(|p| {
@@ -727,6 +731,7 @@ fn plain_upsert(ev: &PreparedEvent) -> Option<&Plan> {
     })
 }
 
+#[cfg(feature = "server")]
 /// Upserts the objects of events for distinct objects of one resource with
 /// one statement, and says for each event what [`apply_plan`] would have.
 async fn upsert_run(

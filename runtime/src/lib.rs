@@ -14,7 +14,10 @@
 //! | backfill | [`backfill`] |
 //! | managed webhook endpoints | [`managed_webhooks`] |
 //! | reading objects (ids, embedded lists, references) | [`objects`] |
-//! | the facade | [`sync`] |
+//! | the facade, migrations | [`sync`] |
+//! | status and run reports as JSON (CLI and admin API) | [`status`] |
+//! | counters for `/metrics` | [`metrics`] |
+//! | the webhook server (feature `server`) | `server` |
 //!
 //! Tables, upserts and event routing come from the generated registry
 //! (`stripe_sync_generated`), pinned to API version
@@ -46,10 +49,9 @@ pub use config::{Config, Database};
 pub use error::{Error, Result};
 pub use events::{EventOutcome, EventResult, EventsReport};
 pub use managed_webhooks::ManagedWebhook;
-pub use sync::{SingleResult, StripeSync};
+pub use sync::{migrate, SingleResult, StripeSync};
 pub use webhook::{WebhookError, WebhookOutcome};
-pub mod cli;
-pub mod demo;
-pub mod embedded_pg;
 pub mod metrics;
+#[cfg(feature = "server")]
 pub mod server;
+pub mod status;

@@ -652,7 +652,7 @@ async fn admin_backfill(
         }
     };
     let objects = match b.objects {
-        Some(o) if !o.iter().any(|x| x == "all") => match crate::cli::validate_objects(&o) {
+        Some(o) if !o.iter().any(|x| x == "all") => match crate::status::validate_objects(&o) {
             Ok(v) => Some(v),
             Err(e) => return err(StatusCode::BAD_REQUEST, e),
         },
@@ -676,7 +676,7 @@ async fn run_backfill(st: &AppState, req: BackfillRequest) -> Response {
             } else {
                 StatusCode::INTERNAL_SERVER_ERROR
             };
-            (code, Json(crate::cli::report_json(&rep))).into_response()
+            (code, Json(crate::status::report_json(&rep))).into_response()
         }
         Err(e) => {
             st.metrics.error("backfill");
@@ -695,7 +695,7 @@ async fn admin_sync(
         return r;
     }
     // An object type (or table) backfills that type; anything else is an id.
-    if let Ok(v) = crate::cli::validate_objects(std::slice::from_ref(&object)) {
+    if let Ok(v) = crate::status::validate_objects(std::slice::from_ref(&object)) {
         return run_backfill(&st, BackfillRequest::objects(v)).await;
     }
     if stripe_sync_generated::resource_for_id(&object).is_none() {
@@ -731,7 +731,7 @@ async fn admin_status(State(st): State<Arc<AppState>>, headers: HeaderMap) -> Re
     if let Some(r) = check_admin(&st, &headers) {
         return r;
     }
-    match crate::cli::collect_status_for(st.sync.pool(), &st.sync.config().api_version).await {
+    match crate::status::collect_status_for(st.sync.pool(), &st.sync.config().api_version).await {
         Ok(v) => Json::<Value>(v).into_response(),
         Err(e) => {
             st.metrics.error("database");

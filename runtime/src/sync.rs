@@ -137,10 +137,7 @@ impl StripeSync {
     /// Applies the migrations (bookkeeping tables, then the generated schema).
     /// Safe to run concurrently: migrations take an advisory lock.
     pub async fn migrate(&self) -> Result<()> {
-        sqlx::migrate!("../migrations")
-            .run(&self.inner.pool)
-            .await?;
-        Ok(())
+        migrate(&self.inner.pool).await
     }
 
     /// The database pool.
@@ -226,6 +223,7 @@ impl StripeSync {
     /// The second half of [`Self::process_webhook`] for many events: writes
     /// them with one commit (see [`events::write_events`]); one result per
     /// event, in order.
+    #[cfg(feature = "server")]
     pub(crate) async fn write_webhooks(
         &self,
         events: &[PreparedEvent],
@@ -369,4 +367,12 @@ impl StripeSync {
     pub async fn close(&self) {
         self.inner.pool.close().await;
     }
+}
+
+/// Applies the migrations embedded in this crate to `pool`, without an
+/// engine (no Stripe key needed). Safe to run concurrently: sqlx holds an
+/// advisory lock meanwhile.
+pub async fn migrate(pool: &PgPool) -> Result<()> {
+    sqlx::migrate!("../migrations").run(pool).await?;
+    Ok(())
 }

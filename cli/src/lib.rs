@@ -1,0 +1,17 @@
+//! The `stripe-sync` command line, over the `stripe-sync` library.
+//!
+//! | Job | Module |
+//! |---|---|
+//! | parsing arguments, running a subcommand | [`cli`] |
+//! | `stripe-sync demo` | [`demo`] |
+//! | option groups, connecting, building the engine, errors | [`options`] |
+//! | progress bars, plan, summary and status tables | [`report`] |
+//!
+//! Modules import downward only: `cli` → `demo` → `report` → `options`.
+
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod demo;
+pub mod options;
+pub mod report;
