@@ -1600,3 +1600,64 @@ async fn expand_reaches_a_list_one_object_down() -> Result<()> {
     sim.shutdown().await;
     Ok(())
 }
+
+/// Creates follow Stripe's spec through the registry, for objects with no
+/// rule of their own: its required body parameters, its caller-given ids,
+/// and no fixture ids of objects that do not exist.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn creates_follow_the_specs_required_parameters_and_ids() -> Result<()> {
+    let sim = start(SimConfig::new(fixtures()), "127.0.0.1:0".parse()?).await?;
+    let api = Api::new(&sim);
+    // `POST /v1/plans` requires `currency` and `interval`.
+    let (s, v) = api.post("/v1/plans", &[("currency", "usd")]).await?;
+    assert_error(s, &v, 400, "invalid_request_error", "parameter_missing");
+    assert_eq!(v["error"]["param"], "interval", "{v}");
+    let plan = api
+        .created(
+            "/v1/plans",
+            &[
+                ("id", "gold-monthly"),
+                ("currency", "usd"),
+                ("interval", "month"),
+            ],
+        )
+        .await?;
+    assert_eq!(plan["id"], "gold-monthly", "plans take the caller's id");
+    assert_eq!(
+        plan["product"],
+        Value::Null,
+        "the fixture's product does not exist"
+    );
+    let (s, v) = api
+        .post(
+            "/v1/plans",
+            &[
+                ("id", "gold-monthly"),
+                ("currency", "usd"),
+                ("interval", "month"),
+            ],
+        )
+        .await?;
+    assert_error(
+        s,
+        &v,
+        400,
+        "invalid_request_error",
+        "resource_already_exists",
+    );
+    // A create whose spec has no `id` makes its own.
+    let rate = api
+        .created(
+            "/v1/tax_rates",
+            &[
+                ("id", "txr_mine"),
+                ("display_name", "VAT"),
+                ("percentage", "20"),
+                ("inclusive", "false"),
+            ],
+        )
+        .await?;
+    assert_ne!(rate["id"], "txr_mine");
+    sim.shutdown().await;
+    Ok(())
+}

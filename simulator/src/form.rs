@@ -27,6 +27,23 @@ pub fn decode(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
     }
 }
 
+/// A non-empty string parameter.
+pub fn str_param<'a>(params: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
+    params
+        .get(name)
+        .and_then(|v| v.as_str())
+        .filter(|s| !s.is_empty())
+}
+
+/// A required parameter: absent, null and empty are Stripe's `parameter_missing`.
+pub fn require<'a>(params: &'a Map<String, Value>, name: &str) -> Result<&'a Value, ApiError> {
+    match params.get(name) {
+        None | Some(Value::Null) => Err(ApiError::missing(name)),
+        Some(Value::String(s)) if s.is_empty() => Err(ApiError::missing(name)),
+        Some(v) => Ok(v),
+    }
+}
+
 /// Decodes a JSON body into an object (for clients that send JSON).
 pub fn decode_json(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
     match serde_json::from_slice::<Value>(body) {

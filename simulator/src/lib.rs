@@ -36,9 +36,13 @@
 //! - Writes: form-encoded (or JSON) `POST` to a list path creates, to an
 //!   object path updates (properties the object has, and `metadata`),
 //!   `DELETE` deletes (when the object has a delete event or no events at
-//!   all). Customers, products, prices, subscriptions (with `items[n][price]`,
-//!   creating subscription items), invoices and payment intents check their
-//!   required parameters and references. Each write records an event
+//!   all). A create checks what Stripe's spec says through the registry:
+//!   its parent, references to objects that exist, its required parameters,
+//!   and a caller-given `id` where the spec takes one (coupons, plans,
+//!   products). What the spec cannot say is in `rules`: a few more required
+//!   parameters, and object-specific behaviour (subscriptions with
+//!   `items[n][price]` create subscription items; invoices start as drafts;
+//!   payment intents get a client secret). Each write records an event
 //!   (`…created`, `…updated` with `previous_attributes`, `…deleted`) listed
 //!   at `/v1/events` (`type`, `types[]`, `customer.*`).
 //! - Webhooks: `POST /v1/webhook_endpoints` (`url`, `enabled_events[]`,
@@ -65,6 +69,7 @@ pub mod error;
 pub mod faults;
 pub mod form;
 pub mod routes;
+pub mod rules;
 pub mod seed;
 pub mod store;
 pub mod webhooks;

@@ -65,7 +65,7 @@ pub fn concentrated_parents(fraction: f64, parents: usize) -> usize {
 
 /// How `n` children spread over `k` chosen parents, heaviest first: every
 /// parent gets one, then each in turn takes half of what is left (up to
-/// [`MAX_PER_PARENT`] in all), and anything still left goes round-robin. So
+/// `MAX_PER_PARENT` in all), and anything still left goes round-robin. So
 /// the extra `n − k` children make a few heavy parents: with 44 extra, the
 /// first two get 23 and 12.
 pub fn spread(n: usize, k: usize) -> Vec<usize> {

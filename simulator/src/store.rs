@@ -365,6 +365,20 @@ impl AccountStore {
     pub fn coll(&self, object: &str) -> Option<&Collection> {
         self.collections.get(object)
     }
+
+    /// The live (not deleted) entry `id` of type `object`; else Stripe's
+    /// `resource_missing` error.
+    pub fn live_entry(&self, object: &str, id: &str) -> Result<Arc<Entry>, ApiError> {
+        match self.coll(object).and_then(|c| c.get(id)) {
+            Some(e) if !e.deleted => Ok(e.clone()),
+            _ => Err(ApiError::no_such(object, id)),
+        }
+    }
+
+    /// The live object `id` of type `object`, as [`AccountStore::live_entry`].
+    pub fn live_value(&self, object: &str, id: &str) -> Result<Value, ApiError> {
+        self.live_entry(object, id).map(|e| e.value())
+    }
 }
 
 impl AccountStore {

@@ -1,6 +1,7 @@
 //! Writes: create (`POST` to a list path), update (`POST` to an object's
-//! path) and delete, generic over the registry with specific rules for the
-//! main billing objects. Each write records an event and delivers it.
+//! path) and delete, generic over the registry; the few object-specific
+//! behaviours are in [`crate::rules`]. Each write records an event and
+//! delivers it.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,9 +13,11 @@ use serde_json::{json, Map, Value};
 use stripe_sync_generated::{resource, ColumnType, ListEndpoint, Resource, EVENT_TYPES};
 
 use crate::error::ApiError;
+use crate::form::{self, require, str_param};
+use crate::rules;
 use crate::seed::{from_template, new_id, param_object, refresh_embedded};
 use crate::store::{deleted_stub, AccountStore, Entry};
-use crate::webhooks::{self, EndpointSecret};
+use crate::webhooks;
 use crate::State;
 
 /// The unix time now.
@@ -115,22 +118,8 @@ fn deliver_all(state: &Arc<State>, pending: Vec<Pending>) {
     }
 }
 
-fn str_param<'a>(params: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
-    params
-        .get(name)
-        .and_then(|v| v.as_str())
-        .filter(|s| !s.is_empty())
-}
-
-fn require<'a>(params: &'a Map<String, Value>, name: &str) -> Result<&'a Value, ApiError> {
-    match params.get(name) {
-        None | Some(Value::Null) => Err(ApiError::missing(name)),
-        Some(Value::String(s)) if s.is_empty() => Err(ApiError::missing(name)),
-        Some(v) => Ok(v),
-    }
-}
-
-/// Checks that references given as parameters exist.
+/// Checks that references given as parameters exist: the registry's
+/// reference columns whose name is a parameter.
 fn check_refs(
     store: &AccountStore,
     res: &Resource,
@@ -155,10 +144,126 @@ fn check_refs(
     Ok(())
 }
 
-fn get_live(store: &AccountStore, object: &str, id: &str) -> Result<Value, ApiError> {
-    match store.coll(object).and_then(|c| c.get(id)) {
-        Some(e) if !e.deleted => Ok(e.value()),
-        _ => Err(ApiError::no_such(object, id)),
+/// The parent a create names, from the list path or a required list
+/// parameter (`/v1/customers/{customer}/tax_ids`, `subscription=` for
+/// subscription items), which must exist.
+struct Parents {
+    /// The parent it is listed under: (object, id).
+    listed_under: Vec<(&'static str, String)>,
+    /// Fields of the new object naming it: the parameter, and the parent
+    /// object's last word (`value_list` for `radar.value_list`).
+    fields: Vec<(&'static str, String)>,
+}
+
+fn parents_of(
+    store: &AccountStore,
+    ep: &ListEndpoint,
+    object: &str,
+    caps: &HashMap<String, String>,
+    params: &Map<String, Value>,
+) -> Result<Parents, ApiError> {
+    let mut parents = Parents {
+        listed_under: Vec::new(),
+        fields: Vec::new(),
+    };
+    for p in ep.params {
+        let v = if p.in_path {
+            caps.get(p.name).cloned()
+        } else {
+            str_param(params, p.name).map(String::from)
+        };
+        let Some(v) = v else {
+            return Err(ApiError::missing(p.name));
+        };
+        if let Some(o) = param_object(p) {
+            store.live_value(o, &v).map_err(|e| e.with_param(p.name))?;
+            if parents.listed_under.is_empty() && o != object {
+                parents.listed_under.push((o, v.clone()));
+            }
+            parents.fields.push((p.name, v.clone()));
+            parents.fields.push((o.rsplit('.').next().unwrap_or(o), v));
+        }
+    }
+    Ok(parents)
+}
+
+/// The new object's id: the caller's `id` where the create takes one (the
+/// registry's `accepts_id`, or [`rules::also_accepts_id`]) and it is not
+/// taken, else a fresh one.
+fn id_for_new(
+    store: &AccountStore,
+    ep: &ListEndpoint,
+    object: &str,
+    params: &Map<String, Value>,
+) -> Result<String, ApiError> {
+    let accepts_id = ep.create.is_some_and(|c| c.accepts_id) || rules::also_accepts_id(object);
+    match str_param(params, "id") {
+        Some(given) if accepts_id => {
+            if store.coll(object).is_some_and(|c| c.get(given).is_some()) {
+                return Err(ApiError::invalid(
+                    "resource_already_exists",
+                    format!("{object} already exists: {given}"),
+                )
+                .with_param("id"));
+            }
+            Ok(given.to_string())
+        }
+        _ => Ok(new_id(object, &mut rand::thread_rng())),
+    }
+}
+
+/// Checks the create's required parameters: the spec's (the registry's
+/// `required`), then the simulator's ([`rules::also_required`]).
+fn check_required(
+    ep: &ListEndpoint,
+    object: &str,
+    params: &Map<String, Value>,
+) -> Result<(), ApiError> {
+    let spec = ep.create.map_or(&[][..], |c| c.required);
+    for name in spec.iter().chain(rules::also_required(object)) {
+        require(params, name)?;
+    }
+    Ok(())
+}
+
+/// A new object before its rule: the template under a fresh identity,
+/// without the fixture's ids of other objects, naming its parents, with
+/// empty metadata, and the parameters merged in.
+fn new_object(
+    template: &Value,
+    res: &Resource,
+    id: &str,
+    created: i64,
+    parents: &Parents,
+    params: &Map<String, Value>,
+) -> Map<String, Value> {
+    let mut m = from_template(template, res.object, id, created);
+    clear_fixture_ids(res, &mut m);
+    for (k, v) in &parents.fields {
+        if m.contains_key(*k) {
+            m.insert((*k).to_string(), json!(v));
+        }
+    }
+    if m.contains_key("metadata") {
+        m.insert("metadata".into(), json!({}));
+    }
+    form::merge(&mut m, params);
+    m
+}
+
+/// Clears the template's ids of other objects, which name fixture objects
+/// that do not exist: the registry's references, and the plain id fields
+/// the spec does not mark ([`rules::PLAIN_ID_FIELDS`]).
+fn clear_fixture_ids(res: &Resource, m: &mut Map<String, Value>) {
+    let references = res
+        .columns
+        .iter()
+        .filter(|c| c.column_type == ColumnType::Ref)
+        .map(|c| c.name);
+    for k in references.chain(rules::PLAIN_ID_FIELDS.iter().copied()) {
+        if m.get(k).is_some_and(|v| v.is_string()) {
+            m.insert(k.into(), Value::Null);
+        }
     }
 }
 
@@ -227,7 +332,9 @@ fn previous_attributes(old: &Value, new: &Value) -> Value {
     Value::Object(prev)
 }
 
-/// `POST` to a list path: creates an object.
+/// `POST` to a list path: creates an object. What the spec says (parents
+/// on the path, references, caller-given ids, required parameters) comes
+/// from the registry; what it cannot say, from [`rules`].
 pub(crate) fn create(
     state: &Arc<State>,
     account: &str,
@@ -248,280 +355,61 @@ pub(crate) fn create(
         .get(object)
         .cloned()
         .unwrap_or_else(|| json!({"id": "", "object": object}));
-    let mut webhook_secret: Option<EndpointSecret> = None;
-    let result = {
+    let (mut out, secret) = {
         let mut store = lock.write().unwrap_or_else(|e| e.into_inner());
         let store = &mut *store;
-        // The parent, from the path or a required parameter.
-        let mut parents: Vec<(&'static str, String)> = Vec::new();
-        let mut parent_fields: Vec<(&'static str, String)> = Vec::new();
-        for p in ep.params {
-            let v = if p.in_path {
-                caps.get(p.name).cloned()
-            } else {
-                str_param(&params, p.name).map(String::from)
-            };
-            let Some(v) = v else {
-                return Err(ApiError::missing(p.name));
-            };
-            if let Some(o) = param_object(p) {
-                get_live(store, o, &v).map_err(|e| e.with_param(p.name))?;
-                if parents.is_empty() && o != object {
-                    parents.push((o, v.clone()));
-                }
-                parent_fields.push((p.name, v.clone()));
-                parent_fields.push((o.rsplit('.').next().unwrap_or(o), v));
-            }
-        }
+        let parents = parents_of(store, ep, object, caps, &params)?;
         check_refs(store, res, &params)?;
-        let id = match str_param(&params, "id") {
-            Some(given)
-                if matches!(object, "coupon" | "plan" | "product" | "price" | "tax_code") =>
-            {
-                if store.coll(object).is_some_and(|c| c.get(given).is_some()) {
-                    return Err(ApiError::invalid(
-                        "resource_already_exists",
-                        format!("{object} already exists: {given}"),
-                    )
-                    .with_param("id"));
-                }
-                given.to_string()
-            }
-            _ => new_id(object, &mut rand::thread_rng()),
+        let id = id_for_new(store, ep, object, &params)?;
+        let m = new_object(&template, res, &id, created, &parents, &params);
+        check_required(ep, object, &params)?;
+        let mut draft = rules::Draft {
+            id: &id,
+            created,
+            params: &params,
+            store,
+            templates: &state.templates,
+            object: m,
+            children: Vec::new(),
+            secret: None,
         };
-        let mut m = from_template(&template, object, &id, created);
-        // Fixture values that would point at objects that do not exist, or describe the fixture.
-        for k in [
-            "customer",
-            "subscription",
-            "invoice",
-            "payment_intent",
-            "charge",
-            "latest_invoice",
-            "latest_charge",
-            "default_price",
-            "balance_transaction",
-            "payment_method",
-            "application",
-            "test_clock",
-            "schedule",
-        ] {
-            if m.get(k).is_some_and(|v| v.is_string()) {
-                m.insert(k.into(), Value::Null);
-            }
-        }
-        for (k, v) in &parent_fields {
-            if m.contains_key(*k) {
-                m.insert((*k).to_string(), json!(v));
-            }
-        }
-        if m.contains_key("metadata") {
-            m.insert("metadata".into(), json!({}));
-        }
-        crate::form::merge(&mut m, &params);
-        let mut children: Vec<(&'static str, Value)> = Vec::new();
-        match object {
-            "customer" => {}
-            "product" => {
-                require(&params, "name")?;
-                m.insert("default_price".into(), Value::Null);
-                m.insert("updated".into(), json!(created));
-            }
-            "price" => {
-                require(&params, "currency")?;
-                let product = require(&params, "product")?
-                    .as_str()
-                    .unwrap_or("")
-                    .to_string();
-                get_live(store, "product", &product).map_err(|e| e.with_param("product"))?;
-                if params.get("unit_amount").is_some() {
-                    m.insert(
-                        "unit_amount_decimal".into(),
-                        json!(m
-                            .get("unit_amount")
-                            .map(|v| v.to_string())
-                            .unwrap_or_default()),
-                    );
-                }
-                if params.get("recurring").is_none() {
-                    m.insert("recurring".into(), Value::Null);
-                    m.insert("type".into(), json!("one_time"));
-                }
-            }
-            "subscription" => {
-                let customer = require(&params, "customer")?
-                    .as_str()
-                    .unwrap_or("")
-                    .to_string();
-                get_live(store, "customer", &customer).map_err(|e| e.with_param("customer"))?;
-                let items = match require(&params, "items")? {
-                    Value::Array(a) if !a.is_empty() => a.clone(),
-                    _ => return Err(ApiError::bad_param("items", "Invalid array: items")),
-                };
-                let si_tpl = state
-                    .templates
-                    .get("subscription_item")
-                    .cloned()
-                    .unwrap_or_else(|| json!({}));
-                for (i, it) in items.iter().enumerate() {
-                    let price_id = it
-                        .get("price")
-                        .and_then(|v| v.as_str())
-                        .ok_or_else(|| ApiError::missing(&format!("items[{i}][price]")))?;
-                    let price = get_live(store, "price", price_id)
-                        .map_err(|e| e.with_param(&format!("items[{i}][price]")))?;
-                    let quantity = it
-                        .get("quantity")
-                        .and_then(|v| v.as_str())
-                        .and_then(|s| s.parse::<i64>().ok())
-                        .unwrap_or(1);
-                    let si_id = new_id("subscription_item", &mut rand::thread_rng());
-                    let mut si = from_template(&si_tpl, "subscription_item", &si_id, created);
-                    si.insert("price".into(), price.clone());
-                    si.insert("quantity".into(), json!(quantity));
-                    si.insert("subscription".into(), json!(id));
-                    si.insert("metadata".into(), json!({}));
-                    if si.contains_key("plan") {
-                        si.insert("plan".into(), Value::Null);
-                    }
-                    children.push(("subscription_item", Value::Object(si)));
-                }
-                m.insert("status".into(), json!("active"));
-                for k in [
-                    "cancel_at",
-                    "canceled_at",
-                    "ended_at",
-                    "trial_end",
-                    "trial_start",
-                ] {
-                    if !params.contains_key(k) {
-                        m.insert(k.into(), Value::Null);
-                    }
-                }
-                m.insert("start_date".into(), json!(created));
-                m.insert("current_period_start".into(), json!(created));
-                m.insert("current_period_end".into(), json!(created + 30 * 86_400));
-                m.insert("billing_cycle_anchor".into(), json!(created));
-            }
-            "invoice" => {
-                let customer = require(&params, "customer")?
-                    .as_str()
-                    .unwrap_or("")
-                    .to_string();
-                get_live(store, "customer", &customer).map_err(|e| e.with_param("customer"))?;
-                m.insert("status".into(), json!("draft"));
-                for k in [
-                    "amount_due",
-                    "amount_paid",
-                    "amount_remaining",
-                    "subtotal",
-                    "subtotal_excluding_tax",
-                    "total",
-                    "total_excluding_tax",
-                ] {
-                    if m.contains_key(k) {
-                        m.insert(k.into(), json!(0));
-                    }
-                }
-            }
-            "payment_intent" => {
-                require(&params, "amount")?;
-                require(&params, "currency")?;
-                if m.get("amount").and_then(|v| v.as_i64()).unwrap_or(0) <= 0 {
-                    return Err(ApiError::bad_param(
-                        "amount",
-                        "This value must be greater than or equal to 1.",
-                    ));
-                }
-                m.insert("status".into(), json!("requires_payment_method"));
-                m.insert("canceled_at".into(), Value::Null);
-                m.insert(
-                    "client_secret".into(),
-                    json!(format!(
-                        "{id}_secret_{}",
-                        new_id("x", &mut rand::thread_rng())
-                    )),
-                );
-            }
-            "webhook_endpoint" => {
-                require(&params, "url")?;
-                let events = match require(&params, "enabled_events")? {
-                    Value::Array(a) => a.clone(),
-                    _ => return Err(ApiError::bad_param("enabled_events", "Invalid array")),
-                };
-                for e in &events {
-                    let name = e.as_str().unwrap_or("");
-                    if name != "*" && stripe_sync_generated::event_type(name).is_none() {
-                        return Err(ApiError::bad_param(
-                            "enabled_events",
-                            format!("Invalid event type: {name}"),
-                        ));
-                    }
-                }
-                m.insert("enabled_events".into(), Value::Array(events));
-                m.insert("status".into(), json!("enabled"));
-                let api_version = str_param(&params, "api_version").map(String::from);
-                m.insert("api_version".into(), json!(api_version));
-                let tail: String = new_id("x", &mut rand::thread_rng())
-                    .split_once('_')
-                    .map(|x| x.1.to_string())
-                    .unwrap_or_default();
-                webhook_secret = Some(EndpointSecret {
-                    secret: format!("whsec_{tail}"),
-                    connect: str_param(&params, "connect") == Some("true")
-                        || params.get("connect") == Some(&Value::Bool(true)),
-                });
-            }
-            _ => {}
-        }
+        rules::shape_new(object, &mut draft)?;
+        let rules::Draft {
+            object: m,
+            children,
+            secret,
+            ..
+        } = draft;
         let v = Value::Object(m);
-        put(store, object, &id, &v, parents.clone(), created, false);
+        let listed_under = parents.listed_under;
+        put(store, object, &id, &v, listed_under.clone(), created, false);
         for (cobj, child) in &children {
-            let cid = child
-                .get("id")
-                .and_then(|x| x.as_str())
-                .unwrap_or("")
-                .to_string();
-            put(
-                store,
-                cobj,
-                &cid,
-                child,
-                vec![(object, id.clone())],
-                created,
-                false,
-            );
+            let cid = child.get("id").and_then(|x| x.as_str()).unwrap_or("");
+            let parent = vec![(object, id.clone())];
+            put(store, cobj, cid, child, parent, created, false);
         }
         let v = refresh_embedded(store, object, &id)
             .map(|(_, n)| n)
             .unwrap_or(v);
         if let Some(t) = event_type_for(object, Action::Created) {
-            pending.push(record_event(
-                state,
-                &endpoints,
-                store,
-                account,
-                t,
-                v.clone(),
-                None,
-            ));
+            let e = record_event(state, &endpoints, store, account, t, v.clone(), None);
+            pending.push(e);
         }
-        refresh_parents(state, &endpoints, store, account, &parents, &mut pending);
-        v
+        refresh_parents(
+            state,
+            &endpoints,
+            store,
+            account,
+            &listed_under,
+            &mut pending,
+        );
+        (v, secret)
     };
-    let mut out = result;
-    if let Some(sec) = webhook_secret {
+    if let Some(sec) = secret {
         out["secret"] = json!(sec.secret);
-        let id = out
-            .get("id")
-            .and_then(|x| x.as_str())
-            .unwrap_or("")
-            .to_string();
-        state
-            .secrets
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id, sec);
+        let id = out["id"].as_str().unwrap_or("").to_string();
+        let mut secrets = state.secrets.lock().unwrap_or_else(|e| e.into_inner());
+        secrets.insert(id, sec);
     }
     deliver_all(state, pending);
     Ok((200, serde_json::to_vec(&out).unwrap_or_default()))
@@ -544,28 +432,12 @@ pub(crate) fn update(
     let new = {
         let mut store = lock.write().unwrap_or_else(|e| e.into_inner());
         let store = &mut *store;
-        let entry = match store.coll(object).and_then(|c| c.get(id)) {
-            Some(e) if !e.deleted => e.clone(),
-            _ => return Err(ApiError::no_such(object, id)),
-        };
+        let entry = store.live_entry(object, id)?;
         check_refs(store, res, &params)?;
         let old = entry.value();
         let mut m = old.as_object().cloned().unwrap_or_default();
-        crate::form::merge(&mut m, &params);
-        if object == "webhook_endpoint" {
-            if let Some(d) = params.get("disabled").and_then(|v| v.as_str()) {
-                m.insert(
-                    "status".into(),
-                    json!(if d == "true" { "disabled" } else { "enabled" }),
-                );
-            }
-            if let Some(Value::Array(events)) = params.get("enabled_events") {
-                m.insert("enabled_events".into(), Value::Array(events.clone()));
-            }
-        }
-        if object == "product" && m.contains_key("updated") {
-            m.insert("updated".into(), json!(now()));
-        }
+        form::merge(&mut m, &params);
+        rules::shape_update(object, &params, &mut m, now());
         let new = Value::Object(m);
         if new != old {
             put(
@@ -628,10 +500,7 @@ pub(crate) fn delete(
     {
         let mut store = lock.write().unwrap_or_else(|e| e.into_inner());
         let store = &mut *store;
-        let entry = match store.coll(object).and_then(|c| c.get(id)) {
-            Some(e) if !e.deleted => e.clone(),
-            _ => return Err(ApiError::no_such(object, id)),
-        };
+        let entry = store.live_entry(object, id)?;
         let v = entry.value();
         put(
             store,
