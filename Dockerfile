@@ -14,7 +14,7 @@ WORKDIR /src
 COPY . .
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
-    cargo build --release -p stripe-sync --bin stripe-sync \
+    cargo build --release -p stripe-sync-cli --bin stripe-sync \
     && cp target/release/stripe-sync /usr/local/bin/stripe-sync
 
 FROM debian:bookworm-slim
