@@ -611,3 +611,167 @@ async fn backfill_of_the_objects_new_since_2023_equals_the_simulator() -> Result
     );
     Ok(())
 }
+
+/// Writes one `_sync_state` row as the release before typed cursors did.
+async fn put_state(
+    e: &support::Env,
+    resource: &str,
+    scope: &str,
+    status: &str,
+    cursor: Value,
+) -> Result<()> {
+    sqlx::query("INSERT INTO stripe._sync_state (account_id, resource, scope, status, cursor, run_id) VALUES ($1, $2, $3, $4, $5, 1)")
+        .bind(e.sim.account_id())
+        .bind(resource)
+        .bind(scope)
+        .bind(status)
+        .bind(cursor)
+        .execute(&e.db.pool)
+        .await?;
+    Ok(())
+}
+
+async fn high_water(e: &support::Env, resource: &str) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT extract(epoch FROM high_water)::bigint FROM stripe._sync_state WHERE resource = $1 AND scope = '' AND status = 'complete'",
+    )
+    .bind(resource)
+    .fetch_optional(&e.db.pool)
+    .await?
+    .flatten())
+}
+
+/// A database left mid-backfill by the release before typed cursors, its
+/// cursors written exactly as that release wrote them (untagged JSON, the
+/// `json!` literals of its backfill.rs), resumes from them: the interrupted
+/// slice goes on after its `starting_after`, the walk over parents after
+/// its `parent_after`, and each plan's `started` becomes the high water.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cursors_of_the_previous_release_resume() -> Result<()> {
+    let e = env(
+        SimConfig::new(fixtures())
+            .with_count("customer", 300)
+            .with_count("customer_balance_transaction", 20),
+        // One worker: no split, so the requests are exactly the pages left.
+        |c| c.backfill_concurrency = 1,
+    )
+    .await?;
+    let started = chrono::Utc::now().timestamp() - 3600;
+    let lt = chrono::Utc::now().timestamp() + 1;
+    // The first page (newest first) was committed before the interruption.
+    let page = e
+        .sync
+        .client()
+        .get_json("/v1/customers", &[("limit".into(), "100".into())])
+        .await?;
+    let after = page["data"][99]["id"].as_str().unwrap().to_string();
+    put_state(
+        &e,
+        "customers",
+        "",
+        "running",
+        serde_json::json!({"started": started, "explicit": false}),
+    )
+    .await?;
+    put_state(
+        &e,
+        "customers",
+        &format!("r1:{lt}"),
+        "running",
+        serde_json::json!({"gte": None::<i64>, "lt": Some(lt), "starting_after": Some(&after)}),
+    )
+    .await?;
+    let report = e
+        .sync
+        .backfill(BackfillRequest::objects(["customer"]))
+        .await?;
+    assert!(report.succeeded, "{:?}", report.objects);
+    let rep = report.object("customer").unwrap();
+    assert_eq!(
+        (rep.fetched, rep.requests),
+        (200, 2),
+        "resumed after {after}: {rep:?}"
+    );
+    assert_eq!(e.db_ids("customers").await?.len(), 200);
+    assert_eq!(high_water(&e, "customers").await?, Some(started));
+
+    // A walk over the 200 stored customers, stopped after the 100th by id.
+    let parents: Vec<String> = e.db_ids("customers").await?.into_iter().collect();
+    let parent_after = parents[99].clone();
+    put_state(
+        &e,
+        "customer_balance_transactions",
+        "",
+        "running",
+        serde_json::json!({"parent_after": parent_after, "since": None::<i64>, "started": started}),
+    )
+    .await?;
+    let report = e
+        .sync
+        .backfill(BackfillRequest::objects(["customer_balance_transaction"]))
+        .await?;
+    assert!(report.succeeded, "{:?}", report.objects);
+    let rep = report.object("customer_balance_transaction").unwrap();
+    assert_eq!(
+        rep.requests, 100,
+        "one list per customer after {parent_after}: {rep:?}"
+    );
+    assert_eq!(
+        high_water(&e, "customer_balance_transactions").await?,
+        Some(started)
+    );
+    e.finish().await
+}
+
+/// A cursor that cannot be read (another shape, a field of the wrong type)
+/// is logged and the resource starts over: no panic, no failed run, and
+/// nothing skipped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_cursor_starts_the_resource_over() -> Result<()> {
+    let e = env(
+        SimConfig::new(fixtures())
+            .with_count("customer", 150)
+            .with_count("customer_balance_transaction", 5),
+        |_| {},
+    )
+    .await?;
+    put_state(
+        &e,
+        "customers",
+        "",
+        "running",
+        serde_json::json!({"started": "yesterday"}),
+    )
+    .await?;
+    put_state(
+        &e,
+        "customers",
+        "r1:5",
+        "running",
+        serde_json::json!(["not", "a", "cursor"]),
+    )
+    .await?;
+    put_state(
+        &e,
+        "customer_balance_transactions",
+        "",
+        "running",
+        serde_json::json!({"kind": "slice", "gte": 1}),
+    )
+    .await?;
+    let report = e
+        .sync
+        .backfill(BackfillRequest::objects([
+            "customer",
+            "customer_balance_transaction",
+        ]))
+        .await?;
+    assert!(report.succeeded, "{:?}", report.objects);
+    assert_eq!(report.object("customer").unwrap().fetched, 150);
+    assert_eq!(e.db_ids("customers").await?, e.sim_ids("customer"));
+    assert_eq!(
+        e.db_ids("customer_balance_transactions").await?,
+        e.sim_ids("customer_balance_transaction")
+    );
+    e.finish().await
+}

@@ -22,8 +22,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use serde_json::json;
 use serde_json::value::RawValue;
-use serde_json::{json, Value};
 use stripe_sync_generated::{
     resource, resource_by_table, ListEndpoint, Param, Resource, BACKFILL_ORDER,
 };
@@ -33,6 +33,7 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::events::expand_list;
 use crate::objects;
+use crate::state::{self, Key, ParentsCursor, Progress, SliceCursor, SlicesCursor, Status};
 use crate::store;
 
 /// What to backfill.
@@ -222,15 +223,19 @@ enum ListPlan {
         endpoint: &'static ListEndpoint,
         created: bool,
     },
-    /// A list under each object of `parent`, filling `param` with its id.
-    Nested {
-        endpoint: &'static ListEndpoint,
-        param: &'static Param,
-        parent: &'static Resource,
-        /// The parent's embedded list of these items, if any: parents whose
-        /// embedded list is complete are skipped.
-        embedded_field: Option<&'static str>,
-    },
+    /// A list under each object of a parent.
+    Nested(NestedList),
+}
+
+/// A list under each object of `parent`, filling `param` with its id.
+#[derive(Clone, Copy, Debug)]
+struct NestedList {
+    endpoint: &'static ListEndpoint,
+    param: &'static Param,
+    parent: &'static Resource,
+    /// The parent's embedded list of these items, if any: parents whose
+    /// embedded list is complete are skipped.
+    embedded_field: Option<&'static str>,
 }
 
 /// The parent object filling a list parameter, as the registry links it.
@@ -267,19 +272,21 @@ fn list_plan(res: &'static Resource) -> Option<ListPlan> {
             .iter()
             .find(|e| e.object == res.object && e.complete)
             .map(|e| e.field);
-        return Some(ListPlan::Nested {
+        return Some(ListPlan::Nested(NestedList {
             endpoint,
             param,
             parent,
             embedded_field,
-        });
+        }));
     }
     None
 }
 
 fn level(res: &'static Resource, depth: usize) -> usize {
     match list_plan(res) {
-        Some(ListPlan::Nested { parent, .. }) if depth < 8 => 1 + level(parent, depth + 1),
+        Some(ListPlan::Nested(NestedList { parent, .. })) if depth < 8 => {
+            1 + level(parent, depth + 1)
+        }
         _ => 0,
     }
 }
@@ -290,12 +297,12 @@ fn source_of(res: &'static Resource, selected: &[&'static Resource]) -> Option<L
         ListPlan::TopLevel { endpoint, .. } => ListSource::TopLevel {
             path: endpoint.path,
         },
-        ListPlan::Nested {
+        ListPlan::Nested(NestedList {
             endpoint,
             parent,
             embedded_field,
             ..
-        } => {
+        }) => {
             let from_parent = embedded_field.filter(|f| {
                 selected.iter().any(|s| s.table == parent.table)
                     && matches!(list_plan(parent), Some(ListPlan::TopLevel { .. }))
@@ -436,10 +443,10 @@ pub(crate) async fn plan(inner: &Arc<Context>, req: &BackfillRequest) -> Result<
     let pool = &inner.pool;
     let mut complete: BTreeMap<&'static str, Option<DateTime<Utc>>> = BTreeMap::new();
     for r in &selected {
-        let states = store::load_states(pool, &account, r.table).await?;
+        let states = state::load(pool, &account, r.table).await?;
         if let Some(root) = states
             .iter()
-            .find(|s| s.scope.is_empty() && s.status == "complete")
+            .find(|s| s.scope.is_empty() && s.status == Status::Complete)
         {
             complete.insert(r.table, root.high_water);
         }
@@ -453,11 +460,11 @@ pub(crate) async fn plan(inner: &Arc<Context>, req: &BackfillRequest) -> Result<
             (ListSource::TopLevel { .. }, _) => None,
             (
                 _,
-                Some(ListPlan::Nested {
+                Some(ListPlan::Nested(NestedList {
                     parent,
                     embedded_field,
                     ..
-                }),
+                })),
             ) => {
                 let parent_first_listed = selected.iter().any(|s| s.table == parent.table)
                     && (req.full || !complete.contains_key(parent.table));
@@ -634,10 +641,17 @@ async fn backfill_resource(
     let started = Instant::now();
     let counters = Arc::new(Counters::default());
     let pool = &ctx.inner.pool;
-    let _ = store::record_run_object(
-        pool, ctx.run_id, res.object, "running", 0, 0, 0, None, false, None,
-    )
-    .await;
+    let running = store::RunObject {
+        resource: res.object,
+        status: "running",
+        requests: 0,
+        fetched: 0,
+        written: 0,
+        error: None,
+        finished: false,
+        expected_requests: None,
+    };
+    let _ = store::record_run_object(pool, ctx.run_id, &running).await;
     let (status, error) = match list_plan(res) {
         None => (
             ObjectStatus::Skipped,
@@ -666,15 +680,7 @@ async fn backfill_resource(
                         ListPlan::TopLevel { endpoint, created } => {
                             top_level(ctx, res, endpoint, created, &counters).await
                         }
-                        ListPlan::Nested {
-                            endpoint,
-                            param,
-                            parent,
-                            embedded_field,
-                        } => {
-                            nested(ctx, res, endpoint, param, parent, embedded_field, &counters)
-                                .await
-                        }
+                        ListPlan::Nested(list) => nested(ctx, res, list, &counters).await,
                     };
                     // Stop the progress writer and wait for it, so that no
                     // late "running" row lands after the final one.
@@ -714,20 +720,17 @@ async fn backfill_resource(
         finished_after: ctx.began.elapsed(),
     };
     let expected = counters.expected.load(Ordering::Relaxed);
-    if let Err(e) = store::record_run_object(
-        pool,
-        ctx.run_id,
-        res.object,
-        status.as_str(),
-        rep.requests as i64,
-        rep.fetched as i64,
-        rep.written as i64,
-        rep.error.as_deref(),
-        true,
-        (expected > 0).then_some(expected.max(rep.requests) as i64),
-    )
-    .await
-    {
+    let result = store::RunObject {
+        resource: res.object,
+        status: status.as_str(),
+        requests: rep.requests as i64,
+        fetched: rep.fetched as i64,
+        written: rep.written as i64,
+        error: rep.error.as_deref(),
+        finished: true,
+        expected_requests: (expected > 0).then_some(expected.max(rep.requests) as i64),
+    };
+    if let Err(e) = store::record_run_object(pool, ctx.run_id, &result).await {
         tracing::error!(error = %e, "could not record the object's result");
     }
     rep
@@ -758,9 +761,9 @@ async fn claim(
     loop {
         if let Some(lock) = store::try_advisory_lock(pool, &key).await? {
             if waited && !ctx.req.has_created_range() {
-                let states = store::load_states(pool, &ctx.account, res.table).await?;
+                let states = state::load(pool, &ctx.account, res.table).await?;
                 if let Some(root) = states.iter().find(|s| s.scope.is_empty()) {
-                    if root.status == "complete"
+                    if root.status == Status::Complete
                         && root.run_id != Some(ctx.run_id)
                         && root.updated_at >= ctx.started_at
                     {
@@ -811,19 +814,17 @@ async fn report_progress(
         );
         if now != last {
             last = now;
-            let _ = store::record_run_object(
-                &ctx.inner.pool,
-                ctx.run_id,
-                res.object,
-                "running",
-                now.0 as i64,
-                now.1 as i64,
-                now.2 as i64,
-                None,
-                false,
-                (now.3 > 0).then_some(now.3.max(now.0) as i64),
-            )
-            .await;
+            let running = store::RunObject {
+                resource: res.object,
+                status: "running",
+                requests: now.0 as i64,
+                fetched: now.1 as i64,
+                written: now.2 as i64,
+                error: None,
+                finished: false,
+                expected_requests: (now.3 > 0).then_some(now.3.max(now.0) as i64),
+            };
+            let _ = store::record_run_object(&ctx.inner.pool, ctx.run_id, &running).await;
         }
         if tick.is_multiple_of(10) {
             tracing::info!(
@@ -859,20 +860,23 @@ struct Slice {
 }
 
 impl Slice {
-    fn cursor(&self) -> Value {
-        json!({"gte": self.gte, "lt": self.lt, "starting_after": self.after})
-    }
-    fn from_state(s: &store::SyncState) -> Slice {
-        Slice {
-            scope: s.scope.clone(),
-            gte: s.cursor.get("gte").and_then(Value::as_i64),
-            lt: s.cursor.get("lt").and_then(Value::as_i64),
-            after: s
-                .cursor
-                .get("starting_after")
-                .and_then(Value::as_str)
-                .map(String::from),
+    fn cursor(&self) -> SliceCursor {
+        SliceCursor {
+            gte: self.gte,
+            lt: self.lt,
+            starting_after: self.after.clone(),
         }
+    }
+
+    /// The slice a stored row holds; `None` when its cursor is unreadable.
+    fn from_row(row: &state::Row, resource: &str) -> Option<Slice> {
+        let c: SliceCursor = row.cursor(resource)?;
+        Some(Slice {
+            scope: row.scope.clone(),
+            gte: c.gte,
+            lt: c.lt,
+            after: c.starting_after,
+        })
     }
 }
 
@@ -917,36 +921,51 @@ async fn top_level(
     let pool = &ctx.inner.pool;
     let account = &ctx.account;
     let req = &ctx.req;
-    let states = store::load_states(pool, account, res.table).await?;
-    let root = states.iter().find(|s| s.scope.is_empty()).cloned();
-    let pending: Vec<Slice> = states
+    let key = Key::root(account, res.table);
+    let states = state::load(pool, account, res.table).await?;
+    let root = states.iter().find(|s| s.scope.is_empty());
+    let pending: Vec<&state::Row> = states
         .iter()
-        .filter(|s| !s.scope.is_empty() && s.status != "complete")
-        .map(Slice::from_state)
+        .filter(|s| !s.scope.is_empty() && s.status != Status::Complete)
         .collect();
+    // An interrupted run is resumed only when every cursor of it reads: a
+    // slice that does not is a range that cannot be placed, so the resource
+    // starts over (each unreadable cursor is logged).
+    let interrupted = if pending.is_empty() || req.full {
+        None
+    } else {
+        let plan = root.and_then(|r| r.cursor::<SlicesCursor>(res.table));
+        let slices: Option<Vec<Slice>> = pending
+            .iter()
+            .map(|r| Slice::from_row(r, res.table))
+            .collect();
+        plan.zip(slices)
+    };
     let explicit = req.has_created_range();
     let now = Utc::now().timestamp();
     let mut slices = Vec::new();
-    let (plan_started, plan_explicit) = if !pending.is_empty() && !req.full {
-        tracing::info!(
-            resource = res.object,
-            slices = pending.len(),
-            "resuming an interrupted backfill"
-        );
-        slices.extend(pending);
-        let c = root.as_ref().map(|r| r.cursor.clone()).unwrap_or_default();
-        (
-            c.get("started").and_then(Value::as_i64).unwrap_or(now),
-            c.get("explicit").and_then(Value::as_bool).unwrap_or(true),
-        )
-    } else {
-        store::clear_scopes(pool, account, res.table).await?;
-        (now, explicit)
+    let plan = match interrupted {
+        Some((plan, pending)) => {
+            tracing::info!(
+                resource = res.object,
+                slices = pending.len(),
+                "resuming an interrupted backfill"
+            );
+            slices.extend(pending);
+            plan
+        }
+        None => {
+            state::clear_slices(pool, account, res.table).await?;
+            SlicesCursor {
+                started: now,
+                explicit,
+            }
+        }
     };
     if slices.is_empty() || explicit {
         let slice = if created {
             let incremental_from = match &root {
-                Some(r) if !req.full && r.status == "complete" => {
+                Some(r) if !req.full && r.status == Status::Complete => {
                     r.high_water.map(|h| h.timestamp() - 60)
                 }
                 _ => None,
@@ -973,33 +992,11 @@ async fn top_level(
         };
         slices.push(slice);
     }
-    store::save_state(
-        pool,
-        account,
-        res.table,
-        "",
-        "running",
-        &json!({"started": plan_started, "explicit": plan_explicit}),
-        None,
-        Some(ctx.run_id),
-        Some(&ctx.inner.instance),
-        None,
-    )
-    .await?;
+    let running = Progress::new(Status::Running, ctx.run_id).claimed_by(&ctx.inner.instance);
+    state::save(pool, key, Some(&plan), running).await?;
     for s in &slices {
-        store::save_state(
-            pool,
-            account,
-            res.table,
-            &s.scope,
-            "pending",
-            &s.cursor(),
-            None,
-            Some(ctx.run_id),
-            None,
-            None,
-        )
-        .await?;
+        let pending = Progress::new(Status::Pending, ctx.run_id);
+        state::save(pool, key.scope(&s.scope), Some(&s.cursor()), pending).await?;
     }
 
     let oldest = match req.created_gte {
@@ -1038,43 +1035,22 @@ async fn top_level(
         Err(p) => p.into_inner().take(),
     };
     if let Some(e) = err {
-        store::save_state(
-            pool,
-            account,
-            res.table,
-            "",
-            "failed",
-            &json!({"started": plan_started, "explicit": plan_explicit}),
-            None,
-            Some(ctx.run_id),
-            None,
-            Some(&e.to_string()),
-        )
-        .await?;
+        let message = e.to_string();
+        let failed = Progress::new(Status::Failed, ctx.run_id).error(&message);
+        state::save(pool, key, Some(&plan), failed).await?;
         return Err(e);
     }
-    let high_water = (!plan_explicit)
-        .then(|| chrono::TimeZone::timestamp_opt(&Utc, plan_started, 0).single())
+    let high_water = (!plan.explicit)
+        .then(|| chrono::TimeZone::timestamp_opt(&Utc, plan.started, 0).single())
         .flatten();
     // Durable, and on the server the pages were written to: its commit
     // flushes every page before it, so "complete" is never stored while a
     // page it counts could still be lost.
     let mut tx = ctx.inner.begin_write(store::Commit::Durable).await?;
     store::ensure_same_server(&mut *tx, ctx.server_started).await?;
-    store::save_state(
-        &mut *tx,
-        account,
-        res.table,
-        "",
-        "complete",
-        &json!({"started": plan_started, "explicit": plan_explicit}),
-        high_water,
-        Some(ctx.run_id),
-        None,
-        None,
-    )
-    .await?;
-    store::clear_scopes(&mut *tx, account, res.table).await?;
+    let complete = Progress::new(Status::Complete, ctx.run_id).high_water(high_water);
+    state::save(&mut *tx, key, Some(&plan), complete).await?;
+    state::clear_slices(&mut *tx, account, res.table).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -1112,15 +1088,8 @@ async fn slice_worker(sc: &Arc<SliceCtx>) {
         if let Err(e) = r {
             sc.stop.store(true, Ordering::Relaxed);
             let msg = e.to_string();
-            let _ = store::mark_state(
-                &sc.run.inner.pool,
-                &sc.run.account,
-                sc.res.table,
-                &scope,
-                "failed",
-                Some(&msg),
-            )
-            .await;
+            let key = Key::root(&sc.run.account, sc.res.table).scope(&scope);
+            let _ = state::mark(&sc.run.inner.pool, key, Status::Failed, Some(&msg)).await;
             let mut slot = match sc.error.lock() {
                 Ok(g) => g,
                 Err(p) => p.into_inner(),
@@ -1352,13 +1321,15 @@ async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()> {
             written +=
                 store::apply_fetched_membership(&mut dbtx, &memberships, &sc.run.account).await?;
             if let Some((after, done)) = last {
-                store::advance_slice(
-                    &mut *dbtx,
-                    &sc.run.account,
-                    sc.res.table,
-                    &scope,
-                    if done { "complete" } else { "running" },
+                state::advance_slice(
+                    &mut dbtx,
+                    Key::root(&sc.run.account, sc.res.table).scope(&scope),
                     after.as_deref(),
+                    if done {
+                        Status::Complete
+                    } else {
+                        Status::Running
+                    },
                     (!done).then_some(inner.instance.as_str()),
                 )
                 .await?;
@@ -1427,40 +1398,38 @@ async fn maybe_split(
     // The new slice and this one's narrower range are stored together, so
     // after a crash neither is fetched twice. (This slice's progress is
     // stored by its writer, which leaves the bounds alone.)
+    let key = Key::root(&sc.run.account, sc.res.table);
     let mut tx = sc.run.inner.pool.begin().await?;
-    store::save_state(
+    let pending = Progress::new(Status::Pending, sc.run.run_id);
+    state::save(
         &mut *tx,
-        &sc.run.account,
-        sc.res.table,
-        &new.scope,
-        "pending",
-        &new.cursor(),
-        None,
-        Some(sc.run.run_id),
-        None,
-        None,
+        key.scope(&new.scope),
+        Some(&new.cursor()),
+        pending,
     )
     .await?;
-    store::narrow_slice(&mut *tx, &sc.run.account, sc.res.table, &slice.scope, mid).await?;
+    state::narrow_slice(&mut tx, key.scope(&slice.scope), mid).await?;
     tx.commit().await?;
     slice.gte = Some(mid);
     sc.lock().slices.push_back(new);
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn nested(
     ctx: &Arc<RunCtx>,
     res: &'static Resource,
-    endpoint: &'static ListEndpoint,
-    param: &'static Param,
-    parent: &'static Resource,
-    embedded_field: Option<&'static str>,
+    list: NestedList,
     counters: &Arc<Counters>,
 ) -> Result<()> {
+    let NestedList {
+        parent,
+        embedded_field,
+        ..
+    } = list;
     let pool = &ctx.inner.pool;
     let account = &ctx.account;
-    let states = store::load_states(pool, account, res.table).await?;
+    let key = Key::root(account, res.table);
+    let states = state::load(pool, account, res.table).await?;
     let root = states.iter().find(|s| s.scope.is_empty());
     let at =
         |secs: Option<i64>| secs.and_then(|t| chrono::TimeZone::timestamp_opt(&Utc, t, 0).single());
@@ -1476,22 +1445,30 @@ async fn nested(
     // `after`: the last parent done; `since`: only parents written since
     // (incremental); `started`: what the next incremental run starts from.
     let (mut after, since, started) = match root {
-        Some(r) if r.status != "complete" && !ctx.req.full => (
-            r.cursor
-                .get("parent_after")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string(),
-            at(r.cursor.get("since").and_then(Value::as_i64)),
-            at(r.cursor.get("started").and_then(Value::as_i64)).unwrap_or(now),
-        ),
+        Some(r) if r.status != Status::Complete && !ctx.req.full => {
+            match r.cursor::<ParentsCursor>(res.table) {
+                Some(c) => (
+                    c.parent_after,
+                    at(c.since),
+                    at(Some(c.started)).unwrap_or(now),
+                ),
+                // Nothing readable to resume: every parent, from the first.
+                None => (String::new(), None, now),
+            }
+        }
         // Incremental: a parent not written since the last complete run is
         // unchanged, and so is the list under it (changes there arrive by
         // webhooks or `sync_events`; `full` lists under every parent).
-        Some(r) if r.status == "complete" && !ctx.req.full => (String::new(), r.high_water, now),
+        Some(r) if r.status == Status::Complete && !ctx.req.full => {
+            (String::new(), r.high_water, now)
+        }
         _ => (String::new(), None, now),
     };
-    let cursor = |after: &str| json!({"parent_after": after, "since": since.map(|t| t.timestamp()), "started": started.timestamp()});
+    let cursor = |after: &str| ParentsCursor {
+        parent_after: after.to_string(),
+        since: since.map(|t| t.timestamp()),
+        started: started.timestamp(),
+    };
     let concurrency = ctx.inner.config.backfill_concurrency.max(1);
     let parents = store::count_parents(pool, parent, account, embedded_field, since).await?;
     counters.expected.store(
@@ -1520,7 +1497,7 @@ async fn nested(
             let sem = sem.clone();
             set.spawn(async move {
                 let _p = sem.acquire_owned().await;
-                list_under_parent(&ctx, res, endpoint, param, &id, &counters).await
+                list_under_parent(&ctx, res, list, &id, &counters).await
             });
         }
         let mut first_err = None;
@@ -1533,56 +1510,25 @@ async fn nested(
             }
         }
         if let Some(e) = first_err {
-            store::save_state(
-                pool,
-                account,
-                res.table,
-                "",
-                "failed",
-                &cursor(&after),
-                None,
-                Some(ctx.run_id),
-                None,
-                Some(&e.to_string()),
-            )
-            .await?;
+            let message = e.to_string();
+            let failed = Progress::new(Status::Failed, ctx.run_id).error(&message);
+            state::save(pool, key, Some(&cursor(&after)), failed).await?;
             return Err(e);
         }
         after = last;
         // Not past parents whose rows a server crash may have taken.
         let mut tx = pool.begin().await?;
         store::ensure_same_server(&mut *tx, ctx.server_started).await?;
-        store::save_state(
-            &mut *tx,
-            account,
-            res.table,
-            "",
-            "running",
-            &cursor(&after),
-            None,
-            Some(ctx.run_id),
-            Some(&ctx.inner.instance),
-            None,
-        )
-        .await?;
+        let running = Progress::new(Status::Running, ctx.run_id).claimed_by(&ctx.inner.instance);
+        state::save(&mut *tx, key, Some(&cursor(&after)), running).await?;
         tx.commit().await?;
     }
     // Durable and on the same server, as for top-level lists.
     let mut tx = ctx.inner.begin_write(store::Commit::Durable).await?;
     store::ensure_same_server(&mut *tx, ctx.server_started).await?;
-    store::save_state(
-        &mut *tx,
-        account,
-        res.table,
-        "",
-        "complete",
-        &json!({}),
-        Some(started),
-        Some(ctx.run_id),
-        None,
-        None,
-    )
-    .await?;
+    // Nothing to resume: the next run reads only the high water.
+    let complete = Progress::new(Status::Complete, ctx.run_id).high_water(Some(started));
+    state::save::<ParentsCursor>(&mut *tx, key, None, complete).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -1590,11 +1536,13 @@ async fn nested(
 async fn list_under_parent(
     ctx: &RunCtx,
     res: &'static Resource,
-    endpoint: &'static ListEndpoint,
-    param: &'static Param,
+    list: NestedList,
     parent_id: &str,
     counters: &Counters,
 ) -> Result<()> {
+    let NestedList {
+        endpoint, param, ..
+    } = list;
     let inner = &ctx.inner;
     if !parent_id
         .chars()
@@ -1716,7 +1664,7 @@ mod tests {
         ));
         let si = resource("subscription_item").unwrap();
         match list_plan(si) {
-            Some(ListPlan::Nested { parent, param, .. }) => {
+            Some(ListPlan::Nested(NestedList { parent, param, .. })) => {
                 assert_eq!(parent.object, "subscription");
                 assert_eq!(param.name, "subscription");
                 assert!(!param.in_path);
@@ -1725,11 +1673,11 @@ mod tests {
         }
         let li = resource("line_item").unwrap();
         match list_plan(li) {
-            Some(ListPlan::Nested {
+            Some(ListPlan::Nested(NestedList {
                 parent,
                 embedded_field,
                 ..
-            }) => {
+            })) => {
                 assert_eq!(parent.object, "invoice");
                 assert_eq!(embedded_field, Some("lines"));
             }
@@ -1737,7 +1685,7 @@ mod tests {
         }
         let tax_id = resource("tax_id").unwrap();
         assert!(
-            matches!(list_plan(tax_id), Some(ListPlan::Nested { parent, .. }) if parent.object == "customer")
+            matches!(list_plan(tax_id), Some(ListPlan::Nested(NestedList { parent, .. })) if parent.object == "customer")
         );
         assert_eq!(level(cus, 0), 0);
         assert_eq!(level(si, 0), 1);

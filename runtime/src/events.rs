@@ -16,6 +16,7 @@ use stripe_sync_generated::{event_type, resource, summary, Owner, Resource};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::objects::{self, EmbeddedItems};
+use crate::state::{self, EventsCursor, Key, Progress, Status};
 use crate::store;
 
 // Defined below `webhook`, which carries them too; their path stays here.
@@ -924,24 +925,16 @@ const CURSOR_RESOURCE: &str = "_events";
 pub(crate) async fn sync_events(inner: &Context) -> Result<EventsReport> {
     let account = inner.account_id().await?;
     let _lock = store::advisory_lock(&inner.pool, &format!("stripe-sync:events:{account}")).await?;
-    let states = store::load_states(&inner.pool, &account, CURSOR_RESOURCE).await?;
-    let cursor = states
+    let states = state::load(&inner.pool, &account, CURSOR_RESOURCE).await?;
+    // An unreadable cursor is logged and read as none: the catch-up starts
+    // over from the last backfill's start.
+    let cursor: Option<EventsCursor> = states
         .iter()
         .find(|s| s.scope.is_empty())
-        .map(|s| s.cursor.clone());
+        .and_then(|s| s.cursor(CURSOR_RESOURCE));
     let (mut since, mut seen): (i64, HashSet<String>) = match &cursor {
-        Some(c) if c.get("created").and_then(Value::as_i64).is_some() => (
-            c["created"].as_i64().unwrap_or_default(),
-            c.get("ids")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|v| v.as_str().map(String::from))
-                        .collect()
-                })
-                .unwrap_or_default(),
-        ),
-        _ => {
+        Some(c) => (c.created, c.ids.iter().cloned().collect()),
+        None => {
             let started: Option<DateTime<Utc>> = sqlx::query_scalar(
                 "SELECT max(started_at) FROM stripe._sync_runs WHERE kind = 'backfill' AND account_id = $1",
             )
@@ -976,11 +969,7 @@ pub(crate) async fn sync_events(inner: &Context) -> Result<EventsReport> {
     // Walk toward newer events a page at a time: `ending_before` an applied
     // event gives the page of events just newer than it (newest first), so
     // each page is applied in reverse and memory holds one page at most.
-    let mut last_id: Option<String> = cursor
-        .as_ref()
-        .and_then(|c| c.get("last_id"))
-        .and_then(Value::as_str)
-        .map(String::from);
+    let mut last_id: Option<String> = cursor.and_then(|c| c.last_id);
     let mut requests = 0i64;
     let mut failure: Option<String> = None;
     let mut unsaved = 0u32;
@@ -1067,19 +1056,17 @@ pub(crate) async fn sync_events(inner: &Context) -> Result<EventsReport> {
     } else {
         "succeeded"
     };
-    store::record_run_object(
-        &inner.pool,
-        run_id,
-        "event",
+    let result = store::RunObject {
+        resource: "event",
         status,
         requests,
-        report.fetched as i64,
-        report.applied as i64,
-        failure.as_deref(),
-        true,
-        None,
-    )
-    .await?;
+        fetched: report.fetched as i64,
+        written: report.applied as i64,
+        error: failure.as_deref(),
+        finished: true,
+        expected_requests: None,
+    };
+    store::record_run_object(&inner.pool, run_id, &result).await?;
     store::finish_run(
         &inner.pool,
         run_id,
@@ -1147,19 +1134,18 @@ async fn save_cursor(
     last_id: Option<&str>,
     run_id: i64,
 ) -> Result<()> {
-    let mut ids: Vec<&String> = seen.iter().collect();
+    let mut ids: Vec<String> = seen.iter().cloned().collect();
     ids.sort();
-    store::save_state(
+    let cursor = EventsCursor {
+        created: since,
+        ids,
+        last_id: last_id.map(String::from),
+    };
+    state::save(
         &inner.pool,
-        account,
-        CURSOR_RESOURCE,
-        "",
-        "complete",
-        &json!({"created": since, "ids": ids, "last_id": last_id}),
-        None,
-        Some(run_id),
-        None,
-        None,
+        Key::root(account, CURSOR_RESOURCE),
+        Some(&cursor),
+        Progress::new(Status::Complete, run_id),
     )
     .await
 }

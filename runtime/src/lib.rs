@@ -36,6 +36,7 @@ pub mod events;
 pub mod managed_webhooks;
 pub mod objects;
 pub mod ratelimit;
+mod state;
 pub mod store;
 pub mod sync;
 pub mod webhook;

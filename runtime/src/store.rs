@@ -1,6 +1,7 @@
-//! Everything the runtime writes to PostgreSQL: objects (through the
-//! generated batch upserts and soft deletes), the event ledger, cursors and
-//! run records. Only generated identifiers and bound parameters reach SQL.
+//! Everything the runtime writes to PostgreSQL but cursors: objects (through
+//! the generated batch upserts and soft deletes), run records and locks.
+//! (Cursors, `_sync_state`, are the `state` module's.) Only generated
+//! identifiers and bound parameters reach SQL.
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -397,101 +398,6 @@ pub fn table_ident(resource: &Resource) -> String {
     )
 }
 
-/// One cursor row of `_sync_state`.
-#[derive(Clone, Debug)]
-pub struct SyncState {
-    /// The scope (`''` for the whole resource).
-    pub scope: String,
-    /// `pending | running | complete | failed`.
-    pub status: String,
-    /// The cursor, a JSON object.
-    pub cursor: Value,
-    /// For the whole-resource row: when the last complete backfill started.
-    pub high_water: Option<DateTime<Utc>>,
-    /// The run that wrote the row last.
-    pub run_id: Option<i64>,
-    /// When the row was written last.
-    pub updated_at: DateTime<Utc>,
-}
-
-/// Every cursor row of a resource.
-pub async fn load_states<'c>(
-    ex: impl PgExecutor<'c>,
-    account: &str,
-    resource: &str,
-) -> Result<Vec<SyncState>> {
-    let rows = sqlx::query(
-        "SELECT scope, status, cursor, high_water, run_id, updated_at FROM stripe._sync_state WHERE account_id = $1 AND resource = $2 ORDER BY scope",
-    )
-    .bind(account)
-    .bind(resource)
-    .fetch_all(ex)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(SyncState {
-                scope: r.try_get(0)?,
-                status: r.try_get(1)?,
-                cursor: r.try_get(2)?,
-                high_water: r.try_get(3)?,
-                run_id: r.try_get(4)?,
-                updated_at: r.try_get(5)?,
-            })
-        })
-        .collect()
-}
-
-/// Creates or replaces one cursor row.
-#[allow(clippy::too_many_arguments)]
-pub async fn save_state<'c>(
-    ex: impl PgExecutor<'c>,
-    account: &str,
-    resource: &str,
-    scope: &str,
-    status: &str,
-    cursor: &Value,
-    high_water: Option<DateTime<Utc>>,
-    run_id: Option<i64>,
-    claimed_by: Option<&str>,
-    error: Option<&str>,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO stripe._sync_state (account_id, resource, scope, status, cursor, high_water, run_id, claimed_by, claimed_until, error, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $8::text IS NULL THEN NULL ELSE now() + interval '5 minutes' END, $9, now())
-         ON CONFLICT (account_id, resource, scope) DO UPDATE SET status = EXCLUDED.status, cursor = EXCLUDED.cursor,
-           high_water = COALESCE(EXCLUDED.high_water, stripe._sync_state.high_water), run_id = EXCLUDED.run_id,
-           claimed_by = EXCLUDED.claimed_by, claimed_until = EXCLUDED.claimed_until, error = EXCLUDED.error, updated_at = now()",
-    )
-    .bind(account)
-    .bind(resource)
-    .bind(scope)
-    .bind(status)
-    .bind(cursor)
-    .bind(high_water)
-    .bind(run_id)
-    .bind(claimed_by)
-    .bind(error)
-    .execute(ex)
-    .await?;
-    Ok(())
-}
-
-/// Deletes the slice rows of a resource (every scope but `''`).
-pub async fn clear_scopes<'c>(
-    ex: impl PgExecutor<'c>,
-    account: &str,
-    resource: &str,
-) -> Result<()> {
-    sqlx::query(
-        "DELETE FROM stripe._sync_state WHERE account_id = $1 AND resource = $2 AND scope <> ''",
-    )
-    .bind(account)
-    .bind(resource)
-    .execute(ex)
-    .await?;
-    Ok(())
-}
-
 /// Starts a run record; returns its id and its `started_at` (the
 /// database's clock).
 pub async fn start_run(
@@ -550,20 +456,30 @@ pub async fn finish_run(
     Ok(())
 }
 
+/// One object type's row in `_sync_run_objects`: its progress or result
+/// within a run.
+#[derive(Clone, Copy, Debug)]
+pub struct RunObject<'a> {
+    /// The object string (`customer`, `event`).
+    pub resource: &'a str,
+    /// `running`, or the [`crate::ObjectStatus`] it ended with.
+    pub status: &'a str,
+    /// HTTP requests made.
+    pub requests: i64,
+    /// Objects listed.
+    pub fetched: i64,
+    /// Rows written.
+    pub written: i64,
+    /// Why it failed or was skipped.
+    pub error: Option<&'a str>,
+    /// Whether this is the final row (sets `finished_at`).
+    pub finished: bool,
+    /// Requests expected in all, once known (`None` keeps the stored one).
+    pub expected_requests: Option<i64>,
+}
+
 /// Records (or updates) the result of one object type within a run.
-#[allow(clippy::too_many_arguments)]
-pub async fn record_run_object(
-    pool: &PgPool,
-    run_id: i64,
-    resource: &str,
-    status: &str,
-    requests: i64,
-    fetched: i64,
-    written: i64,
-    error: Option<&str>,
-    finished: bool,
-    expected_requests: Option<i64>,
-) -> Result<()> {
+pub async fn record_run_object(pool: &PgPool, run_id: i64, o: &RunObject<'_>) -> Result<()> {
     sqlx::query(
         "INSERT INTO stripe._sync_run_objects (run_id, resource, status, requests, fetched, written, error, finished_at, expected_requests)
          VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $8 THEN now() END, $9)
@@ -572,14 +488,14 @@ pub async fn record_run_object(
            expected_requests = coalesce(EXCLUDED.expected_requests, stripe._sync_run_objects.expected_requests)",
     )
     .bind(run_id)
-    .bind(resource)
-    .bind(status)
-    .bind(requests)
-    .bind(fetched)
-    .bind(written)
-    .bind(error)
-    .bind(finished)
-    .bind(expected_requests)
+    .bind(o.resource)
+    .bind(o.status)
+    .bind(o.requests)
+    .bind(o.fetched)
+    .bind(o.written)
+    .bind(o.error)
+    .bind(o.finished)
+    .bind(o.expected_requests)
     .execute(pool)
     .await?;
     Ok(())
@@ -615,78 +531,4 @@ pub async fn try_advisory_lock(pool: &PgPool, key: &str) -> Result<Option<Adviso
     Ok(got.then(|| AdvisoryLock {
         _conn: conn.detach(),
     }))
-}
-
-/// Sets the status (and error) of one cursor row, keeping its cursor.
-pub async fn mark_state<'c>(
-    ex: impl PgExecutor<'c>,
-    account: &str,
-    resource: &str,
-    scope: &str,
-    status: &str,
-    error: Option<&str>,
-) -> Result<()> {
-    sqlx::query(
-        "UPDATE stripe._sync_state SET status = $4, error = $5, claimed_by = NULL, claimed_until = NULL, updated_at = now()
-         WHERE account_id = $1 AND resource = $2 AND scope = $3",
-    )
-    .bind(account)
-    .bind(resource)
-    .bind(scope)
-    .bind(status)
-    .bind(error)
-    .execute(ex)
-    .await?;
-    Ok(())
-}
-
-/// Records a slice's progress: its status and the last object committed
-/// (`starting_after`), leaving its `created` bounds as stored (a split
-/// narrows those on its own, see [`narrow_slice`]).
-pub async fn advance_slice<'c>(
-    ex: impl PgExecutor<'c>,
-    account: &str,
-    resource: &str,
-    scope: &str,
-    status: &str,
-    after: Option<&str>,
-    claimed_by: Option<&str>,
-) -> Result<()> {
-    sqlx::query(
-        "UPDATE stripe._sync_state SET status = $4, cursor = CASE WHEN $5::text IS NULL THEN cursor ELSE jsonb_set(cursor, '{starting_after}', to_jsonb($5::text)) END,
-           claimed_by = $6, claimed_until = CASE WHEN $6::text IS NULL THEN NULL ELSE now() + interval '5 minutes' END,
-           error = NULL, updated_at = now()
-         WHERE account_id = $1 AND resource = $2 AND scope = $3",
-    )
-    .bind(account)
-    .bind(resource)
-    .bind(scope)
-    .bind(status)
-    .bind(after)
-    .bind(claimed_by)
-    .execute(ex)
-    .await?;
-    Ok(())
-}
-
-/// Moves a slice's lower `created` bound up to `gte` (after its older part
-/// became a slice of its own), keeping its progress.
-pub async fn narrow_slice<'c>(
-    ex: impl PgExecutor<'c>,
-    account: &str,
-    resource: &str,
-    scope: &str,
-    gte: i64,
-) -> Result<()> {
-    sqlx::query(
-        "UPDATE stripe._sync_state SET cursor = jsonb_set(cursor, '{gte}', to_jsonb($4::bigint)), updated_at = now()
-         WHERE account_id = $1 AND resource = $2 AND scope = $3",
-    )
-    .bind(account)
-    .bind(resource)
-    .bind(scope)
-    .bind(gte)
-    .execute(ex)
-    .await?;
-    Ok(())
 }
