@@ -7,7 +7,9 @@
 //! | configuration | [`config`] |
 //! | HTTP client, retries, idempotency keys | [`client`] |
 //! | the shared rate limit | [`ratelimit`] |
-//! | database writes, cursors, run records, locks | [`store`] |
+//! | database writes, run records, locks | [`store`] |
+//! | the cursors in `_sync_state`, one type per kind (private) | `state` |
+//! | the engine's shared context (private) | `context` |
 //! | webhook signature verification | [`webhook`] |
 //! | constant-time comparison of secrets | [`constant_time`] |
 //! | applying events, events catch-up | [`events`] |
