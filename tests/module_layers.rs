@@ -15,10 +15,38 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The top-level modules of a crate's `src/` (one per `.rs` file, the crate
-/// root and `main.rs` excluded) and, for each, the other top-level modules
-/// its file names through `crate::…` (in `use` trees, grouped or not, and in
-/// paths), comments left out.
+/// A source file without its comments: a doc link to `crate::x` is not an
+/// import.
+fn code_of(path: &Path) -> String {
+    std::fs::read_to_string(path)
+        .expect("source readable")
+        .lines()
+        .map(|l| l.split("//").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The statements of `code` that start with `keyword`, up to their `;`.
+fn statements<'a>(code: &'a str, keyword: &str) -> Vec<&'a str> {
+    code.match_indices(keyword)
+        .filter(|(at, _)| *at == 0 || code[..*at].ends_with(char::is_whitespace))
+        .map(|(at, _)| {
+            let rest = &code[at + keyword.len()..];
+            &rest[..rest.find(';').unwrap_or(rest.len())]
+        })
+        .collect()
+}
+
+/// The node of the crate root when it defines items of its own (not only
+/// `mod` declarations and re-exports).
+const ROOT: &str = "(crate root)";
+
+/// The top-level modules of a crate's `src/` (one per `.rs` file, `main.rs`
+/// excluded) and, for each, the other top-level modules its file names
+/// through `crate::…` (in `use` trees, grouped or not, and in paths),
+/// comments left out. An item the crate root re-exports counts as the
+/// module that defines it; an item the root defines itself makes the root a
+/// node, which imports the modules its own code names.
 fn imports(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
     let mut files = BTreeMap::new();
     for entry in std::fs::read_dir(src).expect("src/ readable") {
@@ -27,31 +55,87 @@ fn imports(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
             continue;
         };
         if path.extension().is_some_and(|e| e == "rs") && name != "lib" && name != "main" {
-            // Code only: a doc link to `crate::x` is not an import.
-            let code: String = std::fs::read_to_string(&path)
-                .expect("source readable")
-                .lines()
-                .map(|l| l.split("//").next().unwrap_or(""))
-                .collect::<Vec<_>>()
-                .join("\n");
-            files.insert(name.to_string(), code);
+            files.insert(name.to_string(), code_of(&path));
         }
     }
     let modules: BTreeSet<String> = files.keys().cloned().collect();
-    files
+    let root = code_of(&src.join("lib.rs"));
+    // `pub use m::{A, b::C};` -> A and C are m's.
+    let mut reexported: BTreeMap<String, String> = BTreeMap::new();
+    for stmt in statements(&root, "pub use ") {
+        let Some((module, items)) = stmt.trim().split_once("::") else {
+            continue;
+        };
+        let items = items.trim().trim_start_matches('{').trim_end_matches('}');
+        for item in items.split(',') {
+            let item = item.split(" as ").last().unwrap_or(item);
+            let name = item.rsplit("::").next().unwrap_or(item).trim();
+            if !name.is_empty() && name != "self" {
+                reexported.insert(name.to_string(), module.trim().to_string());
+            }
+        }
+    }
+    let root_body: String = {
+        let mut body = root.clone();
+        for keyword in ["pub use ", "pub mod ", "mod ", "use "] {
+            for stmt in statements(&root, keyword) {
+                body = body.replacen(&format!("{keyword}{stmt};"), "", 1);
+            }
+        }
+        body
+    };
+    let root_defines = [
+        "fn ",
+        "struct ",
+        "enum ",
+        "const ",
+        "static ",
+        "type ",
+        "trait ",
+        "impl",
+        "macro_rules!",
+    ]
+    .iter()
+    .any(|k| root_body.contains(k));
+    let target = |name: &str| -> Option<String> {
+        if modules.contains(name) {
+            Some(name.to_string())
+        } else if let Some(m) = reexported.get(name) {
+            Some(m.clone())
+        } else if root_defines && name.chars().next().is_some_and(char::is_alphabetic) {
+            Some(ROOT.to_string())
+        } else {
+            None
+        }
+    };
+    let mut graph: BTreeMap<String, BTreeSet<String>> = files
         .iter()
         .map(|(name, text)| {
             let mut named = BTreeSet::new();
             for (at, _) in text.match_indices("crate::") {
                 for m in paths_at(&text[at + "crate::".len()..]) {
-                    if m != *name && modules.contains(&m) {
-                        named.insert(m);
+                    match target(&m) {
+                        Some(t) if t != *name => {
+                            named.insert(t);
+                        }
+                        _ => {}
                     }
                 }
             }
             (name.clone(), named)
         })
-        .collect()
+        .collect();
+    if root_defines {
+        let named = modules
+            .iter()
+            .filter(|m| {
+                root_body.contains(&format!("{m}::")) || root_body.contains(&format!("crate::{m}"))
+            })
+            .cloned()
+            .collect();
+        graph.insert(ROOT.to_string(), named);
+    }
+    graph
 }
 
 /// The first segments named right after `crate::`: `a` in `a::b`, and `a`,
