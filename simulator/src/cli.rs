@@ -5,9 +5,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::{bail, Result};
+use anyhow::{anyhow, bail, Result};
 
-use crate::{start, Faults, SimConfig};
+use crate::config::{default_fixtures, SimConfig};
+use crate::faults::Faults;
+use crate::server::start;
 
 /// Arguments of `stripe-sync simulate`.
 #[derive(clap::Args, Clone, Debug)]
@@ -135,7 +137,8 @@ impl SimulateArgs {
         };
         let fixtures = match &self.fixtures {
             Some(f) => f.clone(),
-            None => default_fixtures(&version)?,
+            None => default_fixtures(&version)
+                .map_err(|e| anyhow!("{e}, or pass --fixtures (the path of a fixtures3.json)"))?,
         };
         // `--customers N` alone asks for an account of that size, not for
         // customers with nothing around them.
@@ -167,33 +170,6 @@ impl SimulateArgs {
         cfg.api_key = self.api_key.clone();
         Ok(cfg)
     }
-}
-
-/// `<dir>/<version>/fixtures3.json` for the first directory of
-/// STRIPE_OPENAPI_DIR, `../shared/stripe-openapi` and
-/// `/work/shared/stripe-openapi` that has it.
-fn default_fixtures(version: &str) -> Result<PathBuf> {
-    let dirs: Vec<PathBuf> = std::env::var_os("STRIPE_OPENAPI_DIR")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([
-            PathBuf::from("../shared/stripe-openapi"),
-            PathBuf::from("/work/shared/stripe-openapi"),
-        ])
-        .collect();
-    for d in &dirs {
-        let f = d.join(version).join("fixtures3.json");
-        if f.is_file() {
-            return Ok(f);
-        }
-    }
-    bail!(
-        "Stripe's fixtures for {version} not found (looked for {version}/fixtures3.json in {}): pass --fixtures, or set STRIPE_OPENAPI_DIR to the directory of Stripe's OpenAPI specs",
-        dirs.iter()
-            .map(|d| d.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
 }
 
 /// Runs the simulator until Ctrl-C.
@@ -263,7 +239,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             billing.counts,
-            crate::seed::billing_account_counts(1000),
+            crate::shapes::billing_account_counts(1000),
             "--customers alone seeds a billing account"
         );
         assert_eq!(billing.concentration.get("tax_id"), Some(&0.02));
@@ -288,7 +264,7 @@ mod tests {
             .args
             .config()
             .unwrap();
-        assert_eq!(small.counts, crate::seed::small_account_counts());
+        assert_eq!(small.counts, crate::shapes::small_account_counts());
         assert_eq!(small.api_version, stripe_sync_generated::API_VERSION);
         let pinned = Cli::try_parse_from([
             "x",

@@ -1,7 +1,7 @@
 //! Injected misbehaviour: random 429s and 500s, latency, hung requests,
 //! forbidden paths (403, as for a restricted key), and Stripe-like rate
-//! limits: a global one ([`crate::SimConfig::rate_limit_per_sec`]) and one
-//! per endpoint ([`crate::SimConfig::endpoint_rate_limit_per_sec`]), whose
+//! limits: a global one (`SimConfig::rate_limit_per_sec`) and one
+//! per endpoint (`SimConfig::endpoint_rate_limit_per_sec`), whose
 //! 429s name the limit in `Stripe-Rate-Limited-Reason` as Stripe's do.
 //!
 //! Faults can be armed on events rather than on the clock: they start after
@@ -17,7 +17,6 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
-use crate::State;
 
 /// Faults injected into `/v1` requests. The default injects nothing.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -423,58 +422,64 @@ pub fn forbidden(path: &str) -> ApiError {
     }
 }
 
-/// Applies latency, hangs, forbidden paths, the rate limit and random
-/// faults to one request on `path`.
-pub(crate) async fn apply(state: &State, path: &str) -> Result<(), ApiError> {
-    let control = &state.faults;
-    if let Some(faults) = control.admit(path) {
-        if !faults.latency.is_zero() {
-            tokio::time::sleep(faults.latency).await;
-        }
-        if faults.rate_hang > 0.0 && !faults.hang.is_zero() {
-            let r: f64 = rand::thread_rng().gen();
-            if r < faults.rate_hang {
+impl FaultControl {
+    /// Applies latency, hangs, forbidden paths, the rate limits (requests per
+    /// second, over all paths and per endpoint; `None`: unlimited) and random
+    /// faults to one request on `path`.
+    pub(crate) async fn apply(
+        &self,
+        path: &str,
+        global: Option<u32>,
+        endpoint: Option<u32>,
+    ) -> Result<(), ApiError> {
+        let control = self;
+        if let Some(faults) = control.admit(path) {
+            if !faults.latency.is_zero() {
+                tokio::time::sleep(faults.latency).await;
+            }
+            if faults.rate_hang > 0.0 && !faults.hang.is_zero() {
+                let r: f64 = rand::thread_rng().gen();
+                if r < faults.rate_hang {
+                    control.injected();
+                    // Hangs until `hang` has passed or the faults change.
+                    let changed = control.changed.notified();
+                    tokio::select! {
+                        _ = tokio::time::sleep(faults.hang) => {}
+                        _ = changed => {}
+                    }
+                }
+            }
+            if faults.is_forbidden(path) {
                 control.injected();
-                // Hangs until `hang` has passed or the faults change.
-                let changed = control.changed.notified();
-                tokio::select! {
-                    _ = tokio::time::sleep(faults.hang) => {}
-                    _ = changed => {}
+                return Err(forbidden(path));
+            }
+            if faults.rate_429 > 0.0 || faults.rate_500 > 0.0 {
+                let r: f64 = rand::thread_rng().gen();
+                if r < faults.rate_429 {
+                    control.injected();
+                    return Err(rate_limited());
+                }
+                if r < faults.rate_429 + faults.rate_500 {
+                    control.injected();
+                    return Err(server_error());
                 }
             }
         }
-        if faults.is_forbidden(path) {
-            control.injected();
-            return Err(forbidden(path));
+        if global.is_none() && endpoint.is_none() {
+            return Ok(());
         }
-        if faults.rate_429 > 0.0 || faults.rate_500 > 0.0 {
-            let r: f64 = rand::thread_rng().gen();
-            if r < faults.rate_429 {
-                control.injected();
-                return Err(rate_limited());
-            }
-            if r < faults.rate_429 + faults.rate_500 {
-                control.injected();
-                return Err(server_error());
-            }
-        }
+        // Stripe's endpoint is the method and the path template; the method is
+        // not passed here, so an endpoint's methods share its path's limit (and
+        // the simulator's accounts share both limits).
+        let template = stripe_sync_generated::registry::endpoint_template(path).unwrap_or(path);
+        control
+            .rate_limit(
+                global,
+                endpoint.map(|n| (template, endpoint_rate(template, n))),
+                Instant::now(),
+            )
+            .map_err(rate_limited_by)
     }
-    let global = state.config.rate_limit_per_sec;
-    let endpoint = state.config.endpoint_rate_limit_per_sec;
-    if global.is_none() && endpoint.is_none() {
-        return Ok(());
-    }
-    // Stripe's endpoint is the method and the path template; the method is
-    // not passed here, so an endpoint's methods share its path's limit (and
-    // the simulator's accounts share both limits).
-    let template = stripe_sync_generated::registry::endpoint_template(path).unwrap_or(path);
-    control
-        .rate_limit(
-            global,
-            endpoint.map(|n| (template, endpoint_rate(template, n))),
-            Instant::now(),
-        )
-        .map_err(rate_limited_by)
 }
 
 #[cfg(test)]

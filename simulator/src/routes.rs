@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use axum::body::{Body, Bytes};
 use axum::extract::State as AxState;
@@ -16,8 +16,9 @@ use stripe_sync_generated::{Resource, RESOURCES};
 
 use crate::error::ApiError;
 use crate::seed::param_object;
+use crate::state::State;
 use crate::store::{deleted_stub, AccountStore, CreatedFilter, ListQuery};
-use crate::{faults, form, writes, State};
+use crate::{faults, form, writes};
 
 #[cfg(test)]
 mod tests {
@@ -71,6 +72,12 @@ fn parse_pattern(p: &str) -> Vec<Seg> {
 }
 
 impl Routes {
+    /// The table of the registry's routes, built on first use.
+    pub(crate) fn table() -> &'static Routes {
+        static TABLE: OnceLock<Routes> = OnceLock::new();
+        TABLE.get_or_init(Routes::build)
+    }
+
     /// Builds list and item routes for every resource of the registry.
     pub fn build() -> Routes {
         let mut by_pattern: Vec<(Vec<Seg>, Target)> = Vec::new();
@@ -308,7 +315,14 @@ async fn handle(
             .or_insert(0) += 1;
     }
     let result = async {
-        faults::apply(&state, &path).await?;
+        state
+            .faults
+            .apply(
+                &path,
+                state.config.rate_limit_per_sec,
+                state.config.endpoint_rate_limit_per_sec,
+            )
+            .await?;
         check_auth(&state, &headers)?;
         let account = request_account(&state, &headers)?;
         let is_json = headers
@@ -400,7 +414,7 @@ fn dispatch(
             };
         }
     }
-    let Some((target, caps)) = state.routes.find(path) else {
+    let Some((target, caps)) = Routes::table().find(path) else {
         return Err(ApiError::unrecognized(method.as_str(), path));
     };
     match (target, method) {
@@ -899,7 +913,7 @@ fn control(
                 "requests": state.requests.load(Ordering::Relaxed),
                 "faulted": f.faulted,
                 "injected": f.injected,
-                "deliveries_in_flight": state.deliveries_in_flight.load(Ordering::SeqCst),
+                "deliveries_in_flight": state.webhooks.in_flight(),
                 "stripe_versions": *state.stripe_versions.lock().unwrap_or_else(|e| e.into_inner()),
                 "requests_by_endpoint": *state.requests_by_endpoint.lock().unwrap_or_else(|e| e.into_inner()),
                 "list_requests": state.list_requests.load(Ordering::Relaxed),
@@ -923,8 +937,7 @@ fn control(
         }
         (&Method::GET, "deliveries") => Ok((
             200,
-            serde_json::to_value(&*state.deliveries.lock().unwrap_or_else(|e| e.into_inner()))
-                .unwrap_or_default(),
+            serde_json::to_value(&*state.webhooks.log()).unwrap_or_default(),
         )),
         (&Method::GET, r) if r.starts_with("objects/") => {
             let object = &r["objects/".len()..];
@@ -932,12 +945,7 @@ fn control(
         }
         (&Method::GET, r) if r.starts_with("webhook_secrets/") => {
             let id = &r["webhook_secrets/".len()..];
-            match state
-                .secrets
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .get(id)
-            {
+            match state.webhooks.secrets().get(id) {
                 Some(s) => Ok((200, json!({"id": id, "secret": s.secret}))),
                 None => Err(ApiError::no_such("webhook_endpoint", id)),
             }

@@ -16,9 +16,9 @@ use crate::error::ApiError;
 use crate::form::{self, require, str_param};
 use crate::rules;
 use crate::seed::{from_template, new_id, param_object, refresh_embedded};
+use crate::state::State;
 use crate::store::{deleted_stub, AccountStore, Entry};
 use crate::webhooks;
-use crate::State;
 
 /// The unix time now.
 pub fn now() -> i64 {
@@ -114,7 +114,9 @@ fn record_event(
 
 fn deliver_all(state: &Arc<State>, pending: Vec<Pending>) {
     for p in pending {
-        webhooks::dispatch(state, &p.event, p.targets);
+        state
+            .webhooks
+            .dispatch(&state.config.api_version, &p.event, p.targets);
     }
 }
 
@@ -346,7 +348,7 @@ pub(crate) fn create(
     let lock = state
         .account(account)
         .ok_or_else(|| ApiError::no_such("account", account))?;
-    let endpoints = webhooks::snapshot(state);
+    let endpoints = state.webhook_endpoints();
     let mut pending = Vec::new();
     let created = now();
     let object = res.object;
@@ -408,7 +410,7 @@ pub(crate) fn create(
     if let Some(sec) = secret {
         out["secret"] = json!(sec.secret);
         let id = out["id"].as_str().unwrap_or("").to_string();
-        let mut secrets = state.secrets.lock().unwrap_or_else(|e| e.into_inner());
+        let mut secrets = state.webhooks.secrets();
         secrets.insert(id, sec);
     }
     deliver_all(state, pending);
@@ -426,7 +428,7 @@ pub(crate) fn update(
     let lock = state
         .account(account)
         .ok_or_else(|| ApiError::no_such("account", account))?;
-    let endpoints = webhooks::snapshot(state);
+    let endpoints = state.webhook_endpoints();
     let object = res.object;
     let mut pending = Vec::new();
     let new = {
@@ -486,7 +488,7 @@ pub(crate) fn delete(
     let lock = state
         .account(account)
         .ok_or_else(|| ApiError::no_such("account", account))?;
-    let endpoints = webhooks::snapshot(state);
+    let endpoints = state.webhook_endpoints();
     let object = res.object;
     let has_events = EVENT_TYPES.iter().any(|e| e.object == Some(object));
     let delete_type = event_type_for(object, Action::Deleted);
@@ -528,11 +530,7 @@ pub(crate) fn delete(
         );
     }
     if object == "webhook_endpoint" {
-        state
-            .secrets
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(id);
+        state.webhooks.secrets().remove(id);
     }
     deliver_all(state, pending);
     Ok((200, deleted_stub(object, id).to_string().into_bytes()))

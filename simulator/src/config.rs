@@ -1,0 +1,182 @@
+//! What a simulator holds and how it behaves ([`SimConfig`]), and where its
+//! object templates come from: Stripe's `fixtures3.json`, found by
+//! [`default_fixtures`] and read by [`load_fixtures`].
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde_json::Value;
+
+use crate::faults::Faults;
+use crate::shapes;
+use crate::webhooks::WebhookRetry;
+
+/// The default `created` of the newest seeded object (2025-11-01T00:00:00Z):
+/// fixed so a seed number always gives the same account.
+pub const DEFAULT_EPOCH: i64 = 1_761_955_200;
+
+/// What the simulator holds and how it behaves.
+#[derive(Clone, Debug)]
+pub struct SimConfig {
+    /// Seed of the random generator: the same seed gives the same objects.
+    pub seed: u64,
+    /// How many objects to seed, by object string (e.g. `"customer"`).
+    pub counts: BTreeMap<String, usize>,
+    /// Stripe's `fixtures3.json`, whose objects are the templates.
+    pub fixtures_path: PathBuf,
+    /// The platform account id (`GET /v1/account`).
+    pub account_id: String,
+    /// Connected accounts, reachable with the `Stripe-Account` header; each is
+    /// seeded with the same counts.
+    pub connected_accounts: Vec<String>,
+    /// Injected faults.
+    pub faults: Faults,
+    /// Requests allowed per second before answering 429 (`None`: unlimited).
+    pub rate_limit_per_sec: Option<u32>,
+    /// Requests allowed per second to one path template
+    /// (`/v1/customers/{customer}/tax_ids`, whatever the ids) before
+    /// answering 429 `endpoint-rate`, as Stripe's 25/s per endpoint (`None`:
+    /// unlimited); the Files API gets four fifths of it.
+    pub endpoint_rate_limit_per_sec: Option<u32>,
+    /// The accepted API key; `None` accepts any non-empty key.
+    pub api_key: Option<String>,
+    /// Seeded objects are created over the two years before this unix time.
+    pub epoch: i64,
+    /// Webhook delivery retries.
+    pub webhook_retry: WebhookRetry,
+    /// The API version the simulator speaks: events it records and sends
+    /// carry it (unless an endpoint names its own). Objects are shaped by
+    /// `fixtures_path`, which should be this version's fixtures. (Responses'
+    /// `Stripe-Version` header still names the newest version.)
+    pub api_version: String,
+    /// Child types concentrated on a fraction of their parents, by object
+    /// string (`"tax_id"` → `0.02`): like a real account's, most customers
+    /// have none and a few have many (see [`shapes::spread`]). Deterministic
+    /// for a seed. Types not named spread over random parents.
+    pub concentration: BTreeMap<String, f64>,
+}
+
+impl SimConfig {
+    /// An empty account (no seeded objects) with defaults.
+    pub fn new(fixtures_path: impl Into<PathBuf>) -> Self {
+        SimConfig {
+            seed: 1,
+            counts: BTreeMap::new(),
+            fixtures_path: fixtures_path.into(),
+            account_id: "acct_1SimulatorPlatform0".to_string(),
+            connected_accounts: Vec::new(),
+            faults: Faults::default(),
+            rate_limit_per_sec: None,
+            endpoint_rate_limit_per_sec: None,
+            api_key: None,
+            epoch: DEFAULT_EPOCH,
+            webhook_retry: WebhookRetry::default(),
+            api_version: stripe_sync_generated::API_VERSION.to_string(),
+            concentration: BTreeMap::new(),
+        }
+    }
+
+    /// A realistic small account across the main billing graph: a few
+    /// hundred objects, for the demo.
+    pub fn small_account(fixtures_path: impl Into<PathBuf>) -> Self {
+        let mut c = SimConfig::new(fixtures_path);
+        c.counts = shapes::small_account_counts();
+        c
+    }
+
+    /// The shape of a real billing account with `customers` customers
+    /// ([`shapes::billing_account_counts`]): a dense billing graph, and sparse
+    /// per-customer children (tax ids, cards, bank accounts, sources,
+    /// balance and cash balance transactions) concentrated on a few
+    /// customers ([`shapes::billing_account_concentration`]). Sparse types the
+    /// fixtures have no template for (2020-08-27 has no cash balance
+    /// transactions) are left out.
+    pub fn billing_account(fixtures_path: impl Into<PathBuf>, customers: usize) -> Self {
+        let mut c = SimConfig::new(fixtures_path);
+        c.counts = shapes::billing_account_counts(customers);
+        c.concentration = shapes::billing_account_concentration();
+        // Unreadable fixtures: keep every count, `start` says what is wrong.
+        if let Ok(templates) = load_fixtures(&c.fixtures_path) {
+            for object in c.concentration.keys() {
+                if !templates.contains_key(object) {
+                    c.counts.remove(object);
+                }
+            }
+        }
+        c
+    }
+
+    /// Sets the count of one object type (builder style).
+    pub fn with_count(mut self, object: &str, n: usize) -> Self {
+        self.counts.insert(object.to_string(), n);
+        self
+    }
+}
+
+/// Reads the templates out of `fixtures3.json`.
+pub fn load_fixtures(path: &Path) -> Result<HashMap<String, Value>> {
+    let text = std::fs::read(path)
+        .with_context(|| format!("reading Stripe fixtures {}", path.display()))?;
+    let v: Value =
+        serde_json::from_slice(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let res = v
+        .get("resources")
+        .and_then(|r| r.as_object())
+        .with_context(|| format!("{}: no `resources` object", path.display()))?;
+    Ok(res.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+}
+
+/// The directories [`default_fixtures`] looks in, in order:
+/// `$STRIPE_OPENAPI_DIR` when set, then `../shared/stripe-openapi` and
+/// `/work/shared/stripe-openapi`.
+fn openapi_dirs() -> Vec<PathBuf> {
+    std::env::var_os("STRIPE_OPENAPI_DIR")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([
+            PathBuf::from("../shared/stripe-openapi"),
+            PathBuf::from("/work/shared/stripe-openapi"),
+        ])
+        .collect()
+}
+
+/// Stripe's `fixtures3.json` for API `version`: `<dir>/<version>/fixtures3.json`
+/// in the first directory that has it of `$STRIPE_OPENAPI_DIR` (when set),
+/// `../shared/stripe-openapi` and `/work/shared/stripe-openapi`. What
+/// `stripe-sync simulate` seeds from when `--fixtures` is not given.
+///
+/// # Errors
+///
+/// None of the directories has the file: the error names the directories
+/// looked in and the fix, setting `STRIPE_OPENAPI_DIR` to the directory of
+/// Stripe's OpenAPI specs (a caller with a flag of its own can add it).
+pub fn default_fixtures(version: &str) -> Result<PathBuf> {
+    let dirs = openapi_dirs();
+    for d in &dirs {
+        let f = d.join(version).join("fixtures3.json");
+        if f.is_file() {
+            return Ok(f);
+        }
+    }
+    bail!(
+        "Stripe's fixtures for {version} not found (looked for {version}/fixtures3.json in {}): set STRIPE_OPENAPI_DIR to the directory of Stripe's OpenAPI specs (github.com/stripe/openapi)",
+        dirs.iter()
+            .map(|d| d.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_fixtures;
+
+    #[test]
+    fn missing_fixtures_name_where_they_were_looked_for_and_the_fix() {
+        let e = default_fixtures("1999-01-01").unwrap_err().to_string();
+        assert!(e.contains("1999-01-01/fixtures3.json"), "{e}");
+        assert!(e.contains("/work/shared/stripe-openapi"), "{e}");
+        assert!(e.contains("set STRIPE_OPENAPI_DIR"), "{e}");
+    }
+}

@@ -1,0 +1,46 @@
+//! The shared state of a running simulator: its configuration, templates,
+//! accounts' objects, fault controls, counters and webhook outbox. Built by
+//! `start`, read and written by the request handlers.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex, RwLock};
+
+use serde_json::Value;
+
+use crate::config::SimConfig;
+use crate::faults::FaultControl;
+use crate::store::AccountStore;
+use crate::webhooks::{Endpoint, Outbox};
+
+/// Shared state of a running simulator.
+pub(crate) struct State {
+    pub config: SimConfig,
+    pub templates: HashMap<String, Value>,
+    pub accounts: HashMap<String, RwLock<AccountStore>>,
+    pub faults: FaultControl,
+    pub requests: AtomicU64,
+    /// API requests by the `Stripe-Version` header they carried (`GET /_simulator/stats`).
+    pub stripe_versions: Mutex<BTreeMap<String, u64>>,
+    /// API requests by endpoint, `"GET /v1/customers/{customer}/tax_ids"`
+    /// (`GET /_simulator/stats`).
+    pub requests_by_endpoint: Mutex<BTreeMap<String, u64>>,
+    /// `GET`s answered with a list.
+    pub list_requests: AtomicU64,
+    /// Webhook endpoints' secrets and the deliveries to them.
+    pub webhooks: Arc<Outbox>,
+}
+
+impl State {
+    /// The objects of account `id`, if the simulator has that account.
+    pub(crate) fn account(&self, id: &str) -> Option<&RwLock<AccountStore>> {
+        self.accounts.get(id)
+    }
+
+    /// The platform account's enabled webhook endpoints right now (read
+    /// before a write takes its lock).
+    pub(crate) fn webhook_endpoints(&self) -> Vec<Endpoint> {
+        self.webhooks
+            .snapshot(self.account(&self.config.account_id))
+    }
+}
