@@ -1,8 +1,7 @@
 //! The module picture: within each crate, modules import only downward (no
 //! import circle), and the crates depend on each other only as the README's
-//! Layout section says. `cargo test -p stripe-sync-tests --test
-//! module_layers -- --nocapture` prints each crate's modules by layer, the
-//! lowest first.
+//! Layout section says. `cargo test -p stripe-sync-tests module_layers --
+//! --nocapture` prints each crate's modules by layer, the lowest first.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -4,11 +4,9 @@
 //! Each ends with the consistency oracle (`stripe_sync_tests::oracle`):
 //! missing, stale and extra rows must all be zero.
 
-#[path = "runtime_support.rs"]
-mod support;
+use crate::support;
 
-#[path = "reliability_support.rs"]
-mod rsupport;
+use crate::rsupport;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;

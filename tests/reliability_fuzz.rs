@@ -17,11 +17,9 @@
 //! (run by `.ci/run`) run far more. `RELIABILITY_FUZZ_CASES` overrides the
 //! database-level count.
 
-#[path = "runtime_support.rs"]
-mod support;
+use crate::support;
 
-#[path = "reliability_support.rs"]
-mod rsupport;
+use crate::rsupport;
 
 use std::time::Duration;
 

@@ -4,10 +4,8 @@
 //! PostgreSQL (`stripe_sync::embedded_pg`), never on the shared one.
 //! Each ends with the consistency oracle.
 
-#[path = "reliability_support.rs"]
-mod rsupport;
-#[path = "runtime_support.rs"]
-mod support;
+use crate::rsupport;
+use crate::support;
 
 use std::time::Duration;
 

@@ -1,7 +1,6 @@
 //! Backfill end to end: real PostgreSQL, the simulator over HTTP.
 
-#[path = "runtime_support.rs"]
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

@@ -4,8 +4,7 @@
 //! complete lists that say which children still belong to their parent.
 //! Real PostgreSQL, the simulator over HTTP.
 
-#[path = "runtime_support.rs"]
-mod support;
+use crate::support;
 
 use anyhow::Result;
 use serde_json::Value;

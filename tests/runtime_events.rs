@@ -1,7 +1,6 @@
 //! Events catch-up (`/v1/events`) and single-object sync, end to end.
 
-#[path = "runtime_support.rs"]
-mod support;
+use crate::support;
 
 use anyhow::Result;
 use serde_json::json;

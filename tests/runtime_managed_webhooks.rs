@@ -1,8 +1,7 @@
 //! Managed webhook endpoints, and signed delivery from the simulator into
 //! `process_webhook` with the stored secret.
 
-#[path = "runtime_support.rs"]
-mod support;
+use crate::support;
 
 use anyhow::Result;
 use axum::body::Bytes;

@@ -2,8 +2,7 @@
 //! each endpoint's (25/s), enforced by the simulator as Stripe does, paced by
 //! the client so that a backfill is never refused. Counts, not durations.
 
-#[path = "runtime_support.rs"]
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

@@ -2,8 +2,7 @@
 //! ordering, deletes, routing and Connect attribution, against real
 //! PostgreSQL (and the simulator for the account lookup and re-fetches).
 
-#[path = "runtime_support.rs"]
-mod support;
+use crate::support;
 
 use anyhow::Result;
 use serde_json::{json, Value};

@@ -7,8 +7,7 @@
 //! Nothing here waits for the clock: every wait is for an event (an answer, a
 //! closed connection) under an upper bound that fails with a message.
 
-#[path = "runtime_support.rs"]
-mod support;
+use crate::support;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

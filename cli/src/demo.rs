@@ -47,27 +47,20 @@ pub struct DemoArgs {
     pub keep: bool,
 }
 
+/// The fixtures of `version`: in `--openapi-dir` / `STRIPE_OPENAPI_DIR`
+/// only, when given; else where the simulator looks by default.
 fn find_fixtures(dir: Option<&PathBuf>, version: &str) -> Result<PathBuf, CliError> {
-    let candidates: Vec<PathBuf> = match dir {
-        Some(d) => vec![d.clone()],
-        None => vec![
-            PathBuf::from("../shared/stripe-openapi"),
-            PathBuf::from("/work/shared/stripe-openapi"),
-        ],
+    let Some(d) = dir else {
+        return stripe_sync_simulator::default_fixtures(version)
+            .map_err(|e| CliError::usage(format!("{e:#}, or pass --openapi-dir")));
     };
-    for d in &candidates {
-        let f = d.join(version).join("fixtures3.json");
-        if f.is_file() {
-            return Ok(f);
-        }
+    let f = d.join(version).join("fixtures3.json");
+    if f.is_file() {
+        return Ok(f);
     }
     Err(CliError::usage(format!(
         "Stripe's fixtures not found (looked for {version}/fixtures3.json in {}): set STRIPE_OPENAPI_DIR or pass --openapi-dir to the directory of Stripe's OpenAPI specs (github.com/stripe/openapi)",
-        candidates
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
+        d.display()
     )))
 }
 

@@ -1,7 +1,7 @@
 //! Every subcommand but `serve` and `demo`, run as a subprocess against the
 //! simulator and a fresh PostgreSQL database.
 
-mod common;
+use crate::common;
 
 use std::process::Stdio;
 use std::time::Duration;

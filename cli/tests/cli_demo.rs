@@ -1,7 +1,7 @@
 //! `stripe-sync demo` as a subprocess, with no DATABASE_URL: a private
 //! PostgreSQL, the simulator, backfill, webhooks, the report.
 
-mod common;
+use crate::common;
 
 use std::time::Instant;
 

@@ -1,6 +1,6 @@
 //! Bad input: one clear line, the fix, exit code 2, no secrets printed.
 
-mod common;
+use crate::common;
 
 use common::{cmd, run};
 

@@ -1,7 +1,7 @@
 //! `stripe-sync serve` as a subprocess: webhooks (signed, bad signature,
 //! database down), health, readiness, metrics, admin auth, graceful shutdown.
 
-mod common;
+use crate::common;
 
 use std::process::{Child, Stdio};
 

@@ -5,10 +5,9 @@
 //! The slow ones are `#[ignore]`d; `.ci/run` runs them with `--ignored`.
 //! (Two `migrate`s started together: `cli_commands::migrate_is_idempotent_and_concurrent`.)
 
-mod common;
+use crate::common;
 
-#[path = "../../tests/reliability_support.rs"]
-mod rsupport;
+use crate::rsupport;
 
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};

@@ -3,7 +3,7 @@
 //! the generated upsert, and reads back with `_raw_data` equal to the fixture
 //! and every typed column equal to the fixture's value.
 
-mod common;
+use crate::common;
 
 use common::{apply_sql, committed_migration_paths};
 use stripe_sync_embedded_pg::testing::{spec_dir, TestDb};

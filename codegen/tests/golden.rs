@@ -1,8 +1,8 @@
 //! Golden tests: the trimmed specs under tests/golden/spec produce exactly the
 //! files under tests/golden/expected. `UPDATE_GOLDEN=1 cargo test -p
-//! stripe-sync-codegen --test golden` rewrites them on purpose.
+//! stripe-sync-codegen golden::` rewrites them on purpose.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

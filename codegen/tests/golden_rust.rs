@@ -2,7 +2,7 @@
 //! golden fixture parses into its row struct, goes through the golden upsert,
 //! and reads back equal.
 
-mod common;
+use crate::common;
 
 #[allow(dead_code, unused_imports)]
 #[rustfmt::skip]

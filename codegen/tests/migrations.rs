@@ -3,7 +3,7 @@
 //! exactly what the additive rules keep (removed columns and tables, widened
 //! types); and rows written after the first step survive every later step.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
