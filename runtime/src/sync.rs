@@ -42,8 +42,8 @@ pub struct SingleResult {
 /// # async fn main() -> anyhow::Result<()> {
 /// # // This example runs (in `cargo test`) against a fresh database and the
 /// # // Stripe simulator seeded with a small account.
-/// # let db = stripe_sync_tests::TestDb::new().await?;
-/// # let fixtures = stripe_sync_tests::spec_dir().join(stripe_sync_generated::API_VERSION).join("fixtures3.json");
+/// # let db = stripe_sync_embedded_pg::testing::TestDb::new().await?;
+/// # let fixtures = stripe_sync_embedded_pg::testing::spec_dir().join(stripe_sync_generated::API_VERSION).join("fixtures3.json");
 /// # let sim = stripe_sync_simulator::start(
 /// #     stripe_sync_simulator::SimConfig::small_account(fixtures),
 /// #     "127.0.0.1:0".parse()?,
