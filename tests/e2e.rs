@@ -13,6 +13,7 @@ mod module_layers;
 mod reliability_faults;
 mod reliability_fuzz;
 mod reliability_slow;
+mod runtime_accounts;
 mod runtime_backfill;
 mod runtime_client;
 mod runtime_embedded;

@@ -53,6 +53,18 @@ pub async fn env(sim_config: SimConfig, tweak: impl FnOnce(&mut Config)) -> Resu
     Ok(Env { db, sim, sync })
 }
 
+/// [`env`] with the key's account resolved and stored, as `webhook create`
+/// or a first backfill leaves a deployment: webhooks are then applied at
+/// once instead of recorded until the account is known.
+pub async fn env_with_account(
+    sim_config: SimConfig,
+    tweak: impl FnOnce(&mut Config),
+) -> Result<Env> {
+    let e = env(sim_config, tweak).await?;
+    e.sync.account_id().await?;
+    Ok(e)
+}
+
 impl Env {
     pub async fn finish(self) -> Result<()> {
         self.sync.close().await;

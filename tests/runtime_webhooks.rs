@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use stripe_sync::webhook::sign;
 use stripe_sync::{Error, EventOutcome, WebhookError};
 use stripe_sync_simulator::SimConfig;
-use support::{env, fixtures, Env};
+use support::{env, env_with_account, fixtures, Env};
 
 const SECRET: &str = "whsec_runtime_tests_secret";
 
@@ -35,7 +35,7 @@ fn header(body: &[u8], secret: &str, t: i64) -> String {
 }
 
 async fn webhook_env() -> Result<Env> {
-    env(SimConfig::new(fixtures()), |c| {
+    env_with_account(SimConfig::new(fixtures()), |c| {
         c.stripe_webhook_secret = Some(SECRET.into())
     })
     .await
@@ -387,7 +387,7 @@ async fn signed_bodies_that_are_not_events_are_kept_as_rejections() -> Result<()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn revalidated_objects_are_fetched_from_the_api() -> Result<()> {
-    let e = env(SimConfig::new(fixtures()).with_count("customer", 3), |c| {
+    let e = env_with_account(SimConfig::new(fixtures()).with_count("customer", 3), |c| {
         c.stripe_webhook_secret = Some(SECRET.into());
         c.revalidate_objects_via_stripe_api = vec!["customer".into()];
     })
@@ -411,7 +411,7 @@ async fn revalidated_objects_are_fetched_from_the_api() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auto_expand_lists_fetches_the_items_the_payload_left_out() -> Result<()> {
-    let e = env(SimConfig::small_account(fixtures()), |c| {
+    let e = env_with_account(SimConfig::small_account(fixtures()), |c| {
         c.stripe_webhook_secret = Some(SECRET.into());
         c.auto_expand_lists = true;
     })
@@ -442,7 +442,7 @@ async fn auto_expand_lists_fetches_the_items_the_payload_left_out() -> Result<()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn related_entities_missing_from_the_database_are_fetched_first() -> Result<()> {
-    let e = env(SimConfig::small_account(fixtures()), |c| {
+    let e = env_with_account(SimConfig::small_account(fixtures()), |c| {
         c.stripe_webhook_secret = Some(SECRET.into());
         c.backfill_related_entities = true;
     })

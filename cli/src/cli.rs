@@ -410,6 +410,15 @@ async fn serve_cmd(g: &GlobalOpts, a: ServeArgs) -> CliResult {
     if a.migrate {
         migrate(sync.pool()).await?;
     }
+    // The key's account, resolved in the background (and stored) so that
+    // webhooks find it; then the webhooks recorded before it was known.
+    let background = sync.clone();
+    tokio::spawn(async move {
+        if let Err(e) = background.account_id().await {
+            tracing::warn!(error = %e, "the key's account is not known yet; webhooks that name no account are recorded until it is");
+        }
+        background.attribute_events_in_background();
+    });
     let listener = tokio::net::TcpListener::bind(a.listen).await.map_err(|e| {
         CliError::usage(format!(
             "cannot listen on {}: {e}; pick another address with --listen",

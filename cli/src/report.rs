@@ -307,4 +307,10 @@ pub fn print_status(v: &Value) {
             .map(|l| format!("{l:.0} s"))
             .unwrap_or_else(|| "-".into())
     );
+    if ev["unattributed"].as_i64().is_some_and(|n| n > 0) {
+        outln!(
+            "  {} webhooks wait for the key's account to be known (GET /v1/account has not succeeded yet)",
+            s(&ev["unattributed"])
+        );
+    }
 }

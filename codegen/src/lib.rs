@@ -36,10 +36,13 @@ pub const MIGRATIONS_DIR: &str = "migrations";
 pub const BOOKKEEPING_MIGRATION: &str = "0001_stripe_sync_bookkeeping.sql";
 /// Hand-designed bookkeeping migrations after the first, with their SQL.
 /// Their numbers are taken, so `bump` numbers past them.
-pub const LATER_BOOKKEEPING_MIGRATIONS: &[(&str, &str)] = &[(
-    "0008_stripe_sync_membership_and_plan.sql",
-    sql::MEMBERSHIP_AND_PLAN,
-)];
+pub const LATER_BOOKKEEPING_MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0008_stripe_sync_membership_and_plan.sql",
+        sql::MEMBERSHIP_AND_PLAN,
+    ),
+    ("0009_stripe_sync_accounts.sql", sql::ACCOUNTS),
+];
 
 /// The ordered API versions and the checksums of their spec files.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

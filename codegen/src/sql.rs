@@ -18,6 +18,10 @@ pub const BOOKKEEPING: &str = include_str!("../sql/bookkeeping.sql");
 /// expects per object type.
 pub const MEMBERSHIP_AND_PLAN: &str = include_str!("../sql/membership_and_plan.sql");
 
+/// A later bookkeeping migration: the account each API key acts for, kept
+/// so that webhooks never wait on `GET /v1/account`.
+pub const ACCOUNTS: &str = include_str!("../sql/accounts.sql");
+
 /// System columns every table has after its typed columns.
 pub const SYSTEM_COLUMNS: &[(&str, &str)] = &[
     ("_raw_data", "jsonb NOT NULL"),

@@ -72,15 +72,16 @@ async fn chain_applied_with_psql_equals_a_fresh_latest_schema_plus_what_is_kept(
         .api;
     let (fresh_lock, changes) = Lock::default().apply(&api);
     let fresh = TestDb::new().await.unwrap();
-    apply_sql(
-        &fresh.pool,
-        &[
-            sql::BOOKKEEPING.to_string(),
-            sql::migration(&api.version, &changes),
-            sql::MEMBERSHIP_AND_PLAN.to_string(),
-        ],
-    )
-    .await;
+    let mut fresh_sql = vec![
+        sql::BOOKKEEPING.to_string(),
+        sql::migration(&api.version, &changes),
+    ];
+    fresh_sql.extend(
+        stripe_sync_codegen::LATER_BOOKKEEPING_MIGRATIONS
+            .iter()
+            .map(|(_, text)| text.to_string()),
+    );
+    apply_sql(&fresh.pool, &fresh_sql).await;
 
     let chain_cols = columns(&chain.pool).await;
     let fresh_cols = columns(&fresh.pool).await;

@@ -6,7 +6,10 @@
 //! `&Context`, and the facade (`sync`) builds one and owns it, so no module
 //! reaches up into the facade for its state.
 
+use std::sync::atomic::AtomicBool;
+
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use tokio::sync::OnceCell;
 
@@ -28,6 +31,16 @@ pub(crate) struct Context {
     account_created: OnceCell<Option<i64>>,
     /// Whether the server compresses with lz4 (asked once).
     lz4: OnceCell<bool>,
+    /// Whether a task applying the events recorded before the account was
+    /// known is running (at most one is).
+    pub(crate) attributing: AtomicBool,
+}
+
+/// A name for an API key that does not reveal it: `sha256:` and the first
+/// 16 hex digits of the key's SHA-256. It keys `_accounts`.
+pub(crate) fn key_id(key: &str) -> String {
+    let digest = Sha256::digest(key.as_bytes());
+    format!("sha256:{}", &hex::encode(digest)[..16])
 }
 
 impl Context {
@@ -43,28 +56,96 @@ impl Context {
             account: OnceCell::new(),
             account_created: OnceCell::new(),
             lz4: OnceCell::new(),
+            attributing: AtomicBool::new(false),
         }
     }
 
     /// The account objects are attributed to: `stripe_account` when set, else
-    /// the key's own account (`GET /v1/account`, asked once).
+    /// the key's own account, resolved once and kept in `_accounts` (read
+    /// from there when stored, else `GET /v1/account`, then stored).
     pub(crate) async fn account_id(&self) -> Result<String> {
         if let Some(a) = &self.config.stripe_account {
             return Ok(a.clone());
         }
         self.account
             .get_or_try_init(|| async {
+                if let Some(id) = self.stored_account().await? {
+                    return Ok(id);
+                }
                 let v = self.client.get_json("/v1/account", &[]).await?;
-                let _ = self
-                    .account_created
-                    .set(v.get("created").and_then(Value::as_i64));
-                v.get("id")
+                let created = v.get("created").and_then(Value::as_i64);
+                let _ = self.account_created.set(created);
+                let id = v
+                    .get("id")
                     .and_then(Value::as_str)
                     .map(String::from)
-                    .ok_or_else(|| Error::InvalidPayload("GET /v1/account returned no id".into()))
+                    .ok_or_else(|| {
+                        Error::InvalidPayload("GET /v1/account returned no id".into())
+                    })?;
+                self.store_account(&id, created).await;
+                Ok(id)
             })
             .await
             .cloned()
+    }
+
+    /// The account without asking the API: `stripe_account`, or the key's
+    /// account as resolved earlier by this process or stored by any;
+    /// `None` when it was never resolved. Webhooks use this: they never
+    /// wait on Stripe's API.
+    pub(crate) async fn known_account_id(&self) -> Result<Option<String>> {
+        if let Some(a) = &self.config.stripe_account {
+            return Ok(Some(a.clone()));
+        }
+        if let Some(a) = self.account.get() {
+            return Ok(Some(a.clone()));
+        }
+        let stored = self.stored_account().await?;
+        if let Some(a) = &stored {
+            // Initialising concurrently is fine: both hold the same id.
+            let _ = self.account.set(a.clone());
+        }
+        Ok(stored)
+    }
+
+    /// The key's account as stored in `_accounts` (and its `created`, kept
+    /// for estimates). A database without the table yet (not migrated)
+    /// has none.
+    async fn stored_account(&self) -> Result<Option<String>> {
+        let row: std::result::Result<Option<(String, Option<i64>)>, sqlx::Error> =
+            sqlx::query_as("SELECT account_id, created FROM stripe._accounts WHERE key_id = $1")
+                .bind(key_id(&self.config.stripe_secret_key))
+                .fetch_optional(&self.pool)
+                .await;
+        match row {
+            Ok(Some((id, created))) => {
+                if created.is_some() {
+                    let _ = self.account_created.set(created);
+                }
+                Ok(Some(id))
+            }
+            Ok(None) => Ok(None),
+            Err(sqlx::Error::Database(d)) if d.code().as_deref() == Some("42P01") => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Keeps the key's account in `_accounts`. A failure only costs a
+    /// later `GET /v1/account`, so it is logged, not returned.
+    async fn store_account(&self, id: &str, created: Option<i64>) {
+        let r = sqlx::query(
+            "INSERT INTO stripe._accounts (key_id, account_id, created) VALUES ($1, $2, $3)
+             ON CONFLICT (key_id) DO UPDATE SET account_id = EXCLUDED.account_id,
+               created = EXCLUDED.created, resolved_at = now()",
+        )
+        .bind(key_id(&self.config.stripe_secret_key))
+        .bind(id)
+        .bind(created)
+        .execute(&self.pool)
+        .await;
+        if let Err(e) = r {
+            tracing::warn!(error = %e, "could not store the account id (has `stripe-sync migrate` run?)");
+        }
     }
 
     /// The account's `created`, asked once (`None` when the API does not

@@ -18,6 +18,11 @@ pub enum EventOutcome {
     NoId,
     /// The event was already processed; nothing was done.
     Duplicate,
+    /// The event names no account and this key's account was never
+    /// resolved (Stripe's API unreachable so far): recorded in the ledger
+    /// and answered, and applied in the background once the account is
+    /// known.
+    Unattributed,
 }
 
 impl EventOutcome {
@@ -30,6 +35,7 @@ impl EventOutcome {
             EventOutcome::NoTable => "no_table",
             EventOutcome::NoId => "no_id",
             EventOutcome::Duplicate => "duplicate",
+            EventOutcome::Unattributed => "unattributed",
         }
     }
 }

@@ -144,6 +144,34 @@ pub(crate) async fn apply_event(inner: &Context, raw: &str, source: &str) -> Res
     }
 }
 
+/// Applies the events recorded while this key's account was unknown
+/// (outcome `unattributed`), oldest first, each through the same path as a
+/// fresh delivery, once the account is resolved (`GET /v1/account` when it
+/// is not stored). Returns how many were applied; an error when the
+/// account still cannot be resolved (they stay recorded). An event that
+/// fails on its own is recorded `failed`, like a delivery that failed.
+pub(crate) async fn attribute_unattributed(inner: &Context) -> Result<u64> {
+    let waiting: Vec<(String, String)> = sqlx::query_as(
+        "SELECT _raw_data::text, source FROM stripe._events
+         WHERE outcome = 'unattributed' ORDER BY created, id",
+    )
+    .fetch_all(&inner.pool)
+    .await?;
+    if waiting.is_empty() {
+        return Ok(0);
+    }
+    let account = inner.account_id().await?;
+    let mut applied = 0;
+    for (raw, source) in waiting {
+        match apply_event(inner, &raw, &source).await {
+            Ok(_) => applied += 1,
+            Err(e) => tracing::warn!(error = %e, "an unattributed event failed when applied"),
+        }
+    }
+    tracing::info!(applied, %account, "events recorded before the account was known applied");
+    Ok(applied)
+}
+
 /// Reads an event, skips it when the ledger has it already, and plans its
 /// write (API calls happen here, outside any transaction). A planning
 /// failure is recorded in the ledger and returned.
@@ -180,7 +208,10 @@ pub(crate) async fn prepare_event(inner: &Context, raw: String, source: &str) ->
                 .bind(&env.id)
                 .fetch_optional(&inner.pool)
                 .await?;
-        if seen.as_deref().is_some_and(|o| o != "failed") {
+        if seen
+            .as_deref()
+            .is_some_and(|o| o != "failed" && o != "unattributed")
+        {
             tracing::debug!(event = %env.id, "duplicate event ignored");
             return Ok(Prepared::Done(EventResult {
                 event_id: env.id,
@@ -192,9 +223,12 @@ pub(crate) async fn prepare_event(inner: &Context, raw: String, source: &str) ->
         }
     }
 
+    // A webhook never waits on the API for its account: with none known
+    // yet, it is recorded unattributed and applied once the account is.
     let account = match &env.account {
-        Some(a) => a.clone(),
-        None => inner.account_id().await?,
+        Some(a) => Some(a.clone()),
+        None if source == "webhook" => inner.known_account_id().await?,
+        None => Some(inner.account_id().await?),
     };
     let version = ts(env.created);
     let summary_plan = head
@@ -206,6 +240,7 @@ pub(crate) async fn prepare_event(inner: &Context, raw: String, source: &str) ->
         .map_err(|e| Error::InvalidPayload(format!("event {}: data.object: {e}", env.id)))?
         .flatten();
     let planned: Result<std::result::Result<Plan, EventOutcome>> = match (res, &head.id) {
+        _ if account.is_none() => Ok(Err(EventOutcome::Unattributed)),
         _ if summary_plan.is_some() => Ok(summary_plan.ok_or(EventOutcome::NoTable)),
         (None, _) => Ok(Err(EventOutcome::NoTable)),
         (Some(_), None) => Ok(Err(EventOutcome::NoId)),
@@ -226,7 +261,7 @@ pub(crate) async fn prepare_event(inner: &Context, raw: String, source: &str) ->
         event_type,
         created,
         api_version,
-        account,
+        account: account.unwrap_or_default(),
         livemode,
         object_type: head.object,
         object_id: head.id,
@@ -643,8 +678,9 @@ async fn write_batch(inner: &Context, chunk: &[PreparedEvent]) -> Result<Vec<Eve
          FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::bool[], $7::text[], $8::text[], $9::text[], $10::text[])
            AS u (i, t, c, v, a, l, ot, oi, s, r)
          ORDER BY u.i
-         ON CONFLICT (id) DO UPDATE SET received_at = now(), source = EXCLUDED.source, outcome = 'pending', reason = NULL
-         WHERE stripe._events.outcome = 'failed'
+         ON CONFLICT (id) DO UPDATE SET received_at = now(), source = EXCLUDED.source, outcome = 'pending', reason = NULL,
+           account_id = EXCLUDED.account_id
+         WHERE stripe._events.outcome IN ('failed', 'unattributed')
          RETURNING id",
     )
     .bind(&ids)
@@ -793,8 +829,9 @@ async fn write_event(inner: &Context, ev: &PreparedEvent) -> Result<EventOutcome
         sqlx::query(
             "INSERT INTO stripe._events (id, type, created, api_version, account_id, livemode, object_type, object_id, source, outcome, _raw_data)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10::text::jsonb)
-             ON CONFLICT (id) DO UPDATE SET received_at = now(), source = EXCLUDED.source, outcome = 'pending', reason = NULL
-             WHERE stripe._events.outcome = 'failed'
+             ON CONFLICT (id) DO UPDATE SET received_at = now(), source = EXCLUDED.source, outcome = 'pending', reason = NULL,
+               account_id = EXCLUDED.account_id
+             WHERE stripe._events.outcome IN ('failed', 'unattributed')
              RETURNING id",
         ),
         row,

@@ -107,13 +107,14 @@ pub async fn collect_status_for(pool: &PgPool, api_version: &str) -> Result<Valu
             counts.insert(t, json!(n));
         }
     }
-    let (events, last_created, last_received, lag): (
+    let (events, unattributed, last_created, last_received, lag): (
+        i64,
         i64,
         Option<String>,
         Option<String>,
         Option<f64>,
     ) = sqlx::query_as(
-        "SELECT count(*), \
+        "SELECT count(*), count(*) FILTER (WHERE outcome = 'unattributed'), \
              to_char(max(created) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
              to_char(max(received_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
              extract(epoch FROM now() - max(created))::float8 FROM stripe._events",
@@ -133,6 +134,7 @@ pub async fn collect_status_for(pool: &PgPool, api_version: &str) -> Result<Valu
         "rows": counts,
         "events": {
             "total": events,
+            "unattributed": unattributed,
             "last_created": last_created,
             "last_received": last_received,
             "lag_seconds": lag,

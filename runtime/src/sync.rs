@@ -244,10 +244,57 @@ impl StripeSync {
         if result.outcome == events::EventOutcome::Duplicate {
             return;
         }
+        if result.outcome == events::EventOutcome::Unattributed {
+            self.attribute_events_in_background();
+            return;
+        }
         if let Some(r) = events::follow_up(ev) {
             let inner = self.inner.clone();
             tokio::spawn(async move { events::complete_summary(&inner, r).await });
         }
+    }
+
+    /// Applies, in a background task, the webhooks recorded while this
+    /// key's account was unknown ([`events::EventOutcome::Unattributed`]):
+    /// it resolves the account (`GET /v1/account`, tried again with a
+    /// backoff up to a minute while the API is unreachable), then applies
+    /// them oldest first, until none is left. At most one such task runs;
+    /// with none recorded it makes no request. `serve` starts it at startup
+    /// for events a previous process left.
+    pub fn attribute_events_in_background(&self) {
+        use std::sync::atomic::Ordering;
+        if self.inner.attributing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let inner = self.inner.clone();
+        tokio::spawn(async move {
+            let mut delay = std::time::Duration::from_secs(1);
+            loop {
+                match events::attribute_unattributed(&inner).await {
+                    Ok(0) => {
+                        inner.attributing.store(false, Ordering::Release);
+                        // One recorded after the last look, while this task
+                        // still held the flag, would otherwise wait.
+                        let left: std::result::Result<bool, sqlx::Error> = sqlx::query_scalar(
+                            "SELECT EXISTS (SELECT 1 FROM stripe._events WHERE outcome = 'unattributed')",
+                        )
+                        .fetch_one(&inner.pool)
+                        .await;
+                        if !matches!(left, Ok(true))
+                            || inner.attributing.swap(true, Ordering::AcqRel)
+                        {
+                            return;
+                        }
+                    }
+                    Ok(_) => delay = std::time::Duration::from_secs(1),
+                    Err(e) => {
+                        tracing::warn!(error = %e, retry_in = ?delay, "the account is still unknown; unattributed webhooks wait");
+                        tokio::time::sleep(delay).await;
+                        delay = (delay * 2).min(std::time::Duration::from_secs(60));
+                    }
+                }
+            }
+        });
     }
 
     async fn reject(&self, body: &[u8], why: &str) -> Error {
@@ -287,6 +334,8 @@ impl StripeSync {
 
     /// Catches up from `/v1/events`; see [`crate::events`].
     pub async fn sync_events(&self) -> Result<EventsReport> {
+        // Webhooks recorded before the account was known come first.
+        events::attribute_unattributed(&self.inner).await?;
         events::sync_events(&self.inner).await
     }
 
