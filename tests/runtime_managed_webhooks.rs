@@ -251,3 +251,85 @@ async fn managed_webhooks_carry_the_pinned_api_version_and_its_event_types() -> 
     newest.close().await;
     e.finish().await
 }
+
+/// A Connect platform: its own managed endpoint and its Connect endpoint
+/// (`connect=true`) at the same URL, each with its own secret, both taken
+/// by one handler. A change on the platform and one on a connected account
+/// each arrive through their endpoint and land in their account's rows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_receiver_takes_the_platform_and_connect_endpoints() -> Result<()> {
+    let connected = "acct_1ConnectedForHooks";
+    let mut sc = SimConfig::new(fixtures());
+    sc.connected_accounts = vec![connected.to_string()];
+    let e = env(sc, |_| {}).await?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/webhook", listener.local_addr()?);
+    let sync = e.sync.clone();
+    let app = axum::Router::new().route(
+        "/webhook",
+        axum::routing::post(move |headers: HeaderMap, body: Bytes| {
+            let sync = sync.clone();
+            async move {
+                let sig = headers
+                    .get("stripe-signature")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                match sync.process_webhook(&body, sig).await {
+                    Ok(_) => StatusCode::OK,
+                    Err(stripe_sync::Error::Webhook(_)) => StatusCode::BAD_REQUEST,
+                    Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
+                }
+            }
+        }),
+    );
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let own = e.sync.find_or_create_managed_webhook(&url).await?;
+    let connect = e.sync.find_or_create_connect_webhook(&url).await?;
+    assert_ne!(own.id, connect.id);
+    assert_ne!(own.secret, connect.secret);
+    assert!(!own.connect && connect.connect);
+    // Both are kept: asking again reuses each, and neither deletes the other.
+    assert_eq!(
+        e.sync.find_or_create_managed_webhook(&url).await?.id,
+        own.id
+    );
+    assert_eq!(
+        e.sync.find_or_create_connect_webhook(&url).await?.id,
+        connect.id
+    );
+    assert_eq!(e.sync.list_managed_webhooks().await?.len(), 2);
+
+    let platform = e.sync.account_id().await?;
+    let mine = e.post("/v1/customers", &[("name", "platform's")]).await?;
+    let theirs: Value = reqwest::Client::new()
+        .post(format!("{}/v1/customers", e.sim.base_url()))
+        .basic_auth("sk_test_runtime_tests", Some(""))
+        .header("Stripe-Account", connected)
+        .form(&[("name", "connected account's")])
+        .send()
+        .await?
+        .json()
+        .await?;
+    for (customer, account) in [(&mine, platform.as_str()), (&theirs, connected)] {
+        let id = customer["id"].as_str().unwrap_or_default().to_string();
+        let stored = stripe_sync_tests::wait_for("the delivered event to be applied", || async {
+            Ok(sqlx::query_scalar::<_, String>(
+                "SELECT _account_id FROM stripe.customers WHERE id = $1",
+            )
+            .bind(&id)
+            .fetch_optional(&e.db.pool)
+            .await?)
+        })
+        .await;
+        assert_eq!(
+            stored.ok().as_deref(),
+            Some(account),
+            "{id}; deliveries: {:?}",
+            e.sim.deliveries()
+        );
+    }
+    server.abort();
+    e.finish().await
+}

@@ -205,6 +205,10 @@ pub enum WebhookAction {
     Create {
         /// The public URL of `POST /webhooks`.
         url: String,
+        /// A Connect platform's endpoint for its connected accounts' events
+        /// (`connect=true`), beside its own; `serve` takes both.
+        #[arg(long)]
+        connect: bool,
         /// The mirror and Stripe's API.
         #[command(flatten)]
         api: ApiOpts,
@@ -470,14 +474,20 @@ async fn webhook_cmd(before: GlobalOpts, action: WebhookAction) -> CliResult {
     }
     let sync = engine(&g, None).await?;
     let res = match action {
-        WebhookAction::Create { url, .. } => {
-            sync.find_or_create_managed_webhook(&url).await.map(|w| {
+        WebhookAction::Create { url, connect, .. } => {
+            let made = if connect {
+                sync.find_or_create_connect_webhook(&url).await
+            } else {
+                sync.find_or_create_managed_webhook(&url).await
+            };
+            made.map(|w| {
                 outln!(
-                    "{}\t{}\t{}\t{} event types",
+                    "{}\t{}\t{}\t{} event types{}",
                     w.id,
                     w.status,
                     w.url,
-                    w.enabled_events.len()
+                    w.enabled_events.len(),
+                    if w.connect { "\tconnect" } else { "" }
                 );
             })
         }
@@ -486,7 +496,14 @@ async fn webhook_cmd(before: GlobalOpts, action: WebhookAction) -> CliResult {
                 outln!("no managed webhooks");
             }
             for w in ws {
-                outln!("{}\t{}\t{}\t{}", w.id, w.status, w.url, w.account_id);
+                let kind = if w.connect { "connect" } else { "account" };
+                outln!(
+                    "{}\t{}\t{}\t{}\t{kind}",
+                    w.id,
+                    w.status,
+                    w.url,
+                    w.account_id
+                );
             }
         }),
         WebhookAction::Delete { id, .. } => sync.delete_managed_webhook(&id).await.map(|()| {
@@ -543,6 +560,7 @@ mod tests {
         assert!(longs(&["webhook", "create"])
             .iter()
             .any(|l| l == "stripe-key"));
+        assert!(longs(&["webhook", "create"]).iter().any(|l| l == "connect"));
     }
 
     #[test]

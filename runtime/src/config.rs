@@ -49,8 +49,10 @@ pub struct Config {
     pub database: Database,
     /// The Stripe secret (or restricted) key, `sk_test_…`/`sk_live_…`.
     pub stripe_secret_key: String,
-    /// The webhook signing secret (`whsec_…`). When `None`, the secrets of the
-    /// enabled managed webhooks stored in `_managed_webhooks` are used.
+    /// The webhook signing secret (`whsec_…`), or several comma-separated
+    /// (a platform's own endpoint and its Connect endpoint). When `None`,
+    /// the secrets of the enabled managed webhooks stored in
+    /// `_managed_webhooks` are used.
     pub stripe_webhook_secret: Option<String>,
     /// The API base URL, `https://api.stripe.com` by default.
     pub stripe_api_base: String,

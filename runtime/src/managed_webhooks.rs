@@ -1,4 +1,6 @@
-//! Managed webhook endpoints: one Stripe endpoint per (account, URL), with
+//! Managed webhook endpoints: one Stripe endpoint per (account, URL, kind),
+//! the kind being the account's own events or, for a Connect platform, its
+//! connected accounts' events (`connect=true`); each with
 //! the pinned API version ([`crate::Config::api_version`]), every event type
 //! of that version, and metadata marking it
 //! as managed. Its signing secret is stored in
@@ -35,6 +37,9 @@ pub struct ManagedWebhook {
     pub enabled_events: Vec<String>,
     /// `enabled` or `disabled`.
     pub status: String,
+    /// Whether it receives the connected accounts' events (`connect=true`)
+    /// rather than the account's own.
+    pub connect: bool,
 }
 
 impl fmt::Debug for ManagedWebhook {
@@ -47,6 +52,7 @@ impl fmt::Debug for ManagedWebhook {
             .field("api_version", &self.api_version)
             .field("enabled_events", &self.enabled_events.len())
             .field("status", &self.status)
+            .field("connect", &self.connect)
             .finish()
     }
 }
@@ -76,15 +82,21 @@ fn from_row(r: &sqlx::postgres::PgRow) -> Result<ManagedWebhook> {
         api_version: r.try_get("api_version")?,
         enabled_events: r.try_get("enabled_events")?,
         status: r.try_get("status")?,
+        connect: r.try_get("connect")?,
     })
 }
 
-const COLUMNS: &str = "id, account_id, url, secret, api_version, enabled_events, status";
+const COLUMNS: &str = "id, account_id, url, secret, api_version, enabled_events, status, connect";
 
-/// Finds the enabled managed endpoint for `url`, or creates one. Concurrent
-/// callers (in any process) serialise on an advisory lock, so only one
-/// endpoint is created.
-pub(crate) async fn find_or_create(inner: &Context, url: &str) -> Result<ManagedWebhook> {
+/// Finds the enabled managed endpoint for `url` of this kind (`connect`:
+/// the connected accounts' events), or creates one. Concurrent callers (in
+/// any process) serialise on an advisory lock, so only one endpoint is
+/// created.
+pub(crate) async fn find_or_create(
+    inner: &Context,
+    url: &str,
+    connect: bool,
+) -> Result<ManagedWebhook> {
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         return Err(Error::Config(format!(
             "webhook URL must be http(s): {url:?}"
@@ -95,10 +107,11 @@ pub(crate) async fn find_or_create(inner: &Context, url: &str) -> Result<Managed
     let _lock =
         store::advisory_lock(&inner.pool, &format!("stripe-sync:webhook:{account}:{url}")).await?;
     let existing = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM stripe._managed_webhooks WHERE account_id = $1 AND url = $2"
+        "SELECT {COLUMNS} FROM stripe._managed_webhooks WHERE account_id = $1 AND url = $2 AND connect = $3"
     ))
     .bind(&account)
     .bind(url)
+    .bind(connect)
     .fetch_optional(&inner.pool)
     .await?;
     if let Some(row) = existing {
@@ -153,6 +166,9 @@ pub(crate) async fn find_or_create(inner: &Context, url: &str) -> Result<Managed
         ),
         ("description".into(), "stripe-sync managed webhook".into()),
     ];
+    if connect {
+        form.push(("connect".into(), "true".into()));
+    }
     for (i, e) in events.iter().enumerate() {
         form.push((format!("enabled_events[{i}]"), e.to_string()));
     }
@@ -176,8 +192,8 @@ pub(crate) async fn find_or_create(inner: &Context, url: &str) -> Result<Managed
         .unwrap_or("enabled")
         .to_string();
     let row = sqlx::query(&format!(
-        "INSERT INTO stripe._managed_webhooks (id, account_id, url, secret, api_version, enabled_events, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {COLUMNS}"
+        "INSERT INTO stripe._managed_webhooks (id, account_id, url, secret, api_version, enabled_events, status, connect)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}"
     ))
     .bind(&id)
     .bind(&account)
@@ -186,13 +202,18 @@ pub(crate) async fn find_or_create(inner: &Context, url: &str) -> Result<Managed
     .bind(version)
     .bind(events.iter().map(|e| e.to_string()).collect::<Vec<_>>())
     .bind(&status)
+    .bind(connect)
     .fetch_one(&inner.pool)
     .await?;
-    tracing::info!(endpoint = %id, "created managed webhook");
+    tracing::info!(endpoint = %id, connect, "created managed webhook");
     from_row(&row)
 }
 
 async fn delete_orphans(inner: &Context, url: &str) -> Result<()> {
+    // The other kind's endpoint for this URL is ours and known: kept.
+    let known: Vec<String> = sqlx::query_scalar("SELECT id FROM stripe._managed_webhooks")
+        .fetch_all(&inner.pool)
+        .await?;
     let mut after: Option<String> = None;
     loop {
         let mut q = vec![("limit".to_string(), "100".to_string())];
@@ -211,7 +232,11 @@ async fn delete_orphans(inner: &Context, url: &str) -> Result<()> {
                 .and_then(Value::as_str)
                 == Some(MANAGED_BY.1);
             if ours && ep.get("url").and_then(Value::as_str) == Some(url) {
-                if let Some(id) = ep.get("id").and_then(Value::as_str) {
+                if let Some(id) = ep
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .filter(|id| !known.iter().any(|k| k == id))
+                {
                     tracing::info!(endpoint = %id, "deleting a managed webhook whose secret is unknown");
                     if let Err(e) = inner
                         .client

@@ -199,7 +199,13 @@ impl StripeSync {
         // verify costs no secret lookup (a query with managed webhooks).
         let header = webhook::parse_signature_header(signature)?;
         let secrets = match &inner.config.stripe_webhook_secret {
-            Some(s) => vec![s.clone()],
+            // Several, comma-separated: the platform's and the Connect endpoint's.
+            Some(s) => s
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
             None => managed_webhooks::secrets(inner).await?,
         };
         webhook::verify_parsed(
@@ -341,7 +347,16 @@ impl StripeSync {
 
     /// Finds the enabled managed webhook endpoint for `url`, or creates it.
     pub async fn find_or_create_managed_webhook(&self, url: &str) -> Result<ManagedWebhook> {
-        managed_webhooks::find_or_create(&self.inner, url).await
+        managed_webhooks::find_or_create(&self.inner, url, false).await
+    }
+
+    /// Finds or creates the platform's Connect endpoint for `url`
+    /// (`connect=true`: it receives the connected accounts' events, each
+    /// naming its account, applied to that account's rows). It has its own
+    /// secret; the server verifies with every stored one, so one `serve`
+    /// takes both endpoints.
+    pub async fn find_or_create_connect_webhook(&self, url: &str) -> Result<ManagedWebhook> {
+        managed_webhooks::find_or_create(&self.inner, url, true).await
     }
 
     /// The managed webhook endpoints stored for the account.
