@@ -22,4 +22,5 @@ mod runtime_managed_webhooks;
 mod runtime_rate_limits;
 mod runtime_webhooks;
 mod simulator_api;
+mod simulator_connect;
 mod webhook_hostile;

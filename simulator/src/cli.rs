@@ -83,12 +83,22 @@ pub struct SimulateArgs {
     /// (off by default; Stripe's is 25).
     #[arg(long = "endpoint-rate-limit")]
     pub endpoint_rate_limit: Option<u32>,
+    /// Requests per second allowed over all accounts together before
+    /// answering 429 (off by default); `--rate-limit` and
+    /// `--endpoint-rate-limit` apply to each account separately.
+    #[arg(long = "platform-rate-limit")]
+    pub platform_rate_limit: Option<u32>,
     /// The platform account id.
     #[arg(long, default_value = "acct_1SimulatorPlatform0")]
     pub account: String,
     /// A connected account (repeatable), reachable with `Stripe-Account`.
     #[arg(long = "connected-account")]
     pub connected_accounts: Vec<String>,
+    /// Connected accounts to generate (ids derived from `--seed`,
+    /// `acct_1Conn…`), each with a small billing graph, listed by the
+    /// platform at `/v1/accounts`.
+    #[arg(long = "connected-accounts", default_value_t = 0)]
+    pub generated_connected_accounts: usize,
     /// The only API key accepted (default: any non-empty key).
     #[arg(long = "api-key")]
     pub api_key: Option<String>,
@@ -166,7 +176,9 @@ impl SimulateArgs {
         cfg.rate_limit_per_sec = self.rate_limit;
         cfg.endpoint_rate_limit_per_sec = self.endpoint_rate_limit;
         cfg.account_id = self.account.clone();
+        cfg.platform_rate_limit_per_sec = self.platform_rate_limit;
         cfg.connected_accounts = self.connected_accounts.clone();
+        cfg.generated_connected_accounts = self.generated_connected_accounts;
         cfg.api_key = self.api_key.clone();
         Ok(cfg)
     }
@@ -217,6 +229,12 @@ mod tests {
             "20",
             "--connected-account",
             "acct_1",
+            "--connected-accounts",
+            "3",
+            "--platform-rate-limit",
+            "90",
+            "--seed",
+            "2",
             "--fixtures",
             "/f.json",
         ])
@@ -230,6 +248,16 @@ mod tests {
         assert_eq!(c.rate_limit_per_sec, Some(25));
         assert_eq!(c.endpoint_rate_limit_per_sec, Some(20));
         assert_eq!(c.connected_accounts, vec!["acct_1".to_string()]);
+        assert_eq!(c.platform_rate_limit_per_sec, Some(90));
+        assert_eq!(
+            c.connected_account_ids(),
+            [
+                "acct_1",
+                "acct_1Conn0002000001",
+                "acct_1Conn0002000002",
+                "acct_1Conn0002000003"
+            ]
+        );
         assert_eq!(cli.args.listen.to_string(), "127.0.0.1:12111");
 
         let billing = Cli::try_parse_from(["x", "--customers", "1000", "--fixtures", "/f.json"])

@@ -30,6 +30,11 @@ pub struct SimConfig {
     /// Connected accounts, reachable with the `Stripe-Account` header; each is
     /// seeded with the same counts.
     pub connected_accounts: Vec<String>,
+    /// How many more connected accounts to generate, with ids derived from
+    /// the seed ([`SimConfig::generated_account_id`]), each seeded with a
+    /// small billing graph ([`shapes::connected_account_counts`]) whatever
+    /// `counts` says, so thousands stay cheap.
+    pub generated_connected_accounts: usize,
     /// Injected faults.
     pub faults: Faults,
     /// Requests allowed per second before answering 429 (`None`: unlimited).
@@ -39,6 +44,11 @@ pub struct SimConfig {
     /// answering 429 `endpoint-rate`, as Stripe's 25/s per endpoint (`None`:
     /// unlimited); the Files API gets four fifths of it.
     pub endpoint_rate_limit_per_sec: Option<u32>,
+    /// Requests allowed per second over all accounts together before
+    /// answering 429 `global-rate` (`None`: unlimited). The two limits above
+    /// apply to each account (the `Stripe-Account` header's, else the
+    /// platform) separately, as Stripe's do.
+    pub platform_rate_limit_per_sec: Option<u32>,
     /// The accepted API key; `None` accepts any non-empty key.
     pub api_key: Option<String>,
     /// Seeded objects are created over the two years before this unix time.
@@ -66,9 +76,11 @@ impl SimConfig {
             fixtures_path: fixtures_path.into(),
             account_id: "acct_1SimulatorPlatform0".to_string(),
             connected_accounts: Vec::new(),
+            generated_connected_accounts: 0,
             faults: Faults::default(),
             rate_limit_per_sec: None,
             endpoint_rate_limit_per_sec: None,
+            platform_rate_limit_per_sec: None,
             api_key: None,
             epoch: DEFAULT_EPOCH,
             webhook_retry: WebhookRetry::default(),
@@ -111,6 +123,26 @@ impl SimConfig {
     pub fn with_count(mut self, object: &str, n: usize) -> Self {
         self.counts.insert(object.to_string(), n);
         self
+    }
+
+    /// Generates `n` connected accounts (builder style), as
+    /// [`SimConfig::generated_connected_accounts`] says.
+    pub fn with_connected_accounts(mut self, n: usize) -> Self {
+        self.generated_connected_accounts = n;
+        self
+    }
+
+    /// The id of the `i`th generated connected account (from 0): derived
+    /// from the seed, e.g. `acct_1Conn0001000001` for seed 1.
+    pub fn generated_account_id(&self, i: usize) -> String {
+        format!("acct_1Conn{:04X}{:06}", self.seed & 0xFFFF, i + 1)
+    }
+
+    /// Every connected account: the named ones, then the generated ones.
+    pub fn connected_account_ids(&self) -> Vec<String> {
+        let mut v = self.connected_accounts.clone();
+        v.extend((0..self.generated_connected_accounts).map(|i| self.generated_account_id(i)));
+        v
     }
 }
 

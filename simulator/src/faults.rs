@@ -179,29 +179,40 @@ impl FaultControl {
         self.limits.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Admits a request to `endpoint` under the rate limits (requests per
-    /// second; `None`: unlimited), or names the limit it exceeds. A refused
-    /// request spends no token.
+    /// Admits a request of `account` to `endpoint` under the rate limits
+    /// (requests per second; `None`: unlimited), or names the limit it
+    /// exceeds. Each account has its own global and per-endpoint buckets, as
+    /// on Stripe; `platform` caps all accounts together. A refused request
+    /// spends no token.
     fn rate_limit(
         &self,
-        global: Option<u32>,
-        endpoint: Option<(&str, u32)>,
+        account: &str,
+        limits: RateLimits,
+        endpoint: Option<&str>,
         now: Instant,
     ) -> Result<(), RateLimitReason> {
         let mut guard = self.limits();
         let l = &mut *guard;
-        let mut g = global.map(|rate| l.global.get_or_insert_with(|| Bucket::full(rate, now)));
-        let mut e = endpoint.map(|(key, rate)| {
-            l.endpoints
+        let mut p = limits
+            .platform
+            .map(|rate| l.platform.get_or_insert_with(|| Bucket::full(rate, now)));
+        let a = l.accounts.entry(account.to_string()).or_default();
+        let mut g = limits
+            .global
+            .map(|rate| a.global.get_or_insert_with(|| Bucket::full(rate, now)));
+        let mut e = endpoint.zip(limits.endpoint).map(|(key, n)| {
+            a.endpoints
                 .entry(key.to_string())
-                .or_insert_with(|| Bucket::full(rate, now))
+                .or_insert_with(|| Bucket::full(endpoint_rate(key, n), now))
         });
-        let refused = if g.as_mut().is_some_and(|b| !b.has_token(now)) {
+        let refused = if p.as_mut().is_some_and(|b| !b.has_token(now))
+            || g.as_mut().is_some_and(|b| !b.has_token(now))
+        {
             RateLimitReason::GlobalRate
         } else if e.as_mut().is_some_and(|b| !b.has_token(now)) {
             RateLimitReason::EndpointRate
         } else {
-            g.into_iter().chain(e).for_each(Bucket::take);
+            p.into_iter().chain(g).chain(e).for_each(Bucket::take);
             return Ok(());
         };
         match refused {
@@ -241,15 +252,42 @@ impl FaultControl {
     }
 }
 
+/// The rate limits in force, in requests per second (`None`: unlimited).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct RateLimits {
+    /// Each account's requests over all endpoints.
+    pub global: Option<u32>,
+    /// Each account's requests to one endpoint (the Files API gets four
+    /// fifths of it, [`endpoint_rate`]).
+    pub endpoint: Option<u32>,
+    /// All accounts' requests together.
+    pub platform: Option<u32>,
+}
+
+impl RateLimits {
+    fn is_unlimited(&self) -> bool {
+        self.global.is_none() && self.endpoint.is_none() && self.platform.is_none()
+    }
+}
+
 /// The rate limits' state: token buckets, created on first use.
 #[derive(Debug, Default)]
 struct Limits {
-    /// The global limit's bucket.
+    /// The platform-wide cap's bucket.
+    platform: Option<Bucket>,
+    /// Each account's buckets, by account id.
+    accounts: HashMap<String, AccountLimits>,
+    global_refused: u64,
+    endpoint_refused: u64,
+}
+
+/// One account's buckets.
+#[derive(Debug, Default)]
+struct AccountLimits {
+    /// The account's global limit's bucket.
     global: Option<Bucket>,
     /// Each endpoint's bucket.
     endpoints: HashMap<String, Bucket>,
-    global_refused: u64,
-    endpoint_refused: u64,
 }
 
 /// A token bucket holding up to one second's worth of requests: a client
@@ -423,14 +461,13 @@ pub fn forbidden(path: &str) -> ApiError {
 }
 
 impl FaultControl {
-    /// Applies latency, hangs, forbidden paths, the rate limits (requests per
-    /// second, over all paths and per endpoint; `None`: unlimited) and random
-    /// faults to one request on `path`.
+    /// Applies latency, hangs, forbidden paths, `account`'s rate limits and
+    /// random faults to one request on `path`.
     pub(crate) async fn apply(
         &self,
         path: &str,
-        global: Option<u32>,
-        endpoint: Option<u32>,
+        account: &str,
+        limits: RateLimits,
     ) -> Result<(), ApiError> {
         let control = self;
         if let Some(faults) = control.admit(path) {
@@ -465,19 +502,14 @@ impl FaultControl {
                 }
             }
         }
-        if global.is_none() && endpoint.is_none() {
+        if limits.is_unlimited() {
             return Ok(());
         }
         // Stripe's endpoint is the method and the path template; the method is
-        // not passed here, so an endpoint's methods share its path's limit (and
-        // the simulator's accounts share both limits).
+        // not passed here, so an endpoint's methods share its path's limit.
         let template = stripe_sync_generated::registry::endpoint_template(path).unwrap_or(path);
         control
-            .rate_limit(
-                global,
-                endpoint.map(|n| (template, endpoint_rate(template, n))),
-                Instant::now(),
-            )
+            .rate_limit(account, limits, Some(template), Instant::now())
             .map_err(rate_limited_by)
     }
 }
@@ -486,8 +518,57 @@ impl FaultControl {
 mod tests {
     use super::{
         endpoint_rate, rate_limited, rate_limited_by, FaultControl, Faults, RateLimitReason,
+        RateLimits,
     };
     use std::time::{Duration, Instant};
+
+    /// One request of the platform account under a global limit and an
+    /// endpoint's limit.
+    fn rl(
+        c: &FaultControl,
+        global: Option<u32>,
+        (endpoint, n): (&str, u32),
+        at: Instant,
+    ) -> Result<(), RateLimitReason> {
+        let limits = RateLimits {
+            global,
+            endpoint: Some(n),
+            platform: None,
+        };
+        c.rate_limit("acct_platform", limits, Some(endpoint), at)
+    }
+
+    #[test]
+    fn each_account_has_its_own_budgets_under_the_platform_cap() {
+        let c = FaultControl::default();
+        let t0 = Instant::now();
+        let limits = RateLimits {
+            global: Some(10),
+            endpoint: Some(5),
+            platform: Some(25),
+        };
+        // Admits `n` requests of `account` to `endpoint`, then says what
+        // the next one gets.
+        let burst = |account: &str, endpoint: &str, n: usize| {
+            for _ in 0..n {
+                assert_eq!(c.rate_limit(account, limits, Some(endpoint), t0), Ok(()));
+            }
+            c.rate_limit(account, limits, Some(endpoint), t0)
+        };
+        let refused = Err(RateLimitReason::EndpointRate);
+        assert_eq!(burst("acct_a", "/v1/customers", 5), refused);
+        // Account B's endpoint budget is untouched by A's burst.
+        assert_eq!(burst("acct_b", "/v1/customers", 4), Ok(()));
+        // A's global budget (10) is spent by a fifth request elsewhere.
+        assert_eq!(burst("acct_a", "/v1/prices", 4), Ok(()));
+        let refused = Err(RateLimitReason::GlobalRate);
+        assert_eq!(burst("acct_a", "/v1/products", 0), refused);
+        // 15 spent of the platform's 25: C gets 10 before the cap refuses.
+        assert_eq!(burst("acct_c", "/v1/customers", 4), Ok(()));
+        assert_eq!(burst("acct_c", "/v1/prices", 4), Ok(()));
+        assert_eq!(burst("acct_d", "/v1/customers", 0), refused);
+        assert_eq!(c.stats().global_rate_limited, 2);
+    }
 
     #[test]
     fn a_client_paced_at_the_limit_is_never_refused() {
@@ -498,11 +579,11 @@ mod tests {
         // the first second's 30 requests; the bucket refuses none.
         let mut at = t0;
         for _ in 0..5 {
-            assert_eq!(c.rate_limit(None, Some(("/v1/customers", 25)), at), Ok(()));
+            assert_eq!(rl(&c, None, ("/v1/customers", 25), at), Ok(()));
         }
         for _ in 0..250 {
             at += Duration::from_millis(40);
-            assert_eq!(c.rate_limit(None, Some(("/v1/customers", 25)), at), Ok(()));
+            assert_eq!(rl(&c, None, ("/v1/customers", 25), at), Ok(()));
         }
         assert_eq!(c.stats().endpoint_rate_limited, 0);
     }
@@ -512,31 +593,25 @@ mod tests {
         let c = FaultControl::default();
         let t0 = Instant::now();
         for _ in 0..25 {
-            assert_eq!(
-                c.rate_limit(Some(100), Some(("/v1/customers", 25)), t0),
-                Ok(())
-            );
+            assert_eq!(rl(&c, Some(100), ("/v1/customers", 25), t0), Ok(()));
         }
         assert_eq!(
-            c.rate_limit(Some(100), Some(("/v1/customers", 25)), t0),
+            rl(&c, Some(100), ("/v1/customers", 25), t0),
             Err(RateLimitReason::EndpointRate)
         );
         // Another endpoint has its own budget; the global one is shared.
         for _ in 0..75 {
-            assert_eq!(
-                c.rate_limit(Some(100), Some(("/v1/products", 1000)), t0),
-                Ok(())
-            );
+            assert_eq!(rl(&c, Some(100), ("/v1/products", 1000), t0), Ok(()));
         }
         assert_eq!(
-            c.rate_limit(Some(100), Some(("/v1/prices", 25)), t0),
+            rl(&c, Some(100), ("/v1/prices", 25), t0),
             Err(RateLimitReason::GlobalRate)
         );
         // A refused request spends nothing: 40 ms later one more fits.
         let t1 = t0 + Duration::from_millis(40);
-        assert_eq!(c.rate_limit(None, Some(("/v1/customers", 25)), t1), Ok(()));
+        assert_eq!(rl(&c, None, ("/v1/customers", 25), t1), Ok(()));
         assert_eq!(
-            c.rate_limit(None, Some(("/v1/customers", 25)), t1),
+            rl(&c, None, ("/v1/customers", 25), t1),
             Err(RateLimitReason::EndpointRate)
         );
         let s = c.stats();

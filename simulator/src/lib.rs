@@ -79,6 +79,19 @@
 //!   "list_requests": n}` (list requests: `GET`s answered with a list).
 //! - `GET /_simulator/deliveries`: webhook delivery attempts.
 //! - `GET /_simulator/webhook_secrets/{we_id}`: an endpoint's secret.
+//! - `POST /_simulator/accounts/{acct_id}/revoke`: the connected account
+//!   revokes the platform's access ([`SimHandle::revoke_account`]); answers
+//!   the `account.application.deauthorized` event.
+//!
+//! # Connect
+//!
+//! The platform lists its connected accounts at `GET /v1/accounts`; a request
+//! with `Stripe-Account: acct_…` acts on that account's own objects.
+//! [`SimConfig::with_connected_accounts`] (`--connected-accounts N`) generates
+//! N of them, each with a small billing graph. Rate limits (`--rate-limit`,
+//! `--endpoint-rate-limit`) apply to each account separately, as Stripe's;
+//! `--platform-rate-limit` caps all accounts together. A revoked account's
+//! requests are answered 403 `account_invalid`.
 
 pub mod cli;
 pub mod config;

@@ -268,6 +268,13 @@ fn check_auth(state: &State, headers: &HeaderMap) -> Result<(), ApiError> {
 fn request_account(state: &State, headers: &HeaderMap) -> Result<String, ApiError> {
     match headers.get("stripe-account").and_then(|v| v.to_str().ok()).map(str::trim) {
         None | Some("") => Ok(state.config.account_id.clone()),
+        Some(a) if state.is_revoked(a) => Err(ApiError {
+            status: 403,
+            kind: "invalid_request_error",
+            code: "account_invalid",
+            message: format!("The provided key does not have access to account '{a}': the application's access to it was revoked (the account deauthorized the platform)."),
+            param: None,
+        }),
         Some(a) if state.accounts.contains_key(a) => Ok(a.to_string()),
         Some(a) => Err(ApiError {
             status: 403,
@@ -314,15 +321,22 @@ async fn handle(
             .entry(v.to_string())
             .or_insert(0) += 1;
     }
+    // Rate limits are per account: a known `Stripe-Account`'s, else the
+    // platform's (an unknown one is refused after the limits, as the platform).
+    let limited_account = headers
+        .get("stripe-account")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|a| state.accounts.contains_key(*a))
+        .unwrap_or(&state.config.account_id)
+        .to_string();
+    let limits = faults::RateLimits {
+        global: state.config.rate_limit_per_sec,
+        endpoint: state.config.endpoint_rate_limit_per_sec,
+        platform: state.config.platform_rate_limit_per_sec,
+    };
     let result = async {
-        state
-            .faults
-            .apply(
-                &path,
-                state.config.rate_limit_per_sec,
-                state.config.endpoint_rate_limit_per_sec,
-            )
-            .await?;
+        state.faults.apply(&path, &limited_account, limits).await?;
         check_auth(&state, &headers)?;
         let account = request_account(&state, &headers)?;
         let is_json = headers
@@ -942,6 +956,17 @@ fn control(
         (&Method::GET, r) if r.starts_with("objects/") => {
             let object = &r["objects/".len()..];
             Ok((200, Value::Array(oracle(state, &account, object))))
+        }
+        (&Method::POST, r) if r.starts_with("accounts/") && r.ends_with("/revoke") => {
+            let id = &r["accounts/".len()..r.len() - "/revoke".len()];
+            match writes::revoke_account(state, id) {
+                Some(event) => Ok((200, event)),
+                None if state.is_revoked(id) => Err(ApiError::invalid(
+                    "account_invalid",
+                    format!("connected account '{id}' is already revoked"),
+                )),
+                None => Err(ApiError::no_such("account", id)),
+            }
         }
         (&Method::GET, r) if r.starts_with("webhook_secrets/") => {
             let id = &r["webhook_secrets/".len()..];

@@ -186,8 +186,10 @@ pub fn seed_all(
         .get("account")
         .cloned()
         .unwrap_or_else(|| json!({"object": "account"}));
+    let connected = cfg.connected_account_ids();
     let mut accounts: Vec<String> = vec![cfg.account_id.clone()];
-    accounts.extend(cfg.connected_accounts.iter().cloned());
+    accounts.extend(connected.iter().cloned());
+    let small = crate::shapes::connected_account_counts();
     for (i, acct) in accounts.iter().enumerate() {
         let mut rng = StdRng::seed_from_u64(
             cfg.seed
@@ -203,11 +205,16 @@ pub fn seed_all(
         );
         me.insert("id".into(), json!(acct));
         store.me = Value::Object(me);
-        let mut counts = cfg.counts.clone();
+        // Named accounts are seeded like the platform, generated ones small.
+        let mut counts = if i > cfg.connected_accounts.len() {
+            small.clone()
+        } else {
+            cfg.counts.clone()
+        };
         if i == 0 {
             // The platform lists its connected accounts at /v1/accounts.
             let coll = store.coll_mut("account");
-            for (j, c) in cfg.connected_accounts.iter().enumerate() {
+            for (j, c) in connected.iter().enumerate() {
                 let created = cfg.epoch - TWO_YEARS + (j as i64) * 3600;
                 let m = from_template(&account_tpl, "account", c, created);
                 let key = coll.next_key(created);

@@ -46,6 +46,7 @@ pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<SimHandle> {
         requests_by_endpoint: Mutex::new(BTreeMap::new()),
         list_requests: AtomicU64::new(0),
         webhooks,
+        revoked: RwLock::new(Default::default()),
     });
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -146,6 +147,22 @@ impl SimHandle {
             .secrets()
             .get(endpoint_id)
             .map(|s| s.secret.clone())
+    }
+
+    /// Connected account `id` revokes the platform's access (as
+    /// deauthorizing its application does): from now on every request with
+    /// `Stripe-Account: <id>` is answered 403 `account_invalid`, and the
+    /// platform records an `account.application.deauthorized` event (with
+    /// `account: <id>`) delivered to its Connect webhook endpoints. Returns
+    /// the event, or `None` when `id` is not a connected account or was
+    /// already revoked.
+    pub fn revoke_account(&self, id: &str) -> Option<Value> {
+        crate::writes::revoke_account(&self.state, id)
+    }
+
+    /// The connected accounts (named and generated), in seeding order.
+    pub fn connected_accounts(&self) -> Vec<String> {
+        self.state.config.connected_account_ids()
     }
 
     /// The platform account id.

@@ -5,6 +5,22 @@
 
 use std::collections::BTreeMap;
 
+/// Counts of each generated connected account
+/// (`SimConfig::with_connected_accounts`): a small billing graph, cheap
+/// enough to seed a thousand of.
+pub fn connected_account_counts() -> BTreeMap<String, usize> {
+    [
+        ("product", 1),
+        ("price", 1),
+        ("customer", 2),
+        ("subscription", 1),
+        ("invoice", 1),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
 /// Counts of `SimConfig::small_account`: the main billing graph, a few
 /// hundred objects.
 pub fn small_account_counts() -> BTreeMap<String, usize> {

@@ -2,7 +2,7 @@
 //! accounts' objects, fault controls, counters and webhook outbox. Built by
 //! `start`, read and written by the request handlers.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -29,12 +29,23 @@ pub(crate) struct State {
     pub list_requests: AtomicU64,
     /// Webhook endpoints' secrets and the deliveries to them.
     pub webhooks: Arc<Outbox>,
+    /// Connected accounts that revoked the platform's access: their
+    /// requests are answered 403.
+    pub revoked: RwLock<HashSet<String>>,
 }
 
 impl State {
     /// The objects of account `id`, if the simulator has that account.
     pub(crate) fn account(&self, id: &str) -> Option<&RwLock<AccountStore>> {
         self.accounts.get(id)
+    }
+
+    /// Whether connected account `id` revoked the platform's access.
+    pub(crate) fn is_revoked(&self, id: &str) -> bool {
+        self.revoked
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(id)
     }
 
     /// The platform account's enabled webhook endpoints right now (read

@@ -535,3 +535,48 @@ pub(crate) fn delete(
     deliver_all(state, pending);
     Ok((200, deleted_stub(object, id).to_string().into_bytes()))
 }
+
+/// Connected account `account` revokes the platform's access: marks it
+/// revoked and records, in the platform's events, an
+/// `account.application.deauthorized` event carrying `account`, delivered to
+/// the Connect endpoints. `None` when `account` is the platform, unknown, or
+/// already revoked.
+pub(crate) fn revoke_account(state: &Arc<State>, account: &str) -> Option<Value> {
+    if account == state.config.account_id || state.account(account).is_none() {
+        return None;
+    }
+    if !state
+        .revoked
+        .write()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(account.to_string())
+    {
+        return None;
+    }
+    let endpoints = state.webhook_endpoints();
+    let application = json!({
+        "id": format!("ca_{}", state.config.account_id.trim_start_matches("acct_")),
+        "object": "application",
+        "name": "stripe-sync simulator",
+    });
+    let pending = {
+        let mut store = state
+            .account(&state.config.account_id)?
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
+        // Recorded in the platform's store, on behalf of `account`: the
+        // event names it and goes to the Connect endpoints.
+        record_event(
+            state,
+            &endpoints,
+            &mut store,
+            account,
+            "account.application.deauthorized",
+            application,
+            None,
+        )
+    };
+    let event = pending.event.clone();
+    deliver_all(state, vec![pending]);
+    Some(event)
+}
