@@ -34,3 +34,14 @@ where
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
+
+/// Serves `app` on an ephemeral port of 127.0.0.1 (a webhook receiver for
+/// the simulator's deliveries, say): its base URL and the server's task.
+pub async fn serve_locally(app: axum::Router) -> Result<(String, tokio::task::JoinHandle<()>)> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Ok((base, task))
+}

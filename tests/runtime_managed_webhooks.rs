@@ -11,6 +11,30 @@ use stripe_sync::StripeSync;
 use stripe_sync_simulator::SimConfig;
 use support::{config_for, env, fixtures};
 
+/// A local webhook endpoint that hands each delivery to `process_webhook`
+/// (400 on a bad signature, 500 on any other failure): its URL and task.
+async fn receiver(sync: StripeSync) -> Result<(String, tokio::task::JoinHandle<()>)> {
+    let app = axum::Router::new().route(
+        "/webhook",
+        axum::routing::post(move |headers: HeaderMap, body: Bytes| {
+            let sync = sync.clone();
+            async move {
+                let sig = headers
+                    .get("stripe-signature")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                match sync.process_webhook(&body, sig).await {
+                    Ok(_) => StatusCode::OK,
+                    Err(stripe_sync::Error::Webhook(_)) => StatusCode::BAD_REQUEST,
+                    Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
+                }
+            }
+        }),
+    );
+    let (base, task) = stripe_sync_tests::serve_locally(app).await?;
+    Ok((format!("{base}/webhook"), task))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn managed_webhook_is_created_once_and_reused() -> Result<()> {
     let e = env(SimConfig::new(fixtures()), |_| {}).await?;
@@ -76,29 +100,7 @@ async fn managed_webhook_is_created_once_and_reused() -> Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn delivered_webhooks_are_verified_with_the_managed_secret() -> Result<()> {
     let e = env(SimConfig::new(fixtures()), |_| {}).await?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}/webhook", listener.local_addr()?);
-    let sync = e.sync.clone();
-    let app = axum::Router::new().route(
-        "/webhook",
-        axum::routing::post(move |headers: HeaderMap, body: Bytes| {
-            let sync = sync.clone();
-            async move {
-                let sig = headers
-                    .get("stripe-signature")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("");
-                match sync.process_webhook(&body, sig).await {
-                    Ok(_) => StatusCode::OK,
-                    Err(stripe_sync::Error::Webhook(_)) => StatusCode::BAD_REQUEST,
-                    Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
-                }
-            }
-        }),
-    );
-    let server = tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let (url, server) = receiver(e.sync.clone()).await?;
     e.sync.find_or_create_managed_webhook(&url).await?;
     let created = e.post("/v1/customers", &[("name", "delivered")]).await?;
     let id = created["id"].as_str().unwrap().to_string();
@@ -262,29 +264,7 @@ async fn one_receiver_takes_the_platform_and_connect_endpoints() -> Result<()> {
     let mut sc = SimConfig::new(fixtures());
     sc.connected_accounts = vec![connected.to_string()];
     let e = env(sc, |_| {}).await?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}/webhook", listener.local_addr()?);
-    let sync = e.sync.clone();
-    let app = axum::Router::new().route(
-        "/webhook",
-        axum::routing::post(move |headers: HeaderMap, body: Bytes| {
-            let sync = sync.clone();
-            async move {
-                let sig = headers
-                    .get("stripe-signature")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("");
-                match sync.process_webhook(&body, sig).await {
-                    Ok(_) => StatusCode::OK,
-                    Err(stripe_sync::Error::Webhook(_)) => StatusCode::BAD_REQUEST,
-                    Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
-                }
-            }
-        }),
-    );
-    let server = tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let (url, server) = receiver(e.sync.clone()).await?;
     let own = e.sync.find_or_create_managed_webhook(&url).await?;
     let connect = e.sync.find_or_create_connect_webhook(&url).await?;
     assert_ne!(own.id, connect.id);

@@ -222,12 +222,8 @@ async fn receiver() -> Result<(String, Received, tokio::task::JoinHandle<()>)> {
             }
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}/hook", listener.local_addr()?);
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    Ok((url, got, task))
+    let (base, task) = stripe_sync_tests::serve_locally(app).await?;
+    Ok((format!("{base}/hook"), got, task))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
