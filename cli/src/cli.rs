@@ -48,6 +48,8 @@ pub enum Command {
     Backfill(BackfillArgs),
     /// Backfill, then catch up from /v1/events; --follow keeps polling (no webhooks needed).
     Sync(SyncArgs),
+    /// Work the queue shared through the database (accounts queued by backfill --connected-accounts); any number of processes.
+    Worker(WorkerArgs),
     /// Run the webhook server (webhooks, health, readiness, metrics, admin API).
     Serve(ServeArgs),
     /// Manage the webhook endpoints this tool creates on Stripe.
@@ -110,6 +112,32 @@ pub struct BackfillArgs {
     /// takes, with an ETA at the configured rate, and stop: no list request.
     #[arg(long)]
     pub plan: bool,
+    /// Also every connected account the platform lists at /v1/accounts (Stripe-Account), through the shared work queue.
+    #[arg(long, conflicts_with = "plan")]
+    pub connected_accounts: bool,
+    /// Only queue the accounts' backfills for `stripe-sync worker` processes to do.
+    #[arg(long, conflicts_with = "plan")]
+    pub enqueue_only: bool,
+    /// How this process works the queue (with --connected-accounts).
+    #[command(flatten)]
+    pub queue: crate::workers::QueueOpts,
+}
+
+/// Arguments of `worker`.
+#[derive(Args, Debug)]
+pub struct WorkerArgs {
+    /// The mirror and Stripe's API.
+    #[command(flatten)]
+    pub api: ApiOpts,
+    /// Keep waiting for new work when the queue is empty (until Ctrl-C).
+    #[arg(long)]
+    pub follow: bool,
+    /// Concurrent list streams per account.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    /// How this process works the queue.
+    #[command(flatten)]
+    pub queue: crate::workers::QueueOpts,
 }
 
 /// Arguments of `sync`.
@@ -127,6 +155,15 @@ pub struct SyncArgs {
     /// Skip the backfill and only catch up from events.
     #[arg(long)]
     pub events_only: bool,
+    /// Every connected account too, through the shared work queue (each account's /v1/events).
+    #[arg(long)]
+    pub connected_accounts: bool,
+    /// With --connected-accounts: most requests per second the catch-up rounds spend (rounds are spread out to fit).
+    #[arg(long, default_value_t = 5.0)]
+    pub events_budget: f64,
+    /// How this process works the queue (with --connected-accounts).
+    #[command(flatten)]
+    pub queue: crate::workers::QueueOpts,
 }
 
 /// Arguments of `serve`.
@@ -278,13 +315,24 @@ async fn dispatch(cli: Cli) -> CliResult {
         Command::Backfill(a) => {
             let objects = backfill_objects(&a.objects)?;
             let g = none.with_api(&a.api);
-            let sync = engine(&g, Some(a.concurrency as usize)).await?;
             let req = BackfillRequest {
                 objects,
                 created_gte: a.created_after,
                 created_lt: None,
                 full: a.full,
             };
+            if a.connected_accounts || a.enqueue_only {
+                return crate::workers::backfill_accounts(
+                    &g,
+                    a.concurrency as usize,
+                    req,
+                    a.connected_accounts,
+                    a.enqueue_only,
+                    &a.queue,
+                )
+                .await;
+            }
+            let sync = engine(&g, Some(a.concurrency as usize)).await?;
             let plan = sync.backfill_plan(&req).await;
             match plan {
                 Ok(p) => print_plan(&p, a.plan),
@@ -311,7 +359,27 @@ async fn dispatch(cli: Cli) -> CliResult {
                 )))
             }
         }
+        Command::Sync(a) if a.connected_accounts => {
+            crate::workers::sync_accounts(
+                &none.with_api(&a.api),
+                a.events_only,
+                a.follow,
+                Duration::from_secs(a.interval),
+                a.events_budget,
+                &a.queue,
+            )
+            .await
+        }
         Command::Sync(a) => sync_cmd(&none.with_api(&a.api), a).await,
+        Command::Worker(a) => {
+            crate::workers::worker(
+                &none.with_api(&a.api),
+                a.concurrency as usize,
+                a.follow,
+                &a.queue,
+            )
+            .await
+        }
         Command::Serve(a) => {
             let mut g = none.with_api(&a.api);
             g.webhook_secret = a.webhook_secret.clone().or(g.webhook_secret);

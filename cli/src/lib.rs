@@ -15,3 +15,4 @@ pub mod cli;
 pub mod demo;
 pub mod options;
 pub mod report;
+pub mod workers;

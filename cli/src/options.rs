@@ -31,7 +31,7 @@ pub struct VersionOpts {
 /// How to call Stripe's API: commands that make requests.
 #[derive(Args, Debug, Clone, Default)]
 pub struct StripeOpts {
-    /// Stripe secret or restricted key (also read from STRIPE_API_KEY).
+    /// Stripe secret or restricted key (also read from STRIPE_API_KEY); `worker` and `backfill --connected-accounts` take several, comma-separated.
     #[arg(long, env = "STRIPE_SECRET_KEY", hide_env_values = true)]
     pub stripe_key: Option<String>,
     /// Stripe API base URL.
@@ -253,15 +253,35 @@ pub async fn connect_url(url: &str, max_connections: u32) -> CliResult<PgPool> {
 }
 
 fn stripe_key(g: &GlobalOpts) -> CliResult<String> {
-    g.stripe_key
+    stripe_keys(g).map(|mut k| k.swap_remove(0))
+}
+
+/// Every key given: `STRIPE_SECRET_KEY`/`--stripe-key` may name several,
+/// comma-separated (independent accounts mirrored into one database by
+/// `backfill --connected-accounts`/`--enqueue-only` and `worker`); the
+/// first is the key of every other command.
+fn stripe_keys(g: &GlobalOpts) -> CliResult<Vec<String>> {
+    let keys: Vec<String> = g
+        .stripe_key
         .clone()
         .or_else(|| std::env::var("STRIPE_API_KEY").ok())
-        .filter(|k| !k.trim().is_empty())
-        .ok_or_else(|| {
-            CliError::usage(
-                "no Stripe key: set STRIPE_SECRET_KEY (or STRIPE_API_KEY) or pass --stripe-key sk_…",
-            )
-        })
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(String::from)
+        .collect();
+    if keys.is_empty() {
+        return Err(CliError::usage(
+            "no Stripe key: set STRIPE_SECRET_KEY (or STRIPE_API_KEY) or pass --stripe-key sk_…",
+        ));
+    }
+    Ok(keys)
+}
+
+/// The keys after the first (see [`stripe_keys`]).
+pub fn other_keys(g: &GlobalOpts) -> CliResult<Vec<String>> {
+    stripe_keys(g).map(|k| k[1..].to_vec())
 }
 
 /// The API version `--api-version`/`STRIPE_API_VERSION` pins (the newest

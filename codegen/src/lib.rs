@@ -42,6 +42,7 @@ pub const LATER_BOOKKEEPING_MIGRATIONS: &[(&str, &str)] = &[
         sql::MEMBERSHIP_AND_PLAN,
     ),
     ("0009_stripe_sync_accounts.sql", sql::ACCOUNTS),
+    ("0010_stripe_sync_connect.sql", sql::CONNECT),
 ];
 
 /// The ordered API versions and the checksums of their spec files.

@@ -21,6 +21,9 @@ pub const MEMBERSHIP_AND_PLAN: &str = include_str!("../sql/membership_and_plan.s
 /// A later bookkeeping migration: the account each API key acts for, kept
 /// so that webhooks never wait on `GET /v1/account`.
 pub const ACCOUNTS: &str = include_str!("../sql/accounts.sql");
+/// The fourth bookkeeping migration: the accounts mirrored through the work
+/// queue, the queue itself and the live workers.
+pub const CONNECT: &str = include_str!("../sql/connect.sql");
 
 /// System columns every table has after its typed columns.
 pub const SYSTEM_COLUMNS: &[(&str, &str)] = &[

@@ -37,7 +37,8 @@ use crate::state::{self, Key, ParentsCursor, Progress, SliceCursor, SlicesCursor
 use crate::store;
 
 /// What to backfill.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct BackfillRequest {
     /// Object strings (`customer`, `checkout.session`) or table names; `None`
     /// means every resource with a list endpoint.
@@ -625,7 +626,8 @@ pub(crate) async fn backfill(inner: &Arc<Context>, req: BackfillRequest) -> Resu
     })
 }
 
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
+/// Aborts the task when dropped.
+pub(crate) struct AbortOnDrop(pub(crate) tokio::task::JoinHandle<()>);
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {
         self.0.abort();
@@ -841,10 +843,12 @@ async fn report_progress(
 }
 
 /// How an error ends an object type's backfill: a permission error (403) or
-/// an endpoint this account does not have (404) skips the type; anything else
-/// fails it (and so the run).
+/// an endpoint this account does not have (404) skips the type; losing
+/// access to the whole account (401, 403 `account_invalid`) and anything
+/// else fails it (and so the run).
 fn classify(e: &Error) -> ObjectStatus {
     match e {
+        Error::Stripe(c) if c.is_account_access_lost() => ObjectStatus::Failed,
         Error::Stripe(c) if c.is_permission_error() || c.is_not_found() => ObjectStatus::Skipped,
         _ => ObjectStatus::Failed,
     }

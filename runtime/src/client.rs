@@ -71,6 +71,19 @@ impl ClientError {
         matches!(self, ClientError::Api { status: 403, .. })
     }
 
+    /// Whether the key lost access to the whole account: 401, or 403 with
+    /// `account_invalid` (a connected account that deauthorized the
+    /// platform, or one the key never reached).
+    pub fn is_account_access_lost(&self) -> bool {
+        match self {
+            ClientError::Api { status: 401, .. } => true,
+            ClientError::Api {
+                status: 403, code, ..
+            } => code.as_deref() == Some("account_invalid"),
+            _ => false,
+        }
+    }
+
     /// Whether the object or endpoint does not exist (HTTP 404).
     pub fn is_not_found(&self) -> bool {
         matches!(self, ClientError::Api { status: 404, .. })
@@ -163,6 +176,11 @@ pub struct StripeClient {
     base: String,
     limiter: Arc<RateLimiter>,
     endpoints: Arc<EndpointLimiters>,
+    /// `Stripe-Account`, when acting as a connected account.
+    account: Option<HeaderValue>,
+    /// The platform-wide cap, when this client is one of a platform's
+    /// accounts ([`StripeClient::for_account`]).
+    platform: Option<Arc<RateLimiter>>,
     retry: RetryPolicy,
     requests: Arc<AtomicU64>,
 }
@@ -179,14 +197,6 @@ impl StripeClient {
         auth.set_sensitive(true);
         headers.insert(AUTHORIZATION, auth);
         headers.insert("Stripe-Version", HeaderValue::from_static(version));
-        if let Some(acct) = &config.stripe_account {
-            headers.insert(
-                "Stripe-Account",
-                HeaderValue::from_str(acct).map_err(|_| {
-                    ClientError::Setup("stripe_account is not a valid header value".into())
-                })?,
-            );
-        }
         let http = reqwest::Client::builder()
             .default_headers(headers)
             .user_agent(concat!("stripe-sync/", env!("CARGO_PKG_VERSION")))
@@ -198,13 +208,39 @@ impl StripeClient {
         Ok(StripeClient {
             http,
             base: config.stripe_api_base.trim_end_matches('/').to_string(),
+            account: account_header(config.stripe_account.as_deref())?,
             limiter: Arc::new(RateLimiter::new(config.requests_per_second())),
             endpoints: Arc::new(EndpointLimiters::for_config(config)),
+            platform: None,
             retry: RetryPolicy {
                 max_retries: config.max_retries,
                 initial_delay: config.initial_retry_delay,
                 max_delay: config.max_retry_delay,
             },
+            requests: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    /// A client acting as `account` (sent as `Stripe-Account`; `None`: the
+    /// key's own account) over this client's connections, with the
+    /// account's own budgets (`config`'s global and per-endpoint rates,
+    /// fresh buckets) and its own request count. Every request also takes
+    /// a token from `platform` when given: the cap shared by all the
+    /// accounts reached through one platform.
+    pub fn for_account(
+        &self,
+        account: Option<&str>,
+        config: &Config,
+        platform: Option<Arc<RateLimiter>>,
+    ) -> Result<Self, ClientError> {
+        Ok(StripeClient {
+            http: self.http.clone(),
+            base: self.base.clone(),
+            account: account_header(account)?,
+            limiter: Arc::new(RateLimiter::new(config.requests_per_second())),
+            endpoints: Arc::new(EndpointLimiters::for_config(config)),
+            platform,
+            retry: self.retry,
             requests: Arc::new(AtomicU64::new(0)),
         })
     }
@@ -285,8 +321,15 @@ impl StripeClient {
             // endpoint's budget holds no global token the others could use.
             let endpoint_grant = endpoint.acquire().await;
             let global_grant = self.limiter.acquire().await;
+            let platform_grant = match &self.platform {
+                Some(p) => Some(p.acquire().await),
+                None => None,
+            };
             self.requests.fetch_add(1, Ordering::Relaxed);
             let mut req = self.http.request(method.clone(), &url);
+            if let Some(a) = &self.account {
+                req = req.header("Stripe-Account", a.clone());
+            }
             if !query.is_empty() {
                 req = req.query(query);
             }
@@ -370,6 +413,14 @@ impl StripeClient {
                     tracing::debug!(request = %what, ?budget, ?delay, "rate limit exceeded: paused");
                 }
             }
+            // Stripe does not say whether a connected account's global 429
+            // was its own budget or the platform's: the platform's cap
+            // slows down too (the account's requests wait on both anyway).
+            if let (Some(Budget::Global), Some(p), Some(g)) =
+                (budget, &self.platform, platform_grant)
+            {
+                p.slow_down(g, delay, Instant::now());
+            }
             if !retryable || retry >= self.retry.max_retries {
                 if retryable {
                     tracing::warn!(request = %what, attempts = retry + 1, error = %err, "giving up after retries");
@@ -383,6 +434,17 @@ impl StripeClient {
             retry += 1;
         }
     }
+}
+
+/// The `Stripe-Account` header for `account`, checked once.
+fn account_header(account: Option<&str>) -> Result<Option<HeaderValue>, ClientError> {
+    account
+        .map(|a| {
+            HeaderValue::from_str(a).map_err(|_| {
+                ClientError::Setup(format!("account id {a:?} is not a valid header value"))
+            })
+        })
+        .transpose()
 }
 
 fn api_error(what: &str, status: StatusCode, body: &[u8]) -> ClientError {

@@ -336,6 +336,14 @@ fn plan_summary(
     }))
 }
 
+/// The connected account that revoked the platform's access, when the
+/// event says so (`account.application.deauthorized` naming an account),
+/// with the event's id.
+pub(crate) fn revoked_account(ev: &PreparedEvent) -> Option<(&str, &str)> {
+    (ev.row.event_type == "account.application.deauthorized" && !ev.row.account.is_empty())
+        .then_some((ev.row.account.as_str(), ev.row.id.as_str()))
+}
+
 /// The work a prepared event leaves for after its commit: the rest of a
 /// truncated summary list.
 pub(crate) fn follow_up(ev: &PreparedEvent) -> Option<Relist> {

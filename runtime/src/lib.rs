@@ -14,6 +14,8 @@
 //! | constant-time comparison of secrets | [`constant_time`] |
 //! | applying events, events catch-up | [`events`] |
 //! | backfill | [`backfill`] |
+//! | the work queue shared by worker processes (accounts, leases, jobs) | [`queue`] |
+//! | Connect platforms and several accounts: queueing and working it | [`worker`] |
 //! | managed webhook endpoints | [`managed_webhooks`] |
 //! | reading objects (ids, embedded lists, references) | [`objects`] |
 //! | the facade, migrations | [`sync`] |
@@ -37,11 +39,13 @@ mod event_result;
 pub mod events;
 pub mod managed_webhooks;
 pub mod objects;
+pub mod queue;
 pub mod ratelimit;
 mod state;
 pub mod store;
 pub mod sync;
 pub mod webhook;
+pub mod worker;
 
 pub use backfill::{
     BackfillPlan, BackfillReport, BackfillRequest, ListSource, ObjectReport, ObjectStatus,
@@ -54,6 +58,7 @@ pub use events::{EventOutcome, EventResult, EventsReport};
 pub use managed_webhooks::ManagedWebhook;
 pub use sync::{migrate, SingleResult, StripeSync};
 pub use webhook::{WebhookError, WebhookOutcome};
+pub use worker::{EnqueueReport, WorkerOptions, WorkerReport};
 pub mod metrics;
 #[cfg(feature = "server")]
 pub mod server;

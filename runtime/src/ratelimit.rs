@@ -19,6 +19,7 @@
 //! endpoints keep their pace.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -27,8 +28,9 @@ use crate::config::Config;
 /// A token bucket. Cheap to share behind an `Arc`.
 #[derive(Debug)]
 pub struct RateLimiter {
-    rate: f64,
-    burst: f64,
+    /// The rate in tokens per second, as `f64` bits ([`RateLimiter::set_rate`]
+    /// changes it while the bucket is shared).
+    rate: AtomicU64,
     state: Mutex<State>,
 }
 
@@ -71,8 +73,7 @@ impl RateLimiter {
         let rate = f64::from(per_second.max(1));
         let burst = (rate / 5.0).max(1.0);
         RateLimiter {
-            rate,
-            burst,
+            rate: AtomicU64::new(rate.to_bits()),
             state: Mutex::new(State {
                 tokens: burst,
                 last: Instant::now(),
@@ -84,7 +85,19 @@ impl RateLimiter {
 
     /// The rate, in tokens per second.
     pub fn rate(&self) -> f64 {
-        self.rate
+        f64::from_bits(self.rate.load(Ordering::Relaxed))
+    }
+
+    /// Changes the rate (at least one token a second); tokens already
+    /// reserved keep their place.
+    pub fn set_rate(&self, per_second: f64) {
+        let rate = per_second.max(1.0);
+        self.rate.store(rate.to_bits(), Ordering::Relaxed);
+    }
+
+    /// The most tokens held: a fifth of a second's worth, at least one.
+    fn burst(&self) -> f64 {
+        (self.rate() / 5.0).max(1.0)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -95,7 +108,7 @@ impl RateLimiter {
     fn refill(&self, s: &mut State, now: Instant) {
         let elapsed = now.saturating_duration_since(s.last).as_secs_f64();
         s.last = s.last.max(now);
-        s.tokens = (s.tokens + elapsed * self.rate).min(self.burst);
+        s.tokens = (s.tokens + elapsed * self.rate()).min(self.burst());
     }
 
     /// Reserves one token and returns how long the caller must wait before
@@ -113,7 +126,7 @@ impl RateLimiter {
         let wait = if s.tokens >= 0.0 {
             Duration::ZERO
         } else {
-            Duration::from_secs_f64(-s.tokens / self.rate)
+            Duration::from_secs_f64(-s.tokens / self.rate())
         };
         Ticket {
             wait,
@@ -164,7 +177,7 @@ impl RateLimiter {
             return false;
         }
         self.refill(&mut s, now);
-        s.tokens = s.tokens.min(0.0) - pause.as_secs_f64() * self.rate;
+        s.tokens = s.tokens.min(0.0) - pause.as_secs_f64() * self.rate();
         s.shifted = s.shifted.saturating_add(pause);
         s.slowdowns += 1;
         true

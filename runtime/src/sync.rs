@@ -17,6 +17,7 @@ use crate::managed_webhooks::{self, ManagedWebhook};
 use crate::objects;
 use crate::store;
 use crate::webhook::{self, WebhookError, WebhookOutcome};
+use crate::worker;
 
 /// What [`StripeSync::sync_single`] did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -145,6 +146,35 @@ impl StripeSync {
         &self.inner.pool
     }
 
+    /// Records this key's account (and each of `other_keys`') in the work
+    /// queue and, with `connected`, every connected account each lists at
+    /// `/v1/accounts`, and queues a backfill (`request`) of each account
+    /// not revoked. An account already queued is not queued twice. Run
+    /// [`Self::run_worker`] in any number of processes to do the work.
+    pub async fn enqueue_backfill(
+        &self,
+        request: &BackfillRequest,
+        connected: bool,
+        other_keys: &[String],
+    ) -> Result<worker::EnqueueReport> {
+        worker::enqueue_backfill(&self.inner, other_keys, request, connected).await
+    }
+
+    /// Queues a catch-up from `/v1/events` for every active account the
+    /// queue knows of this key (and `other_keys`). Returns how many were
+    /// queued.
+    pub async fn enqueue_events(&self, other_keys: &[String]) -> Result<u64> {
+        worker::enqueue_events(&self.inner, other_keys).await
+    }
+
+    /// Works the queue shared through the database: claims an account at a
+    /// time per slot (its lease), runs its jobs, until the queue is empty
+    /// (or forever with [`worker::WorkerOptions::follow`]). Any number of
+    /// processes may run this against the same database.
+    pub async fn run_worker(&self, options: worker::WorkerOptions) -> Result<worker::WorkerReport> {
+        worker::run(self.inner.clone(), options).await
+    }
+
     /// The Stripe client (shares the rate limit with everything else).
     pub fn client(&self) -> &StripeClient {
         &self.inner.client
@@ -257,6 +287,13 @@ impl StripeSync {
         if let Some(r) = events::follow_up(ev) {
             let inner = self.inner.clone();
             tokio::spawn(async move { events::complete_summary(&inner, r).await });
+        }
+        if let Some((account, event_id)) = events::revoked_account(ev) {
+            let inner = self.inner.clone();
+            let (account, event_id) = (account.to_string(), event_id.to_string());
+            tokio::spawn(
+                async move { worker::revoked_by_event(&inner, &account, &event_id).await },
+            );
         }
     }
 

@@ -1,0 +1,177 @@
+//! The commands that share work through the database's queue:
+//! `backfill --connected-accounts` (or `--enqueue-only`), `worker`, and
+//! `sync --connected-accounts`.
+
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use stripe_sync::{BackfillRequest, EnqueueReport, StripeSync, WorkerOptions, WorkerReport};
+
+use crate::options::{engine, other_keys, outln, CliError, CliResult, GlobalOpts};
+
+/// How a process works the shared queue.
+#[derive(Args, Debug, Clone)]
+pub struct QueueOpts {
+    /// Accounts this process works at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=512))]
+    pub accounts_at_once: u16,
+    /// Seconds a worker holds an account between renewals; a dead worker's accounts are taken over after this.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(2..))]
+    pub lease_seconds: u64,
+    /// Attempts of an account's job before it is recorded as failed.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_attempts: u32,
+    /// Seconds before a failed job is tried again.
+    #[arg(long, default_value_t = 60)]
+    pub retry_delay_seconds: u64,
+    /// Requests per second over all connected accounts together, split between the live workers.
+    #[arg(long, env = "STRIPE_SYNC_PLATFORM_RATE_LIMIT")]
+    pub platform_rate_limit: Option<u32>,
+}
+
+impl QueueOpts {
+    fn options(&self, follow: bool, g: &GlobalOpts) -> CliResult<WorkerOptions> {
+        Ok(WorkerOptions {
+            follow,
+            accounts_at_once: self.accounts_at_once as usize,
+            lease: Duration::from_secs(self.lease_seconds),
+            max_attempts: self.max_attempts,
+            retry_delay: Duration::from_secs(self.retry_delay_seconds),
+            platform_requests_per_second: self.platform_rate_limit,
+            other_keys: other_keys(g)?,
+        })
+    }
+}
+
+/// `backfill --connected-accounts` / `--enqueue-only`: queues the accounts'
+/// backfills, then (unless `enqueue_only`) works the queue until it is empty.
+pub async fn backfill_accounts(
+    g: &GlobalOpts,
+    concurrency: usize,
+    req: BackfillRequest,
+    connected: bool,
+    enqueue_only: bool,
+    q: &QueueOpts,
+) -> CliResult {
+    let sync = engine(g, Some(concurrency)).await?;
+    let r = async {
+        let queued = sync
+            .enqueue_backfill(&req, connected, &other_keys(g)?)
+            .await?;
+        print_enqueued(&queued);
+        if enqueue_only {
+            return Ok(());
+        }
+        let rep = work(&sync, q.options(false, g)?).await?;
+        finish(&rep)
+    }
+    .await;
+    sync.close().await;
+    r
+}
+
+/// `worker [--follow]`.
+pub async fn worker(g: &GlobalOpts, concurrency: usize, follow: bool, q: &QueueOpts) -> CliResult {
+    let sync = engine(g, Some(concurrency)).await?;
+    let opts = q.options(follow, g)?;
+    let r = tokio::select! {
+        r = work(&sync, opts) => match r {
+            Ok(rep) => finish(&rep),
+            Err(e) => Err(e),
+        },
+        _ = tokio::signal::ctrl_c() => {
+            outln!("interrupted: the accounts this worker held are taken over by others when their leases expire");
+            Ok(())
+        }
+    };
+    sync.close().await;
+    r
+}
+
+/// `sync --connected-accounts`: the accounts' backfills through the queue
+/// (unless `events_only`), then a catch-up from `/v1/events` of each;
+/// with `follow`, a catch-up round every `interval`, stretched so that the
+/// rounds spend at most `events_budget` requests per second.
+pub async fn sync_accounts(
+    g: &GlobalOpts,
+    events_only: bool,
+    follow: bool,
+    interval: Duration,
+    events_budget: f64,
+    q: &QueueOpts,
+) -> CliResult {
+    let sync = engine(g, None).await?;
+    let r = async {
+        let others = other_keys(g)?;
+        if !events_only {
+            print_enqueued(
+                &sync
+                    .enqueue_backfill(&BackfillRequest::all(), true, &others)
+                    .await?,
+            );
+            finish(&work(&sync, q.options(false, g)?).await?)?;
+        }
+        loop {
+            let started = Instant::now();
+            let queued = sync.enqueue_events(&others).await?;
+            let rep = work(&sync, q.options(false, g)?).await?;
+            outln!(
+                "catch-up: {queued} accounts, {} events applied, {} requests in {:.1?}",
+                rep.written,
+                rep.requests,
+                started.elapsed()
+            );
+            if !follow {
+                return finish(&rep);
+            }
+            // One round costs at least one request per account.
+            let spread = Duration::from_secs_f64(queued as f64 / events_budget.max(0.001));
+            let wait = interval.max(spread).saturating_sub(started.elapsed());
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = tokio::signal::ctrl_c() => return Ok(()),
+            }
+        }
+    }
+    .await;
+    sync.close().await;
+    r
+}
+
+async fn work(sync: &StripeSync, opts: WorkerOptions) -> CliResult<WorkerReport> {
+    let t = Instant::now();
+    let rep = sync.run_worker(opts).await?;
+    outln!(
+        "worker: {} accounts, {} jobs done, {} failed, {} retried later, {} revoked; {} requests, {} objects listed, {} rows written in {:.1?}",
+        rep.accounts,
+        rep.jobs_done,
+        rep.jobs_failed,
+        rep.jobs_retried,
+        rep.revoked,
+        rep.requests,
+        rep.fetched,
+        rep.written,
+        t.elapsed()
+    );
+    Ok(rep)
+}
+
+fn print_enqueued(r: &EnqueueReport) {
+    outln!(
+        "queued {} backfills: platform {}, {} connected accounts listed, {} accounts new",
+        r.queued,
+        r.platforms.join(", "),
+        r.connected,
+        r.new_accounts
+    );
+}
+
+fn finish(rep: &WorkerReport) -> CliResult {
+    if rep.jobs_failed > 0 {
+        return Err(CliError::failed(format!(
+            "{} jobs failed for good (see `stripe-sync status` for each account's error)",
+            rep.jobs_failed
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,516 @@
+//! Connect platforms and several accounts: queueing every account's work
+//! ([`enqueue_backfill`], [`enqueue_events`]) and working the queue
+//! ([`run`]) in any number of processes, through [`crate::queue`].
+//!
+//! A worker claims an account (its lease), builds a context acting as that
+//! account (its key, `Stripe-Account` for a connected account, the
+//! account's own rate-limit buckets, and the platform-wide cap shared by
+//! every connected account this process works), runs the account's jobs
+//! one after the other with the ordinary backfill and events code, renews
+//! the lease meanwhile and releases it at the end. A failed job is tried
+//! again after a delay, up to a number of attempts; an account whose
+//! access is lost (401, or 403 `account_invalid`, checked with one
+//! `GET /v1/account` after a failure) is marked revoked and never claimed
+//! again. Nothing of one account's failure touches another's work.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::backfill::{self, AbortOnDrop, BackfillRequest};
+use crate::client::StripeClient;
+use crate::config::{Config, Database};
+use crate::context::{key_id, Context};
+use crate::error::{Error, Result};
+use crate::events;
+use crate::queue::{self, kind, Job, JobEnd, QueuedAccount};
+use crate::ratelimit::RateLimiter;
+
+/// How a worker works the queue.
+#[derive(Clone, Debug)]
+pub struct WorkerOptions {
+    /// Keep waiting for new work when the queue is empty (else stop).
+    pub follow: bool,
+    /// Accounts worked at once by this process.
+    pub accounts_at_once: usize,
+    /// How long a claim holds an account without renewal; a dead worker's
+    /// accounts are taken over after this.
+    pub lease: Duration,
+    /// Attempts of a job before it is recorded as failed.
+    pub max_attempts: u32,
+    /// Wait before a failed job is tried again.
+    pub retry_delay: Duration,
+    /// Requests per second over all connected accounts, shared by the live
+    /// workers (each takes its share); `None`: no cap beyond each account's.
+    pub platform_requests_per_second: Option<u32>,
+    /// Secret keys of other, independent accounts mirrored into the same
+    /// database (the engine's own key is always used).
+    pub other_keys: Vec<String>,
+}
+
+impl Default for WorkerOptions {
+    fn default() -> Self {
+        WorkerOptions {
+            follow: false,
+            accounts_at_once: 8,
+            lease: Duration::from_secs(60),
+            max_attempts: 3,
+            retry_delay: Duration::from_secs(60),
+            platform_requests_per_second: None,
+            other_keys: Vec::new(),
+        }
+    }
+}
+
+/// What a worker did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WorkerReport {
+    /// Accounts claimed (an account claimed twice counts twice).
+    pub accounts: u64,
+    /// Jobs that completed.
+    pub jobs_done: u64,
+    /// Jobs recorded as failed for good.
+    pub jobs_failed: u64,
+    /// Jobs that failed and were queued again.
+    pub jobs_retried: u64,
+    /// Accounts found revoked.
+    pub revoked: u64,
+    /// HTTP requests sent for the accounts' work.
+    pub requests: u64,
+    /// Objects listed.
+    pub fetched: u64,
+    /// Rows written.
+    pub written: u64,
+}
+
+/// What queueing found and queued.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EnqueueReport {
+    /// The platform (key) accounts.
+    pub platforms: Vec<String>,
+    /// Connected accounts listed by `/v1/accounts`.
+    pub connected: u64,
+    /// Accounts seen for the first time.
+    pub new_accounts: u64,
+    /// Jobs queued (an account with an open job of the kind is not queued
+    /// twice; a revoked account is not queued).
+    pub queued: u64,
+}
+
+/// Every key a worker or enqueuer acts with, by key id.
+fn keys(base: &Config, other: &[String]) -> HashMap<String, String> {
+    std::iter::once(&base.stripe_secret_key)
+        .chain(other)
+        .map(|k| (key_id(k), k.clone()))
+        .collect()
+}
+
+/// A context acting as `account` with `key`: its own client and buckets
+/// (and `platform`'s cap), sharing `base`'s pool and, for the same key,
+/// its connections.
+fn account_context(
+    base: &Context,
+    key: &str,
+    account: Option<&str>,
+    platform: Option<Arc<RateLimiter>>,
+) -> Result<Context> {
+    let mut config = base.config.clone();
+    config.database = Database::Pool(base.pool.clone());
+    config.stripe_secret_key = key.to_string();
+    config.stripe_account = account.map(String::from);
+    let client = if key == base.config.stripe_secret_key {
+        base.client.for_account(account, &config, platform)?
+    } else {
+        StripeClient::new(&config)?.for_account(account, &config, platform)?
+    };
+    Ok(Context::new(base.pool.clone(), client, config))
+}
+
+/// Lists the connected accounts of the platform `ctx` acts as, every page
+/// of `GET /v1/accounts`.
+async fn connected_accounts(ctx: &Context) -> Result<Vec<String>> {
+    let mut ids = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let mut q = vec![("limit".to_string(), "100".to_string())];
+        if let Some(a) = &after {
+            q.push(("starting_after".into(), a.clone()));
+        }
+        let page = ctx.client.list_page("/v1/accounts", &q).await?;
+        let before = ids.len();
+        for item in &page.items {
+            #[derive(serde::Deserialize)]
+            struct Id {
+                id: String,
+            }
+            let o: Id = serde_json::from_str(item.get()).map_err(|e| {
+                Error::InvalidPayload(format!("GET /v1/accounts: an item without an id: {e}"))
+            })?;
+            ids.push(o.id);
+        }
+        if !page.has_more || ids.len() == before {
+            return Ok(ids);
+        }
+        after = ids.last().cloned();
+    }
+}
+
+/// Records each key's account and, with `connected`, every connected
+/// account of each, and queues a backfill (`req`) of each active one.
+pub(crate) async fn enqueue_backfill(
+    base: &Context,
+    other_keys: &[String],
+    req: &BackfillRequest,
+    connected: bool,
+) -> Result<EnqueueReport> {
+    let request = serde_json::to_value(req).map_err(|e| Error::Task(e.to_string()))?;
+    let mut report = EnqueueReport::default();
+    let mut keys: Vec<(String, String)> = keys(&base.config, other_keys).into_iter().collect();
+    keys.sort();
+    for (kid, key) in keys {
+        let platform = account_context(base, &key, None, None)?;
+        let account = platform.account_id().await?;
+        let mut accounts = vec![QueuedAccount {
+            account_id: account.clone(),
+            key_id: kid.clone(),
+            connected: false,
+        }];
+        report.platforms.push(account);
+        if connected {
+            let ids = connected_accounts(&platform).await?;
+            report.connected += ids.len() as u64;
+            accounts.extend(ids.into_iter().map(|account_id| QueuedAccount {
+                account_id,
+                key_id: kid.clone(),
+                connected: true,
+            }));
+        }
+        for a in &accounts {
+            if queue::register_account(&base.pool, a).await? {
+                report.new_accounts += 1;
+            }
+            if queue::enqueue(&base.pool, &a.account_id, kind::BACKFILL, &request).await? {
+                report.queued += 1;
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// Queues a catch-up from `/v1/events` for every active account of the
+/// keys (as recorded by [`enqueue_backfill`]).
+pub(crate) async fn enqueue_events(base: &Context, other_keys: &[String]) -> Result<u64> {
+    let kids: Vec<String> = keys(&base.config, other_keys).into_keys().collect();
+    let accounts: Vec<(String,)> = sqlx::query_as(
+        "SELECT account_id FROM stripe._sync_accounts WHERE key_id = ANY($1) AND state = 'active'
+          ORDER BY account_id",
+    )
+    .bind(&kids)
+    .fetch_all(&base.pool)
+    .await?;
+    let mut queued = 0;
+    for (a,) in accounts {
+        if queue::enqueue(&base.pool, &a, kind::EVENTS, &json!({})).await? {
+            queued += 1;
+        }
+    }
+    Ok(queued)
+}
+
+/// Marks a connected account revoked because an
+/// `account.application.deauthorized` event said so (logged on failure;
+/// an event naming the key's own account is not a revocation of it).
+pub(crate) async fn revoked_by_event(base: &Context, account: &str, event_id: &str) {
+    if let Ok(Some(own)) = base.known_account_id().await {
+        if own == account {
+            return;
+        }
+    }
+    let reason = format!("access revoked: account.application.deauthorized ({event_id})");
+    let kid = key_id(&base.config.stripe_secret_key);
+    match queue::mark_revoked(&base.pool, account, &kid, &reason).await {
+        Ok(true) => tracing::warn!(
+            account,
+            event_id,
+            "connected account revoked the platform's access; it is no longer synced"
+        ),
+        Ok(false) => {}
+        Err(e) => tracing::warn!(account, error = %e, "could not mark the account revoked"),
+    }
+}
+
+struct Worker {
+    base: Arc<Context>,
+    opts: WorkerOptions,
+    id: String,
+    keys: HashMap<String, String>,
+    key_ids: Vec<String>,
+    platform: Option<Arc<RateLimiter>>,
+    report: Counters,
+}
+
+#[derive(Default)]
+struct Counters {
+    accounts: AtomicU64,
+    done: AtomicU64,
+    failed: AtomicU64,
+    retried: AtomicU64,
+    revoked: AtomicU64,
+    requests: AtomicU64,
+    fetched: AtomicU64,
+    written: AtomicU64,
+}
+
+/// Works the queue until it is empty (or, with `follow`, until the future
+/// is dropped).
+pub(crate) async fn run(base: Arc<Context>, opts: WorkerOptions) -> Result<WorkerReport> {
+    let keys = keys(&base.config, &opts.other_keys);
+    let mut key_ids: Vec<String> = keys.keys().cloned().collect();
+    key_ids.sort();
+    let id = format!(
+        "worker-{}-{:08x}",
+        std::process::id(),
+        rand::random::<u32>()
+    );
+    let platform = opts
+        .platform_requests_per_second
+        .map(|n| Arc::new(RateLimiter::new(n)));
+    let w = Arc::new(Worker {
+        base,
+        opts,
+        id,
+        keys,
+        key_ids,
+        platform,
+        report: Counters::default(),
+    });
+    let beat = tokio::spawn(heartbeat(w.clone()));
+    let _stop_beat = AbortOnDrop(beat);
+    tracing::info!(worker = %w.id, accounts_at_once = w.opts.accounts_at_once, "worker started");
+    let mut slots = tokio::task::JoinSet::new();
+    for _ in 0..w.opts.accounts_at_once.max(1) {
+        let w = w.clone();
+        slots.spawn(async move { slot(&w).await });
+    }
+    let mut first_error = None;
+    while let Some(r) = slots.join_next().await {
+        let r = r
+            .map_err(|e| Error::Task(format!("worker task: {e}")))
+            .and_then(|r| r);
+        if let Err(e) = r {
+            first_error.get_or_insert(e);
+        }
+    }
+    let _ = queue::worker_gone(&w.base.pool, &w.id).await;
+    if let Some(e) = first_error {
+        return Err(e);
+    }
+    let c = &w.report;
+    let report = WorkerReport {
+        accounts: c.accounts.load(Ordering::Relaxed),
+        jobs_done: c.done.load(Ordering::Relaxed),
+        jobs_failed: c.failed.load(Ordering::Relaxed),
+        jobs_retried: c.retried.load(Ordering::Relaxed),
+        revoked: c.revoked.load(Ordering::Relaxed),
+        requests: c.requests.load(Ordering::Relaxed),
+        fetched: c.fetched.load(Ordering::Relaxed),
+        written: c.written.load(Ordering::Relaxed),
+    };
+    tracing::info!(worker = %w.id, ?report, "worker finished");
+    Ok(report)
+}
+
+/// How often a worker beats and renews its leases: a third of the lease,
+/// at most every 5 s.
+fn beat_interval(lease: Duration) -> Duration {
+    (lease / 3).clamp(Duration::from_millis(200), Duration::from_secs(5))
+}
+
+/// Keeps the worker's row alive and its share of the platform cap current.
+async fn heartbeat(w: Arc<Worker>) {
+    let every = beat_interval(w.opts.lease);
+    loop {
+        if let Err(e) = queue::worker_heartbeat(&w.base.pool, &w.id).await {
+            tracing::warn!(error = %e, "worker heartbeat failed");
+        }
+        if let (Some(p), Some(cap)) = (&w.platform, w.opts.platform_requests_per_second) {
+            if let Ok(n) = queue::live_workers(&w.base.pool, every * 3).await {
+                p.set_rate(f64::from(cap) / n as f64);
+            }
+        }
+        tokio::time::sleep(every).await;
+    }
+}
+
+/// One account at a time, until the queue is empty.
+async fn slot(w: &Arc<Worker>) -> Result<()> {
+    loop {
+        match queue::claim(&w.base.pool, &w.id, &w.key_ids, w.opts.lease).await? {
+            Some((account, jobs)) => {
+                w.report.accounts.fetch_add(1, Ordering::Relaxed);
+                work_account(w, account, jobs).await?;
+            }
+            None => {
+                let (open, next) = queue::open_work(&w.base.pool, &w.key_ids).await?;
+                if open == 0 && !w.opts.follow {
+                    return Ok(());
+                }
+                // Open work held by another worker (whose lease may expire)
+                // or not ready yet: look again soon.
+                let until_next = next
+                    .map(|t| (t - chrono::Utc::now()).to_std().unwrap_or_default())
+                    .unwrap_or(Duration::from_secs(1));
+                tokio::time::sleep(
+                    until_next.clamp(Duration::from_millis(200), Duration::from_secs(1)),
+                )
+                .await;
+            }
+        }
+    }
+}
+
+/// Runs a claimed account's jobs under its lease.
+async fn work_account(w: &Arc<Worker>, account: QueuedAccount, jobs: Vec<Job>) -> Result<()> {
+    let Some(key) = w.keys.get(&account.key_id) else {
+        // Not claimable by this worker (claim filters on its keys).
+        queue::release(&w.base.pool, &w.id, &account.account_id).await?;
+        return Ok(());
+    };
+    let platform = account.connected.then(|| w.platform.clone()).flatten();
+    let ctx = Arc::new(account_context(
+        &w.base,
+        key,
+        account.connected.then_some(account.account_id.as_str()),
+        platform,
+    )?);
+    let (lost_tx, mut lost) = tokio::sync::watch::channel(false);
+    let renewal = {
+        let pool = w.base.pool.clone();
+        let (owner, acct, lease) = (w.id.clone(), account.account_id.clone(), w.opts.lease);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(beat_interval(lease)).await;
+                match queue::renew(&pool, &owner, &acct, lease).await {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        let _ = lost_tx.send(true);
+                        return;
+                    }
+                    Err(e) => tracing::warn!(account = %acct, error = %e, "lease renewal failed"),
+                }
+            }
+        })
+    };
+    let _stop_renewal = AbortOnDrop(renewal);
+    let started = std::time::Instant::now();
+    for job in jobs {
+        let outcome = tokio::select! {
+            o = run_job(&ctx, &job) => o,
+            _ = lost.wait_for(|l| *l) => {
+                tracing::warn!(account = %account.account_id, "lease lost (renewal late); leaving the account to its new worker");
+                w.report.requests.fetch_add(ctx.client.request_count(), Ordering::Relaxed);
+                return Ok(());
+            }
+        };
+        let c = &w.report;
+        match outcome {
+            Ok(done) => {
+                c.fetched.fetch_add(done.fetched, Ordering::Relaxed);
+                c.written.fetch_add(done.written, Ordering::Relaxed);
+                queue::finish(&w.base.pool, &w.id, job.id, done.run_id, JobEnd::Done).await?;
+                c.done.fetch_add(1, Ordering::Relaxed);
+            }
+            Err((run_id, why)) => {
+                if let Some(lost) = access_lost(&ctx).await {
+                    let reason = format!("access revoked: {lost}");
+                    queue::mark_revoked(
+                        &w.base.pool,
+                        &account.account_id,
+                        &account.key_id,
+                        &reason,
+                    )
+                    .await?;
+                    c.revoked.fetch_add(1, Ordering::Relaxed);
+                    tracing::warn!(account = %account.account_id, %reason, "account no longer synced");
+                    break;
+                }
+                let end = if job.attempts as u32 >= w.opts.max_attempts.max(1) {
+                    c.failed.fetch_add(1, Ordering::Relaxed);
+                    tracing::warn!(account = %account.account_id, job = %job.kind, attempts = job.attempts, error = %why, "job failed for good");
+                    JobEnd::Failed(&why)
+                } else {
+                    c.retried.fetch_add(1, Ordering::Relaxed);
+                    tracing::warn!(account = %account.account_id, job = %job.kind, attempts = job.attempts, error = %why, retry_in = ?w.opts.retry_delay, "job failed; will be tried again");
+                    JobEnd::Retry(&why, w.opts.retry_delay)
+                };
+                queue::finish(&w.base.pool, &w.id, job.id, run_id, end).await?;
+            }
+        }
+    }
+    let requests = ctx.client.request_count();
+    w.report.requests.fetch_add(requests, Ordering::Relaxed);
+    tracing::info!(account = %account.account_id, requests, elapsed = ?started.elapsed(), "account done");
+    queue::release(&w.base.pool, &w.id, &account.account_id).await
+}
+
+struct Done {
+    run_id: Option<i64>,
+    fetched: u64,
+    written: u64,
+}
+
+/// Runs one job; the error carries the run (when one started) and why.
+async fn run_job(
+    ctx: &Arc<Context>,
+    job: &Job,
+) -> std::result::Result<Done, (Option<i64>, String)> {
+    match job.kind.as_str() {
+        kind::BACKFILL => {
+            let req: BackfillRequest = serde_json::from_value(job.request.clone())
+                .map_err(|e| (None, format!("unreadable backfill request: {e}")))?;
+            match backfill::backfill(ctx, req).await {
+                Ok(rep) if rep.succeeded => Ok(Done {
+                    run_id: Some(rep.run_id),
+                    fetched: rep.fetched,
+                    written: rep.written,
+                }),
+                Ok(rep) => {
+                    let why = rep
+                        .objects
+                        .iter()
+                        .filter(|o| o.status == backfill::ObjectStatus::Failed)
+                        .map(|o| {
+                            format!("{}: {}", o.object, o.error.as_deref().unwrap_or("failed"))
+                        })
+                        .take(3)
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    Err((Some(rep.run_id), why))
+                }
+                Err(e) => Err((None, e.to_string())),
+            }
+        }
+        kind::EVENTS => match events::sync_events(ctx).await {
+            Ok(rep) => Ok(Done {
+                run_id: Some(rep.run_id),
+                fetched: rep.fetched,
+                written: rep.applied,
+            }),
+            Err(e) => Err((None, e.to_string())),
+        },
+        other => Err((None, format!("unknown kind of work {other:?}"))),
+    }
+}
+
+/// After a failure: whether the key lost access to the account
+/// (`GET /v1/account` answered 401, or 403 `account_invalid`), and Stripe's
+/// words for it.
+async fn access_lost(ctx: &Context) -> Option<String> {
+    match ctx.client.get_json("/v1/account", &[]).await {
+        Err(e) if e.is_account_access_lost() => Some(e.to_string()),
+        _ => None,
+    }
+}
