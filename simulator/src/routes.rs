@@ -417,6 +417,7 @@ fn dispatch(
             },
         };
         state.list_requests.fetch_add(1, Ordering::Relaxed);
+        state.record_page(account, path, query);
         return Ok((200, page.to_json(path)));
     }
     if let Some(id) = path.strip_prefix("/v1/events/") {
@@ -446,6 +447,7 @@ fn dispatch(
             }
             let page = list(&s, res, ep, &merged, &caps, &q, path, &expand)?;
             state.list_requests.fetch_add(1, Ordering::Relaxed);
+            state.record_page(account, path, query);
             Ok(page)
         }
         (Target::List(eps), &Method::POST) => {

@@ -2,7 +2,7 @@
 //! the [`SimHandle`] it returns reads the simulator's objects and counters,
 //! changes its faults, and shuts it down.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -45,6 +45,7 @@ pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<SimHandle> {
         stripe_versions: Mutex::new(BTreeMap::new()),
         requests_by_endpoint: Mutex::new(BTreeMap::new()),
         list_requests: AtomicU64::new(0),
+        pages: Mutex::new(HashMap::new()),
         webhooks,
         revoked: RwLock::new(Default::default()),
     });
@@ -133,6 +134,17 @@ impl SimHandle {
     /// list, `/v1/events` included): what a client's listing costs.
     pub fn list_requests(&self) -> u64 {
         self.state.list_requests.load(Ordering::Relaxed)
+    }
+
+    /// Every list page answered so far, as `"<account> GET <path>?<query
+    /// with its parameters sorted>"`, with how many times it was answered:
+    /// a page listed twice shows a count above one.
+    pub fn pages_served(&self) -> HashMap<String, u64> {
+        self.state
+            .pages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Every webhook delivery attempt so far, oldest first.

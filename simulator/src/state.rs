@@ -27,6 +27,9 @@ pub(crate) struct State {
     pub requests_by_endpoint: Mutex<BTreeMap<String, u64>>,
     /// `GET`s answered with a list.
     pub list_requests: AtomicU64,
+    /// How many times each list page was answered, by account, path and
+    /// query (its parameters sorted): [`crate::SimHandle::pages_served`].
+    pub pages: Mutex<HashMap<String, u64>>,
     /// Webhook endpoints' secrets and the deliveries to them.
     pub webhooks: Arc<Outbox>,
     /// Connected accounts that revoked the platform's access: their
@@ -38,6 +41,20 @@ impl State {
     /// The objects of account `id`, if the simulator has that account.
     pub(crate) fn account(&self, id: &str) -> Option<&RwLock<AccountStore>> {
         self.accounts.get(id)
+    }
+
+    /// Counts one answered list page: `account`, `path` and the query with
+    /// its parameters sorted (the same page asked twice counts twice).
+    pub(crate) fn record_page(&self, account: &str, path: &str, query: &str) {
+        let mut params: Vec<&str> = query.split('&').filter(|p| !p.is_empty()).collect();
+        params.sort_unstable();
+        let key = format!("{account} GET {path}?{}", params.join("&"));
+        *self
+            .pages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(key)
+            .or_insert(0) += 1;
     }
 
     /// Whether connected account `id` revoked the platform's access.

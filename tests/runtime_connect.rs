@@ -1,0 +1,257 @@
+//! Connect platforms through the library: every connected account queued
+//! and worked, an account revoked in the middle of its backfill, a
+//! deauthorization event, and the per-account and per-endpoint limits kept.
+//! (Several worker processes, one killed: `cli/tests/connect_workers.rs`.)
+
+use std::time::Duration;
+
+use anyhow::Result;
+use stripe_sync::{BackfillRequest, WorkerOptions};
+use stripe_sync_simulator::SimConfig;
+use stripe_sync_tests::oracle::Oracle;
+
+use crate::support::{env, fixtures};
+
+fn options() -> WorkerOptions {
+    WorkerOptions {
+        accounts_at_once: 4,
+        lease: Duration::from_secs(5),
+        max_attempts: 1,
+        retry_delay: Duration::from_millis(100),
+        ..WorkerOptions::default()
+    }
+}
+
+/// Every connected account and the platform end equal to the simulator,
+/// each in its own `_account_id`; each account has its own run; a second
+/// enqueue after the work is done queues them again (incremental), and a
+/// job is never queued twice while open.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_connected_account_is_mirrored_through_the_queue() -> Result<()> {
+    let e = env(
+        SimConfig::new(fixtures())
+            .with_count("customer", 3)
+            .with_connected_accounts(12),
+        |_| {},
+    )
+    .await?;
+    let q = e
+        .sync
+        .enqueue_backfill(&BackfillRequest::all(), true, &[])
+        .await?;
+    assert_eq!(q.connected, 12);
+    assert_eq!(q.queued, 13);
+    assert_eq!(q.new_accounts, 13);
+    // Open jobs are not queued twice.
+    let again = e
+        .sync
+        .enqueue_backfill(&BackfillRequest::all(), true, &[])
+        .await?;
+    assert_eq!((again.queued, again.new_accounts), (0, 0));
+
+    let rep = e.sync.run_worker(options()).await?;
+    assert_eq!(rep.jobs_done, 13, "{rep:?}");
+    assert_eq!(rep.jobs_failed + rep.revoked, 0, "{rep:?}");
+    assert_eq!(
+        e.count("SELECT count(*) FROM stripe._sync_work WHERE state <> 'done'")
+            .await?,
+        0
+    );
+    // One run per account, each succeeded.
+    assert_eq!(
+        e.count(
+            "SELECT count(DISTINCT account_id) FROM stripe._sync_runs
+              WHERE kind = 'backfill' AND status = 'succeeded'"
+        )
+        .await?,
+        13
+    );
+    let mut accounts = e.sim.connected_accounts();
+    accounts.push(e.sim.account_id().to_string());
+    let refs: Vec<&str> = accounts.iter().map(String::as_str).collect();
+    Oracle::new(&e.sim)
+        .accounts(&refs)
+        .check(&e.db.pool)
+        .await?
+        .assert_consistent("12 connected accounts through the queue");
+    // No lease is left behind.
+    assert_eq!(
+        e.count("SELECT count(*) FROM stripe._sync_accounts WHERE lease_owner IS NOT NULL")
+            .await?,
+        0
+    );
+    let third = e
+        .sync
+        .enqueue_backfill(&BackfillRequest::all(), true, &[])
+        .await?;
+    assert_eq!(third.queued, 13, "done jobs do not block the next run");
+    e.finish().await
+}
+
+/// An account revoked while its backfill runs is marked revoked with
+/// Stripe's reason and its jobs cancelled; every other account completes
+/// and equals the simulator. The revoked account is not queued again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_revoked_mid_run_is_marked_and_the_rest_complete() -> Result<()> {
+    let mut sc = SimConfig::new(fixtures())
+        .with_count("customer", 2)
+        .with_connected_accounts(8);
+    // Slow enough that the revocation lands inside the account's backfill.
+    sc.faults.latency = Duration::from_millis(10);
+    let e = env(sc, |_| {}).await?;
+    e.sync
+        .enqueue_backfill(&BackfillRequest::all(), true, &[])
+        .await?;
+    let victim = e.sim.connected_accounts()[3].clone();
+    let worker = {
+        let sync = e.sync.clone();
+        tokio::spawn(async move {
+            sync.run_worker(WorkerOptions {
+                accounts_at_once: 2,
+                ..options()
+            })
+            .await
+        })
+    };
+    // Revoke once the victim's backfill has made requests.
+    let pool = e.db.pool.clone();
+    let mut waited = 0;
+    loop {
+        let started: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM stripe._sync_run_objects o JOIN stripe._sync_runs r ON r.id = o.run_id
+              WHERE r.account_id = $1",
+        )
+        .bind(&victim)
+        .fetch_one(&pool)
+        .await?;
+        if started > 0 {
+            break;
+        }
+        waited += 1;
+        assert!(waited < 6000, "the victim's backfill never started");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(e.sim.revoke_account(&victim).is_some());
+    let rep = worker.await??;
+    assert_eq!(rep.revoked, 1, "{rep:?}");
+    assert_eq!(rep.jobs_done, 8, "the platform and 7 accounts: {rep:?}");
+    let (state, reason): (String, String) =
+        sqlx::query_as("SELECT state, reason FROM stripe._sync_accounts WHERE account_id = $1")
+            .bind(&victim)
+            .fetch_one(&pool)
+            .await?;
+    assert_eq!(state, "revoked");
+    assert!(reason.contains("account_invalid"), "{reason}");
+    let open: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM stripe._sync_work WHERE account_id = $1 AND state IN ('pending', 'running')",
+    )
+    .bind(&victim)
+    .fetch_one(&pool)
+    .await?;
+    assert_eq!(open, 0);
+    let mut others: Vec<String> = e
+        .sim
+        .connected_accounts()
+        .into_iter()
+        .filter(|a| *a != victim)
+        .collect();
+    others.push(e.sim.account_id().to_string());
+    let refs: Vec<&str> = others.iter().map(String::as_str).collect();
+    Oracle::new(&e.sim)
+        .accounts(&refs)
+        .check(&e.db.pool)
+        .await?
+        .assert_consistent("one account revoked mid-run");
+    let next = e
+        .sync
+        .enqueue_backfill(&BackfillRequest::all(), true, &[])
+        .await?;
+    assert_eq!(
+        next.queued, 8,
+        "the revoked account is not queued: {next:?}"
+    );
+    e.finish().await
+}
+
+/// An `account.application.deauthorized` event (through the Connect
+/// endpoint's webhook) marks the account revoked and cancels its open work.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deauthorization_event_marks_the_account_revoked() -> Result<()> {
+    let e = env(
+        SimConfig::new(fixtures())
+            .with_count("customer", 1)
+            .with_connected_accounts(3),
+        |c| c.stripe_webhook_secret = Some("whsec_connect".into()),
+    )
+    .await?;
+    e.sync
+        .enqueue_backfill(&BackfillRequest::all(), true, &[])
+        .await?;
+    let victim = e.sim.connected_accounts()[1].clone();
+    let event = e.sim.revoke_account(&victim).expect("revoked");
+    let body = serde_json::to_vec(&event)?;
+    let now = chrono::Utc::now().timestamp();
+    let sig = format!(
+        "t={now},v1={}",
+        stripe_sync::webhook::sign(&body, now, "whsec_connect")
+    );
+    e.sync.process_webhook(&body, &sig).await?;
+    // Marked by a task after the commit.
+    let mut state = String::new();
+    for _ in 0..500 {
+        state = sqlx::query_scalar("SELECT state FROM stripe._sync_accounts WHERE account_id = $1")
+            .bind(&victim)
+            .fetch_one(&e.db.pool)
+            .await?;
+        if state == "revoked" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(state, "revoked");
+    assert_eq!(
+        e.count("SELECT count(*) FROM stripe._sync_work WHERE state = 'cancelled'")
+            .await?,
+        1
+    );
+    let rep = e.sync.run_worker(options()).await?;
+    assert_eq!(rep.jobs_done, 3, "{rep:?}");
+    e.finish().await
+}
+
+/// With the simulator enforcing Stripe's test-mode limits per account
+/// (25/s, and 25/s per endpoint) and the workers at their defaults for a
+/// test key, no request is refused: each account is worked by one worker
+/// at a time, with that account's own buckets.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn per_account_and_per_endpoint_limits_are_kept() -> Result<()> {
+    let mut sc = SimConfig::new(fixtures())
+        .with_count("customer", 2)
+        .with_connected_accounts(6);
+    sc.rate_limit_per_sec = Some(25);
+    sc.endpoint_rate_limit_per_sec = Some(25);
+    let e = env(sc, |c| {
+        // Stripe's defaults for a test key: 25/s, 25/s per endpoint.
+        c.max_requests_per_second = None;
+        c.endpoint_requests_per_second = None;
+        c.max_retries = 0;
+    })
+    .await?;
+    e.sync
+        .enqueue_backfill(&BackfillRequest::all(), true, &[])
+        .await?;
+    // Two workers on the same database.
+    let a = e.sync.clone();
+    let b = e.sync.clone();
+    let (ra, rb) = tokio::join!(a.run_worker(options()), b.run_worker(options()));
+    let (ra, rb) = (ra?, rb?);
+    assert_eq!(ra.jobs_done + rb.jobs_done, 7, "{ra:?} {rb:?}");
+    assert_eq!(ra.jobs_failed + rb.jobs_failed, 0);
+    let stats = e.sim.fault_stats();
+    assert_eq!(
+        (stats.global_rate_limited, stats.endpoint_rate_limited),
+        (0, 0),
+        "429s at the configured rates: {stats:?}"
+    );
+    e.finish().await
+}
