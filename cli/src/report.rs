@@ -313,4 +313,165 @@ pub fn print_status(v: &Value) {
             s(&ev["unattributed"])
         );
     }
+    print_accounts(v);
+}
+
+/// Accounts shown in the human table; `status --json` lists all.
+const ACCOUNTS_SHOWN: usize = 50;
+/// Errors longer than this many characters are cut in the human table.
+const ERROR_SHOWN: usize = 60;
+
+/// The "Accounts" section of `status`, when the work queue has accounts:
+/// the summary, then a table of up to [`ACCOUNTS_SHOWN`] accounts, revoked
+/// and failed ones first so they are not lost below the active ones.
+fn print_accounts(v: &Value) {
+    let Some(accounts) = v["accounts"].as_array().filter(|a| !a.is_empty()) else {
+        return;
+    };
+    let sum = &v["accounts_summary"];
+    let n = |x: &Value| x.as_i64().unwrap_or(0);
+    let states = sum["by_state"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter(|(_, c)| n(c) > 0)
+                .map(|(st, c)| format!("{} {st}", n(c)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default();
+    outln!(
+        "Accounts: {} ({states}); {} being worked on, {} open jobs, {} failed jobs, {} live workers",
+        accounts.len(),
+        n(&sum["working"]),
+        n(&sum["open_jobs"]),
+        n(&sum["failed_jobs"]),
+        n(&sum["live_workers"])
+    );
+    let mut sorted: Vec<&Value> = accounts.iter().collect();
+    // Stable: within each group, the JSON's order (platforms, then by id).
+    sorted.sort_by_key(|a| match a["state"].as_str() {
+        Some("revoked") => 0,
+        Some("failed") => 1,
+        _ => 2,
+    });
+    outln!(
+        "  {:<32} {:<8} {:<32} {:<24} error",
+        "account",
+        "state",
+        "last run",
+        "pending"
+    );
+    for a in sorted.iter().take(ACCOUNTS_SHOWN) {
+        outln!("{}", account_line(a));
+    }
+    if sorted.len() > ACCOUNTS_SHOWN {
+        outln!(
+            "  … and {} more (status --json lists all)",
+            sorted.len() - ACCOUNTS_SHOWN
+        );
+    }
+    if n(&sum["working"]) > 0 {
+        outln!("  state*: a worker holds the account's lease now");
+    }
+}
+
+/// One account's row of the "Accounts" table.
+fn account_line(a: &Value) -> String {
+    let str_of = |x: &Value| x.as_str().unwrap_or("-").to_string();
+    let mut account = str_of(&a["account_id"]);
+    if a["connected"] == Value::Bool(false) {
+        account.push_str(" (platform)");
+    }
+    let mut state = str_of(&a["state"]);
+    if a["working"] == Value::Bool(true) {
+        state.push('*');
+    }
+    let run = &a["last_run"];
+    let last_run = if run.is_null() {
+        "never".to_string()
+    } else {
+        format!(
+            "{} {}",
+            str_of(&run["status"]),
+            run["finished_at"].as_str().unwrap_or("(running)")
+        )
+    };
+    let pending = a["pending"]
+        .as_array()
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.iter()
+                .map(|j| {
+                    let kind = str_of(&j["kind"]);
+                    match j["attempts"].as_i64() {
+                        Some(n) if n > 0 => format!("{kind}({n})"),
+                        _ => kind,
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_else(|| "-".to_string());
+    // The reason of a revoked or failed account, else its first error.
+    let error = a["reason"]
+        .as_str()
+        .or_else(|| {
+            a["errors"]
+                .as_array()
+                .and_then(|e| e.first())
+                .and_then(|e| e["error"].as_str())
+        })
+        .map(|e| truncate(e.lines().next().unwrap_or(""), ERROR_SHOWN))
+        .unwrap_or_default();
+    format!("  {account:<32} {state:<8} {last_run:<32} {pending:<24} {error}")
+}
+
+/// `s` cut to `max` characters, with `…` when cut.
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn account_rows_show_state_run_pending_and_a_cut_error() {
+        let revoked = json!({
+            "account_id": "acct_1", "connected": true, "state": "revoked",
+            "reason": format!("access revoked: {}", "x".repeat(100)), "working": false,
+            "pending": [], "last_run": null, "errors": [],
+        });
+        let line = account_line(&revoked);
+        assert!(line.contains("acct_1") && line.contains("revoked") && line.contains("never"));
+        assert!(line.ends_with('…'), "{line}");
+        assert_eq!(
+            line.split_once("access revoked").unwrap().1.chars().count() + 14,
+            60
+        );
+
+        let busy = json!({
+            "account_id": "acct_p", "connected": false, "state": "active", "reason": null,
+            "working": true,
+            "pending": [{"kind": "backfill", "attempts": 2}, {"kind": "events", "attempts": 0}],
+            "last_run": {"status": "failed", "finished_at": "2026-01-02T03:04:05Z"},
+            "errors": [{"error": "boom\nsecond line"}],
+        });
+        let line = account_line(&busy);
+        assert!(
+            line.contains("acct_p (platform)") && line.contains("active*"),
+            "{line}"
+        );
+        assert!(line.contains("failed 2026-01-02T03:04:05Z"), "{line}");
+        assert!(line.contains("backfill(2), events"), "{line}");
+        assert!(line.ends_with("boom"), "{line}");
+    }
 }

@@ -2,6 +2,8 @@
 //! the admin API's `GET /status` and a backfill's report all come from here,
 //! so the CLI and the server say the same thing.
 
+use std::collections::{BTreeMap, HashMap};
+
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
@@ -71,7 +73,10 @@ pub async fn collect_status(pool: &PgPool) -> Result<Value, String> {
 }
 
 /// Everything `status` shows, as JSON: the pinned API version, last runs,
-/// cursors, rows per table, event lag. Errors are strings without secrets.
+/// cursors, rows per table, event lag, and the accounts of the work queue
+/// (`accounts`: each one's state, lease, open jobs, last run and errors;
+/// `accounts_summary`: counts). A database migrated before the queue's
+/// tables has an empty `accounts`. Errors are strings without secrets.
 pub async fn collect_status_for(pool: &PgPool, api_version: &str) -> Result<Value, String> {
     let e = |e: sqlx::Error| format!("reading status failed: {e}; has `stripe-sync migrate` run?");
     let runs: Vec<RunRow> =
@@ -122,6 +127,14 @@ pub async fn collect_status_for(pool: &PgPool, api_version: &str) -> Result<Valu
     .fetch_one(pool)
     .await
     .map_err(e)?;
+    let (accounts, accounts_summary) = match collect_accounts(pool).await {
+        Ok(a) => a,
+        // Migrated before 0010: no work queue, so no accounts to show.
+        Err(sqlx::Error::Database(d)) if d.code().as_deref() == Some("42P01") => {
+            (Vec::new(), summarize(&[], 0, 0, 0))
+        }
+        Err(x) => return Err(e(x)),
+    };
     Ok(json!({
         "api_version": api_version,
         "runs": runs.into_iter().map(|r| json!({
@@ -139,7 +152,175 @@ pub async fn collect_status_for(pool: &PgPool, api_version: &str) -> Result<Valu
             "last_received": last_received,
             "lag_seconds": lag,
         },
+        "accounts": accounts,
+        "accounts_summary": accounts_summary,
     }))
+}
+
+/// A timestamp column as `YYYY-MM-DDTHH:MM:SSZ` (UTC), like the runs'.
+fn utc(col: &str) -> String {
+    format!("to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
+}
+
+/// A worker is live when it beat within this many seconds.
+const LIVE_WORKER_SECS: f64 = 30.0;
+
+/// One entry of `accounts` per row of `_sync_accounts` (platforms first,
+/// then by account id): its state, lease, open jobs, last run and errors;
+/// and the summary. Fails with SQLSTATE 42P01 on a database migrated
+/// before 0010.
+async fn collect_accounts(pool: &PgPool) -> Result<(Vec<Value>, Value), sqlx::Error> {
+    type AccountRow = (
+        String,
+        bool,
+        String,
+        Option<String>,
+        bool,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<AccountRow> = sqlx::query_as(&format!(
+        "SELECT account_id, connected, state, reason, \
+           (lease_owner IS NOT NULL AND lease_until > now()), lease_owner, {} \
+         FROM stripe._sync_accounts ORDER BY connected, account_id",
+        utc("lease_until")
+    ))
+    .fetch_all(pool)
+    .await?;
+    type OpenRow = (
+        String,
+        i64,
+        String,
+        String,
+        i32,
+        Option<String>,
+        Option<String>,
+    );
+    let open: Vec<OpenRow> = sqlx::query_as(&format!(
+        "SELECT account_id, id, kind, state, attempts, {}, error FROM stripe._sync_work \
+          WHERE state IN ('pending', 'running') ORDER BY account_id, kind, id",
+        utc("not_before")
+    ))
+    .fetch_all(pool)
+    .await?;
+    type FailedRow = (String, i64, String, String, Option<String>, Option<String>);
+    // The newest failed or cancelled job of each account that says why.
+    let failed: Vec<FailedRow> = sqlx::query_as(&format!(
+        "SELECT DISTINCT ON (account_id) account_id, id, kind, state, error, {} \
+           FROM stripe._sync_work \
+          WHERE state IN ('failed', 'cancelled') AND error IS NOT NULL \
+          ORDER BY account_id, id DESC",
+        utc("finished_at")
+    ))
+    .fetch_all(pool)
+    .await?;
+    // The newest run of each account of the queue.
+    type LastRunRow = (
+        String,
+        i64,
+        String,
+        String,
+        String,
+        Option<String>,
+        i64,
+        i64,
+        Option<String>,
+    );
+    let runs: Vec<LastRunRow> = sqlx::query_as(&format!(
+        "SELECT DISTINCT ON (account_id) account_id, id, kind, status, {}, {}, \
+                    fetched, written, error \
+               FROM stripe._sync_runs \
+              WHERE account_id IN (SELECT account_id FROM stripe._sync_accounts) \
+              ORDER BY account_id, id DESC",
+        utc("started_at"),
+        utc("finished_at")
+    ))
+    .fetch_all(pool)
+    .await?;
+    let (failed_jobs, workers): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM stripe._sync_work WHERE state = 'failed'), \
+                (SELECT count(*) FROM stripe._sync_workers \
+                  WHERE heartbeat_at > now() - make_interval(secs => $1))",
+    )
+    .bind(LIVE_WORKER_SECS)
+    .fetch_one(pool)
+    .await?;
+
+    let mut pending: HashMap<String, Vec<Value>> = HashMap::new();
+    for (acct, id, kind, state, attempts, not_before, error) in &open {
+        pending.entry(acct.clone()).or_default().push(json!({
+            "job_id": id, "kind": kind, "state": state, "attempts": attempts,
+            "not_before": not_before, "error": error,
+        }));
+    }
+    let failed: HashMap<&str, &FailedRow> = failed.iter().map(|f| (f.0.as_str(), f)).collect();
+    let mut last_runs: HashMap<String, Value> = HashMap::new();
+    let mut run_errors: HashMap<String, Value> = HashMap::new();
+    for (acct, id, kind, status, started, finished, fetched, written, error) in runs {
+        if let Some(err) = &error {
+            run_errors.insert(
+                acct.clone(),
+                json!({"source": "run", "run_id": id, "kind": kind, "error": err, "at": finished}),
+            );
+        }
+        last_runs.insert(
+            acct,
+            json!({
+                "id": id, "kind": kind, "status": status, "started_at": started,
+                "finished_at": finished, "fetched": fetched, "written": written, "error": error,
+            }),
+        );
+    }
+    let accounts: Vec<Value> = rows
+        .iter()
+        .map(|(acct, connected, state, reason, working, owner, until)| {
+            let mut errors = Vec::new();
+            if let Some((_, id, kind, state, error, at)) = failed.get(acct.as_str()).copied() {
+                errors.push(json!({
+                    "source": "job", "job_id": id, "kind": kind, "state": state,
+                    "error": error, "at": at,
+                }));
+            }
+            if let Some(r) = run_errors.remove(acct) {
+                errors.push(r);
+            }
+            json!({
+                "account_id": acct,
+                "connected": connected,
+                "state": state,
+                "reason": reason,
+                "working": working,
+                "lease_owner": if *working { owner.clone() } else { None },
+                "lease_until": if *working { until.clone() } else { None },
+                "pending": pending.remove(acct).unwrap_or_default(),
+                "last_run": last_runs.remove(acct).unwrap_or(Value::Null),
+                "errors": errors,
+            })
+        })
+        .collect();
+    let summary = summarize(&accounts, open.len() as i64, failed_jobs, workers);
+    Ok((accounts, summary))
+}
+
+/// `accounts_summary`: accounts by state, open and failed jobs, live workers.
+fn summarize(accounts: &[Value], open_jobs: i64, failed_jobs: i64, live_workers: i64) -> Value {
+    let mut by_state: BTreeMap<String, i64> = ["active", "revoked", "failed"]
+        .iter()
+        .map(|s| (s.to_string(), 0))
+        .collect();
+    for a in accounts {
+        if let Some(s) = a["state"].as_str() {
+            *by_state.entry(s.to_string()).or_default() += 1;
+        }
+    }
+    json!({
+        "total": accounts.len(),
+        "by_state": by_state,
+        "working": accounts.iter().filter(|a| a["working"] == json!(true)).count(),
+        "open_jobs": open_jobs,
+        "failed_jobs": failed_jobs,
+        "live_workers": live_workers,
+    })
 }
 
 #[cfg(test)]
