@@ -93,6 +93,10 @@ pub struct GlobalOpts {
     /// Retries of a failed retryable Stripe request.
     #[arg(long, hide = true)]
     pub max_retries: Option<u32>,
+    /// The database pool's size, when a command needs more than 10 (not an
+    /// option: `worker` sets it from its concurrency).
+    #[arg(skip)]
+    pub max_connections: Option<u32>,
 }
 
 impl GlobalOpts {
@@ -208,7 +212,7 @@ pub async fn connect_db(g: &GlobalOpts) -> CliResult<PgPool> {
                 "no database URL: set DATABASE_URL or pass --database-url postgres://user:password@host:5432/db",
             )
         })?;
-    connect_url(url, 10).await
+    connect_url(url, g.max_connections.unwrap_or(10)).await
 }
 
 /// Opens a pool to `url` (see [`connect_db`]).

@@ -12,8 +12,8 @@ use crate::options::{engine, other_keys, outln, CliError, CliResult, GlobalOpts}
 /// How a process works the shared queue.
 #[derive(Args, Debug, Clone)]
 pub struct QueueOpts {
-    /// Accounts this process works at once.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=512))]
+    /// Accounts this process works at once (the database pool holds this × (--concurrency + 1) + 2 connections).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub accounts_at_once: u16,
     /// Seconds a worker holds an account between renewals; a dead worker's accounts are taken over after this.
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(2..))]
@@ -30,6 +30,16 @@ pub struct QueueOpts {
 }
 
 impl QueueOpts {
+    /// `g` with a database pool big enough for this many accounts at once
+    /// with `concurrency` list streams each (every stream holds a
+    /// connection for its resource's lock while it writes on another).
+    fn sized(&self, g: &GlobalOpts, concurrency: usize) -> GlobalOpts {
+        let mut g = g.clone();
+        let n = usize::from(self.accounts_at_once) * (concurrency + 1) + 2;
+        g.max_connections = Some(n.max(10) as u32);
+        g
+    }
+
     fn options(&self, follow: bool, g: &GlobalOpts) -> CliResult<WorkerOptions> {
         Ok(WorkerOptions {
             follow,
@@ -53,7 +63,7 @@ pub async fn backfill_accounts(
     enqueue_only: bool,
     q: &QueueOpts,
 ) -> CliResult {
-    let sync = engine(g, Some(concurrency)).await?;
+    let sync = engine(&q.sized(g, concurrency), Some(concurrency)).await?;
     let r = async {
         let queued = sync
             .enqueue_backfill(&req, connected, &other_keys(g)?)
@@ -72,7 +82,7 @@ pub async fn backfill_accounts(
 
 /// `worker [--follow]`.
 pub async fn worker(g: &GlobalOpts, concurrency: usize, follow: bool, q: &QueueOpts) -> CliResult {
-    let sync = engine(g, Some(concurrency)).await?;
+    let sync = engine(&q.sized(g, concurrency), Some(concurrency)).await?;
     let opts = q.options(follow, g)?;
     let r = tokio::select! {
         r = work(&sync, opts) => match r {
@@ -100,7 +110,7 @@ pub async fn sync_accounts(
     events_budget: f64,
     q: &QueueOpts,
 ) -> CliResult {
-    let sync = engine(g, None).await?;
+    let sync = engine(&q.sized(g, 6), None).await?;
     let r = async {
         let others = other_keys(g)?;
         if !events_only {

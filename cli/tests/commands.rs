@@ -11,4 +11,5 @@ mod cli_commands;
 mod cli_demo;
 mod cli_errors;
 mod cli_serve;
+mod connect_workers;
 mod reliability_process;

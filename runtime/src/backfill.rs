@@ -522,6 +522,8 @@ struct RunCtx {
     /// When this run started: a resource another run completed after this
     /// is not fetched again.
     started_at: DateTime<Utc>,
+    /// When the work this run continues began (see [`backfill_since`]).
+    completed_since: Option<DateTime<Utc>>,
     /// The resources this run backfills.
     selected: Vec<&'static Resource>,
     /// When this run started, for `ObjectReport::finished_after`.
@@ -535,6 +537,17 @@ struct RunCtx {
 
 /// Runs a backfill.
 pub(crate) async fn backfill(inner: &Arc<Context>, req: BackfillRequest) -> Result<BackfillReport> {
+    backfill_since(inner, req, None).await
+}
+
+/// Runs a backfill that continues work begun at `completed_since` (a queued
+/// job taken over from a worker that died): a resource some run completed
+/// since then is not listed again.
+pub(crate) async fn backfill_since(
+    inner: &Arc<Context>,
+    req: BackfillRequest,
+    completed_since: Option<DateTime<Utc>>,
+) -> Result<BackfillReport> {
     let started = Instant::now();
     let selected = select(&req)?;
     let account = inner.account_id().await?;
@@ -559,6 +572,7 @@ pub(crate) async fn backfill(inner: &Arc<Context>, req: BackfillRequest) -> Resu
         run_id,
         req,
         started_at,
+        completed_since,
         selected: selected.clone(),
         began: started,
         server_started,
@@ -762,12 +776,15 @@ async fn claim(
     let mut waited = false;
     loop {
         if let Some(lock) = store::try_advisory_lock(pool, &key).await? {
-            if waited && !ctx.req.has_created_range() {
+            // Completed by another run since this work began: the run this
+            // one waited for, or a taken-over job's earlier run.
+            let since = ctx.completed_since.or(waited.then_some(ctx.started_at));
+            if let (Some(since), false) = (since, ctx.req.has_created_range()) {
                 let states = state::load(pool, &ctx.account, res.table).await?;
                 if let Some(root) = states.iter().find(|s| s.scope.is_empty()) {
                     if root.status == Status::Complete
                         && root.run_id != Some(ctx.run_id)
-                        && root.updated_at >= ctx.started_at
+                        && root.updated_at >= since
                     {
                         return Ok(Claim::DoneBy(root.run_id.unwrap_or_default()));
                     }

@@ -57,6 +57,8 @@ pub struct Job {
     pub request: Value,
     /// Attempts so far, this one included.
     pub attempts: i32,
+    /// When the job was first claimed (a job taken over keeps it).
+    pub started_at: DateTime<Utc>,
 }
 
 /// Records an account (a platform, a connected account, or the account of
@@ -129,12 +131,12 @@ pub async fn claim(
         tx.rollback().await?;
         return Ok(None);
     };
-    let rows: Vec<(i64, String, Value, i32)> = sqlx::query_as(
+    let rows: Vec<(i64, String, Value, i32, DateTime<Utc>)> = sqlx::query_as(
         "UPDATE stripe._sync_work
             SET state = 'running', claimed_by = $2, attempts = attempts + 1,
                 started_at = coalesce(started_at, now())
           WHERE account_id = $1 AND state IN ('pending', 'running') AND not_before <= now()
-         RETURNING id, kind, request, attempts",
+         RETURNING id, kind, request, attempts, started_at",
     )
     .bind(&account_id)
     .bind(owner)
@@ -143,11 +145,12 @@ pub async fn claim(
     tx.commit().await?;
     let mut jobs: Vec<Job> = rows
         .into_iter()
-        .map(|(id, kind, request, attempts)| Job {
+        .map(|(id, kind, request, attempts, started_at)| Job {
             id,
             kind,
             request,
             attempts,
+            started_at,
         })
         .collect();
     // A backfill before a catch-up from events: the events cursor starts

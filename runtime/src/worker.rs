@@ -34,7 +34,10 @@ use crate::ratelimit::RateLimiter;
 pub struct WorkerOptions {
     /// Keep waiting for new work when the queue is empty (else stop).
     pub follow: bool,
-    /// Accounts worked at once by this process.
+    /// Accounts worked at once by this process. Each runs
+    /// [`Config::backfill_concurrency`] list streams, and each stream holds
+    /// a connection for its resource's lock: size the pool for
+    /// `accounts_at_once × (backfill_concurrency + 1) + 2`.
     pub accounts_at_once: usize,
     /// How long a claim holds an account without renewal; a dead worker's
     /// accounts are taken over after this.
@@ -55,7 +58,7 @@ impl Default for WorkerOptions {
     fn default() -> Self {
         WorkerOptions {
             follow: false,
-            accounts_at_once: 8,
+            accounts_at_once: 4,
             lease: Duration::from_secs(60),
             max_attempts: 3,
             retry_delay: Duration::from_secs(60),
@@ -471,7 +474,9 @@ async fn run_job(
         kind::BACKFILL => {
             let req: BackfillRequest = serde_json::from_value(job.request.clone())
                 .map_err(|e| (None, format!("unreadable backfill request: {e}")))?;
-            match backfill::backfill(ctx, req).await {
+            // Taken over: what the earlier attempt completed is not listed again.
+            let since = (job.attempts > 1).then_some(job.started_at);
+            match backfill::backfill_since(ctx, req, since).await {
                 Ok(rep) if rep.succeeded => Ok(Done {
                     run_id: Some(rep.run_id),
                     fetched: rep.fetched,
