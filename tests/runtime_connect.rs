@@ -255,3 +255,62 @@ async fn per_account_and_per_endpoint_limits_are_kept() -> Result<()> {
     );
     e.finish().await
 }
+
+/// One connected account answering 500 to everything: its job is tried
+/// again, then recorded failed with Stripe's error; the account stays
+/// active (a 500 is not a revocation), and every other account completes
+/// and equals the simulator.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_failing_for_ever_is_recorded_failed_and_the_rest_complete() -> Result<()> {
+    let sc = SimConfig::new(fixtures())
+        .with_count("customer", 2)
+        .with_connected_accounts(5);
+    let e = env(sc, |c| c.max_retries = 1).await?;
+    let broken = e.sim.connected_accounts()[2].clone();
+    e.sim.set_faults(stripe_sync_simulator::Faults {
+        rate_500: 1.0,
+        account: Some(broken.clone()),
+        ..Default::default()
+    });
+    e.sync
+        .enqueue_backfill(&BackfillRequest::all(), true, &[])
+        .await?;
+    let rep = e
+        .sync
+        .run_worker(WorkerOptions {
+            max_attempts: 2,
+            ..options()
+        })
+        .await?;
+    assert_eq!((rep.jobs_done, rep.jobs_failed), (5, 1), "{rep:?}");
+    assert_eq!(rep.jobs_retried, 1, "{rep:?}");
+    assert_eq!(rep.revoked, 0, "{rep:?}");
+    let (state, attempts, error): (String, i32, String) = sqlx::query_as(
+        "SELECT w.state, w.attempts, w.error FROM stripe._sync_work w WHERE w.account_id = $1",
+    )
+    .bind(&broken)
+    .fetch_one(&e.db.pool)
+    .await?;
+    assert_eq!((state.as_str(), attempts), ("failed", 2));
+    assert!(error.contains("500"), "{error}");
+    let account_state: String =
+        sqlx::query_scalar("SELECT state FROM stripe._sync_accounts WHERE account_id = $1")
+            .bind(&broken)
+            .fetch_one(&e.db.pool)
+            .await?;
+    assert_eq!(account_state, "active");
+    let mut others: Vec<String> = e
+        .sim
+        .connected_accounts()
+        .into_iter()
+        .filter(|a| *a != broken)
+        .collect();
+    others.push(e.sim.account_id().to_string());
+    let refs: Vec<&str> = others.iter().map(String::as_str).collect();
+    Oracle::new(&e.sim)
+        .accounts(&refs)
+        .check(&e.db.pool)
+        .await?
+        .assert_consistent("one account failing for ever");
+    e.finish().await
+}

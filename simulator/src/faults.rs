@@ -47,6 +47,11 @@ pub struct Faults {
     /// [`Faults::forbidden`]) are counted and faulted; others pass untouched.
     #[serde(default)]
     pub path: Option<String>,
+    /// Only requests acting as this account (its `Stripe-Account`, or the
+    /// platform's id for requests without one) are counted and faulted;
+    /// others pass untouched.
+    #[serde(default)]
+    pub account: Option<String>,
     /// The faults start after this many (matching) requests, counted from
     /// when these faults were set: `1` lets the first request through and
     /// faults the second.
@@ -224,9 +229,10 @@ impl FaultControl {
 
     /// The faults that apply to this request on `path`, if it is inside
     /// their window; counts it.
-    fn admit(&self, path: &str) -> Option<Faults> {
+    fn admit(&self, path: &str, account: &str) -> Option<Faults> {
         let mut s = self.lock();
-        if !s.faults.matches_path(path) {
+        if !s.faults.matches_path(path) || s.faults.account.as_deref().is_some_and(|a| a != account)
+        {
             return None;
         }
         s.window.seen += 1;
@@ -470,7 +476,7 @@ impl FaultControl {
         limits: RateLimits,
     ) -> Result<(), ApiError> {
         let control = self;
-        if let Some(faults) = control.admit(path) {
+        if let Some(faults) = control.admit(path, account) {
             if !faults.latency.is_zero() {
                 tokio::time::sleep(faults.latency).await;
             }
