@@ -667,7 +667,7 @@ mod tests {
             "/v1/customers",
         ]
         .iter()
-        .map(|p| c.admit(p).is_some())
+        .map(|p| c.admit(p, "acct_platform").is_some())
         .collect();
         assert_eq!(
             admitted,
@@ -681,8 +681,21 @@ mod tests {
             ..Default::default()
         });
         assert_eq!(c.stats().faulted, 0);
-        assert!(c.admit("/v1/account").is_none());
-        assert!(c.admit("/v1/account").is_some());
+        assert!(c.admit("/v1/account", "acct_platform").is_none());
+        assert!(c.admit("/v1/account", "acct_platform").is_some());
+    }
+
+    #[test]
+    fn faults_for_one_account_leave_the_others_alone() {
+        let c = FaultControl::new(Faults {
+            rate_500: 1.0,
+            account: Some("acct_broken".into()),
+            ..Default::default()
+        });
+        assert!(c.admit("/v1/customers", "acct_platform").is_none());
+        assert!(c.admit("/v1/customers", "acct_other").is_none());
+        assert!(c.admit("/v1/customers", "acct_broken").is_some());
+        assert_eq!(c.stats().faulted, 1);
     }
 
     #[test]
@@ -693,13 +706,16 @@ mod tests {
             ..Default::default()
         });
         // The first request starts the window; it is already over.
-        assert!(c.admit("/v1/x").is_none());
+        assert!(c.admit("/v1/x", "acct_platform").is_none());
         let c = FaultControl::new(Faults {
             rate_500: 1.0,
             stop_after: Some(Duration::from_secs(3600)),
             ..Default::default()
         });
-        assert!(c.admit("/v1/x").is_some() && c.admit("/v1/y").is_some());
+        assert!(
+            c.admit("/v1/x", "acct_platform").is_some()
+                && c.admit("/v1/y", "acct_platform").is_some()
+        );
     }
 
     #[test]
