@@ -6,6 +6,7 @@
 //! are its own. Results print as a table and are written as JSON.
 
 mod backfill_all;
+mod connect;
 mod hostile;
 mod minimum;
 mod proc_stats;
@@ -39,6 +40,11 @@ enum Command {
     /// (100/s, 25/s per endpoint), against the fewest requests the account
     /// needs (part of `all`, but not of `all --quick`).
     BackfillAllTestMode(scenarios::Options),
+    /// A Connect platform's backfill from the queue: 1,000 connected
+    /// accounts of about 100 objects (30 with `--quick`), 20 ms latency per
+    /// request, worked by 1, 2 and 4 worker processes (part of `all
+    /// --quick` at its quick size, not of `all`).
+    Connect(connect::ConnectOptions),
     /// Server CPU per unsigned 1 MiB webhook with 1 to 5,000 `v1` entries,
     /// or with `--slow-senders N` its memory under N stalled bodies (not
     /// part of `all`).
@@ -56,6 +62,12 @@ enum Command {
     /// (internal) Run one backfill and print its result as JSON.
     #[command(hide = true)]
     ChildEngine(scenarios::EngineArgs),
+    /// (internal) Run a Connect platform simulator until stdin closes.
+    #[command(hide = true)]
+    ChildConnectSimulator(connect::ConnectSimArgs),
+    /// (internal) Work the queue until it is empty and print the report as JSON.
+    #[command(hide = true)]
+    ChildWorker(connect::WorkerArgs),
 }
 
 #[tokio::main]
@@ -70,6 +82,9 @@ async fn main() -> Result<()> {
     {
         o.apply();
     }
+    if let Command::Connect(o) = &command {
+        o.common.apply();
+    }
     match command {
         Command::All(o) => scenarios::all(&o).await,
         Command::BackfillCustomers(o) => {
@@ -81,9 +96,12 @@ async fn main() -> Result<()> {
         Command::BackfillAllTestMode(o) => {
             scenarios::report(&o, backfill_all::backfill_all_test_mode(&o).await?)
         }
+        Command::Connect(o) => scenarios::report(&o.common, vec![connect::connect(&o).await?]),
         Command::WebhooksHostile(o) => hostile::webhooks_hostile(&o).await,
         Command::ChildSimulator(args) => scenarios::child_simulator(args).await,
         Command::ChildServe { listen } => scenarios::child_serve(&listen).await,
         Command::ChildEngine(args) => scenarios::child_engine(args).await,
+        Command::ChildConnectSimulator(args) => connect::child_connect_simulator(args).await,
+        Command::ChildWorker(args) => connect::child_worker(args).await,
     }
 }

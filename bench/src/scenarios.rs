@@ -72,7 +72,8 @@ pub(crate) fn measure(
     }
 }
 
-fn fixtures() -> PathBuf {
+/// The fixtures the simulator is seeded from (`--fixtures-version`, else the newest).
+pub(crate) fn fixtures() -> PathBuf {
     let version = std::env::var(FIXTURES_VERSION_ENV)
         .unwrap_or_else(|_| stripe_sync_generated::API_VERSION.to_string());
     spec_dir().join(version).join("fixtures3.json")
@@ -84,6 +85,11 @@ pub async fn all(o: &Options) -> Result<()> {
     out.push(backfill_customers(o).await?);
     out.extend(backfill_mixed(o).await?);
     out.push(webhooks(o).await?);
+    // Connect workers: only the quick run (a smoke test of the queue and its
+    // child processes); the full one, 1,000 accounts, takes many minutes.
+    if o.quick {
+        out.push(crate::connect::connect(&crate::connect::ConnectOptions::defaults(o)).await?);
+    }
     // At Stripe's rate limits it takes minutes even at its quick size (300
     // customers: about 1,500 requests at 25/s, then again at live rates),
     // far more than the rest of the quick run: only the full run has it.
