@@ -334,3 +334,83 @@ async fn webhooks_across_outage(outage: Outage) -> Result<()> {
     drop(pg);
     Ok(())
 }
+
+/// PostgreSQL restarts while a worker works a platform's connected
+/// accounts: the worker keeps going (its queue steps retry with a backoff,
+/// the runs cut by the restart are tried again), and every account ends
+/// equal to the simulator with every job done.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "slow: restarts a private PostgreSQL; run by .ci/run with --ignored"]
+async fn postgres_restart_during_connect_workers_completes_every_account() -> Result<()> {
+    let pg = private_pg().await?;
+    let url = pg.url();
+    let mut sc = SimConfig::new(fixtures())
+        .with_count("customer", 2)
+        .with_connected_accounts(12);
+    sc.faults.latency = Duration::from_millis(5);
+    let sim = start(sc, "127.0.0.1:0".parse()?).await?;
+    let mut cfg = config_for_url(&url, &sim);
+    cfg.backfill_concurrency = 2;
+    let sync = StripeSync::new(cfg).await?;
+    sync.migrate().await?;
+    sync.enqueue_backfill(&BackfillRequest::all(), true, &[])
+        .await?;
+    let task = tokio::spawn({
+        let sync = sync.clone();
+        async move {
+            sync.run_worker(stripe_sync::WorkerOptions {
+                accounts_at_once: 3,
+                lease: Duration::from_secs(3),
+                max_attempts: 5,
+                retry_delay: Duration::from_millis(200),
+                ..Default::default()
+            })
+            .await
+        }
+    });
+    stripe_sync_tests::wait_for("a few accounts done", || async {
+        if task.is_finished() {
+            anyhow::bail!("the worker ended before the outage");
+        }
+        let done = match sqlx::PgPool::connect(&url).await {
+            Ok(p) => {
+                let n: i64 = sqlx::query_scalar(
+                    "SELECT count(*) FROM stripe._sync_work WHERE state = 'done'",
+                )
+                .fetch_one(&p)
+                .await
+                .unwrap_or(0);
+                p.close().await;
+                n
+            }
+            Err(_) => 0,
+        };
+        Ok((done >= 3).then_some(()))
+    })
+    .await?;
+    stop(&pg).await?;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    start_again(&pg).await?;
+    let rep = tokio::time::timeout(Duration::from_secs(300), task)
+        .await
+        .map_err(|_| anyhow!("the worker hung after the restart"))???;
+    println!("worker across the restart: {rep:?}");
+    assert_eq!(rep.jobs_failed + rep.revoked, 0, "{rep:?}");
+    let open: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM stripe._sync_work WHERE state <> 'done'")
+            .fetch_one(sync.pool())
+            .await?;
+    assert_eq!(open, 0, "every account's job is done");
+    let mut accounts = sim.connected_accounts();
+    accounts.push(sim.account_id().to_string());
+    let refs: Vec<&str> = accounts.iter().map(String::as_str).collect();
+    Oracle::new(&sim)
+        .accounts(&refs)
+        .check(sync.pool())
+        .await?
+        .assert_consistent("PostgreSQL restarted during connect workers");
+    sync.close().await;
+    sim.shutdown().await;
+    drop(pg);
+    Ok(())
+}

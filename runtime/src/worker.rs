@@ -348,31 +348,67 @@ async fn heartbeat(w: Arc<Worker>) {
     }
 }
 
-/// One account at a time, until the queue is empty.
+/// What one turn of a slot did.
+enum Turn {
+    /// Worked an account.
+    Worked,
+    /// Nothing claimable now; look again after this.
+    Wait(Duration),
+    /// The queue is empty (and the worker does not follow).
+    Empty,
+}
+
+/// Consecutive database failures after which a slot gives up (with the
+/// backoff, about two minutes of an unreachable database).
+const MAX_CONSECUTIVE_FAILURES: u32 = 30;
+
+/// One account at a time, until the queue is empty. A database error (a
+/// restart, a lost connection) is retried with a backoff: the accounts
+/// this slot held are taken over when their leases expire.
 async fn slot(w: &Arc<Worker>) -> Result<()> {
+    let mut failures = 0u32;
     loop {
-        match queue::claim(&w.base.pool, &w.id, &w.key_ids, w.opts.lease).await? {
-            Some((account, jobs)) => {
-                w.report.accounts.fetch_add(1, Ordering::Relaxed);
-                work_account(w, account, jobs).await?;
+        match turn(w).await {
+            Ok(Turn::Worked) => failures = 0,
+            Ok(Turn::Wait(d)) => {
+                failures = 0;
+                tokio::time::sleep(d).await;
             }
-            None => {
-                let (open, next) = queue::open_work(&w.base.pool, &w.key_ids).await?;
-                if open == 0 && !w.opts.follow {
-                    return Ok(());
+            Ok(Turn::Empty) => return Ok(()),
+            Err(e) => {
+                failures += 1;
+                if failures >= MAX_CONSECUTIVE_FAILURES {
+                    return Err(e);
                 }
-                // Open work held by another worker (whose lease may expire)
-                // or not ready yet: look again soon.
-                let until_next = next
-                    .map(|t| (t - chrono::Utc::now()).to_std().unwrap_or_default())
-                    .unwrap_or(Duration::from_secs(1));
-                tokio::time::sleep(
-                    until_next.clamp(Duration::from_millis(200), Duration::from_secs(1)),
-                )
-                .await;
+                let backoff =
+                    Duration::from_millis(100 << failures.min(6)).min(Duration::from_secs(5));
+                tracing::warn!(error = %e, ?backoff, failures, "queue step failed (is the database reachable?); retrying");
+                tokio::time::sleep(backoff).await;
             }
         }
     }
+}
+
+async fn turn(w: &Arc<Worker>) -> Result<Turn> {
+    if let Some((account, jobs)) =
+        queue::claim(&w.base.pool, &w.id, &w.key_ids, w.opts.lease).await?
+    {
+        w.report.accounts.fetch_add(1, Ordering::Relaxed);
+        work_account(w, account, jobs).await?;
+        return Ok(Turn::Worked);
+    }
+    let (open, next) = queue::open_work(&w.base.pool, &w.key_ids).await?;
+    if open == 0 && !w.opts.follow {
+        return Ok(Turn::Empty);
+    }
+    // Open work held by another worker (whose lease may expire) or not
+    // ready yet: look again soon.
+    let until_next = next
+        .map(|t| (t - chrono::Utc::now()).to_std().unwrap_or_default())
+        .unwrap_or(Duration::from_secs(1));
+    Ok(Turn::Wait(
+        until_next.clamp(Duration::from_millis(200), Duration::from_secs(1)),
+    ))
 }
 
 /// Runs a claimed account's jobs under its lease.
