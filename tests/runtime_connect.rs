@@ -12,6 +12,18 @@ use stripe_sync_tests::oracle::Oracle;
 
 use crate::support::{env, fixtures};
 
+/// Two list streams per account and a pool for seven accounts at once
+/// (7 × 3 + 2 connections).
+fn wide_pool(c: &mut stripe_sync::Config) {
+    c.backfill_concurrency = 2;
+    if let stripe_sync::Database::Url {
+        max_connections, ..
+    } = &mut c.database
+    {
+        *max_connections = 24;
+    }
+}
+
 fn options() -> WorkerOptions {
     WorkerOptions {
         accounts_at_once: 4,
@@ -235,15 +247,17 @@ async fn per_account_and_per_endpoint_limits_are_kept() -> Result<()> {
         c.max_requests_per_second = None;
         c.endpoint_requests_per_second = None;
         c.max_retries = 0;
+        wide_pool(c);
     })
     .await?;
     e.sync
         .enqueue_backfill(&BackfillRequest::all(), true, &[])
         .await?;
-    // Two workers on the same database.
+    // Two workers on the same database, each with its own pool and client.
     let a = e.sync.clone();
-    let b = e.sync.clone();
+    let b = stripe_sync::StripeSync::new(e.sync.config().clone()).await?;
     let (ra, rb) = tokio::join!(a.run_worker(options()), b.run_worker(options()));
+    b.close().await;
     let (ra, rb) = (ra?, rb?);
     assert_eq!(ra.jobs_done + rb.jobs_done, 7, "{ra:?} {rb:?}");
     assert_eq!(ra.jobs_failed + rb.jobs_failed, 0);
@@ -312,5 +326,88 @@ async fn an_account_failing_for_ever_is_recorded_failed_and_the_rest_complete() 
         .check(&e.db.pool)
         .await?
         .assert_consistent("one account failing for ever");
+    e.finish().await
+}
+
+/// The platform-wide cap: with six connected accounts worked at once,
+/// each allowed 25/s by the simulator, the worker's `platform_requests_per_second`
+/// keeps all of them together under the simulator's platform cap (no 429).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_platform_cap_holds_over_all_connected_accounts() -> Result<()> {
+    let mut sc = SimConfig::new(fixtures())
+        .with_count("customer", 1)
+        .with_connected_accounts(6);
+    sc.rate_limit_per_sec = Some(25);
+    // The platform's own requests (its own 25/s) and the connected
+    // accounts' (capped at 20/s below) together stay under 50/s.
+    sc.platform_rate_limit_per_sec = Some(50);
+    let e = env(sc, |c| {
+        c.max_requests_per_second = None;
+        c.max_retries = 0;
+        wide_pool(c);
+    })
+    .await?;
+    e.sync
+        .enqueue_backfill(&BackfillRequest::all(), true, &[])
+        .await?;
+    let rep = e
+        .sync
+        .run_worker(WorkerOptions {
+            accounts_at_once: 7,
+            platform_requests_per_second: Some(20),
+            ..options()
+        })
+        .await?;
+    assert_eq!((rep.jobs_done, rep.jobs_failed), (7, 0), "{rep:?}");
+    let stats = e.sim.fault_stats();
+    assert_eq!(stats.global_rate_limited, 0, "{stats:?}");
+    e.finish().await
+}
+
+/// `sync --connected-accounts` catch-up: after the backfill through the
+/// queue, a change in one connected account is applied by an `events` job
+/// that lists that account's own `/v1/events`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_jobs_catch_each_account_up_from_its_own_events() -> Result<()> {
+    let e = env(
+        SimConfig::new(fixtures())
+            .with_count("customer", 2)
+            .with_connected_accounts(3),
+        |_| {},
+    )
+    .await?;
+    e.sync
+        .enqueue_backfill(&BackfillRequest::all(), true, &[])
+        .await?;
+    assert_eq!(e.sync.run_worker(options()).await?.jobs_done, 4);
+    let acct = e.sim.connected_accounts()[1].clone();
+    let customer = e.sim.objects_of(&acct, "customer")[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let as_acct = e
+        .sync
+        .client()
+        .for_account(Some(&acct), e.sync.config(), None)?;
+    as_acct
+        .post_json(
+            &format!("/v1/customers/{customer}"),
+            &[(
+                "name".to_string(),
+                "Changed in a connected account".to_string(),
+            )],
+        )
+        .await?;
+    assert_eq!(e.sync.enqueue_events(&[]).await?, 4);
+    let rep = e.sync.run_worker(options()).await?;
+    assert_eq!((rep.jobs_done, rep.jobs_failed), (4, 0), "{rep:?}");
+    let name: Option<String> = sqlx::query_scalar(
+        "SELECT _raw_data->>'name' FROM stripe.customers WHERE id = $1 AND _account_id = $2",
+    )
+    .bind(&customer)
+    .bind(&acct)
+    .fetch_one(&e.db.pool)
+    .await?;
+    assert_eq!(name.as_deref(), Some("Changed in a connected account"));
     e.finish().await
 }

@@ -524,6 +524,9 @@ struct RunCtx {
     started_at: DateTime<Utc>,
     /// When the work this run continues began (see [`backfill_since`]).
     completed_since: Option<DateTime<Utc>>,
+    /// The account is leased to this worker (a queued job): resources
+    /// take no advisory lock.
+    leased: bool,
     /// The resources this run backfills.
     selected: Vec<&'static Resource>,
     /// When this run started, for `ObjectReport::finished_after`.
@@ -537,16 +540,28 @@ struct RunCtx {
 
 /// Runs a backfill.
 pub(crate) async fn backfill(inner: &Arc<Context>, req: BackfillRequest) -> Result<BackfillReport> {
-    backfill_since(inner, req, None).await
+    run(inner, req, None, false).await
 }
 
-/// Runs a backfill that continues work begun at `completed_since` (a queued
-/// job taken over from a worker that died): a resource some run completed
-/// since then is not listed again.
-pub(crate) async fn backfill_since(
+/// Runs the backfill of a queued job, whose account is leased to this
+/// worker: resources take no advisory lock (the lease keeps other workers
+/// off the account; a plain `backfill` of the same account at the same
+/// time is not kept off). When the job continues work begun at
+/// `completed_since` (taken over from a worker that died, or tried again),
+/// a resource some run completed since then is not listed again.
+pub(crate) async fn backfill_leased(
     inner: &Arc<Context>,
     req: BackfillRequest,
     completed_since: Option<DateTime<Utc>>,
+) -> Result<BackfillReport> {
+    run(inner, req, completed_since, true).await
+}
+
+async fn run(
+    inner: &Arc<Context>,
+    req: BackfillRequest,
+    completed_since: Option<DateTime<Utc>>,
+    leased: bool,
 ) -> Result<BackfillReport> {
     let started = Instant::now();
     let selected = select(&req)?;
@@ -573,6 +588,7 @@ pub(crate) async fn backfill_since(
         req,
         started_at,
         completed_since,
+        leased,
         selected: selected.clone(),
         began: started,
         server_started,
@@ -754,8 +770,9 @@ async fn backfill_resource(
 
 /// How a resource was claimed for this run.
 enum Claim {
-    /// This process holds the resource's lock.
-    Held(store::AdvisoryLock),
+    /// This process holds the resource's lock (`None`: the run needs none,
+    /// its account is leased to this worker).
+    Held(Option<store::AdvisoryLock>),
     /// Another run completed the resource after this run started.
     DoneBy(i64),
 }
@@ -775,7 +792,14 @@ async fn claim(
     let key = format!("stripe-sync:backfill:{}:{}", ctx.account, res.table);
     let mut waited = false;
     loop {
-        if let Some(lock) = store::try_advisory_lock(pool, &key).await? {
+        // A queued job's account is leased to this worker alone: no other
+        // worker lists it, so no lock (and no connection held for one).
+        let lock = if ctx.leased {
+            Some(None)
+        } else {
+            store::try_advisory_lock(pool, &key).await?.map(Some)
+        };
+        if let Some(lock) = lock {
             // Completed by another run since this work began: the run this
             // one waited for, or a taken-over job's earlier run.
             let since = ctx.completed_since.or(waited.then_some(ctx.started_at));

@@ -278,6 +278,12 @@ pub(crate) async fn run(base: Arc<Context>, opts: WorkerOptions) -> Result<Worke
         std::process::id(),
         rand::random::<u32>()
     );
+    let mut opts = opts;
+    opts.accounts_at_once = fitting_accounts(
+        opts.accounts_at_once,
+        base.config.backfill_concurrency,
+        base.pool.options().get_max_connections(),
+    );
     let platform = opts
         .platform_requests_per_second
         .map(|n| Arc::new(RateLimiter::new(n)));
@@ -324,6 +330,26 @@ pub(crate) async fn run(base: Arc<Context>, opts: WorkerOptions) -> Result<Worke
     };
     tracing::info!(worker = %w.id, ?report, "worker finished");
     Ok(report)
+}
+
+/// How many accounts at once a pool of `pool_size` connections can carry
+/// with `concurrency` list streams each (a stream writes on one connection
+/// at a time; one more per account for its run's bookkeeping): fewer than
+/// asked, with a warning, when the pool is too small, rather than streams
+/// waiting on each other for connections.
+fn fitting_accounts(asked: usize, concurrency: usize, pool_size: u32) -> usize {
+    let per_account = concurrency.max(1) + 1;
+    let fit = (pool_size as usize).saturating_sub(2) / per_account;
+    let n = asked.max(1).min(fit.max(1));
+    if n < asked {
+        tracing::warn!(
+            asked,
+            working = n,
+            pool_size,
+            "the database pool is too small for this many accounts at once; give it accounts × (backfill_concurrency + 1) + 2 connections"
+        );
+    }
+    n
 }
 
 /// How often a worker beats and renews its leases: a third of the lease,
@@ -512,7 +538,7 @@ async fn run_job(
                 .map_err(|e| (None, format!("unreadable backfill request: {e}")))?;
             // Taken over: what the earlier attempt completed is not listed again.
             let since = (job.attempts > 1).then_some(job.started_at);
-            match backfill::backfill_since(ctx, req, since).await {
+            match backfill::backfill_leased(ctx, req, since).await {
                 Ok(rep) if rep.succeeded => Ok(Done {
                     run_id: Some(rep.run_id),
                     fetched: rep.fetched,
@@ -553,5 +579,19 @@ async fn access_lost(ctx: &Context) -> Option<String> {
     match ctx.client.get_json("/v1/account", &[]).await {
         Err(e) if e.is_account_access_lost() => Some(e.to_string()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fitting_accounts;
+
+    #[test]
+    fn accounts_at_once_fit_the_pool() {
+        // 4 accounts × (3 streams + 1) + 2 = 18 connections.
+        assert_eq!(fitting_accounts(4, 3, 18), 4);
+        assert_eq!(fitting_accounts(4, 3, 10), 2);
+        assert_eq!(fitting_accounts(4, 6, 5), 1);
+        assert_eq!(fitting_accounts(0, 3, 100), 1);
     }
 }
