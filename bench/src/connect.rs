@@ -39,7 +39,7 @@ pub struct ConnectOptions {
     #[arg(long)]
     pub latency_ms: Option<u64>,
     /// Accounts each worker process works at once.
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 4)]
     pub accounts_at_once: usize,
 }
 
@@ -51,7 +51,7 @@ impl ConnectOptions {
             accounts: None,
             workers: None,
             latency_ms: None,
-            accounts_at_once: 8,
+            accounts_at_once: 4,
         }
     }
 
@@ -166,11 +166,22 @@ pub struct WorkerResult {
     seconds: f64,
 }
 
+/// List streams per account in a worker.
+const STREAMS_PER_ACCOUNT: usize = 3;
+
 /// The engine's configuration for the benchmark: the simulator's API, and
 /// rate limits far above what latency allows, so that they never bind.
-fn engine_config(database_url: String, api_base: String) -> Config {
-    let mut config = Config::new(database_url, "sk_live_bench");
+fn engine_config(database_url: String, api_base: String, accounts_at_once: usize) -> Config {
+    let mut config = Config::new(database_url.clone(), "sk_live_bench");
     config.stripe_api_base = api_base;
+    // Three list streams per account, and the pool the worker needs for
+    // them (accounts × (streams + 1) + 2): four workers at four accounts
+    // at once stay within PostgreSQL's default 100 connections.
+    config.backfill_concurrency = STREAMS_PER_ACCOUNT;
+    config.database = stripe_sync::Database::Url {
+        url: database_url,
+        max_connections: (accounts_at_once * (STREAMS_PER_ACCOUNT + 1) + 2) as u32,
+    };
     config.max_requests_per_second = Some(1_000_000);
     config.endpoint_requests_per_second = Some(1_000_000);
     config
@@ -179,7 +190,12 @@ fn engine_config(database_url: String, api_base: String) -> Config {
 /// `child-worker`: works the queue until it is empty (`run_worker`), then
 /// prints its report as one JSON line.
 pub async fn child_worker(args: WorkerArgs) -> Result<()> {
-    let sync = StripeSync::new(engine_config(args.database_url, args.api_base)).await?;
+    let sync = StripeSync::new(engine_config(
+        args.database_url,
+        args.api_base,
+        args.accounts_at_once,
+    ))
+    .await?;
     let t0 = Instant::now();
     let r = sync
         .run_worker(WorkerOptions {
@@ -345,7 +361,7 @@ async fn run_once(
     k: usize,
     accounts_at_once: usize,
 ) -> Result<Row> {
-    let sync = StripeSync::new(engine_config(db.url.clone(), api.to_string())).await?;
+    let sync = StripeSync::new(engine_config(db.url.clone(), api.to_string(), 1)).await?;
     let queued = sync
         .enqueue_backfill(&BackfillRequest::all(), true, &[])
         .await?;
