@@ -411,3 +411,146 @@ async fn events_jobs_catch_each_account_up_from_its_own_events() -> Result<()> {
     assert_eq!(name.as_deref(), Some("Changed in a connected account"));
     e.finish().await
 }
+
+/// Several independent accounts into one database: a second key (another
+/// Stripe account) beside the engine's; each account is mirrored through
+/// the queue with its own `_account_id`, runs and resolved account, and a
+/// worker only claims the accounts of the keys it was given.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_keys_mirror_their_accounts_side_by_side() -> Result<()> {
+    let mut sc = SimConfig::new(fixtures())
+        .with_count("customer", 3)
+        .with_connected_accounts(2);
+    let other = sc.connected_account_ids()[0].clone();
+    sc.key_accounts
+        .insert("sk_test_other_account".into(), other.clone());
+    let e = env(sc, |_| {}).await?;
+    let keys = vec!["sk_test_other_account".to_string()];
+    let q = e
+        .sync
+        .enqueue_backfill(&BackfillRequest::all(), false, &keys)
+        .await?;
+    let mut platforms = q.platforms.clone();
+    platforms.sort();
+    let mut expected = vec![e.sim.account_id().to_string(), other.clone()];
+    expected.sort();
+    assert_eq!(platforms, expected);
+    assert_eq!((q.connected, q.queued), (0, 2));
+    let rep = e
+        .sync
+        .run_worker(WorkerOptions {
+            other_keys: keys.clone(),
+            ..options()
+        })
+        .await?;
+    assert_eq!((rep.jobs_done, rep.jobs_failed), (2, 0), "{rep:?}");
+    assert_eq!(e.count("SELECT count(*) FROM stripe._accounts").await?, 2);
+    let refs = [e.sim.account_id(), other.as_str()];
+    Oracle::new(&e.sim)
+        .accounts(&refs)
+        .check(&e.db.pool)
+        .await?
+        .assert_consistent("two keys into one database");
+    // One engine (one `serve`) takes both accounts' webhooks: an event of
+    // the second account, naming no account, signed by that account's own
+    // managed endpoint, lands in the second account's rows.
+    let mut cb = e.sync.config().clone();
+    cb.stripe_secret_key = "sk_test_other_account".into();
+    let b = stripe_sync::StripeSync::new(cb).await?;
+    let hook = b
+        .find_or_create_managed_webhook("https://sync.example.test/webhooks")
+        .await?;
+    b.close().await;
+    assert_eq!(hook.account_id, other);
+    let mut customer = e.sim.objects_of(&other, "customer")[0].clone();
+    customer["name"] = "Renamed through the second account's endpoint".into();
+    let now = chrono::Utc::now().timestamp();
+    let body = serde_json::to_vec(&serde_json::json!({
+        "id": "evt_second_account_1", "object": "event", "type": "customer.updated",
+        "created": now, "api_version": stripe_sync_generated::API_VERSION,
+        "data": {"object": customer},
+    }))?;
+    let sig = format!(
+        "t={now},v1={}",
+        stripe_sync::webhook::sign(&body, now, &hook.secret)
+    );
+    let outcome = e.sync.process_webhook(&body, &sig).await?;
+    assert_eq!(outcome.event.outcome, stripe_sync::EventOutcome::Applied);
+    let (name, account): (Option<String>, String) = sqlx::query_as(
+        "SELECT _raw_data->>'name', _account_id FROM stripe.customers WHERE id = $1",
+    )
+    .bind(customer["id"].as_str().unwrap())
+    .fetch_one(&e.db.pool)
+    .await?;
+    assert_eq!(account, other);
+    assert_eq!(
+        name.as_deref(),
+        Some("Renamed through the second account's endpoint")
+    );
+    // Without the second key, a worker leaves that account's job alone.
+    e.sync
+        .enqueue_backfill(&BackfillRequest::all(), false, &keys)
+        .await?;
+    let alone = e.sync.run_worker(options()).await?;
+    assert_eq!(alone.jobs_done, 1, "{alone:?}");
+    let left: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM stripe._sync_work WHERE account_id = $1 AND state = 'pending'",
+    )
+    .bind(&other)
+    .fetch_one(&e.db.pool)
+    .await?;
+    assert_eq!(left, 1);
+    e.finish().await
+}
+
+/// An account connected after a run is picked up by the next run: the
+/// platform is served first by a simulator with 3 connected accounts, then
+/// (same seed: the same platform, having gained two accounts) by one with 5.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_connected_later_is_picked_up_by_the_next_run() -> Result<()> {
+    let e = env(
+        SimConfig::new(fixtures())
+            .with_count("customer", 2)
+            .with_connected_accounts(3),
+        |_| {},
+    )
+    .await?;
+    let first = e
+        .sync
+        .enqueue_backfill(&BackfillRequest::all(), true, &[])
+        .await?;
+    assert_eq!((first.connected, first.new_accounts), (3, 4));
+    assert_eq!(e.sync.run_worker(options()).await?.jobs_done, 4);
+
+    let later = stripe_sync_simulator::start(
+        SimConfig::new(fixtures())
+            .with_count("customer", 2)
+            .with_connected_accounts(5),
+        "127.0.0.1:0".parse()?,
+    )
+    .await?;
+    let mut config = e.sync.config().clone();
+    config.stripe_api_base = later.base_url();
+    let sync = stripe_sync::StripeSync::new(config).await?;
+    let next = sync
+        .enqueue_backfill(&BackfillRequest::all(), true, &[])
+        .await?;
+    assert_eq!(
+        (next.connected, next.new_accounts, next.queued),
+        (5, 2, 6),
+        "{next:?}"
+    );
+    let rep = sync.run_worker(options()).await?;
+    assert_eq!((rep.jobs_done, rep.jobs_failed), (6, 0), "{rep:?}");
+    let mut accounts = later.connected_accounts();
+    accounts.push(later.account_id().to_string());
+    let refs: Vec<&str> = accounts.iter().map(String::as_str).collect();
+    Oracle::new(&later)
+        .accounts(&refs)
+        .check(&e.db.pool)
+        .await?
+        .assert_consistent("two accounts connected between runs");
+    sync.close().await;
+    later.shutdown().await;
+    e.finish().await
+}

@@ -130,7 +130,7 @@ pub(crate) enum Prepared {
 /// The rest of a truncated summary is listed once the event is committed,
 /// before this returns (no webhook waits here).
 pub(crate) async fn apply_event(inner: &Context, raw: &str, source: &str) -> Result<EventResult> {
-    match prepare_event(inner, raw.to_owned(), source).await? {
+    match prepare_event(inner, raw.to_owned(), source, None).await? {
         Prepared::Done(r) => Ok(r),
         Prepared::Write(ev) => {
             let result = write_one(inner, &ev).await?;
@@ -175,7 +175,16 @@ pub(crate) async fn attribute_unattributed(inner: &Context) -> Result<u64> {
 /// Reads an event, skips it when the ledger has it already, and plans its
 /// write (API calls happen here, outside any transaction). A planning
 /// failure is recorded in the ledger and returned.
-pub(crate) async fn prepare_event(inner: &Context, raw: String, source: &str) -> Result<Prepared> {
+///
+/// `endpoint_account` is the account whose own (not Connect) managed
+/// endpoint signed a webhook: an event naming no account is that account's
+/// (several keys' accounts served by one `serve`).
+pub(crate) async fn prepare_event(
+    inner: &Context,
+    raw: String,
+    source: &str,
+    endpoint_account: Option<String>,
+) -> Result<Prepared> {
     let env: Envelope<'_> = serde_json::from_str(&raw)
         .map_err(|e| Error::InvalidPayload(format!("not a Stripe event: {e}")))?;
     let head = objects::head(env.data.object.get())
@@ -225,10 +234,11 @@ pub(crate) async fn prepare_event(inner: &Context, raw: String, source: &str) ->
 
     // A webhook never waits on the API for its account: with none known
     // yet, it is recorded unattributed and applied once the account is.
-    let account = match &env.account {
-        Some(a) => Some(a.clone()),
-        None if source == "webhook" => inner.known_account_id().await?,
-        None => Some(inner.account_id().await?),
+    let account = match (&env.account, endpoint_account) {
+        (Some(a), _) => Some(a.clone()),
+        (None, Some(a)) => Some(a),
+        (None, None) if source == "webhook" => inner.known_account_id().await?,
+        (None, None) => Some(inner.account_id().await?),
     };
     let version = ts(env.created);
     let summary_plan = head

@@ -300,11 +300,14 @@ pub(crate) async fn delete(inner: &Context, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// Every stored enabled secret, for verifying webhooks without a configured one.
-pub(crate) async fn secrets(inner: &Context) -> Result<Vec<String>> {
-    Ok(
-        sqlx::query_scalar("SELECT secret FROM stripe._managed_webhooks WHERE status = 'enabled'")
-            .fetch_all(&inner.pool)
-            .await?,
+/// Every stored enabled secret, for verifying webhooks without a configured
+/// one, with the account whose own endpoint it signs for (`None` for a
+/// Connect endpoint: its events name their account).
+pub(crate) async fn secrets(inner: &Context) -> Result<Vec<(String, Option<String>)>> {
+    Ok(sqlx::query_as(
+        "SELECT secret, CASE WHEN connect THEN NULL ELSE account_id END
+           FROM stripe._managed_webhooks WHERE status = 'enabled'",
     )
+    .fetch_all(&inner.pool)
+    .await?)
 }

@@ -228,17 +228,20 @@ impl StripeSync {
         // The header's own limits and shape first: a header that can never
         // verify costs no secret lookup (a query with managed webhooks).
         let header = webhook::parse_signature_header(signature)?;
-        let secrets = match &inner.config.stripe_webhook_secret {
-            // Several, comma-separated: the platform's and the Connect endpoint's.
-            Some(s) => s
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(String::from)
-                .collect(),
-            None => managed_webhooks::secrets(inner).await?,
-        };
-        webhook::verify_parsed(
+        // Each secret with the account whose own endpoint it signs for,
+        // when known (managed webhooks of several keys' accounts).
+        let (secrets, accounts): (Vec<String>, Vec<Option<String>>) =
+            match &inner.config.stripe_webhook_secret {
+                // Several, comma-separated: the platform's and the Connect endpoint's.
+                Some(s) => s
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(|s| (s.to_string(), None))
+                    .unzip(),
+                None => managed_webhooks::secrets(inner).await?.into_iter().unzip(),
+            };
+        let signed_by = webhook::verify_which(
             body,
             &header,
             &secrets,
@@ -249,7 +252,8 @@ impl StripeSync {
             Ok(t) => t,
             Err(_) => return Err(self.reject(body, "body is not UTF-8").await),
         };
-        match events::prepare_event(inner, text.to_owned(), "webhook").await {
+        let endpoint_account = accounts.get(signed_by).cloned().flatten();
+        match events::prepare_event(inner, text.to_owned(), "webhook", endpoint_account).await {
             Ok(p) => Ok(p),
             Err(Error::InvalidPayload(why)) => Err(self.reject(body, &why).await),
             Err(e) => Err(e),

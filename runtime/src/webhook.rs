@@ -175,11 +175,23 @@ pub fn verify_parsed(
     tolerance: Duration,
     now: i64,
 ) -> Result<(), WebhookError> {
+    verify_which(body, parsed, secrets, tolerance, now).map(|_| ())
+}
+
+/// [`verify_parsed`], returning the index of the first secret that signed
+/// the body (which endpoint, and so which account, it came from).
+pub fn verify_which(
+    body: &[u8],
+    parsed: &SignatureHeader,
+    secrets: &[String],
+    tolerance: Duration,
+    now: i64,
+) -> Result<usize, WebhookError> {
     if secrets.is_empty() {
         return Err(WebhookError::NoSecret);
     }
     let ts = parsed.timestamp.to_string();
-    let matched = secrets.iter().any(|secret| {
+    let matched = secrets.iter().position(|secret| {
         let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {
             return false;
         };
@@ -193,9 +205,9 @@ pub fn verify_parsed(
             .iter()
             .fold(false, |found, sig| found | constant_time_eq(&expected, sig))
     });
-    if !matched {
+    let Some(index) = matched else {
         return Err(WebhookError::SignatureMismatch);
-    }
+    };
     let age = now.saturating_sub(parsed.timestamp);
     let tolerance_secs = tolerance.as_secs();
     if age.unsigned_abs() > tolerance_secs {
@@ -204,7 +216,7 @@ pub fn verify_parsed(
             tolerance_secs,
         });
     }
-    Ok(())
+    Ok(index)
 }
 
 #[cfg(test)]

@@ -132,9 +132,14 @@ fn account_context(
     Ok(Context::new(base.pool.clone(), client, config))
 }
 
-/// Lists the connected accounts of the platform `ctx` acts as, every page
-/// of `GET /v1/accounts`.
-async fn connected_accounts(ctx: &Context) -> Result<Vec<String>> {
+/// Lists the connected accounts of the platform `ctx` (acting as
+/// `platform`) acts as, every page of `GET /v1/accounts`, and writes them
+/// to the platform's `accounts` rows as it goes. Written here because a
+/// platform's incremental backfill lists by `created`, and an account that
+/// existed before it connected (an OAuth-connected Standard account) is
+/// older than what the last run saw.
+async fn connected_accounts(ctx: &Context, platform: &str) -> Result<Vec<String>> {
+    let resource = stripe_sync_generated::resource("account");
     let mut ids = Vec::new();
     let mut after: Option<String> = None;
     loop {
@@ -142,6 +147,7 @@ async fn connected_accounts(ctx: &Context) -> Result<Vec<String>> {
         if let Some(a) = &after {
             q.push(("starting_after".into(), a.clone()));
         }
+        let version = crate::store::fetch_version();
         let page = ctx.client.list_page("/v1/accounts", &q).await?;
         let before = ids.len();
         for item in &page.items {
@@ -153,6 +159,10 @@ async fn connected_accounts(ctx: &Context) -> Result<Vec<String>> {
                 Error::InvalidPayload(format!("GET /v1/accounts: an item without an id: {e}"))
             })?;
             ids.push(o.id);
+        }
+        if let Some(res) = resource {
+            let texts: Vec<&str> = page.items.iter().map(|i| i.get()).collect();
+            crate::store::upsert_objects(&ctx.pool, res, &texts, platform, version).await?;
         }
         if !page.has_more || ids.len() == before {
             return Ok(ids);
@@ -181,9 +191,9 @@ pub(crate) async fn enqueue_backfill(
             key_id: kid.clone(),
             connected: false,
         }];
-        report.platforms.push(account);
+        report.platforms.push(account.clone());
         if connected {
-            let ids = connected_accounts(&platform).await?;
+            let ids = connected_accounts(&platform, &account).await?;
             report.connected += ids.len() as u64;
             accounts.extend(ids.into_iter().map(|account_id| QueuedAccount {
                 account_id,

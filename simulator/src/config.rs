@@ -51,6 +51,11 @@ pub struct SimConfig {
     pub platform_rate_limit_per_sec: Option<u32>,
     /// The accepted API key; `None` accepts any non-empty key.
     pub api_key: Option<String>,
+    /// Keys of independent accounts: a request with one of these keys (as
+    /// Bearer) and no `Stripe-Account` acts as the account it maps to (one
+    /// of the connected accounts, here standing for another Stripe account
+    /// with its own key), not as the platform.
+    pub key_accounts: BTreeMap<String, String>,
     /// Seeded objects are created over the two years before this unix time.
     pub epoch: i64,
     /// Webhook delivery retries.
@@ -82,6 +87,7 @@ impl SimConfig {
             endpoint_rate_limit_per_sec: None,
             platform_rate_limit_per_sec: None,
             api_key: None,
+            key_accounts: BTreeMap::new(),
             epoch: DEFAULT_EPOCH,
             webhook_retry: WebhookRetry::default(),
             api_version: stripe_sync_generated::API_VERSION.to_string(),

@@ -220,6 +220,19 @@ fn base64_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// The account a request's key acts as without `Stripe-Account`: the
+/// platform, or the account [`crate::SimConfig::key_accounts`] maps the key to.
+fn key_account<'a>(state: &'a State, headers: &HeaderMap) -> &'a str {
+    let key = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|a| a.strip_prefix("Bearer "))
+        .map(str::trim);
+    key.and_then(|k| state.config.key_accounts.get(k))
+        .filter(|a| state.accounts.contains_key(a.as_str()))
+        .unwrap_or(&state.config.account_id)
+}
+
 fn check_auth(state: &State, headers: &HeaderMap) -> Result<(), ApiError> {
     let auth = headers
         .get("authorization")
@@ -267,7 +280,7 @@ fn check_auth(state: &State, headers: &HeaderMap) -> Result<(), ApiError> {
 /// The account a request acts on: `Stripe-Account`, else the platform.
 fn request_account(state: &State, headers: &HeaderMap) -> Result<String, ApiError> {
     match headers.get("stripe-account").and_then(|v| v.to_str().ok()).map(str::trim) {
-        None | Some("") => Ok(state.config.account_id.clone()),
+        None | Some("") => Ok(key_account(state, headers).to_string()),
         Some(a) if state.is_revoked(a) => Err(ApiError {
             status: 403,
             kind: "invalid_request_error",
@@ -328,7 +341,7 @@ async fn handle(
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
         .filter(|a| state.accounts.contains_key(*a))
-        .unwrap_or(&state.config.account_id)
+        .unwrap_or_else(|| key_account(&state, &headers))
         .to_string();
     let limits = faults::RateLimits {
         global: state.config.rate_limit_per_sec,
