@@ -478,11 +478,12 @@ async fn raw_data_is_compressed_with_lz4() -> Result<()> {
 /// A permission error on an object type skips that type; the run goes on.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn permission_errors_skip_the_type_and_the_run_continues() -> Result<()> {
-    // The key has no access to this account: every list answers 403.
-    let e = env(SimConfig::new(fixtures()).with_count("customer", 5), |c| {
-        c.stripe_account = Some("acct_1NotMine000000000".into())
-    })
-    .await?;
+    // A type the key may not read answers 403: that type is skipped.
+    let e = env(SimConfig::new(fixtures()).with_count("customer", 5), |_| {}).await?;
+    e.sim.set_faults(stripe_sync_simulator::Faults {
+        forbidden: vec!["/v1/customers".into(), "/v1/products".into()],
+        ..Default::default()
+    });
     let report = e
         .sync
         .backfill(BackfillRequest::objects([
@@ -513,6 +514,32 @@ async fn permission_errors_skip_the_type_and_the_run_continues() -> Result<()> {
     .fetch_one(&e.db.pool)
     .await?;
     assert_eq!(skipped, 2);
+    e.finish().await
+}
+
+/// A key with no access to the whole account (403 `account_invalid`, as
+/// for a connected account that revoked the platform) fails the run: that
+/// is not a type to skip, and a worker must see it to mark the account.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn losing_access_to_the_account_fails_the_run() -> Result<()> {
+    let e = env(SimConfig::new(fixtures()).with_count("customer", 5), |c| {
+        c.stripe_account = Some("acct_1NotMine000000000".into())
+    })
+    .await?;
+    let report = e
+        .sync
+        .backfill(BackfillRequest::objects(["customer", "product"]))
+        .await?;
+    assert!(!report.succeeded, "{:?}", report.objects);
+    for o in ["customer", "product"] {
+        let r = report.object(o).unwrap();
+        assert_eq!(r.status, ObjectStatus::Failed, "{o}");
+        assert!(
+            r.error.as_deref().unwrap_or("").contains("account_invalid"),
+            "{:?}",
+            r.error
+        );
+    }
     e.finish().await
 }
 
