@@ -21,6 +21,7 @@ mod runtime_embedded;
 mod runtime_events;
 mod runtime_managed_webhooks;
 mod runtime_rate_limits;
+mod runtime_sql_events;
 mod runtime_status_accounts;
 mod runtime_webhooks;
 mod simulator_api;

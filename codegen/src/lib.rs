@@ -12,6 +12,7 @@ pub mod overrides;
 pub mod parse;
 pub mod rust;
 pub mod sql;
+pub mod sql_registry;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -346,13 +347,25 @@ fn chain(loaded: &[Loaded], migration_files: &[String], start: Instant) -> Resul
         files.insert(Path::new(MIGRATIONS_DIR).join(name), text.to_string());
     }
     let mut lock = Lock::default();
+    // The SQL entry points carry the registry of the last version before them.
+    let mut before_sql_events: Option<(&Api, Lock)> = None;
     for (l, name) in loaded.iter().zip(migration_files) {
         let (next, changes) = lock.apply(&l.api);
-        files.insert(
-            Path::new(MIGRATIONS_DIR).join(name),
-            sql::migration(&l.api.version, &changes),
-        );
+        let mut text = sql::migration(&l.api.version, &changes);
+        if sql_registry::refills(name) {
+            text.push('\n');
+            text.push_str(&sql_registry::refill(&l.api, &next));
+        } else {
+            before_sql_events = Some((&l.api, next.clone()));
+        }
+        files.insert(Path::new(MIGRATIONS_DIR).join(name), text);
         lock = next;
+    }
+    if let Some((api, at)) = &before_sql_events {
+        files.insert(
+            Path::new(MIGRATIONS_DIR).join(sql_registry::SQL_EVENTS_MIGRATION),
+            sql_registry::migration(api, at),
+        );
     }
     let latest = &loaded.last().ok_or_else(|| anyhow!("no versions"))?.api;
     finish(files, latest, lock, start)
@@ -433,10 +446,12 @@ pub fn bump(root: &Path, spec_dir: &Path, version: &str) -> Result<Output> {
     let (next, changes) = lock.apply(&loaded.api);
     let mut files = BTreeMap::new();
     let name = migration_name(next_migration_number(root)?, version);
-    files.insert(
-        Path::new(MIGRATIONS_DIR).join(&name),
-        sql::migration(version, &changes),
-    );
+    let mut text = sql::migration(version, &changes);
+    if sql_registry::refills(&name) {
+        text.push('\n');
+        text.push_str(&sql_registry::refill(&loaded.api, &next));
+    }
+    files.insert(Path::new(MIGRATIONS_DIR).join(&name), text);
     entry.migration = Some(name);
     versions.versions.push(entry);
     files.insert(PathBuf::from(VERSIONS_FILE), versions.to_json());

@@ -321,8 +321,31 @@ pub fn parent_column(child: &Resource, parent: &str) -> Option<String> {
         .map(|(n, _)| n.clone())
 }
 
-/// One `EmbeddedList` per (field, item object) of a parent.
-fn embedded_lists(api: &Api, parent: &Resource) -> Vec<TokenStream> {
+/// One entry of a parent's embedded list property per item object (a mixed
+/// list such as `customer.sources` has several), with the statements that
+/// keep membership: what the Rust `EmbeddedList` and the SQL registry
+/// (`_sql_embedded_lists`) both hold.
+pub struct EmbeddedEntry {
+    /// The property, e.g. `lines` (`amount_details.line_items` one level down).
+    pub field: String,
+    /// The items' object.
+    pub item: String,
+    /// Whether the API sends it only when asked.
+    pub includable: bool,
+    /// Whether a list of parents may ask for it.
+    pub expandable_in_lists: bool,
+    /// Whether a complete list holds every child of the parent.
+    pub complete: bool,
+    /// The items' column naming the parent, when their payload has one.
+    pub parent_column: Option<String>,
+    /// Soft-deletes the children missing from complete lists.
+    pub missing_sql: String,
+    /// Records the parents of children without a parent column.
+    pub record_sql: Option<String>,
+}
+
+/// The [`EmbeddedEntry`]s of a parent, in property order.
+pub fn embedded_entries(api: &Api, parent: &Resource) -> Vec<EmbeddedEntry> {
     let mut out = Vec::new();
     for (field, e) in &parent.embedded_lists {
         for item in &e.items {
@@ -337,11 +360,32 @@ fn embedded_lists(api: &Api, parent: &Resource) -> Vec<TokenStream> {
                     Some(sql::record_members(&child.table)),
                 ),
             };
-            let column = opt_str(column.as_deref());
-            let record_sql = opt_str(record_sql.as_deref());
+            out.push(EmbeddedEntry {
+                field: field.clone(),
+                item: item.clone(),
+                includable: e.includable,
+                expandable_in_lists: e.expandable_in_lists,
+                complete: e.complete,
+                parent_column: column,
+                missing_sql,
+                record_sql,
+            });
+        }
+    }
+    out
+}
+
+/// One `EmbeddedList` per (field, item object) of a parent.
+fn embedded_lists(api: &Api, parent: &Resource) -> Vec<TokenStream> {
+    embedded_entries(api, parent)
+        .into_iter()
+        .map(|e| {
+            let (field, item, missing_sql) = (&e.field, &e.item, &e.missing_sql);
+            let column = opt_str(e.parent_column.as_deref());
+            let record_sql = opt_str(e.record_sql.as_deref());
             let (includable, in_lists, complete) =
                 (e.includable, e.expandable_in_lists, e.complete);
-            out.push(quote!(EmbeddedList {
+            quote!(EmbeddedList {
                 field: #field,
                 object: #item,
                 includable: #includable,
@@ -350,10 +394,9 @@ fn embedded_lists(api: &Api, parent: &Resource) -> Vec<TokenStream> {
                 parent_column: #column,
                 soft_delete_missing_sql: #missing_sql,
                 record_parent_sql: #record_sql,
-            }));
-        }
-    }
-    out
+            })
+        })
+        .collect()
 }
 
 fn registry(api: &Api, lock: &Lock) -> TokenStream {

@@ -24,6 +24,10 @@ pub const ACCOUNTS: &str = include_str!("../sql/accounts.sql");
 /// The fourth bookkeeping migration: the accounts mirrored through the work
 /// queue, the queue itself and the live workers.
 pub const CONNECT: &str = include_str!("../sql/connect.sql");
+/// The fifth bookkeeping migration: `stripe.apply_event` and
+/// `stripe.process_webhook`, whose registry rows [`crate::sql_registry`]
+/// appends.
+pub const SQL_EVENTS: &str = include_str!("../sql/sql_events.sql");
 
 /// System columns every table has after its typed columns.
 pub const SYSTEM_COLUMNS: &[(&str, &str)] = &[

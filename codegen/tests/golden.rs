@@ -190,8 +190,9 @@ async fn golden_migrations_apply_and_upserts_follow_the_version_rule() {
         .filter(|(p, _)| p.starts_with("migrations"))
         .map(|(_, t)| t.clone())
         .collect();
-    // Bookkeeping 0001, the two versions, and the later bookkeeping 0008, 0009, 0010.
-    assert_eq!(migrations.len(), 6);
+    // Bookkeeping 0001, the two versions, the later bookkeeping 0008, 0009,
+    // 0010, and the SQL entry points 0011.
+    assert_eq!(migrations.len(), 7);
     let db = TestDb::new().await.unwrap();
     apply_sql(&db.pool, &migrations).await;
     // Applying twice is harmless: every statement is idempotent.

@@ -55,8 +55,8 @@ async fn chain_applied_with_psql_equals_a_fresh_latest_schema_plus_what_is_kept(
     let versions = Versions::read(&root()).unwrap();
     assert_eq!(
         paths.len(),
-        versions.versions.len() + 1 + LATER_BOOKKEEPING_MIGRATIONS.len(),
-        "bookkeeping + one migration per API version + later bookkeeping"
+        versions.versions.len() + 1 + LATER_BOOKKEEPING_MIGRATIONS.len() + 1,
+        "bookkeeping + one migration per API version + later bookkeeping + the SQL entry points"
     );
     assert!(
         versions.versions.len() >= 6,
@@ -81,6 +81,10 @@ async fn chain_applied_with_psql_equals_a_fresh_latest_schema_plus_what_is_kept(
             .iter()
             .map(|(_, text)| text.to_string()),
     );
+    fresh_sql.push(stripe_sync_codegen::sql_registry::migration(
+        &api,
+        &fresh_lock,
+    ));
     apply_sql(&fresh.pool, &fresh_sql).await;
 
     let chain_cols = columns(&chain.pool).await;

@@ -400,6 +400,49 @@ pub(crate) async fn complete_summary(inner: &Context, r: Relist) {
     }
 }
 
+/// Completes the truncated summaries left pending for `account`: by
+/// `stripe.apply_event` or `stripe.process_webhook` (SQL cannot call the
+/// API), or by a `serve` that stopped before listing them. Each owner's
+/// items are listed as `serve` lists them after a commit, and the event's
+/// reason is cleared (or says what failed). Returns how many were tried.
+pub(crate) async fn complete_pending(inner: &Context, account: &str) -> Result<u64> {
+    let pending: Vec<(String, String, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT id, (_raw_data -> 'data' -> 'object')::text, created FROM stripe._events
+          WHERE account_id = $1 AND reason LIKE 'pending:%' AND outcome NOT IN ('failed', 'unattributed')
+          ORDER BY created, id",
+    )
+    .bind(account)
+    .fetch_all(&inner.pool)
+    .await?;
+    let mut tried = 0;
+    for (event_id, object_text, created) in pending {
+        let Some(sm) = objects::head(&object_text)
+            .ok()
+            .and_then(|h| h.object)
+            .and_then(|o| summary(&o))
+        else {
+            continue;
+        };
+        let Ok(Some(plan)) = plan_summary(sm, &object_text, created) else {
+            continue;
+        };
+        let Some(sp) = plan.summary else { continue };
+        complete_summary(
+            inner,
+            Relist {
+                event_id,
+                resource: plan.resource,
+                owner: sp.owner,
+                owner_id: sp.owner_id,
+                account: account.to_string(),
+            },
+        )
+        .await;
+        tried += 1;
+    }
+    Ok(tried)
+}
+
 async fn relist(inner: &Context, r: &Relist) -> Result<(usize, u64)> {
     let endpoint = r
         .resource
@@ -980,6 +1023,10 @@ const CURSOR_RESOURCE: &str = "_events";
 pub(crate) async fn sync_events(inner: &Context) -> Result<EventsReport> {
     let account = inner.account_id().await?;
     let _lock = store::advisory_lock(&inner.pool, &format!("stripe-sync:events:{account}")).await?;
+    let completed = complete_pending(inner, &account).await?;
+    if completed > 0 {
+        tracing::info!(completed, %account, "summaries left pending listed from the API");
+    }
     let states = state::load(&inner.pool, &account, CURSOR_RESOURCE).await?;
     // An unreadable cursor is logged and read as none: the catch-up starts
     // over from the last backfill's start.
