@@ -58,6 +58,12 @@ pub enum Command {
         #[command(subcommand)]
         action: WebhookAction,
     },
+    /// Webhooks with no server of ours: the Supabase Edge Function and its managed webhook.
+    Supabase {
+        /// What to do.
+        #[command(subcommand)]
+        action: crate::supabase::SupabaseAction,
+    },
     /// Show the last runs, cursors, rows per table and event lag.
     Status {
         /// Print JSON instead of tables.
@@ -289,7 +295,10 @@ pub async fn run(cli: Cli) -> i32 {
     let default_level = match &cli.command {
         // Progress bars on a terminal; logs would tear them.
         Command::Backfill(_) | Command::Sync(_) if tty => "warn",
-        Command::Demo(_) | Command::Status { .. } | Command::Webhook { .. } => "warn",
+        Command::Demo(_)
+        | Command::Status { .. }
+        | Command::Webhook { .. }
+        | Command::Supabase { .. } => "warn",
         _ => "info",
     };
     init_logging(cli.log_format, default_level);
@@ -386,6 +395,7 @@ async fn dispatch(cli: Cli) -> CliResult {
             serve_cmd(&g, a).await
         }
         Command::Webhook { action } => webhook_cmd(none, action).await,
+        Command::Supabase { action } => crate::supabase::run(none, action).await,
         Command::Status { json, db, version } => {
             let g = none.with_db(&db).with_version(&version);
             let version = api_version(&g)?;

@@ -6,6 +6,7 @@
 //! | `stripe-sync demo` | [`demo`] |
 //! | option groups, connecting, building the engine, errors | [`options`] |
 //! | progress bars, plan, summary and status tables | [`report`] |
+//! | `stripe-sync supabase install` / `uninstall` | [`supabase`] |
 //!
 //! Modules import downward only: `cli` → `demo` → `report` → `options`.
 
@@ -15,4 +16,5 @@ pub mod cli;
 pub mod demo;
 pub mod options;
 pub mod report;
+pub mod supabase;
 pub mod workers;

@@ -13,3 +13,4 @@ mod cli_errors;
 mod cli_serve;
 mod connect_workers;
 mod reliability_process;
+mod supabase_function;
