@@ -11,6 +11,7 @@ mod hostile;
 mod minimum;
 mod proc_stats;
 mod scenarios;
+mod sql_receiver;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -31,7 +32,8 @@ enum Command {
     BackfillCustomers(scenarios::Options),
     /// Backfill of a mixed billing account, then an incremental re-sync of it.
     BackfillMixed(scenarios::Options),
-    /// Signed webhooks POSTed concurrently to `stripe-sync serve`.
+    /// Signed webhooks POSTed concurrently to `stripe-sync serve`, then to a
+    /// thin receiver calling `stripe.process_webhook`.
     Webhooks(scenarios::Options),
     /// Generation time for all four API versions.
     Codegen(scenarios::Options),
@@ -58,6 +60,16 @@ enum Command {
         /// The listen address.
         #[arg(long)]
         listen: String,
+    },
+    /// (internal) Run the thin receiver calling `stripe.process_webhook`.
+    #[command(hide = true)]
+    ChildSqlReceiver {
+        /// The listen address.
+        #[arg(long)]
+        listen: String,
+        /// PostgreSQL connections.
+        #[arg(long)]
+        connections: u32,
     },
     /// (internal) Run one backfill and print its result as JSON.
     #[command(hide = true)]
@@ -100,6 +112,10 @@ async fn main() -> Result<()> {
         Command::WebhooksHostile(o) => hostile::webhooks_hostile(&o).await,
         Command::ChildSimulator(args) => scenarios::child_simulator(args).await,
         Command::ChildServe { listen } => scenarios::child_serve(&listen).await,
+        Command::ChildSqlReceiver {
+            listen,
+            connections,
+        } => sql_receiver::child_sql_receiver(&listen, connections).await,
         Command::ChildEngine(args) => scenarios::child_engine(args).await,
         Command::ChildConnectSimulator(args) => connect::child_connect_simulator(args).await,
         Command::ChildWorker(args) => connect::child_worker(args).await,

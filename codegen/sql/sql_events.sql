@@ -25,19 +25,20 @@
 -- happen here: the rest of a truncated summary list is left pending in
 -- _events.reason, for `stripe-sync sync` (or a worker's events job) to list.
 --
--- The object-specific part is data: the _sql_* tables below hold the
--- registry the Rust upserts are generated from (tables, upsert and
--- soft-delete statements, event routes, embedded lists, summaries), filled
--- by this migration for the pinned API version and refilled by every later
--- version's migration, so that a version bump updates both paths.
+-- The object-specific part is generated from the registry the Rust upserts
+-- are generated from: per table, stripe._upsert_<table> and
+-- stripe._delete_<table> hold the very statements the Rust path runs
+-- (functions with static SQL, so each connection plans them once), and the
+-- _sql_* tables below hold the event routes, embedded lists and summaries.
+-- This migration creates them for the pinned API version and every later
+-- version's migration replaces them, so that a version bump updates both
+-- paths.
 --
 -- Safe inside one transaction; every statement is idempotent.
 
 CREATE TABLE IF NOT EXISTS stripe._sql_resources (
     object            text PRIMARY KEY,
     table_name        text NOT NULL UNIQUE,
-    upsert_sql        text NOT NULL,
-    delete_sql        text NOT NULL,
     owner_column      text,
     owner_object      text,
     owner_set_sql     text,
@@ -243,7 +244,8 @@ BEGIN
                   FROM unnest(items) WITH ORDINALITY AS u (x, k)
                  WHERE cardinality(entries) = 1 OR x ->> 'object' = e.item_object;
                 IF cardinality(kids) > 0 THEN
-                    EXECUTE (SELECT r.upsert_sql FROM stripe._sql_resources r WHERE r.object = e.item_object)
+                    EXECUTE format('SELECT stripe.%I($1, $2, $3)',
+                                   '_upsert_' || (SELECT r.table_name FROM stripe._sql_resources r WHERE r.object = e.item_object))
                       USING kids, array_fill(account, ARRAY[cardinality(kids)]),
                             array_fill(version, ARRAY[cardinality(kids)]);
                 END IF;
@@ -258,9 +260,9 @@ BEGIN
             END LOOP;
         END LOOP;
     END IF;
-    EXECUTE CASE WHEN is_delete THEN res.delete_sql ELSE res.upsert_sql END
-      USING ARRAY[obj::text], ARRAY[account], ARRAY[version];
-    GET DIAGNOSTICS n = ROW_COUNT;
+    EXECUTE format('SELECT stripe.%I($1, $2, $3)',
+                   CASE WHEN is_delete THEN '_delete_' ELSE '_upsert_' END || res.table_name)
+      INTO n USING ARRAY[obj::text], ARRAY[account], ARRAY[version];
     IF n + children_deleted > 0 THEN
         RETURN 'applied';
     END IF;
@@ -294,9 +296,9 @@ BEGIN
       INTO items, ids
       FROM jsonb_array_elements(list -> 'data') WITH ORDINALITY AS i (v, n);
     IF cardinality(items) > 0 THEN
-        EXECUTE res.upsert_sql
+        EXECUTE format('SELECT stripe.%I($1, $2, $3)', '_upsert_' || res.table_name)
+          INTO written
           USING items, array_fill(account, ARRAY[cardinality(items)]), array_fill(version, ARRAY[cardinality(items)]);
-        GET DIAGNOSTICS written = ROW_COUNT;
     END IF;
     EXECUTE res.owner_set_sql USING owner_id, ids, account;
     IF jsonb_typeof(list -> 'has_more') = 'boolean' AND (list ->> 'has_more')::boolean THEN

@@ -1,7 +1,8 @@
 //! The SQL registry emitter: the rows of the `_sql_*` tables that
 //! `stripe.apply_event` and `stripe.process_webhook` route and write with
 //! (`codegen/sql/sql_events.sql`). They hold what the Rust registry holds,
-//! from the same functions: every table's upsert and soft-delete statement,
+//! from the same functions: every table's upsert and soft-delete statement
+//! (as functions `stripe._upsert_<table>`, `stripe._delete_<table>`),
 //! the event routes, the embedded lists and the summaries. The migration
 //! that creates the functions fills them for the version pinned then; every
 //! later version's migration refills them.
@@ -10,6 +11,7 @@ use std::fmt::Write;
 
 use crate::ir::Api;
 use crate::lock::Lock;
+use crate::naming::quote_ident;
 use crate::rust::{embedded_entries, event_route, table_columns};
 use crate::sql;
 
@@ -61,13 +63,23 @@ pub fn refill(api: &Api, lock: &Lock) -> String {
             None => Default::default(),
         };
         let none = |s: String| if s.is_empty() { "NULL".to_string() } else { s };
+        // The two statements every event runs are functions with static SQL,
+        // so that each connection plans them once (planning the upsert costs
+        // more than running it).
+        for (kind, statement) in [("upsert", &upsert), ("delete", &delete)] {
+            let _ = writeln!(
+                out,
+                "CREATE OR REPLACE FUNCTION stripe.{}(text[], text[], timestamptz[]) RETURNS bigint\n\
+                 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$\n\
+                 DECLARE n bigint;\nBEGIN\n{statement};\nGET DIAGNOSTICS n = ROW_COUNT;\nRETURN n;\nEND\n$fn$;",
+                quote_ident(&format!("_{kind}_{table}")),
+            );
+        }
         let _ = writeln!(
             out,
-            "INSERT INTO stripe._sql_resources (object, table_name, upsert_sql, delete_sql, owner_column, owner_object, owner_set_sql, owner_missing_sql) VALUES ({}, {}, {}, {}, {}, {}, {}, {});",
+            "INSERT INTO stripe._sql_resources (object, table_name, owner_column, owner_object, owner_set_sql, owner_missing_sql) VALUES ({}, {}, {}, {}, {}, {});",
             lit(&tl.object),
             lit(table),
-            lit(&upsert),
-            lit(&delete),
             none(oc),
             none(oo),
             none(os),

@@ -25,19 +25,20 @@
 -- happen here: the rest of a truncated summary list is left pending in
 -- _events.reason, for `stripe-sync sync` (or a worker's events job) to list.
 --
--- The object-specific part is data: the _sql_* tables below hold the
--- registry the Rust upserts are generated from (tables, upsert and
--- soft-delete statements, event routes, embedded lists, summaries), filled
--- by this migration for the pinned API version and refilled by every later
--- version's migration, so that a version bump updates both paths.
+-- The object-specific part is generated from the registry the Rust upserts
+-- are generated from: per table, stripe._upsert_<table> and
+-- stripe._delete_<table> hold the very statements the Rust path runs
+-- (functions with static SQL, so each connection plans them once), and the
+-- _sql_* tables below hold the event routes, embedded lists and summaries.
+-- This migration creates them for the pinned API version and every later
+-- version's migration replaces them, so that a version bump updates both
+-- paths.
 --
 -- Safe inside one transaction; every statement is idempotent.
 
 CREATE TABLE IF NOT EXISTS stripe._sql_resources (
     object            text PRIMARY KEY,
     table_name        text NOT NULL UNIQUE,
-    upsert_sql        text NOT NULL,
-    delete_sql        text NOT NULL,
     owner_column      text,
     owner_object      text,
     owner_set_sql     text,
@@ -243,7 +244,8 @@ BEGIN
                   FROM unnest(items) WITH ORDINALITY AS u (x, k)
                  WHERE cardinality(entries) = 1 OR x ->> 'object' = e.item_object;
                 IF cardinality(kids) > 0 THEN
-                    EXECUTE (SELECT r.upsert_sql FROM stripe._sql_resources r WHERE r.object = e.item_object)
+                    EXECUTE format('SELECT stripe.%I($1, $2, $3)',
+                                   '_upsert_' || (SELECT r.table_name FROM stripe._sql_resources r WHERE r.object = e.item_object))
                       USING kids, array_fill(account, ARRAY[cardinality(kids)]),
                             array_fill(version, ARRAY[cardinality(kids)]);
                 END IF;
@@ -258,9 +260,9 @@ BEGIN
             END LOOP;
         END LOOP;
     END IF;
-    EXECUTE CASE WHEN is_delete THEN res.delete_sql ELSE res.upsert_sql END
-      USING ARRAY[obj::text], ARRAY[account], ARRAY[version];
-    GET DIAGNOSTICS n = ROW_COUNT;
+    EXECUTE format('SELECT stripe.%I($1, $2, $3)',
+                   CASE WHEN is_delete THEN '_delete_' ELSE '_upsert_' END || res.table_name)
+      INTO n USING ARRAY[obj::text], ARRAY[account], ARRAY[version];
     IF n + children_deleted > 0 THEN
         RETURN 'applied';
     END IF;
@@ -294,9 +296,9 @@ BEGIN
       INTO items, ids
       FROM jsonb_array_elements(list -> 'data') WITH ORDINALITY AS i (v, n);
     IF cardinality(items) > 0 THEN
-        EXECUTE res.upsert_sql
+        EXECUTE format('SELECT stripe.%I($1, $2, $3)', '_upsert_' || res.table_name)
+          INTO written
           USING items, array_fill(account, ARRAY[cardinality(items)]), array_fill(version, ARRAY[cardinality(items)]);
-        GET DIAGNOSTICS written = ROW_COUNT;
     END IF;
     EXECUTE res.owner_set_sql USING owner_id, ids, account;
     IF jsonb_typeof(list -> 'has_more') = 'boolean' AND (list ->> 'has_more')::boolean THEN
@@ -540,71 +542,161 @@ DELETE FROM stripe._sql_embedded_lists;
 DELETE FROM stripe._sql_summaries;
 DELETE FROM stripe._sql_event_types;
 DELETE FROM stripe._sql_resources;
-INSERT INTO stripe._sql_resources (object, table_name, upsert_sql, delete_sql, owner_column, owner_object, owner_set_sql, owner_missing_sql) VALUES ('customer', 'customers', 'INSERT INTO "stripe"."customers" AS t ("id", "balance", "created", "default_source", "discount_rate", "email", "livemode", "metadata", "object", "phone", "tax_exempt", "type", "_raw_data", "_account_id", "_updated_at")
-SELECT DISTINCT ON (s.r ->> ''id'') CASE jsonb_typeof(s.r -> ''id'') WHEN ''string'' THEN s.r ->> ''id'' END, stripe._bigint(s.r -> ''balance''), stripe._timestamp(s.r -> ''created''), stripe._ref_id(s.r -> ''default_source''), stripe._numeric(s.r -> ''discount_rate''), CASE jsonb_typeof(s.r -> ''email'') WHEN ''string'' THEN s.r ->> ''email'' END, stripe._boolean(s.r -> ''livemode''), stripe._jsonb(s.r -> ''metadata''), CASE jsonb_typeof(s.r -> ''object'') WHEN ''string'' THEN s.r ->> ''object'' END, CASE jsonb_typeof(s.r -> ''phone'') WHEN ''string'' THEN s.r ->> ''phone'' END, CASE jsonb_typeof(s.r -> ''tax_exempt'') WHEN ''string'' THEN s.r ->> ''tax_exempt'' END, CASE jsonb_typeof(s.r -> ''type'') WHEN ''string'' THEN s.r ->> ''type'' END, s.r, s.a, s.u
+CREATE OR REPLACE FUNCTION stripe."_upsert_customers"(text[], text[], timestamptz[]) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE n bigint;
+BEGIN
+INSERT INTO "stripe"."customers" AS t ("id", "balance", "created", "default_source", "discount_rate", "email", "livemode", "metadata", "object", "phone", "tax_exempt", "type", "_raw_data", "_account_id", "_updated_at")
+SELECT DISTINCT ON (s.r ->> 'id') CASE jsonb_typeof(s.r -> 'id') WHEN 'string' THEN s.r ->> 'id' END, stripe._bigint(s.r -> 'balance'), stripe._timestamp(s.r -> 'created'), stripe._ref_id(s.r -> 'default_source'), stripe._numeric(s.r -> 'discount_rate'), CASE jsonb_typeof(s.r -> 'email') WHEN 'string' THEN s.r ->> 'email' END, stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), CASE jsonb_typeof(s.r -> 'object') WHEN 'string' THEN s.r ->> 'object' END, CASE jsonb_typeof(s.r -> 'phone') WHEN 'string' THEN s.r ->> 'phone' END, CASE jsonb_typeof(s.r -> 'tax_exempt') WHEN 'string' THEN s.r ->> 'tax_exempt' END, CASE jsonb_typeof(s.r -> 'type') WHEN 'string' THEN s.r ->> 'type' END, s.r, s.a, s.u
 FROM unnest($1::text[]::jsonb[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS s (r, a, u, n)
-WHERE s.r ->> ''id'' IS NOT NULL
-ORDER BY s.r ->> ''id'', s.u DESC, s.n DESC
+WHERE s.r ->> 'id' IS NOT NULL
+ORDER BY s.r ->> 'id', s.u DESC, s.n DESC
 ON CONFLICT ("id") DO UPDATE SET "balance" = EXCLUDED."balance", "created" = EXCLUDED."created", "default_source" = EXCLUDED."default_source", "discount_rate" = EXCLUDED."discount_rate", "email" = EXCLUDED."email", "livemode" = EXCLUDED."livemode", "metadata" = EXCLUDED."metadata", "object" = EXCLUDED."object", "phone" = EXCLUDED."phone", "tax_exempt" = EXCLUDED."tax_exempt", "type" = EXCLUDED."type", "_raw_data" = EXCLUDED."_raw_data", "_account_id" = EXCLUDED."_account_id", "_updated_at" = EXCLUDED."_updated_at", "_synced_at" = now()
-WHERE t."_deleted_at" IS NULL AND t."_updated_at" <= EXCLUDED."_updated_at" AND t."_raw_data" IS DISTINCT FROM EXCLUDED."_raw_data"', 'INSERT INTO "stripe"."customers" AS t ("id", "balance", "created", "default_source", "discount_rate", "email", "livemode", "metadata", "object", "phone", "tax_exempt", "type", "_raw_data", "_account_id", "_updated_at", "_deleted_at")
-SELECT DISTINCT ON (s.r ->> ''id'') CASE jsonb_typeof(s.r -> ''id'') WHEN ''string'' THEN s.r ->> ''id'' END, stripe._bigint(s.r -> ''balance''), stripe._timestamp(s.r -> ''created''), stripe._ref_id(s.r -> ''default_source''), stripe._numeric(s.r -> ''discount_rate''), CASE jsonb_typeof(s.r -> ''email'') WHEN ''string'' THEN s.r ->> ''email'' END, stripe._boolean(s.r -> ''livemode''), stripe._jsonb(s.r -> ''metadata''), CASE jsonb_typeof(s.r -> ''object'') WHEN ''string'' THEN s.r ->> ''object'' END, CASE jsonb_typeof(s.r -> ''phone'') WHEN ''string'' THEN s.r ->> ''phone'' END, CASE jsonb_typeof(s.r -> ''tax_exempt'') WHEN ''string'' THEN s.r ->> ''tax_exempt'' END, CASE jsonb_typeof(s.r -> ''type'') WHEN ''string'' THEN s.r ->> ''type'' END, s.r, s.a, s.u, s.u
+WHERE t."_deleted_at" IS NULL AND t."_updated_at" <= EXCLUDED."_updated_at" AND t."_raw_data" IS DISTINCT FROM EXCLUDED."_raw_data";
+GET DIAGNOSTICS n = ROW_COUNT;
+RETURN n;
+END
+$fn$;
+CREATE OR REPLACE FUNCTION stripe."_delete_customers"(text[], text[], timestamptz[]) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE n bigint;
+BEGIN
+INSERT INTO "stripe"."customers" AS t ("id", "balance", "created", "default_source", "discount_rate", "email", "livemode", "metadata", "object", "phone", "tax_exempt", "type", "_raw_data", "_account_id", "_updated_at", "_deleted_at")
+SELECT DISTINCT ON (s.r ->> 'id') CASE jsonb_typeof(s.r -> 'id') WHEN 'string' THEN s.r ->> 'id' END, stripe._bigint(s.r -> 'balance'), stripe._timestamp(s.r -> 'created'), stripe._ref_id(s.r -> 'default_source'), stripe._numeric(s.r -> 'discount_rate'), CASE jsonb_typeof(s.r -> 'email') WHEN 'string' THEN s.r ->> 'email' END, stripe._boolean(s.r -> 'livemode'), stripe._jsonb(s.r -> 'metadata'), CASE jsonb_typeof(s.r -> 'object') WHEN 'string' THEN s.r ->> 'object' END, CASE jsonb_typeof(s.r -> 'phone') WHEN 'string' THEN s.r ->> 'phone' END, CASE jsonb_typeof(s.r -> 'tax_exempt') WHEN 'string' THEN s.r ->> 'tax_exempt' END, CASE jsonb_typeof(s.r -> 'type') WHEN 'string' THEN s.r ->> 'type' END, s.r, s.a, s.u, s.u
 FROM unnest($1::text[]::jsonb[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS s (r, a, u, n)
-WHERE s.r ->> ''id'' IS NOT NULL
-ORDER BY s.r ->> ''id'', s.u DESC, s.n DESC
+WHERE s.r ->> 'id' IS NOT NULL
+ORDER BY s.r ->> 'id', s.u DESC, s.n DESC
 ON CONFLICT ("id") DO UPDATE SET "_raw_data" = t."_raw_data" || EXCLUDED."_raw_data", "_deleted_at" = EXCLUDED."_deleted_at", "_updated_at" = GREATEST(t."_updated_at", EXCLUDED."_updated_at"), "_synced_at" = now()
-WHERE t."_deleted_at" IS NULL', NULL, NULL, NULL, NULL);
-INSERT INTO stripe._sql_resources (object, table_name, upsert_sql, delete_sql, owner_column, owner_object, owner_set_sql, owner_missing_sql) VALUES ('invoice', 'invoices', 'INSERT INTO "stripe"."invoices" AS t ("id", "customer", "lines", "object", "status_note", "total", "_raw_data", "_account_id", "_updated_at")
-SELECT DISTINCT ON (s.r ->> ''id'') CASE jsonb_typeof(s.r -> ''id'') WHEN ''string'' THEN s.r ->> ''id'' END, stripe._ref_id(s.r -> ''customer''), stripe._jsonb(s.r -> ''lines''), CASE jsonb_typeof(s.r -> ''object'') WHEN ''string'' THEN s.r ->> ''object'' END, stripe._jsonb(s.r -> ''status_note''), stripe._bigint(s.r -> ''total''), s.r, s.a, s.u
+WHERE t."_deleted_at" IS NULL;
+GET DIAGNOSTICS n = ROW_COUNT;
+RETURN n;
+END
+$fn$;
+INSERT INTO stripe._sql_resources (object, table_name, owner_column, owner_object, owner_set_sql, owner_missing_sql) VALUES ('customer', 'customers', NULL, NULL, NULL, NULL);
+CREATE OR REPLACE FUNCTION stripe."_upsert_invoices"(text[], text[], timestamptz[]) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE n bigint;
+BEGIN
+INSERT INTO "stripe"."invoices" AS t ("id", "customer", "lines", "object", "status_note", "total", "_raw_data", "_account_id", "_updated_at")
+SELECT DISTINCT ON (s.r ->> 'id') CASE jsonb_typeof(s.r -> 'id') WHEN 'string' THEN s.r ->> 'id' END, stripe._ref_id(s.r -> 'customer'), stripe._jsonb(s.r -> 'lines'), CASE jsonb_typeof(s.r -> 'object') WHEN 'string' THEN s.r ->> 'object' END, stripe._jsonb(s.r -> 'status_note'), stripe._bigint(s.r -> 'total'), s.r, s.a, s.u
 FROM unnest($1::text[]::jsonb[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS s (r, a, u, n)
-WHERE s.r ->> ''id'' IS NOT NULL
-ORDER BY s.r ->> ''id'', s.u DESC, s.n DESC
+WHERE s.r ->> 'id' IS NOT NULL
+ORDER BY s.r ->> 'id', s.u DESC, s.n DESC
 ON CONFLICT ("id") DO UPDATE SET "customer" = EXCLUDED."customer", "lines" = EXCLUDED."lines", "object" = EXCLUDED."object", "status_note" = EXCLUDED."status_note", "total" = EXCLUDED."total", "_raw_data" = EXCLUDED."_raw_data", "_account_id" = EXCLUDED."_account_id", "_updated_at" = EXCLUDED."_updated_at", "_synced_at" = now()
-WHERE t."_deleted_at" IS NULL AND t."_updated_at" <= EXCLUDED."_updated_at" AND t."_raw_data" IS DISTINCT FROM EXCLUDED."_raw_data"', 'INSERT INTO "stripe"."invoices" AS t ("id", "customer", "lines", "object", "status_note", "total", "_raw_data", "_account_id", "_updated_at", "_deleted_at")
-SELECT DISTINCT ON (s.r ->> ''id'') CASE jsonb_typeof(s.r -> ''id'') WHEN ''string'' THEN s.r ->> ''id'' END, stripe._ref_id(s.r -> ''customer''), stripe._jsonb(s.r -> ''lines''), CASE jsonb_typeof(s.r -> ''object'') WHEN ''string'' THEN s.r ->> ''object'' END, stripe._jsonb(s.r -> ''status_note''), stripe._bigint(s.r -> ''total''), s.r, s.a, s.u, s.u
+WHERE t."_deleted_at" IS NULL AND t."_updated_at" <= EXCLUDED."_updated_at" AND t."_raw_data" IS DISTINCT FROM EXCLUDED."_raw_data";
+GET DIAGNOSTICS n = ROW_COUNT;
+RETURN n;
+END
+$fn$;
+CREATE OR REPLACE FUNCTION stripe."_delete_invoices"(text[], text[], timestamptz[]) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE n bigint;
+BEGIN
+INSERT INTO "stripe"."invoices" AS t ("id", "customer", "lines", "object", "status_note", "total", "_raw_data", "_account_id", "_updated_at", "_deleted_at")
+SELECT DISTINCT ON (s.r ->> 'id') CASE jsonb_typeof(s.r -> 'id') WHEN 'string' THEN s.r ->> 'id' END, stripe._ref_id(s.r -> 'customer'), stripe._jsonb(s.r -> 'lines'), CASE jsonb_typeof(s.r -> 'object') WHEN 'string' THEN s.r ->> 'object' END, stripe._jsonb(s.r -> 'status_note'), stripe._bigint(s.r -> 'total'), s.r, s.a, s.u, s.u
 FROM unnest($1::text[]::jsonb[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS s (r, a, u, n)
-WHERE s.r ->> ''id'' IS NOT NULL
-ORDER BY s.r ->> ''id'', s.u DESC, s.n DESC
+WHERE s.r ->> 'id' IS NOT NULL
+ORDER BY s.r ->> 'id', s.u DESC, s.n DESC
 ON CONFLICT ("id") DO UPDATE SET "_raw_data" = t."_raw_data" || EXCLUDED."_raw_data", "_deleted_at" = EXCLUDED."_deleted_at", "_updated_at" = GREATEST(t."_updated_at", EXCLUDED."_updated_at"), "_synced_at" = now()
-WHERE t."_deleted_at" IS NULL', NULL, NULL, NULL, NULL);
-INSERT INTO stripe._sql_resources (object, table_name, upsert_sql, delete_sql, owner_column, owner_object, owner_set_sql, owner_missing_sql) VALUES ('line_item', 'invoice_line_items', 'INSERT INTO "stripe"."invoice_line_items" AS t ("id", "amount", "object", "_raw_data", "_account_id", "_updated_at")
-SELECT DISTINCT ON (s.r ->> ''id'') CASE jsonb_typeof(s.r -> ''id'') WHEN ''string'' THEN s.r ->> ''id'' END, stripe._bigint(s.r -> ''amount''), CASE jsonb_typeof(s.r -> ''object'') WHEN ''string'' THEN s.r ->> ''object'' END, s.r, s.a, s.u
+WHERE t."_deleted_at" IS NULL;
+GET DIAGNOSTICS n = ROW_COUNT;
+RETURN n;
+END
+$fn$;
+INSERT INTO stripe._sql_resources (object, table_name, owner_column, owner_object, owner_set_sql, owner_missing_sql) VALUES ('invoice', 'invoices', NULL, NULL, NULL, NULL);
+CREATE OR REPLACE FUNCTION stripe."_upsert_invoice_line_items"(text[], text[], timestamptz[]) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE n bigint;
+BEGIN
+INSERT INTO "stripe"."invoice_line_items" AS t ("id", "amount", "object", "_raw_data", "_account_id", "_updated_at")
+SELECT DISTINCT ON (s.r ->> 'id') CASE jsonb_typeof(s.r -> 'id') WHEN 'string' THEN s.r ->> 'id' END, stripe._bigint(s.r -> 'amount'), CASE jsonb_typeof(s.r -> 'object') WHEN 'string' THEN s.r ->> 'object' END, s.r, s.a, s.u
 FROM unnest($1::text[]::jsonb[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS s (r, a, u, n)
-WHERE s.r ->> ''id'' IS NOT NULL
-ORDER BY s.r ->> ''id'', s.u DESC, s.n DESC
+WHERE s.r ->> 'id' IS NOT NULL
+ORDER BY s.r ->> 'id', s.u DESC, s.n DESC
 ON CONFLICT ("id") DO UPDATE SET "amount" = EXCLUDED."amount", "object" = EXCLUDED."object", "_raw_data" = EXCLUDED."_raw_data", "_account_id" = EXCLUDED."_account_id", "_updated_at" = EXCLUDED."_updated_at", "_synced_at" = now()
-WHERE t."_deleted_at" IS NULL AND t."_updated_at" <= EXCLUDED."_updated_at" AND t."_raw_data" IS DISTINCT FROM EXCLUDED."_raw_data"', 'INSERT INTO "stripe"."invoice_line_items" AS t ("id", "amount", "object", "_raw_data", "_account_id", "_updated_at", "_deleted_at")
-SELECT DISTINCT ON (s.r ->> ''id'') CASE jsonb_typeof(s.r -> ''id'') WHEN ''string'' THEN s.r ->> ''id'' END, stripe._bigint(s.r -> ''amount''), CASE jsonb_typeof(s.r -> ''object'') WHEN ''string'' THEN s.r ->> ''object'' END, s.r, s.a, s.u, s.u
+WHERE t."_deleted_at" IS NULL AND t."_updated_at" <= EXCLUDED."_updated_at" AND t."_raw_data" IS DISTINCT FROM EXCLUDED."_raw_data";
+GET DIAGNOSTICS n = ROW_COUNT;
+RETURN n;
+END
+$fn$;
+CREATE OR REPLACE FUNCTION stripe."_delete_invoice_line_items"(text[], text[], timestamptz[]) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE n bigint;
+BEGIN
+INSERT INTO "stripe"."invoice_line_items" AS t ("id", "amount", "object", "_raw_data", "_account_id", "_updated_at", "_deleted_at")
+SELECT DISTINCT ON (s.r ->> 'id') CASE jsonb_typeof(s.r -> 'id') WHEN 'string' THEN s.r ->> 'id' END, stripe._bigint(s.r -> 'amount'), CASE jsonb_typeof(s.r -> 'object') WHEN 'string' THEN s.r ->> 'object' END, s.r, s.a, s.u, s.u
 FROM unnest($1::text[]::jsonb[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS s (r, a, u, n)
-WHERE s.r ->> ''id'' IS NOT NULL
-ORDER BY s.r ->> ''id'', s.u DESC, s.n DESC
+WHERE s.r ->> 'id' IS NOT NULL
+ORDER BY s.r ->> 'id', s.u DESC, s.n DESC
 ON CONFLICT ("id") DO UPDATE SET "_raw_data" = t."_raw_data" || EXCLUDED."_raw_data", "_deleted_at" = EXCLUDED."_deleted_at", "_updated_at" = GREATEST(t."_updated_at", EXCLUDED."_updated_at"), "_synced_at" = now()
-WHERE t."_deleted_at" IS NULL', NULL, NULL, NULL, NULL);
-INSERT INTO stripe._sql_resources (object, table_name, upsert_sql, delete_sql, owner_column, owner_object, owner_set_sql, owner_missing_sql) VALUES ('subscription_item', 'subscription_items', 'INSERT INTO "stripe"."subscription_items" AS t ("id", "object", "quantity", "subscription", "_raw_data", "_account_id", "_updated_at")
-SELECT DISTINCT ON (s.r ->> ''id'') CASE jsonb_typeof(s.r -> ''id'') WHEN ''string'' THEN s.r ->> ''id'' END, CASE jsonb_typeof(s.r -> ''object'') WHEN ''string'' THEN s.r ->> ''object'' END, stripe._bigint(s.r -> ''quantity''), CASE jsonb_typeof(s.r -> ''subscription'') WHEN ''string'' THEN s.r ->> ''subscription'' END, s.r, s.a, s.u
+WHERE t."_deleted_at" IS NULL;
+GET DIAGNOSTICS n = ROW_COUNT;
+RETURN n;
+END
+$fn$;
+INSERT INTO stripe._sql_resources (object, table_name, owner_column, owner_object, owner_set_sql, owner_missing_sql) VALUES ('line_item', 'invoice_line_items', NULL, NULL, NULL, NULL);
+CREATE OR REPLACE FUNCTION stripe."_upsert_subscription_items"(text[], text[], timestamptz[]) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE n bigint;
+BEGIN
+INSERT INTO "stripe"."subscription_items" AS t ("id", "object", "quantity", "subscription", "_raw_data", "_account_id", "_updated_at")
+SELECT DISTINCT ON (s.r ->> 'id') CASE jsonb_typeof(s.r -> 'id') WHEN 'string' THEN s.r ->> 'id' END, CASE jsonb_typeof(s.r -> 'object') WHEN 'string' THEN s.r ->> 'object' END, stripe._bigint(s.r -> 'quantity'), CASE jsonb_typeof(s.r -> 'subscription') WHEN 'string' THEN s.r ->> 'subscription' END, s.r, s.a, s.u
 FROM unnest($1::text[]::jsonb[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS s (r, a, u, n)
-WHERE s.r ->> ''id'' IS NOT NULL
-ORDER BY s.r ->> ''id'', s.u DESC, s.n DESC
+WHERE s.r ->> 'id' IS NOT NULL
+ORDER BY s.r ->> 'id', s.u DESC, s.n DESC
 ON CONFLICT ("id") DO UPDATE SET "object" = EXCLUDED."object", "quantity" = EXCLUDED."quantity", "subscription" = EXCLUDED."subscription", "_raw_data" = EXCLUDED."_raw_data", "_account_id" = EXCLUDED."_account_id", "_updated_at" = EXCLUDED."_updated_at", "_synced_at" = now()
-WHERE t."_deleted_at" IS NULL AND t."_updated_at" <= EXCLUDED."_updated_at" AND t."_raw_data" IS DISTINCT FROM EXCLUDED."_raw_data"', 'INSERT INTO "stripe"."subscription_items" AS t ("id", "object", "quantity", "subscription", "_raw_data", "_account_id", "_updated_at", "_deleted_at")
-SELECT DISTINCT ON (s.r ->> ''id'') CASE jsonb_typeof(s.r -> ''id'') WHEN ''string'' THEN s.r ->> ''id'' END, CASE jsonb_typeof(s.r -> ''object'') WHEN ''string'' THEN s.r ->> ''object'' END, stripe._bigint(s.r -> ''quantity''), CASE jsonb_typeof(s.r -> ''subscription'') WHEN ''string'' THEN s.r ->> ''subscription'' END, s.r, s.a, s.u, s.u
+WHERE t."_deleted_at" IS NULL AND t."_updated_at" <= EXCLUDED."_updated_at" AND t."_raw_data" IS DISTINCT FROM EXCLUDED."_raw_data";
+GET DIAGNOSTICS n = ROW_COUNT;
+RETURN n;
+END
+$fn$;
+CREATE OR REPLACE FUNCTION stripe."_delete_subscription_items"(text[], text[], timestamptz[]) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE n bigint;
+BEGIN
+INSERT INTO "stripe"."subscription_items" AS t ("id", "object", "quantity", "subscription", "_raw_data", "_account_id", "_updated_at", "_deleted_at")
+SELECT DISTINCT ON (s.r ->> 'id') CASE jsonb_typeof(s.r -> 'id') WHEN 'string' THEN s.r ->> 'id' END, CASE jsonb_typeof(s.r -> 'object') WHEN 'string' THEN s.r ->> 'object' END, stripe._bigint(s.r -> 'quantity'), CASE jsonb_typeof(s.r -> 'subscription') WHEN 'string' THEN s.r ->> 'subscription' END, s.r, s.a, s.u, s.u
 FROM unnest($1::text[]::jsonb[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS s (r, a, u, n)
-WHERE s.r ->> ''id'' IS NOT NULL
-ORDER BY s.r ->> ''id'', s.u DESC, s.n DESC
+WHERE s.r ->> 'id' IS NOT NULL
+ORDER BY s.r ->> 'id', s.u DESC, s.n DESC
 ON CONFLICT ("id") DO UPDATE SET "_raw_data" = t."_raw_data" || EXCLUDED."_raw_data", "_deleted_at" = EXCLUDED."_deleted_at", "_updated_at" = GREATEST(t."_updated_at", EXCLUDED."_updated_at"), "_synced_at" = now()
-WHERE t."_deleted_at" IS NULL', NULL, NULL, NULL, NULL);
-INSERT INTO stripe._sql_resources (object, table_name, upsert_sql, delete_sql, owner_column, owner_object, owner_set_sql, owner_missing_sql) VALUES ('tax_id', 'tax_ids', 'INSERT INTO "stripe"."tax_ids" AS t ("id", "customer", "object", "value", "_raw_data", "_account_id", "_updated_at")
-SELECT DISTINCT ON (s.r ->> ''id'') CASE jsonb_typeof(s.r -> ''id'') WHEN ''string'' THEN s.r ->> ''id'' END, stripe._ref_id(s.r -> ''customer''), CASE jsonb_typeof(s.r -> ''object'') WHEN ''string'' THEN s.r ->> ''object'' END, CASE jsonb_typeof(s.r -> ''value'') WHEN ''string'' THEN s.r ->> ''value'' END, s.r, s.a, s.u
+WHERE t."_deleted_at" IS NULL;
+GET DIAGNOSTICS n = ROW_COUNT;
+RETURN n;
+END
+$fn$;
+INSERT INTO stripe._sql_resources (object, table_name, owner_column, owner_object, owner_set_sql, owner_missing_sql) VALUES ('subscription_item', 'subscription_items', NULL, NULL, NULL, NULL);
+CREATE OR REPLACE FUNCTION stripe."_upsert_tax_ids"(text[], text[], timestamptz[]) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE n bigint;
+BEGIN
+INSERT INTO "stripe"."tax_ids" AS t ("id", "customer", "object", "value", "_raw_data", "_account_id", "_updated_at")
+SELECT DISTINCT ON (s.r ->> 'id') CASE jsonb_typeof(s.r -> 'id') WHEN 'string' THEN s.r ->> 'id' END, stripe._ref_id(s.r -> 'customer'), CASE jsonb_typeof(s.r -> 'object') WHEN 'string' THEN s.r ->> 'object' END, CASE jsonb_typeof(s.r -> 'value') WHEN 'string' THEN s.r ->> 'value' END, s.r, s.a, s.u
 FROM unnest($1::text[]::jsonb[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS s (r, a, u, n)
-WHERE s.r ->> ''id'' IS NOT NULL
-ORDER BY s.r ->> ''id'', s.u DESC, s.n DESC
+WHERE s.r ->> 'id' IS NOT NULL
+ORDER BY s.r ->> 'id', s.u DESC, s.n DESC
 ON CONFLICT ("id") DO UPDATE SET "customer" = EXCLUDED."customer", "object" = EXCLUDED."object", "value" = EXCLUDED."value", "_raw_data" = EXCLUDED."_raw_data", "_account_id" = EXCLUDED."_account_id", "_updated_at" = EXCLUDED."_updated_at", "_synced_at" = now()
-WHERE t."_deleted_at" IS NULL AND t."_updated_at" <= EXCLUDED."_updated_at" AND t."_raw_data" IS DISTINCT FROM EXCLUDED."_raw_data"', 'INSERT INTO "stripe"."tax_ids" AS t ("id", "customer", "object", "value", "_raw_data", "_account_id", "_updated_at", "_deleted_at")
-SELECT DISTINCT ON (s.r ->> ''id'') CASE jsonb_typeof(s.r -> ''id'') WHEN ''string'' THEN s.r ->> ''id'' END, stripe._ref_id(s.r -> ''customer''), CASE jsonb_typeof(s.r -> ''object'') WHEN ''string'' THEN s.r ->> ''object'' END, CASE jsonb_typeof(s.r -> ''value'') WHEN ''string'' THEN s.r ->> ''value'' END, s.r, s.a, s.u, s.u
+WHERE t."_deleted_at" IS NULL AND t."_updated_at" <= EXCLUDED."_updated_at" AND t."_raw_data" IS DISTINCT FROM EXCLUDED."_raw_data";
+GET DIAGNOSTICS n = ROW_COUNT;
+RETURN n;
+END
+$fn$;
+CREATE OR REPLACE FUNCTION stripe."_delete_tax_ids"(text[], text[], timestamptz[]) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE n bigint;
+BEGIN
+INSERT INTO "stripe"."tax_ids" AS t ("id", "customer", "object", "value", "_raw_data", "_account_id", "_updated_at", "_deleted_at")
+SELECT DISTINCT ON (s.r ->> 'id') CASE jsonb_typeof(s.r -> 'id') WHEN 'string' THEN s.r ->> 'id' END, stripe._ref_id(s.r -> 'customer'), CASE jsonb_typeof(s.r -> 'object') WHEN 'string' THEN s.r ->> 'object' END, CASE jsonb_typeof(s.r -> 'value') WHEN 'string' THEN s.r ->> 'value' END, s.r, s.a, s.u, s.u
 FROM unnest($1::text[]::jsonb[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS s (r, a, u, n)
-WHERE s.r ->> ''id'' IS NOT NULL
-ORDER BY s.r ->> ''id'', s.u DESC, s.n DESC
+WHERE s.r ->> 'id' IS NOT NULL
+ORDER BY s.r ->> 'id', s.u DESC, s.n DESC
 ON CONFLICT ("id") DO UPDATE SET "_raw_data" = t."_raw_data" || EXCLUDED."_raw_data", "_deleted_at" = EXCLUDED."_deleted_at", "_updated_at" = GREATEST(t."_updated_at", EXCLUDED."_updated_at"), "_synced_at" = now()
-WHERE t."_deleted_at" IS NULL', NULL, NULL, NULL, NULL);
+WHERE t."_deleted_at" IS NULL;
+GET DIAGNOSTICS n = ROW_COUNT;
+RETURN n;
+END
+$fn$;
+INSERT INTO stripe._sql_resources (object, table_name, owner_column, owner_object, owner_set_sql, owner_missing_sql) VALUES ('tax_id', 'tax_ids', NULL, NULL, NULL, NULL);
 INSERT INTO stripe._sql_embedded_lists (parent_object, position, field, item_object, complete, missing_sql, record_sql) VALUES
 ('invoice', 0, 'lines', 'line_item', true, 'UPDATE "stripe"."invoice_line_items" SET "_deleted_at" = $4, "_synced_at" = now() WHERE "_account_id" = $1 AND "id" IN (SELECT child_id FROM "stripe"."_list_members" WHERE account_id = $1 AND child_table = ''invoice_line_items'' AND parent_id = ANY($2::text[])) AND "id" <> ALL($3::text[]) AND "_deleted_at" IS NULL AND "_updated_at" <= $4', 'INSERT INTO "stripe"."_list_members" (account_id, child_table, parent_id, child_id) SELECT $1, ''invoice_line_items'', m.p, m.c FROM unnest($2::text[], $3::text[]) AS m (p, c) ON CONFLICT DO NOTHING');
 INSERT INTO stripe._sql_event_types (name, table_name, is_delete) VALUES
