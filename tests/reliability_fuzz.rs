@@ -11,7 +11,10 @@
 //!   or rejected with a reason, never a database error (hostile ids and
 //!   types are bound parameters, not SQL);
 //! - bodies over the limit are refused (413): read to their end (so that the
-//!   sender sees the answer) but not kept, and nothing is written.
+//!   sender sees the answer) but not kept, and nothing is written;
+//! - the SQL path (`stripe.process_webhook`, in a database of its own, fed
+//!   every delivery in the same order) answers each one as the Rust path
+//!   does: the same refusal, the same rejection, the same outcome.
 //!
 //! The fast tests run a few thousand cases; the `#[ignore]`d `*_long` ones
 //! (run by `.ci/run`) run far more. `RELIABILITY_FUZZ_CASES` overrides the
@@ -23,15 +26,18 @@ use crate::rsupport;
 
 use std::time::Duration;
 
+use crate::runtime_sql_events::{process_webhook, SqlAnswer};
 use anyhow::Result;
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as PtConfig, TestCaseError, TestRunner};
 use serde_json::{json, Map, Value};
+use sqlx::PgPool;
 use stripe_sync::webhook::{parse_signature_header, sign, verify_signature};
 use stripe_sync::{Error, WebhookError};
 use stripe_sync_simulator::SimConfig;
-use support::{env, fixtures, Env};
+use stripe_sync_tests::TestDb;
+use support::{env, env_with_account, fixtures, Env};
 
 const SECRET: &str = "whsec_fuzz_secret";
 const TOL: Duration = Duration::from_secs(300);
@@ -329,11 +335,63 @@ fn delivery_strategy() -> impl Strategy<Value = Delivery> {
 }
 
 async fn counts(e: &Env) -> Result<(i64, i64)> {
+    pool_counts(&e.db.pool).await
+}
+
+async fn pool_counts(pool: &PgPool) -> Result<(i64, i64)> {
     Ok(sqlx::query_as(
         "SELECT (SELECT count(*) FROM stripe._events), (SELECT count(*) FROM stripe._webhook_rejections)",
     )
-    .fetch_one(&e.db.pool)
+    .fetch_one(pool)
     .await?)
+}
+
+/// The same delivery through `stripe.process_webhook`; `rust` is what the
+/// Rust path answered: a refusal (`None`), a rejection (`Some(None)`) or an
+/// outcome (`Some(Some(outcome))`).
+async fn same_on_sql(
+    sql: &PgPool,
+    body: &[u8],
+    header: &str,
+    rust: Option<Option<&str>>,
+) -> Result<(), TestCaseError> {
+    let fail = |m: String| TestCaseError::fail(m);
+    let before = pool_counts(sql).await.map_err(|x| fail(x.to_string()))?;
+    let answer = process_webhook(sql, body, header)
+        .await
+        .map_err(|x| fail(x.to_string()))?;
+    let after = pool_counts(sql).await.map_err(|x| fail(x.to_string()))?;
+    match rust {
+        None => {
+            // PostgreSQL text holds no NUL (nor can an HTTP header): such a
+            // header is refused before the function runs.
+            let nul = header.contains('\0');
+            prop_assert!(
+                matches!(&answer, SqlAnswer::Raised(code, _) if code == "SW401" || (nul && code == "22021")),
+                "refused by Rust, SQL answered {:?}",
+                answer
+            );
+            prop_assert_eq!(before, after, "the SQL path wrote a refused delivery");
+        }
+        Some(None) => {
+            prop_assert!(
+                matches!(&answer, SqlAnswer::Outcome(o) if o.starts_with("rejected: ")),
+                "rejected by Rust, SQL answered {:?}",
+                answer
+            );
+            prop_assert_eq!(after, (before.0, before.1 + 1));
+        }
+        Some(Some(outcome)) => {
+            prop_assert_eq!(
+                &answer,
+                &SqlAnswer::Outcome(outcome.to_string()),
+                "Rust answered {}",
+                outcome
+            );
+            prop_assert_eq!(after.1, before.1);
+        }
+    }
+    Ok(())
 }
 
 /// What the fuzz run saw.
@@ -345,7 +403,12 @@ struct Tally {
     recorded: u32,
 }
 
-async fn one_delivery(e: &Env, d: &Delivery, tally: &mut Tally) -> Result<(), TestCaseError> {
+async fn one_delivery(
+    e: &Env,
+    sql: &PgPool,
+    d: &Delivery,
+    tally: &mut Tally,
+) -> Result<(), TestCaseError> {
     let fail = |m: String| TestCaseError::fail(m);
     let before = counts(e).await.map_err(|x| fail(x.to_string()))?;
     tally.cases += 1;
@@ -356,6 +419,7 @@ async fn one_delivery(e: &Env, d: &Delivery, tally: &mut Tally) -> Result<(), Te
             let r = e.sync.process_webhook(&body, header).await;
             let refused = matches!(&r, Err(Error::Webhook(w)) if !matches!(w, WebhookError::InvalidPayload(_)));
             prop_assert!(refused, "{how}: {r:?}");
+            same_on_sql(sql, &body, header, None).await?;
             let after = counts(e).await.map_err(|x| fail(x.to_string()))?;
             prop_assert_eq!(before, after, "{} wrote something", how);
             let id = event["data"]["object"]["id"].as_str().unwrap();
@@ -367,22 +431,30 @@ async fn one_delivery(e: &Env, d: &Delivery, tally: &mut Tally) -> Result<(), Te
             prop_assert_eq!(n, 0);
         }
         Delivery::SignedBytes(body) => {
-            let r = e
-                .sync
-                .process_webhook(body, &rsupport::signed_now(body, SECRET))
-                .await;
+            let header = rsupport::signed_now(body, SECRET);
+            let r = e.sync.process_webhook(body, &header).await;
+            let rust = rust_answer(&r);
             check_signed_outcome(e, r, before, tally).await?;
+            same_on_sql(sql, body, &header, Some(rust.as_deref())).await?;
         }
         Delivery::SignedEvent(ev) => {
             let body = serde_json::to_vec(ev).unwrap();
-            let r = e
-                .sync
-                .process_webhook(&body, &rsupport::signed_now(&body, SECRET))
-                .await;
+            let header = rsupport::signed_now(&body, SECRET);
+            let r = e.sync.process_webhook(&body, &header).await;
+            let rust = rust_answer(&r);
             check_signed_outcome(e, r, before, tally).await?;
+            same_on_sql(sql, &body, &header, Some(rust.as_deref())).await?;
         }
     }
     Ok(())
+}
+
+/// The Rust path's answer to a signed delivery, as [`same_on_sql`] takes
+/// it: the outcome, or `None` for a rejection.
+fn rust_answer(r: &stripe_sync::Result<stripe_sync::WebhookOutcome>) -> Option<String> {
+    r.as_ref()
+        .ok()
+        .map(|o| o.event.outcome.as_str().to_string())
 }
 
 /// A validly signed body ends as a ledger row (accepted) or a rejection row
@@ -438,12 +510,27 @@ fn fuzz_webhook_path(default_cases: u32) -> Result<()> {
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let e = rt.block_on(env(SimConfig::new(fixtures()), |c| {
+    // The account known up front, on both paths: events naming none are
+    // applied as the account's (with none known, the Rust path would learn
+    // it from the API in the background, which SQL cannot).
+    let e = rt.block_on(env_with_account(SimConfig::new(fixtures()), |c| {
         c.stripe_webhook_secret = Some(SECRET.into())
     }))?;
+    let account = rt.block_on(e.sync.account_id())?;
+    // The SQL path's database: migrated, the same secret, for the same account.
+    let sql = rt.block_on(TestDb::new())?;
+    rt.block_on(async {
+        stripe_sync::sync::migrate(&sql.pool).await?;
+        sqlx::query("SELECT stripe.add_webhook_secret($1, $2)")
+            .bind(SECRET)
+            .bind(&account)
+            .execute(&sql.pool)
+            .await?;
+        Ok::<_, anyhow::Error>(())
+    })?;
     let tally = std::cell::RefCell::new(Tally::default());
     let result = runner(cases).run(&delivery_strategy(), |d| {
-        rt.block_on(one_delivery(&e, &d, &mut tally.borrow_mut()))
+        rt.block_on(one_delivery(&e, &sql.pool, &d, &mut tally.borrow_mut()))
     });
     let tally = tally.into_inner();
     // The data tables hold nothing a forged delivery carried.
@@ -456,6 +543,7 @@ fn fuzz_webhook_path(default_cases: u32) -> Result<()> {
         tally.cases, tally.forged, tally.recorded, tally.rejected
     );
     rt.block_on(e.finish())?;
+    rt.block_on(sql.drop_db())?;
     result.map_err(|x| anyhow::anyhow!("{x}"))?;
     assert_eq!(forged, 0);
     assert!(

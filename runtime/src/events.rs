@@ -34,7 +34,7 @@ struct Envelope<'a> {
     account: Option<String>,
     #[serde(default)]
     livemode: Option<bool>,
-    #[serde(borrow)]
+    #[serde(borrow, deserialize_with = "objects::map_only")]
     data: Data<'a>,
 }
 
@@ -185,6 +185,11 @@ pub(crate) async fn prepare_event(
     source: &str,
     endpoint_account: Option<String>,
 ) -> Result<Prepared> {
+    if !objects::is_object(&raw) {
+        return Err(Error::InvalidPayload(
+            "not a Stripe event: not a JSON object".into(),
+        ));
+    }
     let env: Envelope<'_> = serde_json::from_str(&raw)
         .map_err(|e| Error::InvalidPayload(format!("not a Stripe event: {e}")))?;
     let head = objects::head(env.data.object.get())

@@ -34,9 +34,44 @@ struct HeadRaw<'a> {
     deleted: Option<bool>,
 }
 
+/// Whether `raw` is a JSON object (by its first character): serde reads a
+/// struct from an array too (`["cus_1"]` as an object with that id), which
+/// no Stripe object is, and which the SQL path (`jsonb`) refuses as well.
+pub fn is_object(raw: &str) -> bool {
+    raw.trim_start().starts_with('{')
+}
+
+/// Deserializes `T` from a JSON object only (never from an array), for
+/// fields that must be objects: see [`is_object`].
+pub(crate) fn map_only<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct V<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for V<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    d.deserialize_map(V(std::marker::PhantomData))
+}
+
+fn not_an_object() -> serde_json::Error {
+    <serde_json::Error as serde::de::Error>::custom("not a JSON object")
+}
+
 /// Reads an object's [`Head`] without building a `Value` tree. Fields of
-/// unexpected types make it fail rather than guess.
+/// unexpected types, or anything but a JSON object, make it fail rather
+/// than guess.
 pub fn head(raw: &str) -> Result<Head, serde_json::Error> {
+    if !is_object(raw) {
+        return Err(not_an_object());
+    }
     let h: HeadRaw<'_> = serde_json::from_str(raw)?;
     Ok(Head {
         id: h.id.map(Cow::into_owned),
@@ -172,6 +207,9 @@ pub fn embedded_lists(parent: &Resource, raw: &str) -> Vec<EmbeddedItems> {
         let Some(v) = v else {
             continue;
         };
+        if !is_object(v.get()) {
+            continue;
+        }
         let Ok(list) = serde_json::from_str::<ListRaw<'_>>(v.get()) else {
             continue;
         };

@@ -157,8 +157,9 @@ BEGIN
         RETURN 'not a Stripe event: no string type';
     END IF;
     IF jsonb_typeof(ev -> 'created') IS DISTINCT FROM 'number'
-       OR (ev ->> 'created') !~ '^-?[0-9]{1,18}$' THEN
-        RETURN 'not a Stripe event: created is not an integer';
+       OR (ev ->> 'created') !~ '^-?[0-9]{1,19}$'
+       OR (ev ->> 'created')::numeric NOT BETWEEN -9223372036854775808 AND 9223372036854775807 THEN
+        RETURN 'not a Stripe event: created is not a 64-bit integer';
     END IF;
     IF coalesce(jsonb_typeof(ev -> 'api_version'), 'null') NOT IN ('null', 'string')
        OR coalesce(jsonb_typeof(ev -> 'account'), 'null') NOT IN ('null', 'string')
@@ -324,7 +325,9 @@ DECLARE
     obj jsonb := ev -> 'data' -> 'object';
     ev_id text := ev ->> 'id';
     ev_type text := ev ->> 'type';
-    version timestamptz := to_timestamp((ev ->> 'created')::bigint);
+    -- A time no timestamp can hold is read as now, as the Rust path reads it.
+    version timestamptz := CASE WHEN (ev ->> 'created')::bigint BETWEEN -210000000000 AND 8210298412799
+                                THEN to_timestamp((ev ->> 'created')::bigint) ELSE now() END;
     obj_type text := CASE jsonb_typeof(obj -> 'object') WHEN 'string' THEN obj ->> 'object' END;
     obj_id text := CASE jsonb_typeof(obj -> 'id') WHEN 'string' THEN obj ->> 'id' END;
     account text := CASE jsonb_typeof(ev -> 'account') WHEN 'string' THEN ev ->> 'account' END;
