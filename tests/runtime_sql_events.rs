@@ -685,3 +685,83 @@ async fn without_pgcrypto_apply_event_works_and_process_webhook_names_the_extens
     admin.close().await;
     Ok(())
 }
+
+/// SQL cannot call Stripe: a truncated summary applied by
+/// `stripe.apply_event` writes what it holds, soft-deletes nothing and is
+/// left pending; the next `sync` lists the rest from the API, soft-deletes
+/// what the owner lost and clears the pending reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_summary_the_sql_path_left_pending_is_listed_by_sync() -> Result<()> {
+    let sc = SimConfig::new(fixtures())
+        .with_count("customer", 1)
+        .with_count("entitlements.active_entitlement", 15);
+    let e = crate::support::env_with_account(sc, |_| {}).await?;
+    let rep = e.sync.backfill(stripe_sync::BackfillRequest::all()).await?;
+    assert!(rep.succeeded);
+    let cus = e.sim.objects("customer")[0]["id"]
+        .as_str()
+        .context("customer id")?
+        .to_string();
+    let mut ents = e.sim.objects("entitlements.active_entitlement");
+    ents.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+    // An entitlement the customer lost since.
+    sqlx::query(
+        "INSERT INTO stripe.entitlements_active_entitlements (id, customer, _raw_data, _account_id, _updated_at)
+         VALUES ('ent_lost', $1, '{\"id\": \"ent_lost\"}', $2, now() - interval '1 day')",
+    )
+    .bind(&cus)
+    .bind(e.sim.account_id())
+    .execute(&e.db.pool)
+    .await?;
+    let lost_deleted = || async {
+        let d: Option<chrono::DateTime<chrono::Utc>> = sqlx::query_scalar(
+            "SELECT _deleted_at FROM stripe.entitlements_active_entitlements WHERE id = 'ent_lost'",
+        )
+        .fetch_one(&e.db.pool)
+        .await?;
+        anyhow::Ok(d.is_some())
+    };
+    let reason = || async {
+        let r: Option<String> =
+            sqlx::query_scalar("SELECT reason FROM stripe._events WHERE id = 'evt_sql_pending'")
+                .fetch_one(&e.db.pool)
+                .await?;
+        anyhow::Ok(r)
+    };
+
+    let ev = json!({"id": "evt_sql_pending", "object": "event", "type": "entitlements.active_entitlement_summary.updated",
+        "created": now() - 5, "livemode": false,
+        "data": {"object": {"object": "entitlements.active_entitlement_summary", "customer": cus, "livemode": false,
+            "entitlements": {"object": "list", "data": ents[..10], "has_more": true, "url": "/v1/customer/entitlements"}}}});
+    let outcome: String = sqlx::query_scalar("SELECT stripe.apply_event($1)")
+        .bind(&ev)
+        .fetch_one(&e.db.pool)
+        .await?;
+    assert_eq!(
+        outcome, "unchanged",
+        "the backfill wrote the same ten already"
+    );
+    assert!(!lost_deleted().await?, "a truncated list deletes nothing");
+    let pending = reason().await?;
+    assert!(
+        pending
+            .as_deref()
+            .is_some_and(|r| r.starts_with("pending:")),
+        "{pending:?}"
+    );
+
+    e.sync.sync_events().await?;
+    assert!(
+        lost_deleted().await?,
+        "the listed rest shows the lost one gone"
+    );
+    assert_eq!(reason().await?, None);
+    let live: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM stripe.entitlements_active_entitlements WHERE customer = $1 AND _deleted_at IS NULL",
+    )
+    .bind(&cus)
+    .fetch_one(&e.db.pool)
+    .await?;
+    assert_eq!(live, 15);
+    e.finish().await
+}
