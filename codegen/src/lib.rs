@@ -351,14 +351,13 @@ fn chain(loaded: &[Loaded], migration_files: &[String], start: Instant) -> Resul
     let mut before_sql_events: Option<(&Api, Lock)> = None;
     for (l, name) in loaded.iter().zip(migration_files) {
         let (next, changes) = lock.apply(&l.api);
-        let mut text = sql::migration(&l.api.version, &changes);
-        if sql_registry::refills(name) {
-            text.push('\n');
-            text.push_str(&sql_registry::refill(&l.api, &next));
-        } else {
+        files.insert(
+            Path::new(MIGRATIONS_DIR).join(name),
+            sql_registry::version_migration(name, &l.api, &next, &changes),
+        );
+        if !sql_registry::refills(name) {
             before_sql_events = Some((&l.api, next.clone()));
         }
-        files.insert(Path::new(MIGRATIONS_DIR).join(name), text);
         lock = next;
     }
     if let Some((api, at)) = &before_sql_events {
@@ -446,12 +445,10 @@ pub fn bump(root: &Path, spec_dir: &Path, version: &str) -> Result<Output> {
     let (next, changes) = lock.apply(&loaded.api);
     let mut files = BTreeMap::new();
     let name = migration_name(next_migration_number(root)?, version);
-    let mut text = sql::migration(version, &changes);
-    if sql_registry::refills(&name) {
-        text.push('\n');
-        text.push_str(&sql_registry::refill(&loaded.api, &next));
-    }
-    files.insert(Path::new(MIGRATIONS_DIR).join(&name), text);
+    files.insert(
+        Path::new(MIGRATIONS_DIR).join(&name),
+        sql_registry::version_migration(&name, &loaded.api, &next, &changes),
+    );
     entry.migration = Some(name);
     versions.versions.push(entry);
     files.insert(PathBuf::from(VERSIONS_FILE), versions.to_json());

@@ -42,7 +42,8 @@ fn table_ident(table: &str) -> String {
     format!("{}.{}", quote_ident(SCHEMA), quote_ident(table))
 }
 
-fn literal(s: &str) -> String {
+/// A SQL string literal (`'` doubled).
+pub fn literal(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 

@@ -10,10 +10,11 @@
 use std::fmt::Write;
 
 use crate::ir::Api;
-use crate::lock::Lock;
+use crate::lock::{Change, Lock};
 use crate::naming::quote_ident;
 use crate::rust::{embedded_entries, event_route, table_columns};
 use crate::sql;
+use crate::sql::literal as lit;
 
 /// The migration number of the SQL entry points: version migrations
 /// numbered after it refill the registry.
@@ -21,10 +22,6 @@ pub const SQL_EVENTS_NUMBER: usize = 11;
 
 /// The file name of the migration creating the SQL entry points.
 pub const SQL_EVENTS_MIGRATION: &str = "0011_stripe_sync_sql_events.sql";
-
-fn lit(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
-}
 
 fn opt(s: Option<&str>) -> String {
     s.map(lit).unwrap_or_else(|| "NULL".to_string())
@@ -153,6 +150,18 @@ pub fn refill(api: &Api, lock: &Lock) -> String {
 /// version pinned when it was released.
 pub fn migration(api: &Api, lock: &Lock) -> String {
     format!("{}\n{}", sql::SQL_EVENTS, refill(api, lock))
+}
+
+/// The migration of an API version named `file`: its schema `changes`, and,
+/// after the SQL entry points, the refilled registry of `api` and `lock`
+/// (the schema after the changes).
+pub fn version_migration(file: &str, api: &Api, lock: &Lock, changes: &[Change]) -> String {
+    let text = sql::migration(&api.version, changes);
+    if refills(file) {
+        format!("{text}\n{}", refill(api, lock))
+    } else {
+        text
+    }
 }
 
 /// Whether a version migration named `file` comes after the SQL entry
