@@ -185,12 +185,7 @@ pub(crate) async fn prepare_event(
     source: &str,
     endpoint_account: Option<String>,
 ) -> Result<Prepared> {
-    if !objects::is_object(&raw) {
-        return Err(Error::InvalidPayload(
-            "not a Stripe event: not a JSON object".into(),
-        ));
-    }
-    let env: Envelope<'_> = serde_json::from_str(&raw)
+    let env: Envelope<'_> = objects::from_object_str(&raw)
         .map_err(|e| Error::InvalidPayload(format!("not a Stripe event: {e}")))?;
     let head = objects::head(env.data.object.get())
         .map_err(|e| Error::InvalidPayload(format!("event {}: data.object: {e}", env.id)))?;

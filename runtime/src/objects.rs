@@ -34,15 +34,21 @@ struct HeadRaw<'a> {
     deleted: Option<bool>,
 }
 
-/// Whether `raw` is a JSON object (by its first character): serde reads a
-/// struct from an array too (`["cus_1"]` as an object with that id), which
-/// no Stripe object is, and which the SQL path (`jsonb`) refuses as well.
-pub fn is_object(raw: &str) -> bool {
-    raw.trim_start().starts_with('{')
+/// Parses `T` from `raw` only when it is a JSON object (by its first
+/// character): serde reads a struct from an array too (`["cus_1"]` as an
+/// object with that id), which no Stripe object is, and which the SQL path
+/// (`jsonb`) refuses as well.
+pub fn from_object_str<'a, T: Deserialize<'a>>(raw: &'a str) -> Result<T, serde_json::Error> {
+    if !raw.trim_start().starts_with('{') {
+        return Err(<serde_json::Error as serde::de::Error>::custom(
+            "not a JSON object",
+        ));
+    }
+    serde_json::from_str(raw)
 }
 
 /// Deserializes `T` from a JSON object only (never from an array), for
-/// fields that must be objects: see [`is_object`].
+/// fields that must be objects: see [`from_object_str`].
 pub(crate) fn map_only<'de, D, T>(d: D) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
@@ -61,18 +67,11 @@ where
     d.deserialize_map(V(std::marker::PhantomData))
 }
 
-fn not_an_object() -> serde_json::Error {
-    <serde_json::Error as serde::de::Error>::custom("not a JSON object")
-}
-
 /// Reads an object's [`Head`] without building a `Value` tree. Fields of
 /// unexpected types, or anything but a JSON object, make it fail rather
 /// than guess.
 pub fn head(raw: &str) -> Result<Head, serde_json::Error> {
-    if !is_object(raw) {
-        return Err(not_an_object());
-    }
-    let h: HeadRaw<'_> = serde_json::from_str(raw)?;
+    let h: HeadRaw<'_> = from_object_str(raw)?;
     Ok(Head {
         id: h.id.map(Cow::into_owned),
         object: h.object.map(Cow::into_owned),
@@ -207,10 +206,7 @@ pub fn embedded_lists(parent: &Resource, raw: &str) -> Vec<EmbeddedItems> {
         let Some(v) = v else {
             continue;
         };
-        if !is_object(v.get()) {
-            continue;
-        }
-        let Ok(list) = serde_json::from_str::<ListRaw<'_>>(v.get()) else {
+        let Ok(list) = from_object_str::<ListRaw<'_>>(v.get()) else {
             continue;
         };
         out.push(EmbeddedItems {
