@@ -139,6 +139,15 @@ RETURNS boolean LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS 
        AND coalesce(jsonb_typeof(o -> 'deleted'), 'null') IN ('null', 'boolean')
 $$;
 
+-- The summary description of an object string, when its items have a
+-- table with an owner column (else the summary is not applied as one).
+CREATE OR REPLACE FUNCTION stripe._summary_of(object text)
+RETURNS stripe._sql_summaries LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT s.* FROM stripe._sql_summaries s
+      JOIN stripe._sql_resources r ON r.object = s.item_object AND r.owner_column IS NOT NULL
+     WHERE s.object = $1
+$$;
+
 -- Why `ev` is not a Stripe event the runtime can read; NULL when it is.
 CREATE OR REPLACE FUNCTION stripe._event_problem(ev jsonb)
 RETURNS text LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
@@ -175,9 +184,7 @@ BEGIN
     END IF;
     -- A summary (an owner's complete list of items) must name its owner and
     -- hold its list, each item with an id.
-    SELECT s.* INTO sm FROM stripe._sql_summaries s
-      JOIN stripe._sql_resources r ON r.object = s.item_object AND r.owner_column IS NOT NULL
-     WHERE s.object = obj ->> 'object';
+    sm := stripe._summary_of(obj ->> 'object');
     IF sm.object IS NOT NULL THEN
         IF jsonb_typeof(obj -> sm.owner_field) IS DISTINCT FROM 'string' THEN
             RETURN format('event %s: data.object: a %s without a %s id', ev ->> 'id', sm.object, sm.owner_field);
@@ -337,6 +344,7 @@ DECLARE
     fresh text;
     result text;
     is_delete boolean;
+    revoked text;
 BEGIN
     account := coalesce(account, endpoint_account);
     IF account IS NULL THEN
@@ -364,9 +372,7 @@ BEGIN
         RETURN 'duplicate';
     END IF;
 
-    SELECT s.* INTO sm FROM stripe._sql_summaries s
-      JOIN stripe._sql_resources r ON r.object = s.item_object AND r.owner_column IS NOT NULL
-     WHERE s.object = obj_type;
+    sm := stripe._summary_of(obj_type);
     IF account IS NULL THEN
         result := 'unattributed';
     ELSIF sm.object IS NOT NULL THEN
@@ -384,14 +390,14 @@ BEGIN
     -- synced (its rows stay), as `serve` marks it.
     IF ev_type = 'account.application.deauthorized' AND coalesce(account, '') <> ''
        AND NOT EXISTS (SELECT 1 FROM stripe._accounts a WHERE a.account_id = account) THEN
+        revoked := format('access revoked: account.application.deauthorized (%s)', ev_id);
         INSERT INTO stripe._sync_accounts (account_id, key_id, connected, state, reason)
         VALUES (account,
                 coalesce((SELECT a.key_id FROM stripe._accounts a WHERE a.account_id = platform LIMIT 1), ''),
-                true, 'revoked', format('access revoked: account.application.deauthorized (%s)', ev_id))
+                true, 'revoked', revoked)
         ON CONFLICT (account_id) DO UPDATE SET state = 'revoked', reason = EXCLUDED.reason, changed_at = now()
          WHERE stripe._sync_accounts.state <> 'revoked';
-        UPDATE stripe._sync_work SET state = 'cancelled', finished_at = now(),
-               error = format('access revoked: account.application.deauthorized (%s)', ev_id)
+        UPDATE stripe._sync_work SET state = 'cancelled', finished_at = now(), error = revoked
          WHERE account_id = account AND state IN ('pending', 'running');
     END IF;
     RETURN result;
