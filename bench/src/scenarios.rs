@@ -789,6 +789,7 @@ pub async fn webhooks(o: &Options) -> Result<Vec<Measure>> {
 }
 
 async fn webhooks_to(o: &Options, receiver: Receiver) -> Result<Vec<Measure>> {
+    let serve = receiver == Receiver::Serve;
     let (total, senders) = if o.quick {
         (5_000usize, 32usize)
     } else {
@@ -802,7 +803,7 @@ async fn webhooks_to(o: &Options, receiver: Receiver) -> Result<Vec<Measure>> {
         .local_addr()?
         .port();
     let listen = format!("127.0.0.1:{port}");
-    if receiver != Receiver::Serve {
+    if !serve {
         // The SQL path's secret, for the account the events name none of.
         sqlx::query("SELECT stripe.add_webhook_secret($1, 'acct_bench')")
             .bind(secret)
@@ -910,7 +911,7 @@ async fn webhooks_to(o: &Options, receiver: Receiver) -> Result<Vec<Measure>> {
         proc_stats::postgres_cpu_between(&pg0, &proc_stats::postgres_cpu(&db.pool, &db.name).await),
     );
     // The server's group commits: how many events each transaction wrote.
-    let metrics = if receiver == Receiver::Serve {
+    let metrics = if serve {
         http.get(format!("{base}/metrics"))
             .send()
             .await?
@@ -945,13 +946,12 @@ async fn webhooks_to(o: &Options, receiver: Receiver) -> Result<Vec<Measure>> {
     .await?;
     // (serve resolves its account in the background at startup: events
     // before that are applied once it is, so only the SQL path is checked.)
-    if receiver != Receiver::Serve && applied as usize != total {
+    if !serve && applied as usize != total {
         bail!("{total} events committed but {applied} applied");
     }
     latencies.sort_by(f64::total_cmp);
     let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
     db.drop_db().await?;
-    let serve = receiver == Receiver::Serve;
     let (name, receiver_cpu) = match receiver {
         Receiver::Serve => (
             format!("webhooks {}k x{senders}", total / 1000),

@@ -8,7 +8,8 @@
 //! | progress bars, plan, summary and status tables | [`report`] |
 //! | `stripe-sync supabase install` / `uninstall` | [`supabase`] |
 //!
-//! Modules import downward only: `cli` → `demo` → `report` → `options`.
+//! Modules import downward only: `cli` → `demo`, `supabase`, `workers` →
+//! `report` → `options`.
 
 #![warn(missing_docs)]
 

@@ -101,17 +101,21 @@ async fn supabase_install_writes_a_function_that_deno_runs_and_the_simulator_fee
     let project = std::env::temp_dir().join(format!("stripe-sync-supabase-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&project);
 
+    let install = || {
+        let mut c = cmd_with(&db.url, &sim.base_url());
+        c.args([
+            "supabase",
+            "install",
+            "--function-url",
+            &url,
+            "--project-dir",
+        ])
+        .arg(&project);
+        run_async(c)
+    };
+
     // install: migrations, the managed webhook, the function's files.
-    let mut c = cmd_with(&db.url, &sim.base_url());
-    c.args([
-        "supabase",
-        "install",
-        "--function-url",
-        &url,
-        "--project-dir",
-    ])
-    .arg(&project);
-    let (code, out, err) = run_async(c).await;
+    let (code, out, err) = install().await;
     assert_eq!(code, 0, "install failed: {out}\n{err}");
     assert!(
         out.contains("supabase functions deploy stripe-webhook --no-verify-jwt"),
@@ -130,16 +134,7 @@ async fn supabase_install_writes_a_function_that_deno_runs_and_the_simulator_fee
     assert_eq!(hooks[0].1, url);
     assert_eq!(hooks[0].2, stripe_sync_generated::API_VERSION);
     // Installing again reuses the webhook.
-    let mut c = cmd_with(&db.url, &sim.base_url());
-    c.args([
-        "supabase",
-        "install",
-        "--function-url",
-        &url,
-        "--project-dir",
-    ])
-    .arg(&project);
-    let (code, out, err) = run_async(c).await;
+    let (code, out, err) = install().await;
     assert_eq!(code, 0, "second install failed: {out}\n{err}");
     assert!(out.contains(&hooks[0].0), "{out}");
     let n: i64 = sqlx::query_scalar("SELECT count(*) FROM stripe._managed_webhooks")
