@@ -25,6 +25,28 @@ fn code_of(path: &Path) -> String {
         .join("\n")
 }
 
+/// The code of every `.rs` file under a module's folder, comments left out.
+fn folder_code(dir: &Path) -> String {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("module folder readable")
+        .map(|e| e.expect("dir entry").path())
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            if p.is_dir() {
+                folder_code(p)
+            } else if p.extension().is_some_and(|e| e == "rs") {
+                code_of(p)
+            } else {
+                String::new()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The statements of `code` that start with `keyword`, up to their `;`.
 fn statements<'a>(code: &'a str, keyword: &str) -> Vec<&'a str> {
     code.match_indices(keyword)
@@ -55,6 +77,9 @@ fn imports(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
         };
         if path.extension().is_some_and(|e| e == "rs") && name != "lib" && name != "main" {
             files.insert(name.to_string(), code_of(&path));
+        } else if path.join("mod.rs").is_file() {
+            // A module grown into a folder is one node: all its files.
+            files.insert(name.to_string(), folder_code(&path));
         }
     }
     let modules: BTreeSet<String> = files.keys().cloned().collect();

@@ -537,8 +537,19 @@ fn tls_is_rustls_with_verification_on() -> Result<()> {
         reqwest.contains("default-features = false") && reqwest.contains("rustls-tls"),
         "{reqwest}"
     );
-    for entry in std::fs::read_dir(root.join("runtime/src"))? {
-        let path = entry?.path();
+    let mut dirs = vec![root.join("runtime/src")];
+    let mut files = Vec::new();
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    for path in files {
         let text = std::fs::read_to_string(&path)?;
         for forbidden in [
             "danger_accept_invalid_certs",

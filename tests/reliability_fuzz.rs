@@ -340,7 +340,8 @@ async fn counts(e: &Env) -> Result<(i64, i64)> {
 
 async fn pool_counts(pool: &PgPool) -> Result<(i64, i64)> {
     Ok(sqlx::query_as(
-        "SELECT (SELECT count(*) FROM stripe._events), (SELECT count(*) FROM stripe._webhook_rejections)",
+        // A body rejected again is counted on its row.
+        "SELECT (SELECT count(*) FROM stripe._events), (SELECT coalesce(sum(count), 0)::bigint FROM stripe._webhook_rejections)",
     )
     .fetch_one(pool)
     .await?)
@@ -489,7 +490,7 @@ async fn check_signed_outcome(
                 why
             );
             let last: String = sqlx::query_scalar(
-                "SELECT reason FROM stripe._webhook_rejections ORDER BY id DESC LIMIT 1",
+                "SELECT reason FROM stripe._webhook_rejections ORDER BY last_received_at DESC, id DESC LIMIT 1",
             )
             .fetch_one(&e.db.pool)
             .await

@@ -235,7 +235,9 @@ async fn events_cursor_of_the_previous_release_resumes() -> Result<()> {
         oldest["created"].as_i64().unwrap(),
     );
     let cursor = json!({"created": created, "ids": [oldest_id], "last_id": oldest_id});
-    sqlx::query("INSERT INTO stripe._sync_state (account_id, resource, scope, status, cursor) VALUES ($1, '_events', '', 'complete', $2)")
+    // The backfill set a cursor at its start; the previous release's replaces it.
+    sqlx::query("INSERT INTO stripe._sync_state (account_id, resource, scope, status, cursor) VALUES ($1, '_events', '', 'complete', $2)
+                 ON CONFLICT (account_id, resource, scope) DO UPDATE SET cursor = EXCLUDED.cursor, status = EXCLUDED.status")
         .bind(e.sim.account_id())
         .bind(&cursor)
         .execute(&e.db.pool)

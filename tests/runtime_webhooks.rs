@@ -513,12 +513,26 @@ async fn concurrent_webhooks_commit_in_groups_with_one_by_one_outcomes() -> Resu
             bodies.extend([old, new.clone(), new]);
         }
     }
-    // PostgreSQL refuses \u0000 in jsonb: this event cannot be committed.
+    // A trigger refuses this customer with an error that is not the data's
+    // (a permanent one would be quarantined and answered 200): the event
+    // can't be committed, and its group commits without it.
+    sqlx::query(
+        "CREATE FUNCTION public.refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN IF NEW.id = 'cus_grp_poison' THEN RAISE EXCEPTION 'poison'; END IF; RETURN NEW; END $$",
+    )
+    .execute(&e.db.pool)
+    .await?;
+    sqlx::query(
+        "CREATE TRIGGER refuse_poison BEFORE INSERT OR UPDATE ON stripe.customers
+         FOR EACH ROW EXECUTE FUNCTION public.refuse_poison()",
+    )
+    .execute(&e.db.pool)
+    .await?;
     let poison = event(
         "evt_grp_poison",
         "customer.updated",
         t,
-        customer("cus_grp_poison", "nul\u{0}"),
+        customer("cus_grp_poison", "poison"),
     );
     bodies.insert(17, poison);
 
@@ -570,11 +584,17 @@ async fn concurrent_webhooks_commit_in_groups_with_one_by_one_outcomes() -> Resu
         applied_new.values().all(|c| *c == (1, 1)),
         "{applied_new:?}"
     );
-    assert_eq!(e.count("SELECT count(*) FROM stripe._events").await?, 40);
+    // The poison is in the ledger as failed, so that a redelivery tries it again.
+    assert_eq!(e.count("SELECT count(*) FROM stripe._events").await?, 41);
     assert_eq!(
         e.count("SELECT count(*) FROM stripe._events WHERE outcome NOT IN ('applied', 'stale')")
             .await?,
-        0
+        1
+    );
+    assert_eq!(
+        e.count("SELECT count(*) FROM stripe._events WHERE id = 'evt_grp_poison' AND outcome = 'failed'")
+            .await?,
+        1
     );
     assert_eq!(
         e.count("SELECT count(*) FROM stripe.customers WHERE id LIKE 'cus_grp%' AND name = 'new'")

@@ -16,6 +16,7 @@
 pub mod cli;
 pub mod demo;
 pub mod options;
+pub mod quarantine;
 pub mod report;
 pub mod supabase;
 pub mod workers;

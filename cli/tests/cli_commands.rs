@@ -35,6 +35,82 @@ async fn migrate_is_idempotent_and_concurrent() {
     db.drop_db().await.unwrap();
 }
 
+/// Issue 28, item 1: a change made on Stripe between two commands reaches
+/// the mirror through `sync`, whatever ran in between. The change is dated
+/// two seconds back by the simulator's clock, so it falls in an earlier
+/// second than the next command's start (within one second the loss hid).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_change_between_backfill_and_sync_reaches_the_mirror() {
+    let db = TestDb::new().await.unwrap();
+    let sim = simulator().await;
+    let base = sim.base_url();
+    let go = |args: &[&str]| {
+        let mut c = cmd_with(&db.url, &base);
+        c.args(args);
+        run_async(c)
+    };
+    let http = reqwest::Client::new();
+    let rename = |id: String, name: &'static str| {
+        let (http, base, sim) = (&http, &base, &sim);
+        async move {
+            sim.set_clock_offset(-2);
+            let r = http
+                .post(format!("{base}/v1/customers/{id}"))
+                .basic_auth("sk_test_cli", Some(""))
+                .form(&[("name", name)])
+                .send()
+                .await
+                .unwrap();
+            sim.set_clock_offset(0);
+            assert!(r.status().is_success());
+        }
+    };
+    let name_of = |id: String| {
+        let pool = &db.pool;
+        async move {
+            sqlx::query_scalar::<_, Option<String>>(
+                "SELECT name FROM stripe.customers WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(go(&["migrate"]).await.0, 0);
+    let ids: Vec<String> = sim
+        .objects("customer")
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+
+    // The README's order: backfill, a change, then `sync`.
+    let (code, _, err) = go(&["backfill", "all"]).await;
+    assert_eq!(code, 0, "{err}");
+    rename(ids[0].clone(), "renamed before sync").await;
+    let (code, out, err) = go(&["sync"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("events: 1 fetched, 1 applied"), "{out}");
+    assert_eq!(
+        name_of(ids[0].clone()).await.as_deref(),
+        Some("renamed before sync")
+    );
+
+    // Another backfill between the change and the catch-up.
+    rename(ids[1].clone(), "renamed before a backfill").await;
+    let (code, _, err) = go(&["backfill", "customer"]).await;
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = go(&["sync", "--events-only"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("events: 1 fetched"), "{out}");
+    assert_eq!(
+        name_of(ids[1].clone()).await.as_deref(),
+        Some("renamed before a backfill")
+    );
+    sim.shutdown().await;
+    db.drop_db().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn backfill_status_and_sync() {
     let db = TestDb::new().await.unwrap();

@@ -28,6 +28,10 @@ pub const CONNECT: &str = include_str!("../sql/connect.sql");
 /// `stripe.process_webhook`, whose registry rows [`crate::sql_registry`]
 /// appends.
 pub const SQL_EVENTS: &str = include_str!("../sql/sql_events.sql");
+/// The sixth bookkeeping migration: the quarantine (schema `stripe_sync`),
+/// the storable escape, range-safe typed readers, counted rejections and a
+/// `process_webhook` that commits durably and quarantines.
+pub const QUARANTINE: &str = include_str!("../sql/quarantine.sql");
 
 /// System columns every table has after its typed columns.
 pub const SYSTEM_COLUMNS: &[(&str, &str)] = &[

@@ -344,7 +344,9 @@ impl StripeClient {
                     let status = resp.status();
                     if status.is_success() {
                         match resp.bytes().await {
-                            Ok(b) => return Ok(b),
+                            // Made storable here, once, for everything read
+                            // from the API (see `storable`).
+                            Ok(b) => return Ok(crate::storable::storable_bytes(b)),
                             Err(e) => (
                                 ClientError::Transport {
                                     path: what.clone(),

@@ -23,6 +23,10 @@ pub enum EventOutcome {
     /// and answered, and applied in the background once the account is
     /// known.
     Unattributed,
+    /// The database refused the event for good (see [`crate::quarantine`]):
+    /// it is kept in `stripe_sync.quarantine` with its reason, answered,
+    /// and written again by `stripe-sync quarantine retry`.
+    Quarantined,
 }
 
 impl EventOutcome {
@@ -36,6 +40,7 @@ impl EventOutcome {
             EventOutcome::NoId => "no_id",
             EventOutcome::Duplicate => "duplicate",
             EventOutcome::Unattributed => "unattributed",
+            EventOutcome::Quarantined => "quarantined",
         }
     }
 }

@@ -356,6 +356,27 @@ pub(crate) async fn save<'c, C: Cursor>(
     Ok(())
 }
 
+/// Creates a row with `cursor` unless the key has one already (whatever it
+/// holds); the row found is left as it is.
+pub(crate) async fn save_if_absent<'c, C: Cursor>(
+    ex: impl PgExecutor<'c>,
+    key: Key<'_>,
+    cursor: &C,
+    progress: Progress<'_>,
+) -> Result<()> {
+    keyed(
+        "INSERT INTO stripe._sync_state (account_id, resource, scope, status, cursor, run_id, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, now()) ON CONFLICT (account_id, resource, scope) DO NOTHING",
+        key,
+    )
+    .bind(progress.status.as_str())
+    .bind(encode(cursor)?)
+    .bind(progress.run_id)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
 /// Sets a row's status (and error) and releases its claim, keeping its
 /// cursor.
 pub(crate) async fn mark<'c>(

@@ -48,6 +48,7 @@ pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<SimHandle> {
         pages: Mutex::new(HashMap::new()),
         webhooks,
         revoked: RwLock::new(Default::default()),
+        clock_offset: Default::default(),
     });
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -91,6 +92,14 @@ impl SimHandle {
     /// Every object of type `object` in `account`, as [`SimHandle::objects`].
     pub fn objects_of(&self, account: &str, object: &str) -> Vec<Value> {
         routes::oracle(&self.state, account, object)
+    }
+
+    /// Moves the simulator's clock `secs` seconds from the real one (back
+    /// when negative) for what writes stamp from now on: the `created` of
+    /// new objects and events. A test dates a change in an earlier second
+    /// than the next command without sleeping. Signatures keep the real time.
+    pub fn set_clock_offset(&self, secs: i64) {
+        self.state.clock_offset.store(secs, Ordering::Relaxed);
     }
 
     /// Replaces the injected faults, restarts their window

@@ -3,7 +3,7 @@
 //! `start`, read and written by the request handlers.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use serde_json::Value;
@@ -35,9 +35,21 @@ pub(crate) struct State {
     /// Connected accounts that revoked the platform's access: their
     /// requests are answered 403.
     pub revoked: RwLock<HashSet<String>>,
+    /// Seconds added to the real clock for what writes stamp (`created` of
+    /// objects and events): [`crate::SimHandle::set_clock_offset`].
+    pub clock_offset: AtomicI64,
 }
 
 impl State {
+    /// The simulated unix time: the real clock plus the offset a test set.
+    pub(crate) fn now(&self) -> i64 {
+        let real = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        real + self.clock_offset.load(Ordering::Relaxed)
+    }
+
     /// The objects of account `id`, if the simulator has that account.
     pub(crate) fn account(&self, id: &str) -> Option<&RwLock<AccountStore>> {
         self.accounts.get(id)

@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use rand::Rng;
@@ -19,14 +18,6 @@ use crate::seed::{from_template, new_id, param_object, refresh_embedded};
 use crate::state::State;
 use crate::store::{deleted_stub, AccountStore, Entry};
 use crate::webhooks;
-
-/// The unix time now.
-pub fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
 
 /// What a write did, for choosing the event type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,7 +69,7 @@ fn record_event(
     previous: Option<Value>,
 ) -> Pending {
     let targets = webhooks::targets(endpoints, event_type, account != state.config.account_id);
-    let created = now();
+    let created = state.now();
     let id = new_id("event", &mut rand::thread_rng());
     let id = format!("evt_{}", id.split_once('_').map(|x| x.1).unwrap_or(&id));
     let mut data = json!({ "object": object });
@@ -350,7 +341,7 @@ pub(crate) fn create(
         .ok_or_else(|| ApiError::no_such("account", account))?;
     let endpoints = state.webhook_endpoints();
     let mut pending = Vec::new();
-    let created = now();
+    let created = state.now();
     let object = res.object;
     let template = state
         .templates
@@ -439,7 +430,7 @@ pub(crate) fn update(
         let old = entry.value();
         let mut m = old.as_object().cloned().unwrap_or_default();
         form::merge(&mut m, &params);
-        rules::shape_update(object, &params, &mut m, now());
+        rules::shape_update(object, &params, &mut m, state.now());
         let new = Value::Object(m);
         if new != old {
             put(

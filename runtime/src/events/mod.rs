@@ -5,22 +5,26 @@
 //! event's `created` as the fallback version, so an older event never
 //! overwrites a newer state, and on a same-second tie the later arrival wins.
 
+#[cfg(feature = "server")]
 use std::collections::HashSet;
 
 use chrono::{DateTime, TimeZone, Utc};
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use serde_json::{json, Value};
+use serde_json::Value;
 use stripe_sync_generated::{event_type, resource, summary, Owner, Resource};
 
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::objects::{self, EmbeddedItems};
-use crate::state::{self, EventsCursor, Key, Progress, Status};
 use crate::store;
 
 // Defined below `webhook`, which carries them too; their path stays here.
 pub use crate::event_result::{EventOutcome, EventResult};
+
+mod catch_up;
+pub(crate) use catch_up::{anchor, sync_events};
+pub use catch_up::{EventsReport, CATCH_UP_MARGIN_SECS, EVENT_RETENTION_SECS};
 
 #[derive(Deserialize)]
 struct Envelope<'a> {
@@ -187,6 +191,14 @@ pub(crate) async fn prepare_event(
 ) -> Result<Prepared> {
     let env: Envelope<'_> = objects::from_object_str(&raw)
         .map_err(|e| Error::InvalidPayload(format!("not a Stripe event: {e}")))?;
+    // Stripe never sends an event from the future; a forged one would pin
+    // its row against genuine updates under the version rule.
+    let tolerance = inner.config.webhook_tolerance.as_secs() as i64;
+    if source == "webhook" && env.created > Utc::now().timestamp() + tolerance {
+        return Err(Error::InvalidPayload(format!(
+            "event created later than now plus the tolerance ({tolerance} s): Stripe never sends one"
+        )));
+    }
     let head = objects::head(env.data.object.get())
         .map_err(|e| Error::InvalidPayload(format!("event {}: data.object: {e}", env.id)))?;
 
@@ -665,10 +677,32 @@ pub(crate) async fn write_one(inner: &Context, ev: &PreparedEvent) -> Result<Eve
             tracing::debug!(event = %ev.row.id, r#type = %ev.row.event_type, outcome = outcome.as_str(), "event processed");
             Ok(ev.result(outcome))
         }
-        Err(e) => {
-            record_failure(inner, &ev.row, &e.to_string()).await;
-            Err(e)
-        }
+        Err(e) => match crate::quarantine::permanent(&e) {
+            // The database refuses it for good: set aside, and answered.
+            Some((state, reason)) => {
+                let row = &ev.row;
+                let source = crate::quarantine::Source::of_event(&row.source);
+                let kept = crate::quarantine::event(
+                    &inner.pool,
+                    &row.raw,
+                    source,
+                    &row.account,
+                    (&state, &reason),
+                )
+                .await;
+                match kept {
+                    Ok(()) => Ok(ev.result(EventOutcome::Quarantined)),
+                    Err(q) => {
+                        record_failure(inner, row, &e.to_string()).await;
+                        Err(q)
+                    }
+                }
+            }
+            None => {
+                record_failure(inner, &ev.row, &e.to_string()).await;
+                Err(e)
+            }
+        },
     }
 }
 
@@ -992,262 +1026,4 @@ async fn record_failure(inner: &Context, row: &EventRow, reason: &str) {
     if let Err(e) = r {
         tracing::error!(event = %row.id, error = %e, "could not record the event failure");
     }
-}
-
-/// The result of an events catch-up.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct EventsReport {
-    /// The `_sync_runs` id.
-    pub run_id: i64,
-    /// Events listed (after dropping those already seen at the cursor).
-    pub fetched: u64,
-    /// Events whose object was written.
-    pub applied: u64,
-    /// Events that changed nothing (unchanged, stale, no table, no id, duplicate).
-    pub ignored: u64,
-    /// The cursor after the run: the `created` of the newest applied event.
-    pub cursor_created: Option<i64>,
-}
-
-/// Stripe keeps events for 30 days.
-pub const EVENT_RETENTION_SECS: i64 = 30 * 24 * 3600;
-
-const CURSOR_RESOURCE: &str = "_events";
-
-/// Catches up from `/v1/events`: applies, oldest first, every event newer
-/// than the last one applied (paging toward newer events with
-/// `ending_before`, one page in memory at a time), advancing the cursor as
-/// it goes. With no event applied yet it starts at the last backfill's start
-/// (`created`, skipping the ids already applied in that same second). A
-/// cursor older than the retention is an error asking for a full backfill.
-pub(crate) async fn sync_events(inner: &Context) -> Result<EventsReport> {
-    let account = inner.account_id().await?;
-    let _lock = store::advisory_lock(&inner.pool, &format!("stripe-sync:events:{account}")).await?;
-    let completed = complete_pending(inner, &account).await?;
-    if completed > 0 {
-        tracing::info!(completed, %account, "summaries left pending listed from the API");
-    }
-    let states = state::load(&inner.pool, &account, CURSOR_RESOURCE).await?;
-    // An unreadable cursor is logged and read as none: the catch-up starts
-    // over from the last backfill's start.
-    let cursor: Option<EventsCursor> = states
-        .iter()
-        .find(|s| s.scope.is_empty())
-        .and_then(|s| s.cursor(CURSOR_RESOURCE));
-    let (mut since, mut seen): (i64, HashSet<String>) = match &cursor {
-        Some(c) => (c.created, c.ids.iter().cloned().collect()),
-        None => {
-            let started: Option<DateTime<Utc>> = sqlx::query_scalar(
-                "SELECT max(started_at) FROM stripe._sync_runs WHERE kind = 'backfill' AND account_id = $1",
-            )
-            .bind(&account)
-            .fetch_one(&inner.pool)
-            .await?;
-            match started {
-                Some(t) => (t.timestamp(), HashSet::new()),
-                None => {
-                    return Err(Error::FullBackfillNeeded(
-                        "no events cursor and no backfill recorded for this account".into(),
-                    ))
-                }
-            }
-        }
-    };
-    let now = Utc::now().timestamp();
-    if since < now - EVENT_RETENTION_SECS {
-        return Err(Error::FullBackfillNeeded(format!(
-            "the events cursor ({}) is older than Stripe's 30-day event retention",
-            ts(since).to_rfc3339()
-        )));
-    }
-    let (run_id, _) =
-        store::start_run(&inner.pool, "events", &account, &json!({"since": since})).await?;
-    let mut report = EventsReport {
-        run_id,
-        cursor_created: Some(since),
-        ..Default::default()
-    };
-
-    // Walk toward newer events a page at a time: `ending_before` an applied
-    // event gives the page of events just newer than it (newest first), so
-    // each page is applied in reverse and memory holds one page at most.
-    let mut last_id: Option<String> = cursor.and_then(|c| c.last_id);
-    let mut requests = 0i64;
-    let mut failure: Option<String> = None;
-    let mut unsaved = 0u32;
-    let mut pending: Vec<Box<RawValue>> = Vec::new();
-    if last_id.is_none() {
-        // No event applied yet: find the oldest event not yet applied at or
-        // after `since`, walking the newest-first list and keeping only it.
-        match oldest_unapplied(inner, since, &seen, &mut requests).await {
-            Ok(Some(first)) => pending.push(first),
-            Ok(None) => {}
-            Err(e) => failure = Some(e.to_string()),
-        }
-    }
-    let mut listing_error = failure.is_some();
-    let mut done = listing_error;
-    'pages: loop {
-        for raw in pending.drain(..) {
-            let h = match objects::head(raw.get()) {
-                Ok(h) => h,
-                Err(e) => {
-                    failure = Some(format!("/v1/events item: {e}"));
-                    listing_error = true;
-                    break 'pages;
-                }
-            };
-            let (Some(id), Some(created)) = (h.id, h.created) else {
-                failure = Some("/v1/events item without id or created".into());
-                listing_error = true;
-                break 'pages;
-            };
-            report.fetched += 1;
-            match apply_event(inner, raw.get(), "events").await {
-                Ok(r) if r.outcome == EventOutcome::Applied => report.applied += 1,
-                Ok(_) => report.ignored += 1,
-                Err(e) => {
-                    // The cursor stops before the failed event, which is
-                    // retried next time.
-                    failure = Some(format!("event {id}: {e}"));
-                    break 'pages;
-                }
-            }
-            if created != since {
-                since = created;
-                seen.clear();
-            }
-            seen.insert(id.clone());
-            last_id = Some(id);
-            report.cursor_created = Some(since);
-            unsaved += 1;
-            if unsaved >= 100 {
-                unsaved = 0;
-                save_cursor(inner, &account, since, &seen, last_id.as_deref(), run_id).await?;
-            }
-        }
-        if done {
-            break;
-        }
-        let Some(anchor) = last_id.clone() else {
-            break;
-        };
-        let q = vec![
-            ("limit".to_string(), "100".to_string()),
-            ("ending_before".to_string(), anchor),
-        ];
-        requests += 1;
-        let page = match inner.client.list_page("/v1/events", &q).await {
-            Ok(p) => p,
-            Err(e) => {
-                failure = Some(e.to_string());
-                listing_error = true;
-                break;
-            }
-        };
-        if page.items.is_empty() {
-            break;
-        }
-        done = !page.has_more;
-        pending = page.items;
-        pending.reverse();
-    }
-    save_cursor(inner, &account, since, &seen, last_id.as_deref(), run_id).await?;
-    let status = if failure.is_some() {
-        "failed"
-    } else {
-        "succeeded"
-    };
-    let result = store::RunObject {
-        resource: "event",
-        status,
-        requests,
-        fetched: report.fetched as i64,
-        written: report.applied as i64,
-        error: failure.as_deref(),
-        finished: true,
-        expected_requests: None,
-    };
-    store::record_run_object(&inner.pool, run_id, &result).await?;
-    store::finish_run(
-        &inner.pool,
-        run_id,
-        status,
-        report.fetched as i64,
-        report.applied as i64,
-        failure.as_deref(),
-    )
-    .await?;
-    match failure {
-        Some(f) if listing_error => {
-            Err(Error::EventsCatchUpStopped(format!("listing events: {f}")))
-        }
-        Some(f) => Err(Error::EventsCatchUpStopped(f)),
-        None => Ok(report),
-    }
-}
-
-/// The oldest event created at or after `since` that is not in `seen` (the
-/// ids applied in that second), found by walking the newest-first list and
-/// keeping only the last such item.
-async fn oldest_unapplied(
-    inner: &Context,
-    since: i64,
-    seen: &HashSet<String>,
-    requests: &mut i64,
-) -> Result<Option<Box<RawValue>>> {
-    let mut oldest: Option<Box<RawValue>> = None;
-    let mut starting_after: Option<String> = None;
-    loop {
-        let mut q = vec![
-            ("limit".to_string(), "100".to_string()),
-            ("created[gte]".to_string(), since.to_string()),
-        ];
-        if let Some(s) = &starting_after {
-            q.push(("starting_after".into(), s.clone()));
-        }
-        *requests += 1;
-        let page = inner.client.list_page("/v1/events", &q).await?;
-        let has_more = page.has_more;
-        for it in page.items {
-            let h = objects::head(it.get())
-                .map_err(|e| Error::InvalidPayload(format!("/v1/events item: {e}")))?;
-            let (Some(id), Some(created)) = (h.id, h.created) else {
-                return Err(Error::InvalidPayload(
-                    "/v1/events item without id or created".into(),
-                ));
-            };
-            starting_after = Some(id.clone());
-            if !(created == since && seen.contains(&id)) {
-                oldest = Some(it);
-            }
-        }
-        if !has_more || starting_after.is_none() {
-            return Ok(oldest);
-        }
-    }
-}
-
-async fn save_cursor(
-    inner: &Context,
-    account: &str,
-    since: i64,
-    seen: &HashSet<String>,
-    last_id: Option<&str>,
-    run_id: i64,
-) -> Result<()> {
-    let mut ids: Vec<String> = seen.iter().cloned().collect();
-    ids.sort();
-    let cursor = EventsCursor {
-        created: since,
-        ids,
-        last_id: last_id.map(String::from),
-    };
-    state::save(
-        &inner.pool,
-        Key::root(account, CURSOR_RESOURCE),
-        Some(&cursor),
-        Progress::new(Status::Complete, run_id),
-    )
-    .await
 }
