@@ -111,6 +111,75 @@ async fn a_change_between_backfill_and_sync_reaches_the_mirror() {
     db.drop_db().await.unwrap();
 }
 
+/// `quarantine list` and `retry`: a customer a constraint of the user's
+/// refuses is set aside by the backfill (which succeeds with the others),
+/// listed with its reason, and written by `retry` once the constraint goes.
+#[tokio::test(flavor = "multi_thread")]
+async fn quarantine_list_and_retry() {
+    let db = TestDb::new().await.unwrap();
+    let sim = simulator().await;
+    let base = sim.base_url();
+    let go = |args: &[&str]| {
+        let mut c = cmd_with(&db.url, &base);
+        c.args(args);
+        run_async(c)
+    };
+    assert_eq!(go(&["migrate"]).await.0, 0);
+    sqlx::query(
+        "ALTER TABLE stripe.customers ADD CONSTRAINT not_refused CHECK (name IS DISTINCT FROM 'refused')",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let id = sim.objects("customer")[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = reqwest::Client::new()
+        .post(format!("{base}/v1/customers/{id}"))
+        .basic_auth("sk_test_cli", Some(""))
+        .form(&[("name", "refused")])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+
+    let (code, _, err) = go(&["backfill", "customer"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(count(&db, "customers").await, 79);
+    let (code, out, err) = go(&["quarantine", "list"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(&id) && out.contains("23514") && out.contains("1 quarantined"),
+        "{out}"
+    );
+    let (code, out, _) = go(&["quarantine", "list", "--json"]).await;
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v[0]["object_id"], id.as_str());
+    let (code, out, _) = go(&["status", "--json"]).await;
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["quarantined"], 1, "{out}");
+
+    // Refused again while the cause stays: exit 1, still listed.
+    let (code, out, _) = go(&["quarantine", "retry"]).await;
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("0 written, 1 still quarantined"), "{out}");
+    sqlx::query("ALTER TABLE stripe.customers DROP CONSTRAINT not_refused")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let (code, out, err) = go(&["quarantine", "retry"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("1 written, 0 still quarantined"), "{out}");
+    assert_eq!(count(&db, "customers").await, 80);
+    let (_, out, _) = go(&["quarantine", "list"]).await;
+    assert!(out.contains("0 quarantined"), "{out}");
+    sim.shutdown().await;
+    db.drop_db().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn backfill_status_and_sync() {
     let db = TestDb::new().await.unwrap();
