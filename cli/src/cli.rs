@@ -3,7 +3,10 @@
 //!
 //! Exit codes: 0 success, 1 a run failed (e.g. a backfilled object type
 //! failed), 2 bad input or configuration (missing key or URL, unreachable
-//! database, unknown object name), with a one-line error and the fix.
+//! database, unknown object name), with a one-line error and the fix; 130
+//! or 143 when SIGINT or SIGTERM stopped a run (`backfill`, `sync`,
+//! `worker`), recorded `interrupted` with its counts so far, and the same
+//! command run again resumes it.
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -14,6 +17,7 @@ use clap::{Args, Parser, Subcommand};
 use stripe_sync::metrics::Metrics;
 use stripe_sync::server::{self, AppState, ServerLimits};
 use stripe_sync::status::{collect_status_for, validate_objects};
+use stripe_sync::store::{self, Interrupt, RunStatus};
 use stripe_sync::{BackfillRequest, Error, StripeSync};
 
 use crate::options::{
@@ -21,7 +25,8 @@ use crate::options::{
     CliError, CliResult, DbOpts, GlobalOpts, LogFormat, VersionOpts,
 };
 use crate::report::{
-    backfill_with_progress, failed_names, print_plan, print_status, print_summary,
+    backfill_until_interrupted, failed_names, interrupted, interrupted_run, print_plan,
+    print_status, print_summary, StopSignal, StopSignals,
 };
 
 /// Mirror a Stripe account into PostgreSQL.
@@ -63,6 +68,12 @@ pub enum Command {
         /// What to do.
         #[command(subcommand)]
         action: crate::supabase::SupabaseAction,
+    },
+    /// What the database refused for good: list it, or write it again.
+    Quarantine {
+        /// What to do.
+        #[command(subcommand)]
+        action: crate::quarantine::QuarantineAction,
     },
     /// Show the last runs, cursors, rows per table and event lag.
     Status {
@@ -298,12 +309,18 @@ pub async fn run(cli: Cli) -> i32 {
         Command::Demo(_)
         | Command::Status { .. }
         | Command::Webhook { .. }
-        | Command::Supabase { .. } => "warn",
+        | Command::Supabase { .. }
+        | Command::Quarantine { .. } => "warn",
         _ => "info",
     };
     init_logging(cli.log_format, default_level);
     match dispatch(cli).await {
         Ok(()) => 0,
+        // Stopped on purpose: not an error, but not done either.
+        Err(e) if StopSignal::of_exit_code(e.code).is_some() => {
+            eprintln!("stripe-sync: {}", e.message);
+            e.code
+        }
         Err(e) => {
             eprintln!("stripe-sync: error: {}", e.message);
             e.code
@@ -342,6 +359,8 @@ async fn dispatch(cli: Cli) -> CliResult {
                 .await;
             }
             let sync = engine(&g, Some(a.concurrency as usize)).await?;
+            let interrupt = Interrupt::new();
+            let stop = StopSignals::listen(&interrupt)?;
             let plan = sync.backfill_plan(&req).await;
             match plan {
                 Ok(p) => print_plan(&p, a.plan),
@@ -354,19 +373,12 @@ async fn dispatch(cli: Cli) -> CliResult {
                 sync.close().await;
                 return Ok(());
             }
-            let rep = backfill_with_progress(&sync, req, std::io::stderr().is_terminal()).await;
+            let tty = std::io::stderr().is_terminal();
+            let rep = backfill_until_interrupted(&sync, req, tty, &interrupt).await;
             sync.close().await;
             let rep = rep?;
             print_summary(&rep);
-            if rep.succeeded {
-                Ok(())
-            } else {
-                Err(CliError::failed(format!(
-                    "backfill run {} failed for: {}",
-                    rep.run_id,
-                    failed_names(&rep)
-                )))
-            }
+            backfill_outcome(&rep, &stop)
         }
         Command::Sync(a) if a.connected_accounts => {
             crate::workers::sync_accounts(
@@ -396,6 +408,7 @@ async fn dispatch(cli: Cli) -> CliResult {
         }
         Command::Webhook { action } => webhook_cmd(none, action).await,
         Command::Supabase { action } => crate::supabase::run(none, action).await,
+        Command::Quarantine { action } => crate::quarantine::run(none, action).await,
         Command::Status { json, db, version } => {
             let g = none.with_db(&db).with_version(&version);
             let version = api_version(&g)?;
@@ -432,6 +445,23 @@ async fn dispatch(cli: Cli) -> CliResult {
     }
 }
 
+/// How a backfill's report ends the command: a failure, or a stop by the
+/// signal `stop` received, is an error.
+fn backfill_outcome(rep: &stripe_sync::BackfillReport, stop: &StopSignals) -> CliResult {
+    match (rep.status, stop.received()) {
+        (RunStatus::Succeeded, _) => Ok(()),
+        (RunStatus::Interrupted, Some(signal)) => {
+            Err(interrupted(signal, &[interrupted_run(rep)], ""))
+        }
+        _ => Err(CliError::failed(format!(
+            "backfill run {} {} for: {}",
+            rep.run_id,
+            rep.status,
+            failed_names(rep)
+        ))),
+    }
+}
+
 fn backfill_objects(names: &[String]) -> CliResult<Option<Vec<String>>> {
     if names.is_empty() || names.iter().any(|n| n == "all") {
         return Ok(None);
@@ -441,22 +471,40 @@ fn backfill_objects(names: &[String]) -> CliResult<Option<Vec<String>>> {
 
 async fn sync_cmd(g: &GlobalOpts, a: SyncArgs) -> CliResult {
     let sync = engine(g, None).await?;
+    let interrupt = Interrupt::new();
+    let mut stop = StopSignals::listen(&interrupt)?;
+    let r = sync_steps(&sync, a, &interrupt, &mut stop).await;
+    sync.close().await;
+    r
+}
+
+/// `sync`'s backfill, then its catch-ups. SIGINT or SIGTERM stops the
+/// backfill (recorded interrupted by itself) or the catch-up in flight
+/// (recorded interrupted here); between two `--follow` catch-ups it ends
+/// the command normally.
+async fn sync_steps(
+    sync: &StripeSync,
+    a: SyncArgs,
+    interrupt: &Interrupt,
+    stop: &mut StopSignals,
+) -> CliResult {
     let tty = std::io::stderr().is_terminal();
     if !a.events_only {
-        let rep = backfill_with_progress(&sync, BackfillRequest::all(), tty).await?;
+        let rep = backfill_until_interrupted(sync, BackfillRequest::all(), tty, interrupt).await?;
         print_summary(&rep);
-        if !rep.succeeded {
-            return Err(CliError::failed(format!(
-                "backfill run {} failed for: {}",
-                rep.run_id,
-                failed_names(&rep)
-            )));
-        }
+        backfill_outcome(&rep, stop)?;
     }
-    let stop = server::shutdown_signal();
-    tokio::pin!(stop);
     loop {
-        match sync.sync_events().await {
+        let caught_up = tokio::select! {
+            r = sync.sync_events() => r,
+            signal = stop.wait() => {
+                // The catch-up was dropped mid-way; its cursor holds what
+                // it applied.
+                let runs = store::interrupt_open_runs().await?;
+                return Err(interrupted(signal, &runs, ""));
+            }
+        };
+        match caught_up {
             Ok(r) => outln!(
                 "events: {} fetched, {} applied, {} ignored",
                 r.fetched,
@@ -475,11 +523,10 @@ async fn sync_cmd(g: &GlobalOpts, a: SyncArgs) -> CliResult {
             break;
         }
         tokio::select! {
-            _ = &mut stop => break,
+            _ = stop.wait() => break,
             _ = tokio::time::sleep(Duration::from_secs(a.interval)) => {}
         }
     }
-    sync.close().await;
     Ok(())
 }
 
@@ -511,10 +558,13 @@ async fn serve_cmd(g: &GlobalOpts, a: ServeArgs) -> CliResult {
     if admin_key.is_none() {
         tracing::info!("admin routes disabled (set STRIPE_SYNC_API_KEY to enable them)");
     }
+    let metrics = Arc::new(Metrics::new());
+    // The runs gauge, read with the heartbeat rule.
+    let runs_gauge = metrics.watch_runs(sync.pool().clone());
     let state = Arc::new(AppState {
         sync: sync.clone(),
         admin_key,
-        metrics: Arc::new(Metrics::new()),
+        metrics,
     });
     let addr = listener
         .local_addr()
@@ -531,6 +581,16 @@ async fn serve_cmd(g: &GlobalOpts, a: ServeArgs) -> CliResult {
     )
     .await
     .map_err(|e| CliError::failed(format!("server failed: {e}")))?;
+    runs_gauge.abort();
+    // An admin backfill the shutdown cut short is recorded as interrupted.
+    match store::interrupt_open_runs().await {
+        Ok(runs) => {
+            for r in runs {
+                tracing::warn!(run_id = r.run_id, kind = %r.kind, "run recorded as interrupted by the shutdown");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "could not record the runs the shutdown cut short"),
+    }
     sync.close().await;
     eprintln!("stripe-sync: stopped");
     Ok(())

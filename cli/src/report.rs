@@ -1,11 +1,13 @@
 //! What the CLI prints about a run: progress bars while a backfill runs,
-//! the plan, the summary table, and `status` as tables. The JSON forms come
-//! from the library's [`stripe_sync::status`].
+//! the plan, the summary table, `status` as tables, and how a run stopped
+//! by SIGINT or SIGTERM ends ([`StopSignals`], [`interrupted`]). The JSON
+//! forms come from the library's [`stripe_sync::status`].
 
 use std::time::Duration;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use serde_json::Value;
+use stripe_sync::store::{Interrupt, InterruptedRun, RunStatus};
 use stripe_sync::{
     BackfillPlan, BackfillReport, BackfillRequest, ListSource, ObjectStatus, PlannedResource,
     StripeSync,
@@ -13,7 +15,7 @@ use stripe_sync::{
 
 use stripe_sync::status::valid_object_names;
 
-use crate::options::{outln, CliResult};
+use crate::options::{outln, CliError, CliResult};
 
 /// The object types that failed, comma-separated.
 pub fn failed_names(rep: &BackfillReport) -> String {
@@ -33,8 +35,19 @@ pub async fn backfill_with_progress(
     req: BackfillRequest,
     bars: bool,
 ) -> CliResult<BackfillReport> {
+    backfill_until_interrupted(sync, req, bars, &Interrupt::new()).await
+}
+
+/// [`backfill_with_progress`], stopped by `interrupt`: the report then has
+/// [`RunStatus::Interrupted`] (see [`StripeSync::backfill_with_interrupt`]).
+pub async fn backfill_until_interrupted(
+    sync: &StripeSync,
+    req: BackfillRequest,
+    bars: bool,
+    interrupt: &Interrupt,
+) -> CliResult<BackfillReport> {
     if !bars {
-        return Ok(sync.backfill(req).await?);
+        return Ok(sync.backfill_with_interrupt(req, interrupt).await?);
     }
     let names: Vec<String> = match &req.objects {
         Some(o) => o.clone(),
@@ -120,7 +133,7 @@ pub async fn backfill_with_progress(
             }
         }
     });
-    let res = sync.backfill(req).await;
+    let res = sync.backfill_with_interrupt(req, interrupt).await;
     poll.abort();
     let _ = poll.await;
     total.finish_and_clear();
@@ -234,7 +247,11 @@ pub fn print_summary(rep: &BackfillReport) {
     outln!(
         "run {}: {} — {} objects fetched, {} rows written in {:.1} s ({:.0} objects/s); {} object types empty, {} skipped",
         rep.run_id,
-        if rep.succeeded { "succeeded" } else { "FAILED" },
+        match rep.status {
+            RunStatus::Succeeded => "succeeded",
+            RunStatus::Interrupted => "INTERRUPTED",
+            _ => "FAILED",
+        },
         rep.fetched,
         rep.written,
         secs,
@@ -245,6 +262,163 @@ pub fn print_summary(rep: &BackfillReport) {
             .count(),
         skipped
     );
+}
+
+/// A signal asking a command to stop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StopSignal {
+    /// SIGINT (Ctrl-C).
+    Int,
+    /// SIGTERM (`kill`, a container or service manager stopping).
+    Term,
+}
+
+impl StopSignal {
+    /// `SIGINT` or `SIGTERM`.
+    pub fn name(self) -> &'static str {
+        match self {
+            StopSignal::Int => "SIGINT",
+            StopSignal::Term => "SIGTERM",
+        }
+    }
+
+    /// The exit code of a command it stopped: 128 + the signal's number,
+    /// what a shell reports for a process the signal ended.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            StopSignal::Int => 130,
+            StopSignal::Term => 143,
+        }
+    }
+
+    /// The signal an exit code stands for, if one does.
+    pub fn of_exit_code(code: i32) -> Option<StopSignal> {
+        [StopSignal::Int, StopSignal::Term]
+            .into_iter()
+            .find(|s| s.exit_code() == code)
+    }
+}
+
+/// SIGINT and SIGTERM, caught from [`StopSignals::listen`] on by a task:
+/// the first one triggers the [`Interrupt`] (runs given it stop and record
+/// themselves interrupted) and is what [`StopSignals::wait`] returns; a
+/// second one ends the process at once, with the signal's exit code.
+pub struct StopSignals {
+    first: tokio::sync::watch::Receiver<Option<StopSignal>>,
+}
+
+impl StopSignals {
+    /// Starts catching the signals (before this, they end the process).
+    pub fn listen(interrupt: &Interrupt) -> CliResult<StopSignals> {
+        let (tx, first) = tokio::sync::watch::channel(None);
+        let mut signals = Signals::new()?;
+        let interrupt = interrupt.clone();
+        tokio::spawn(async move {
+            let sig = signals.recv().await;
+            tracing::info!(
+                signal = sig.name(),
+                "stopping: runs in flight record themselves interrupted"
+            );
+            interrupt.interrupt();
+            let _ = tx.send(Some(sig));
+            let again = signals.recv().await;
+            eprintln!("stripe-sync: {} again: stopping now", again.name());
+            std::process::exit(again.exit_code());
+        });
+        Ok(StopSignals { first })
+    }
+
+    /// The signal received, if one was.
+    pub fn received(&self) -> Option<StopSignal> {
+        *self.first.borrow()
+    }
+
+    /// Waits for the first signal (at once if it came already).
+    pub async fn wait(&mut self) -> StopSignal {
+        match self.first.wait_for(Option::is_some).await {
+            Ok(s) => s.unwrap_or(StopSignal::Int),
+            // The task never ends without sending first.
+            Err(_) => std::future::pending().await,
+        }
+    }
+}
+
+/// The signal streams themselves.
+struct Signals {
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    #[cfg(unix)]
+    fn new() -> CliResult<Signals> {
+        use tokio::signal::unix::{signal, SignalKind};
+        let catch = |kind: SignalKind| {
+            signal(kind).map_err(|e| CliError::failed(format!("cannot catch signals: {e}")))
+        };
+        Ok(Signals {
+            int: catch(SignalKind::interrupt())?,
+            term: catch(SignalKind::terminate())?,
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn new() -> CliResult<Signals> {
+        Ok(Signals {})
+    }
+
+    #[cfg(unix)]
+    async fn recv(&mut self) -> StopSignal {
+        tokio::select! {
+            _ = self.int.recv() => StopSignal::Int,
+            _ = self.term.recv() => StopSignal::Term,
+        }
+    }
+
+    #[cfg(not(unix))]
+    async fn recv(&mut self) -> StopSignal {
+        let _ = tokio::signal::ctrl_c().await;
+        StopSignal::Int
+    }
+}
+
+/// The error a command stopped by `signal` ends with (its exit code is the
+/// signal's): which runs were recorded interrupted, with their counts, and
+/// that the same command run again resumes them. `then` says what else
+/// resuming involves, if anything.
+pub fn interrupted(signal: StopSignal, runs: &[InterruptedRun], then: &str) -> CliError {
+    let runs = if runs.is_empty() {
+        "no run was in flight".to_string()
+    } else {
+        runs.iter()
+            .map(|r| {
+                format!(
+                    "{} run {} recorded as interrupted ({} objects fetched, {} rows written)",
+                    r.kind, r.run_id, r.fetched, r.written
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    CliError {
+        code: signal.exit_code(),
+        message: format!(
+            "interrupted by {}: {runs}; run the same command again to resume where it stopped{then}",
+            signal.name()
+        ),
+    }
+}
+
+/// The run a backfill report stands for, as [`interrupted`] lists it.
+pub fn interrupted_run(rep: &BackfillReport) -> InterruptedRun {
+    InterruptedRun {
+        run_id: rep.run_id,
+        kind: "backfill".to_string(),
+        fetched: rep.fetched as i64,
+        written: rep.written as i64,
+    }
 }
 
 /// Prints `status` as tables.
@@ -276,6 +450,17 @@ pub fn print_status(v: &Value) {
             s(&r["finished_at"]),
             s(&r["fetched"]),
             s(&r["written"])
+        );
+    }
+    let abandoned = v["runs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|r| r["status"] == RunStatus::Abandoned.as_str());
+    if abandoned {
+        outln!(
+            "  abandoned: no heartbeat for over {} s, its process died (counts as of its last heartbeat); run the same command again to resume",
+            stripe_sync::store::ABANDONED_AFTER.as_secs()
         );
     }
     outln!("Cursors:");

@@ -1,13 +1,20 @@
 //! The commands that share work through the database's queue:
 //! `backfill --connected-accounts` (or `--enqueue-only`), `worker`, and
 //! `sync --connected-accounts`.
+//!
+//! SIGINT or SIGTERM stops the work: the jobs in flight are dropped and
+//! their runs recorded interrupted (with their per-object counts, current
+//! to the second); their accounts are claimed again, by this command run
+//! again or by another worker, once their leases expire.
 
 use std::time::{Duration, Instant};
 
 use clap::Args;
+use stripe_sync::store::{self, Interrupt, InterruptedRun};
 use stripe_sync::{BackfillRequest, EnqueueReport, StripeSync, WorkerOptions, WorkerReport};
 
 use crate::options::{engine, other_keys, outln, CliError, CliResult, GlobalOpts};
+use crate::report::{interrupted, StopSignal, StopSignals};
 
 /// How a process works the shared queue.
 #[derive(Args, Debug, Clone)]
@@ -64,6 +71,7 @@ pub async fn backfill_accounts(
     q: &QueueOpts,
 ) -> CliResult {
     let sync = engine(&q.sized(g, concurrency), Some(concurrency)).await?;
+    let mut stop = StopSignals::listen(&Interrupt::new())?;
     let r = async {
         let queued = sync
             .enqueue_backfill(&req, connected, &other_keys(g)?)
@@ -72,8 +80,10 @@ pub async fn backfill_accounts(
         if enqueue_only {
             return Ok(());
         }
-        let rep = work(&sync, q.options(false, g)?).await?;
-        finish(&rep)
+        match work_until_stopped(&sync, q.options(false, g)?, &mut stop).await? {
+            Worked::Done(rep) => finish(&rep),
+            Worked::Stopped(signal, runs) => Err(stopped(signal, &runs, q)),
+        }
     }
     .await;
     sync.close().await;
@@ -84,15 +94,16 @@ pub async fn backfill_accounts(
 pub async fn worker(g: &GlobalOpts, concurrency: usize, follow: bool, q: &QueueOpts) -> CliResult {
     let sync = engine(&q.sized(g, concurrency), Some(concurrency)).await?;
     let opts = q.options(follow, g)?;
-    let r = tokio::select! {
-        r = work(&sync, opts) => match r {
-            Ok(rep) => finish(&rep),
-            Err(e) => Err(e),
-        },
-        _ = tokio::signal::ctrl_c() => {
-            outln!("interrupted: the accounts this worker held are taken over by others when their leases expire");
+    let mut stop = StopSignals::listen(&Interrupt::new())?;
+    let r = match work_until_stopped(&sync, opts, &mut stop).await {
+        Ok(Worked::Done(rep)) => finish(&rep),
+        // Nothing was in flight: a normal stop.
+        Ok(Worked::Stopped(signal, runs)) if runs.is_empty() => {
+            outln!("stopped by {}: no job was in flight", signal.name());
             Ok(())
         }
+        Ok(Worked::Stopped(signal, runs)) => Err(stopped(signal, &runs, q)),
+        Err(e) => Err(e),
     };
     sync.close().await;
     r
@@ -111,6 +122,7 @@ pub async fn sync_accounts(
     q: &QueueOpts,
 ) -> CliResult {
     let sync = engine(&q.sized(g, 6), None).await?;
+    let mut stop = StopSignals::listen(&Interrupt::new())?;
     let r = async {
         let others = other_keys(g)?;
         if !events_only {
@@ -119,12 +131,18 @@ pub async fn sync_accounts(
                     .enqueue_backfill(&BackfillRequest::all(), true, &others)
                     .await?,
             );
-            finish(&work(&sync, q.options(false, g)?).await?)?;
+            match work_until_stopped(&sync, q.options(false, g)?, &mut stop).await? {
+                Worked::Done(rep) => finish(&rep)?,
+                Worked::Stopped(signal, runs) => return Err(stopped(signal, &runs, q)),
+            }
         }
         loop {
             let started = Instant::now();
             let queued = sync.enqueue_events(&others).await?;
-            let rep = work(&sync, q.options(false, g)?).await?;
+            let rep = match work_until_stopped(&sync, q.options(false, g)?, &mut stop).await? {
+                Worked::Done(rep) => rep,
+                Worked::Stopped(signal, runs) => return Err(stopped(signal, &runs, q)),
+            };
             outln!(
                 "catch-up: {queued} accounts, {} events applied, {} requests in {:.1?}",
                 rep.written,
@@ -139,13 +157,47 @@ pub async fn sync_accounts(
             let wait = interval.max(spread).saturating_sub(started.elapsed());
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
-                _ = tokio::signal::ctrl_c() => return Ok(()),
+                _ = stop.wait() => return Ok(()),
             }
         }
     }
     .await;
     sync.close().await;
     r
+}
+
+/// How [`work_until_stopped`] ended.
+enum Worked {
+    /// The queue was worked until empty (or the worker's end).
+    Done(WorkerReport),
+    /// A signal stopped it; the runs in flight, recorded interrupted.
+    Stopped(StopSignal, Vec<InterruptedRun>),
+}
+
+/// [`work`] until it ends or `stop` gets a signal. On a signal the work is
+/// dropped (its jobs in flight are cancelled) and the runs this process
+/// had open are recorded interrupted.
+async fn work_until_stopped(
+    sync: &StripeSync,
+    opts: WorkerOptions,
+    stop: &mut StopSignals,
+) -> CliResult<Worked> {
+    tokio::select! {
+        r = work(sync, opts) => Ok(Worked::Done(r?)),
+        signal = stop.wait() => Ok(Worked::Stopped(signal, store::interrupt_open_runs().await?)),
+    }
+}
+
+/// The error of work a signal stopped with `runs` in flight.
+fn stopped(signal: StopSignal, runs: &[InterruptedRun], q: &QueueOpts) -> CliError {
+    interrupted(
+        signal,
+        runs,
+        &format!(
+            " (the accounts this worker held are claimed again once their leases expire, within {} s)",
+            q.lease_seconds
+        ),
+    )
 }
 
 async fn work(sync: &StripeSync, opts: WorkerOptions) -> CliResult<WorkerReport> {

@@ -1,6 +1,8 @@
 //! Reliability of the `stripe-sync` process itself: killed with SIGKILL in
-//! the middle of a backfill, two `serve` replicas and a backfill on one
-//! database, and secrets kept out of every log line and error message.
+//! the middle of a backfill, stopped with SIGINT or SIGTERM (the run is
+//! recorded interrupted with its counts, and resumed), a dead process's run
+//! read as abandoned, two `serve` replicas and a backfill on one database,
+//! and secrets kept out of every log line and error message.
 //! Scenarios end with the consistency oracle (`stripe_sync_tests::oracle`).
 //! The slow ones are `#[ignore]`d; `.ci/run` runs them with `--ignored`.
 //! (Two `migrate`s started together: `cli_commands::migrate_is_idempotent_and_concurrent`.)
@@ -14,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use common::{cmd, cmd_with, fixtures, free_port, run_async, signal, wait_exit, wait_http_ok};
 use stripe_sync::{Config, Database, StripeSync};
-use stripe_sync_simulator::{SimConfig, SimHandle, WebhookRetry};
+use stripe_sync_simulator::{Faults, SimConfig, SimHandle, WebhookRetry};
 use stripe_sync_tests::oracle::{acknowledged_events, Oracle};
 use stripe_sync_tests::TestDb;
 
@@ -108,6 +110,366 @@ async fn sigkill_mid_backfill_then_restart_completes_without_refetching() {
         .await
         .unwrap()
         .assert_consistent("SIGKILL mid-backfill, restarted");
+    sim.shutdown().await;
+    db.drop_db().await.unwrap();
+}
+
+/// Starts `child`'s output drains: threads reading its stdout and stderr to
+/// the end, joined by the returned closure.
+fn capture(child: &mut Child) -> impl FnOnce() -> String {
+    let (mut so, mut se) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let out = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = std::io::Read::read_to_string(&mut so, &mut s);
+        s
+    });
+    let err = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = std::io::Read::read_to_string(&mut se, &mut s);
+        s
+    });
+    move || format!("{}{}", out.join().unwrap(), err.join().unwrap())
+}
+
+/// `stripe-sync backfill customer` stopped with SIGINT while a list request
+/// hangs (after 600 customers could be written): the run is recorded
+/// `interrupted` with the rows it wrote, exits 130 and says how to resume;
+/// the same command then completes from the cursors.
+#[tokio::test(flavor = "multi_thread")]
+async fn sigint_mid_backfill_records_the_run_interrupted_with_its_counts() {
+    backfill_stopped_by("INT", 130).await;
+}
+
+/// The same with SIGTERM (what a container or service manager sends): exit 143.
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_mid_backfill_records_the_run_interrupted_with_its_counts() {
+    backfill_stopped_by("TERM", 143).await;
+}
+
+async fn backfill_stopped_by(sig: &str, code: i32) {
+    const N: i64 = 1000;
+    let db = TestDb::new().await.unwrap();
+    let sim = sim(SimConfig::new(fixtures()).with_count("customer", N as usize)).await;
+    let base = sim.base_url();
+    let mut m = cmd_with(&db.url, &base);
+    m.arg("migrate");
+    assert_eq!(run_async(m).await.0, 0);
+    // After six customer pages, list requests hang: the backfill is held
+    // mid-way, however fast the machine is, and the signal comes while it
+    // waits on the API.
+    sim.set_faults(Faults {
+        rate_hang: 1.0,
+        hang: Duration::from_secs(600),
+        path: Some("/v1/customers".into()),
+        start_after_requests: 6,
+        ..Default::default()
+    });
+
+    let mut c = cmd_with(&db.url, &base);
+    c.args(["backfill", "customer", "--concurrency", "2"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().expect("spawn backfill");
+    let output = capture(&mut child);
+    let stored = stripe_sync_tests::wait_for("customers stored and a list request held", || {
+        let (db, sim) = (&db, &sim);
+        let running = child.try_wait().unwrap().is_none();
+        async move {
+            anyhow::ensure!(running, "the backfill ended before the signal");
+            let stored = count(db, "SELECT count(*) FROM stripe.customers").await;
+            Ok((stored > 0 && sim.fault_stats().injected > 0).then_some(stored))
+        }
+    })
+    .await
+    .unwrap();
+    signal(&child, sig);
+    let exit = wait_exit(&mut child, 60).await;
+    let out = output();
+    assert_eq!(exit, code, "{out}");
+    assert!(
+        out.contains(&format!("interrupted by SIG{sig}"))
+            && out.contains("run the same command again to resume"),
+        "{out}"
+    );
+    let out_signal = out.clone();
+
+    // The run says what it wrote: every row in the table, none of them
+    // fetched again or lost.
+    let rows = count(&db, "SELECT count(*) FROM stripe.customers").await;
+    assert!(
+        rows >= stored && rows < N,
+        "{rows} rows, {stored} seen stored"
+    );
+    let (status, fetched, written, finished): (String, i64, i64, bool) = sqlx::query_as(
+        "SELECT status, fetched, written, finished_at IS NOT NULL FROM stripe._sync_runs ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (status.as_str(), fetched, written, finished),
+        ("interrupted", rows, rows, true),
+        "{out}"
+    );
+    let (object_status, object_written): (String, i64) = sqlx::query_as(
+        "SELECT status, written FROM stripe._sync_run_objects WHERE resource = 'customer'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (object_status.as_str(), object_written),
+        ("interrupted", rows)
+    );
+    let mut st = cmd_with(&db.url, &base);
+    st.args(["status", "--json"]);
+    let (st_code, st_out, st_err) = run_async(st).await;
+    assert_eq!(st_code, 0, "{st_err}");
+    let v: serde_json::Value = serde_json::from_str(&st_out).unwrap();
+    assert_eq!(v["runs"][0]["status"], "interrupted", "{st_out}");
+    assert_eq!(v["runs"][0]["written"], rows, "{st_out}");
+
+    // The same command resumes from the cursors and completes.
+    sim.set_faults(Faults::default());
+    let mut again = cmd_with(&db.url, &base);
+    again.args(["backfill", "customer", "--concurrency", "2"]);
+    let (code, out, err) = run_async(again).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    let refetched = count(
+        &db,
+        "SELECT fetched FROM stripe._sync_runs WHERE status = 'succeeded' ORDER BY id DESC LIMIT 1",
+    )
+    .await;
+    println!("SIG{sig} after {rows} rows written; the next run fetched {refetched}");
+    println!(
+        "{}",
+        out_signal
+            .lines()
+            .filter(|l| l.contains("interrupted"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(
+        refetched <= N - rows + 100,
+        "the resumed run fetched {refetched} after {rows} were written"
+    );
+    Oracle::new(&sim)
+        .only(&["customer"])
+        .check(&db.pool)
+        .await
+        .unwrap()
+        .assert_consistent(&format!("SIG{sig} mid-backfill, run again"));
+    sim.shutdown().await;
+    db.drop_db().await.unwrap();
+}
+
+/// `stripe-sync worker` stopped with SIGTERM while its backfill job waits on
+/// a hung list request: the job's run is recorded `interrupted` with the
+/// counts its progress rows held (the rows in the table), the worker exits
+/// 143 and says how to resume, and a worker started again takes the account
+/// over once its lease expires and completes it.
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_stops_a_worker_with_its_run_recorded_interrupted() {
+    const N: i64 = 1000;
+    let db = TestDb::new().await.unwrap();
+    let sim = sim(SimConfig::new(fixtures()).with_count("customer", N as usize)).await;
+    let base = sim.base_url();
+    let mut m = cmd_with(&db.url, &base);
+    m.arg("migrate");
+    assert_eq!(run_async(m).await.0, 0);
+    let mut q = cmd_with(&db.url, &base);
+    q.args(["backfill", "customer", "--enqueue-only"]);
+    let (code, out, err) = run_async(q).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    sim.set_faults(Faults {
+        rate_hang: 1.0,
+        hang: Duration::from_secs(600),
+        path: Some("/v1/customers".into()),
+        start_after_requests: 6,
+        ..Default::default()
+    });
+    let worker = |db: &TestDb| {
+        let mut c = cmd_with(&db.url, &base);
+        c.args(["worker", "--concurrency", "2", "--lease-seconds", "2"]);
+        c
+    };
+    let mut c = worker(&db);
+    c.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = c.spawn().expect("spawn worker");
+    let output = capture(&mut child);
+    // Held on the API, with its progress row caught up with the table.
+    let rows = stripe_sync_tests::wait_for("customers stored, counted, and a request held", || {
+        let (db, sim) = (&db, &sim);
+        let running = child.try_wait().unwrap().is_none();
+        async move {
+            anyhow::ensure!(running, "the worker ended before the signal");
+            let stored = count(db, "SELECT count(*) FROM stripe.customers").await;
+            let counted = count(
+                db,
+                "SELECT coalesce(sum(written), 0)::bigint FROM stripe._sync_run_objects",
+            )
+            .await;
+            let held = sim.fault_stats().injected > 0;
+            Ok((stored > 0 && counted == stored && held).then_some(stored))
+        }
+    })
+    .await
+    .unwrap();
+    signal(&child, "TERM");
+    let exit = wait_exit(&mut child, 60).await;
+    let out = output();
+    assert_eq!(exit, 143, "{out}");
+    assert!(
+        out.contains("interrupted by SIGTERM")
+            && out.contains("run the same command again to resume"),
+        "{out}"
+    );
+    println!(
+        "{}",
+        out.lines()
+            .filter(|l| l.contains("interrupted by"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let (status, written): (String, i64) =
+        sqlx::query_as("SELECT status, written FROM stripe._sync_runs ORDER BY id DESC LIMIT 1")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!((status.as_str(), written), ("interrupted", rows), "{out}");
+    let object: String = sqlx::query_scalar(
+        "SELECT status FROM stripe._sync_run_objects WHERE resource = 'customer'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(object, "interrupted");
+
+    sim.set_faults(Faults::default());
+    let (code, out, err) = run_async(worker(&db)).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    Oracle::new(&sim)
+        .only(&["customer"])
+        .check(&db.pool)
+        .await
+        .unwrap()
+        .assert_consistent("worker stopped with SIGTERM, started again");
+    sim.shutdown().await;
+    db.drop_db().await.unwrap();
+}
+
+/// A run whose process died keeps `status = 'running'` in the table; with
+/// no heartbeat for longer than the rule's threshold (six heartbeats,
+/// 60 s), `status` and `/metrics` read it as abandoned, never running,
+/// while a run that beats reads as running. The next run's start records
+/// it abandoned, ended at its last heartbeat.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_without_a_heartbeat_is_read_as_abandoned() {
+    let db = TestDb::new().await.unwrap();
+    let sim = sim(SimConfig::new(fixtures()).with_count("customer", 3)).await;
+    let base = sim.base_url();
+    let mut m = cmd_with(&db.url, &base);
+    m.arg("migrate");
+    assert_eq!(run_async(m).await.0, 0);
+    // A run killed 2 minutes ago after writing 600 rows, and a live one.
+    let (dead, live): (i64, i64) = sqlx::query_as(
+        "WITH dead AS (
+           INSERT INTO stripe._sync_runs (kind, account_id, status, started_at, heartbeat_at, fetched, written)
+           VALUES ('backfill', 'acct_1', 'running', now() - interval '10 minutes', now() - interval '2 minutes', 600, 600)
+           RETURNING id),
+         live AS (
+           INSERT INTO stripe._sync_runs (kind, account_id, status) VALUES ('events', 'acct_1', 'running')
+           RETURNING id)
+         SELECT (SELECT id FROM dead), (SELECT id FROM live)",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+
+    let beat = || async {
+        sqlx::query("UPDATE stripe._sync_runs SET heartbeat_at = now() WHERE id = $1")
+            .bind(live)
+            .execute(&db.pool)
+            .await
+            .unwrap();
+    };
+    beat().await;
+    let mut st = cmd_with(&db.url, &base);
+    st.args(["status", "--json"]);
+    let (code, out, err) = run_async(st).await;
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let status_of = |id: i64| {
+        v["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .map(|r| (r["status"].clone(), r["written"].clone()))
+            .unwrap()
+    };
+    assert_eq!(status_of(dead), ("abandoned".into(), 600.into()), "{out}");
+    assert_eq!(status_of(live).0, "running", "{out}");
+    let mut st = cmd_with(&db.url, &base);
+    st.arg("status");
+    let (code, out, err) = run_async(st).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("abandoned") && out.contains("its process died"),
+        "{out}"
+    );
+
+    let port = free_port();
+    let mut server = serve(&db.url, &base, port, &[]);
+    let url = format!("http://127.0.0.1:{port}");
+    wait_http_ok(&format!("{url}/health")).await;
+    let http = reqwest::Client::new();
+    let expected = [
+        "stripe_sync_runs{kind=\"backfill\",status=\"abandoned\"} 1",
+        "stripe_sync_runs{kind=\"backfill\",status=\"running\"} 0",
+        "stripe_sync_runs{kind=\"events\",status=\"running\"} 1",
+        "stripe_sync_runs{kind=\"events\",status=\"abandoned\"} 0",
+    ];
+    let last = std::sync::Mutex::new(String::new());
+    let shown = stripe_sync_tests::wait_for("the runs gauge on /metrics", || {
+        let (http, url, db, last) = (&http, &url, &db, &last);
+        async move {
+            // The live run beats, as its process would.
+            sqlx::query("UPDATE stripe._sync_runs SET heartbeat_at = now() WHERE id = $1")
+                .bind(live)
+                .execute(&db.pool)
+                .await?;
+            let m = http
+                .get(format!("{url}/metrics"))
+                .send()
+                .await?
+                .text()
+                .await?;
+            let all = expected.iter().all(|e| m.lines().any(|l| l == *e));
+            *last.lock().unwrap() = m;
+            Ok(all.then_some(()))
+        }
+    })
+    .await;
+    let last = last.into_inner().unwrap();
+    assert!(shown.is_ok(), "{shown:?}: expected {expected:?} in\n{last}");
+    signal(&server, "TERM");
+    assert_eq!(wait_exit(&mut server, 20).await, 0);
+
+    // The next run's start stores what readers showed.
+    let lib = engine(&db, &sim).await;
+    stripe_sync::store::start_run(lib.pool(), "backfill", "acct_1", &serde_json::json!({}))
+        .await
+        .unwrap();
+    let (status, ended_at_last_beat): (String, bool) = sqlx::query_as(
+        "SELECT status, finished_at = heartbeat_at FROM stripe._sync_runs WHERE id = $1",
+    )
+    .bind(dead)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!((status.as_str(), ended_at_last_beat), ("abandoned", true));
+    lib.close().await;
     sim.shutdown().await;
     db.drop_db().await.unwrap();
 }

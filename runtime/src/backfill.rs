@@ -33,6 +33,7 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::events::expand_list;
 use crate::objects;
+use crate::quarantine;
 use crate::state::{self, Key, ParentsCursor, Progress, SliceCursor, SlicesCursor, Status};
 use crate::store;
 
@@ -87,6 +88,9 @@ pub enum ObjectStatus {
     /// Not fetched: another process completed it while this run waited for
     /// it (two backfills at once split the work).
     DoneByOtherRun,
+    /// Stopped by an [`store::Interrupt`] after writing what it had fetched;
+    /// the next run resumes from the cursor.
+    Interrupted,
 }
 
 impl ObjectStatus {
@@ -97,6 +101,7 @@ impl ObjectStatus {
             ObjectStatus::Failed => "failed",
             ObjectStatus::Skipped => "skipped",
             ObjectStatus::DoneByOtherRun => "done_by_other_run",
+            ObjectStatus::Interrupted => "interrupted",
         }
     }
 }
@@ -195,8 +200,10 @@ impl ListSource {
 pub struct BackfillReport {
     /// The `_sync_runs` id.
     pub run_id: i64,
-    /// `false` when any object type failed.
+    /// `false` when any object type failed or the run was interrupted.
     pub succeeded: bool,
+    /// How the run ended (succeeded, failed or interrupted).
+    pub status: store::RunStatus,
     /// Per object type, in backfill order.
     pub objects: Vec<ObjectReport>,
     /// Objects listed, in total.
@@ -536,11 +543,37 @@ struct RunCtx {
     /// pages commit without waiting for the WAL flush, so after a server
     /// crash the last of them may be gone, and no cursor may move past them.
     server_started: DateTime<Utc>,
+    /// Stops the run: no new request or lock wait, pages fetched are written.
+    interrupt: store::Interrupt,
 }
 
-/// Runs a backfill.
-pub(crate) async fn backfill(inner: &Arc<Context>, req: BackfillRequest) -> Result<BackfillReport> {
-    run(inner, req, None, false).await
+impl RunCtx {
+    /// `work` unless the run is interrupted first (checked before it
+    /// starts): an interrupted run stops waiting on the API or for a lock.
+    async fn unless_interrupted<T>(
+        &self,
+        work: impl std::future::Future<Output = Result<T>>,
+    ) -> Result<T> {
+        tokio::select! {
+            biased;
+            _ = self.interrupt.interrupted() => Err(interrupted()),
+            r = work => r,
+        }
+    }
+}
+
+/// The error an interrupted resource stops with (a cancelled task).
+fn interrupted() -> Error {
+    Error::Task("interrupted".into())
+}
+
+/// Runs a backfill, until it is done or `interrupt` stops it.
+pub(crate) async fn backfill(
+    inner: &Arc<Context>,
+    req: BackfillRequest,
+    interrupt: store::Interrupt,
+) -> Result<BackfillReport> {
+    run(inner, req, None, false, interrupt).await
 }
 
 /// Runs the backfill of a queued job, whose account is leased to this
@@ -554,7 +587,7 @@ pub(crate) async fn backfill_leased(
     req: BackfillRequest,
     completed_since: Option<DateTime<Utc>>,
 ) -> Result<BackfillReport> {
-    run(inner, req, completed_since, true).await
+    run(inner, req, completed_since, true, store::Interrupt::new()).await
 }
 
 async fn run(
@@ -562,6 +595,7 @@ async fn run(
     req: BackfillRequest,
     completed_since: Option<DateTime<Utc>>,
     leased: bool,
+    interrupt: store::Interrupt,
 ) -> Result<BackfillReport> {
     let started = Instant::now();
     let selected = select(&req)?;
@@ -570,16 +604,11 @@ async fn run(
     let (run_id, started_at) =
         store::start_run(&inner.pool, "backfill", &account, &json!(req)).await?;
     tracing::info!(run_id, resources = selected.len(), "backfill started");
-    let heartbeat = {
-        let pool = inner.pool.clone();
-        tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(Duration::from_secs(30)).await;
-                let _ = store::heartbeat(&pool, run_id).await;
-            }
-        })
-    };
-    let _stop_heartbeat = AbortOnDrop(heartbeat);
+    // From here on, every change on Stripe reaches the mirror through the
+    // events catch-up, whatever the backfill lists.
+    let full_all = req.full && req.objects.is_none();
+    crate::events::anchor(&inner.pool, &account, run_id, started_at, full_all).await?;
+    let _heartbeat = store::keep_alive(&inner.pool, run_id);
     let server_started = store::server_started_at(&inner.pool).await?;
     let ctx = Arc::new(RunCtx {
         inner: inner.clone(),
@@ -592,6 +621,7 @@ async fn run(
         selected: selected.clone(),
         began: started,
         server_started,
+        interrupt,
     });
 
     let mut by_level: BTreeMap<usize, Vec<&'static Resource>> = BTreeMap::new();
@@ -601,6 +631,9 @@ async fn run(
     let concurrency = inner.config.backfill_concurrency.max(1);
     let mut reports: Vec<ObjectReport> = Vec::new();
     for (_, resources) in by_level {
+        if ctx.interrupt.is_interrupted() {
+            break;
+        }
         let sem = Arc::new(tokio::sync::Semaphore::new(concurrency));
         let mut set = tokio::task::JoinSet::new();
         for res in resources {
@@ -627,7 +660,19 @@ async fn run(
             .position(|t| *t == r.table)
             .unwrap_or(usize::MAX)
     });
-    let succeeded = reports.iter().all(|r| r.status != ObjectStatus::Failed);
+    let stopped = ctx.interrupt.is_interrupted()
+        && (reports.len() < selected.len()
+            || reports
+                .iter()
+                .any(|r| r.status == ObjectStatus::Interrupted));
+    let status = if stopped {
+        store::RunStatus::Interrupted
+    } else if reports.iter().any(|r| r.status == ObjectStatus::Failed) {
+        store::RunStatus::Failed
+    } else {
+        store::RunStatus::Succeeded
+    };
+    let succeeded = status == store::RunStatus::Succeeded;
     let fetched = reports.iter().map(|r| r.fetched).sum();
     let written = reports.iter().map(|r| r.written).sum();
     let failed: Vec<&str> = reports
@@ -639,16 +684,17 @@ async fn run(
     store::finish_run(
         &inner.pool,
         run_id,
-        if succeeded { "succeeded" } else { "failed" },
+        status.as_str(),
         fetched as i64,
         written as i64,
         error.as_deref(),
     )
     .await?;
-    tracing::info!(run_id, succeeded, fetched, written, elapsed = ?started.elapsed(), "backfill finished");
+    tracing::info!(run_id, %status, fetched, written, elapsed = ?started.elapsed(), "backfill finished");
     Ok(BackfillReport {
         run_id,
         succeeded,
+        status,
         objects: reports,
         fetched,
         written,
@@ -727,6 +773,16 @@ async fn backfill_resource(
                     ObjectStatus::DoneByOtherRun,
                     Some(format!("completed by run {other} while this run waited")),
                 ),
+                Err(_) if ctx.interrupt.is_interrupted() => {
+                    tracing::info!(
+                        resource = res.object,
+                        "interrupted; the next run resumes from the cursor"
+                    );
+                    (
+                        ObjectStatus::Interrupted,
+                        Some("interrupted; the next run resumes from the cursor".to_string()),
+                    )
+                }
                 Err(e) => {
                     let status = classify(&e);
                     if status == ObjectStatus::Skipped {
@@ -827,7 +883,11 @@ async fn claim(
             waited = true;
         }
         permit.take();
-        tokio::time::sleep(Duration::from_millis(250)).await;
+        ctx.unless_interrupted(async {
+            tokio::time::sleep(Duration::from_millis(250)).await;
+            Ok(())
+        })
+        .await?;
     }
 }
 
@@ -1257,6 +1317,9 @@ async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()> {
             if sc.stop.load(Ordering::Relaxed) {
                 return Ok(());
             }
+            if sc.run.interrupt.is_interrupted() {
+                return Err(interrupted());
+            }
             let mut q = base_query(sc.endpoint);
             if sc.created {
                 if let Some(g) = slice.gte {
@@ -1271,7 +1334,12 @@ async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()> {
             }
             q.extend(sc.expand.iter().cloned());
             let requests = sc.counters.requests.fetch_add(1, Ordering::Relaxed) + 1;
-            let page = inner.client.list_page(sc.endpoint.path, &q).await?;
+            let page = sc
+                .run
+                .unless_interrupted(async {
+                    Ok(inner.client.list_page(sc.endpoint.path, &q).await?)
+                })
+                .await?;
             let fetched_at = store::fetch_version();
             let n = page.items.len() as u64;
             let has_more = page.has_more;
@@ -1284,7 +1352,10 @@ async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()> {
                 groups,
                 memberships,
                 last,
-            } = prepare_page(inner, sc.res, page.items, fetched_at).await?;
+            } = sc
+                .run
+                .unless_interrupted(prepare_page(inner, sc.res, page.items, fetched_at))
+                .await?;
             let last_id = last.as_ref().and_then(|h| h.id.clone());
             let done = !has_more || n == 0 || last_id.is_none();
             if sc.counters.expected.load(Ordering::Relaxed) == 0 {
@@ -1358,9 +1429,17 @@ async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()> {
             store::ensure_same_server(&mut *dbtx, sc.run.server_started).await?;
             let mut written = 0;
             for g in &merged {
-                written +=
-                    store::upsert_rows(&mut *dbtx, g.res, &g.texts, &sc.run.account, &g.versions)
-                        .await?;
+                // An object the database refuses is quarantined; the rest of
+                // the page is written and the cursor moves past it.
+                written += quarantine::upsert_rows(
+                    &mut dbtx,
+                    g.res,
+                    &g.texts,
+                    &sc.run.account,
+                    &g.versions,
+                )
+                .await?
+                .0;
             }
             // One statement per list for the whole batch.
             written +=
@@ -1621,14 +1700,22 @@ async fn list_under_parent(
         if let Some(a) = &after {
             q.push(("starting_after".into(), a.clone()));
         }
+        if ctx.interrupt.is_interrupted() {
+            return Err(interrupted());
+        }
         counters.requests.fetch_add(1, Ordering::Relaxed);
-        let page = match inner.client.list_page(&path, &q).await {
+        let page = match ctx
+            .unless_interrupted(async { Ok(inner.client.list_page(&path, &q).await?) })
+            .await
+        {
             Ok(p) => p,
             // The parent is gone upstream: nothing to list under it.
-            Err(e) if e.is_not_found() && after.is_none() && !is_unknown_endpoint(&e) => {
+            Err(Error::Stripe(e))
+                if e.is_not_found() && after.is_none() && !is_unknown_endpoint(&e) =>
+            {
                 return Ok(())
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e),
         };
         let fetched_at = store::fetch_version();
         let n = page.items.len() as u64;
@@ -1637,7 +1724,9 @@ async fn list_under_parent(
             groups,
             memberships,
             last,
-        } = prepare_page(inner, res, page.items, fetched_at).await?;
+        } = ctx
+            .unless_interrupted(prepare_page(inner, res, page.items, fetched_at))
+            .await?;
         let mut tx = inner.begin_write(store::Commit::Relaxed).await?;
         store::ensure_same_server(&mut *tx, ctx.server_started).await?;
         let mut written = 0;
@@ -1649,8 +1738,9 @@ async fn list_under_parent(
                         .filter_map(|t| objects::head(t).ok().and_then(|h| h.id)),
                 );
             }
-            written +=
-                store::upsert_rows(&mut *tx, g.res, &g.texts, &ctx.account, &g.versions).await?;
+            written += quarantine::upsert_rows(&mut tx, g.res, &g.texts, &ctx.account, &g.versions)
+                .await?
+                .0;
             // Items that do not carry the parent they were listed under
             // (an active entitlement's customer) get it from the list.
             if let Some(owner) = g.res.owner.filter(|o| param.object == Some(o.object)) {

@@ -4,11 +4,19 @@
 //! Counters: webhook events by type and outcome, rows written, errors by kind;
 //! a histogram of webhook handling latency; group commits of webhook events
 //! and the events they wrote (their ratio is the mean group size).
+//!
+//! Gauge: the runs not finished in `_sync_runs`, by kind and by status read
+//! with the heartbeat rule (`running`, or `abandoned` when the process
+//! died), read from the database by [`Metrics::watch_runs`].
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use sqlx::PgPool;
+
+use crate::store::{self, RunStatus};
 
 /// Upper bounds (seconds) of the latency histogram buckets.
 pub const LATENCY_BUCKETS: &[f64] = &[
@@ -25,7 +33,14 @@ struct State {
     latency_count: u64,
     group_commits: u64,
     group_events: u64,
+    /// Unfinished runs by kind and status read with the heartbeat rule, as
+    /// last read (`None`: never read, the gauge is left out).
+    runs: Option<BTreeMap<(String, String), u64>>,
 }
+
+/// The kinds of run the runs gauge always shows (at 0 when there is none),
+/// so that an alert on `abandoned` has a series to watch.
+const RUN_KINDS: [&str; 2] = ["backfill", "events"];
 
 /// The server's metrics. Cheap to update from many tasks.
 #[derive(Default)]
@@ -87,6 +102,38 @@ impl Metrics {
             s.group_commits += 1;
             s.group_events += events as u64;
         });
+    }
+
+    /// Reads the runs not finished from `_sync_runs` with the heartbeat rule
+    /// (see [`store::RunStatus::as_read`]) into the runs gauge.
+    pub async fn refresh_runs(&self, pool: &PgPool) -> Result<(), sqlx::Error> {
+        let mut runs: BTreeMap<(String, String), u64> = BTreeMap::new();
+        for kind in RUN_KINDS {
+            for status in [RunStatus::Running, RunStatus::Abandoned] {
+                runs.insert((kind.to_string(), status.as_str().to_string()), 0);
+            }
+        }
+        for r in crate::status::unfinished_runs(pool).await? {
+            *runs.entry((r.kind, r.status)).or_default() += 1;
+        }
+        self.with(|s| s.runs = Some(runs));
+        Ok(())
+    }
+
+    /// Keeps the runs gauge current: reads it now, then every
+    /// [`store::HEARTBEAT_INTERVAL`], until the task is aborted. What serves
+    /// [`Metrics::render`] on `/metrics` starts it (`stripe-sync serve` does).
+    pub fn watch_runs(self: &Arc<Self>, pool: PgPool) -> tokio::task::JoinHandle<()> {
+        let metrics = self.clone();
+        tokio::spawn(async move {
+            loop {
+                if let Err(e) = metrics.refresh_runs(&pool).await {
+                    tracing::warn!(error = %e, "reading the runs for /metrics failed");
+                    metrics.error("database");
+                }
+                tokio::time::sleep(store::HEARTBEAT_INTERVAL).await;
+            }
+        })
     }
 
     /// Webhook events counted so far with `outcome` (any type).
@@ -173,6 +220,25 @@ impl Metrics {
                 header(&mut o, name, help, "counter");
                 let _ = writeln!(o, "{name} {value}");
             }
+            if let Some(runs) = &s.runs {
+                header(
+                    &mut o,
+                    "stripe_sync_runs",
+                    &format!(
+                        "Runs not finished in _sync_runs, by kind and status: running (a heartbeat within {} s) or abandoned (none since: its process died).",
+                        store::ABANDONED_AFTER.as_secs()
+                    ),
+                    "gauge",
+                );
+                for ((kind, status), n) in runs {
+                    let _ = writeln!(
+                        o,
+                        "stripe_sync_runs{{kind=\"{}\",status=\"{}\"}} {n}",
+                        escape(kind),
+                        escape(status)
+                    );
+                }
+            }
             o
         })
     }
@@ -216,5 +282,7 @@ mod tests {
         assert!(t.contains("stripe_sync_webhook_duration_seconds_bucket{le=\"0.001\"} 0"));
         assert!(t.contains("stripe_sync_webhook_duration_seconds_count 1"));
         assert_eq!(m.events_with_outcome("applied"), 2);
+        // Runs are shown once read.
+        assert!(!t.contains("stripe_sync_runs"));
     }
 }

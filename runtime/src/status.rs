@@ -4,10 +4,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
 use crate::backfill::BackfillReport;
+use crate::store;
 
 /// Every valid object name (object strings of the backfillable resources).
 pub fn valid_object_names() -> Vec<&'static str> {
@@ -42,6 +44,7 @@ pub fn report_json(rep: &BackfillReport) -> Value {
     json!({
         "run_id": rep.run_id,
         "succeeded": rep.succeeded,
+        "status": rep.status.as_str(),
         "fetched": rep.fetched,
         "written": rep.written,
         "duration_ms": rep.duration.as_millis() as u64,
@@ -55,16 +58,90 @@ pub fn report_json(rep: &BackfillReport) -> Value {
     })
 }
 
+/// A run as readers see it: the stored row with the heartbeat rule
+/// applied to its status.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunRecord {
+    /// The `_sync_runs` id.
+    pub id: i64,
+    /// `backfill` or `events`.
+    pub kind: String,
+    /// The account.
+    pub account_id: String,
+    /// Its status, read with the heartbeat rule (a value written by a newer
+    /// version reads as stored).
+    pub status: String,
+    /// When it started.
+    pub started_at: DateTime<Utc>,
+    /// Its last heartbeat.
+    pub heartbeat_at: DateTime<Utc>,
+    /// When it ended (`None`: still running, or abandoned).
+    pub finished_at: Option<DateTime<Utc>>,
+    /// Objects listed.
+    pub fetched: i64,
+    /// Rows written.
+    pub written: i64,
+    /// Why it failed.
+    pub error: Option<String>,
+}
+
+/// A row of [`RUN_COLUMNS`].
 type RunRow = (
     i64,
     String,
     String,
     String,
-    Option<String>,
+    DateTime<Utc>,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
     i64,
     i64,
     Option<String>,
+    f64,
 );
+
+/// A run's columns, and its heartbeat's age in seconds by the database's
+/// clock (the one that stamped it) for the heartbeat rule.
+const RUN_COLUMNS: &str = "id, kind, account_id, status, started_at, heartbeat_at, finished_at, fetched, written, error, \
+     extract(epoch FROM now() - heartbeat_at)::float8";
+
+fn run_record(r: RunRow) -> RunRecord {
+    RunRecord {
+        id: r.0,
+        kind: r.1,
+        account_id: r.2,
+        status: store::read_status(&r.3, r.10),
+        started_at: r.4,
+        heartbeat_at: r.5,
+        finished_at: r.6,
+        fetched: r.7,
+        written: r.8,
+        error: r.9,
+    }
+}
+
+/// The newest `limit` runs, newest first, read with the heartbeat rule.
+pub async fn recent_runs(pool: &PgPool, limit: i64) -> Result<Vec<RunRecord>, sqlx::Error> {
+    let rows: Vec<RunRow> = sqlx::query_as(&format!(
+        "SELECT {RUN_COLUMNS} FROM stripe._sync_runs ORDER BY id DESC LIMIT $1"
+    ))
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(run_record).collect())
+}
+
+/// The runs stored as running, oldest first, read with the heartbeat rule:
+/// each is [`store::RunStatus::Running`] or [`store::RunStatus::Abandoned`].
+pub async fn unfinished_runs(pool: &PgPool) -> Result<Vec<RunRecord>, sqlx::Error> {
+    let rows: Vec<RunRow> = sqlx::query_as(&format!(
+        "SELECT {RUN_COLUMNS} FROM stripe._sync_runs WHERE status = $1 ORDER BY id"
+    ))
+    .bind(store::RunStatus::Running.as_str())
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(run_record).collect())
+}
 
 /// Everything `status` shows, as JSON, for the newest API version: see
 /// [`collect_status_for`].
@@ -72,22 +149,16 @@ pub async fn collect_status(pool: &PgPool) -> Result<Value, String> {
     collect_status_for(pool, stripe_sync_generated::API_VERSION).await
 }
 
-/// Everything `status` shows, as JSON: the pinned API version, last runs,
+/// Everything `status` shows, as JSON: the pinned API version, last runs
+/// (each `running` one whose heartbeat is older than
+/// [`store::ABANDONED_AFTER`] shows as `abandoned`: its process died),
 /// cursors, rows per table, event lag, and the accounts of the work queue
 /// (`accounts`: each one's state, lease, open jobs, last run and errors;
 /// `accounts_summary`: counts). A database migrated before the queue's
 /// tables has an empty `accounts`. Errors are strings without secrets.
 pub async fn collect_status_for(pool: &PgPool, api_version: &str) -> Result<Value, String> {
     let e = |e: sqlx::Error| format!("reading status failed: {e}; has `stripe-sync migrate` run?");
-    let runs: Vec<RunRow> =
-        sqlx::query_as(
-            "SELECT id, kind, status, to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
-             to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), fetched, written, error \
-             FROM stripe._sync_runs ORDER BY id DESC LIMIT 10",
-        )
-        .fetch_all(pool)
-        .await
-        .map_err(e)?;
+    let runs = recent_runs(pool, 10).await.map_err(e)?;
     let cursors: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
         "SELECT account_id, resource, status, \
          to_char(high_water AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') \
@@ -135,11 +206,24 @@ pub async fn collect_status_for(pool: &PgPool, api_version: &str) -> Result<Valu
         }
         Err(x) => return Err(e(x)),
     };
+    // What the database refused for good (migration 0012 and later).
+    let quarantined = match crate::quarantine::count(pool).await {
+        Ok(n) => n,
+        Err(crate::Error::Database(sqlx::Error::Database(d)))
+            if matches!(d.code().as_deref(), Some("42P01") | Some("3F000")) =>
+        {
+            0
+        }
+        Err(x) => return Err(format!("reading status failed: {x}")),
+    };
     Ok(json!({
         "api_version": api_version,
-        "runs": runs.into_iter().map(|r| json!({
-            "id": r.0, "kind": r.1, "status": r.2, "started_at": r.3, "finished_at": r.4,
-            "fetched": r.5, "written": r.6, "error": r.7,
+        "quarantined": quarantined,
+        "runs": runs.iter().map(|r| json!({
+            "id": r.id, "kind": r.kind, "status": r.status,
+            "started_at": seconds(r.started_at), "finished_at": r.finished_at.map(seconds),
+            "heartbeat_at": seconds(r.heartbeat_at),
+            "fetched": r.fetched, "written": r.written, "error": r.error,
         })).collect::<Vec<_>>(),
         "cursors": cursors.into_iter().map(|c| json!({
             "account": c.0, "resource": c.1, "status": c.2, "high_water": c.3,
@@ -155,6 +239,11 @@ pub async fn collect_status_for(pool: &PgPool, api_version: &str) -> Result<Valu
         "accounts": accounts,
         "accounts_summary": accounts_summary,
     }))
+}
+
+/// A time as `YYYY-MM-DDTHH:MM:SSZ`, as [`utc`] formats columns.
+fn seconds(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// A timestamp column as `YYYY-MM-DDTHH:MM:SSZ` (UTC), like the runs'.
@@ -214,7 +303,8 @@ async fn collect_accounts(pool: &PgPool) -> Result<(Vec<Value>, Value), sqlx::Er
     ))
     .fetch_all(pool)
     .await?;
-    // The newest run of each account of the queue.
+    // The newest run of each account of the queue, with its heartbeat's
+    // age for the heartbeat rule.
     type LastRunRow = (
         String,
         i64,
@@ -225,10 +315,11 @@ async fn collect_accounts(pool: &PgPool) -> Result<(Vec<Value>, Value), sqlx::Er
         i64,
         i64,
         Option<String>,
+        f64,
     );
     let runs: Vec<LastRunRow> = sqlx::query_as(&format!(
         "SELECT DISTINCT ON (account_id) account_id, id, kind, status, {}, {}, \
-                    fetched, written, error \
+                    fetched, written, error, extract(epoch FROM now() - heartbeat_at)::float8 \
                FROM stripe._sync_runs \
               WHERE account_id IN (SELECT account_id FROM stripe._sync_accounts) \
               ORDER BY account_id, id DESC",
@@ -256,7 +347,8 @@ async fn collect_accounts(pool: &PgPool) -> Result<(Vec<Value>, Value), sqlx::Er
     let failed: HashMap<&str, &FailedRow> = failed.iter().map(|f| (f.0.as_str(), f)).collect();
     let mut last_runs: HashMap<String, Value> = HashMap::new();
     let mut run_errors: HashMap<String, Value> = HashMap::new();
-    for (acct, id, kind, status, started, finished, fetched, written, error) in runs {
+    for (acct, id, kind, status, started, finished, fetched, written, error, age) in runs {
+        let status = store::read_status(&status, age);
         if let Some(err) = &error {
             run_errors.insert(
                 acct.clone(),

@@ -253,7 +253,9 @@ impl StripeSync {
             Err(_) => return Err(self.reject(body, "body is not UTF-8").await),
         };
         let endpoint_account = accounts.get(signed_by).cloned().flatten();
-        match events::prepare_event(inner, text.to_owned(), "webhook", endpoint_account).await {
+        // Made storable once, before anything reads it (see `storable`).
+        let text = crate::storable::storable_json(text).into_owned();
+        match events::prepare_event(inner, text, "webhook", endpoint_account).await {
             Ok(p) => Ok(p),
             Err(Error::InvalidPayload(why)) => Err(self.reject(body, &why).await),
             Err(e) => Err(e),
@@ -346,18 +348,30 @@ impl StripeSync {
 
     async fn reject(&self, body: &[u8], why: &str) -> Error {
         tracing::warn!(reason = %why, "signed webhook payload rejected");
-        // PostgreSQL text holds no NUL: keep the rest, with NUL shown as U+FFFD.
+        // PostgreSQL text holds no NUL: keep the rest, with NUL shown as U+FFFD
+        // (JSON text holds none; its escapes are made storable). One row per
+        // body, counted (`stripe_sync.reject_webhook`, as process_webhook).
         let text = |s: &str| s.replace('\0', "\u{FFFD}");
-        let r =
-            sqlx::query("INSERT INTO stripe._webhook_rejections (reason, body) VALUES ($1, $2)")
-                .bind(text(why))
-                .bind(text(&String::from_utf8_lossy(body)))
-                .execute(&self.inner.pool)
-                .await;
+        let shown = match std::str::from_utf8(body) {
+            Ok(t) => text(&crate::storable::storable_json(t)),
+            Err(_) => text(&String::from_utf8_lossy(body)),
+        };
+        let r = sqlx::query("SELECT stripe_sync.reject_webhook($1, $2, $3)")
+            .bind(body)
+            .bind(text(why))
+            .bind(shown)
+            .execute(&self.inner.pool)
+            .await;
         if let Err(e) = r {
             tracing::error!(error = %e, "could not record the rejected webhook");
         }
         Error::Webhook(WebhookError::InvalidPayload(why.to_string()))
+    }
+
+    /// Writes everything in `stripe_sync.quarantine` again (see
+    /// [`crate::quarantine`]): what succeeds is marked resolved.
+    pub async fn retry_quarantined(&self) -> Result<crate::redrive::RetryReport> {
+        crate::redrive::retry(&self.inner).await
     }
 
     /// Processes one event (already trusted, e.g. fetched from the API)
@@ -365,12 +379,27 @@ impl StripeSync {
     pub async fn process_event(&self, event: &Value) -> Result<EventResult> {
         let text =
             serde_json::to_string(event).map_err(|e| Error::InvalidPayload(e.to_string()))?;
+        let text = crate::storable::storable_json(&text);
         events::apply_event(&self.inner, &text, "api").await
     }
 
     /// Backfills the requested resources; see [`crate::backfill`].
     pub async fn backfill(&self, request: BackfillRequest) -> Result<BackfillReport> {
-        backfill::backfill(&self.inner, request).await
+        backfill::backfill(&self.inner, request, store::Interrupt::new()).await
+    }
+
+    /// [`Self::backfill`], stopped by `interrupt` (e.g. from a signal
+    /// handler): the run makes no new request, writes the pages it has
+    /// fetched, records itself [`store::RunStatus::Interrupted`] with exact
+    /// counts (in `_sync_runs` and per object type in `_sync_run_objects`)
+    /// and returns its report with that status. The same backfill run again
+    /// resumes from the cursors.
+    pub async fn backfill_with_interrupt(
+        &self,
+        request: BackfillRequest,
+        interrupt: &store::Interrupt,
+    ) -> Result<BackfillReport> {
+        backfill::backfill(&self.inner, request, interrupt.clone()).await
     }
 
     /// How a backfill of `request` would list each resource and what it

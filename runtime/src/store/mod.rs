@@ -1,10 +1,18 @@
 //! Everything the runtime writes to PostgreSQL but cursors: objects (through
-//! the generated batch upserts and soft deletes), run records and locks.
+//! the generated batch upserts and soft deletes) and locks, here; run
+//! records, with their heartbeat rule and interruption, in `runs`.
 //! (Cursors, `_sync_state`, are the `state` module's.) Only generated
 //! identifiers and bound parameters reach SQL.
 
+mod runs;
+
+pub use runs::{
+    finish_run, heartbeat, interrupt_open_runs, keep_alive, read_status, record_run_object,
+    start_run, Heartbeat, Interrupt, InterruptedRun, RunObject, RunStatus, ABANDONED_AFTER,
+    HEARTBEAT_INTERVAL, MISSED_HEARTBEATS,
+};
+
 use chrono::{DateTime, Utc};
-use serde_json::Value;
 use sqlx::{PgExecutor, PgPool, Postgres, Row, Transaction};
 use stripe_sync_generated::Resource;
 
@@ -396,109 +404,6 @@ pub fn table_ident(resource: &Resource) -> String {
         stripe_sync_generated::SCHEMA,
         resource.table.replace('"', "\"\"")
     )
-}
-
-/// Starts a run record; returns its id and its `started_at` (the
-/// database's clock).
-pub async fn start_run(
-    pool: &PgPool,
-    kind: &str,
-    account: &str,
-    request: &Value,
-) -> Result<(i64, DateTime<Utc>)> {
-    let (id, started_at): (i64, DateTime<Utc>) = sqlx::query_as(
-        "INSERT INTO stripe._sync_runs (kind, account_id, request) VALUES ($1, $2, $3) RETURNING id, started_at",
-    )
-    .bind(kind)
-    .bind(account)
-    .bind(request)
-    .fetch_one(pool)
-    .await?;
-    // Runs whose process stopped heart-beating long ago were interrupted.
-    sqlx::query(
-        "UPDATE stripe._sync_runs SET status = 'interrupted', finished_at = heartbeat_at
-         WHERE status = 'running' AND heartbeat_at < now() - interval '10 minutes' AND id <> $1",
-    )
-    .bind(id)
-    .execute(pool)
-    .await?;
-    Ok((id, started_at))
-}
-
-/// Records that the run is alive.
-pub async fn heartbeat(pool: &PgPool, run_id: i64) -> Result<()> {
-    sqlx::query("UPDATE stripe._sync_runs SET heartbeat_at = now() WHERE id = $1")
-        .bind(run_id)
-        .execute(pool)
-        .await?;
-    Ok(())
-}
-
-/// Finishes a run record.
-pub async fn finish_run(
-    pool: &PgPool,
-    run_id: i64,
-    status: &str,
-    fetched: i64,
-    written: i64,
-    error: Option<&str>,
-) -> Result<()> {
-    sqlx::query(
-        "UPDATE stripe._sync_runs SET status = $2, fetched = $3, written = $4, error = $5, finished_at = now(), heartbeat_at = now() WHERE id = $1",
-    )
-    .bind(run_id)
-    .bind(status)
-    .bind(fetched)
-    .bind(written)
-    .bind(error)
-    .execute(pool)
-    .await?;
-    Ok(())
-}
-
-/// One object type's row in `_sync_run_objects`: its progress or result
-/// within a run.
-#[derive(Clone, Copy, Debug)]
-pub struct RunObject<'a> {
-    /// The object string (`customer`, `event`).
-    pub resource: &'a str,
-    /// `running`, or the [`crate::ObjectStatus`] it ended with.
-    pub status: &'a str,
-    /// HTTP requests made.
-    pub requests: i64,
-    /// Objects listed.
-    pub fetched: i64,
-    /// Rows written.
-    pub written: i64,
-    /// Why it failed or was skipped.
-    pub error: Option<&'a str>,
-    /// Whether this is the final row (sets `finished_at`).
-    pub finished: bool,
-    /// Requests expected in all, once known (`None` keeps the stored one).
-    pub expected_requests: Option<i64>,
-}
-
-/// Records (or updates) the result of one object type within a run.
-pub async fn record_run_object(pool: &PgPool, run_id: i64, o: &RunObject<'_>) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO stripe._sync_run_objects (run_id, resource, status, requests, fetched, written, error, finished_at, expected_requests)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $8 THEN now() END, $9)
-         ON CONFLICT (run_id, resource) DO UPDATE SET status = EXCLUDED.status, requests = EXCLUDED.requests,
-           fetched = EXCLUDED.fetched, written = EXCLUDED.written, error = EXCLUDED.error, finished_at = EXCLUDED.finished_at,
-           expected_requests = coalesce(EXCLUDED.expected_requests, stripe._sync_run_objects.expected_requests)",
-    )
-    .bind(run_id)
-    .bind(o.resource)
-    .bind(o.status)
-    .bind(o.requests)
-    .bind(o.fetched)
-    .bind(o.written)
-    .bind(o.error)
-    .bind(o.finished)
-    .bind(o.expected_requests)
-    .execute(pool)
-    .await?;
-    Ok(())
 }
 
 /// A session-level advisory lock held on a connection of its own. It is
