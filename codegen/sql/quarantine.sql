@@ -22,6 +22,11 @@
 
 CREATE SCHEMA IF NOT EXISTS stripe_sync;
 
+-- _sync_runs.status also takes 'abandoned' (a run whose process stopped
+-- beating; see store::RunStatus). The runs not finished are read by every
+-- /metrics scrape: a partial index keeps that cheap on a long history.
+CREATE INDEX IF NOT EXISTS _sync_runs_running_idx ON stripe._sync_runs (id) WHERE status = 'running';
+
 -- Typed readers that never fail a write: out of range reads as NULL.
 CREATE OR REPLACE FUNCTION stripe._bigint(v jsonb) RETURNS bigint
     LANGUAGE sql IMMUTABLE PARALLEL SAFE

@@ -15,27 +15,40 @@ pub struct RetryReport {
     pub still_quarantined: u64,
 }
 
+/// One quarantined body, as [`retry`] reads it.
+#[derive(sqlx::FromRow)]
+struct Held {
+    id: i64,
+    kind: String,
+    source: String,
+    account_id: String,
+    object_type: Option<String>,
+    event_id: Option<String>,
+    body: String,
+}
+
 /// Writes every quarantined body again, through the path it came from: an
 /// event is applied as an event (its `quarantined` ledger row is let go
 /// first), an object is upserted into its table. What succeeds is marked
 /// resolved; what is refused again stays, with one more attempt.
 pub(crate) async fn retry(inner: &crate::context::Context) -> Result<RetryReport> {
-    let rows: Vec<(
-        i64,
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        String,
-    )> = sqlx::query_as(
+    let rows: Vec<Held> = sqlx::query_as(
         "SELECT id, kind, source, account_id, object_type, event_id, body
-               FROM stripe_sync.quarantine WHERE resolved_at IS NULL ORDER BY id",
+           FROM stripe_sync.quarantine WHERE resolved_at IS NULL ORDER BY id",
     )
     .fetch_all(&inner.pool)
     .await?;
     let mut report = RetryReport::default();
-    for (id, kind, source, account, object_type, event_id, body) in rows {
+    for Held {
+        id,
+        kind,
+        source,
+        account_id: account,
+        object_type,
+        event_id,
+        body,
+    } in rows
+    {
         let outcome: Result<()> = if kind == "event" {
             if let Some(ev) = &event_id {
                 sqlx::query("DELETE FROM stripe._events WHERE id = $1 AND outcome = 'quarantined'")

@@ -146,6 +146,9 @@ pub(crate) async fn sync_events(inner: &Context) -> Result<EventsReport> {
     }
     let (run_id, _) =
         store::start_run(&inner.pool, "events", &account, &json!({"since": since})).await?;
+    // Alive while it runs: `status` and `/metrics` read a run without a
+    // heartbeat as abandoned.
+    let _beat = store::keep_alive(&inner.pool, run_id);
     let mut report = EventsReport {
         run_id,
         cursor_created: Some(since),
