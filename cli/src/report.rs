@@ -498,6 +498,12 @@ pub fn print_status(v: &Value) {
             s(&ev["unattributed"])
         );
     }
+    if v["quarantined"].as_i64().is_some_and(|n| n > 0) {
+        outln!(
+            "Quarantined: {} objects or events the database refused; `stripe-sync quarantine list` shows why, `quarantine retry` writes them once fixed",
+            s(&v["quarantined"])
+        );
+    }
     print_accounts(v);
 }
 

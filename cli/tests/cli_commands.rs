@@ -161,6 +161,8 @@ async fn quarantine_list_and_retry() {
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["quarantined"], 1, "{out}");
+    let (_, out, _) = go(&["status"]).await;
+    assert!(out.contains("Quarantined: 1 objects or events"), "{out}");
 
     // Refused again while the cause stays: exit 1, still listed.
     let (code, out, _) = go(&["quarantine", "retry"]).await;

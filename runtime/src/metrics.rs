@@ -7,7 +7,8 @@
 //!
 //! Gauge: the runs not finished in `_sync_runs`, by kind and by status read
 //! with the heartbeat rule (`running`, or `abandoned` when the process
-//! died), read from the database by [`Metrics::watch_runs`].
+//! died), read from the database by [`Metrics::watch_runs`], and beside it
+//! the bodies still quarantined (`stripe_sync.quarantine`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -36,6 +37,8 @@ struct State {
     /// Unfinished runs by kind and status read with the heartbeat rule, as
     /// last read (`None`: never read, the gauge is left out).
     runs: Option<BTreeMap<(String, String), u64>>,
+    /// Bodies still in `stripe_sync.quarantine`, as last read with the runs.
+    quarantined: Option<i64>,
 }
 
 /// The kinds of run the runs gauge always shows (at 0 when there is none),
@@ -116,7 +119,12 @@ impl Metrics {
         for r in crate::status::unfinished_runs(pool).await? {
             *runs.entry((r.kind, r.status)).or_default() += 1;
         }
-        self.with(|s| s.runs = Some(runs));
+        // A database migrated before 0012 has no quarantine: none shown.
+        let quarantined = crate::quarantine::count(pool).await.ok();
+        self.with(|s| {
+            s.runs = Some(runs);
+            s.quarantined = quarantined;
+        });
         Ok(())
     }
 
@@ -238,6 +246,15 @@ impl Metrics {
                         escape(status)
                     );
                 }
+            }
+            if let Some(n) = s.quarantined {
+                header(
+                    &mut o,
+                    "stripe_sync_quarantined",
+                    "Objects and events the database refused for good, in stripe_sync.quarantine and not yet written (stripe-sync quarantine list).",
+                    "gauge",
+                );
+                let _ = writeln!(o, "stripe_sync_quarantined {n}");
             }
             o
         })
