@@ -1,8 +1,11 @@
-//! Hostile clients against `serve`'s webhook route (issue 13): many `v1`
-//! entries, huge headers, slow senders, many concurrent 1 MiB bodies, more
-//! connections than the cap. Each is refused with its documented status (or a
-//! closed connection) well within a generous bound, and signed deliveries
-//! sent at the same time are all answered 200 and are in `_events`.
+//! Hostile clients against `serve` (issues 13 and 27): many `v1` entries,
+//! huge headers, slow senders, many concurrent 1 MiB bodies, more
+//! connections than the cap, on `/webhooks`, on the admin routes (with the
+//! admin API disabled and enabled, without a key and with a wrong one), on
+//! the public routes and on unknown paths. Each is refused with its
+//! documented status (or a closed connection) well within a generous bound,
+//! and signed deliveries sent at the same time are all answered 200 and are
+//! in `_events`.
 //!
 //! Nothing here waits for the clock: every wait is for an event (an answer, a
 //! closed connection) under an upper bound that fails with a message.
@@ -10,6 +13,7 @@
 use crate::support;
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -24,6 +28,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 const SECRET: &str = "whsec_hostile_tests_secret";
+const ADMIN_KEY: &str = "admin_key_hostile_tests";
 /// The upper bound on any one refusal; the real figures are milliseconds
 /// (or the configured timeouts). Only a hang reaches it, on any machine.
 const QUICK: Duration = stripe_sync_tests::WAIT_LIMIT;
@@ -41,7 +46,7 @@ struct Server {
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
-async fn start(limits: ServerLimits) -> Result<Server> {
+async fn start(limits: ServerLimits, admin_key: Option<&str>) -> Result<Server> {
     let env = env(SimConfig::new(fixtures()), |c| {
         c.stripe_webhook_secret = Some(SECRET.into())
     })
@@ -49,7 +54,7 @@ async fn start(limits: ServerLimits) -> Result<Server> {
     let metrics = Arc::new(Metrics::new());
     let state = Arc::new(AppState {
         sync: env.sync.clone(),
-        admin_key: None,
+        admin_key: admin_key.map(String::from),
         metrics: metrics.clone(),
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -84,8 +89,10 @@ impl Server {
 async fn signed_deliveries(addr: SocketAddr, n: usize, tag: &str) -> Result<Vec<String>> {
     // A new connection per delivery: a pooled connection left idle past the
     // header timeout may be closed by the server just as it is reused.
+    // The timeout only turns a delivery the server never answers into a failure.
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(0)
+        .timeout(QUICK)
         .build()?;
     let mut ids = Vec::new();
     for i in 0..n {
@@ -142,19 +149,23 @@ fn v1_entries(n: usize) -> String {
 /// Writes `head` and `body` on a raw connection while reading the answer
 /// concurrently (a server that answers early and closes is still heard),
 /// and returns the status (`None`: closed without an answer) and how long it
-/// took.
+/// took. With `until_closed`, it reads on after the answer until the server
+/// closes the connection (the client never ends its side: the body it
+/// declared may be unfinished), and fails if the server holds it open.
 async fn raw_request(
     addr: SocketAddr,
     head: String,
     body: Vec<u8>,
+    until_closed: bool,
 ) -> Result<(Option<u16>, Duration)> {
     let started = Instant::now();
     let stream = TcpStream::connect(addr).await?;
     let (mut rd, mut wr) = stream.into_split();
     let writer = tokio::spawn(async move {
-        // The server may close while we write: that is its answer, not an error.
-        let _ = wr.write_all(head.as_bytes()).await;
-        let _ = wr.write_all(&body).await;
+        // One write: the server has the head and the body's first bytes
+        // together. It may close while we write: that is its answer, not an
+        // error. The write half is returned, not dropped, so no FIN is sent.
+        let _ = wr.write_all(&[head.into_bytes(), body].concat()).await;
         wr
     });
     let mut got = Vec::new();
@@ -165,7 +176,7 @@ async fn raw_request(
                 Ok(0) | Err(_) => break,
                 Ok(n) => {
                     got.extend_from_slice(&buf[..n]);
-                    if got.windows(4).any(|w| w == b"\r\n\r\n") {
+                    if !until_closed && got.windows(4).any(|w| w == b"\r\n\r\n") {
                         break;
                     }
                 }
@@ -173,10 +184,18 @@ async fn raw_request(
         }
     })
     .await;
-    if read.is_err() {
-        bail!("no answer and no close within {QUICK:?}");
-    }
     writer.abort();
+    if read.is_err() {
+        let wanted = if until_closed {
+            "no close"
+        } else {
+            "no answer and no close"
+        };
+        bail!(
+            "{wanted} within {QUICK:?}; answer so far: {:?}",
+            String::from_utf8_lossy(&got[..got.len().min(200)])
+        );
+    }
     let text = String::from_utf8_lossy(&got);
     let status = text
         .strip_prefix("HTTP/1.1 ")
@@ -185,10 +204,12 @@ async fn raw_request(
     Ok((status, started.elapsed()))
 }
 
-fn post_head(addr: SocketAddr, signature: &str, content_length: usize, extra: &str) -> String {
+/// A request head: `request` is the method and path (`"POST /webhooks"`),
+/// `extra` more header lines, each ending in CRLF.
+fn head(addr: SocketAddr, request: &str, content_length: usize, extra: &str) -> String {
     format!(
-        "POST /webhooks HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
-         Stripe-Signature: {signature}\r\nContent-Length: {content_length}\r\n{extra}\r\n"
+        "{request} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Content-Length: {content_length}\r\n{extra}\r\n"
     )
 }
 
@@ -197,7 +218,7 @@ fn post_head(addr: SocketAddr, signature: &str, content_length: usize, extra: &s
 /// 64 KiB junk header are over the header limit: 431. Each with a 1 MiB body.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signature_and_header_floods_are_refused_while_signed_deliveries_commit() -> Result<()> {
-    let s = start(ServerLimits::default()).await?;
+    let s = start(ServerLimits::default(), None).await?;
     let addr = s.addr;
     let signed = tokio::spawn(async move { signed_deliveries(addr, 30, "flood").await });
     let body = vec![b'{'; MIB];
@@ -218,10 +239,15 @@ async fn signature_and_header_floods_are_refused_while_signed_deliveries_commit(
     ];
     let mut tasks = Vec::new();
     for (sig, extra, want) in cases {
-        let (head, body) = (post_head(addr, &sig, body.len(), &extra), body.clone());
-        let entries = sig.matches("v1=").count();
+        let head = head(
+            addr,
+            "POST /webhooks",
+            body.len(),
+            &format!("Stripe-Signature: {sig}\r\n{extra}"),
+        );
+        let (body, entries) = (body.clone(), sig.matches("v1=").count());
         tasks.push(tokio::spawn(async move {
-            let (status, took) = raw_request(addr, head, body).await?;
+            let (status, took) = raw_request(addr, head, body, false).await?;
             anyhow::ensure!(
                 status == Some(want),
                 "{entries} v1 entries, {} header bytes: got {status:?}, want {want}",
@@ -241,11 +267,14 @@ async fn signature_and_header_floods_are_refused_while_signed_deliveries_commit(
     s.finish().await
 }
 
-/// Slow senders are cut off: a client that never finishes its headers (or
-/// never sends any) is disconnected after the header timeout; one that sends
-/// 1,000,000 of a declared 1,048,000 body bytes and goes quiet gets 408 at
-/// the body timeout. 40 concurrent 1 MiB unsigned bodies get 400 and never
-/// hold more than the in-flight budget. Signed deliveries commit meanwhile.
+/// Slow senders are cut off, on `/webhooks` and on an authorized `POST
+/// /backfill` alike (they share the bounds): a client that never finishes
+/// its headers (or never sends any) is disconnected after the header
+/// timeout; one that sends 1,000,000 of a declared 1,048,000 body bytes and
+/// goes quiet holds budget for them and gets 408 at the body timeout; a
+/// body over the limit gets 413; 20 concurrent 1 MiB bodies on each route
+/// (a wrong signature, invalid JSON) get 400 and never hold more than the
+/// in-flight budget. Signed deliveries commit meanwhile.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_senders_are_cut_off_and_bodies_stay_within_the_budget() -> Result<()> {
     let limits = ServerLimits {
@@ -256,9 +285,31 @@ async fn slow_senders_are_cut_off_and_bodies_stay_within_the_budget() -> Result<
         max_body_bytes_in_flight: 4 * MIB,
         ..ServerLimits::default()
     };
-    let s = start(limits.clone()).await?;
+    let s = start(limits.clone(), Some(ADMIN_KEY)).await?;
     let addr = s.addr;
     let signed = tokio::spawn(async move { signed_deliveries(addr, 30, "slow").await });
+    // The routes that read a body, and the header that gets it read.
+    let routes = [
+        ("/webhooks", "Stripe-Signature", v1_entries(1)),
+        ("/backfill", "Authorization", format!("Bearer {ADMIN_KEY}")),
+    ];
+    let post = |path: &str, name: &str, value: &str, content_length| {
+        let header = format!("{name}: {value}\r\n");
+        head(addr, &format!("POST {path}"), content_length, &header)
+    };
+
+    // A body that stops short of its declared length, on each route; both
+    // hold budget for it until they are cut off.
+    let mut short = Vec::new();
+    for (path, name, value) in &routes {
+        let head = post(path, name, value, 1_048_000);
+        let request = raw_request(addr, head, vec![b' '; 1_000_000], false);
+        short.push((*path, tokio::spawn(request)));
+    }
+    stripe_sync_tests::wait_for("both short bodies to hold budget", || async {
+        Ok((budget(&s, "in_use").await? >= 2_000_000).then_some(()))
+    })
+    .await?;
 
     // Headers that never end, and a connection that sends nothing.
     let mut quiet = Vec::new();
@@ -285,37 +336,49 @@ async fn slow_senders_are_cut_off_and_bodies_stay_within_the_budget() -> Result<
         }));
     }
 
-    // A body that stops short of its declared length.
-    let slow_body = tokio::spawn(async move {
-        let head = post_head(addr, &v1_entries(1), 1_048_000, "");
-        raw_request(addr, head, vec![b' '; 1_000_000]).await
-    });
-
-    // 40 full-speed 1 MiB bodies with a well-formed but wrong signature.
+    // On each route, a body over the limit, and 20 full-speed 1 MiB bodies
+    // that are refused once read (a wrong signature, invalid JSON).
     let http = reqwest::Client::new();
-    let mut floods = Vec::new();
-    for _ in 0..40 {
-        let http = http.clone();
-        floods.push(tokio::spawn(async move {
-            let r = http
-                .post(format!("http://{addr}/webhooks"))
-                .header("Stripe-Signature", v1_entries(1))
-                .body(vec![b' '; MIB])
-                .send()
-                .await?;
-            Ok::<_, anyhow::Error>(r.status().as_u16())
-        }));
+    let (mut oversized, mut floods) = (Vec::new(), Vec::new());
+    for (path, name, value) in &routes {
+        let big = 2 * MIB;
+        let request = raw_request(addr, post(path, name, value, big), vec![b'x'; big], false);
+        oversized.push((*path, tokio::spawn(request)));
+        for _ in 0..20 {
+            let rq = http
+                .post(format!("http://{addr}{path}"))
+                .header(*name, value)
+                .body(vec![b'x'; MIB]);
+            floods.push((
+                *path,
+                tokio::spawn(
+                    async move { Ok::<_, anyhow::Error>(rq.send().await?.status().as_u16()) },
+                ),
+            ));
+        }
     }
 
     for q in quiet {
         let took = q.await??;
         assert!(took < QUICK, "a silent connection lasted {took:?}");
     }
-    let (status, took) = slow_body.await??;
-    assert_eq!(status, Some(408), "a body that stopped short");
-    assert!(took < QUICK, "the short body was answered after {took:?}");
-    for f in floods {
-        assert_eq!(f.await??, 400, "an unsigned 1 MiB body");
+    for (path, request) in short {
+        let (status, took) = request.await??;
+        assert_eq!(status, Some(408), "{path}: a body that stopped short");
+        assert!(
+            took < QUICK,
+            "{path}: the short body was answered after {took:?}"
+        );
+    }
+    for (path, request) in oversized {
+        assert_eq!(
+            request.await??.0,
+            Some(413),
+            "{path}: a body over the limit"
+        );
+    }
+    for (path, f) in floods {
+        assert_eq!(f.await??, 400, "{path}: a refused 1 MiB body");
     }
     let ids = signed.await??;
     assert_committed(&s, &ids).await?;
@@ -328,6 +391,97 @@ async fn slow_senders_are_cut_off_and_bodies_stay_within_the_budget() -> Result<
         limits.max_body_bytes_in_flight
     );
     s.finish().await
+}
+
+/// Long enough never to pass during a test: what ends a connection in the
+/// tests of unread bodies is the server not waiting for the body.
+const NEVER: Duration = Duration::from_secs(3600);
+
+/// Requests that declare a 1,000-byte body, send 10 bytes of it and go
+/// quiet, on every route that does not read a body for them: the admin
+/// routes without a key and with a wrong one, the public routes, an
+/// unknown path. Each is answered at once and its connection closed,
+/// without taking budget, though the header and body timeouts are an hour.
+/// Then 64 such clients, 8 times the connection cap, each reconnecting as
+/// soon as it is closed, run while signed deliveries are sent: every
+/// delivery is answered 200 and is in `_events`.
+async fn unread_bodies_hold_no_connection(admin_key: Option<&str>) -> Result<()> {
+    let limits = ServerLimits {
+        header_timeout: NEVER,
+        body_timeout: NEVER,
+        max_connections: 8,
+        ..ServerLimits::default()
+    };
+    let s = start(limits, admin_key).await?;
+    let addr = s.addr;
+    let admin = if admin_key.is_some() { 401 } else { 404 };
+    let mut cases = Vec::new();
+    for auth in ["", "Authorization: Bearer wrong\r\n"] {
+        for (request, want) in [
+            ("POST /backfill", admin),
+            ("POST /sync/customer", admin),
+            ("GET /status", admin),
+            ("POST /no/such/path", 404),
+            ("GET /health", 200),
+            ("GET /ready", 200),
+            ("GET /metrics", 200),
+        ] {
+            cases.push((head(addr, request, 1_000, auth), want));
+        }
+    }
+    // Each alone: its own answer, then the close.
+    for (head, want) in &cases {
+        let (status, _) = raw_request(addr, head.clone(), vec![b'{'; 10], true).await?;
+        anyhow::ensure!(
+            status == Some(*want),
+            "{head:?}: got {status:?}, want {want}"
+        );
+    }
+    assert_eq!(budget(&s, "peak").await?, 0, "an unread body took budget");
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Arc::new(AtomicUsize::new(0));
+    let mut attackers = Vec::new();
+    for i in 0..64 {
+        let (head, want) = cases[i % cases.len()].clone();
+        let (stop, started) = (stop.clone(), started.clone());
+        attackers.push(tokio::spawn(async move {
+            while !stop.load(Ordering::SeqCst) {
+                started.fetch_add(1, Ordering::SeqCst);
+                let (status, _) = raw_request(addr, head.clone(), vec![b'{'; 10], true).await?;
+                // A server that closes just before the client reads may
+                // reset the connection: closed, without the answer.
+                anyhow::ensure!(
+                    status.is_none() || status == Some(want),
+                    "{head:?}: got {status:?}, want {want}"
+                );
+            }
+            Ok::<_, anyhow::Error>(())
+        }));
+    }
+    stripe_sync_tests::wait_for("every attacker's first request", || async {
+        Ok((started.load(Ordering::SeqCst) >= 64).then_some(()))
+    })
+    .await?;
+    let ids = signed_deliveries(addr, 10, "unread").await;
+    stop.store(true, Ordering::SeqCst);
+    // A delivery that failed is the outage this test is about: said first.
+    let ids = ids?;
+    for a in attackers {
+        a.await??;
+    }
+    assert_committed(&s, &ids).await?;
+    s.finish().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unread_bodies_hold_no_connection_with_the_admin_api_disabled() -> Result<()> {
+    unread_bodies_hold_no_connection(None).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unread_bodies_hold_no_connection_with_the_admin_api_enabled() -> Result<()> {
+    unread_bodies_hold_no_connection(Some(ADMIN_KEY)).await
 }
 
 /// One value of the `stripe_sync_webhook_body_budget_bytes` gauge from
@@ -354,7 +508,7 @@ async fn connections_over_the_cap_wait_to_be_accepted() -> Result<()> {
         header_timeout: Duration::from_millis(800),
         ..ServerLimits::default()
     };
-    let s = start(limits).await?;
+    let s = start(limits, None).await?;
     let addr = s.addr;
     // Four connections that say nothing hold the cap until the timeout.
     let mut holders = Vec::new();
@@ -365,7 +519,7 @@ async fn connections_over_the_cap_wait_to_be_accepted() -> Result<()> {
     // closed: the server closes it before it accepts the next, so when the
     // fifth is answered, that close (a FIN over loopback) has arrived.
     let head = format!("GET /health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    let (status, _) = raw_request(addr, head, Vec::new()).await?;
+    let (status, _) = raw_request(addr, head, Vec::new(), false).await?;
     assert_eq!(status, Some(200));
     let mut buf = [0u8; 64];
     let closed = holders

@@ -8,10 +8,13 @@
 //! number of requests.
 //!
 //! With `--slow-senders N` it measures memory instead: N connections each
-//! send the headers and most of a declared ~1 MiB body, then go quiet; the
-//! server's RSS is sampled from `/proc/<pid>/status` (VmRSS, VmHWM), and the
-//! connections it has answered (with which status) or closed are counted
-//! 12 s and 30 s after the last one opened.
+//! send the headers and most of a declared ~1 MiB body (to `/webhooks`, or
+//! the path given with `--route`), then go quiet; the server's RSS is
+//! sampled from `/proc/<pid>/status` (VmRSS, VmHWM), and the connections it
+//! has answered (with which status) or closed are counted 12 s and 30 s
+//! after the last one opened. Each `--signed-after S` sends one signed
+//! delivery to `/webhooks` S seconds after the last one opened, and reports
+//! its answer (or that none came in 8 s).
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -44,7 +47,54 @@ pub struct HostileOptions {
     /// The `Content-Length` each slow sender declares.
     #[arg(long, default_value_t = 1_048_000)]
     pub slow_content_length: usize,
+    /// The path the slow senders POST to (with a `Stripe-Signature` that
+    /// matches nothing and no admin key).
+    #[arg(long, default_value = "/webhooks")]
+    pub route: String,
+    /// With `--slow-senders`: send a signed delivery to `/webhooks` this
+    /// many seconds after the last slow connection opened (repeatable).
+    #[arg(long)]
+    pub signed_after: Vec<u64>,
 }
+
+/// How long a signed delivery may take before it counts as not answered.
+const SIGNED_TIMEOUT: Duration = Duration::from_secs(8);
+
+/// One signed `customer.updated` delivery to `/webhooks`: its status, or
+/// what became of it, and how long it took.
+async fn signed_delivery(listen: &str, n: u64) -> (String, Duration) {
+    let body = serde_json::json!({
+        "id": format!("evt_bench_hostile_{n}"), "object": "event", "type": "customer.updated",
+        "created": chrono::Utc::now().timestamp(), "api_version": "2023-08-16",
+        "livemode": false, "pending_webhooks": 1,
+        "data": {"object": {"id": format!("cus_bench_hostile_{n}"), "object": "customer",
+                            "created": 1_700_000_000, "livemode": false, "metadata": {}}},
+    })
+    .to_string();
+    let t = chrono::Utc::now().timestamp();
+    let signature = stripe_sync::webhook::sign(body.as_bytes(), t, WEBHOOK_SECRET);
+    let started = Instant::now();
+    let sent = async {
+        reqwest::Client::builder()
+            .pool_max_idle_per_host(0)
+            .timeout(SIGNED_TIMEOUT)
+            .build()?
+            .post(format!("http://{listen}/webhooks"))
+            .header("Stripe-Signature", format!("t={t},v1={signature}"))
+            .body(body)
+            .send()
+            .await
+    };
+    let outcome = match sent.await {
+        Ok(r) => r.status().as_u16().to_string(),
+        Err(e) if e.is_timeout() => format!("no answer in {SIGNED_TIMEOUT:?}"),
+        Err(e) => format!("failed: {e}"),
+    };
+    (outcome, started.elapsed())
+}
+
+/// The webhook secret `serve` runs with.
+const WEBHOOK_SECRET: &str = "whsec_bench";
 
 /// Runs the scenario: the CPU table, or with `--slow-senders` the memory
 /// and the fate of that many connections that stop sending mid-body.
@@ -82,7 +132,7 @@ async fn start_serve(o: &HostileOptions, database_url: &str) -> Result<(KillOnDr
     let child = cmd
         .env("DATABASE_URL", database_url)
         .env("STRIPE_SECRET_KEY", "sk_test_bench")
-        .env("STRIPE_WEBHOOK_SECRET", "whsec_bench")
+        .env("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
         .env("RUST_LOG", "error")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -210,11 +260,12 @@ fn tally(fates: &[Fate], at: Instant) -> String {
     )
 }
 
-/// The slow-sender mode: `n` connections each send the headers (a
-/// well-formed `Stripe-Signature` with one `v1` matching nothing) and
+/// The slow-sender mode: `n` connections to `route` each send the headers
+/// (a well-formed `Stripe-Signature` with one `v1` matching nothing) and
 /// `slow_body_bytes` of a declared `slow_content_length`, then go quiet. The
 /// server's VmRSS is sampled every 20 ms; the connections are counted 12 s
-/// and 30 s after the last one opened, then all are dropped.
+/// and 30 s after the last one opened, then all are dropped; the signed
+/// deliveries of `signed_after` are sent meanwhile.
 async fn slow_senders(
     o: &HostileOptions,
     n: usize,
@@ -245,9 +296,10 @@ async fn slow_senders(
         })
     };
     let head: Arc<[u8]> = format!(
-        "POST /webhooks HTTP/1.1\r\nHost: {listen}\r\n\
+        "POST {} HTTP/1.1\r\nHost: {listen}\r\n\
          Stripe-Signature: t={},v1={:064x}\r\nContent-Type: application/json\r\n\
          Content-Length: {}\r\n\r\n",
+        o.route,
         chrono::Utc::now().timestamp(),
         0,
         o.slow_content_length
@@ -306,10 +358,26 @@ async fn slow_senders(
     }
     let opened = Instant::now();
     println!(
-        "{} of {n} connections opened in {:.2} s ({refused} refused)",
+        "{} of {n} connections to {} opened in {:.2} s ({refused} refused)",
         tasks.len(),
+        o.route,
         (opened - t0).as_secs_f64()
     );
+    let signed: Vec<_> = o
+        .signed_after
+        .iter()
+        .map(|&secs| {
+            let listen = listen.to_string();
+            tokio::spawn(async move {
+                tokio::time::sleep_until((opened + Duration::from_secs(secs)).into()).await;
+                let (outcome, took) = signed_delivery(&listen, secs).await;
+                println!(
+                    "signed delivery {secs} s after the last open: {outcome} after {:.2} s",
+                    took.as_secs_f64()
+                );
+            })
+        })
+        .collect();
     for secs in [12u64, 30] {
         tokio::time::sleep_until((opened + Duration::from_secs(secs)).into()).await;
         let now = Instant::now();
@@ -326,7 +394,7 @@ async fn slow_senders(
                 .iter()
                 .filter_map(f)
                 .max()
-                .map(|t| format!("{:.1} s", (t - t0).as_secs_f64()))
+                .map(|t| format!("{:.2} s", (t - t0).as_secs_f64()))
                 .unwrap_or_else(|| "-".into())
         };
         println!(
@@ -335,6 +403,9 @@ async fn slow_senders(
             last(|f| f.answered.as_ref().map(|a| a.0)),
             last(|f| f.closed)
         );
+    }
+    for s in signed {
+        let _ = s.await;
     }
     for t in &tasks {
         t.abort();

@@ -2,11 +2,17 @@
 //!
 //! | Route | What |
 //! |---|---|
-//! | `POST /webhooks` | raw body, size-limited; 200 once the event is committed, 400 on a bad signature, 5xx when the database fails (so Stripe retries) |
+//! | `POST /webhooks` | raw body, read within the body bounds below; 200 once the event is committed, 400 on a bad signature, 5xx when the database fails (so Stripe retries) |
 //! | `GET /health` | liveness |
 //! | `GET /ready` | 200 when the database answers, else 503 |
 //! | `GET /metrics` | Prometheus text |
-//! | `POST /backfill`, `POST /sync/{object}`, `GET /status` | admin; `Authorization: Bearer <STRIPE_SYNC_API_KEY>`; 404 when no key is configured |
+//! | `POST /backfill`, `POST /sync/{object}`, `GET /status` | admin; `Authorization: Bearer <STRIPE_SYNC_API_KEY>`, checked before anything else (a layer around these routes): 404 when no key is configured, 401 for a missing or wrong key; only then does `POST /backfill` read its body, within the body bounds below |
+//!
+//! Only `POST /webhooks` and an authorized `POST /backfill` read a body.
+//! Every other request's body is never read: the handler drops it, and hyper
+//! then reads what is already buffered and, if the body has not ended,
+//! closes the connection after the answer. So every route, and an unknown
+//! path, is held only within the bounds below.
 //!
 //! Webhooks are committed in groups: each request verifies its signature,
 //! reads and plans its event concurrently with the others, then queues the
@@ -19,8 +25,9 @@
 //! [`serve`] shuts down gracefully: on the shutdown signal it stops accepting
 //! connections and waits for requests in flight.
 //!
-//! `POST /webhooks` is open to anyone, so what a request can take before its
-//! signature is known to be good is bounded ([`ServerLimits`]); each bound
+//! `POST /webhooks` is open to anyone, and anyone can reach the other
+//! routes, so what a request can take before its signature or key is known
+//! to be good is bounded ([`ServerLimits`]), on every route; each bound
 //! answers with its own status:
 //!
 //! | bound | default | when exceeded |
@@ -28,9 +35,10 @@
 //! | request header bytes | 16 KiB | 431, connection closed (by hyper) |
 //! | time to send the headers (and idle time between requests) | 10 s | connection closed, no answer |
 //! | `Stripe-Signature` length / `v1` entries | 4096 bytes / 8 | 400 before any hashing |
-//! | body bytes | 1 MiB | 413 |
-//! | time to send the body, waiting for the in-flight budget included | 10 s | 408 (no budget in time: 503) |
-//! | body bytes in flight, all requests together | 32 MiB | the request waits for budget |
+//! | body bytes (webhooks, authorized `POST /backfill`) | 1 MiB | 413 |
+//! | time to send that body, waiting for the in-flight budget included | 10 s | 408 (no budget in time: 503) |
+//! | those body bytes in flight, all requests together | 32 MiB | the request waits for budget |
+//! | an unread body (any other request) | buffered bytes only | connection closed after the answer |
 //! | concurrent connections | 512 | new connections wait in the listen backlog |
 
 use std::future::Future;
@@ -39,8 +47,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes, HttpBody};
-use axum::extract::{DefaultBodyLimit, FromRef, Path, State};
+use axum::extract::{FromRef, Path, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -64,7 +73,8 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = crate::config::DEFAULT_MAX_WEBHOOK_BOD
 /// 2 KiB, sent at once) are far inside every default.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServerLimits {
-    /// The largest webhook body; a longer one is answered 413.
+    /// The largest body read (a webhook's, an authorized `POST /backfill`'s);
+    /// a longer one is answered 413.
     pub max_body_bytes: usize,
     /// The most bytes of a request's start line and headers; more is answered
     /// 431 and the connection closed. At least 8 KiB (hyper's minimum buffer).
@@ -72,11 +82,11 @@ pub struct ServerLimits {
     /// How long a client may take to send a request's headers, and how long
     /// a connection may sit idle between requests; then it is closed.
     pub header_timeout: Duration,
-    /// How long a client may take to send a webhook body, counted from its
-    /// headers and including any wait for the in-flight budget; then 408
+    /// How long a client may take to send a body that is read, counted from
+    /// its headers and including any wait for the in-flight budget; then 408
     /// (503 when the budget was not granted in time).
     pub body_timeout: Duration,
-    /// The most webhook body bytes held at once by all requests together.
+    /// The most body bytes held at once by all requests together.
     /// Each request reserves its `Content-Length` (the body limit when none
     /// is given) before reading, and waits while the budget is used up.
     pub max_body_bytes_in_flight: usize,
@@ -105,7 +115,8 @@ const MIN_HEADER_BYTES: usize = 8 * 1024;
 /// semaphore's permits are `u32`).
 const BUDGET_UNIT: usize = 1024;
 
-/// The budget of webhook body bytes in flight, and its high-water mark.
+/// The budget of body bytes in flight (every body read takes from it), and
+/// its high-water mark.
 struct BodyBudget {
     permits: Arc<Semaphore>,
     total_units: usize,
@@ -180,7 +191,7 @@ struct WriteJob {
 }
 
 /// The router's state: the [`AppState`], the queue of webhook writes and the
-/// limits of webhook bodies.
+/// limits of bodies.
 #[derive(Clone)]
 struct Shared {
     app: Arc<AppState>,
@@ -195,7 +206,7 @@ impl FromRef<Shared> for Arc<AppState> {
     }
 }
 
-/// The router, with a webhook body limit of `max_body_bytes` and the other
+/// The router, with a body limit of `max_body_bytes` and the other
 /// [`ServerLimits`] at their defaults. Starts the webhook writer tasks (they
 /// stop when the router is dropped), so it must be called inside a Tokio
 /// runtime.
@@ -213,27 +224,30 @@ pub fn router(state: Arc<AppState>, max_body_bytes: usize) -> Router {
 /// bytes in flight); the connection limits are [`serve_with_limits`]'s.
 /// Must be called inside a Tokio runtime (see [`router`]).
 pub fn router_with_limits(state: Arc<AppState>, limits: &ServerLimits) -> Router {
-    let max_body_bytes = limits.max_body_bytes;
     let (tx, rx) = mpsc::channel::<WriteJob>(4 * MAX_WEBHOOK_BATCH);
     let rx = Arc::new(Mutex::new(rx));
     for _ in 0..WEBHOOK_WRITERS {
         tokio::spawn(webhook_writer(state.clone(), rx.clone()));
     }
     let shared = Shared {
-        app: state,
+        app: state.clone(),
         writes: tx,
         limits: Arc::new(limits.clone()),
         budget: Arc::new(BodyBudget::new(limits.max_body_bytes_in_flight)),
     };
+    // The key is checked before a handler's extractors run, so before any
+    // body is read; an unknown path or method is not an admin route (404, 405).
+    let admin = Router::new()
+        .route("/backfill", post(admin_backfill))
+        .route("/sync/{object}", post(admin_sync))
+        .route("/status", get(admin_status))
+        .route_layer(middleware::from_fn_with_state(state, require_admin));
     Router::new()
         .route("/webhooks", post(webhook))
         .route("/health", get(|| async { "ok\n" }))
         .route("/ready", get(ready))
         .route("/metrics", get(metrics))
-        .route("/backfill", post(admin_backfill))
-        .route("/sync/{object}", post(admin_sync))
-        .route("/status", get(admin_status))
-        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .merge(admin)
         .with_state(shared)
 }
 
@@ -364,13 +378,13 @@ fn err(status: StatusCode, msg: impl Into<String>) -> Response {
     (status, Json(json!({ "error": msg.into() }))).into_response()
 }
 
-/// How much of an over-limit webhook body is read and dropped before the 413,
+/// How much of an over-limit body is read and dropped before the 413,
 /// as a multiple of the limit. A sender whose body is read to its end gets
 /// the 413; one whose body is cut off mid-write gets a reset connection
 /// instead, and may never see the answer.
 const OVERSIZED_DRAIN_FACTOR: usize = 16;
 
-/// Reads a webhook body of at most `limit` bytes; a longer one gives `None`,
+/// Reads a body of at most `limit` bytes; a longer one gives `None`,
 /// after being read to its end (up to [`OVERSIZED_DRAIN_FACTOR`] × `limit`)
 /// without being kept. With `keep` false nothing is kept (the body is only
 /// drained, so that the sender reads the answer).
@@ -401,7 +415,7 @@ async fn read_body(
     Ok((total <= limit).then(|| Bytes::from(kept)))
 }
 
-/// Why a webhook body was not read.
+/// Why a body was not read.
 enum BodyRefusal {
     TooLarge,
     TimedOut,
@@ -409,7 +423,36 @@ enum BodyRefusal {
     Unreadable(axum::Error),
 }
 
-/// Reads a webhook body within the limits: refused at once when its declared
+impl BodyRefusal {
+    /// The answer, and the outcome it is counted as in the metrics.
+    fn answer(self, limits: &ServerLimits) -> (&'static str, Response) {
+        let (status, outcome, msg) = match self {
+            BodyRefusal::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                format!("body over {} bytes", limits.max_body_bytes),
+            ),
+            BodyRefusal::TimedOut => (
+                StatusCode::REQUEST_TIMEOUT,
+                "body_timeout",
+                format!("body not received within {:?}", limits.body_timeout),
+            ),
+            BodyRefusal::NoBudget => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "too many request bodies in flight; retry".to_string(),
+            ),
+            BodyRefusal::Unreadable(e) => (
+                StatusCode::BAD_REQUEST,
+                "unreadable_body",
+                format!("reading the body: {e}"),
+            ),
+        };
+        (outcome, err(status, msg))
+    }
+}
+
+/// Reads a body within the limits: refused at once when its declared
 /// length is over the limit (after draining it), else it waits for budget
 /// for the declared length and reads it, all before `deadline`.
 async fn read_bounded_body<'a>(
@@ -457,34 +500,10 @@ async fn webhook(State(sh): State<Shared>, headers: HeaderMap, body: Body) -> Re
     let (body, _budget) = match read_bounded_body(&sh, &headers, body, deadline).await {
         Ok(read) => read,
         Err(refusal) => {
-            let (status, outcome, msg) = match refusal {
-                BodyRefusal::TooLarge => (
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "too_large",
-                    format!("webhook body over {} bytes", sh.limits.max_body_bytes),
-                ),
-                BodyRefusal::TimedOut => (
-                    StatusCode::REQUEST_TIMEOUT,
-                    "body_timeout",
-                    format!(
-                        "webhook body not received within {:?}",
-                        sh.limits.body_timeout
-                    ),
-                ),
-                BodyRefusal::NoBudget => (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "busy",
-                    "too many webhook bodies in flight; retry".to_string(),
-                ),
-                BodyRefusal::Unreadable(e) => (
-                    StatusCode::BAD_REQUEST,
-                    "unreadable_body",
-                    format!("reading the body: {e}"),
-                ),
-            };
+            let (outcome, answer) = refusal.answer(&sh.limits);
             st.metrics.event("unknown", outcome);
             st.metrics.error(outcome);
-            return err(status, msg);
+            return answer;
         }
     };
     let res = match st.sync.prepare_webhook(&body, sig).await {
@@ -590,7 +609,7 @@ async fn metrics(State(sh): State<Shared>) -> Response {
     let b = &sh.budget;
     let _ = writeln!(
         text,
-        "# HELP stripe_sync_webhook_body_budget_bytes Webhook body bytes reserved now, the most ever reserved at once, and the limit.\n\
+        "# HELP stripe_sync_webhook_body_budget_bytes Request body bytes (webhooks, admin backfill) reserved now, the most ever reserved at once, and the limit.\n\
          # TYPE stripe_sync_webhook_body_budget_bytes gauge\n\
          stripe_sync_webhook_body_budget_bytes{{state=\"in_use\"}} {}\n\
          stripe_sync_webhook_body_budget_bytes{{state=\"peak\"}} {}\n\
@@ -602,27 +621,27 @@ async fn metrics(State(sh): State<Shared>) -> Response {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 
-/// `None` when the request may use the admin routes, else the response.
-fn check_admin(st: &AppState, headers: &HeaderMap) -> Option<Response> {
+/// The layer around the admin routes: passes the request on only with the
+/// admin key. A refused request is dropped with its body unread, so hyper
+/// closes the connection after the answer rather than wait for that body.
+async fn require_admin(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let Some(key) = st.admin_key.as_deref().filter(|k| !k.is_empty()) else {
-        return Some(err(
+        return err(
             StatusCode::NOT_FOUND,
             "admin API disabled: set STRIPE_SYNC_API_KEY to enable it",
-        ));
+        );
     };
-    let given = headers
+    let given = req
+        .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("");
     if constant_time_eq(given.as_bytes(), key.as_bytes()) {
-        None
+        next.run(req).await
     } else {
         st.metrics.error("unauthorized");
-        Some(err(
-            StatusCode::UNAUTHORIZED,
-            "missing or wrong bearer token",
-        ))
+        err(StatusCode::UNAUTHORIZED, "missing or wrong bearer token")
     }
 }
 
@@ -635,20 +654,28 @@ struct BackfillBody {
     created_after: Option<i64>,
 }
 
-async fn admin_backfill(
-    State(st): State<Arc<AppState>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Some(r) = check_admin(&st, &headers) {
-        return r;
-    }
-    let b: BackfillBody = if body.iter().all(u8::is_ascii_whitespace) {
-        BackfillBody::default()
-    } else {
-        match serde_json::from_slice(&body) {
-            Ok(b) => b,
-            Err(e) => return err(StatusCode::BAD_REQUEST, format!("invalid JSON body: {e}")),
+/// `POST /backfill`; its body is read like a webhook's (size, time and the
+/// in-flight budget), and the budget is given back before the backfill runs.
+async fn admin_backfill(State(sh): State<Shared>, headers: HeaderMap, body: Body) -> Response {
+    let st = &sh.app;
+    let deadline = tokio::time::Instant::now() + sh.limits.body_timeout;
+    // The body and its budget are dropped at the end of this block.
+    let b: BackfillBody = {
+        let (body, _budget) = match read_bounded_body(&sh, &headers, body, deadline).await {
+            Ok(read) => read,
+            Err(refusal) => {
+                let (outcome, answer) = refusal.answer(&sh.limits);
+                st.metrics.error(outcome);
+                return answer;
+            }
+        };
+        if body.iter().all(u8::is_ascii_whitespace) {
+            BackfillBody::default()
+        } else {
+            match serde_json::from_slice(&body) {
+                Ok(b) => b,
+                Err(e) => return err(StatusCode::BAD_REQUEST, format!("invalid JSON body: {e}")),
+            }
         }
     };
     let objects = match b.objects {
@@ -664,7 +691,7 @@ async fn admin_backfill(
         created_lt: None,
         full: b.full,
     };
-    run_backfill(&st, req).await
+    run_backfill(st, req).await
 }
 
 async fn run_backfill(st: &AppState, req: BackfillRequest) -> Response {
@@ -686,14 +713,7 @@ async fn run_backfill(st: &AppState, req: BackfillRequest) -> Response {
     }
 }
 
-async fn admin_sync(
-    State(st): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Path(object): Path<String>,
-) -> Response {
-    if let Some(r) = check_admin(&st, &headers) {
-        return r;
-    }
+async fn admin_sync(State(st): State<Arc<AppState>>, Path(object): Path<String>) -> Response {
     // An object type (or table) backfills that type; anything else is an id.
     if let Ok(v) = crate::status::validate_objects(std::slice::from_ref(&object)) {
         return run_backfill(&st, BackfillRequest::objects(v)).await;
@@ -727,10 +747,7 @@ async fn admin_sync(
     }
 }
 
-async fn admin_status(State(st): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    if let Some(r) = check_admin(&st, &headers) {
-        return r;
-    }
+async fn admin_status(State(st): State<Arc<AppState>>) -> Response {
     match crate::status::collect_status_for(st.sync.pool(), &st.sync.config().api_version).await {
         Ok(v) => Json::<Value>(v).into_response(),
         Err(e) => {
