@@ -45,3 +45,43 @@ pub async fn serve_locally(app: axum::Router) -> Result<(String, tokio::task::Jo
     });
     Ok((base, task))
 }
+
+/// A thin receiver in front of `stripe.process_webhook`, as any serverless
+/// handler (the Supabase Edge Function) is: `POST /webhooks` passes the raw
+/// body and the `Stripe-Signature` header to the database and answers by
+/// the README's SQLSTATE table (200; 400 for a rejection or a bad
+/// signature; 413; 5xx for anything else, so that Stripe retries); `GET
+/// /health` answers `ok`.
+pub fn sql_receiver(pool: sqlx::PgPool) -> axum::Router {
+    use axum::http::{HeaderMap, StatusCode};
+    async fn webhook(
+        axum::extract::State(pool): axum::extract::State<sqlx::PgPool>,
+        headers: HeaderMap,
+        body: axum::body::Bytes,
+    ) -> StatusCode {
+        let sig = headers
+            .get("stripe-signature")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let r: Result<String, sqlx::Error> =
+            sqlx::query_scalar("SELECT stripe.process_webhook($1, $2)")
+                .bind(&body[..])
+                .bind(sig)
+                .fetch_one(&pool)
+                .await;
+        match r {
+            Ok(o) if o.starts_with("rejected") => StatusCode::BAD_REQUEST,
+            Ok(_) => StatusCode::OK,
+            Err(sqlx::Error::Database(e)) => match e.code().as_deref() {
+                Some("SW401" | "SW400") => StatusCode::BAD_REQUEST,
+                Some("SW413") => StatusCode::PAYLOAD_TOO_LARGE,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            },
+            Err(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+    axum::Router::new()
+        .route("/webhooks", axum::routing::post(webhook))
+        .route("/health", axum::routing::get(|| async { "ok" }))
+        .with_state(pool)
+}

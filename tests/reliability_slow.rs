@@ -276,13 +276,19 @@ async fn webhooks_across_outage(outage: Outage, receiver: Receiver) -> Result<()
     cfg.database = Database::Pool(pool);
     let sync = StripeSync::new(cfg).await?;
     sync.migrate().await?;
-    let (addr, _stop) = match receiver {
-        Receiver::Serve => rsupport::start_server(sync.clone()).await?,
-        Receiver::Sql => start_sql_receiver(sync.pool().clone()).await?,
+    let (base, _stop) = match receiver {
+        Receiver::Serve => {
+            let (addr, stop) = rsupport::start_server(sync.clone()).await?;
+            (format!("http://{addr}"), Some(stop))
+        }
+        Receiver::Sql => {
+            let app = stripe_sync_tests::sql_receiver(sync.pool().clone());
+            (stripe_sync_tests::serve_locally(app).await?.0, None)
+        }
     };
     // A managed endpoint: the server reads its secret from the database,
     // so while the database is down even verifying needs it back.
-    sync.find_or_create_managed_webhook(&format!("http://{addr}/webhooks"))
+    sync.find_or_create_managed_webhook(&format!("{base}/webhooks"))
         .await?;
 
     let api = sync.clone();
@@ -436,54 +442,4 @@ async fn postgres_restart_during_connect_workers_completes_every_account() -> Re
     sim.shutdown().await;
     drop(pg);
     Ok(())
-}
-
-/// A thin receiver in front of `stripe.process_webhook`, as an Edge
-/// Function is: the raw body and the header go to the database, and the
-/// answer follows its outcome or SQLSTATE (200; 400 for a rejection or a
-/// bad signature; 413; 5xx for anything else, so that Stripe retries).
-async fn start_sql_receiver(
-    pool: sqlx::PgPool,
-) -> Result<(std::net::SocketAddr, tokio::sync::oneshot::Sender<()>)> {
-    use axum::http::{HeaderMap, StatusCode};
-    let app = axum::Router::new().route(
-        "/webhooks",
-        axum::routing::post(move |headers: HeaderMap, body: axum::body::Bytes| {
-            let pool = pool.clone();
-            async move {
-                let sig = headers
-                    .get("stripe-signature")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("")
-                    .to_string();
-                let r: Result<String, sqlx::Error> =
-                    sqlx::query_scalar("SELECT stripe.process_webhook($1, $2)")
-                        .bind(body.as_ref())
-                        .bind(sig)
-                        .fetch_one(&pool)
-                        .await;
-                match r {
-                    Ok(o) if o.starts_with("rejected") => StatusCode::BAD_REQUEST,
-                    Ok(_) => StatusCode::OK,
-                    Err(sqlx::Error::Database(e)) => match e.code().as_deref() {
-                        Some("SW401") | Some("SW400") => StatusCode::BAD_REQUEST,
-                        Some("SW413") => StatusCode::PAYLOAD_TOO_LARGE,
-                        _ => StatusCode::SERVICE_UNAVAILABLE,
-                    },
-                    Err(_) => StatusCode::SERVICE_UNAVAILABLE,
-                }
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await;
-    });
-    Ok((addr, tx))
 }
