@@ -200,6 +200,15 @@ BEGIN
 END
 $$;
 
+-- The account an event is attributed to, as stripe._apply_event and the
+-- Rust path attribute it: the event's own, else the account whose own
+-- endpoint signed it, else the one account this database mirrors.
+CREATE OR REPLACE FUNCTION stripe_sync.event_account(ev jsonb, endpoint_account text)
+RETURNS text LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT coalesce(CASE jsonb_typeof($1 -> 'account') WHEN 'string' THEN $1 ->> 'account' END, $2,
+                    (SELECT min(a.account_id) FROM stripe._accounts a HAVING count(DISTINCT a.account_id) = 1))
+$$;
+
 -- process_webhook as in 0011, and: the transaction commits durably
 -- (synchronous_commit on until its end: a SET clause would be undone when
 -- the function returns, before the commit); the body is made storable
@@ -230,7 +239,6 @@ DECLARE
     txt text;
     ev jsonb;
     problem text;
-    account text;
     err_state text;
     err_text text;
 BEGIN
@@ -324,7 +332,8 @@ BEGIN
         IF err_state LIKE '22P02' THEN
             problem := 'not a Stripe event: ' || err_text;
         ELSE
-            RETURN stripe_sync.quarantine_event(txt, 'webhook', endpoint_account, err_state, err_text);
+            RETURN stripe_sync.quarantine_event(txt, 'webhook', stripe_sync.event_account(NULL, endpoint_account),
+                                                err_state, err_text);
         END IF;
     WHEN OTHERS THEN
         problem := 'not a Stripe event: ' || SQLERRM;
@@ -342,10 +351,7 @@ BEGIN
     EXCEPTION WHEN data_exception OR integrity_constraint_violation OR program_limit_exceeded THEN
         GET STACKED DIAGNOSTICS err_state = RETURNED_SQLSTATE, err_text = MESSAGE_TEXT;
     END;
-    account := coalesce(CASE jsonb_typeof(ev -> 'account') WHEN 'string' THEN ev ->> 'account' END, endpoint_account);
-    IF account IS NULL THEN
-        SELECT min(a.account_id) INTO account FROM stripe._accounts a HAVING count(DISTINCT a.account_id) = 1;
-    END IF;
-    RETURN stripe_sync.quarantine_event(txt, 'webhook', account, err_state, err_text);
+    RETURN stripe_sync.quarantine_event(txt, 'webhook', stripe_sync.event_account(ev, endpoint_account),
+                                        err_state, err_text);
 END
 $$;

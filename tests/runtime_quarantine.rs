@@ -4,7 +4,7 @@
 //! `stripe.process_webhook` answer each input alike.
 
 use crate::rsupport::signed_now;
-use crate::runtime_sql_events::{process_webhook, SqlAnswer};
+use crate::runtime_sql_events::{differences, process_webhook, snapshot, SqlAnswer};
 use crate::support::{config_for, env, fixtures};
 
 use std::sync::Arc;
@@ -255,6 +255,27 @@ async fn values_postgres_refuses_are_stored_escaped_or_quarantined_alike_by_both
         .await?;
         assert_eq!(customer, 0);
     }
+    // Both databases end equal, table by table (ledger and rejections
+    // included), and hold the same quarantine.
+    let (a, b) = (
+        snapshot(&p.serve_db.pool).await?,
+        snapshot(&p.sql_db.pool).await?,
+    );
+    let diff = differences(&a, &b);
+    assert!(diff.is_empty(), "{}", diff.join("\n"));
+    let quarantine = |pool: PgPool| async move {
+        sqlx::query_scalar::<_, Value>(
+            "SELECT jsonb_build_object('kind', kind, 'source', source, 'account', account_id, 'object', left(object_id, 20),
+                    'event', event_id, 'sqlstate', sqlstate, 'body', encode(body_sha256, 'hex'), 'attempts', attempts)
+               FROM stripe_sync.quarantine ORDER BY id",
+        )
+        .fetch_all(&pool)
+        .await
+    };
+    assert_eq!(
+        quarantine(p.serve_db.pool.clone()).await?,
+        quarantine(p.sql_db.pool.clone()).await?
+    );
     p.finish().await?;
     sim.shutdown().await;
     Ok(())

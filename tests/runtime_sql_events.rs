@@ -50,7 +50,7 @@ pub async fn process_webhook(pool: &PgPool, body: &[u8], signature: &str) -> Res
 
 /// Every row of every mirrored table and of the ledger, as comparable JSON
 /// (what differs by nature, such as when a row was written, left out).
-async fn snapshot(pool: &PgPool) -> Result<BTreeMap<String, Vec<Value>>> {
+pub(crate) async fn snapshot(pool: &PgPool) -> Result<BTreeMap<String, Vec<Value>>> {
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT table_name::text FROM information_schema.tables
           WHERE table_schema = 'stripe' AND table_type = 'BASE TABLE' AND table_name NOT LIKE '\\_%'
@@ -105,7 +105,7 @@ async fn snapshot(pool: &PgPool) -> Result<BTreeMap<String, Vec<Value>>> {
 }
 
 /// The differences between two snapshots, table by table, for a message.
-fn differences(a: &BTreeMap<String, Vec<Value>>, b: &BTreeMap<String, Vec<Value>>) -> Vec<String> {
+pub(crate) fn differences(a: &BTreeMap<String, Vec<Value>>, b: &BTreeMap<String, Vec<Value>>) -> Vec<String> {
     let mut out = Vec::new();
     for t in a
         .keys()
