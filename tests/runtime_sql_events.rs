@@ -105,7 +105,10 @@ pub(crate) async fn snapshot(pool: &PgPool) -> Result<BTreeMap<String, Vec<Value
 }
 
 /// The differences between two snapshots, table by table, for a message.
-pub(crate) fn differences(a: &BTreeMap<String, Vec<Value>>, b: &BTreeMap<String, Vec<Value>>) -> Vec<String> {
+pub(crate) fn differences(
+    a: &BTreeMap<String, Vec<Value>>,
+    b: &BTreeMap<String, Vec<Value>>,
+) -> Vec<String> {
     let mut out = Vec::new();
     for t in a
         .keys()
