@@ -669,7 +669,7 @@ async fn high_water(e: &support::Env, resource: &str) -> Result<Option<i64>> {
 
 /// A database left mid-backfill by the release before typed cursors, its
 /// cursors written exactly as that release wrote them (untagged JSON, the
-/// `json!` literals of its backfill.rs), resumes from them: the interrupted
+/// `json!` literals of its backfill module), resumes from them: the interrupted
 /// slice goes on after its `starting_after`, the walk over parents after
 /// its `parent_after`, and each plan's `started` becomes the high water.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
