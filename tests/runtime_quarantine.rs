@@ -417,7 +417,7 @@ async fn backfill_and_catch_up_quarantine_one_object_and_go_on() -> Result<()> {
     assert_eq!(stripe_sync::quarantine::count(&e.db.pool).await?, open - 2);
     // /metrics counts what is still there.
     let metrics = stripe_sync::metrics::Metrics::new();
-    metrics.refresh_runs(&e.db.pool).await?;
+    metrics.refresh_gauges(&e.db.pool).await?;
     let text = metrics.render();
     assert!(
         text.contains(&format!("\nstripe_sync_quarantined {}\n", open - 2)),

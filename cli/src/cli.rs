@@ -560,7 +560,7 @@ async fn serve_cmd(g: &GlobalOpts, a: ServeArgs) -> CliResult {
     }
     let metrics = Arc::new(Metrics::new());
     // The runs gauge, read with the heartbeat rule.
-    let runs_gauge = metrics.watch_runs(sync.pool().clone());
+    let runs_gauge = metrics.watch_gauges(sync.pool().clone());
     let state = Arc::new(AppState {
         sync: sync.clone(),
         admin_key,

@@ -7,7 +7,7 @@
 //!
 //! Gauge: the runs not finished in `_sync_runs`, by kind and by status read
 //! with the heartbeat rule (`running`, or `abandoned` when the process
-//! died), read from the database by [`Metrics::watch_runs`], and beside it
+//! died), read from the database by [`Metrics::watch_gauges`], and beside it
 //! the bodies still quarantined (`stripe_sync.quarantine`).
 
 use std::collections::BTreeMap;
@@ -107,9 +107,10 @@ impl Metrics {
         });
     }
 
-    /// Reads the runs not finished from `_sync_runs` with the heartbeat rule
-    /// (see [`store::RunStatus::as_read`]) into the runs gauge.
-    pub async fn refresh_runs(&self, pool: &PgPool) -> Result<(), sqlx::Error> {
+    /// Reads the database's gauges: the runs not finished in `_sync_runs`,
+    /// with the heartbeat rule (see [`store::RunStatus::as_read`]), and the
+    /// bodies still quarantined.
+    pub async fn refresh_gauges(&self, pool: &PgPool) -> Result<(), sqlx::Error> {
         let mut runs: BTreeMap<(String, String), u64> = BTreeMap::new();
         for kind in RUN_KINDS {
             for status in [RunStatus::Running, RunStatus::Abandoned] {
@@ -119,7 +120,6 @@ impl Metrics {
         for r in crate::status::unfinished_runs(pool).await? {
             *runs.entry((r.kind, r.status)).or_default() += 1;
         }
-        // A database migrated before 0012 has no quarantine: none shown.
         let quarantined = crate::quarantine::count(pool).await.ok();
         self.with(|s| {
             s.runs = Some(runs);
@@ -128,14 +128,14 @@ impl Metrics {
         Ok(())
     }
 
-    /// Keeps the runs gauge current: reads it now, then every
+    /// Keeps the database's gauges current: reads them now, then every
     /// [`store::HEARTBEAT_INTERVAL`], until the task is aborted. What serves
     /// [`Metrics::render`] on `/metrics` starts it (`stripe-sync serve` does).
-    pub fn watch_runs(self: &Arc<Self>, pool: PgPool) -> tokio::task::JoinHandle<()> {
+    pub fn watch_gauges(self: &Arc<Self>, pool: PgPool) -> tokio::task::JoinHandle<()> {
         let metrics = self.clone();
         tokio::spawn(async move {
             loop {
-                if let Err(e) = metrics.refresh_runs(&pool).await {
+                if let Err(e) = metrics.refresh_gauges(&pool).await {
                     tracing::warn!(error = %e, "reading the runs for /metrics failed");
                     metrics.error("database");
                 }

@@ -136,9 +136,10 @@ pub(crate) async fn upsert_rows<S: AsRef<str>>(
                 let Some((state, reason)) = permanent(&e) else {
                     return Err(e);
                 };
-                sqlx::query("ROLLBACK TO SAVEPOINT one")
-                    .execute(&mut *conn)
-                    .await?;
+                // Undone and released: a failed object leaves no savepoint behind.
+                for step in ["ROLLBACK TO SAVEPOINT one", "RELEASE SAVEPOINT one"] {
+                    sqlx::query(step).execute(&mut *conn).await?;
+                }
                 let id = crate::objects::head(text).ok().and_then(|h| h.id);
                 tracing::warn!(object = resource.object, sqlstate = %state, error = %reason, "object quarantined");
                 sqlx::query(
@@ -199,11 +200,19 @@ pub async fn list(pool: &PgPool) -> Result<Vec<Quarantined>> {
     .await?)
 }
 
-/// How many bodies are still quarantined.
+/// How many bodies are still quarantined (0 in a database migrated before
+/// `0012`, which has no quarantine).
 pub async fn count(pool: &PgPool) -> Result<i64> {
-    Ok(
+    let n =
         sqlx::query_scalar("SELECT count(*) FROM stripe_sync.quarantine WHERE resolved_at IS NULL")
             .fetch_one(pool)
-            .await?,
-    )
+            .await;
+    match n {
+        Ok(n) => Ok(n),
+        // undefined_table, invalid_schema_name
+        Err(sqlx::Error::Database(d)) if matches!(d.code().as_deref(), Some("42P01" | "3F000")) => {
+            Ok(0)
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -206,16 +206,10 @@ pub async fn collect_status_for(pool: &PgPool, api_version: &str) -> Result<Valu
         }
         Err(x) => return Err(e(x)),
     };
-    // What the database refused for good (migration 0012 and later).
-    let quarantined = match crate::quarantine::count(pool).await {
-        Ok(n) => n,
-        Err(crate::Error::Database(sqlx::Error::Database(d)))
-            if matches!(d.code().as_deref(), Some("42P01") | Some("3F000")) =>
-        {
-            0
-        }
-        Err(x) => return Err(format!("reading status failed: {x}")),
-    };
+    // What the database refused for good.
+    let quarantined = crate::quarantine::count(pool)
+        .await
+        .map_err(|x| format!("reading status failed: {x}"))?;
     Ok(json!({
         "api_version": api_version,
         "quarantined": quarantined,

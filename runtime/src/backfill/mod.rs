@@ -490,7 +490,7 @@ async fn run(
     store::finish_run(
         &inner.pool,
         run_id,
-        status.as_str(),
+        status,
         fetched as i64,
         written as i64,
         error.as_deref(),

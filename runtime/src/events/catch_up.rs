@@ -241,13 +241,13 @@ pub(crate) async fn sync_events(inner: &Context) -> Result<EventsReport> {
     }
     save_cursor(inner, &account, since, &seen, last_id.as_deref(), run_id).await?;
     let status = if failure.is_some() {
-        "failed"
+        store::RunStatus::Failed
     } else {
-        "succeeded"
+        store::RunStatus::Succeeded
     };
     let result = store::RunObject {
         resource: "event",
-        status,
+        status: status.as_str(),
         requests,
         fetched: report.fetched as i64,
         written: report.applied as i64,

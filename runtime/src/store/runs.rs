@@ -246,22 +246,20 @@ pub fn keep_alive(pool: &PgPool, run_id: i64) -> Heartbeat {
     }))
 }
 
-/// Finishes a run record with its final status (a [`RunStatus`]'s
-/// [`RunStatus::as_str`]) and counts.
+/// Finishes a run record with its final status and counts.
 pub async fn finish_run(
     pool: &PgPool,
     run_id: i64,
-    status: &str,
+    status: RunStatus,
     fetched: i64,
     written: i64,
     error: Option<&str>,
 ) -> Result<()> {
-    debug_assert!(RunStatus::from_stored(status).is_some(), "{status}");
     sqlx::query(
         "UPDATE stripe._sync_runs SET status = $2, fetched = $3, written = $4, error = $5, finished_at = now(), heartbeat_at = now() WHERE id = $1",
     )
     .bind(run_id)
-    .bind(status)
+    .bind(status.as_str())
     .bind(fetched)
     .bind(written)
     .bind(error)
