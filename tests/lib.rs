@@ -46,7 +46,7 @@ pub async fn serve_locally(app: axum::Router) -> Result<(String, tokio::task::Jo
     Ok((base, task))
 }
 
-/// A thin receiver in front of `stripe.process_webhook`, as any serverless
+/// A thin receiver in front of `stripe_sync.process_webhook`, as any serverless
 /// handler (the Supabase Edge Function) is: `POST /webhooks` passes the raw
 /// body and the `Stripe-Signature` header to the database and answers by
 /// the README's SQLSTATE table (200; 400 for a rejection or a bad
@@ -64,7 +64,7 @@ pub fn sql_receiver(pool: sqlx::PgPool) -> axum::Router {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         let r: Result<String, sqlx::Error> =
-            sqlx::query_scalar("SELECT stripe.process_webhook($1, $2)")
+            sqlx::query_scalar("SELECT stripe_sync.process_webhook($1, $2)")
                 .bind(&body[..])
                 .bind(sig)
                 .fetch_one(&pool)

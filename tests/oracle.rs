@@ -319,7 +319,7 @@ pub async fn acknowledged_events(pool: &PgPool, sim: &SimHandle) -> Result<Event
         .collect();
     let ids: Vec<String> = acked.iter().cloned().collect();
     let found: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM stripe._events WHERE id = ANY($1) AND outcome <> 'failed'",
+        "SELECT id FROM stripe_sync.events WHERE id = ANY($1) AND outcome <> 'failed'",
     )
     .bind(&ids)
     .fetch_all(pool)

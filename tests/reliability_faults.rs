@@ -71,10 +71,11 @@ async fn ledger_has_every_event(e: &Env) -> Result<usize> {
         .iter()
         .filter_map(|v| v["id"].as_str().map(String::from))
         .collect();
-    let found: i64 = sqlx::query_scalar("SELECT count(*) FROM stripe._events WHERE id = ANY($1)")
-        .bind(&ids)
-        .fetch_one(&e.db.pool)
-        .await?;
+    let found: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM stripe_sync.events WHERE id = ANY($1)")
+            .bind(&ids)
+            .fetch_one(&e.db.pool)
+            .await?;
     assert_eq!(found as usize, ids.len(), "events missing from the ledger");
     Ok(ids.len())
 }
@@ -139,7 +140,7 @@ async fn duplicated_and_reordered_webhooks_converge_to_stripes_state() -> Result
         }
     }
     let outcomes: Vec<(String, i64)> =
-        sqlx::query_as("SELECT outcome, count(*) FROM stripe._events GROUP BY 1 ORDER BY 1")
+        sqlx::query_as("SELECT outcome, count(*) FROM stripe_sync.events GROUP BY 1 ORDER BY 1")
             .fetch_all(&e.db.pool)
             .await?;
     println!("{inversions} older-after-newer first arrivals; ledger outcomes {outcomes:?}");
@@ -226,7 +227,7 @@ async fn a_forbidden_object_type_is_skipped_and_the_others_complete() -> Result<
         assert_eq!(report.object(o).unwrap().status, ObjectStatus::Succeeded);
     }
     let recorded: (String, Option<String>) = sqlx::query_as(
-        "SELECT status, error FROM stripe._sync_run_objects WHERE run_id = $1 AND resource = 'coupon'",
+        "SELECT status, error FROM stripe_sync.sync_run_objects WHERE run_id = $1 AND resource = 'coupon'",
     )
     .bind(report.run_id)
     .fetch_one(&e.db.pool)
@@ -323,7 +324,7 @@ async fn timeouts_that_exhaust_the_retries_fail_the_run_clearly() -> Result<()> 
     let rep = report.object("customer").unwrap();
     assert_eq!(rep.status, ObjectStatus::Failed);
     let (status, error): (String, Option<String>) = sqlx::query_as(
-        "SELECT status, error FROM stripe._sync_run_objects WHERE run_id = $1 AND resource = 'customer'",
+        "SELECT status, error FROM stripe_sync.sync_run_objects WHERE run_id = $1 AND resource = 'customer'",
     )
     .bind(report.run_id)
     .fetch_one(&e.db.pool)
@@ -336,7 +337,7 @@ async fn timeouts_that_exhaust_the_retries_fail_the_run_clearly() -> Result<()> 
         "{error}"
     );
     assert!(!error.contains("sk_test_runtime_tests"), "{error}");
-    let run: String = sqlx::query_scalar("SELECT status FROM stripe._sync_runs WHERE id = $1")
+    let run: String = sqlx::query_scalar("SELECT status FROM stripe_sync.sync_runs WHERE id = $1")
         .bind(report.run_id)
         .fetch_one(&e.db.pool)
         .await?;
@@ -503,7 +504,7 @@ async fn objects_from_a_newer_api_version_land_in_raw_data() -> Result<()> {
         assert_eq!(post_event(&http, &url, ev).await?, 200);
     }
     let outcomes: BTreeSet<(String, String)> =
-        sqlx::query_as("SELECT id, outcome FROM stripe._events WHERE id LIKE 'evt_future_%'")
+        sqlx::query_as("SELECT id, outcome FROM stripe_sync.events WHERE id LIKE 'evt_future_%'")
             .fetch_all(&e.db.pool)
             .await?
             .into_iter()

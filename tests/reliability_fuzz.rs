@@ -12,7 +12,7 @@
 //!   types are bound parameters, not SQL);
 //! - bodies over the limit are refused (413): read to their end (so that the
 //!   sender sees the answer) but not kept, and nothing is written;
-//! - the SQL path (`stripe.process_webhook`, in a database of its own, fed
+//! - the SQL path (`stripe_sync.process_webhook`, in a database of its own, fed
 //!   every delivery in the same order) answers each one as the Rust path
 //!   does: the same refusal, the same rejection, the same outcome.
 //!
@@ -181,7 +181,7 @@ fn json_value() -> impl Strategy<Value = Value> {
 fn hostile_string() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("x'; DROP TABLE stripe.customers; --".to_string()),
-        Just("\"; DELETE FROM stripe._events; --".to_string()),
+        Just("\"; DELETE FROM stripe_sync.events; --".to_string()),
         Just("../../etc/passwd".to_string()),
         Just("cus_\u{202e}evil".to_string()),
         Just("𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ☃ \u{feff}".to_string()),
@@ -341,13 +341,13 @@ async fn counts(e: &Env) -> Result<(i64, i64)> {
 async fn pool_counts(pool: &PgPool) -> Result<(i64, i64)> {
     Ok(sqlx::query_as(
         // A body rejected again is counted on its row.
-        "SELECT (SELECT count(*) FROM stripe._events), (SELECT coalesce(sum(count), 0)::bigint FROM stripe._webhook_rejections)",
+        "SELECT (SELECT count(*) FROM stripe_sync.events), (SELECT coalesce(sum(count), 0)::bigint FROM stripe_sync.webhook_rejections)",
     )
     .fetch_one(pool)
     .await?)
 }
 
-/// The same delivery through `stripe.process_webhook`; `rust` is what the
+/// The same delivery through `stripe_sync.process_webhook`; `rust` is what the
 /// Rust path answered: a refusal (`None`), a rejection (`Some(None)`) or an
 /// outcome (`Some(Some(outcome))`).
 async fn same_on_sql(
@@ -472,11 +472,12 @@ async fn check_signed_outcome(
         Ok(out) => {
             tally.recorded += 1;
             let id = out.event.event_id.clone();
-            let n: i64 = sqlx::query_scalar("SELECT count(*) FROM stripe._events WHERE id = $1")
-                .bind(&id)
-                .fetch_one(&e.db.pool)
-                .await
-                .map_err(|x| fail(x.to_string()))?;
+            let n: i64 =
+                sqlx::query_scalar("SELECT count(*) FROM stripe_sync.events WHERE id = $1")
+                    .bind(&id)
+                    .fetch_one(&e.db.pool)
+                    .await
+                    .map_err(|x| fail(x.to_string()))?;
             prop_assert_eq!(n, 1, "event {:?} acknowledged but not in the ledger", id);
             prop_assert_eq!(after.1, before.1);
         }
@@ -490,7 +491,7 @@ async fn check_signed_outcome(
                 why
             );
             let last: String = sqlx::query_scalar(
-                "SELECT reason FROM stripe._webhook_rejections ORDER BY last_received_at DESC, id DESC LIMIT 1",
+                "SELECT reason FROM stripe_sync.webhook_rejections ORDER BY last_received_at DESC, id DESC LIMIT 1",
             )
             .fetch_one(&e.db.pool)
             .await
@@ -522,7 +523,7 @@ fn fuzz_webhook_path(default_cases: u32) -> Result<()> {
     let sql = rt.block_on(TestDb::new())?;
     rt.block_on(async {
         stripe_sync::sync::migrate(&sql.pool).await?;
-        sqlx::query("SELECT stripe.add_webhook_secret($1, $2)")
+        sqlx::query("SELECT stripe_sync.add_webhook_secret($1, $2)")
             .bind(SECRET)
             .bind(&account)
             .execute(&sql.pool)

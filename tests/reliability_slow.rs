@@ -235,7 +235,7 @@ async fn postgres_crash_during_webhook_traffic_loses_no_acknowledged_event() -> 
 }
 
 /// The same crash with the webhooks applied inside PostgreSQL by
-/// `stripe.process_webhook` behind a thin receiver: it sets
+/// `stripe_sync.process_webhook` behind a thin receiver: it sets
 /// `synchronous_commit = on` for its transaction, so an event answered 200
 /// survives (before migration 0012 it did not: 12 of 630 acknowledged
 /// events were lost in one run).
@@ -250,7 +250,7 @@ async fn postgres_crash_during_sql_webhook_traffic_loses_no_acknowledged_event()
 enum Receiver {
     /// `stripe-sync serve`'s router.
     Serve,
-    /// A thin receiver calling `stripe.process_webhook`.
+    /// A thin receiver calling `stripe_sync.process_webhook`.
     Sql,
 }
 
@@ -338,7 +338,7 @@ async fn webhooks_across_outage(outage: Outage, receiver: Receiver) -> Result<()
     let ev = acknowledged_events(sync.pool(), &sim).await?;
     if !ev.lost.is_empty() {
         let rows: Vec<(String, String)> =
-            sqlx::query_as("SELECT id, outcome FROM stripe._events WHERE id = ANY($1)")
+            sqlx::query_as("SELECT id, outcome FROM stripe_sync.events WHERE id = ANY($1)")
                 .bind(&ev.lost)
                 .fetch_all(sync.pool())
                 .await?;
@@ -404,7 +404,7 @@ async fn postgres_restart_during_connect_workers_completes_every_account() -> Re
         let done = match sqlx::PgPool::connect(&url).await {
             Ok(p) => {
                 let n: i64 = sqlx::query_scalar(
-                    "SELECT count(*) FROM stripe._sync_work WHERE state = 'done'",
+                    "SELECT count(*) FROM stripe_sync.sync_work WHERE state = 'done'",
                 )
                 .fetch_one(&p)
                 .await
@@ -426,7 +426,7 @@ async fn postgres_restart_during_connect_workers_completes_every_account() -> Re
     println!("worker across the restart: {rep:?}");
     assert_eq!(rep.jobs_failed + rep.revoked, 0, "{rep:?}");
     let open: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM stripe._sync_work WHERE state <> 'done'")
+        sqlx::query_scalar("SELECT count(*) FROM stripe_sync.sync_work WHERE state <> 'done'")
             .fetch_one(sync.pool())
             .await?;
     assert_eq!(open, 0, "every account's job is done");

@@ -61,7 +61,7 @@ async fn a_stored_account_applies_webhooks_while_the_api_is_unreachable() -> Res
     .await?;
     let account = e.sync.account_id().await?;
     let stored: Vec<(String, String)> =
-        sqlx::query_as("SELECT key_id, account_id FROM stripe._accounts")
+        sqlx::query_as("SELECT key_id, account_id FROM stripe_sync.accounts")
             .fetch_all(&e.db.pool)
             .await?;
     assert_eq!(stored.len(), 1);
@@ -110,10 +110,11 @@ async fn without_a_known_account_webhooks_are_recorded_then_applied() -> Result<
     let body = customer_created("evt_unknown_1", "cus_unknown_1");
     let out = e.sync.process_webhook(&body, &signature(&body)).await?;
     assert_eq!(out.event.outcome, EventOutcome::Unattributed);
-    let (outcome, account): (String, String) =
-        sqlx::query_as("SELECT outcome, account_id FROM stripe._events WHERE id = 'evt_unknown_1'")
-            .fetch_one(&e.db.pool)
-            .await?;
+    let (outcome, account): (String, String) = sqlx::query_as(
+        "SELECT outcome, account_id FROM stripe_sync.events WHERE id = 'evt_unknown_1'",
+    )
+    .fetch_one(&e.db.pool)
+    .await?;
     assert_eq!((outcome.as_str(), account.as_str()), ("unattributed", ""));
     assert_eq!(account_of_customer(&e, "cus_unknown_1").await?, None);
     // A redelivery meanwhile is recorded the same way, not lost.
@@ -133,10 +134,11 @@ async fn without_a_known_account_webhooks_are_recorded_then_applied() -> Result<
     })
     .await?;
     assert_eq!(applied, expected);
-    let (outcome, account): (String, String) =
-        sqlx::query_as("SELECT outcome, account_id FROM stripe._events WHERE id = 'evt_unknown_1'")
-            .fetch_one(&e.db.pool)
-            .await?;
+    let (outcome, account): (String, String) = sqlx::query_as(
+        "SELECT outcome, account_id FROM stripe_sync.events WHERE id = 'evt_unknown_1'",
+    )
+    .fetch_one(&e.db.pool)
+    .await?;
     assert_eq!(
         (outcome.as_str(), account.as_str()),
         ("applied", expected.as_str())

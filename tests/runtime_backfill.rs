@@ -64,13 +64,13 @@ async fn backfill_of_all_resources_equals_the_simulator() -> Result<()> {
     assert_eq!(other, 0);
     // The run is recorded, with per-object rows.
     let (status, fetched): (String, i64) =
-        sqlx::query_as("SELECT status, fetched FROM stripe._sync_runs WHERE id = $1")
+        sqlx::query_as("SELECT status, fetched FROM stripe_sync.sync_runs WHERE id = $1")
             .bind(report.run_id)
             .fetch_one(&e.db.pool)
             .await?;
     assert_eq!(status, "succeeded");
     assert_eq!(fetched as u64, report.fetched);
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM stripe._sync_run_objects WHERE run_id = $1 AND finished_at IS NOT NULL")
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM stripe_sync.sync_run_objects WHERE run_id = $1 AND finished_at IS NOT NULL")
         .bind(report.run_id)
         .fetch_one(&e.db.pool)
         .await?;
@@ -113,7 +113,7 @@ async fn interrupted_backfill_resumes() -> Result<()> {
     let partial = e.db_ids("customers").await?.len();
     assert!(partial > 0 && partial <= 800, "partial = {partial}");
     let pending: i64 = e
-        .count("SELECT count(*) FROM stripe._sync_state WHERE resource = 'customers' AND scope <> '' AND status <> 'complete'")
+        .count("SELECT count(*) FROM stripe_sync.sync_state WHERE resource = 'customers' AND scope <> '' AND status <> 'complete'")
         .await?;
     assert!(pending > 0);
 
@@ -212,13 +212,14 @@ async fn a_failed_object_fails_the_run() -> Result<()> {
         report.object("customer").unwrap().status,
         ObjectStatus::Failed
     );
-    let status: String = sqlx::query_scalar("SELECT status FROM stripe._sync_runs WHERE id = $1")
-        .bind(report.run_id)
-        .fetch_one(&e.db.pool)
-        .await?;
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM stripe_sync.sync_runs WHERE id = $1")
+            .bind(report.run_id)
+            .fetch_one(&e.db.pool)
+            .await?;
     assert_eq!(status, "failed");
     let obj: (String, Option<String>) =
-        sqlx::query_as("SELECT status, error FROM stripe._sync_run_objects WHERE run_id = $1 AND resource = 'customer'")
+        sqlx::query_as("SELECT status, error FROM stripe_sync.sync_run_objects WHERE run_id = $1 AND resource = 'customer'")
             .bind(report.run_id)
             .fetch_one(&e.db.pool)
             .await?;
@@ -283,7 +284,9 @@ async fn hold_lists_until_runs_overlap(
         ..Default::default()
     });
     let r = stripe_sync_tests::wait_for("both runs started with list requests held", || async {
-        let runs = e.count("SELECT count(*) FROM stripe._sync_runs").await?;
+        let runs = e
+            .count("SELECT count(*) FROM stripe_sync.sync_runs")
+            .await?;
         Ok((runs == 2 && e.sim.fault_stats().injected >= held).then_some(()))
     })
     .await;
@@ -316,7 +319,7 @@ async fn concurrent_backfills_do_not_duplicate_work() -> Result<()> {
     );
     assert_eq!(e.db_ids("customers").await?, e.sim_ids("customer"));
     let bad: i64 = e
-        .count("SELECT count(*) FROM stripe._sync_state WHERE resource = 'customers' AND status <> 'complete'")
+        .count("SELECT count(*) FROM stripe_sync.sync_state WHERE resource = 'customers' AND status <> 'complete'")
         .await?;
     assert_eq!(bad, 0);
     other.close().await;
@@ -508,7 +511,7 @@ async fn permission_errors_skip_the_type_and_the_run_continues() -> Result<()> {
         ObjectStatus::Succeeded
     );
     let skipped: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM stripe._sync_run_objects WHERE run_id = $1 AND status = 'skipped'",
+        "SELECT count(*) FROM stripe_sync.sync_run_objects WHERE run_id = $1 AND status = 'skipped'",
     )
     .bind(report.run_id)
     .fetch_one(&e.db.pool)
@@ -646,7 +649,7 @@ async fn put_state(
     status: &str,
     cursor: Value,
 ) -> Result<()> {
-    sqlx::query("INSERT INTO stripe._sync_state (account_id, resource, scope, status, cursor, run_id) VALUES ($1, $2, $3, $4, $5, 1)")
+    sqlx::query("INSERT INTO stripe_sync.sync_state (account_id, resource, scope, status, cursor, run_id) VALUES ($1, $2, $3, $4, $5, 1)")
         .bind(e.sim.account_id())
         .bind(resource)
         .bind(scope)
@@ -659,7 +662,7 @@ async fn put_state(
 
 async fn high_water(e: &support::Env, resource: &str) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar(
-        "SELECT extract(epoch FROM high_water)::bigint FROM stripe._sync_state WHERE resource = $1 AND scope = '' AND status = 'complete'",
+        "SELECT extract(epoch FROM high_water)::bigint FROM stripe_sync.sync_state WHERE resource = $1 AND scope = '' AND status = 'complete'",
     )
     .bind(resource)
     .fetch_optional(&e.db.pool)

@@ -65,14 +65,14 @@ async fn every_connected_account_is_mirrored_through_the_queue() -> Result<()> {
     assert_eq!(rep.jobs_done, 13, "{rep:?}");
     assert_eq!(rep.jobs_failed + rep.revoked, 0, "{rep:?}");
     assert_eq!(
-        e.count("SELECT count(*) FROM stripe._sync_work WHERE state <> 'done'")
+        e.count("SELECT count(*) FROM stripe_sync.sync_work WHERE state <> 'done'")
             .await?,
         0
     );
     // One run per account, each succeeded.
     assert_eq!(
         e.count(
-            "SELECT count(DISTINCT account_id) FROM stripe._sync_runs
+            "SELECT count(DISTINCT account_id) FROM stripe_sync.sync_runs
               WHERE kind = 'backfill' AND status = 'succeeded'"
         )
         .await?,
@@ -88,7 +88,7 @@ async fn every_connected_account_is_mirrored_through_the_queue() -> Result<()> {
         .assert_consistent("12 connected accounts through the queue");
     // No lease is left behind.
     assert_eq!(
-        e.count("SELECT count(*) FROM stripe._sync_accounts WHERE lease_owner IS NOT NULL")
+        e.count("SELECT count(*) FROM stripe_sync.sync_accounts WHERE lease_owner IS NOT NULL")
             .await?,
         0
     );
@@ -130,7 +130,7 @@ async fn an_account_revoked_mid_run_is_marked_and_the_rest_complete() -> Result<
     let mut waited = 0;
     loop {
         let started: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM stripe._sync_run_objects o JOIN stripe._sync_runs r ON r.id = o.run_id
+            "SELECT count(*) FROM stripe_sync.sync_run_objects o JOIN stripe_sync.sync_runs r ON r.id = o.run_id
               WHERE r.account_id = $1",
         )
         .bind(&victim)
@@ -148,14 +148,14 @@ async fn an_account_revoked_mid_run_is_marked_and_the_rest_complete() -> Result<
     assert_eq!(rep.revoked, 1, "{rep:?}");
     assert_eq!(rep.jobs_done, 8, "the platform and 7 accounts: {rep:?}");
     let (state, reason): (String, String) =
-        sqlx::query_as("SELECT state, reason FROM stripe._sync_accounts WHERE account_id = $1")
+        sqlx::query_as("SELECT state, reason FROM stripe_sync.sync_accounts WHERE account_id = $1")
             .bind(&victim)
             .fetch_one(&pool)
             .await?;
     assert_eq!(state, "revoked");
     assert!(reason.contains("account_invalid"), "{reason}");
     let open: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM stripe._sync_work WHERE account_id = $1 AND state IN ('pending', 'running')",
+        "SELECT count(*) FROM stripe_sync.sync_work WHERE account_id = $1 AND state IN ('pending', 'running')",
     )
     .bind(&victim)
     .fetch_one(&pool)
@@ -211,10 +211,11 @@ async fn a_deauthorization_event_marks_the_account_revoked() -> Result<()> {
     // Marked by a task after the commit.
     let mut state = String::new();
     for _ in 0..500 {
-        state = sqlx::query_scalar("SELECT state FROM stripe._sync_accounts WHERE account_id = $1")
-            .bind(&victim)
-            .fetch_one(&e.db.pool)
-            .await?;
+        state =
+            sqlx::query_scalar("SELECT state FROM stripe_sync.sync_accounts WHERE account_id = $1")
+                .bind(&victim)
+                .fetch_one(&e.db.pool)
+                .await?;
         if state == "revoked" {
             break;
         }
@@ -222,7 +223,7 @@ async fn a_deauthorization_event_marks_the_account_revoked() -> Result<()> {
     }
     assert_eq!(state, "revoked");
     assert_eq!(
-        e.count("SELECT count(*) FROM stripe._sync_work WHERE state = 'cancelled'")
+        e.count("SELECT count(*) FROM stripe_sync.sync_work WHERE state = 'cancelled'")
             .await?,
         1
     );
@@ -300,7 +301,7 @@ async fn an_account_failing_for_ever_is_recorded_failed_and_the_rest_complete() 
     assert_eq!(rep.jobs_retried, 1, "{rep:?}");
     assert_eq!(rep.revoked, 0, "{rep:?}");
     let (state, attempts, error): (String, i32, String) = sqlx::query_as(
-        "SELECT w.state, w.attempts, w.error FROM stripe._sync_work w WHERE w.account_id = $1",
+        "SELECT w.state, w.attempts, w.error FROM stripe_sync.sync_work w WHERE w.account_id = $1",
     )
     .bind(&broken)
     .fetch_one(&e.db.pool)
@@ -308,7 +309,7 @@ async fn an_account_failing_for_ever_is_recorded_failed_and_the_rest_complete() 
     assert_eq!((state.as_str(), attempts), ("failed", 2));
     assert!(error.contains("500"), "{error}");
     let account_state: String =
-        sqlx::query_scalar("SELECT state FROM stripe._sync_accounts WHERE account_id = $1")
+        sqlx::query_scalar("SELECT state FROM stripe_sync.sync_accounts WHERE account_id = $1")
             .bind(&broken)
             .fetch_one(&e.db.pool)
             .await?;
@@ -444,7 +445,10 @@ async fn several_keys_mirror_their_accounts_side_by_side() -> Result<()> {
         })
         .await?;
     assert_eq!((rep.jobs_done, rep.jobs_failed), (2, 0), "{rep:?}");
-    assert_eq!(e.count("SELECT count(*) FROM stripe._accounts").await?, 2);
+    assert_eq!(
+        e.count("SELECT count(*) FROM stripe_sync.accounts").await?,
+        2
+    );
     let refs = [e.sim.account_id(), other.as_str()];
     Oracle::new(&e.sim)
         .accounts(&refs)
@@ -494,7 +498,7 @@ async fn several_keys_mirror_their_accounts_side_by_side() -> Result<()> {
     let alone = e.sync.run_worker(options()).await?;
     assert_eq!(alone.jobs_done, 1, "{alone:?}");
     let left: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM stripe._sync_work WHERE account_id = $1 AND state = 'pending'",
+        "SELECT count(*) FROM stripe_sync.sync_work WHERE account_id = $1 AND state = 'pending'",
     )
     .bind(&other)
     .fetch_one(&e.db.pool)

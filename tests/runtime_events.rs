@@ -38,7 +38,7 @@ async fn catch_up_applies_creates_updates_and_deletes_oldest_first() -> Result<(
 
     let report = e.sync.sync_events().await?;
     let outcomes: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT id, type, outcome FROM stripe._events ORDER BY created, received_at",
+        "SELECT id, type, outcome FROM stripe_sync.events ORDER BY created, received_at",
     )
     .fetch_all(&e.db.pool)
     .await?;
@@ -62,7 +62,7 @@ async fn catch_up_applies_creates_updates_and_deletes_oldest_first() -> Result<(
         ))
         .await?;
     assert_eq!(deleted, 1);
-    let sources: Vec<String> = sqlx::query_scalar("SELECT DISTINCT source FROM stripe._events")
+    let sources: Vec<String> = sqlx::query_scalar("SELECT DISTINCT source FROM stripe_sync.events")
         .fetch_all(&e.db.pool)
         .await?;
     assert_eq!(sources, vec!["events".to_string()]);
@@ -87,7 +87,7 @@ async fn catch_up_without_a_starting_point_or_past_retention_asks_for_a_full_bac
     assert!(matches!(r, Err(Error::FullBackfillNeeded(_))), "{r:?}");
 
     let old = chrono::Utc::now().timestamp() - 40 * 24 * 3600;
-    sqlx::query("INSERT INTO stripe._sync_state (account_id, resource, scope, status, cursor) VALUES ($1, '_events', '', 'complete', $2)")
+    sqlx::query("INSERT INTO stripe_sync.sync_state (account_id, resource, scope, status, cursor) VALUES ($1, '_events', '', 'complete', $2)")
         .bind(e.sim.account_id())
         .bind(json!({"created": old, "ids": []}))
         .execute(&e.db.pool)
@@ -147,7 +147,10 @@ async fn concurrent_catch_ups_apply_each_event_once() -> Result<()> {
     let (a, b) = tokio::join!(e.sync.sync_events(), other.sync_events());
     let (a, b) = (a?, b?);
     assert_eq!(a.applied + b.applied, 12, "{a:?} {b:?}");
-    assert_eq!(e.count("SELECT count(*) FROM stripe._events").await?, 12);
+    assert_eq!(
+        e.count("SELECT count(*) FROM stripe_sync.events").await?,
+        12
+    );
     assert_eq!(e.db_ids("customers").await?, e.sim_ids("customer"));
     other.close().await;
     e.finish().await
@@ -181,7 +184,7 @@ async fn catch_up_pages_through_many_events_in_order() -> Result<()> {
     // Finding the first event walks 3 pages; applying walks 3 more (the
     // last one empty or short).
     let requests: i64 =
-        sqlx::query_scalar("SELECT requests FROM stripe._sync_run_objects WHERE run_id = $1")
+        sqlx::query_scalar("SELECT requests FROM stripe_sync.sync_run_objects WHERE run_id = $1")
             .bind(report.run_id)
             .fetch_one(&e.db.pool)
             .await?;
@@ -192,7 +195,7 @@ async fn catch_up_pages_through_many_events_in_order() -> Result<()> {
     let next = e.sync.sync_events().await?;
     assert_eq!((next.fetched, next.applied), (1, 1), "{next:?}");
     let requests: i64 =
-        sqlx::query_scalar("SELECT requests FROM stripe._sync_run_objects WHERE run_id = $1")
+        sqlx::query_scalar("SELECT requests FROM stripe_sync.sync_run_objects WHERE run_id = $1")
             .bind(next.run_id)
             .fetch_one(&e.db.pool)
             .await?;
@@ -236,7 +239,7 @@ async fn events_cursor_of_the_previous_release_resumes() -> Result<()> {
     );
     let cursor = json!({"created": created, "ids": [oldest_id], "last_id": oldest_id});
     // The backfill set a cursor at its start; the previous release's replaces it.
-    sqlx::query("INSERT INTO stripe._sync_state (account_id, resource, scope, status, cursor) VALUES ($1, '_events', '', 'complete', $2)
+    sqlx::query("INSERT INTO stripe_sync.sync_state (account_id, resource, scope, status, cursor) VALUES ($1, '_events', '', 'complete', $2)
                  ON CONFLICT (account_id, resource, scope) DO UPDATE SET cursor = EXCLUDED.cursor, status = EXCLUDED.status")
         .bind(e.sim.account_id())
         .bind(&cursor)
@@ -244,14 +247,14 @@ async fn events_cursor_of_the_previous_release_resumes() -> Result<()> {
         .await?;
     let report = e.sync.sync_events().await?;
     assert_eq!(report.fetched as usize, events.len() - 1, "{report:?}");
-    let applied: Vec<String> = sqlx::query_scalar("SELECT id FROM stripe._events")
+    let applied: Vec<String> = sqlx::query_scalar("SELECT id FROM stripe_sync.events")
         .fetch_all(&e.db.pool)
         .await?;
     assert!(!applied.iter().any(|id| id == oldest_id), "{applied:?}");
 
     // Garbage: read as no cursor, so from the backfill's start (every event
     // since, the applied ones being duplicates), not a panic.
-    sqlx::query("UPDATE stripe._sync_state SET cursor = '{\"created\": \"yesterday\"}' WHERE resource = '_events'")
+    sqlx::query("UPDATE stripe_sync.sync_state SET cursor = '{\"created\": \"yesterday\"}' WHERE resource = '_events'")
         .execute(&e.db.pool)
         .await?;
     let again = e.sync.sync_events().await?;

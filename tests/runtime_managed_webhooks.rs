@@ -118,7 +118,7 @@ async fn delivered_webhooks_are_verified_with_the_managed_secret() -> Result<()>
         .fetch_one(&e.db.pool)
         .await?;
     assert_eq!(raw["name"], "delivered");
-    let source: String = sqlx::query_scalar("SELECT source FROM stripe._events LIMIT 1")
+    let source: String = sqlx::query_scalar("SELECT source FROM stripe_sync.events LIMIT 1")
         .fetch_one(&e.db.pool)
         .await?;
     assert_eq!(source, "webhook");
@@ -201,7 +201,7 @@ async fn managed_webhooks_carry_the_pinned_api_version_and_its_event_types() -> 
         .is_some_and(|t| t.table.is_some()));
 
     let stored: (String, Vec<String>) = sqlx::query_as(
-        "SELECT api_version, enabled_events FROM stripe._managed_webhooks WHERE id = $1",
+        "SELECT api_version, enabled_events FROM stripe_sync.managed_webhooks WHERE id = $1",
     )
     .bind(&w.id)
     .fetch_one(&e.db.pool)
@@ -238,7 +238,7 @@ async fn managed_webhooks_carry_the_pinned_api_version_and_its_event_types() -> 
         .iter()
         .any(|t| t == "entitlements.active_entitlement_summary.updated"));
     let stored: Vec<(String, String)> =
-        sqlx::query_as("SELECT id, api_version FROM stripe._managed_webhooks")
+        sqlx::query_as("SELECT id, api_version FROM stripe_sync.managed_webhooks")
             .fetch_all(&e.db.pool)
             .await?;
     assert_eq!(

@@ -1,7 +1,7 @@
 //! One object never stops a path (issue 28, items 2 and 3): values
 //! PostgreSQL can't hold are escaped losslessly, what it refuses for good
 //! is quarantined and the path goes on, and `serve` and
-//! `stripe.process_webhook` answer each input alike.
+//! `stripe_sync.process_webhook` answer each input alike.
 
 use crate::rsupport::signed_now;
 use crate::runtime_sql_events::{differences, process_webhook, snapshot, SqlAnswer};
@@ -49,7 +49,7 @@ impl TwoPaths {
         let sql = StripeSync::new(config_for(&sql_db, sim)).await?;
         sql.migrate().await?;
         sql.account_id().await?;
-        sqlx::query("SELECT stripe.add_webhook_secret($1)")
+        sqlx::query("SELECT stripe_sync.add_webhook_secret($1)")
             .bind(SECRET)
             .execute(&sql_db.pool)
             .await?;
@@ -217,7 +217,7 @@ async fn values_postgres_refuses_are_stored_escaped_or_quarantined_alike_by_both
         // The long id's event is in the ledger (its object id cut), quarantined.
         let ledger: String = scalar(
             &db.pool,
-            "SELECT outcome FROM stripe._events WHERE id = 'evt_long_id'",
+            "SELECT outcome FROM stripe_sync.events WHERE id = 'evt_long_id'",
         )
         .await?;
         assert_eq!(ledger, "quarantined");
@@ -244,7 +244,7 @@ async fn values_postgres_refuses_are_stored_escaped_or_quarantined_alike_by_both
         );
     }
     for db in [&p.serve_db, &p.sql_db] {
-        let rows: Vec<i64> = sqlx::query_scalar("SELECT count FROM stripe._webhook_rejections")
+        let rows: Vec<i64> = sqlx::query_scalar("SELECT count FROM stripe_sync.webhook_rejections")
             .fetch_all(&db.pool)
             .await?;
         assert_eq!(rows, [2]);
@@ -285,7 +285,7 @@ async fn values_postgres_refuses_are_stored_escaped_or_quarantined_alike_by_both
 async fn process_webhook_commits_durably_whatever_the_server_default() -> Result<()> {
     let db = TestDb::new().await?;
     stripe_sync::sync::migrate(&db.pool).await?;
-    sqlx::query("SELECT stripe.add_webhook_secret($1)")
+    sqlx::query("SELECT stripe_sync.add_webhook_secret($1)")
         .bind(SECRET)
         .execute(&db.pool)
         .await?;
@@ -295,7 +295,7 @@ async fn process_webhook_commits_durably_whatever_the_server_default() -> Result
         .await?;
     let body = event("evt_durable", customer("cus_durable"));
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-    let outcome: String = sqlx::query_scalar("SELECT stripe.process_webhook($1, $2)")
+    let outcome: String = sqlx::query_scalar("SELECT stripe_sync.process_webhook($1, $2)")
         .bind(&body)
         .bind(signed_now(&body, SECRET))
         .fetch_one(&mut *tx)
@@ -390,7 +390,7 @@ async fn backfill_and_catch_up_quarantine_one_object_and_go_on() -> Result<()> {
             .await?;
     assert_eq!(name.as_deref(), Some("after it"));
     let quarantined_events = e
-        .count("SELECT count(*) FROM stripe._events WHERE outcome = 'quarantined'")
+        .count("SELECT count(*) FROM stripe_sync.events WHERE outcome = 'quarantined'")
         .await?;
     assert_eq!(
         quarantined_events, 3,

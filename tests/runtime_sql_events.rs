@@ -1,5 +1,5 @@
-//! Webhooks applied inside PostgreSQL (`stripe.process_webhook`,
-//! `stripe.apply_event`): one truth, two paths. The same stream of signed
+//! Webhooks applied inside PostgreSQL (`stripe_sync.process_webhook`,
+//! `stripe_sync.apply_event`): one truth, two paths. The same stream of signed
 //! events goes to `serve` (one database) and to `process_webhook`
 //! (another); the two databases must end equal, table by table, and both
 //! equal to the simulator.
@@ -20,7 +20,7 @@ use stripe_sync_simulator::{start, SimConfig, SimHandle};
 use stripe_sync_tests::oracle::Oracle;
 use stripe_sync_tests::{wait_for, TestDb};
 
-/// What `stripe.process_webhook` answered: its outcome, or the SQLSTATE
+/// What `stripe_sync.process_webhook` answered: its outcome, or the SQLSTATE
 /// and message it raised.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SqlAnswer {
@@ -30,10 +30,10 @@ pub enum SqlAnswer {
     Raised(String, String),
 }
 
-/// Calls `stripe.process_webhook(body, signature)` in `pool`'s database.
+/// Calls `stripe_sync.process_webhook(body, signature)` in `pool`'s database.
 pub async fn process_webhook(pool: &PgPool, body: &[u8], signature: &str) -> Result<SqlAnswer> {
     let r: Result<String, sqlx::Error> =
-        sqlx::query_scalar("SELECT stripe.process_webhook($1, $2)")
+        sqlx::query_scalar("SELECT stripe_sync.process_webhook($1, $2)")
             .bind(body)
             .bind(signature)
             .fetch_one(pool)
@@ -75,20 +75,20 @@ pub(crate) async fn snapshot(pool: &PgPool) -> Result<BTreeMap<String, Vec<Value
             "SELECT jsonb_build_object('id', id, 'type', type, 'created', created, 'account_id', account_id,
                     'outcome', outcome, 'object_type', object_type, 'object_id', object_id,
                     'livemode', livemode, 'api_version', api_version, 'source', source, 'raw', _raw_data)
-               FROM stripe._events ORDER BY id",
+               FROM stripe_sync.events ORDER BY id",
         )
         .fetch_all(pool)
         .await?,
     );
     out.insert(
         "_list_members".into(),
-        sqlx::query_scalar("SELECT to_jsonb(m) FROM stripe._list_members m ORDER BY 1::text")
+        sqlx::query_scalar("SELECT to_jsonb(m) FROM stripe_sync.list_members m ORDER BY 1::text")
             .fetch_all(pool)
             .await?,
     );
     out.insert(
         "_webhook_rejections".into(),
-        sqlx::query_scalar("SELECT to_jsonb(body) FROM stripe._webhook_rejections ORDER BY id")
+        sqlx::query_scalar("SELECT to_jsonb(body) FROM stripe_sync.webhook_rejections ORDER BY id")
             .fetch_all(pool)
             .await?,
     );
@@ -96,7 +96,7 @@ pub(crate) async fn snapshot(pool: &PgPool) -> Result<BTreeMap<String, Vec<Value
         "_sync_accounts".into(),
         sqlx::query_scalar(
             "SELECT jsonb_build_object('account', account_id, 'state', state, 'reason', reason)
-               FROM stripe._sync_accounts ORDER BY account_id",
+               FROM stripe_sync.sync_accounts ORDER BY account_id",
         )
         .fetch_all(pool)
         .await?,
@@ -139,7 +139,7 @@ pub(crate) fn differences(
 
 async fn outcomes(pool: &PgPool) -> Result<BTreeMap<String, i64>> {
     let rows: Vec<(String, i64)> =
-        sqlx::query_as("SELECT outcome, count(*) FROM stripe._events GROUP BY 1 ORDER BY 1")
+        sqlx::query_as("SELECT outcome, count(*) FROM stripe_sync.events GROUP BY 1 ORDER BY 1")
             .fetch_all(pool)
             .await?;
     Ok(rows.into_iter().collect())
@@ -280,12 +280,12 @@ async fn serve_and_process_webhook_end_equal_to_each_other_and_to_the_simulator(
     let sql_sync = StripeSync::new(config_for(&db_sql, &sim)).await?;
     sql_sync.migrate().await?;
     sql_sync.account_id().await?;
-    sqlx::query("SELECT stripe.add_webhook_secret($1, $2)")
+    sqlx::query("SELECT stripe_sync.add_webhook_secret($1, $2)")
         .bind(&secrets[0])
         .bind(&platform)
         .execute(&db_sql.pool)
         .await?;
-    sqlx::query("SELECT stripe.add_webhook_secret($1)")
+    sqlx::query("SELECT stripe_sync.add_webhook_secret($1)")
         .bind(&secrets[1])
         .execute(&db_sql.pool)
         .await?;
@@ -496,7 +496,7 @@ async fn serve_and_process_webhook_end_equal_to_each_other_and_to_the_simulator(
     // serve marks a revoked account after its commit, in the background.
     wait_for("serve marking the revoked account", || async {
         let n: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM stripe._sync_accounts WHERE state = 'revoked'",
+            "SELECT count(*) FROM stripe_sync.sync_accounts WHERE state = 'revoked'",
         )
         .fetch_one(&db_serve.pool)
         .await?;
@@ -549,7 +549,7 @@ async fn serve_and_process_webhook_end_equal_to_each_other_and_to_the_simulator(
         .count();
     assert!(duplicates > 0, "no delivery was answered duplicate");
     let revoked: String =
-        sqlx::query_scalar("SELECT state FROM stripe._sync_accounts WHERE account_id = $1")
+        sqlx::query_scalar("SELECT state FROM stripe_sync.sync_accounts WHERE account_id = $1")
             .bind(&connected[1])
             .fetch_one(&db_sql.pool)
             .await?;
@@ -661,12 +661,12 @@ async fn without_pgcrypto_apply_event_works_and_process_webhook_names_the_extens
     assert!(!has, "pgcrypto was created despite the function in its way");
     let ev = json!({"id": "evt_nopg", "object": "event", "type": "customer.created", "created": now(),
         "data": {"object": {"id": "cus_nopg", "object": "customer", "name": "x"}}});
-    let o: String = sqlx::query_scalar("SELECT stripe.apply_event($1)")
+    let o: String = sqlx::query_scalar("SELECT stripe_sync.apply_event($1)")
         .bind(&ev)
         .fetch_one(sync.pool())
         .await?;
     assert_eq!(o, "applied");
-    sqlx::query("SELECT stripe.add_webhook_secret('whsec_nopg')")
+    sqlx::query("SELECT stripe_sync.add_webhook_secret('whsec_nopg')")
         .execute(sync.pool())
         .await?;
     let body = serde_json::to_vec(&ev)?;
@@ -690,7 +690,7 @@ async fn without_pgcrypto_apply_event_works_and_process_webhook_names_the_extens
 }
 
 /// SQL cannot call Stripe: a truncated summary applied by
-/// `stripe.apply_event` writes what it holds, soft-deletes nothing and is
+/// `stripe_sync.apply_event` writes what it holds, soft-deletes nothing and is
 /// left pending; the next `sync` lists the rest from the API, soft-deletes
 /// what the owner lost and clears the pending reason.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -725,10 +725,11 @@ async fn a_summary_the_sql_path_left_pending_is_listed_by_sync() -> Result<()> {
         anyhow::Ok(d.is_some())
     };
     let reason = || async {
-        let r: Option<String> =
-            sqlx::query_scalar("SELECT reason FROM stripe._events WHERE id = 'evt_sql_pending'")
-                .fetch_one(&e.db.pool)
-                .await?;
+        let r: Option<String> = sqlx::query_scalar(
+            "SELECT reason FROM stripe_sync.events WHERE id = 'evt_sql_pending'",
+        )
+        .fetch_one(&e.db.pool)
+        .await?;
         anyhow::Ok(r)
     };
 
@@ -736,7 +737,7 @@ async fn a_summary_the_sql_path_left_pending_is_listed_by_sync() -> Result<()> {
         "created": now() - 5, "livemode": false,
         "data": {"object": {"object": "entitlements.active_entitlement_summary", "customer": cus, "livemode": false,
             "entitlements": {"object": "list", "data": ents[..10], "has_more": true, "url": "/v1/customer/entitlements"}}}});
-    let outcome: String = sqlx::query_scalar("SELECT stripe.apply_event($1)")
+    let outcome: String = sqlx::query_scalar("SELECT stripe_sync.apply_event($1)")
         .bind(&ev)
         .fetch_one(&e.db.pool)
         .await?;

@@ -30,28 +30,28 @@ fn pending_kinds(a: &Value) -> Vec<&str> {
 
 async fn seed(pool: &sqlx::PgPool) -> Result<()> {
     sqlx::raw_sql(
-        "INSERT INTO stripe._sync_accounts (account_id, key_id, connected, state, reason, lease_owner, lease_until) VALUES
+        "INSERT INTO stripe_sync.sync_accounts (account_id, key_id, connected, state, reason, lease_owner, lease_until) VALUES
            ('acct_platform', 'key_a', false, 'active', NULL, 'host:1:w1', now() + interval '1 hour'),
            ('acct_a_done', 'key_a', true, 'active', NULL, 'host:2:gone', now() - interval '1 minute'),
            ('acct_b_revoked', 'key_a', true, 'revoked', 'access revoked: account_invalid', NULL, NULL),
            ('acct_c_failed', 'key_a', true, 'active', NULL, NULL, NULL),
            ('acct_d_pending', 'key_a', true, 'active', NULL, NULL, NULL);
-         INSERT INTO stripe._sync_work (account_id, kind, state, attempts, error, finished_at) VALUES
+         INSERT INTO stripe_sync.sync_work (account_id, kind, state, attempts, error, finished_at) VALUES
            ('acct_a_done', 'backfill', 'done', 1, NULL, now()),
            ('acct_b_revoked', 'events', 'cancelled', 0, 'access revoked: account_invalid', now()),
            ('acct_c_failed', 'backfill', 'failed', 1, 'an older failure', now()),
            ('acct_c_failed', 'backfill', 'failed', 3, 'charges: 500 from Stripe', now()),
            ('acct_c_failed', 'events', 'done', 1, NULL, now());
-         INSERT INTO stripe._sync_work (account_id, kind, state, attempts, error, not_before) VALUES
+         INSERT INTO stripe_sync.sync_work (account_id, kind, state, attempts, error, not_before) VALUES
            ('acct_d_pending', 'backfill', 'pending', 1, 'timed out', now() + interval '5 minutes'),
            ('acct_d_pending', 'events', 'pending', 0, NULL, now()),
            ('acct_platform', 'events', 'running', 1, NULL, now());
-         INSERT INTO stripe._sync_runs (kind, account_id, status, finished_at, fetched, written, error) VALUES
+         INSERT INTO stripe_sync.sync_runs (kind, account_id, status, finished_at, fetched, written, error) VALUES
            ('backfill', 'acct_a_done', 'failed', now(), 1, 1, 'an earlier run failed'),
            ('backfill', 'acct_a_done', 'succeeded', now(), 42, 40, NULL),
            ('backfill', 'acct_c_failed', 'failed', now(), 3, 3, 'charges: 500 from Stripe'),
            ('backfill', 'acct_not_queued', 'succeeded', now(), 7, 7, NULL);
-         INSERT INTO stripe._sync_workers (id, heartbeat_at) VALUES
+         INSERT INTO stripe_sync.sync_workers (id, heartbeat_at) VALUES
            ('host:1:w1', now()), ('host:2:gone', now() - interval '10 minutes');",
     )
     .execute(pool)
@@ -163,8 +163,8 @@ async fn status_of_a_database_migrated_before_the_queue_has_no_accounts() -> Res
     stripe_sync::migrate(&db.pool).await?;
     // As before migration 0010.
     sqlx::raw_sql(
-        "DROP TABLE stripe._sync_work, stripe._sync_workers, stripe._sync_accounts;
-         INSERT INTO stripe._sync_runs (kind, account_id, status) VALUES ('backfill', 'acct_1', 'running');",
+        "DROP TABLE stripe_sync.sync_work, stripe_sync.sync_workers, stripe_sync.sync_accounts;
+         INSERT INTO stripe_sync.sync_runs (kind, account_id, status) VALUES ('backfill', 'acct_1', 'running');",
     )
     .execute(&db.pool)
     .await?;

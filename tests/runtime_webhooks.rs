@@ -100,10 +100,10 @@ async fn signature_failures_write_nothing() -> Result<()> {
             other => panic!("{what}: expected a webhook error, got {other:?}"),
         }
     }
-    assert_eq!(e.count("SELECT count(*) FROM stripe._events").await?, 0);
+    assert_eq!(e.count("SELECT count(*) FROM stripe_sync.events").await?, 0);
     assert_eq!(e.count("SELECT count(*) FROM stripe.customers").await?, 0);
     assert_eq!(
-        e.count("SELECT count(*) FROM stripe._webhook_rejections")
+        e.count("SELECT count(*) FROM stripe_sync.webhook_rejections")
             .await?,
         0
     );
@@ -135,10 +135,11 @@ async fn events_are_recorded_and_duplicates_are_no_ops() -> Result<()> {
         Option<chrono::DateTime<chrono::Utc>>,
         String,
     );
-    let rows: Vec<LedgerRow> =
-        sqlx::query_as("SELECT id, type, outcome, processed_at, account_id FROM stripe._events")
-            .fetch_all(&e.db.pool)
-            .await?;
+    let rows: Vec<LedgerRow> = sqlx::query_as(
+        "SELECT id, type, outcome, processed_at, account_id FROM stripe_sync.events",
+    )
+    .fetch_all(&e.db.pool)
+    .await?;
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].1, "customer.created");
     assert_eq!(rows[0].2, "applied");
@@ -173,7 +174,7 @@ async fn older_event_after_newer_is_ignored_and_same_second_tie_goes_to_later_ar
     assert_eq!(deliver(&e, &older).await?.outcome, EventOutcome::Stale);
     assert_eq!(name_of(&e, "cus_ord").await?.as_deref(), Some("newer"));
     let outcome: String =
-        sqlx::query_scalar("SELECT outcome FROM stripe._events WHERE id = 'evt_old'")
+        sqlx::query_scalar("SELECT outcome FROM stripe_sync.events WHERE id = 'evt_old'")
             .fetch_one(&e.db.pool)
             .await?;
     assert_eq!(outcome, "stale");
@@ -288,7 +289,7 @@ async fn events_without_id_or_table_are_recorded_and_acknowledged() -> Result<()
     );
     assert_eq!(deliver(&e, &odd).await?.outcome, EventOutcome::NoTable);
     let outcomes: Vec<(String, String)> =
-        sqlx::query_as("SELECT id, outcome FROM stripe._events ORDER BY id")
+        sqlx::query_as("SELECT id, outcome FROM stripe_sync.events ORDER BY id")
             .fetch_all(&e.db.pool)
             .await?;
     assert_eq!(
@@ -342,7 +343,7 @@ async fn connect_events_are_attributed_to_their_account() -> Result<()> {
             .await?;
     assert_eq!(a, "acct_1Connected0042");
     let a: String =
-        sqlx::query_scalar("SELECT account_id FROM stripe._events WHERE id = 'evt_conn'")
+        sqlx::query_scalar("SELECT account_id FROM stripe_sync.events WHERE id = 'evt_conn'")
             .fetch_one(&e.db.pool)
             .await?;
     assert_eq!(a, "acct_1Connected0042");
@@ -367,7 +368,7 @@ async fn signed_bodies_that_are_not_events_are_kept_as_rejections() -> Result<()
     };
     refuse(b"{\"hello\": \"world\"}").await;
     assert_eq!(
-        e.count("SELECT count(*) FROM stripe._webhook_rejections")
+        e.count("SELECT count(*) FROM stripe_sync.webhook_rejections")
             .await?,
         1
     );
@@ -375,13 +376,13 @@ async fn signed_bodies_that_are_not_events_are_kept_as_rejections() -> Result<()
     // are kept too, with the reason.
     refuse(b"{\"id\": \"evt_\0\xff\"}").await;
     let (reason, kept): (String, String) = sqlx::query_as(
-        "SELECT reason, body FROM stripe._webhook_rejections ORDER BY id DESC LIMIT 1",
+        "SELECT reason, body FROM stripe_sync.webhook_rejections ORDER BY id DESC LIMIT 1",
     )
     .fetch_one(&e.db.pool)
     .await?;
     assert!(!reason.is_empty());
     assert_eq!(kept, "{\"id\": \"evt_\u{FFFD}\u{FFFD}\"}");
-    assert_eq!(e.count("SELECT count(*) FROM stripe._events").await?, 0);
+    assert_eq!(e.count("SELECT count(*) FROM stripe_sync.events").await?, 0);
     e.finish().await
 }
 
@@ -585,14 +586,19 @@ async fn concurrent_webhooks_commit_in_groups_with_one_by_one_outcomes() -> Resu
         "{applied_new:?}"
     );
     // The poison is in the ledger as failed, so that a redelivery tries it again.
-    assert_eq!(e.count("SELECT count(*) FROM stripe._events").await?, 41);
     assert_eq!(
-        e.count("SELECT count(*) FROM stripe._events WHERE outcome NOT IN ('applied', 'stale')")
-            .await?,
+        e.count("SELECT count(*) FROM stripe_sync.events").await?,
+        41
+    );
+    assert_eq!(
+        e.count(
+            "SELECT count(*) FROM stripe_sync.events WHERE outcome NOT IN ('applied', 'stale')"
+        )
+        .await?,
         1
     );
     assert_eq!(
-        e.count("SELECT count(*) FROM stripe._events WHERE id = 'evt_grp_poison' AND outcome = 'failed'")
+        e.count("SELECT count(*) FROM stripe_sync.events WHERE id = 'evt_grp_poison' AND outcome = 'failed'")
             .await?,
         1
     );
@@ -661,10 +667,11 @@ async fn a_payload_of_any_version_fills_its_columns() -> Result<()> {
     let (sub, parent) = row(&e).await?;
     assert_eq!(sub, None, "the dahlia payload has no subscription field");
     assert_eq!(parent, Some(new["parent"].clone()));
-    let api_version: String =
-        sqlx::query_scalar("SELECT api_version FROM stripe._events WHERE id = 'evt_inv_dahlia'")
-            .fetch_one(&e.db.pool)
-            .await?;
+    let api_version: String = sqlx::query_scalar(
+        "SELECT api_version FROM stripe_sync.events WHERE id = 'evt_inv_dahlia'",
+    )
+    .fetch_one(&e.db.pool)
+    .await?;
     assert_eq!(api_version, "2026-04-22.dahlia");
     Ok(())
 }
@@ -761,7 +768,7 @@ async fn an_entitlement_summary_replaces_the_customers_entitlements() -> Result<
     first.sort();
     assert_eq!(live(&e).await?, first);
     let reason: Option<String> =
-        sqlx::query_scalar("SELECT reason FROM stripe._events WHERE id = 'evt_ent_1'")
+        sqlx::query_scalar("SELECT reason FROM stripe_sync.events WHERE id = 'evt_ent_1'")
             .fetch_one(&e.db.pool)
             .await?;
     assert!(reason.is_some_and(|r| r.starts_with("pending")));
@@ -780,7 +787,7 @@ async fn an_entitlement_summary_replaces_the_customers_entitlements() -> Result<
         let pool = e.db.pool.clone();
         async move {
             let reason: Option<String> =
-                sqlx::query_scalar("SELECT reason FROM stripe._events WHERE id = 'evt_ent_1'")
+                sqlx::query_scalar("SELECT reason FROM stripe_sync.events WHERE id = 'evt_ent_1'")
                     .fetch_one(&pool)
                     .await?;
             Ok(reason.is_none().then_some(()))

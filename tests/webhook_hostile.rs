@@ -125,7 +125,7 @@ async fn signed_deliveries(addr: SocketAddr, n: usize, tag: &str) -> Result<Vec<
 }
 
 async fn assert_committed(s: &Server, ids: &[String]) -> Result<()> {
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM stripe._events WHERE id = ANY($1)")
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM stripe_sync.events WHERE id = ANY($1)")
         .bind(ids)
         .fetch_one(&s.env.db.pool)
         .await?;

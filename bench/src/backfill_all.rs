@@ -98,8 +98,8 @@ async fn run_objects(pool: &sqlx::PgPool) -> Result<Vec<RunObject>> {
     let rows: Vec<(String, String, Option<f64>, Option<String>)> = sqlx::query_as(
         "SELECT o.resource, o.status, \
                 EXTRACT(EPOCH FROM o.finished_at - r.started_at)::float8, o.error \
-         FROM stripe._sync_run_objects o JOIN stripe._sync_runs r ON r.id = o.run_id \
-         WHERE r.id = (SELECT max(id) FROM stripe._sync_runs WHERE kind = 'backfill')",
+         FROM stripe_sync.sync_run_objects o JOIN stripe_sync.sync_runs r ON r.id = o.run_id \
+         WHERE r.id = (SELECT max(id) FROM stripe_sync.sync_runs WHERE kind = 'backfill')",
     )
     .fetch_all(pool)
     .await

@@ -404,10 +404,11 @@ async fn run_once(
     let seconds = t0.elapsed().as_secs_f64();
     let requests = sim_requests(sim)? - requests0;
 
-    let states: Vec<(String, i64)> =
-        sqlx::query_as("SELECT state, count(*) FROM stripe._sync_work GROUP BY state ORDER BY 1")
-            .fetch_all(&db.pool)
-            .await?;
+    let states: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT state, count(*) FROM stripe_sync.sync_work GROUP BY state ORDER BY 1",
+    )
+    .fetch_all(&db.pool)
+    .await?;
     let done = states
         .iter()
         .find(|(s, _)| s == "done")

@@ -33,7 +33,7 @@ enum Command {
     /// Backfill of a mixed billing account, then an incremental re-sync of it.
     BackfillMixed(scenarios::Options),
     /// Signed webhooks POSTed concurrently to `stripe-sync serve`, then to a
-    /// thin receiver calling `stripe.process_webhook`.
+    /// thin receiver calling `stripe_sync.process_webhook`.
     Webhooks(scenarios::Options),
     /// Generation time for all four API versions.
     Codegen(scenarios::Options),
@@ -61,7 +61,7 @@ enum Command {
         #[arg(long)]
         listen: String,
     },
-    /// (internal) Run the thin receiver calling `stripe.process_webhook`.
+    /// (internal) Run the thin receiver calling `stripe_sync.process_webhook`.
     #[command(hide = true)]
     ChildSqlReceiver {
         /// The listen address.

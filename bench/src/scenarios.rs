@@ -773,14 +773,14 @@ fn sign(secret: &str, t: i64, body: &str) -> String {
 enum Receiver {
     /// `stripe-sync serve`.
     Serve,
-    /// A thin receiver calling `stripe.process_webhook` with this many
+    /// A thin receiver calling `stripe_sync.process_webhook` with this many
     /// PostgreSQL connections.
     Sql(u32),
 }
 
 /// Scenario 4: signed webhooks POSTed concurrently over loopback to `serve`,
 /// then by the same senders to a thin receiver calling
-/// `stripe.process_webhook`. Every event is acknowledged only after its
+/// `stripe_sync.process_webhook`. Every event is acknowledged only after its
 /// commit, which the scenario checks by counting the ledger afterwards.
 pub async fn webhooks(o: &Options) -> Result<Vec<Measure>> {
     let mut out = webhooks_to(o, Receiver::Serve).await?;
@@ -805,7 +805,7 @@ async fn webhooks_to(o: &Options, receiver: Receiver) -> Result<Vec<Measure>> {
     let listen = format!("127.0.0.1:{port}");
     if !serve {
         // The SQL path's secret, for the account the events name none of.
-        sqlx::query("SELECT stripe.add_webhook_secret($1, 'acct_bench')")
+        sqlx::query("SELECT stripe_sync.add_webhook_secret($1, 'acct_bench')")
             .bind(secret)
             .execute(&db.pool)
             .await?;
@@ -932,7 +932,7 @@ async fn webhooks_to(o: &Options, receiver: Receiver) -> Result<Vec<Measure>> {
         .args(["-TERM", &child.0.id().to_string()])
         .status();
     let _ = child.0.wait();
-    let committed: i64 = sqlx::query_scalar("SELECT count(*) FROM stripe._events")
+    let committed: i64 = sqlx::query_scalar("SELECT count(*) FROM stripe_sync.events")
         .fetch_one(&db.pool)
         .await?;
     if committed as usize != total {
@@ -940,7 +940,7 @@ async fn webhooks_to(o: &Options, receiver: Receiver) -> Result<Vec<Measure>> {
     }
     // Every event applied, none recorded unattributed or failed.
     let applied: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM stripe._events WHERE outcome IN ('applied', 'unchanged', 'stale')",
+        "SELECT count(*) FROM stripe_sync.events WHERE outcome IN ('applied', 'unchanged', 'stale')",
     )
     .fetch_one(&db.pool)
     .await?;

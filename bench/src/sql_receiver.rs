@@ -1,6 +1,6 @@
 //! The thin receiver of the `process_webhook` half of the webhooks scenario:
 //! what any serverless handler would be. It reads the raw body and the
-//! `Stripe-Signature` header, runs `SELECT stripe.process_webhook($1, $2)`
+//! `Stripe-Signature` header, runs `SELECT stripe_sync.process_webhook($1, $2)`
 //! and answers by the SQLSTATE table in the README; nothing else
 //! ([`stripe_sync_tests::sql_receiver`], which the crash test runs too).
 

@@ -263,10 +263,10 @@ const SAMPLE_QUERIES: &str = "  -- the biggest customers by amount charged
   -- subscriptions by status
   SELECT status, count(*) FROM stripe.subscriptions GROUP BY 1 ORDER BY 2 DESC;
   -- what arrived by webhook, and what was done with it
-  SELECT type, outcome, count(*) FROM stripe._events GROUP BY 1, 2 ORDER BY 3 DESC;
+  SELECT type, outcome, count(*) FROM stripe_sync.events GROUP BY 1, 2 ORDER BY 3 DESC;
   -- the last backfill, per object type
-  SELECT resource, status, fetched, written FROM stripe._sync_run_objects
-    WHERE run_id = (SELECT max(id) FROM stripe._sync_runs) ORDER BY fetched DESC;
+  SELECT resource, status, fetched, written FROM stripe_sync.sync_run_objects
+    WHERE run_id = (SELECT max(id) FROM stripe_sync.sync_runs) ORDER BY fetched DESC;
 ";
 
 /// Creates customers and products/prices, updates and deletes some

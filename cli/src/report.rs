@@ -75,8 +75,8 @@ pub async fn backfill_until_interrupted(
         loop {
             tokio::time::sleep(Duration::from_millis(250)).await;
             let rows: Vec<(String, String, i64, i64, i64, Option<i64>)> = sqlx::query_as(
-                "SELECT o.resource, o.status, o.fetched, o.written, o.requests, o.expected_requests FROM stripe._sync_run_objects o \
-                 WHERE o.run_id = (SELECT max(id) FROM stripe._sync_runs WHERE kind = 'backfill' AND started_at >= $1)",
+                "SELECT o.resource, o.status, o.fetched, o.written, o.requests, o.expected_requests FROM stripe_sync.sync_run_objects o \
+                 WHERE o.run_id = (SELECT max(id) FROM stripe_sync.sync_runs WHERE kind = 'backfill' AND started_at >= $1)",
             )
             .bind(started)
             .fetch_all(&pool)

@@ -71,11 +71,11 @@ async fn three_workers_one_killed_mirror_two_hundred_accounts() {
         );
         let done = count(
             &db,
-            "SELECT count(*) FROM stripe._sync_work WHERE state = 'done'",
+            "SELECT count(*) FROM stripe_sync.sync_work WHERE state = 'done'",
         )
         .await;
         let held: Vec<(String,)> = sqlx::query_as(
-            "SELECT account_id FROM stripe._sync_accounts WHERE lease_owner LIKE $1",
+            "SELECT account_id FROM stripe_sync.sync_accounts WHERE lease_owner LIKE $1",
         )
         .bind(format!("worker-{victim_pid}-%"))
         .fetch_all(&db.pool)
@@ -98,7 +98,7 @@ async fn three_workers_one_killed_mirror_two_hundred_accounts() {
     assert_eq!(
         count(
             &db,
-            "SELECT count(*) FROM stripe._sync_work WHERE state <> 'done'"
+            "SELECT count(*) FROM stripe_sync.sync_work WHERE state <> 'done'"
         )
         .await,
         0,
@@ -107,7 +107,7 @@ async fn three_workers_one_killed_mirror_two_hundred_accounts() {
     assert_eq!(
         count(
             &db,
-            "SELECT count(*) FROM stripe._sync_accounts WHERE state = 'active'"
+            "SELECT count(*) FROM stripe_sync.sync_accounts WHERE state = 'active'"
         )
         .await,
         201

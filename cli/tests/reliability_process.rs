@@ -85,7 +85,7 @@ async fn sigkill_mid_backfill_then_restart_completes_without_refetching() {
     // The killed run never claims success.
     let succeeded = count(
         &db,
-        "SELECT count(*) FROM stripe._sync_runs WHERE status = 'succeeded'",
+        "SELECT count(*) FROM stripe_sync.sync_runs WHERE status = 'succeeded'",
     )
     .await;
     assert_eq!(succeeded, 0);
@@ -96,7 +96,7 @@ async fn sigkill_mid_backfill_then_restart_completes_without_refetching() {
     assert_eq!(code, 0, "{out}\n{err}");
     let fetched = count(
         &db,
-        "SELECT fetched FROM stripe._sync_runs WHERE status = 'succeeded' ORDER BY id DESC LIMIT 1",
+        "SELECT fetched FROM stripe_sync.sync_runs WHERE status = 'succeeded' ORDER BY id DESC LIMIT 1",
     )
     .await;
     println!("killed at {partial} stored; the restarted run fetched {fetched}");
@@ -201,7 +201,7 @@ async fn backfill_stopped_by(sig: &str, code: i32) {
         "{rows} rows, {stored} seen stored"
     );
     let (status, fetched, written, finished): (String, i64, i64, bool) = sqlx::query_as(
-        "SELECT status, fetched, written, finished_at IS NOT NULL FROM stripe._sync_runs ORDER BY id DESC LIMIT 1",
+        "SELECT status, fetched, written, finished_at IS NOT NULL FROM stripe_sync.sync_runs ORDER BY id DESC LIMIT 1",
     )
     .fetch_one(&db.pool)
     .await
@@ -212,7 +212,7 @@ async fn backfill_stopped_by(sig: &str, code: i32) {
         "{out}"
     );
     let (object_status, object_written): (String, i64) = sqlx::query_as(
-        "SELECT status, written FROM stripe._sync_run_objects WHERE resource = 'customer'",
+        "SELECT status, written FROM stripe_sync.sync_run_objects WHERE resource = 'customer'",
     )
     .fetch_one(&db.pool)
     .await
@@ -237,7 +237,7 @@ async fn backfill_stopped_by(sig: &str, code: i32) {
     assert_eq!(code, 0, "{out}\n{err}");
     let refetched = count(
         &db,
-        "SELECT fetched FROM stripe._sync_runs WHERE status = 'succeeded' ORDER BY id DESC LIMIT 1",
+        "SELECT fetched FROM stripe_sync.sync_runs WHERE status = 'succeeded' ORDER BY id DESC LIMIT 1",
     )
     .await;
     println!("SIG{sig} after {rows} rows written; the next run fetched {refetched}");
@@ -306,7 +306,7 @@ async fn sigterm_stops_a_worker_with_its_run_recorded_interrupted() {
             let stored = count(db, "SELECT count(*) FROM stripe.customers").await;
             let counted = count(
                 db,
-                "SELECT coalesce(sum(written), 0)::bigint FROM stripe._sync_run_objects",
+                "SELECT coalesce(sum(written), 0)::bigint FROM stripe_sync.sync_run_objects",
             )
             .await;
             let held = sim.fault_stats().injected > 0;
@@ -331,14 +331,15 @@ async fn sigterm_stops_a_worker_with_its_run_recorded_interrupted() {
             .collect::<Vec<_>>()
             .join("\n")
     );
-    let (status, written): (String, i64) =
-        sqlx::query_as("SELECT status, written FROM stripe._sync_runs ORDER BY id DESC LIMIT 1")
-            .fetch_one(&db.pool)
-            .await
-            .unwrap();
+    let (status, written): (String, i64) = sqlx::query_as(
+        "SELECT status, written FROM stripe_sync.sync_runs ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
     assert_eq!((status.as_str(), written), ("interrupted", rows), "{out}");
     let object: String = sqlx::query_scalar(
-        "SELECT status FROM stripe._sync_run_objects WHERE resource = 'customer'",
+        "SELECT status FROM stripe_sync.sync_run_objects WHERE resource = 'customer'",
     )
     .fetch_one(&db.pool)
     .await
@@ -374,11 +375,11 @@ async fn a_run_without_a_heartbeat_is_read_as_abandoned() {
     // A run killed 2 minutes ago after writing 600 rows, and a live one.
     let (dead, live): (i64, i64) = sqlx::query_as(
         "WITH dead AS (
-           INSERT INTO stripe._sync_runs (kind, account_id, status, started_at, heartbeat_at, fetched, written)
+           INSERT INTO stripe_sync.sync_runs (kind, account_id, status, started_at, heartbeat_at, fetched, written)
            VALUES ('backfill', 'acct_1', 'running', now() - interval '10 minutes', now() - interval '2 minutes', 600, 600)
            RETURNING id),
          live AS (
-           INSERT INTO stripe._sync_runs (kind, account_id, status) VALUES ('events', 'acct_1', 'running')
+           INSERT INTO stripe_sync.sync_runs (kind, account_id, status) VALUES ('events', 'acct_1', 'running')
            RETURNING id)
          SELECT (SELECT id FROM dead), (SELECT id FROM live)",
     )
@@ -387,7 +388,7 @@ async fn a_run_without_a_heartbeat_is_read_as_abandoned() {
     .unwrap();
 
     let beat = || async {
-        sqlx::query("UPDATE stripe._sync_runs SET heartbeat_at = now() WHERE id = $1")
+        sqlx::query("UPDATE stripe_sync.sync_runs SET heartbeat_at = now() WHERE id = $1")
             .bind(live)
             .execute(&db.pool)
             .await
@@ -435,7 +436,7 @@ async fn a_run_without_a_heartbeat_is_read_as_abandoned() {
         let (http, url, db, last) = (&http, &url, &db, &last);
         async move {
             // The live run beats, as its process would.
-            sqlx::query("UPDATE stripe._sync_runs SET heartbeat_at = now() WHERE id = $1")
+            sqlx::query("UPDATE stripe_sync.sync_runs SET heartbeat_at = now() WHERE id = $1")
                 .bind(live)
                 .execute(&db.pool)
                 .await?;
@@ -462,7 +463,7 @@ async fn a_run_without_a_heartbeat_is_read_as_abandoned() {
         .await
         .unwrap();
     let (status, ended_at_last_beat): (String, bool) = sqlx::query_as(
-        "SELECT status, finished_at = heartbeat_at FROM stripe._sync_runs WHERE id = $1",
+        "SELECT status, finished_at = heartbeat_at FROM stripe_sync.sync_runs WHERE id = $1",
     )
     .bind(dead)
     .fetch_one(&db.pool)
@@ -530,7 +531,7 @@ async fn two_serve_replicas_and_a_backfill_share_one_database() {
     assert!(ev.lost.is_empty(), "lost: {:?}", ev.lost);
     assert_eq!(ev.acknowledged, events);
     // Each event was delivered to both replicas; the ledger has it once.
-    let ledger = count(&db, "SELECT count(*) FROM stripe._events").await;
+    let ledger = count(&db, "SELECT count(*) FROM stripe_sync.events").await;
     assert_eq!(ledger as usize, events);
     println!(
         "{writes} writes, {events} events, {} delivery attempts",

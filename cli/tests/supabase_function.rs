@@ -1,15 +1,19 @@
 //! `stripe-sync supabase install` / `uninstall`, and the Edge Function it
 //! writes run for real: the `deno` binary from the npm registry serves it
 //! against the local PostgreSQL, and the simulator delivers signed webhooks
-//! to it. Everything but `supabase functions deploy` (which needs an account).
+//! to it, the function logged in as the role `install` creates (its URL
+//! read from the `.env` file `install` writes). Everything but `supabase
+//! secrets set` and `supabase functions deploy` (which need an account).
 
 use crate::common::{cmd_with, free_port, run_async, simulator};
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 use anyhow::{Context as _, Result};
 use serde_json::Value;
+use sqlx::Connection as _;
+use stripe_sync_cli::supabase::{scram_sha256_verifier, DB_URL_VAR, ENV_FILE, WEBHOOK_ROLE};
 use stripe_sync_tests::{wait_for, TestDb};
 
 /// The deno release the function is tested with (`npm install deno@…`).
@@ -61,14 +65,23 @@ impl Drop for Function {
     }
 }
 
-/// Runs the function at `index` on `port` with `db_url`, and waits until it
-/// listens.
-async fn run_function(index: &std::path::Path, port: u16, db_url: &str) -> Result<Function> {
-    let child = Command::new(deno()?)
-        .args(["run", "--allow-net", "--allow-env"])
+/// Runs the function at `index` on `port` with `STRIPE_SYNC_DB_URL` set to
+/// `db_url` (none of the database variables when `None`), and waits until
+/// it listens.
+async fn run_function(index: &Path, port: u16, db_url: Option<&str>) -> Result<Function> {
+    let mut c = Command::new(deno()?);
+    c.args(["run", "--allow-net", "--allow-env"])
         .arg(index)
+        // Only the variable install's .env sets: not the owner's URL, which
+        // the test process's DATABASE_URL or Supabase's SUPABASE_DB_URL is.
+        .env_remove("DATABASE_URL")
+        .env_remove("SUPABASE_DB_URL")
+        .env_remove(DB_URL_VAR);
+    if let Some(url) = db_url {
+        c.env(DB_URL_VAR, url);
+    }
+    let child = c
         .env("PORT", port.to_string())
-        .env("SUPABASE_DB_URL", db_url)
         .env("DENO_DIR", target_dir().join("tools/deno-cache"))
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
@@ -85,6 +98,122 @@ async fn run_function(index: &std::path::Path, port: u16, db_url: &str) -> Resul
     })
     .await?;
     Ok(f)
+}
+
+/// The function's database URL, as `install` wrote it to its `.env` file.
+fn env_url(project: &Path) -> Result<String> {
+    let file = project.join(ENV_FILE);
+    let text = std::fs::read_to_string(&file).with_context(|| format!("{}", file.display()))?;
+    let prefix = format!("{DB_URL_VAR}=");
+    text.lines()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .map(str::to_string)
+        .with_context(|| format!("no {DB_URL_VAR} in {}", file.display()))
+}
+
+/// The password in a URL from [`env_url`].
+fn password_of(url: &str) -> Result<String> {
+    let u = reqwest::Url::parse(url)?;
+    let pw = u.password().context("no password in the function's URL")?;
+    anyhow::ensure!(
+        pw.len() == 64 && pw.bytes().all(|b| b.is_ascii_hexdigit()),
+        "not 32 hex-encoded bytes"
+    );
+    Ok(pw.to_string())
+}
+
+/// What `install` said, and its checks shared by both runs: the commands
+/// left, no password printed, the `.env` file private, and the role's
+/// stored verifier made from the password in it.
+async fn check_install_output(db: &TestDb, project: &Path, out: &str, err: &str) -> Result<String> {
+    let url = env_url(project)?;
+    let pw = password_of(&url)?;
+    for printed in [out, err] {
+        assert!(
+            !printed.contains(&pw),
+            "the password was printed: {printed}"
+        );
+    }
+    for said in [
+        "supabase secrets set --env-file supabase/functions/stripe-webhook/.env",
+        "supabase functions deploy stripe-webhook --no-verify-jwt",
+        "never commit it",
+        "stripe_sync.managed_webhooks",
+    ] {
+        assert!(out.contains(said), "{said:?} not in {out}");
+    }
+    let opts: sqlx::postgres::PgConnectOptions = url.parse()?;
+    assert_eq!(opts.get_username(), WEBHOOK_ROLE);
+    assert_eq!(opts.get_database(), Some(db.name.as_str()));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(project.join(ENV_FILE))?
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the .env file's mode");
+    }
+    // Local PostgreSQL trusts 127.0.0.1, so logging in proves nothing about
+    // the password: the verifier PostgreSQL stores must be the .env's.
+    let (stored, iterations, salt): (String, i32, Vec<u8>) = sqlx::query_as(
+        "SELECT rolpassword, split_part(split_part(rolpassword, '$', 2), ':', 1)::int, \
+                decode(split_part(split_part(rolpassword, '$', 2), ':', 2), 'base64') \
+         FROM pg_authid WHERE rolname = $1",
+    )
+    .bind(WEBHOOK_ROLE)
+    .fetch_one(&db.pool)
+    .await?;
+    assert_eq!(
+        stored,
+        scram_sha256_verifier(&pw, &salt, u32::try_from(iterations)?),
+        "the role's password is not the one in the .env file"
+    );
+    Ok(url)
+}
+
+/// The SQLSTATE `sql` fails with, run as the function's role.
+async fn refused(c: &mut sqlx::PgConnection, sql: &str) -> String {
+    match sqlx::query(sql).execute(&mut *c).await {
+        Ok(_) => format!("no error: {WEBHOOK_ROLE} may run {sql}"),
+        Err(e) => e
+            .as_database_error()
+            .and_then(|d| d.code())
+            .map_or_else(|| format!("{e}"), |c| c.into_owned()),
+    }
+}
+
+/// The function's role may run `process_webhook` and nothing else.
+async fn check_role_privileges(url: &str) -> Result<()> {
+    let mut c = sqlx::PgConnection::connect(url).await?;
+    let (who, mighty): (String, bool) = sqlx::query_as(
+        "SELECT current_user::text, \
+                rolsuper OR rolcreaterole OR rolcreatedb OR rolbypassrls OR rolreplication \
+         FROM pg_roles WHERE rolname = current_user",
+    )
+    .fetch_one(&mut c)
+    .await?;
+    assert_eq!(who, WEBHOOK_ROLE);
+    assert!(!mighty, "{WEBHOOK_ROLE} has a role attribute beyond LOGIN");
+    for sql in [
+        "SELECT count(*) FROM stripe_sync.webhook_secrets",
+        "SELECT count(*) FROM stripe_sync.managed_webhooks",
+        "SELECT count(*) FROM stripe.customers",
+        "SELECT stripe_sync.apply_event('{}'::jsonb)",
+        "SELECT stripe_sync.add_webhook_secret('whsec_injected')",
+    ] {
+        assert_eq!(refused(&mut c, sql).await, "42501", "{sql}");
+    }
+    // It runs: a bad signature is refused by the function itself.
+    assert_eq!(
+        refused(
+            &mut c,
+            "SELECT stripe_sync.process_webhook(convert_to('{}', 'UTF8'), 't=1,v1=00')"
+        )
+        .await,
+        "SW401"
+    );
+    c.close().await?;
+    Ok(())
 }
 
 fn sign(body: &[u8], secret: &str) -> String {
@@ -114,36 +243,40 @@ async fn supabase_install_writes_a_function_that_deno_runs_and_the_simulator_fee
         run_async(c)
     };
 
-    // install: migrations, the managed webhook, the function's files.
+    // install: migrations, the managed webhook, the function's files, its
+    // role and the role's URL.
     let (code, out, err) = install().await;
     assert_eq!(code, 0, "install failed: {out}\n{err}");
-    assert!(
-        out.contains("supabase functions deploy stripe-webhook --no-verify-jwt"),
-        "{out}"
-    );
+    let first_url = check_install_output(&db, &project, &out, &err).await?;
+    check_role_privileges(&first_url).await?;
     let index = project.join("supabase/functions/stripe-webhook/index.ts");
     assert_eq!(
         std::fs::read_to_string(&index)?,
         stripe_sync_cli::supabase::FUNCTION_SOURCE
     );
     let hooks: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT id, url, api_version FROM stripe._managed_webhooks")
+        sqlx::query_as("SELECT id, url, api_version FROM stripe_sync.managed_webhooks")
             .fetch_all(&db.pool)
             .await?;
     assert_eq!(hooks.len(), 1, "{hooks:?}");
     assert_eq!(hooks[0].1, url);
     assert_eq!(hooks[0].2, stripe_sync_generated::API_VERSION);
-    // Installing again reuses the webhook.
+    // Installing again reuses the webhook, and gives the role (which exists
+    // now) a new password.
     let (code, out, err) = install().await;
     assert_eq!(code, 0, "second install failed: {out}\n{err}");
     assert!(out.contains(&hooks[0].0), "{out}");
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM stripe._managed_webhooks")
+    assert!(out.contains("given a new password"), "{out}");
+    let role_url = check_install_output(&db, &project, &out, &err).await?;
+    assert_ne!(password_of(&role_url)?, password_of(&first_url)?);
+    check_role_privileges(&role_url).await?;
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM stripe_sync.managed_webhooks")
         .fetch_one(&db.pool)
         .await?;
     assert_eq!(n, 1);
 
-    // The function under deno; the simulator delivers to it.
-    let function = run_function(&index, port, &db.url).await?;
+    // The function under deno, as the role; the simulator delivers to it.
+    let function = run_function(&index, port, Some(&role_url)).await?;
     let created: Value = reqwest::Client::new()
         .post(format!("{}/v1/customers", sim.base_url()))
         .bearer_auth("sk_test_cli")
@@ -182,16 +315,15 @@ async fn supabase_install_writes_a_function_that_deno_runs_and_the_simulator_fee
         "{to_function:?}"
     );
     let applied: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM stripe._events WHERE source = 'webhook' AND outcome = 'applied'",
+        "SELECT count(*) FROM stripe_sync.events WHERE source = 'webhook' AND outcome = 'applied'",
     )
     .fetch_one(&db.pool)
     .await?;
     assert!(applied >= 1);
-
     // A forged webhook: 400, nothing written.
     let http = reqwest::Client::new();
     let body = br#"{"id":"evt_forged","object":"event","type":"customer.created","created":1,"data":{"object":{"id":"cus_forged","object":"customer"}}}"#;
-    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM stripe._events")
+    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM stripe_sync.events")
         .fetch_one(&db.pool)
         .await?;
     let r = http
@@ -203,19 +335,32 @@ async fn supabase_install_writes_a_function_that_deno_runs_and_the_simulator_fee
     assert_eq!(r.status().as_u16(), 400);
     let r = http.post(&url).body(body.to_vec()).send().await?;
     assert_eq!(r.status().as_u16(), 400, "no signature header");
-    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM stripe._events")
+    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM stripe_sync.events")
         .fetch_one(&db.pool)
         .await?;
     assert_eq!(before, after);
+    // Those went over the function's pool, logged in as the role.
+    let as_role: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND usename = $2",
+    )
+    .bind(&db.name)
+    .bind(WEBHOOK_ROLE)
+    .fetch_one(&db.pool)
+    .await?;
+    assert!(
+        as_role >= 1,
+        "the function is not connected as {WEBHOOK_ROLE}"
+    );
     drop(function);
 
     // A database failure: 5xx, so Stripe retries.
-    let secret: String = sqlx::query_scalar("SELECT secret FROM stripe._managed_webhooks")
+    let secret: String = sqlx::query_scalar("SELECT secret FROM stripe_sync.managed_webhooks")
         .fetch_one(&db.pool)
         .await?;
     let down_port = free_port();
-    let gone = format!("{}_gone", db.url);
-    let down = run_function(&index, down_port, &gone).await?;
+    let mut gone = reqwest::Url::parse(&role_url)?;
+    gone.set_path(&format!("{}_gone", gone.path()));
+    let down = run_function(&index, down_port, Some(gone.as_str())).await?;
     let r = http
         .post(format!("http://127.0.0.1:{down_port}/"))
         .header("Stripe-Signature", sign(body, &secret))
@@ -225,13 +370,36 @@ async fn supabase_install_writes_a_function_that_deno_runs_and_the_simulator_fee
     assert!(r.status().is_server_error(), "{}", r.status());
     drop(down);
 
+    // No database URL: 500, and the answer says how to set it.
+    let unset_port = free_port();
+    let unset = run_function(&index, unset_port, None).await?;
+    let r = http
+        .post(format!("http://127.0.0.1:{unset_port}/"))
+        .header("Stripe-Signature", sign(body, &secret))
+        .body(body.to_vec())
+        .send()
+        .await?;
+    assert_eq!(r.status().as_u16(), 500);
+    let said = r.text().await?;
+    assert!(
+        said.contains("stripe-sync supabase install") && said.contains("--env-file"),
+        "{said}"
+    );
+    drop(unset);
+
     // uninstall: the webhook goes, the data stays, the way to drop it is said.
     let mut c = cmd_with(&db.url, &sim.base_url());
     c.args(["supabase", "uninstall", "--function-url", &url]);
     let (code, out, err) = run_async(c).await;
     assert_eq!(code, 0, "uninstall failed: {out}\n{err}");
-    assert!(out.contains("DROP SCHEMA stripe CASCADE"), "{out}");
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM stripe._managed_webhooks")
+    for said in [
+        "DROP SCHEMA stripe_sync CASCADE",
+        "DROP SCHEMA stripe CASCADE",
+        "DROP ROLE stripe_sync_webhook",
+    ] {
+        assert!(out.contains(said), "{said:?} not in {out}");
+    }
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM stripe_sync.managed_webhooks")
         .fetch_one(&db.pool)
         .await?;
     assert_eq!(n, 0);

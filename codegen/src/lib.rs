@@ -348,8 +348,10 @@ fn chain(loaded: &[Loaded], migration_files: &[String], start: Instant) -> Resul
         files.insert(Path::new(MIGRATIONS_DIR).join(name), text.to_string());
     }
     let mut lock = Lock::default();
-    // The SQL entry points carry the registry of the last version before them.
+    // The SQL entry points (0011) and the privileges migration (0013) carry
+    // the registry of the last version before them.
     let mut before_sql_events: Option<(&Api, Lock)> = None;
+    let mut before_privileges: Option<(&Api, Lock)> = None;
     for (l, name) in loaded.iter().zip(migration_files) {
         let (next, changes) = lock.apply(&l.api);
         files.insert(
@@ -359,12 +361,21 @@ fn chain(loaded: &[Loaded], migration_files: &[String], start: Instant) -> Resul
         if !sql_registry::refills(name) {
             before_sql_events = Some((&l.api, next.clone()));
         }
+        if sql_registry::before_privileges(name) {
+            before_privileges = Some((&l.api, next.clone()));
+        }
         lock = next;
     }
     if let Some((api, at)) = &before_sql_events {
         files.insert(
             Path::new(MIGRATIONS_DIR).join(sql_registry::SQL_EVENTS_MIGRATION),
             sql_registry::migration(api, at),
+        );
+    }
+    if let Some((api, at)) = &before_privileges {
+        files.insert(
+            Path::new(MIGRATIONS_DIR).join(sql_registry::PRIVILEGES_MIGRATION),
+            sql_registry::privileges_migration(api, at),
         );
     }
     let latest = &loaded.last().ok_or_else(|| anyhow!("no versions"))?.api;

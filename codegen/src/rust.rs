@@ -344,8 +344,9 @@ pub struct EmbeddedEntry {
     pub record_sql: Option<String>,
 }
 
-/// The [`EmbeddedEntry`]s of a parent, in property order.
-pub fn embedded_entries(api: &Api, parent: &Resource) -> Vec<EmbeddedEntry> {
+/// The [`EmbeddedEntry`]s of a parent, in property order; `members` names
+/// the membership table their statements use (see [`sql::record_members`]).
+pub fn embedded_entries(api: &Api, parent: &Resource, members: &str) -> Vec<EmbeddedEntry> {
     let mut out = Vec::new();
     for (field, e) in &parent.embedded_lists {
         for item in &e.items {
@@ -356,8 +357,8 @@ pub fn embedded_entries(api: &Api, parent: &Resource) -> Vec<EmbeddedEntry> {
             let (missing_sql, record_sql) = match &column {
                 Some(c) => (sql::soft_delete_missing_children(&child.table, c), None),
                 None => (
-                    sql::soft_delete_missing_members(&child.table),
-                    Some(sql::record_members(&child.table)),
+                    sql::soft_delete_missing_members(&child.table, members),
+                    Some(sql::record_members(&child.table, members)),
                 ),
             };
             out.push(EmbeddedEntry {
@@ -377,7 +378,7 @@ pub fn embedded_entries(api: &Api, parent: &Resource) -> Vec<EmbeddedEntry> {
 
 /// One `EmbeddedList` per (field, item object) of a parent.
 fn embedded_lists(api: &Api, parent: &Resource) -> Vec<TokenStream> {
-    embedded_entries(api, parent)
+    embedded_entries(api, parent, sql::MEMBERS_TABLE)
         .into_iter()
         .map(|e| {
             let (field, item, missing_sql) = (&e.field, &e.item, &e.missing_sql);

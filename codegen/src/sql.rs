@@ -10,6 +10,17 @@ use crate::naming::{index_name, quote_ident};
 /// The schema every table lives in.
 pub const SCHEMA: &str = "stripe";
 
+/// The schema of the engine's own objects (never exposed): the mirror's
+/// name with `_sync` appended.
+pub const ENGINE_SCHEMA: &str = "stripe_sync";
+
+/// Where the parents of children listed under them are recorded.
+pub const MEMBERS_TABLE: &str = "\"stripe_sync\".\"list_members\"";
+
+/// [`MEMBERS_TABLE`] before migration 0013 moved it, as the released
+/// migration 0011 names it.
+pub const LEGACY_MEMBERS_TABLE: &str = "\"stripe\".\"_list_members\"";
+
 /// The first migration: schema, bookkeeping tables and typed JSON readers.
 pub const BOOKKEEPING: &str = include_str!("../sql/bookkeeping.sql");
 
@@ -32,6 +43,10 @@ pub const SQL_EVENTS: &str = include_str!("../sql/sql_events.sql");
 /// the storable escape, range-safe typed readers, counted rejections and a
 /// `process_webhook` that commits durably and quarantines.
 pub const QUARANTINE: &str = include_str!("../sql/quarantine.sql");
+/// The seventh bookkeeping migration: the engine's objects move to schema
+/// `stripe_sync`, the entry points become static, the roles and their
+/// grants. [`crate::sql_registry`] appends the generated functions.
+pub const PRIVILEGES: &str = include_str!("../sql/privileges.sql");
 
 /// System columns every table has after its typed columns.
 pub const SYSTEM_COLUMNS: &[(&str, &str)] = &[
@@ -340,10 +355,11 @@ pub fn soft_delete_missing(table: &str, column: &str) -> String {
 
 /// Records the parents items were listed under, for children whose payload
 /// does not name it: `$1` the account, `$2 text[]` each item's parent id,
-/// `$3 text[]` the items' ids.
-pub fn record_members(child_table: &str) -> String {
+/// `$3 text[]` the items' ids. `members`: [`MEMBERS_TABLE`] (or, for the
+/// released migration 0011, [`LEGACY_MEMBERS_TABLE`]).
+pub fn record_members(child_table: &str, members: &str) -> String {
     format!(
-        "INSERT INTO \"stripe\".\"_list_members\" (account_id, child_table, parent_id, child_id) SELECT $1, {t}, m.p, m.c FROM unnest($2::text[], $3::text[]) AS m (p, c) ON CONFLICT DO NOTHING",
+        "INSERT INTO {members} (account_id, child_table, parent_id, child_id) SELECT $1, {t}, m.p, m.c FROM unnest($2::text[], $3::text[]) AS m (p, c) ON CONFLICT DO NOTHING",
         t = literal(child_table),
     )
 }
@@ -363,10 +379,10 @@ pub fn soft_delete_missing_children(child_table: &str, column: &str) -> String {
 }
 
 /// As [`soft_delete_missing_children`], for children recorded under their
-/// parents in `_list_members`.
-pub fn soft_delete_missing_members(child_table: &str) -> String {
+/// parents in `members` (see [`record_members`]).
+pub fn soft_delete_missing_members(child_table: &str, members: &str) -> String {
     format!(
-        "UPDATE {t} SET \"_deleted_at\" = $4, \"_synced_at\" = now() WHERE \"_account_id\" = $1 AND {id} IN (SELECT child_id FROM \"stripe\".\"_list_members\" WHERE account_id = $1 AND child_table = {lit} AND parent_id = ANY($2::text[])) AND {id} <> ALL($3::text[]) AND \"_deleted_at\" IS NULL AND \"_updated_at\" <= $4",
+        "UPDATE {t} SET \"_deleted_at\" = $4, \"_synced_at\" = now() WHERE \"_account_id\" = $1 AND {id} IN (SELECT child_id FROM {members} WHERE account_id = $1 AND child_table = {lit} AND parent_id = ANY($2::text[])) AND {id} <> ALL($3::text[]) AND \"_deleted_at\" IS NULL AND \"_updated_at\" <= $4",
         t = table_ident(child_table),
         lit = literal(child_table),
         id = quote_ident("id"),

@@ -123,11 +123,11 @@ fn a_later_monthly_version_bumps_with_one_command() {
         "{migration}"
     );
     assert!(!migration.contains("DROP"), "{migration}");
-    // The SQL entry points' registry is refilled: stripe.apply_event routes
+    // The SQL entry points' registry is refilled: stripe_sync.apply_event routes
     // the new object and event type as the Rust path does.
     assert!(
-        migration.contains("DELETE FROM stripe._sql_resources;")
-            && migration.contains("INSERT INTO stripe._sql_resources")
+        migration.contains("DELETE FROM stripe_sync.sql_resources;")
+            && migration.contains("INSERT INTO stripe_sync.sql_resources")
             && migration.contains("'bump_probe_widgets'")
             && migration.contains("('bump_probe_widget.created', 'bump_probe_widgets', false)"),
         "the registry refill is missing from {name}"

@@ -55,8 +55,8 @@ async fn chain_applied_with_psql_equals_a_fresh_latest_schema_plus_what_is_kept(
     let versions = Versions::read(&root()).unwrap();
     assert_eq!(
         paths.len(),
-        versions.versions.len() + 1 + LATER_BOOKKEEPING_MIGRATIONS.len() + 1,
-        "bookkeeping + one migration per API version + later bookkeeping + the SQL entry points"
+        versions.versions.len() + 1 + LATER_BOOKKEEPING_MIGRATIONS.len() + 2,
+        "bookkeeping + one migration per API version + later bookkeeping + the SQL entry points + the privileges"
     );
     assert!(
         versions.versions.len() >= 6,
@@ -82,6 +82,10 @@ async fn chain_applied_with_psql_equals_a_fresh_latest_schema_plus_what_is_kept(
             .map(|(_, text)| text.to_string()),
     );
     fresh_sql.push(stripe_sync_codegen::sql_registry::migration(
+        &api,
+        &fresh_lock,
+    ));
+    fresh_sql.push(stripe_sync_codegen::sql_registry::privileges_migration(
         &api,
         &fresh_lock,
     ));

@@ -112,11 +112,12 @@ impl Context {
     /// for estimates). A database without the table yet (not migrated)
     /// has none.
     async fn stored_account(&self) -> Result<Option<String>> {
-        let row: std::result::Result<Option<(String, Option<i64>)>, sqlx::Error> =
-            sqlx::query_as("SELECT account_id, created FROM stripe._accounts WHERE key_id = $1")
-                .bind(key_id(&self.config.stripe_secret_key))
-                .fetch_optional(&self.pool)
-                .await;
+        let row: std::result::Result<Option<(String, Option<i64>)>, sqlx::Error> = sqlx::query_as(
+            "SELECT account_id, created FROM stripe_sync.accounts WHERE key_id = $1",
+        )
+        .bind(key_id(&self.config.stripe_secret_key))
+        .fetch_optional(&self.pool)
+        .await;
         match row {
             Ok(Some((id, created))) => {
                 if created.is_some() {
@@ -134,7 +135,7 @@ impl Context {
     /// later `GET /v1/account`, so it is logged, not returned.
     async fn store_account(&self, id: &str, created: Option<i64>) {
         let r = sqlx::query(
-            "INSERT INTO stripe._accounts (key_id, account_id, created) VALUES ($1, $2, $3)
+            "INSERT INTO stripe_sync.accounts (key_id, account_id, created) VALUES ($1, $2, $3)
              ON CONFLICT (key_id) DO UPDATE SET account_id = EXCLUDED.account_id,
                created = EXCLUDED.created, resolved_at = now()",
         )

@@ -8,7 +8,7 @@
 //! | HTTP client, retries, idempotency keys | [`client`] |
 //! | the shared rate limit | [`ratelimit`] |
 //! | database writes, run records, locks | [`store`] |
-//! | the cursors in `_sync_state`, one type per kind (private) | `state` |
+//! | the cursors in `stripe_sync.sync_state`, one type per kind (private) | `state` |
 //! | the engine's shared context (private) | `context` |
 //! | webhook signature verification | [`webhook`] |
 //! | constant-time comparison of secrets | [`constant_time`] |
@@ -18,7 +18,8 @@
 //! | Connect platforms and several accounts: queueing and working it | [`worker`] |
 //! | managed webhook endpoints | [`managed_webhooks`] |
 //! | reading objects (ids, embedded lists, references) | [`objects`] |
-//! | the facade, migrations | [`sync`] |
+//! | the facade | [`sync`] |
+//! | migrations, sqlx's bookkeeping in `stripe_sync`, the engine's roles | [`migrate`] |
 //! | status and run reports as JSON (CLI and admin API) | [`status`] |
 //! | counters for `/metrics` | [`metrics`] |
 //! | the webhook server (feature `server`) | `server` |
@@ -38,6 +39,7 @@ pub mod error;
 mod event_result;
 pub mod events;
 pub mod managed_webhooks;
+pub mod migrate;
 pub mod objects;
 pub mod quarantine;
 pub mod queue;

@@ -107,7 +107,7 @@ pub(crate) async fn find_or_create(
     let _lock =
         store::advisory_lock(&inner.pool, &format!("stripe-sync:webhook:{account}:{url}")).await?;
     let existing = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM stripe._managed_webhooks WHERE account_id = $1 AND url = $2 AND connect = $3"
+        "SELECT {COLUMNS} FROM stripe_sync.managed_webhooks WHERE account_id = $1 AND url = $2 AND connect = $3"
     ))
     .bind(&account)
     .bind(url)
@@ -148,7 +148,7 @@ pub(crate) async fn find_or_create(
             }
             Err(e) => return Err(e.into()),
         }
-        sqlx::query("DELETE FROM stripe._managed_webhooks WHERE id = $1")
+        sqlx::query("DELETE FROM stripe_sync.managed_webhooks WHERE id = $1")
             .bind(&stored.id)
             .execute(&inner.pool)
             .await?;
@@ -192,7 +192,7 @@ pub(crate) async fn find_or_create(
         .unwrap_or("enabled")
         .to_string();
     let row = sqlx::query(&format!(
-        "INSERT INTO stripe._managed_webhooks (id, account_id, url, secret, api_version, enabled_events, status, connect)
+        "INSERT INTO stripe_sync.managed_webhooks (id, account_id, url, secret, api_version, enabled_events, status, connect)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}"
     ))
     .bind(&id)
@@ -211,7 +211,7 @@ pub(crate) async fn find_or_create(
 
 async fn delete_orphans(inner: &Context, url: &str) -> Result<()> {
     // The other kind's endpoint for this URL is ours and known: kept.
-    let known: Vec<String> = sqlx::query_scalar("SELECT id FROM stripe._managed_webhooks")
+    let known: Vec<String> = sqlx::query_scalar("SELECT id FROM stripe_sync.managed_webhooks")
         .fetch_all(&inner.pool)
         .await?;
     let mut after: Option<String> = None;
@@ -269,7 +269,7 @@ async fn delete_orphans(inner: &Context, url: &str) -> Result<()> {
 pub(crate) async fn list(inner: &Context) -> Result<Vec<ManagedWebhook>> {
     let account = inner.account_id().await?;
     let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM stripe._managed_webhooks WHERE account_id = $1 ORDER BY created_at, id"
+        "SELECT {COLUMNS} FROM stripe_sync.managed_webhooks WHERE account_id = $1 ORDER BY created_at, id"
     ))
     .bind(&account)
     .fetch_all(&inner.pool)
@@ -293,7 +293,7 @@ pub(crate) async fn delete(inner: &Context, id: &str) -> Result<()> {
         Err(e) if e.is_not_found() => {}
         Err(e) => return Err(e.into()),
     }
-    sqlx::query("DELETE FROM stripe._managed_webhooks WHERE id = $1")
+    sqlx::query("DELETE FROM stripe_sync.managed_webhooks WHERE id = $1")
         .bind(id)
         .execute(&inner.pool)
         .await?;
@@ -306,7 +306,7 @@ pub(crate) async fn delete(inner: &Context, id: &str) -> Result<()> {
 pub(crate) async fn secrets(inner: &Context) -> Result<Vec<(String, Option<String>)>> {
     Ok(sqlx::query_as(
         "SELECT secret, CASE WHEN connect THEN NULL ELSE account_id END
-           FROM stripe._managed_webhooks WHERE status = 'enabled'",
+           FROM stripe_sync.managed_webhooks WHERE status = 'enabled'",
     )
     .fetch_all(&inner.pool)
     .await?)

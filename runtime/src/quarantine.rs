@@ -8,7 +8,7 @@
 //! and `redrive` writes it again once the cause is fixed (`stripe-sync
 //! quarantine retry`, [`crate::redrive`]). The rows are written by SQL functions
 //! (`stripe_sync.quarantine`, `stripe_sync.quarantine_event`) that
-//! `stripe.process_webhook` calls too, so both paths keep the same thing.
+//! `stripe_sync.process_webhook` calls too, so both paths keep the same thing.
 //!
 //! Transient faults (connection, resources, shutdown, serialization,
 //! deadlock: classes 08, 53, 57P, 40001, 40P01) are never quarantined: they

@@ -66,7 +66,7 @@ pub struct Job {
 /// stays revoked. Returns whether it was new.
 pub async fn register_account(pool: &PgPool, a: &QueuedAccount) -> Result<bool> {
     let (inserted,): (bool,) = sqlx::query_as(
-        "INSERT INTO stripe._sync_accounts (account_id, key_id, connected) VALUES ($1, $2, $3)
+        "INSERT INTO stripe_sync.sync_accounts (account_id, key_id, connected) VALUES ($1, $2, $3)
          ON CONFLICT (account_id) DO UPDATE SET key_id = EXCLUDED.key_id,
            connected = EXCLUDED.connected
          RETURNING (xmax = 0)",
@@ -83,8 +83,8 @@ pub async fn register_account(pool: &PgPool, a: &QueuedAccount) -> Result<bool> 
 /// already has an open job of that kind or is not active.
 pub async fn enqueue(pool: &PgPool, account_id: &str, kind: &str, request: &Value) -> Result<bool> {
     let r = sqlx::query(
-        "INSERT INTO stripe._sync_work (account_id, kind, request)
-         SELECT account_id, $2, $3 FROM stripe._sync_accounts
+        "INSERT INTO stripe_sync.sync_work (account_id, kind, request)
+         SELECT account_id, $2, $3 FROM stripe_sync.sync_accounts
           WHERE account_id = $1 AND state = 'active'
          ON CONFLICT (account_id, kind) WHERE state IN ('pending', 'running') DO NOTHING",
     )
@@ -108,16 +108,16 @@ pub async fn claim(
     let mut tx = pool.begin().await?;
     let account: Option<(String, String, bool)> = sqlx::query_as(
         "WITH c AS (
-           SELECT a.account_id FROM stripe._sync_accounts a
+           SELECT a.account_id FROM stripe_sync.sync_accounts a
             WHERE a.key_id = ANY($2) AND a.state = 'active'
               AND (a.lease_until IS NULL OR a.lease_until < now())
-              AND EXISTS (SELECT 1 FROM stripe._sync_work w
+              AND EXISTS (SELECT 1 FROM stripe_sync.sync_work w
                            WHERE w.account_id = a.account_id
                              AND w.state IN ('pending', 'running') AND w.not_before <= now())
             ORDER BY a.connected, a.account_id
             LIMIT 1
             FOR UPDATE OF a SKIP LOCKED)
-         UPDATE stripe._sync_accounts a
+         UPDATE stripe_sync.sync_accounts a
             SET lease_owner = $1, lease_until = now() + make_interval(secs => $3)
            FROM c WHERE a.account_id = c.account_id
          RETURNING a.account_id, a.key_id, a.connected",
@@ -132,7 +132,7 @@ pub async fn claim(
         return Ok(None);
     };
     let rows: Vec<(i64, String, Value, i32, DateTime<Utc>)> = sqlx::query_as(
-        "UPDATE stripe._sync_work
+        "UPDATE stripe_sync.sync_work
             SET state = 'running', claimed_by = $2, attempts = attempts + 1,
                 started_at = coalesce(started_at, now())
           WHERE account_id = $1 AND state IN ('pending', 'running') AND not_before <= now()
@@ -170,7 +170,7 @@ pub async fn claim(
 /// longer `owner`'s (it expired and another worker took the account).
 pub async fn renew(pool: &PgPool, owner: &str, account_id: &str, lease: Duration) -> Result<bool> {
     let r = sqlx::query(
-        "UPDATE stripe._sync_accounts SET lease_until = now() + make_interval(secs => $3)
+        "UPDATE stripe_sync.sync_accounts SET lease_until = now() + make_interval(secs => $3)
           WHERE account_id = $1 AND lease_owner = $2",
     )
     .bind(account_id)
@@ -184,7 +184,7 @@ pub async fn renew(pool: &PgPool, owner: &str, account_id: &str, lease: Duration
 /// Gives up `owner`'s lease on the account.
 pub async fn release(pool: &PgPool, owner: &str, account_id: &str) -> Result<()> {
     sqlx::query(
-        "UPDATE stripe._sync_accounts SET lease_owner = NULL, lease_until = NULL
+        "UPDATE stripe_sync.sync_accounts SET lease_owner = NULL, lease_until = NULL
           WHERE account_id = $1 AND lease_owner = $2",
     )
     .bind(account_id)
@@ -219,7 +219,7 @@ pub async fn finish(
         JobEnd::Retry(e, d) => ("pending", Some(e), d.as_secs_f64()),
     };
     sqlx::query(
-        "UPDATE stripe._sync_work
+        "UPDATE stripe_sync.sync_work
             SET state = $3, error = $4, run_id = coalesce($5, run_id),
                 not_before = now() + make_interval(secs => $6),
                 claimed_by = CASE WHEN $3 = 'pending' THEN NULL ELSE claimed_by END,
@@ -248,10 +248,10 @@ pub async fn mark_revoked(
 ) -> Result<bool> {
     let mut tx = pool.begin().await?;
     let r = sqlx::query(
-        "INSERT INTO stripe._sync_accounts (account_id, key_id, connected, state, reason)
+        "INSERT INTO stripe_sync.sync_accounts (account_id, key_id, connected, state, reason)
          VALUES ($1, $3, true, 'revoked', $2)
          ON CONFLICT (account_id) DO UPDATE SET state = 'revoked', reason = $2, changed_at = now()
-          WHERE stripe._sync_accounts.state <> 'revoked'",
+          WHERE stripe_sync.sync_accounts.state <> 'revoked'",
     )
     .bind(account_id)
     .bind(reason)
@@ -259,7 +259,7 @@ pub async fn mark_revoked(
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "UPDATE stripe._sync_work SET state = 'cancelled', error = $2, finished_at = now()
+        "UPDATE stripe_sync.sync_work SET state = 'cancelled', error = $2, finished_at = now()
           WHERE account_id = $1 AND state IN ('pending', 'running')",
     )
     .bind(account_id)
@@ -275,7 +275,7 @@ pub async fn mark_revoked(
 pub async fn open_work(pool: &PgPool, key_ids: &[String]) -> Result<(i64, Option<DateTime<Utc>>)> {
     let row: (i64, Option<DateTime<Utc>>) = sqlx::query_as(
         "SELECT count(*), min(w.not_before) FILTER (WHERE w.not_before > now())
-           FROM stripe._sync_work w JOIN stripe._sync_accounts a USING (account_id)
+           FROM stripe_sync.sync_work w JOIN stripe_sync.sync_accounts a USING (account_id)
           WHERE a.key_id = ANY($1) AND a.state = 'active' AND w.state IN ('pending', 'running')",
     )
     .bind(key_ids)
@@ -287,7 +287,7 @@ pub async fn open_work(pool: &PgPool, key_ids: &[String]) -> Result<(i64, Option
 /// Records that worker `id` is alive.
 pub async fn worker_heartbeat(pool: &PgPool, id: &str) -> Result<()> {
     sqlx::query(
-        "INSERT INTO stripe._sync_workers (id, host, pid) VALUES ($1, $2, $3)
+        "INSERT INTO stripe_sync.sync_workers (id, host, pid) VALUES ($1, $2, $3)
          ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()",
     )
     .bind(id)
@@ -301,7 +301,7 @@ pub async fn worker_heartbeat(pool: &PgPool, id: &str) -> Result<()> {
 /// How many workers beat within `within` (at least one: the caller).
 pub async fn live_workers(pool: &PgPool, within: Duration) -> Result<i64> {
     let (n,): (i64,) = sqlx::query_as(
-        "SELECT count(*) FROM stripe._sync_workers
+        "SELECT count(*) FROM stripe_sync.sync_workers
           WHERE heartbeat_at > now() - make_interval(secs => $1)",
     )
     .bind(within.as_secs_f64())
@@ -313,7 +313,7 @@ pub async fn live_workers(pool: &PgPool, within: Duration) -> Result<i64> {
 /// Removes worker `id` (it stopped), and workers silent for an hour.
 pub async fn worker_gone(pool: &PgPool, id: &str) -> Result<()> {
     sqlx::query(
-        "DELETE FROM stripe._sync_workers WHERE id = $1 OR heartbeat_at < now() - interval '1 hour'",
+        "DELETE FROM stripe_sync.sync_workers WHERE id = $1 OR heartbeat_at < now() - interval '1 hour'",
     )
     .bind(id)
     .execute(pool)

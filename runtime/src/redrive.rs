@@ -51,10 +51,12 @@ pub(crate) async fn retry(inner: &crate::context::Context) -> Result<RetryReport
     {
         let outcome: Result<()> = if kind == "event" {
             if let Some(ev) = &event_id {
-                sqlx::query("DELETE FROM stripe._events WHERE id = $1 AND outcome = 'quarantined'")
-                    .bind(ev)
-                    .execute(&inner.pool)
-                    .await?;
+                sqlx::query(
+                    "DELETE FROM stripe_sync.events WHERE id = $1 AND outcome = 'quarantined'",
+                )
+                .bind(ev)
+                .execute(&inner.pool)
+                .await?;
             }
             crate::events::apply_event(inner, &body, &source)
                 .await

@@ -303,7 +303,7 @@ pub(crate) async fn load<'c>(
     resource: &str,
 ) -> Result<Vec<Row>> {
     let rows = sqlx::query(
-        "SELECT scope, status, cursor, high_water, run_id, updated_at FROM stripe._sync_state WHERE account_id = $1 AND resource = $2 ORDER BY scope",
+        "SELECT scope, status, cursor, high_water, run_id, updated_at FROM stripe_sync.sync_state WHERE account_id = $1 AND resource = $2 ORDER BY scope",
     )
     .bind(account)
     .bind(resource)
@@ -336,10 +336,10 @@ pub(crate) async fn save<'c, C: Cursor>(
         None => Value::Object(Default::default()),
     };
     sqlx::query(
-        "INSERT INTO stripe._sync_state (account_id, resource, scope, status, cursor, high_water, run_id, claimed_by, claimed_until, error, updated_at)
+        "INSERT INTO stripe_sync.sync_state (account_id, resource, scope, status, cursor, high_water, run_id, claimed_by, claimed_until, error, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $8::text IS NULL THEN NULL ELSE now() + interval '5 minutes' END, $9, now())
          ON CONFLICT (account_id, resource, scope) DO UPDATE SET status = EXCLUDED.status, cursor = EXCLUDED.cursor,
-           high_water = COALESCE(EXCLUDED.high_water, stripe._sync_state.high_water), run_id = EXCLUDED.run_id,
+           high_water = COALESCE(EXCLUDED.high_water, stripe_sync.sync_state.high_water), run_id = EXCLUDED.run_id,
            claimed_by = EXCLUDED.claimed_by, claimed_until = EXCLUDED.claimed_until, error = EXCLUDED.error, updated_at = now()",
     )
     .bind(key.account)
@@ -365,7 +365,7 @@ pub(crate) async fn save_if_absent<'c, C: Cursor>(
     progress: Progress<'_>,
 ) -> Result<()> {
     keyed(
-        "INSERT INTO stripe._sync_state (account_id, resource, scope, status, cursor, run_id, updated_at)
+        "INSERT INTO stripe_sync.sync_state (account_id, resource, scope, status, cursor, run_id, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, now()) ON CONFLICT (account_id, resource, scope) DO NOTHING",
         key,
     )
@@ -386,7 +386,7 @@ pub(crate) async fn mark<'c>(
     error: Option<&str>,
 ) -> Result<()> {
     keyed(
-        "UPDATE stripe._sync_state SET status = $4, error = $5, claimed_by = NULL, claimed_until = NULL, updated_at = now()
+        "UPDATE stripe_sync.sync_state SET status = $4, error = $5, claimed_by = NULL, claimed_until = NULL, updated_at = now()
          WHERE account_id = $1 AND resource = $2 AND scope = $3",
         key,
     )
@@ -404,7 +404,7 @@ pub(crate) async fn clear_slices<'c>(
     resource: &str,
 ) -> Result<()> {
     sqlx::query(
-        "DELETE FROM stripe._sync_state WHERE account_id = $1 AND resource = $2 AND scope <> ''",
+        "DELETE FROM stripe_sync.sync_state WHERE account_id = $1 AND resource = $2 AND scope <> ''",
     )
     .bind(account)
     .bind(resource)
@@ -435,7 +435,7 @@ async fn update_slice(
     change: impl FnOnce(&mut SliceCursor),
 ) -> Result<Option<Value>> {
     let stored: Option<Value> = sqlx::query_scalar(
-        "SELECT cursor FROM stripe._sync_state WHERE account_id = $1 AND resource = $2 AND scope = $3 FOR UPDATE",
+        "SELECT cursor FROM stripe_sync.sync_state WHERE account_id = $1 AND resource = $2 AND scope = $3 FOR UPDATE",
     )
     .bind(key.account)
     .bind(key.resource)
@@ -475,7 +475,7 @@ pub(crate) async fn advance_slice(
         None => None,
     };
     keyed(
-        "UPDATE stripe._sync_state SET status = $4, cursor = coalesce($5, cursor),
+        "UPDATE stripe_sync.sync_state SET status = $4, cursor = coalesce($5, cursor),
            claimed_by = $6, claimed_until = CASE WHEN $6::text IS NULL THEN NULL ELSE now() + interval '5 minutes' END,
            error = NULL, updated_at = now()
          WHERE account_id = $1 AND resource = $2 AND scope = $3",
@@ -496,7 +496,7 @@ pub(crate) async fn narrow_slice(conn: &mut PgConnection, key: Key<'_>, gte: i64
         return Ok(());
     };
     keyed(
-        "UPDATE stripe._sync_state SET cursor = $4, updated_at = now()
+        "UPDATE stripe_sync.sync_state SET cursor = $4, updated_at = now()
          WHERE account_id = $1 AND resource = $2 AND scope = $3",
         key,
     )

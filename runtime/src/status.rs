@@ -123,7 +123,7 @@ fn run_record(r: RunRow) -> RunRecord {
 /// The newest `limit` runs, newest first, read with the heartbeat rule.
 pub async fn recent_runs(pool: &PgPool, limit: i64) -> Result<Vec<RunRecord>, sqlx::Error> {
     let rows: Vec<RunRow> = sqlx::query_as(&format!(
-        "SELECT {RUN_COLUMNS} FROM stripe._sync_runs ORDER BY id DESC LIMIT $1"
+        "SELECT {RUN_COLUMNS} FROM stripe_sync.sync_runs ORDER BY id DESC LIMIT $1"
     ))
     .bind(limit)
     .fetch_all(pool)
@@ -135,7 +135,7 @@ pub async fn recent_runs(pool: &PgPool, limit: i64) -> Result<Vec<RunRecord>, sq
 /// each is [`store::RunStatus::Running`] or [`store::RunStatus::Abandoned`].
 pub async fn unfinished_runs(pool: &PgPool) -> Result<Vec<RunRecord>, sqlx::Error> {
     let rows: Vec<RunRow> = sqlx::query_as(&format!(
-        "SELECT {RUN_COLUMNS} FROM stripe._sync_runs WHERE status = $1 ORDER BY id"
+        "SELECT {RUN_COLUMNS} FROM stripe_sync.sync_runs WHERE status = $1 ORDER BY id"
     ))
     .bind(store::RunStatus::Running.as_str())
     .fetch_all(pool)
@@ -162,7 +162,7 @@ pub async fn collect_status_for(pool: &PgPool, api_version: &str) -> Result<Valu
     let cursors: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
         "SELECT account_id, resource, status, \
          to_char(high_water AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') \
-         FROM stripe._sync_state WHERE scope = '' ORDER BY resource, account_id",
+         FROM stripe_sync.sync_state WHERE scope = '' ORDER BY resource, account_id",
     )
     .fetch_all(pool)
     .await
@@ -193,7 +193,7 @@ pub async fn collect_status_for(pool: &PgPool, api_version: &str) -> Result<Valu
         "SELECT count(*), count(*) FILTER (WHERE outcome = 'unattributed'), \
              to_char(max(created) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
              to_char(max(received_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
-             extract(epoch FROM now() - max(created))::float8 FROM stripe._events",
+             extract(epoch FROM now() - max(created))::float8 FROM stripe_sync.events",
     )
     .fetch_one(pool)
     .await
@@ -265,7 +265,7 @@ async fn collect_accounts(pool: &PgPool) -> Result<(Vec<Value>, Value), sqlx::Er
     let rows: Vec<AccountRow> = sqlx::query_as(&format!(
         "SELECT account_id, connected, state, reason, \
            (lease_owner IS NOT NULL AND lease_until > now()), lease_owner, {} \
-         FROM stripe._sync_accounts ORDER BY connected, account_id",
+         FROM stripe_sync.sync_accounts ORDER BY connected, account_id",
         utc("lease_until")
     ))
     .fetch_all(pool)
@@ -280,7 +280,7 @@ async fn collect_accounts(pool: &PgPool) -> Result<(Vec<Value>, Value), sqlx::Er
         Option<String>,
     );
     let open: Vec<OpenRow> = sqlx::query_as(&format!(
-        "SELECT account_id, id, kind, state, attempts, {}, error FROM stripe._sync_work \
+        "SELECT account_id, id, kind, state, attempts, {}, error FROM stripe_sync.sync_work \
           WHERE state IN ('pending', 'running') ORDER BY account_id, kind, id",
         utc("not_before")
     ))
@@ -290,7 +290,7 @@ async fn collect_accounts(pool: &PgPool) -> Result<(Vec<Value>, Value), sqlx::Er
     // The newest failed or cancelled job of each account that says why.
     let failed: Vec<FailedRow> = sqlx::query_as(&format!(
         "SELECT DISTINCT ON (account_id) account_id, id, kind, state, error, {} \
-           FROM stripe._sync_work \
+           FROM stripe_sync.sync_work \
           WHERE state IN ('failed', 'cancelled') AND error IS NOT NULL \
           ORDER BY account_id, id DESC",
         utc("finished_at")
@@ -314,8 +314,8 @@ async fn collect_accounts(pool: &PgPool) -> Result<(Vec<Value>, Value), sqlx::Er
     let runs: Vec<LastRunRow> = sqlx::query_as(&format!(
         "SELECT DISTINCT ON (account_id) account_id, id, kind, status, {}, {}, \
                     fetched, written, error, extract(epoch FROM now() - heartbeat_at)::float8 \
-               FROM stripe._sync_runs \
-              WHERE account_id IN (SELECT account_id FROM stripe._sync_accounts) \
+               FROM stripe_sync.sync_runs \
+              WHERE account_id IN (SELECT account_id FROM stripe_sync.sync_accounts) \
               ORDER BY account_id, id DESC",
         utc("started_at"),
         utc("finished_at")
@@ -323,8 +323,8 @@ async fn collect_accounts(pool: &PgPool) -> Result<(Vec<Value>, Value), sqlx::Er
     .fetch_all(pool)
     .await?;
     let (failed_jobs, workers): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT count(*) FROM stripe._sync_work WHERE state = 'failed'), \
-                (SELECT count(*) FROM stripe._sync_workers \
+        "SELECT (SELECT count(*) FROM stripe_sync.sync_work WHERE state = 'failed'), \
+                (SELECT count(*) FROM stripe_sync.sync_workers \
                   WHERE heartbeat_at > now() - make_interval(secs => $1))",
     )
     .bind(LIVE_WORKER_SECS)

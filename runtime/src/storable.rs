@@ -19,7 +19,7 @@
 //!
 //! Text holding none of these is passed through untouched (the common case
 //! costs one scan for `\u` and U+E000). The same rule is written in SQL
-//! (`stripe._storable_json`, used by `stripe.process_webhook`), and the
+//! (`stripe._storable_json`, used by `stripe_sync.process_webhook`), and the
 //! differential test feeds both the same bodies.
 
 use std::borrow::Cow;

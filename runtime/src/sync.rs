@@ -325,7 +325,7 @@ impl StripeSync {
                         // One recorded after the last look, while this task
                         // still held the flag, would otherwise wait.
                         let left: std::result::Result<bool, sqlx::Error> = sqlx::query_scalar(
-                            "SELECT EXISTS (SELECT 1 FROM stripe._events WHERE outcome = 'unattributed')",
+                            "SELECT EXISTS (SELECT 1 FROM stripe_sync.events WHERE outcome = 'unattributed')",
                         )
                         .fetch_one(&inner.pool)
                         .await;
@@ -504,9 +504,8 @@ impl StripeSync {
 }
 
 /// Applies the migrations embedded in this crate to `pool`, without an
-/// engine (no Stripe key needed). Safe to run concurrently: sqlx holds an
-/// advisory lock meanwhile.
+/// engine (no Stripe key needed), and grants the engine's roles (see
+/// [`crate::migrate`]). Safe to run concurrently.
 pub async fn migrate(pool: &PgPool) -> Result<()> {
-    sqlx::migrate!("../migrations").run(pool).await?;
-    Ok(())
+    crate::migrate::migrate(pool).await
 }

@@ -218,7 +218,7 @@ pub(crate) async fn enqueue_backfill(
 pub(crate) async fn enqueue_events(base: &Context, other_keys: &[String]) -> Result<u64> {
     let kids: Vec<String> = keys(&base.config, other_keys).into_keys().collect();
     let accounts: Vec<(String,)> = sqlx::query_as(
-        "SELECT account_id FROM stripe._sync_accounts WHERE key_id = ANY($1) AND state = 'active'
+        "SELECT account_id FROM stripe_sync.sync_accounts WHERE key_id = ANY($1) AND state = 'active'
           ORDER BY account_id",
     )
     .bind(&kids)

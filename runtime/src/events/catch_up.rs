@@ -25,7 +25,7 @@ pub const CATCH_UP_MARGIN_SECS: i64 = 300;
 /// The earliest start of a backfill of `account`, if any ran.
 async fn first_start(pool: &sqlx::PgPool, account: &str) -> Result<Option<DateTime<Utc>>> {
     Ok(sqlx::query_scalar(
-        "SELECT min(started_at) FROM stripe._sync_runs WHERE kind = 'backfill' AND account_id = $1",
+        "SELECT min(started_at) FROM stripe_sync.sync_runs WHERE kind = 'backfill' AND account_id = $1",
     )
     .bind(account)
     .fetch_one(pool)

@@ -158,7 +158,7 @@ pub(crate) async fn apply_event(inner: &Context, raw: &str, source: &str) -> Res
 /// fails on its own is recorded `failed`, like a delivery that failed.
 pub(crate) async fn attribute_unattributed(inner: &Context) -> Result<u64> {
     let waiting: Vec<(String, String)> = sqlx::query_as(
-        "SELECT _raw_data::text, source FROM stripe._events
+        "SELECT _raw_data::text, source FROM stripe_sync.events
          WHERE outcome = 'unattributed' ORDER BY created, id",
     )
     .fetch_all(&inner.pool)
@@ -227,7 +227,7 @@ pub(crate) async fn prepare_event(
     });
     if may_call_api {
         let seen: Option<String> =
-            sqlx::query_scalar("SELECT outcome FROM stripe._events WHERE id = $1")
+            sqlx::query_scalar("SELECT outcome FROM stripe_sync.events WHERE id = $1")
                 .bind(&env.id)
                 .fetch_optional(&inner.pool)
                 .await?;
@@ -404,7 +404,7 @@ pub(crate) async fn complete_summary(inner: &Context, r: Relist) {
             tracing::error!(event = %r.event_id, owner = %r.owner_id, error = %e, "truncated summary not completed")
         }
     }
-    let done = sqlx::query("UPDATE stripe._events SET reason = $2 WHERE id = $1")
+    let done = sqlx::query("UPDATE stripe_sync.events SET reason = $2 WHERE id = $1")
         .bind(&r.event_id)
         .bind(reason)
         .execute(&inner.pool)
@@ -415,13 +415,13 @@ pub(crate) async fn complete_summary(inner: &Context, r: Relist) {
 }
 
 /// Completes the truncated summaries left pending for `account`: by
-/// `stripe.apply_event` or `stripe.process_webhook` (SQL cannot call the
+/// `stripe_sync.apply_event` or `stripe_sync.process_webhook` (SQL cannot call the
 /// API), or by a `serve` that stopped before listing them. Each owner's
 /// items are listed as `serve` lists them after a commit, and the event's
 /// reason is cleared (or says what failed). Returns how many were tried.
 pub(crate) async fn complete_pending(inner: &Context, account: &str) -> Result<u64> {
     let pending: Vec<(String, String, DateTime<Utc>)> = sqlx::query_as(
-        "SELECT id, (_raw_data -> 'data' -> 'object')::text, created FROM stripe._events
+        "SELECT id, (_raw_data -> 'data' -> 'object')::text, created FROM stripe_sync.events
           WHERE account_id = $1 AND reason LIKE 'pending:%' AND outcome NOT IN ('failed', 'unattributed')
           ORDER BY created, id",
     )
@@ -523,7 +523,7 @@ async fn apply_summary(
         )
         .await?
     } else {
-        sqlx::query("UPDATE stripe._events SET reason = $2 WHERE id = $1")
+        sqlx::query("UPDATE stripe_sync.events SET reason = $2 WHERE id = $1")
             .bind(&ev.row.id)
             .bind(format!(
                 "pending: the list holds {} items and has more; the rest of {}'s is listed from the API after commit, and none is soft-deleted until then",

@@ -116,14 +116,14 @@ async fn write_batch(inner: &Context, chunk: &[PreparedEvent]) -> Result<Vec<Eve
     let mut tx = inner.begin_write(store::Commit::Durable).await?;
     // Inserted in id order, so concurrent batches lock ledger rows in one order.
     let fresh: Vec<String> = sqlx::query_scalar(
-        "INSERT INTO stripe._events (id, type, created, api_version, account_id, livemode, object_type, object_id, source, outcome, _raw_data)
+        "INSERT INTO stripe_sync.events (id, type, created, api_version, account_id, livemode, object_type, object_id, source, outcome, _raw_data)
          SELECT u.i, u.t, u.c, u.v, u.a, u.l, u.ot, u.oi, u.s, 'pending', u.r::jsonb
          FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::bool[], $7::text[], $8::text[], $9::text[], $10::text[])
            AS u (i, t, c, v, a, l, ot, oi, s, r)
          ORDER BY u.i
          ON CONFLICT (id) DO UPDATE SET received_at = now(), source = EXCLUDED.source, outcome = 'pending', reason = NULL,
            account_id = EXCLUDED.account_id
-         WHERE stripe._events.outcome IN ('failed', 'unattributed')
+         WHERE stripe_sync.events.outcome IN ('failed', 'unattributed')
          RETURNING id",
     )
     .bind(&ids)
@@ -183,7 +183,7 @@ async fn write_batch(inner: &Context, chunk: &[PreparedEvent]) -> Result<Vec<Eve
             // `id = ANY(..)` is an index scan in any plan; a join with
             // unnest(..) can be cached as a sequential scan while the
             // ledger is still small and stay one as it grows.
-            "UPDATE stripe._events AS e SET outcome = ($2::text[])[array_position($1::text[], e.id)], processed_at = now()
+            "UPDATE stripe_sync.events AS e SET outcome = ($2::text[])[array_position($1::text[], e.id)], processed_at = now()
              WHERE e.id = ANY($1::text[])",
         )
         .bind(&done_ids)
@@ -270,11 +270,11 @@ async fn write_event(inner: &Context, ev: &PreparedEvent) -> Result<EventOutcome
     let mut tx = inner.begin_write(store::Commit::Durable).await?;
     let fresh = bind_ledger_row(
         sqlx::query(
-            "INSERT INTO stripe._events (id, type, created, api_version, account_id, livemode, object_type, object_id, source, outcome, _raw_data)
+            "INSERT INTO stripe_sync.events (id, type, created, api_version, account_id, livemode, object_type, object_id, source, outcome, _raw_data)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10::text::jsonb)
              ON CONFLICT (id) DO UPDATE SET received_at = now(), source = EXCLUDED.source, outcome = 'pending', reason = NULL,
                account_id = EXCLUDED.account_id
-             WHERE stripe._events.outcome IN ('failed', 'unattributed')
+             WHERE stripe_sync.events.outcome IN ('failed', 'unattributed')
              RETURNING id",
         ),
         row,
@@ -287,7 +287,7 @@ async fn write_event(inner: &Context, ev: &PreparedEvent) -> Result<EventOutcome
         return Ok(EventOutcome::Duplicate);
     }
     let outcome = apply_plan(&mut tx, ev).await?;
-    sqlx::query("UPDATE stripe._events SET outcome = $2, processed_at = now() WHERE id = $1")
+    sqlx::query("UPDATE stripe_sync.events SET outcome = $2, processed_at = now() WHERE id = $1")
         .bind(&row.id)
         .bind(outcome.as_str())
         .execute(&mut *tx)
@@ -360,10 +360,10 @@ pub(super) async fn record_failure(inner: &Context, row: &EventRow, reason: &str
     tracing::warn!(event = %row.id, r#type = %row.event_type, error = %reason, "event failed");
     let r = bind_ledger_row(
         sqlx::query(
-            "INSERT INTO stripe._events (id, type, created, api_version, account_id, livemode, object_type, object_id, source, outcome, reason, processed_at, _raw_data)
+            "INSERT INTO stripe_sync.events (id, type, created, api_version, account_id, livemode, object_type, object_id, source, outcome, reason, processed_at, _raw_data)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'failed', $10, now(), $11::text::jsonb)
              ON CONFLICT (id) DO UPDATE SET outcome = 'failed', reason = EXCLUDED.reason, processed_at = now()
-             WHERE stripe._events.outcome IN ('failed', 'pending')",
+             WHERE stripe_sync.events.outcome IN ('failed', 'pending')",
         ),
         row,
     )

@@ -178,7 +178,7 @@ pub async fn start_run(
     request: &Value,
 ) -> Result<(i64, DateTime<Utc>)> {
     let (id, started_at): (i64, DateTime<Utc>) = sqlx::query_as(
-        "INSERT INTO stripe._sync_runs (kind, account_id, request) VALUES ($1, $2, $3) RETURNING id, started_at",
+        "INSERT INTO stripe_sync.sync_runs (kind, account_id, request) VALUES ($1, $2, $3) RETURNING id, started_at",
     )
     .bind(kind)
     .bind(account)
@@ -187,7 +187,7 @@ pub async fn start_run(
     .await?;
     open_runs().push((id, pool.clone()));
     sqlx::query(
-        "UPDATE stripe._sync_runs SET status = $3, finished_at = heartbeat_at
+        "UPDATE stripe_sync.sync_runs SET status = $3, finished_at = heartbeat_at
          WHERE status = $2 AND heartbeat_at < now() - make_interval(secs => $4) AND id <> $1",
     )
     .bind(id)
@@ -205,7 +205,7 @@ pub async fn start_run(
 /// A run no longer running is left alone.
 pub async fn heartbeat(pool: &PgPool, run_id: i64) -> Result<()> {
     sqlx::query(&format!(
-        "UPDATE stripe._sync_runs r SET heartbeat_at = now(), {COUNTS_FROM_OBJECTS}
+        "UPDATE stripe_sync.sync_runs r SET heartbeat_at = now(), {COUNTS_FROM_OBJECTS}
          WHERE r.id = $1 AND r.status = $2"
     ))
     .bind(run_id)
@@ -218,8 +218,8 @@ pub async fn heartbeat(pool: &PgPool, run_id: i64) -> Result<()> {
 /// A run's counts as the sums of its per-object rows (kept when it has
 /// none yet: an events catch-up writes its row at the end).
 const COUNTS_FROM_OBJECTS: &str = "
-    fetched = coalesce((SELECT sum(o.fetched) FROM stripe._sync_run_objects o WHERE o.run_id = r.id)::bigint, r.fetched),
-    written = coalesce((SELECT sum(o.written) FROM stripe._sync_run_objects o WHERE o.run_id = r.id)::bigint, r.written)";
+    fetched = coalesce((SELECT sum(o.fetched) FROM stripe_sync.sync_run_objects o WHERE o.run_id = r.id)::bigint, r.fetched),
+    written = coalesce((SELECT sum(o.written) FROM stripe_sync.sync_run_objects o WHERE o.run_id = r.id)::bigint, r.written)";
 
 /// Beats for a run while held ([`heartbeat`] every
 /// [`HEARTBEAT_INTERVAL`]); stops when dropped, so a run whose work is
@@ -256,7 +256,7 @@ pub async fn finish_run(
     error: Option<&str>,
 ) -> Result<()> {
     sqlx::query(
-        "UPDATE stripe._sync_runs SET status = $2, fetched = $3, written = $4, error = $5, finished_at = now(), heartbeat_at = now() WHERE id = $1",
+        "UPDATE stripe_sync.sync_runs SET status = $2, fetched = $3, written = $4, error = $5, finished_at = now(), heartbeat_at = now() WHERE id = $1",
     )
     .bind(run_id)
     .bind(status.as_str())
@@ -303,7 +303,7 @@ pub async fn interrupt_open_runs() -> Result<Vec<InterruptedRun>> {
     for (pool, ids) in by_pool {
         let mut tx = pool.begin().await?;
         sqlx::query(
-            "UPDATE stripe._sync_run_objects SET status = $2, finished_at = now()
+            "UPDATE stripe_sync.sync_run_objects SET status = $2, finished_at = now()
              WHERE run_id = ANY($1) AND status = $3",
         )
         .bind(&ids)
@@ -312,7 +312,7 @@ pub async fn interrupt_open_runs() -> Result<Vec<InterruptedRun>> {
         .execute(&mut *tx)
         .await?;
         let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(&format!(
-            "UPDATE stripe._sync_runs r SET status = $2, finished_at = now(), heartbeat_at = now(), {COUNTS_FROM_OBJECTS}
+            "UPDATE stripe_sync.sync_runs r SET status = $2, finished_at = now(), heartbeat_at = now(), {COUNTS_FROM_OBJECTS}
              WHERE r.id = ANY($1) AND r.status = $3
              RETURNING r.id, r.kind, r.fetched, r.written"
         ))
@@ -361,11 +361,11 @@ pub struct RunObject<'a> {
 /// Records (or updates) the result of one object type within a run.
 pub async fn record_run_object(pool: &PgPool, run_id: i64, o: &RunObject<'_>) -> Result<()> {
     sqlx::query(
-        "INSERT INTO stripe._sync_run_objects (run_id, resource, status, requests, fetched, written, error, finished_at, expected_requests)
+        "INSERT INTO stripe_sync.sync_run_objects (run_id, resource, status, requests, fetched, written, error, finished_at, expected_requests)
          VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $8 THEN now() END, $9)
          ON CONFLICT (run_id, resource) DO UPDATE SET status = EXCLUDED.status, requests = EXCLUDED.requests,
            fetched = EXCLUDED.fetched, written = EXCLUDED.written, error = EXCLUDED.error, finished_at = EXCLUDED.finished_at,
-           expected_requests = coalesce(EXCLUDED.expected_requests, stripe._sync_run_objects.expected_requests)",
+           expected_requests = coalesce(EXCLUDED.expected_requests, stripe_sync.sync_run_objects.expected_requests)",
     )
     .bind(run_id)
     .bind(o.resource)

@@ -150,9 +150,9 @@ pub static RESOURCES: &[Resource] = &[
                 expandable_in_lists: true,
                 complete: true,
                 parent_column: None,
-                soft_delete_missing_sql: "UPDATE \"stripe\".\"invoice_line_items\" SET \"_deleted_at\" = $4, \"_synced_at\" = now() WHERE \"_account_id\" = $1 AND \"id\" IN (SELECT child_id FROM \"stripe\".\"_list_members\" WHERE account_id = $1 AND child_table = 'invoice_line_items' AND parent_id = ANY($2::text[])) AND \"id\" <> ALL($3::text[]) AND \"_deleted_at\" IS NULL AND \"_updated_at\" <= $4",
+                soft_delete_missing_sql: "UPDATE \"stripe\".\"invoice_line_items\" SET \"_deleted_at\" = $4, \"_synced_at\" = now() WHERE \"_account_id\" = $1 AND \"id\" IN (SELECT child_id FROM \"stripe_sync\".\"list_members\" WHERE account_id = $1 AND child_table = 'invoice_line_items' AND parent_id = ANY($2::text[])) AND \"id\" <> ALL($3::text[]) AND \"_deleted_at\" IS NULL AND \"_updated_at\" <= $4",
                 record_parent_sql: Some(
-                    "INSERT INTO \"stripe\".\"_list_members\" (account_id, child_table, parent_id, child_id) SELECT $1, 'invoice_line_items', m.p, m.c FROM unnest($2::text[], $3::text[]) AS m (p, c) ON CONFLICT DO NOTHING",
+                    "INSERT INTO \"stripe_sync\".\"list_members\" (account_id, child_table, parent_id, child_id) SELECT $1, 'invoice_line_items', m.p, m.c FROM unnest($2::text[], $3::text[]) AS m (p, c) ON CONFLICT DO NOTHING",
                 ),
             },
         ],

@@ -1,0 +1,197 @@
+//! Applying the embedded migrations, with sqlx's bookkeeping
+//! (`_sqlx_migrations`) in the engine's own schema, and the engine's roles
+//! granted afterwards.
+//!
+//! The mirror (schema `stripe`) holds mirrored data only; what the engine
+//! keeps for itself lives in [`ENGINE_SCHEMA`], which is never exposed (see
+//! migration `0013_stripe_sync_privileges.sql`). sqlx names its table
+//! unqualified, so the migrations run on a connection of their own whose
+//! search path is that schema. A database migrated before the bookkeeping
+//! moved has it wherever the search path pointed (usually `public`): this
+//! module moves the rows of these migrations from there first, leaving any
+//! other tool's rows where they are.
+
+use sqlx::migrate::Migrator;
+use sqlx::{Connection, PgConnection, PgPool, Row};
+
+use crate::error::Result;
+
+/// The schema of the engine's own objects: the mirror's (`stripe`) with
+/// `_sync` appended.
+pub const ENGINE_SCHEMA: &str = "stripe_sync";
+
+/// The engine's group roles the migrations create where the migrating role
+/// may create roles. The Edge Function's login role (`stripe_sync_webhook`)
+/// is created by `stripe-sync supabase install`.
+pub const ROLES: &[EngineRole] = &[EngineRole::Reader, EngineRole::Writer];
+
+/// One of the engine's roles (all NOLOGIN: grant them to a login role).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EngineRole {
+    /// SELECT on the mirrored tables, nothing else: for an app.
+    Reader,
+    /// What `serve`, `sync`, `backfill` and the workers need.
+    Writer,
+}
+
+impl EngineRole {
+    /// The role's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            EngineRole::Reader => "stripe_sync_reader",
+            EngineRole::Writer => "stripe_sync_writer",
+        }
+    }
+}
+
+/// The statements a role allowed to create roles runs where the migrating
+/// role could not create [`ROLES`]; `SELECT stripe_sync.grant_privileges()`
+/// (or `stripe-sync migrate` again) grants them afterwards.
+pub fn role_statements(missing: &[EngineRole]) -> String {
+    let mut out = String::new();
+    for r in missing {
+        out.push_str(&format!("CREATE ROLE {} NOLOGIN;\n", r.name()));
+    }
+    out.push_str(
+        "SELECT stripe_sync.grant_privileges();  -- as the role that ran the migrations\n",
+    );
+    out
+}
+
+static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
+
+/// The embedded migrations (for tools and tests that apply a prefix of
+/// them, e.g. to build a database as an earlier release left it).
+pub fn migrator() -> &'static Migrator {
+    &MIGRATOR
+}
+
+/// Serializes this module's own steps between concurrent `migrate`s of one
+/// database (sqlx's lock covers only the migrations themselves).
+const LOCK_KEY: i64 = 0x5354_5250_5359_4e43; // "STRPSYNC"
+
+/// Applies the embedded migrations to `pool`'s database, then grants the
+/// engine's roles their privileges (when the connected role owns the
+/// engine's schema). Safe to run concurrently.
+pub async fn migrate(pool: &PgPool) -> Result<()> {
+    // A connection of its own: its search path points sqlx at the engine's
+    // schema, and it is closed afterwards, never returned to the pool.
+    let options = (*pool.connect_options()).clone();
+    let mut conn = PgConnection::connect_with(&options).await?;
+    let result = async {
+        move_bookkeeping(&mut conn).await?;
+        sqlx::query("SET search_path TO stripe_sync")
+            .execute(&mut conn)
+            .await?;
+        MIGRATOR.run(&mut conn).await?;
+        sqlx::query("RESET search_path").execute(&mut conn).await?;
+        grant_privileges(&mut conn).await
+    }
+    .await;
+    let _ = conn.close().await;
+    result
+}
+
+/// Moves this crate's rows of sqlx's bookkeeping from where an earlier
+/// release kept it (the first schema of the search path) into
+/// [`ENGINE_SCHEMA`]; drops the old table if nothing else is left in it.
+async fn move_bookkeeping(conn: &mut PgConnection) -> Result<()> {
+    let mut tx = conn.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(LOCK_KEY)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("CREATE SCHEMA IF NOT EXISTS stripe_sync")
+        .execute(&mut *tx)
+        .await?;
+    let old: Option<String> = sqlx::query_scalar(
+        "SELECT c.oid::regclass::text FROM pg_class c WHERE c.oid = to_regclass('_sqlx_migrations') \
+         AND c.relnamespace <> 'stripe_sync'::regnamespace",
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .flatten();
+    let moved: bool =
+        sqlx::query_scalar("SELECT to_regclass('stripe_sync._sqlx_migrations') IS NOT NULL")
+            .fetch_one(&mut *tx)
+            .await?;
+    if let (Some(old), false) = (old, moved) {
+        let versions: Vec<i64> = MIGRATOR.migrations.iter().map(|m| m.version).collect();
+        let checksums: Vec<Vec<u8>> = MIGRATOR
+            .migrations
+            .iter()
+            .map(|m| m.checksum.to_vec())
+            .collect();
+        // `old` is a name read from the catalog, quoted by regclass.
+        sqlx::query(&format!(
+            "CREATE TABLE stripe_sync._sqlx_migrations (LIKE {old} INCLUDING ALL)"
+        ))
+        .execute(&mut *tx)
+        .await?;
+        let ours = "SELECT o.version FROM {old} o JOIN unnest($1::bigint[], $2::bytea[]) AS m (version, checksum) \
+                    ON m.version = o.version AND m.checksum = o.checksum";
+        let ours = ours.replace("{old}", &old);
+        sqlx::query(&format!(
+            "INSERT INTO stripe_sync._sqlx_migrations SELECT * FROM {old} WHERE version IN ({ours})"
+        ))
+        .bind(&versions)
+        .bind(&checksums)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(&format!("DELETE FROM {old} WHERE version IN ({ours})"))
+            .bind(&versions)
+            .bind(&checksums)
+            .execute(&mut *tx)
+            .await?;
+        let left: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {old}"))
+            .fetch_one(&mut *tx)
+            .await?;
+        if left == 0 {
+            sqlx::query(&format!("DROP TABLE {old}"))
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Runs `stripe_sync.grant_privileges()` when the connected role owns the
+/// engine's schema (a writer running `serve --migrate` with nothing to
+/// apply may not grant, and needs not).
+async fn grant_privileges(conn: &mut PgConnection) -> Result<()> {
+    let mut tx = conn.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(LOCK_KEY)
+        .execute(&mut *tx)
+        .await?;
+    let owner: bool = sqlx::query_scalar(
+        "SELECT pg_has_role(current_user, n.nspowner, 'USAGE') FROM pg_namespace n WHERE n.nspname = 'stripe_sync'",
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .unwrap_or(false);
+    if owner {
+        sqlx::query("SELECT stripe_sync.grant_privileges()")
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The engine's roles that do not exist in `pool`'s cluster (the migrating
+/// role could not create them): [`role_statements`] says how to.
+pub async fn missing_roles(pool: &PgPool) -> Result<Vec<EngineRole>> {
+    let names: Vec<&str> = ROLES.iter().map(|r| r.name()).collect();
+    let rows = sqlx::query("SELECT rolname::text FROM pg_roles WHERE rolname = ANY($1)")
+        .bind(&names)
+        .fetch_all(pool)
+        .await?;
+    let present: Vec<String> = rows.iter().map(|r| r.get::<String, _>(0)).collect();
+    Ok(ROLES
+        .iter()
+        .copied()
+        .filter(|r| !present.iter().any(|p| p == r.name()))
+        .collect())
+}
