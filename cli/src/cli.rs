@@ -328,6 +328,32 @@ pub async fn run(cli: Cli) -> i32 {
     }
 }
 
+/// Says which of the engine's roles exist, and how to create those the
+/// migrating role could not (it lacks CREATEROLE).
+async fn report_roles(pool: &sqlx::PgPool) -> CliResult {
+    use stripe_sync::migrate::{missing_roles, role_statements, ROLES};
+    let missing = missing_roles(pool)
+        .await
+        .map_err(|e| CliError::failed(e.to_string()))?;
+    if missing.is_empty() {
+        let names: Vec<&str> = ROLES.iter().map(|r| r.name()).collect();
+        outln!(
+            "roles {} granted; an app reads the mirror with: GRANT stripe_sync_reader TO <app role>;",
+            names.join(", ")
+        );
+    } else {
+        let names: Vec<&str> = missing.iter().map(|r| r.name()).collect();
+        outln!(
+            "roles {} do not exist and this role may not create them; as a role with CREATEROLE, run:",
+            names.join(", ")
+        );
+        for line in role_statements(&missing).lines() {
+            outln!("  {line}");
+        }
+    }
+    Ok(())
+}
+
 async fn dispatch(cli: Cli) -> CliResult {
     let none = cli.before;
     match cli.command {
@@ -336,7 +362,7 @@ async fn dispatch(cli: Cli) -> CliResult {
             let t = Instant::now();
             migrate(&pool).await?;
             outln!("migrations applied ({:.1?})", t.elapsed());
-            Ok(())
+            report_roles(&pool).await
         }
         Command::Backfill(a) => {
             let objects = backfill_objects(&a.objects)?;

@@ -62,6 +62,21 @@ async fn migrate_is_idempotent_and_concurrent() {
     let again = run_async(mk()).await;
     assert_eq!(again.0, 0, "{}", again.2);
     assert!(again.1.contains("migrations applied"));
+    assert!(
+        again
+            .1
+            .contains("roles stripe_sync_reader, stripe_sync_writer granted"),
+        "{}",
+        again.1
+    );
+    // sqlx's bookkeeping is the engine's, beside the rest of it.
+    let where_: (Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT to_regclass('public._sqlx_migrations')::text, to_regclass('stripe_sync._sqlx_migrations')::text",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(where_, (None, Some("stripe_sync._sqlx_migrations".into())));
     assert_eq!(count(&db, "customers").await, 0);
     db.drop_db().await.unwrap();
 }

@@ -414,3 +414,85 @@ async fn supabase_install_writes_a_function_that_deno_runs_and_the_simulator_fee
     db.drop_db().await?;
     Ok(())
 }
+
+/// An install made before migration 0013 (its secret added with the old
+/// `stripe.add_webhook_secret`, sqlx's bookkeeping in `public`) carries
+/// on: `install` again moves everything, and the new function, as its own
+/// role, applies a delivery signed with the secret added back then.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_install_made_before_0013_carries_on_after_install_again() -> Result<()> {
+    let sim = simulator().await;
+    let db = TestDb::new().await?;
+    let previous = sqlx::migrate::Migrator {
+        migrations: stripe_sync::migrate::migrator()
+            .migrations
+            .iter()
+            .filter(|m| m.version <= 12)
+            .cloned()
+            .collect(),
+        ignore_missing: false,
+        locking: true,
+        no_tx: false,
+    };
+    previous.run(&db.pool).await?;
+    sqlx::query("SELECT stripe.add_webhook_secret('whsec_before_0013')")
+        .execute(&db.pool)
+        .await?;
+
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}/functions/v1/stripe-webhook");
+    let project = std::env::temp_dir().join(format!(
+        "stripe-sync-supabase-upgrade-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&project);
+    let mut c = cmd_with(&db.url, &sim.base_url());
+    c.args([
+        "supabase",
+        "install",
+        "--function-url",
+        &url,
+        "--project-dir",
+    ])
+    .arg(&project);
+    let (code, out, err) = run_async(c).await;
+    assert_eq!(code, 0, "install failed: {out}\n{err}");
+    let kept: Vec<String> = sqlx::query_scalar("SELECT secret FROM stripe_sync.webhook_secrets")
+        .fetch_all(&db.pool)
+        .await?;
+    assert_eq!(kept, vec!["whsec_before_0013".to_string()]);
+
+    let index = project.join("supabase/functions/stripe-webhook/index.ts");
+    let function = run_function(&index, port, Some(&env_url(&project)?)).await?;
+    let now = chrono::Utc::now().timestamp();
+    let body = serde_json::to_vec(&serde_json::json!({
+        "id": "evt_before_0013",
+        "object": "event",
+        "type": "customer.created",
+        "created": now,
+        "livemode": false,
+        "data": {"object": {"id": "cus_before_0013", "object": "customer", "created": now,
+                            "name": "Signed with the old secret"}},
+    }))?;
+    let r = reqwest::Client::new()
+        .post(&url)
+        .header("Stripe-Signature", sign(&body, "whsec_before_0013"))
+        .body(body)
+        .send()
+        .await?;
+    let status = r.status();
+    let answer: Value = r.json().await?;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["outcome"], "applied", "{answer}");
+    let name: Option<String> =
+        sqlx::query_scalar("SELECT name FROM stripe.customers WHERE id = 'cus_before_0013'")
+            .fetch_one(&db.pool)
+            .await?;
+    assert_eq!(name.as_deref(), Some("Signed with the old secret"));
+
+    drop(function);
+    let _ = std::fs::remove_dir_all(&project);
+    sim.shutdown().await;
+    db.drop_db().await?;
+    Ok(())
+}
