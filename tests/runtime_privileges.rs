@@ -351,6 +351,61 @@ async fn supabase_grants_on_the_mirror_give_away_no_secret_no_entry_point_and_no
         "planted code ran: pwned {pwned}, {triggers} triggers"
     );
 
+    // A grant made after the last `migrate` (GRANT ALL, as Supabase's guide
+    // has it, run after install) gives TRIGGER back until the next one:
+    // process_webhook then refuses to write while a trigger planted with it
+    // would run as the owner, and writes once it is gone.
+    sqlx::query("GRANT ALL ON ALL TABLES IN SCHEMA stripe TO anon")
+        .execute(&e.db.pool)
+        .await?;
+    let mut c = as_role(&e.db, "anon").await?;
+    for sql in [
+        "CREATE FUNCTION pg_temp.planted() RETURNS trigger LANGUAGE plpgsql AS
+         $$ BEGIN CREATE TABLE public.pwned (); RETURN NEW; END $$",
+        "CREATE TRIGGER planted BEFORE INSERT OR UPDATE ON stripe.customers FOR EACH ROW EXECUTE FUNCTION pg_temp.planted()",
+    ] {
+        sqlx::query(sql).execute(&mut c).await?;
+    }
+    let body = customer_updated(&target, "while_planted");
+    let signature = signed_now(&body, "whsec_priv_added");
+    match process_webhook(&e.db.pool, &body, &signature).await? {
+        SqlAnswer::Raised(code, message) => {
+            assert_eq!(code, "SW500", "{message}");
+            assert!(
+                message.contains("trigger planted on stripe.customers"),
+                "{message}"
+            );
+        }
+        other => panic!("written with a planted trigger: {other:?}"),
+    }
+    c.close().await?;
+    assert_eq!(
+        process_webhook(&e.db.pool, &body, &signature).await?,
+        SqlAnswer::Outcome("applied".into()),
+        "the trigger went with its session's temporary function"
+    );
+    let pwned: bool = sqlx::query_scalar("SELECT to_regclass('public.pwned') IS NOT NULL")
+        .fetch_one(&e.db.pool)
+        .await?;
+    assert!(!pwned, "the planted trigger ran");
+    e.sync.migrate().await?;
+    let mut c = as_role(&e.db, "anon").await?;
+    sqlx::query(
+        "CREATE FUNCTION pg_temp.planted() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
+    )
+    .execute(&mut c)
+    .await?;
+    assert_eq!(
+        sqlstate(
+            &mut c,
+            "CREATE TRIGGER planted BEFORE INSERT ON stripe.customers FOR EACH ROW EXECUTE FUNCTION pg_temp.planted()"
+        )
+        .await,
+        "42501",
+        "migrate took TRIGGER back"
+    );
+    c.close().await?;
+
     serve_task.abort();
     hook_task.abort();
     serve_sync.close().await;

@@ -435,6 +435,40 @@ BEGIN
 END
 $$;
 
+-- Why no event may be written now, or NULL: a trigger on a table of the
+-- mirror or of stripe_sync depends on a function (its own, or one in its
+-- WHEN clause) that the table's owner does not own. Such a trigger was
+-- planted by a role granted TRIGGER (GRANT ALL, say, after the last
+-- `migrate`, which revokes it), and process_webhook writes as the owner.
+CREATE OR REPLACE FUNCTION stripe_sync._foreign_trigger()
+RETURNS text LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT format('trigger %s on %s runs %s, owned by %s rather than by the table''s owner %s',
+                  quote_ident(t.tgname), c.oid::regclass, p.oid::regprocedure,
+                  pg_get_userbyid(p.proowner), pg_get_userbyid(c.relowner))
+      FROM pg_trigger t
+      JOIN pg_class c ON c.oid = t.tgrelid
+      JOIN pg_depend d ON d.classid = 'pg_trigger'::regclass AND d.objid = t.oid
+                      AND d.refclassid = 'pg_proc'::regclass
+      JOIN pg_proc p ON p.oid = d.refobjid
+     WHERE c.relnamespace IN ('stripe'::regnamespace, 'stripe_sync'::regnamespace)
+       AND NOT t.tgisinternal AND p.proowner <> c.relowner
+     LIMIT 1
+$$;
+
+-- Refuses (SW500: a setup error, Stripe retries) while a planted trigger
+-- would run as the writer; see _foreign_trigger.
+CREATE OR REPLACE FUNCTION stripe_sync._refuse_foreign_triggers()
+RETURNS void LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    problem text := stripe_sync._foreign_trigger();
+BEGIN
+    IF problem IS NOT NULL THEN
+        RAISE EXCEPTION 'refusing to write the mirror: %', problem USING ERRCODE = 'SW500',
+            HINT = 'a trigger runs as whoever writes the row: drop it, and keep TRIGGER on the mirror to its owner (stripe-sync migrate revokes it)';
+    END IF;
+END
+$$;
+
 -- Records and applies an event already trusted (fetched from the API, or
 -- verified by the caller). Raises SW400 for a body that is not an event.
 CREATE OR REPLACE FUNCTION stripe_sync.apply_event(event jsonb)
@@ -445,6 +479,7 @@ BEGIN
     IF problem IS NOT NULL THEN
         RAISE EXCEPTION '%', problem USING ERRCODE = 'SW400';
     END IF;
+    PERFORM stripe_sync._refuse_foreign_triggers();
     RETURN stripe_sync._apply_event(event, 'sql', NULL, NULL);
 END
 $$;
@@ -666,6 +701,7 @@ BEGIN
         PERFORM stripe_sync.reject_webhook(body, problem, txt);
         RETURN 'rejected: ' || problem;
     END IF;
+    PERFORM stripe_sync._refuse_foreign_triggers();
     BEGIN
         RETURN stripe_sync._apply_event(ev, 'webhook', endpoint_account, platform);
     EXCEPTION WHEN data_exception OR integrity_constraint_violation OR program_limit_exceeded THEN
