@@ -641,18 +641,10 @@ async fn a_database_of_the_previous_release_upgrades_with_nothing_lost() -> Resu
     // The previous release's database, holding that state.
     let old = TestDb::new().await?;
     let m = stripe_sync::migrate::migrator();
-    let previous = sqlx::migrate::Migrator {
-        migrations: m
-            .migrations
-            .iter()
-            .filter(|m| m.version <= 12)
-            .cloned()
-            .collect(),
-        ignore_missing: false,
-        locking: true,
-        no_tx: false,
-    };
-    previous.run(&old.pool).await?;
+    // The previous release: migrations 0001-0012.
+    stripe_sync::migrate::migrator_until(12)
+        .run(&old.pool)
+        .await?;
     let mut before = BTreeMap::new();
     for (was, now) in MOVED {
         let data = rows(&e.db.pool, &format!("stripe_sync.{now}")).await?;

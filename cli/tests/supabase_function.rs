@@ -423,18 +423,10 @@ async fn supabase_install_writes_a_function_that_deno_runs_and_the_simulator_fee
 async fn an_install_made_before_0013_carries_on_after_install_again() -> Result<()> {
     let sim = simulator().await;
     let db = TestDb::new().await?;
-    let previous = sqlx::migrate::Migrator {
-        migrations: stripe_sync::migrate::migrator()
-            .migrations
-            .iter()
-            .filter(|m| m.version <= 12)
-            .cloned()
-            .collect(),
-        ignore_missing: false,
-        locking: true,
-        no_tx: false,
-    };
-    previous.run(&db.pool).await?;
+    // The previous release: migrations 0001-0012.
+    stripe_sync::migrate::migrator_until(12)
+        .run(&db.pool)
+        .await?;
     sqlx::query("SELECT stripe.add_webhook_secret('whsec_before_0013')")
         .execute(&db.pool)
         .await?;

@@ -117,46 +117,7 @@ fn legacy_refill(api: &Api, lock: &Lock) -> String {
             lists.join(",\n")
         );
     }
-    let routes: Vec<String> = api
-        .events
-        .iter()
-        .map(|(name, e)| {
-            let (_, table) = event_route(api, lock, name);
-            format!(
-                "({}, {}, {})",
-                lit(name),
-                opt(table.as_deref()),
-                e.is_delete
-            )
-        })
-        .collect();
-    if !routes.is_empty() {
-        let _ = writeln!(
-            out,
-            "INSERT INTO stripe._sql_event_types (name, table_name, is_delete) VALUES\n{};",
-            routes.join(",\n")
-        );
-    }
-    let summaries: Vec<String> = api
-        .summaries
-        .iter()
-        .map(|s| {
-            format!(
-                "({}, {}, {}, {})",
-                lit(&s.object),
-                lit(&s.owner_field),
-                lit(&s.list_field),
-                lit(&s.item_object)
-            )
-        })
-        .collect();
-    if !summaries.is_empty() {
-        let _ = writeln!(
-            out,
-            "INSERT INTO stripe._sql_summaries (object, owner_field, list_field, item_object) VALUES\n{};",
-            summaries.join(",\n")
-        );
-    }
+    routes_and_summaries(&mut out, api, lock, "stripe._sql");
     out
 }
 
@@ -271,46 +232,7 @@ pub fn refill(api: &Api, lock: &Lock) -> String {
             lists.join(",\n")
         );
     }
-    let routes: Vec<String> = api
-        .events
-        .iter()
-        .map(|(name, e)| {
-            let (_, table) = event_route(api, lock, name);
-            format!(
-                "({}, {}, {})",
-                lit(name),
-                opt(table.as_deref()),
-                e.is_delete
-            )
-        })
-        .collect();
-    if !routes.is_empty() {
-        let _ = writeln!(
-            out,
-            "INSERT INTO stripe_sync.sql_event_types (name, table_name, is_delete) VALUES\n{};",
-            routes.join(",\n")
-        );
-    }
-    let summaries: Vec<String> = api
-        .summaries
-        .iter()
-        .map(|s| {
-            format!(
-                "({}, {}, {}, {})",
-                lit(&s.object),
-                lit(&s.owner_field),
-                lit(&s.list_field),
-                lit(&s.item_object)
-            )
-        })
-        .collect();
-    if !summaries.is_empty() {
-        let _ = writeln!(
-            out,
-            "INSERT INTO stripe_sync.sql_summaries (object, owner_field, list_field, item_object) VALUES\n{};",
-            summaries.join(",\n")
-        );
-    }
+    routes_and_summaries(&mut out, api, lock, "stripe_sync.sql");
     out.push_str(&d.functions());
     out.push_str("SELECT stripe_sync.grant_privileges();\n");
     out
@@ -423,6 +345,51 @@ impl Dispatch {
             "",
         ));
         out
+    }
+}
+
+/// The registry rows of the event routes and the summaries, into the
+/// tables named `<prefix>_event_types` and `<prefix>_summaries`.
+fn routes_and_summaries(out: &mut String, api: &Api, lock: &Lock, prefix: &str) {
+    let routes: Vec<String> = api
+        .events
+        .iter()
+        .map(|(name, e)| {
+            let (_, table) = event_route(api, lock, name);
+            format!(
+                "({}, {}, {})",
+                lit(name),
+                opt(table.as_deref()),
+                e.is_delete
+            )
+        })
+        .collect();
+    if !routes.is_empty() {
+        let _ = writeln!(
+            out,
+            "INSERT INTO {prefix}_event_types (name, table_name, is_delete) VALUES\n{};",
+            routes.join(",\n"),
+        );
+    }
+    let summaries: Vec<String> = api
+        .summaries
+        .iter()
+        .map(|s| {
+            format!(
+                "({}, {}, {}, {})",
+                lit(&s.object),
+                lit(&s.owner_field),
+                lit(&s.list_field),
+                lit(&s.item_object)
+            )
+        })
+        .collect();
+    if !summaries.is_empty() {
+        let _ = writeln!(
+            out,
+            "INSERT INTO {prefix}_summaries (object, owner_field, list_field, item_object) VALUES\n{};",
+            summaries.join(",\n"),
+        );
     }
 }
 

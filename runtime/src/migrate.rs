@@ -60,10 +60,26 @@ pub fn role_statements(missing: &[EngineRole]) -> String {
 
 static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
 
-/// The embedded migrations (for tools and tests that apply a prefix of
-/// them, e.g. to build a database as an earlier release left it).
+/// The embedded migrations.
 pub fn migrator() -> &'static Migrator {
     &MIGRATOR
+}
+
+/// The embedded migrations up to `version`, run as an earlier release ran
+/// them (sqlx's bookkeeping wherever the search path points): to build a
+/// database as that release left it, e.g. to test an upgrade.
+pub fn migrator_until(version: i64) -> Migrator {
+    Migrator {
+        migrations: MIGRATOR
+            .migrations
+            .iter()
+            .filter(|m| m.version <= version)
+            .cloned()
+            .collect(),
+        ignore_missing: MIGRATOR.ignore_missing,
+        locking: MIGRATOR.locking,
+        no_tx: MIGRATOR.no_tx,
+    }
 }
 
 /// Serializes this module's own steps between concurrent `migrate`s of one
