@@ -440,9 +440,12 @@ $$;
 -- WHEN clause) that the table's owner does not own. Such a trigger was
 -- planted by a role granted TRIGGER (GRANT ALL, say, after the last
 -- `migrate`, which revokes it), and process_webhook writes as the owner.
+-- (plpgsql: its plan is cached for the session, where a SQL function with
+-- a SET clause is planned again on every call.)
 CREATE OR REPLACE FUNCTION stripe_sync._foreign_trigger()
-RETURNS text LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT format('trigger %s on %s runs %s, owned by %s rather than by the table''s owner %s',
+RETURNS text LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    RETURN (SELECT format('trigger %s on %s runs %s, owned by %s rather than by the table''s owner %s',
                   quote_ident(t.tgname), c.oid::regclass, p.oid::regprocedure,
                   pg_get_userbyid(p.proowner), pg_get_userbyid(c.relowner))
       FROM pg_trigger t
@@ -452,7 +455,8 @@ RETURNS text LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
       JOIN pg_proc p ON p.oid = d.refobjid
      WHERE c.relnamespace IN ('stripe'::regnamespace, 'stripe_sync'::regnamespace)
        AND NOT t.tgisinternal AND p.proowner <> c.relowner
-     LIMIT 1
+     LIMIT 1);
+END
 $$;
 
 -- Refuses (SW500: a setup error, Stripe retries) while a planted trigger
