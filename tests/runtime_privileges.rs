@@ -237,12 +237,13 @@ async fn supabase_grants_on_the_mirror_give_away_no_secret_no_entry_point_and_no
         ] {
             assert_eq!(sqlstate(&mut c, sql).await, "42501", "{role}: {sql}");
         }
-        let usable: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'stripe_sync'::regnamespace
-                AND has_function_privilege(p.oid, 'EXECUTE')",
+        let (functions, usable): (i64, i64) = sqlx::query_as(
+            "SELECT count(*), count(*) FILTER (WHERE has_function_privilege(p.oid, 'EXECUTE'))
+               FROM pg_proc p WHERE p.pronamespace = 'stripe_sync'::regnamespace",
         )
         .fetch_one(&mut c)
         .await?;
+        assert!(functions > 250, "{functions} functions in stripe_sync");
         let schema: bool =
             sqlx::query_scalar("SELECT has_schema_privilege('stripe_sync', 'USAGE')")
                 .fetch_one(&mut c)
