@@ -335,11 +335,15 @@ fn sim_requests(sim: &mut ChildProc) -> Result<u64> {
         .ok_or_else(|| anyhow!("the simulator's STATS has no request count"))
 }
 
-/// Empties every table of the mirror (its schema stays).
+/// Empties every table of the mirror and the engine's state (the queue,
+/// cursors, runs, ledger, accounts), keeping the schemas, the registry of
+/// the SQL entry points and the migrations' bookkeeping.
 async fn empty(db: &TestDb) -> Result<()> {
     let tables: Option<String> = sqlx::query_scalar(
         "SELECT string_agg(format('%I.%I', schemaname, tablename), ', ')
-           FROM pg_tables WHERE schemaname = 'stripe'",
+           FROM pg_tables
+          WHERE schemaname = 'stripe'
+             OR (schemaname = 'stripe_sync' AND tablename NOT LIKE 'sql\\_%' AND tablename <> '_sqlx_migrations')",
     )
     .fetch_one(&db.pool)
     .await?;
