@@ -11,6 +11,7 @@ mod hostile;
 mod minimum;
 mod proc_stats;
 mod scenarios;
+mod sequences;
 mod sql_receiver;
 
 use anyhow::Result;
@@ -51,6 +52,10 @@ enum Command {
     /// or with `--slow-senders N` its memory under N stalled bodies (not
     /// part of `all`).
     WebhooksHostile(hostile::HostileOptions),
+    /// Randomized sequences of Stripe changes, webhook delivery faults and
+    /// commands, each ending with the consistency oracle on a `serve`-fed
+    /// and a `process_webhook`-fed database (issue 30; not part of `all`).
+    Sequences(sequences::SequencesOptions),
     /// (internal) Run the simulator until stdin closes.
     #[command(hide = true)]
     ChildSimulator(scenarios::SimArgs),
@@ -110,6 +115,7 @@ async fn main() -> Result<()> {
         }
         Command::Connect(o) => scenarios::report(&o.common, vec![connect::connect(&o).await?]),
         Command::WebhooksHostile(o) => hostile::webhooks_hostile(&o).await,
+        Command::Sequences(o) => sequences::sequences(&o).await,
         Command::ChildSimulator(args) => scenarios::child_simulator(args).await,
         Command::ChildServe { listen } => scenarios::child_serve(&listen).await,
         Command::ChildSqlReceiver {
