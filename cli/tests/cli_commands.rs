@@ -85,6 +85,10 @@ async fn migrate_is_idempotent_and_concurrent() {
 /// the mirror through `sync`, whatever ran in between. The change is dated
 /// two seconds back by the simulator's clock, so it falls in an earlier
 /// second than the next command's start (within one second the loss hid).
+/// Each change waits until three seconds have passed since the command
+/// before it read the object: dated two seconds back, a change made sooner
+/// would predate that read, which Stripe never does (the mirror rightly
+/// keeps the newer read, and the test would fail on a fast machine).
 #[tokio::test(flavor = "multi_thread")]
 async fn a_change_between_backfill_and_sync_reaches_the_mirror() {
     let m = Mirror::new().await;
@@ -94,6 +98,7 @@ async fn a_change_between_backfill_and_sync_reaches_the_mirror() {
     let rename = |id: String, name: &'static str| {
         let (http, base, sim) = (&http, &base, &sim);
         async move {
+            tokio::time::sleep(std::time::Duration::from_secs(3)).await;
             sim.set_clock_offset(-2);
             let r = http
                 .post(format!("{base}/v1/customers/{id}"))
