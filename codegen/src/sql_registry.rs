@@ -41,21 +41,9 @@ fn opt(s: Option<&str>) -> String {
 /// `stripe`, and SQL text in the registry rows (which 0013 drops). Kept so
 /// that 0011 regenerates byte for byte; nothing after 0011 uses it.
 fn legacy_refill(api: &Api, lock: &Lock) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "-- The registry of API version {} for stripe.apply_event and stripe.process_webhook\n\
-         -- (generated from the same registry as the Rust upserts).",
-        api.version
-    );
-    out.push_str(
-        "DELETE FROM stripe._sql_embedded_lists;\nDELETE FROM stripe._sql_summaries;\n\
-         DELETE FROM stripe._sql_event_types;\nDELETE FROM stripe._sql_resources;\n",
-    );
-    let mut tables: Vec<(&String, &crate::lock::TableLock)> = lock.tables.iter().collect();
-    tables.sort_by(|a, b| a.1.object.cmp(&b.1.object));
+    let mut out = head(api, "stripe", "stripe._sql");
     let mut lists = Vec::new();
-    for (table, tl) in tables {
+    for (table, tl) in sorted_tables(lock) {
         let r = api.resource_by_table(table);
         let cols = table_columns(tl);
         let owner = r.and_then(|r| r.owner.as_ref());
@@ -71,17 +59,8 @@ fn legacy_refill(api: &Api, lock: &Lock) -> String {
             None => Default::default(),
         };
         let none = |s: String| if s.is_empty() { "NULL".to_string() } else { s };
-        // The two statements every event runs are functions with static SQL,
-        // so that each connection plans them once (planning the upsert costs
-        // more than running it).
         for (kind, statement) in [("upsert", &upsert), ("delete", &delete)] {
-            let _ = writeln!(
-                out,
-                "CREATE OR REPLACE FUNCTION stripe.{}(text[], text[], timestamptz[]) RETURNS bigint\n\
-                 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$\n\
-                 DECLARE n bigint;\nBEGIN\n{statement};\nGET DIAGNOSTICS n = ROW_COUNT;\nRETURN n;\nEND\n$fn$;",
-                quote_ident(&format!("_{kind}_{table}")),
-            );
+            table_function(&mut out, "stripe", kind, table, statement);
         }
         let _ = writeln!(
             out,
@@ -128,46 +107,21 @@ fn legacy_refill(api: &Api, lock: &Lock) -> String {
 /// registry's data rows; and the static dispatchers that pick a table's
 /// statement by name, so that no SQL text is ever read from a table.
 pub fn refill(api: &Api, lock: &Lock) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "-- The registry of API version {} for stripe_sync.apply_event and stripe_sync.process_webhook\n\
-         -- (generated from the same registry as the Rust upserts).",
-        api.version
-    );
-    out.push_str(
-        "DELETE FROM stripe_sync.sql_embedded_lists;\nDELETE FROM stripe_sync.sql_summaries;\n\
-         DELETE FROM stripe_sync.sql_event_types;\nDELETE FROM stripe_sync.sql_resources;\n",
-    );
-    let mut tables: Vec<(&String, &crate::lock::TableLock)> = lock.tables.iter().collect();
-    tables.sort_by(|a, b| a.1.object.cmp(&b.1.object));
+    let mut out = head(api, "stripe_sync", "stripe_sync.sql");
     let mut d = Dispatch::default();
     let mut lists = Vec::new();
-    for (table, tl) in tables {
+    for (table, tl) in sorted_tables(lock) {
         let r = api.resource_by_table(table);
         let cols = table_columns(tl);
         let owner = r.and_then(|r| r.owner.as_ref());
         let upsert = sql::upsert_with_owner(table, &cols, owner.map(|o| o.column.as_str()));
         let delete = sql::soft_delete(table, &cols);
-        // The two statements every event runs are functions with static SQL,
-        // so that each connection plans them once (planning the upsert costs
-        // more than running it).
-        for (kind, statement) in [("upsert", &upsert), ("delete", &delete)] {
-            let _ = writeln!(
-                out,
-                "CREATE OR REPLACE FUNCTION stripe_sync.{}(text[], text[], timestamptz[]) RETURNS bigint\n\
-                 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$\n\
-                 DECLARE n bigint;\nBEGIN\n{statement};\nGET DIAGNOSTICS n = ROW_COUNT;\nRETURN n;\nEND\n$fn$;",
-                quote_ident(&format!("_{kind}_{table}")),
-            );
-        }
         let key = lit(table);
-        for kind in ["upsert", "delete"] {
-            let arms = if kind == "upsert" {
-                &mut d.upsert
-            } else {
-                &mut d.delete
-            };
+        for (kind, statement, arms) in [
+            ("upsert", &upsert, &mut d.upsert),
+            ("delete", &delete, &mut d.delete),
+        ] {
+            table_function(&mut out, "stripe_sync", kind, table, statement);
             let _ = writeln!(
                 arms,
                 "    WHEN {key} THEN RETURN stripe_sync.{}($2, $3, $4);",
@@ -346,6 +300,39 @@ impl Dispatch {
         ));
         out
     }
+}
+
+/// The start of a refill: what it is, and the registry's rows deleted
+/// (`entry_schema`: where the entry points live; `registry`: the prefix of
+/// the registry's tables, `<registry>_resources` and so on).
+fn head(api: &Api, entry_schema: &str, registry: &str) -> String {
+    format!(
+        "-- The registry of API version {} for {entry_schema}.apply_event and {entry_schema}.process_webhook\n\
+         -- (generated from the same registry as the Rust upserts).\n\
+         DELETE FROM {registry}_embedded_lists;\nDELETE FROM {registry}_summaries;\n\
+         DELETE FROM {registry}_event_types;\nDELETE FROM {registry}_resources;\n",
+        api.version
+    )
+}
+
+/// The snapshot's tables, by object name.
+fn sorted_tables(lock: &Lock) -> Vec<(&String, &crate::lock::TableLock)> {
+    let mut tables: Vec<_> = lock.tables.iter().collect();
+    tables.sort_by(|a, b| a.1.object.cmp(&b.1.object));
+    tables
+}
+
+/// One of the two statements every event runs (`kind`: upsert or delete) as
+/// a function with static SQL in `schema`, so that each connection plans it
+/// once (planning the upsert costs more than running it).
+fn table_function(out: &mut String, schema: &str, kind: &str, table: &str, statement: &str) {
+    let _ = writeln!(
+        out,
+        "CREATE OR REPLACE FUNCTION {schema}.{}(text[], text[], timestamptz[]) RETURNS bigint\n\
+         LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$\n\
+         DECLARE n bigint;\nBEGIN\n{statement};\nGET DIAGNOSTICS n = ROW_COUNT;\nRETURN n;\nEND\n$fn$;",
+        quote_ident(&format!("_{kind}_{table}")),
+    );
 }
 
 /// The registry rows of the event routes and the summaries, into the

@@ -112,11 +112,7 @@ pub async fn migrate(pool: &PgPool) -> Result<()> {
 /// release kept it (the first schema of the search path) into
 /// [`ENGINE_SCHEMA`]; drops the old table if nothing else is left in it.
 async fn move_bookkeeping(conn: &mut PgConnection) -> Result<()> {
-    let mut tx = conn.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(LOCK_KEY)
-        .execute(&mut *tx)
-        .await?;
+    let mut tx = locked(conn).await?;
     sqlx::query("CREATE SCHEMA IF NOT EXISTS stripe_sync")
         .execute(&mut *tx)
         .await?;
@@ -144,21 +140,18 @@ async fn move_bookkeeping(conn: &mut PgConnection) -> Result<()> {
         ))
         .execute(&mut *tx)
         .await?;
-        let ours = "SELECT o.version FROM {old} o JOIN unnest($1::bigint[], $2::bytea[]) AS m (version, checksum) \
-                    ON m.version = o.version AND m.checksum = o.checksum";
-        let ours = ours.replace("{old}", &old);
+        // Ours: the rows whose version and checksum are this crate's.
         sqlx::query(&format!(
-            "INSERT INTO stripe_sync._sqlx_migrations SELECT * FROM {old} WHERE version IN ({ours})"
+            "WITH ours AS (
+                 DELETE FROM {old} o USING unnest($1::bigint[], $2::bytea[]) AS m (version, checksum)
+                  WHERE m.version = o.version AND m.checksum = o.checksum
+              RETURNING o.*)
+             INSERT INTO stripe_sync._sqlx_migrations SELECT * FROM ours"
         ))
         .bind(&versions)
         .bind(&checksums)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(&format!("DELETE FROM {old} WHERE version IN ({ours})"))
-            .bind(&versions)
-            .bind(&checksums)
-            .execute(&mut *tx)
-            .await?;
         let left: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {old}"))
             .fetch_one(&mut *tx)
             .await?;
@@ -173,14 +166,9 @@ async fn move_bookkeeping(conn: &mut PgConnection) -> Result<()> {
 }
 
 /// Runs `stripe_sync.grant_privileges()` when the connected role owns the
-/// engine's schema (a writer running `serve --migrate` with nothing to
-/// apply may not grant, and needs not).
+/// engine's schema (only the owner may grant on its objects).
 async fn grant_privileges(conn: &mut PgConnection) -> Result<()> {
-    let mut tx = conn.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(LOCK_KEY)
-        .execute(&mut *tx)
-        .await?;
+    let mut tx = locked(conn).await?;
     let owner: bool = sqlx::query_scalar(
         "SELECT pg_has_role(current_user, n.nspowner, 'USAGE') FROM pg_namespace n WHERE n.nspname = 'stripe_sync'",
     )
@@ -194,6 +182,16 @@ async fn grant_privileges(conn: &mut PgConnection) -> Result<()> {
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// A transaction holding [`LOCK_KEY`] until it ends.
+async fn locked(conn: &mut PgConnection) -> Result<sqlx::Transaction<'_, sqlx::Postgres>> {
+    let mut tx = conn.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(LOCK_KEY)
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
 }
 
 /// The engine's roles that do not exist in `pool`'s cluster (the migrating
