@@ -39,6 +39,14 @@ const SUPABASE_GRANTS: &[&str] = &[
     "ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA stripe GRANT ALL ON SEQUENCES TO anon, authenticated, service_role",
 ];
 
+/// What the README ("Exposing the mirror to your app") gives Supabase's API
+/// roles: SELECT only.
+const README_SUPABASE_GRANTS: &[&str] = &[
+    "GRANT USAGE ON SCHEMA stripe TO anon, authenticated, service_role",
+    "GRANT SELECT ON ALL TABLES IN SCHEMA stripe TO anon, authenticated, service_role",
+    "ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA stripe GRANT SELECT ON TABLES TO anon, authenticated, service_role",
+];
+
 /// The mirror's pure typed readers, the only functions left in `stripe`.
 const CONVERTERS: [&str; 6] = [
     "_bigint",
@@ -303,8 +311,7 @@ async fn supabase_grants_on_the_mirror_give_away_no_secret_no_entry_point_and_no
             "42P01",
             "{role}"
         );
-        // Kept open: a temp function lives as long as its session.
-        std::mem::forget(c);
+        c.close().await?;
     }
 
     // A genuine signed webhook, through serve and through process_webhook:
@@ -583,6 +590,29 @@ async fn the_reader_reads_the_mirror_only_and_the_writer_runs_everything() -> Re
     }
     drop(c);
     reader.close().await;
+
+    // The grants the README gives for Supabase's API roles: SELECT only.
+    for r in SUPABASE_ROLES {
+        ensure_role(&e.db.pool, r, "NOLOGIN").await?;
+    }
+    for g in README_SUPABASE_GRANTS {
+        sqlx::query(g).execute(&e.db.pool).await?;
+    }
+    for role in SUPABASE_ROLES {
+        let mut c = as_role(&e.db, role).await?;
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM stripe.customers")
+            .fetch_one(&mut c)
+            .await?;
+        assert_eq!(n, 4, "{role} reads the mirror");
+        for sql in [
+            "UPDATE stripe.customers SET _updated_at = now() + interval '1 year'",
+            "CREATE TRIGGER planted BEFORE INSERT ON stripe.customers FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger()",
+            "SELECT count(*) FROM stripe_sync.events",
+        ] {
+            assert_eq!(sqlstate(&mut c, sql).await, "42501", "{role}: {sql}");
+        }
+        c.close().await?;
+    }
     e.finish().await
 }
 

@@ -82,24 +82,29 @@ async fn migrate_is_idempotent_and_concurrent() {
 }
 
 /// Issue 28, item 1: a change made on Stripe between two commands reaches
-/// the mirror through `sync`, whatever ran in between. The change is dated
-/// two seconds back by the simulator's clock, so it falls in an earlier
-/// second than the next command's start (within one second the loss hid).
-/// Each change waits until three seconds have passed since the command
-/// before it read the object: dated two seconds back, a change made sooner
-/// would predate that read, which Stripe never does (the mirror rightly
-/// keeps the newer read, and the test would fail on a fast machine).
+/// the mirror through `sync`, whatever ran in between. Stripe's clock runs
+/// two seconds behind ours here (the simulator's offset), so a change falls
+/// in an earlier second than the next command's start (within one second
+/// the loss hid). Each change waits until that clock has reached the second
+/// the previous command returned in: a change Stripe dated before the
+/// command read the object would rightly be stale (the read's version is
+/// the start of the second before it, by our clock).
 #[tokio::test(flavor = "multi_thread")]
 async fn a_change_between_backfill_and_sync_reaches_the_mirror() {
     let m = Mirror::new().await;
     let (db, sim) = (&m.db, &m.sim);
     let base = sim.base_url();
     let http = reqwest::Client::new();
-    let rename = |id: String, name: &'static str| {
+    const SKEW: i64 = 2;
+    let rename = |id: String, name: &'static str, read_by: i64| {
         let (http, base, sim) = (&http, &base, &sim);
         async move {
-            tokio::time::sleep(std::time::Duration::from_secs(3)).await;
-            sim.set_clock_offset(-2);
+            stripe_sync_tests::wait_for("Stripe's clock to pass the previous read", || async move {
+                Ok((chrono::Utc::now().timestamp() - SKEW >= read_by).then_some(()))
+            })
+            .await
+            .unwrap();
+            sim.set_clock_offset(-SKEW);
             let r = http
                 .post(format!("{base}/v1/customers/{id}"))
                 .basic_auth("sk_test_cli", Some(""))
@@ -132,7 +137,12 @@ async fn a_change_between_backfill_and_sync_reaches_the_mirror() {
     // The README's order: backfill, a change, then `sync`.
     let (code, _, err) = m.go(&["backfill", "all"]).await;
     assert_eq!(code, 0, "{err}");
-    rename(ids[0].clone(), "renamed before sync").await;
+    rename(
+        ids[0].clone(),
+        "renamed before sync",
+        chrono::Utc::now().timestamp(),
+    )
+    .await;
     let (code, out, err) = m.go(&["sync"]).await;
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("events: 1 fetched, 1 applied"), "{out}");
@@ -142,7 +152,12 @@ async fn a_change_between_backfill_and_sync_reaches_the_mirror() {
     );
 
     // Another backfill between the change and the catch-up.
-    rename(ids[1].clone(), "renamed before a backfill").await;
+    rename(
+        ids[1].clone(),
+        "renamed before a backfill",
+        chrono::Utc::now().timestamp(),
+    )
+    .await;
     let (code, _, err) = m.go(&["backfill", "customer"]).await;
     assert_eq!(code, 0, "{err}");
     let (code, out, err) = m.go(&["sync", "--events-only"]).await;
