@@ -3,7 +3,7 @@
 //! idempotency keys, and the rate limits: the account's, shared by every
 //! request, and each endpoint's ([`crate::ratelimit`]).
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -183,6 +183,9 @@ pub struct StripeClient {
     platform: Option<Arc<RateLimiter>>,
     retry: RetryPolicy,
     requests: Arc<AtomicU64>,
+    /// Seconds Stripe's clock is ahead of ours, from its last `Date`
+    /// header (shared by every account's client: one Stripe).
+    skew: Arc<AtomicI64>,
 }
 
 impl StripeClient {
@@ -218,6 +221,7 @@ impl StripeClient {
                 max_delay: config.max_retry_delay,
             },
             requests: Arc::new(AtomicU64::new(0)),
+            skew: Arc::new(AtomicI64::new(0)),
         })
     }
 
@@ -242,7 +246,45 @@ impl StripeClient {
             platform,
             retry: self.retry,
             requests: Arc::new(AtomicU64::new(0)),
+            skew: self.skew.clone(),
         })
+    }
+
+    /// The version of what the API returns now (see
+    /// [`crate::store::fetch_version`]), by Stripe's clock as its last
+    /// `Date` header showed it: a read must not be dated later than the
+    /// events it predates, whichever clock is ahead.
+    pub fn fetch_version(&self) -> chrono::DateTime<chrono::Utc> {
+        crate::store::fetch_version(self.skew_secs())
+    }
+
+    /// Seconds Stripe's clock is ahead of ours (negative: behind), as its
+    /// last `Date` header showed; 0 before any answer, and within the
+    /// header's one-second resolution.
+    pub fn skew_secs(&self) -> i64 {
+        self.skew.load(Ordering::Relaxed)
+    }
+
+    /// Records Stripe's clock from an answer's `Date` header. A difference
+    /// of one second or less is the header's resolution, not a skew.
+    fn observe_date(&self, headers: &HeaderMap) {
+        let Some(date) = headers
+            .get(reqwest::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| httpdate::parse_http_date(v).ok())
+        else {
+            return;
+        };
+        let secs = |t: std::time::SystemTime| {
+            t.duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0)
+        };
+        let skew = secs(date) - secs(std::time::SystemTime::now());
+        let skew = if skew.abs() <= 1 { 0 } else { skew };
+        if self.skew.swap(skew, Ordering::Relaxed) != skew && skew != 0 {
+            tracing::debug!(skew, "Stripe's clock differs from ours");
+        }
     }
 
     /// How many HTTP requests (attempts, retries included) were sent.
@@ -342,6 +384,7 @@ impl StripeClient {
             let (err, retryable, retry_after, budget) = match req.send().await {
                 Ok(resp) => {
                     let status = resp.status();
+                    self.observe_date(resp.headers());
                     if status.is_success() {
                         match resp.bytes().await {
                             // Made storable here, once, for everything read

@@ -101,6 +101,12 @@ impl EmbeddedItems {
         self.lists.first().map(|l| l.field).unwrap_or_default()
     }
 
+    /// The URL path the rest of the list is listed from, when Stripe gave
+    /// one under `/v1/`.
+    pub fn rest_url(&self) -> Option<&str> {
+        self.url.as_deref().filter(|u| u.starts_with("/v1/"))
+    }
+
     /// The items' resource when the list holds one object (the first
     /// entry's otherwise).
     pub fn resource(&self) -> Option<&'static Resource> {

@@ -80,7 +80,7 @@ pub(crate) async fn retry(inner: &crate::context::Context) -> Result<RetryReport
                         res,
                         &[body.as_str()],
                         &account,
-                        &[crate::store::fetch_version()],
+                        &[inner.client.fetch_version()],
                     )
                     .await?;
                     tx.commit().await?;

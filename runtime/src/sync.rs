@@ -290,9 +290,24 @@ impl StripeSync {
             self.attribute_events_in_background();
             return;
         }
+        // Listed with this key's client only for its own account: a
+        // connected account's are listed by its events job (`worker`),
+        // which acts as that account.
         if let Some(r) = events::follow_up(ev) {
             let inner = self.inner.clone();
-            tokio::spawn(async move { events::complete_summary(&inner, r).await });
+            tokio::spawn(async move {
+                if events::acts_as(&inner, r.account()).await {
+                    events::complete_summary(&inner, r).await
+                }
+            });
+        }
+        if let Some((account, lists)) = events::truncated_lists(ev) {
+            let inner = self.inner.clone();
+            tokio::spawn(async move {
+                if events::acts_as(&inner, &account).await {
+                    events::complete_truncated(&inner, &account, &lists).await
+                }
+            });
         }
         if let Some((account, event_id)) = events::revoked_account(ev) {
             let inner = self.inner.clone();
@@ -450,7 +465,7 @@ impl StripeSync {
             Error::Unsupported(format!("{} objects cannot be fetched by id", res.object))
         })?;
         let account = inner.account_id().await?;
-        let version = store::fetch_version();
+        let version = inner.client.fetch_version();
         let (text, deleted) = match inner.client.get(&path, &[]).await {
             Ok(body) => {
                 let text = String::from_utf8(body.to_vec())

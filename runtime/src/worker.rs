@@ -147,7 +147,7 @@ async fn connected_accounts(ctx: &Context, platform: &str) -> Result<Vec<String>
         if let Some(a) = &after {
             q.push(("starting_after".into(), a.clone()));
         }
-        let version = crate::store::fetch_version();
+        let version = ctx.client.fetch_version();
         let page = ctx.client.list_page("/v1/accounts", &q).await?;
         let before = ids.len();
         for item in &page.items {

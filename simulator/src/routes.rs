@@ -164,7 +164,24 @@ fn percent_decode(s: &str) -> String {
 
 /// The axum app: everything goes through [`handle`].
 pub(crate) fn router(state: Arc<State>) -> Router {
-    Router::new().fallback(handle).with_state(state)
+    Router::new()
+        .fallback(handle)
+        .layer(axum::middleware::map_response_with_state(
+            state.clone(),
+            date_header,
+        ))
+        .with_state(state)
+}
+
+/// Every answer's `Date` header reads the simulated clock, as Stripe's
+/// reads Stripe's: a client can tell how far its clock is from the one
+/// that dates objects and events ([`crate::SimHandle::set_clock_offset`]).
+async fn date_header(AxState(state): AxState<Arc<State>>, mut r: Response) -> Response {
+    let now = std::time::UNIX_EPOCH + std::time::Duration::from_secs(state.now().max(0) as u64);
+    if let Ok(v) = HeaderValue::from_str(&httpdate::fmt_http_date(now)) {
+        r.headers_mut().insert(axum::http::header::DATE, v);
+    }
+    r
 }
 
 /// A JSON response.

@@ -156,7 +156,7 @@ pub(super) async fn list_under_parent(
                 .find(|e| e.object == res.object && e.complete)
         })
         .filter(|_| !endpoint.partial);
-    let listed_at = store::fetch_version();
+    let listed_at = inner.client.fetch_version();
     let mut ids: Vec<String> = Vec::new();
     let mut after: Option<String> = None;
     loop {
@@ -181,7 +181,7 @@ pub(super) async fn list_under_parent(
             }
             Err(e) => return Err(e),
         };
-        let fetched_at = store::fetch_version();
+        let fetched_at = inner.client.fetch_version();
         let n = page.items.len() as u64;
         let has_more = page.has_more;
         let Prepared {

@@ -300,7 +300,7 @@ pub(super) async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()
                     Ok(inner.client.list_page(sc.endpoint.path, &q).await?)
                 })
                 .await?;
-            let fetched_at = store::fetch_version();
+            let fetched_at = inner.client.fetch_version();
             let n = page.items.len() as u64;
             let has_more = page.has_more;
             let first_created = page

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use serde_json::value::RawValue;
 
-use super::{apply_event, complete_pending, ts};
+use super::{apply_event, complete_pending, truncated, ts};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::objects;
@@ -240,6 +240,18 @@ pub(crate) async fn sync_events(inner: &Context) -> Result<EventsReport> {
         pending.reverse();
     }
     save_cursor(inner, &account, since, &seen, last_id.as_deref(), run_id).await?;
+    // The rest of the embedded lists the events showed truncated: one
+    // listing per list, however many events noted it.
+    let lists = truncated::complete(inner, &account, None).await?;
+    if lists.listed + lists.failed > 0 {
+        tracing::info!(listed = lists.listed, failed = lists.failed, %account, "the rest of truncated lists listed from the API");
+    }
+    if lists.failed > 0 && failure.is_none() {
+        failure = Some(format!(
+            "the rest of {} truncated lists could not be listed (stripe_sync.truncated_lists.error says why; the next sync tries again)",
+            lists.failed
+        ));
+    }
     let status = if failure.is_some() {
         store::RunStatus::Failed
     } else {

@@ -20,9 +20,11 @@ use crate::store;
 pub use crate::event_result::{EventOutcome, EventResult};
 
 mod catch_up;
+mod truncated;
 mod write;
 pub(crate) use catch_up::{anchor, sync_events};
 pub use catch_up::{EventsReport, CATCH_UP_MARGIN_SECS, EVENT_RETENTION_SECS};
+pub(crate) use truncated::Truncated;
 use write::record_failure;
 #[cfg(feature = "server")]
 pub(crate) use write::write_events;
@@ -61,6 +63,9 @@ struct Plan {
     /// The object's embedded lists' items, written before it, with what
     /// their lists say about membership.
     children: Vec<objects::Children>,
+    /// The object's embedded lists the API truncated and that were not
+    /// expanded: noted with the event, listed after its commit.
+    truncated: Vec<Truncated>,
     /// For a summary event (e.g. a customer's active entitlements): its
     /// items replace the owner's; `resource` is the items' and there is no
     /// object of its own.
@@ -350,6 +355,7 @@ fn plan_summary(
         version,
         extra: Vec::new(),
         children: Vec::new(),
+        truncated: Vec::new(),
         summary: Some(Box::new(SummaryPlan {
             owner,
             owner_id,
@@ -380,6 +386,49 @@ pub(crate) fn follow_up(ev: &PreparedEvent) -> Option<Relist> {
         owner_id: sp.owner_id.clone(),
         account: ev.row.account.clone(),
     })
+}
+
+/// The embedded lists a prepared event noted truncated, with their
+/// account: `serve` lists their rest after the commit.
+pub(crate) fn truncated_lists(ev: &PreparedEvent) -> Option<(String, Vec<Truncated>)> {
+    let plan = ev.plan.as_ref().ok()?;
+    (!plan.truncated.is_empty()).then(|| (ev.row.account.clone(), plan.truncated.clone()))
+}
+
+/// Whether `inner`'s client acts as `account` (its key's own account, or
+/// the connected account it was built for), so that what it lists is
+/// `account`'s.
+pub(crate) async fn acts_as(inner: &Context, account: &str) -> bool {
+    match inner.known_account_id().await {
+        Ok(own) => own.as_deref() == Some(account),
+        Err(e) => {
+            tracing::warn!(error = %e, "own account unknown: listing left for the next sync");
+            false
+        }
+    }
+}
+
+/// Lists the rest of the truncated lists `account`'s events noted (only
+/// `only`'s when given), each once; see [`truncated::complete`].
+pub(crate) async fn complete_truncated(inner: &Context, account: &str, only: &[Truncated]) {
+    match truncated::complete(inner, account, Some(only)).await {
+        Ok(done) => tracing::debug!(
+            account,
+            listed = done.listed,
+            failed = done.failed,
+            "truncated lists listed"
+        ),
+        Err(e) => {
+            tracing::error!(account, error = %e, "truncated lists not listed; the next sync lists them")
+        }
+    }
+}
+
+impl Relist {
+    /// The account whose event left the work.
+    pub(crate) fn account(&self) -> &str {
+        &self.account
+    }
 }
 
 /// Lists every item of a truncated summary's owner from the API, writes
@@ -484,7 +533,7 @@ async fn relist(inner: &Context, r: &Relist) -> Result<(usize, u64)> {
         base.push((param.name.to_string(), r.owner_id.clone()));
         endpoint.path.to_string()
     };
-    let version = store::fetch_version();
+    let version = inner.client.fetch_version();
     let items = list_all(inner, &path, base, None).await?;
     let ids: Vec<String> = items
         .iter()
@@ -557,6 +606,7 @@ async fn plan_write(
         version,
         extra: Vec::new(),
         children: Vec::new(),
+        truncated: Vec::new(),
         summary: None,
     };
     if delete {
@@ -574,7 +624,7 @@ async fn plan_write(
                         .map_err(|_| Error::InvalidPayload(format!("{path}: not UTF-8")))?;
                     plan.delete = objects::head(&text).map(|h| h.deleted).unwrap_or(false);
                     plan.object_text = text;
-                    plan.version = store::fetch_version().max(version);
+                    plan.version = inner.client.fetch_version().max(version);
                 }
                 Err(e) if e.is_not_found() => plan.delete = true,
                 Err(e) => return Err(e.into()),
@@ -585,6 +635,9 @@ async fn plan_write(
         }
     }
     for emb in objects::embedded_lists(res, &plan.object_text) {
+        if !will_expand(inner, &emb) {
+            plan.truncated.extend(Truncated::of(res, id, &emb));
+        }
         plan.children.extend(expand_list(inner, emb, id).await?);
     }
     if cfg.backfill_related_entities {
@@ -602,7 +655,7 @@ async fn plan_write(
                     let text = String::from_utf8(body.to_vec())
                         .map_err(|_| Error::InvalidPayload(format!("{path}: not UTF-8")))?;
                     plan.extra
-                        .push((target, vec![text], store::fetch_version()));
+                        .push((target, vec![text], inner.client.fetch_version()));
                 }
                 Err(e) if e.is_not_found() || e.is_permission_error() => {
                     tracing::warn!(object = %rid, error = %e, "related object not fetched");
@@ -624,8 +677,8 @@ pub(crate) async fn expand_list(
     parent_id: &str,
 ) -> Result<Vec<objects::Children>> {
     let mut complete = !emb.has_more;
-    if emb.has_more && inner.config.auto_expand_lists {
-        if let Some(url) = emb.url.clone().filter(|u| u.starts_with("/v1/")) {
+    if will_expand(inner, &emb) {
+        if let Some(url) = emb.rest_url().map(str::to_owned) {
             let last = emb
                 .items
                 .last()
@@ -637,6 +690,11 @@ pub(crate) async fn expand_list(
         }
     }
     Ok(emb.into_children(parent_id, complete))
+}
+
+/// Whether [`expand_list`] fetches the rest of `emb`.
+fn will_expand(inner: &Context, emb: &EmbeddedItems) -> bool {
+    emb.has_more && inner.config.auto_expand_lists && emb.rest_url().is_some()
 }
 
 /// Every item of a list from `starting_after` on (`None`: from the start),

@@ -206,6 +206,7 @@ fn plain_upsert(ev: &PreparedEvent) -> Option<&Plan> {
         !p.delete
             && p.extra.is_empty()
             && p.children.is_empty()
+            && p.truncated.is_empty()
             && p.summary.is_none()
             && ev.row.object_id.is_some()
     })
@@ -319,6 +320,7 @@ async fn apply_plan(conn: &mut sqlx::PgConnection, ev: &PreparedEvent) -> Result
             .await?
             .1;
     }
+    super::truncated::note(&mut *conn, account, &plan.truncated).await?;
     let objs = [plan.object_text.as_str()];
     let n = if plan.delete {
         store::delete_objects(&mut *conn, plan.resource, &objs, account, plan.version).await?

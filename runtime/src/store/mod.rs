@@ -19,12 +19,15 @@ use stripe_sync_generated::Resource;
 use crate::error::{Error, Result};
 
 /// The fallback version of an object fetched from the API now: the start of
-/// the previous second. Events carry whole-second `created` times, so an
-/// event from the same second as the fetch (which the fetched state may not
-/// include) always wins over the fetched state; an update is never lost to a
-/// fetch that raced it.
-pub fn fetch_version() -> DateTime<Utc> {
-    let secs = Utc::now().timestamp() - 1;
+/// the previous second of Stripe's clock (ours plus `skew_secs`, what
+/// Stripe's `Date` headers say it is ahead: see
+/// [`crate::client::StripeClient::fetch_version`]). Events carry
+/// whole-second `created` times by Stripe's clock, so an event from the
+/// same second as the fetch (which the fetched state may not include)
+/// always wins over the fetched state; an update is never lost to a fetch
+/// that raced it, even when our clock is behind Stripe's.
+pub fn fetch_version(skew_secs: i64) -> DateTime<Utc> {
+    let secs = Utc::now().timestamp() + skew_secs - 1;
     chrono::TimeZone::timestamp_opt(&Utc, secs, 0)
         .single()
         .unwrap_or_else(Utc::now)
