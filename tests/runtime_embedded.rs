@@ -316,3 +316,89 @@ async fn a_full_backfill_soft_deletes_a_removed_subscription_item() -> Result<()
     );
     e.finish().await
 }
+
+/// Stripe embeds ten of a subscription's items: a change to the eleventh
+/// comes as a `customer.subscription.updated` whose `items` do not hold
+/// it. The event notes the truncated list, and the next `sync` lists the
+/// rest from the list's URL (found by the sequence driver, seed 6).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_to_an_item_past_the_first_ten_reaches_the_mirror_by_the_next_sync() -> Result<()>
+{
+    let e = env(
+        SimConfig::new(fixtures())
+            .with_count("product", 2)
+            .with_count("price", 2),
+        |_| {},
+    )
+    .await?;
+    let (sub, _) = subscription_with_two_items(&e).await?;
+    let price = e.sim.objects("price")[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for _ in 0..10 {
+        e.post(
+            "/v1/subscription_items",
+            &[("subscription", sub.as_str()), ("price", price.as_str())],
+        )
+        .await?;
+    }
+    let req = BackfillRequest::objects(["customer", "subscription", "subscription_item"]);
+    assert!(e.sync.backfill(req).await?.succeeded);
+    assert_eq!(e.db_ids("subscription_items").await?.len(), 12);
+
+    // An item the subscription's embedded first page leaves out.
+    let embedded: Vec<String> = e
+        .sync
+        .client()
+        .get_json(&format!("/v1/subscriptions/{sub}"), &[])
+        .await?["items"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["id"].as_str().map(String::from))
+        .collect();
+    assert_eq!(embedded.len(), 10);
+    let past = e
+        .sim_ids("subscription_item")
+        .into_iter()
+        .find(|id| !embedded.contains(id))
+        .unwrap();
+    e.post(
+        &format!("/v1/subscription_items/{past}"),
+        &[("quantity", "7")],
+    )
+    .await?;
+    let updated = latest_event(&e, "customer.subscription.updated", &sub).await?;
+    assert_eq!(updated["data"]["object"]["items"]["has_more"], true);
+    e.sync.process_event(&updated).await?;
+    let quantity = || async {
+        sqlx::query_scalar::<_, Option<i64>>(
+            "SELECT quantity FROM stripe.subscription_items WHERE id = $1",
+        )
+        .bind(&past)
+        .fetch_one(&e.db.pool)
+        .await
+    };
+    assert_eq!(quantity().await?, Some(1), "the event does not hold it");
+    let noted: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT parent_id, field, url FROM stripe_sync.truncated_lists")
+            .fetch_all(&e.db.pool)
+            .await?;
+    assert_eq!(
+        noted,
+        vec![(
+            sub.clone(),
+            "items".to_string(),
+            format!("/v1/subscription_items?subscription={sub}")
+        )]
+    );
+
+    e.sync.sync_events().await?;
+    assert_eq!(quantity().await?, Some(7));
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM stripe_sync.truncated_lists")
+        .fetch_one(&e.db.pool)
+        .await?;
+    assert_eq!(left, 0, "the note is removed once listed");
+    e.finish().await
+}

@@ -261,3 +261,67 @@ async fn events_cursor_of_the_previous_release_resumes() -> Result<()> {
     assert!(again.fetched >= 1, "{again:?}");
     e.finish().await
 }
+
+/// With Stripe's clock two minutes behind ours, a read dated by our clock
+/// would be newer than every event Stripe makes in those two minutes, and
+/// they would be dropped as stale. Reads are dated by Stripe's clock, as
+/// its `Date` header shows it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_are_dated_by_stripes_clock_so_a_change_after_them_is_applied() -> Result<()> {
+    let e = env(SimConfig::new(fixtures()).with_count("customer", 3), |_| {}).await?;
+    e.sim.set_clock_offset(-120);
+    assert!(
+        e.sync
+            .backfill(BackfillRequest::objects(["customer"]))
+            .await?
+            .succeeded
+    );
+    assert!(
+        (-122..=-118).contains(&e.sync.client().skew_secs()),
+        "skew read from the Date header: {}",
+        e.sync.client().skew_secs()
+    );
+    let id = e.sim_ids("customer").into_iter().next().unwrap();
+    let stored: chrono::DateTime<chrono::Utc> =
+        sqlx::query_scalar("SELECT _updated_at FROM stripe.customers WHERE id = $1")
+            .bind(&id)
+            .fetch_one(&e.db.pool)
+            .await?;
+    let stripe_now = chrono::Utc::now().timestamp() - 120;
+    assert!(
+        stored.timestamp() < stripe_now,
+        "the read is dated by Stripe's clock: {stored}, Stripe's now {stripe_now}"
+    );
+
+    // A change Stripe makes after the read is applied.
+    e.post(
+        &format!("/v1/customers/{id}"),
+        &[("name", "after the read")],
+    )
+    .await?;
+    let page = e
+        .sync
+        .client()
+        .get_json(
+            "/v1/events",
+            &[("type".to_string(), "customer.updated".to_string())],
+        )
+        .await?;
+    let event = page["data"]
+        .as_array()
+        .and_then(|d| {
+            d.iter()
+                .find(|ev| ev["data"]["object"]["id"] == id.as_str())
+        })
+        .cloned()
+        .unwrap();
+    let r = e.sync.process_event(&event).await?;
+    assert_eq!(r.outcome, stripe_sync::EventOutcome::Applied, "{r:?}");
+    let name: Option<String> =
+        sqlx::query_scalar("SELECT name FROM stripe.customers WHERE id = $1")
+            .bind(&id)
+            .fetch_one(&e.db.pool)
+            .await?;
+    assert_eq!(name.as_deref(), Some("after the read"));
+    e.finish().await
+}

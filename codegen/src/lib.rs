@@ -45,7 +45,7 @@ pub const LATER_BOOKKEEPING_MIGRATIONS: &[(&str, &str)] = &[
     ("0009_stripe_sync_accounts.sql", sql::ACCOUNTS),
     ("0010_stripe_sync_connect.sql", sql::CONNECT),
     ("0012_stripe_sync_quarantine.sql", sql::QUARANTINE),
-    ("0014_stripe_sync_truncated_lists.sql", sql::TRUNCATED_LISTS),
+    ("0014_stripe_sync_pending_reads.sql", sql::PENDING_READS),
 ];
 
 /// The ordered API versions and the checksums of their spec files.

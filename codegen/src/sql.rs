@@ -47,10 +47,10 @@ pub const QUARANTINE: &str = include_str!("../sql/quarantine.sql");
 /// `stripe_sync`, the entry points become static, the roles and their
 /// grants. [`crate::sql_registry`] appends the generated functions.
 pub const PRIVILEGES: &str = include_str!("../sql/privileges.sql");
-/// The eighth bookkeeping migration: embedded lists the API truncated are
-/// noted in `stripe_sync.truncated_lists` by the SQL path too, for the
-/// runtime to list the rest.
-pub const TRUNCATED_LISTS: &str = include_str!("../sql/truncated_lists.sql");
+/// The eighth bookkeeping migration: what events leave for the API to read
+/// (`stripe_sync.truncated_lists`, `stripe_sync.refetches`), noted by the
+/// SQL path too.
+pub const PENDING_READS: &str = include_str!("../sql/pending_reads.sql");
 
 /// System columns every table has after its typed columns.
 pub const SYSTEM_COLUMNS: &[(&str, &str)] = &[

@@ -76,11 +76,11 @@ async fn chain_applied_with_psql_equals_a_fresh_latest_schema_plus_what_is_kept(
         sql::BOOKKEEPING.to_string(),
         sql::migration(&api.version, &changes),
     ];
-    fresh_sql.extend(
-        stripe_sync_codegen::LATER_BOOKKEEPING_MIGRATIONS
-            .iter()
-            .map(|(_, text)| text.to_string()),
-    );
+    // The bookkeeping migrations after the privileges one need its schema.
+    let (after, before): (Vec<_>, Vec<_>) = stripe_sync_codegen::LATER_BOOKKEEPING_MIGRATIONS
+        .iter()
+        .partition(|(name, _)| *name > stripe_sync_codegen::sql_registry::PRIVILEGES_MIGRATION);
+    fresh_sql.extend(before.iter().map(|(_, text)| text.to_string()));
     fresh_sql.push(stripe_sync_codegen::sql_registry::migration(
         &api,
         &fresh_lock,
@@ -89,6 +89,7 @@ async fn chain_applied_with_psql_equals_a_fresh_latest_schema_plus_what_is_kept(
         &api,
         &fresh_lock,
     ));
+    fresh_sql.extend(after.iter().map(|(_, text)| text.to_string()));
     apply_sql(&fresh.pool, &fresh_sql).await;
 
     let chain_cols = columns(&chain.pool).await;

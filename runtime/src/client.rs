@@ -250,12 +250,18 @@ impl StripeClient {
         })
     }
 
-    /// The version of what the API returns now (see
-    /// [`crate::store::fetch_version`]), by Stripe's clock as its last
-    /// `Date` header showed it: a read must not be dated later than the
-    /// events it predates, whichever clock is ahead.
+    /// The fallback version of an object fetched from the API now: the
+    /// start of the previous second of Stripe's clock (ours plus
+    /// [`Self::skew_secs`]). Events carry whole-second `created` times by
+    /// Stripe's clock, so an event from the same second as the fetch (which
+    /// the fetched state may not include) always wins over the fetched
+    /// state: an update is never lost to a fetch that raced it, whichever
+    /// clock is ahead.
     pub fn fetch_version(&self) -> chrono::DateTime<chrono::Utc> {
-        crate::store::fetch_version(self.skew_secs())
+        let secs = chrono::Utc::now().timestamp() + self.skew_secs() - 1;
+        chrono::TimeZone::timestamp_opt(&chrono::Utc, secs, 0)
+            .single()
+            .unwrap_or_else(chrono::Utc::now)
     }
 
     /// Seconds Stripe's clock is ahead of ours (negative: behind), as its

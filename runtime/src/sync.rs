@@ -14,7 +14,6 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::events::{self, EventResult, EventsReport, Prepared, PreparedEvent};
 use crate::managed_webhooks::{self, ManagedWebhook};
-use crate::objects;
 use crate::store;
 use crate::webhook::{self, WebhookError, WebhookOutcome};
 use crate::worker;
@@ -309,6 +308,14 @@ impl StripeSync {
                 }
             });
         }
+        if let Some((account, object)) = events::tied_object(ev) {
+            let inner = self.inner.clone();
+            tokio::spawn(async move {
+                if events::acts_as(&inner, &account).await {
+                    events::complete_refetch(&inner, &account, object).await
+                }
+            });
+        }
         if let Some((account, event_id)) = events::revoked_account(ev) {
             let inner = self.inner.clone();
             let (account, event_id) = (account.to_string(), event_id.to_string());
@@ -461,53 +468,13 @@ impl StripeSync {
         let inner = &self.inner;
         let res = stripe_sync_generated::resource_for_id(id)
             .ok_or_else(|| Error::Unsupported(format!("no resource for id {id:?}")))?;
-        let path = objects::retrieve_path(res, id).ok_or_else(|| {
-            Error::Unsupported(format!("{} objects cannot be fetched by id", res.object))
-        })?;
         let account = inner.account_id().await?;
-        let version = inner.client.fetch_version();
-        let (text, deleted) = match inner.client.get(&path, &[]).await {
-            Ok(body) => {
-                let text = String::from_utf8(body.to_vec())
-                    .map_err(|_| Error::InvalidPayload(format!("{path}: not UTF-8")))?;
-                let head = objects::head(&text)
-                    .map_err(|e| Error::InvalidPayload(format!("{path}: {e}")))?;
-                if head.id.as_deref() != Some(id) {
-                    return Err(Error::InvalidPayload(format!(
-                        "{path} returned another object"
-                    )));
-                }
-                (text, head.deleted)
-            }
-            Err(e) => return Err(e.into()),
-        };
-        // The id prefix can be shared (e.g. prices and plans): trust the payload.
-        let res = objects::head(&text)
-            .ok()
-            .and_then(|h| h.object)
-            .and_then(|o| stripe_sync_generated::resource(&o))
-            .unwrap_or(res);
-        let mut children = Vec::new();
-        if !deleted {
-            for emb in objects::embedded_lists(res, &text) {
-                children.extend(events::expand_list(inner, emb, id).await?);
-            }
-        }
-        let mut tx = inner.begin_write(store::Commit::Durable).await?;
-        for c in &children {
-            store::write_children(&mut tx, c, &account, version).await?;
-        }
-        let n = if deleted {
-            store::delete_objects(&mut *tx, res, &[text.as_str()], &account, version).await?
-        } else {
-            store::upsert_objects(&mut *tx, res, &[text.as_str()], &account, version).await?
-        };
-        tx.commit().await?;
+        let f = events::fetch_and_write(inner, res, id, &account).await?;
         Ok(SingleResult {
-            object: res.object.to_string(),
-            table: res.table.to_string(),
-            written: n > 0,
-            deleted,
+            object: f.resource.object.to_string(),
+            table: f.resource.table.to_string(),
+            written: f.written,
+            deleted: f.deleted,
         })
     }
 

@@ -232,7 +232,7 @@ pub(super) async fn list_under_parent(
         let mut tx = inner.begin_write(store::Commit::Relaxed).await?;
         store::ensure_same_server(&mut *tx, ctx.server_started).await?;
         let deleted =
-            store::apply_membership(&mut tx, &[&children], &ctx.account, listed_at).await?;
+            store::apply_membership(&mut tx, &[&children], &ctx.account, listed_at, true).await?;
         tx.commit().await?;
         counters.written.fetch_add(deleted, Ordering::Relaxed);
     }

@@ -20,10 +20,12 @@ use crate::store;
 pub use crate::event_result::{EventOutcome, EventResult};
 
 mod catch_up;
+mod refetch;
 mod truncated;
 mod write;
 pub(crate) use catch_up::{anchor, sync_events};
 pub use catch_up::{EventsReport, CATCH_UP_MARGIN_SECS, EVENT_RETENTION_SECS};
+pub(crate) use refetch::{fetch_and_write, Refetch};
 pub(crate) use truncated::Truncated;
 use write::record_failure;
 #[cfg(feature = "server")]
@@ -115,6 +117,9 @@ pub(crate) struct EventRow {
 pub(crate) struct PreparedEvent {
     row: EventRow,
     plan: std::result::Result<Plan, EventOutcome>,
+    /// Set when its write noted its object for a read (another event of
+    /// the same second wrote it too): see [`refetch`].
+    tied: std::sync::atomic::AtomicBool,
 }
 
 impl PreparedEvent {
@@ -298,7 +303,11 @@ pub(crate) async fn prepare_event(
         raw,
     };
     match planned {
-        Ok(plan) => Ok(Prepared::Write(Box::new(PreparedEvent { row, plan }))),
+        Ok(plan) => Ok(Prepared::Write(Box::new(PreparedEvent {
+            row,
+            plan,
+            tied: Default::default(),
+        }))),
         Err(e) => {
             record_failure(inner, &row, &e.to_string()).await;
             Err(e)
@@ -393,6 +402,37 @@ pub(crate) fn follow_up(ev: &PreparedEvent) -> Option<Relist> {
 pub(crate) fn truncated_lists(ev: &PreparedEvent) -> Option<(String, Vec<Truncated>)> {
     let plan = ev.plan.as_ref().ok()?;
     (!plan.truncated.is_empty()).then(|| (ev.row.account.clone(), plan.truncated.clone()))
+}
+
+/// The object a prepared event noted for a read, with its account:
+/// `serve` reads it after the commit.
+pub(crate) fn tied_object(ev: &PreparedEvent) -> Option<(String, Refetch)> {
+    if !ev.tied.load(std::sync::atomic::Ordering::Relaxed) {
+        return None;
+    }
+    Some((
+        ev.row.account.clone(),
+        Refetch {
+            object: ev.row.object_type.clone()?,
+            id: ev.row.object_id.clone()?,
+        },
+    ))
+}
+
+/// Reads again the object `account`'s events of one second noted; see
+/// [`refetch::complete`].
+pub(crate) async fn complete_refetch(inner: &Context, account: &str, only: Refetch) {
+    match refetch::complete(inner, account, Some(&[only])).await {
+        Ok(done) => tracing::debug!(
+            account,
+            read = done.read,
+            failed = done.failed,
+            "tied objects read again"
+        ),
+        Err(e) => {
+            tracing::error!(account, error = %e, "tied object not read again; the next sync reads it")
+        }
+    }
 }
 
 /// Whether `inner`'s client acts as `account` (its key's own account, or

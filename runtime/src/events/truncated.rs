@@ -170,7 +170,7 @@ async fn list_rest(
             url: Some(url.to_string()),
         };
         for c in emb.into_children(parent_id, true) {
-            store::write_children(&mut tx, &c, account, version).await?;
+            store::write_children(&mut tx, &c, account, version, true).await?;
         }
     }
     sqlx::query(

@@ -13,6 +13,8 @@ use chrono::{DateTime, Utc};
 #[cfg(feature = "server")]
 use super::Plan;
 use super::{apply_summary, ts, EventOutcome, EventResult, EventRow, PreparedEvent};
+use std::sync::atomic::Ordering;
+
 use crate::context::Context;
 use crate::error::Result;
 use crate::store;
@@ -140,6 +142,7 @@ async fn write_batch(inner: &Context, chunk: &[PreparedEvent]) -> Result<Vec<Eve
     .await?;
     let fresh: HashSet<String> = fresh.into_iter().collect();
     let mut outcomes = vec![EventOutcome::Duplicate; chunk.len()];
+    let mut wrote = vec![false; chunk.len()];
     let (mut done_ids, mut done_outcomes) = (Vec::new(), Vec::new());
     let todo: Vec<usize> = (0..chunk.len())
         .filter(|&i| fresh.contains(&chunk[i].row.id))
@@ -168,15 +171,29 @@ async fn write_batch(inner: &Context, chunk: &[PreparedEvent]) -> Result<Vec<Eve
             let evs: Vec<&PreparedEvent> = run.iter().map(|&i| &chunk[i]).collect();
             for (i, outcome) in run.iter().zip(upsert_run(&mut tx, &evs).await?) {
                 outcomes[*i] = outcome;
+                wrote[*i] = outcome == EventOutcome::Applied;
             }
         } else {
-            outcomes[run[0]] = apply_plan(&mut tx, &chunk[run[0]]).await?;
+            let (outcome, w) = apply_plan(&mut tx, &chunk[run[0]]).await?;
+            outcomes[run[0]] = outcome;
+            wrote[run[0]] = w;
         }
         for &i in &run {
             done_ids.push(chunk[i].row.id.as_str());
             done_outcomes.push(outcomes[i].as_str());
         }
         k += run.len();
+    }
+    let applied: Vec<&str> = (0..chunk.len())
+        .filter(|&i| rereads(&chunk[i], wrote[i]))
+        .map(|i| chunk[i].row.id.as_str())
+        .collect();
+    for t in super::refetch::note_ties(&mut tx, &applied).await? {
+        for ev in chunk {
+            if ev.row.object_id.as_deref() == Some(t.id.as_str()) {
+                ev.tied.store(true, Ordering::Relaxed);
+            }
+        }
     }
     if !done_ids.is_empty() {
         sqlx::query(
@@ -287,7 +304,11 @@ async fn write_event(inner: &Context, ev: &PreparedEvent) -> Result<EventOutcome
         tx.rollback().await?;
         return Ok(EventOutcome::Duplicate);
     }
-    let outcome = apply_plan(&mut tx, ev).await?;
+    let (outcome, wrote) = apply_plan(&mut tx, ev).await?;
+    if rereads(ev, wrote) {
+        let tied = super::refetch::note_ties(&mut tx, &[row.id.as_str()]).await?;
+        ev.tied.store(!tied.is_empty(), Ordering::Relaxed);
+    }
     sqlx::query("UPDATE stripe_sync.events SET outcome = $2, processed_at = now() WHERE id = $1")
         .bind(&row.id)
         .bind(outcome.as_str())
@@ -297,15 +318,30 @@ async fn write_event(inner: &Context, ev: &PreparedEvent) -> Result<EventOutcome
     Ok(outcome)
 }
 
+/// Whether an event's write may tie with another event of its second: it
+/// wrote rows of an object that is not deleted.
+fn rereads(ev: &PreparedEvent, wrote: bool) -> bool {
+    wrote
+        && ev
+            .plan
+            .as_ref()
+            .is_ok_and(|p| !p.delete && p.summary.is_none())
+}
+
 /// Writes an event's objects (its ledger row is already inserted in `conn`'s
-/// transaction) and says what that did.
-async fn apply_plan(conn: &mut sqlx::PgConnection, ev: &PreparedEvent) -> Result<EventOutcome> {
+/// transaction) and says what that did, and whether it wrote any row (a
+/// stale parent's newer children are written too).
+async fn apply_plan(
+    conn: &mut sqlx::PgConnection,
+    ev: &PreparedEvent,
+) -> Result<(EventOutcome, bool)> {
     let plan = match &ev.plan {
-        Err(o) => return Ok(*o),
+        Err(o) => return Ok((*o, false)),
         Ok(plan) => plan,
     };
     if let Some(sp) = &plan.summary {
-        return apply_summary(conn, ev, plan, sp).await;
+        let o = apply_summary(conn, ev, plan, sp).await?;
+        return Ok((o, o == EventOutcome::Applied));
     }
     let account = ev.row.account.as_str();
     for (res, items, v) in &plan.extra {
@@ -314,11 +350,26 @@ async fn apply_plan(conn: &mut sqlx::PgConnection, ev: &PreparedEvent) -> Result
     // Children a complete list no longer holds are soft-deleted even when
     // the parent itself is unchanged or older (the version rule applies
     // child by child).
+    // A complete list soft-deletes the children it no longer holds only
+    // when the parent's stored state is older than this event's: a late
+    // event (or one of the same second, whose order is unknown: it is
+    // read again, see `refetch`) says nothing about who left.
     let mut children_deleted = 0;
+    let mut delete_missing = true;
+    if plan.children.iter().any(|c| c.complete) {
+        let id = ev.row.object_id.as_deref().unwrap_or_default();
+        delete_missing = match store::stored_version(&mut *conn, plan.resource, id).await? {
+            Some((_, Some(_))) => false,
+            Some((Some(u), None)) => u < plan.version,
+            _ => true,
+        };
+    }
+    let mut children_written = 0;
     for c in &plan.children {
-        children_deleted += store::write_children(&mut *conn, c, account, plan.version)
-            .await?
-            .1;
+        let (w, d) =
+            store::write_children(&mut *conn, c, account, plan.version, delete_missing).await?;
+        children_written += w;
+        children_deleted += d;
     }
     super::truncated::note(&mut *conn, account, &plan.truncated).await?;
     let objs = [plan.object_text.as_str()];
@@ -328,16 +379,15 @@ async fn apply_plan(conn: &mut sqlx::PgConnection, ev: &PreparedEvent) -> Result
         store::upsert_objects(&mut *conn, plan.resource, &objs, account, plan.version).await?
     };
     if n + children_deleted > 0 {
-        return Ok(EventOutcome::Applied);
+        return Ok((EventOutcome::Applied, true));
     }
     let id = ev.row.object_id.as_deref().unwrap_or_default();
-    Ok(
-        match store::stored_version(&mut *conn, plan.resource, id).await? {
-            Some((_, Some(_))) if !plan.delete => EventOutcome::Stale,
-            Some((Some(u), None)) if u > plan.version => EventOutcome::Stale,
-            _ => EventOutcome::Unchanged,
-        },
-    )
+    let outcome = match store::stored_version(&mut *conn, plan.resource, id).await? {
+        Some((_, Some(_))) if !plan.delete => EventOutcome::Stale,
+        Some((Some(u), None)) if u > plan.version => EventOutcome::Stale,
+        _ => EventOutcome::Unchanged,
+    };
+    Ok((outcome, children_written > 0))
 }
 
 /// Binds an event's ledger columns as `$1`…`$9`: id, type, created,

@@ -18,21 +18,6 @@ use stripe_sync_generated::Resource;
 
 use crate::error::{Error, Result};
 
-/// The fallback version of an object fetched from the API now: the start of
-/// the previous second of Stripe's clock (ours plus `skew_secs`, what
-/// Stripe's `Date` headers say it is ahead: see
-/// [`crate::client::StripeClient::fetch_version`]). Events carry
-/// whole-second `created` times by Stripe's clock, so an event from the
-/// same second as the fetch (which the fetched state may not include)
-/// always wins over the fetched state; an update is never lost to a fetch
-/// that raced it, even when our clock is behind Stripe's.
-pub fn fetch_version(skew_secs: i64) -> DateTime<Utc> {
-    let secs = Utc::now().timestamp() + skew_secs - 1;
-    chrono::TimeZone::timestamp_opt(&Utc, secs, 0)
-        .single()
-        .unwrap_or_else(Utc::now)
-}
-
 /// When a write transaction's commit returns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Commit {
@@ -227,12 +212,15 @@ pub async fn soft_delete_missing<'c>(
 /// complete lists no longer hold, as of `version` (a child written by
 /// something newer stays): one statement per list and batch, however many
 /// parents. The items themselves are written by the caller. Returns how
-/// many were soft-deleted.
+/// many were soft-deleted. `delete_missing` false: membership is recorded,
+/// nothing soft-deleted (the list is part of a parent state that is not
+/// the newest: see [`write_children`]).
 pub async fn apply_membership(
     conn: &mut sqlx::PgConnection,
     batch: &[&crate::objects::Children],
     account: &str,
     version: DateTime<Utc>,
+    delete_missing: bool,
 ) -> Result<u64> {
     let mut lists: Vec<&'static stripe_sync_generated::EmbeddedList> = Vec::new();
     for c in batch {
@@ -261,7 +249,7 @@ pub async fn apply_membership(
             }
         }
         let (mut parents, mut present) = (Vec::new(), Vec::new());
-        for c in of_list.filter(|c| c.complete) {
+        for c in of_list.filter(|c| c.complete && delete_missing) {
             parents.push(c.parent_id.as_str());
             present.extend(c.ids.iter().map(String::as_str));
         }
@@ -291,16 +279,21 @@ pub async fn apply_fetched_membership(
         return Ok(0);
     };
     let batch: Vec<&crate::objects::Children> = fetched.iter().map(|(c, _)| c).collect();
-    apply_membership(conn, &batch, account, version).await
+    apply_membership(conn, &batch, account, version, true).await
 }
 
 /// Writes children listed under a parent and applies what their list says
 /// about membership ([`apply_membership`]). Returns (written, soft-deleted).
+/// `delete_missing` false when the parent's stored state is as new as the
+/// list's or newer (or deleted): the list then says nothing about which
+/// children left, since a child its newer state holds may be missing from
+/// this older one (each child's own version rule still applies).
 pub async fn write_children(
     conn: &mut sqlx::PgConnection,
     children: &crate::objects::Children,
     account: &str,
     version: DateTime<Utc>,
+    delete_missing: bool,
 ) -> Result<(u64, u64)> {
     let written = upsert_objects(
         &mut *conn,
@@ -310,7 +303,7 @@ pub async fn write_children(
         version,
     )
     .await?;
-    let deleted = apply_membership(conn, &[children], account, version).await?;
+    let deleted = apply_membership(conn, &[children], account, version, delete_missing).await?;
     Ok((written, deleted))
 }
 

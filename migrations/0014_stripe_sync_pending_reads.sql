@@ -1,18 +1,27 @@
--- stripe-sync bookkeeping, eighth part: embedded lists the API truncated.
---
--- An object's embedded list holds its first items only (ten of a
--- subscription's items, for instance) and says `has_more: true`. Both
--- event paths wrote those and nothing else, so a change to an item past
--- the first page never reached the mirror by events (issue 30, found by
--- the sequence driver). Now each path notes the list here, keyed by its
--- parent; `stripe-sync sync` (and the worker's events job, and `serve`
--- after it commits a webhook) lists the rest from the list's URL, writes
--- the items, soft-deletes the parent's items the list no longer holds,
--- and removes the note unless a newer event noted the list again
+-- stripe-sync bookkeeping, eighth part: what events leave for the API to
+-- read. Both were found by the sequence driver (issue 30); both event
+-- paths note them here, and `stripe-sync sync` (and the worker's events
+-- job, and `serve` after it commits a webhook of its own account) reads
+-- them, then removes the note unless a newer event noted it again
 -- meanwhile. A failure is kept in `error` and tried again next time.
 --
--- The note is data, never SQL: the parent's type, id, field and the URL
--- path Stripe gave (only /v1/ paths are kept).
+-- * truncated_lists: an object's embedded list holds its first items only
+--   (ten of a subscription's items) and says `has_more: true`. The events
+--   wrote those and nothing else, so a change to an item past the first
+--   page never reached the mirror. The rest is listed from the list's URL,
+--   written, and the parent's items it no longer holds soft-deleted.
+-- * A late event's complete list no longer soft-deletes the children a
+--   newer state of the parent holds (stripe_sync._apply_object below): it
+--   deletes only when the parent's stored state is older than the event.
+-- * refetches: events carry whole-second times and webhooks arrive in any
+--   order, so of two events of one object in the same second the later
+--   arrival won, whichever Stripe made last. An event that writes an
+--   object another event of its second wrote notes the object; it is read
+--   again once Stripe's clock is two seconds past, dated after every event
+--   of that second.
+--
+-- A note is data, never SQL: types, ids, the field and the URL path Stripe
+-- gave (only /v1/ paths are kept).
 --
 -- Safe inside one transaction; every statement is idempotent.
 
@@ -26,6 +35,20 @@ CREATE TABLE IF NOT EXISTS stripe_sync.truncated_lists (
     error         text,
     PRIMARY KEY (account_id, parent_object, parent_id, field)
 );
+
+CREATE TABLE IF NOT EXISTS stripe_sync.refetches (
+    account_id text NOT NULL,
+    object     text NOT NULL,
+    id         text NOT NULL,
+    -- The latest second two of its events share.
+    second     timestamptz NOT NULL,
+    noted_at   timestamptz NOT NULL DEFAULT clock_timestamp(),
+    error      text,
+    PRIMARY KEY (account_id, object, id)
+);
+
+-- Events of one object and second, for the check above.
+CREATE INDEX IF NOT EXISTS events_object_created_idx ON stripe_sync.events (object_id, created);
 
 -- Writes one object and its embedded lists' children; returns the outcome.
 CREATE OR REPLACE FUNCTION stripe_sync._apply_object(
@@ -43,10 +66,18 @@ DECLARE
     complete boolean;
     n bigint;
     children_deleted bigint := 0;
+    children_written bigint := 0;
     stored timestamptz[];
     updated timestamptz;
     deleted timestamptz;
+    -- Whether a complete list may soft-delete the children it no longer
+    -- holds: only when the parent's stored state is older than this one
+    -- (a late event, or one of the same second whose order is unknown and
+    -- which is read again, says nothing about who left).
+    delete_missing boolean;
 BEGIN
+    stored := stripe_sync._row_version(res.table_name, obj_id);
+    delete_missing := stored[2] IS NULL AND (stored[1] IS NULL OR stored[1] < version);
     IF NOT is_delete AND EXISTS (SELECT 1 FROM stripe_sync.sql_embedded_lists WHERE parent_object = res.object)
        AND position('"list"' IN obj::text) > 0 THEN
         FOR fld IN SELECT l.field FROM stripe_sync.sql_embedded_lists l
@@ -82,7 +113,7 @@ BEGIN
                   FROM unnest(items) WITH ORDINALITY AS u (x, k)
                  WHERE cardinality(entries) = 1 OR x ->> 'object' = e.item_object;
                 IF cardinality(kids) > 0 THEN
-                    PERFORM stripe_sync._upsert(
+                    children_written := children_written + stripe_sync._upsert(
                         (SELECT r.table_name FROM stripe_sync.sql_resources r WHERE r.object = e.item_object),
                         kids, array_fill(account, ARRAY[cardinality(kids)]),
                         array_fill(version, ARRAY[cardinality(kids)]));
@@ -91,7 +122,7 @@ BEGIN
                     PERFORM stripe_sync._record_members(account, array_fill(obj_id, ARRAY[cardinality(ids)]), ids,
                                                         e.parent_object, e.position);
                 END IF;
-                IF complete AND e.complete THEN
+                IF complete AND e.complete AND delete_missing THEN
                     children_deleted := children_deleted
                         + stripe_sync._delete_missing_children(account, ARRAY[obj_id], ids, version,
                                                                e.parent_object, e.position);
@@ -103,6 +134,20 @@ BEGIN
         n := stripe_sync._delete(res.table_name, ARRAY[obj::text], ARRAY[account], ARRAY[version]);
     ELSE
         n := stripe_sync._upsert(res.table_name, ARRAY[obj::text], ARRAY[account], ARRAY[version]);
+    END IF;
+    -- Another event of this second wrote it too (this event's own ledger
+    -- row is in already): read it again.
+    IF n + children_deleted + children_written > 0 THEN
+        IF NOT is_delete AND EXISTS (
+            SELECT 1 FROM stripe_sync.events s
+             WHERE s.object_id = obj_id AND s.account_id = account AND s.created = version
+               AND s.outcome NOT IN ('failed', 'unattributed')
+            OFFSET 1) THEN
+            INSERT INTO stripe_sync.refetches AS r (account_id, object, id, second)
+            VALUES (account, res.object, obj_id, version)
+            ON CONFLICT (account_id, object, id)
+            DO UPDATE SET second = GREATEST(r.second, EXCLUDED.second), noted_at = clock_timestamp(), error = NULL;
+        END IF;
     END IF;
     IF n + children_deleted > 0 THEN
         RETURN 'applied';
