@@ -295,7 +295,15 @@ fn refresh_parents(
     out: &mut Vec<Pending>,
 ) {
     for (pobj, pid) in parents {
-        if let Some((old, new)) = refresh_embedded(store, pobj, pid) {
+        // A child past the first page of its parent's embedded list leaves
+        // the list unchanged, yet Stripe's parent changed all the same:
+        // its update event comes either way (with nothing in
+        // `previous_attributes`).
+        let changed = refresh_embedded(store, pobj, pid).or_else(|| {
+            let e = store.coll(pobj)?.get(pid)?;
+            (!e.deleted).then(|| (e.value(), e.value()))
+        });
+        if let Some((old, new)) = changed {
             if let Some(t) = event_type_for(pobj, Action::Updated) {
                 let prev = previous_attributes(&old, &new);
                 out.push(record_event(

@@ -105,6 +105,9 @@ pub const FOUND: &[(u64, bool, &str)] = &[
         false,
         "a same-second update of an item reverted by a late event",
     ),
+    (318, true, "the simulator: a change to an item past the first ten sent no subscription event (Stripe sends one)"),
+    (333, true, "the same, another item"),
+    (35, true, "the driver: the simulator's clock went back a second, so a read was dated after the next write"),
 ];
 
 /// The gate's set: the seeds of [`FOUND`], then seeds 1 to 10.
@@ -226,9 +229,9 @@ mod tests {
 
     /// A wider sweep, for the slow job (`cargo test -- --ignored`).
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    #[ignore = "about four minutes: run by the gate's --ignored job"]
+    #[ignore = "about two and a half minutes: run by the gate's --ignored job"]
     async fn a_sweep_of_seeds_converges() -> Result<()> {
-        let seeds: Vec<(u64, bool)> = (201..=260).map(|s| (s, true)).collect();
+        let seeds: Vec<(u64, bool)> = (201..=230).map(|s| (s, true)).collect();
         let t = run_seeds(&seeds, world::Settings::default(), false).await?;
         assert_eq!(t.failures, 0, "{t:?}: the failed seeds are printed above");
         Ok(())

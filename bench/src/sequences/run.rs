@@ -31,6 +31,8 @@ struct Runner<'a> {
     base: i64,
     /// Ticks so far: writes are dated `base + tick`.
     tick: i64,
+    /// The simulator's clock offset last set.
+    offset: i64,
 }
 
 /// Seconds the simulated clock starts ahead of the real one: events are
@@ -103,6 +105,7 @@ impl<'a> Runner<'a> {
             ids,
             base: real_now().0 + AHEAD,
             tick: 0,
+            offset: 0,
         })
     }
 
@@ -114,8 +117,10 @@ impl<'a> Runner<'a> {
     }
 
     /// Dates the next write `base + tick` whatever the real clock says, so
-    /// that which writes share a second depends on the operations alone
-    /// (a replay dates them alike). Not within the last 50 ms of a real
+    /// that which writes share a second depends on the operations (a
+    /// replay dates them alike), except that the simulator's clock never
+    /// goes back: when a whole second passed on it since the last write,
+    /// the dates move on with it. Not within the last 50 ms of a real
     /// second, which could pass before the simulator reads its clock.
     async fn pin_clock(&mut self) {
         let (mut now, ms) = real_now();
@@ -127,7 +132,15 @@ impl<'a> Runner<'a> {
         if self.base + self.tick < now + 2 {
             self.base = now + 2 - self.tick;
         }
-        self.w.sim.set_clock_offset(self.base + self.tick - now);
+        // Stripe's clock never goes back: a second that has passed on the
+        // simulator's clock since the last write (a read was dated by it)
+        // is never written in again.
+        let sim_now = now + self.offset;
+        if self.base + self.tick < sim_now {
+            self.base = sim_now - self.tick;
+        }
+        self.offset = self.base + self.tick - now;
+        self.w.sim.set_clock_offset(self.offset);
     }
 
     async fn call(

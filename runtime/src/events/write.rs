@@ -6,6 +6,7 @@
 
 #[cfg(feature = "server")]
 use std::collections::HashSet;
+use std::sync::atomic::Ordering;
 
 #[cfg(feature = "server")]
 use chrono::{DateTime, Utc};
@@ -13,8 +14,6 @@ use chrono::{DateTime, Utc};
 #[cfg(feature = "server")]
 use super::Plan;
 use super::{apply_summary, ts, EventOutcome, EventResult, EventRow, PreparedEvent};
-use std::sync::atomic::Ordering;
-
 use crate::context::Context;
 use crate::error::Result;
 use crate::store;
@@ -347,9 +346,6 @@ async fn apply_plan(
     for (res, items, v) in &plan.extra {
         store::upsert_objects(&mut *conn, res, items, account, *v).await?;
     }
-    // Children a complete list no longer holds are soft-deleted even when
-    // the parent itself is unchanged or older (the version rule applies
-    // child by child).
     // A complete list soft-deletes the children it no longer holds only
     // when the parent's stored state is older than this event's: a late
     // event (or one of the same second, whose order is unknown: it is
