@@ -216,9 +216,9 @@ impl<'a> Oracle<'a> {
                             "live in Stripe, soft-deleted in the table".into(),
                         )),
                         Some((_, raw, _))
-                            if !deleted && as_listed(res, raw.clone(), &obj) != obj =>
+                            if !deleted && as_listed(res, unescaped(raw.clone()), &obj) != obj =>
                         {
-                            report.push(finding(Drift::Stale, json_diff(&raw, &obj)))
+                            report.push(finding(Drift::Stale, json_diff(&unescaped(raw), &obj)))
                         }
                         Some(_) => {}
                     }
@@ -263,6 +263,23 @@ fn as_listed(res: &stripe_sync_generated::Resource, mut raw: Value, obj: &Value)
         }
     }
     raw
+}
+
+/// A stored `_raw_data` with its strings (and keys) read back from the
+/// form PostgreSQL can hold ([`stripe_sync::storable`]: a NUL or U+E000 is
+/// stored escaped).
+fn unescaped(v: Value) -> Value {
+    use stripe_sync::storable::unescape;
+    match v {
+        Value::String(s) => Value::String(unescape(&s)),
+        Value::Array(a) => Value::Array(a.into_iter().map(unescaped).collect()),
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| (unescape(&k), unescaped(v)))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// The first top-level keys where `stored` and `expected` differ.

@@ -59,6 +59,14 @@ enum Command {
     /// (internal) Run the simulator until stdin closes.
     #[command(hide = true)]
     ChildSimulator(scenarios::SimArgs),
+    /// (internal) Run `stripe-sync` with these arguments (the sequences'
+    /// commands in new processes).
+    #[command(hide = true)]
+    ChildCli {
+        /// The arguments after `stripe-sync`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// (internal) Run `stripe-sync serve` on this address.
     #[command(hide = true)]
     ChildServe {
@@ -117,7 +125,10 @@ async fn main() -> Result<()> {
         Command::WebhooksHostile(o) => hostile::webhooks_hostile(&o).await,
         Command::Sequences(o) => sequences::sequences(&o).await,
         Command::ChildSimulator(args) => scenarios::child_simulator(args).await,
-        Command::ChildServe { listen } => scenarios::child_serve(&listen).await,
+        Command::ChildCli { args } => scenarios::child_cli(&args).await,
+        Command::ChildServe { listen } => {
+            scenarios::child_cli(&["serve".into(), "--listen".into(), listen]).await
+        }
         Command::ChildSqlReceiver {
             listen,
             connections,

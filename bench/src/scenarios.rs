@@ -754,10 +754,13 @@ impl Drop for KillOnDrop {
     }
 }
 
-/// `child-serve`: `stripe-sync serve`, configured by the environment.
-pub async fn child_serve(listen: &str) -> Result<()> {
+/// `child-cli` (and `child-serve`): `stripe-sync` with `args`, configured
+/// by the environment; exits with its exit code.
+pub async fn child_cli(args: &[String]) -> Result<()> {
     use clap::Parser;
-    let cli = stripe_sync_cli::cli::Cli::parse_from(["stripe-sync", "serve", "--listen", listen]);
+    let cli = stripe_sync_cli::cli::Cli::parse_from(
+        std::iter::once("stripe-sync").chain(args.iter().map(String::as_str)),
+    );
     std::process::exit(stripe_sync_cli::cli::run(cli).await)
 }
 

@@ -17,6 +17,8 @@ pub struct EmbeddedPg {
     bin: PathBuf,
     run_as: Option<String>,
     port: u16,
+    /// `synchronous_commit` on: a crash keeps every acknowledged commit.
+    durable: bool,
 }
 
 /// Where `initdb`/`pg_ctl` are, or why none were found (with the fix):
@@ -84,6 +86,18 @@ fn free_port() -> Result<u16, String> {
 impl EmbeddedPg {
     /// Initialises and starts a server; returns when it accepts connections.
     pub fn start() -> Result<EmbeddedPg, String> {
+        Self::start_with(false)
+    }
+
+    /// As [`EmbeddedPg::start`], with `synchronous_commit` on: a commit is
+    /// acknowledged once its WAL is written, so [`EmbeddedPg::crash_server`]
+    /// keeps every acknowledged commit (`fsync` stays off: the machine
+    /// does not crash, only PostgreSQL).
+    pub fn start_durable() -> Result<EmbeddedPg, String> {
+        Self::start_with(true)
+    }
+
+    fn start_with(durable: bool) -> Result<EmbeddedPg, String> {
         let bin = find_binaries()?;
         let run_as = if is_root() {
             Some("postgres".to_string())
@@ -113,6 +127,7 @@ impl EmbeddedPg {
             bin,
             run_as,
             port: 0,
+            durable,
         };
         let data = pg.data_dir();
         pg.run(
@@ -147,9 +162,10 @@ impl EmbeddedPg {
     pub fn start_server(&self) -> Result<(), String> {
         let data = self.data_dir();
         let opts = format!(
-            "-p {} -c listen_addresses=127.0.0.1 -k {} -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+            "-p {} -c listen_addresses=127.0.0.1 -k {} -c fsync=off -c synchronous_commit={} -c full_page_writes=off",
             self.port,
-            path_str(self.root())?
+            path_str(self.root())?,
+            if self.durable { "on" } else { "off" }
         );
         let log = self.root().join("server.log");
         self.run(
@@ -190,9 +206,10 @@ impl EmbeddedPg {
 
     /// Stops the server as a crash would (`pg_ctl -m immediate`: no
     /// shutdown checkpoint; recovery replays the WAL on the next start).
-    /// This server runs with `synchronous_commit=off` for speed, so the
-    /// last fraction of a second of commits may be lost: use it for data
-    /// that is refetched anyway, not to test acknowledged writes.
+    /// Unless started with [`EmbeddedPg::start_durable`], this server runs
+    /// with `synchronous_commit=off` for speed, so the last fraction of a
+    /// second of commits may be lost: use it for data that is refetched
+    /// anyway, not to test acknowledged writes.
     pub fn crash_server(&self) -> Result<(), String> {
         self.pg_ctl_stop("immediate")
     }

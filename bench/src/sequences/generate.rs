@@ -17,7 +17,7 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
-use super::ops::{Acct, Delivery, Kind, Obj, Op};
+use super::ops::{Acct, Cmd, Delivery, Kind, Obj, Op, Stop};
 
 /// Accounts a sequence uses: the platform and two connected accounts.
 pub const ACCOUNTS: Acct = 3;
@@ -51,16 +51,29 @@ pub struct GenOptions {
     /// Grow one subscription past the ten items Stripe embeds (at most once
     /// per sequence).
     pub grow: bool,
+    /// Add commands in new processes, their interruptions, `serve` and
+    /// PostgreSQL restarts and values PostgreSQL refuses, drawn from a
+    /// second generator: without them a seed's other operations are the
+    /// same (how the seeds found before these existed replay).
+    pub processes: bool,
 }
 
 impl Default for GenOptions {
     fn default() -> Self {
-        GenOptions { grow: true }
+        GenOptions {
+            grow: true,
+            processes: true,
+        }
     }
 }
 
+/// The second generator's seed, from the seed.
+const EXTRA_STREAM: u64 = 0x5eed_0f_fa_17;
+
 struct Model {
     rng: StdRng,
+    /// The second generator (processes, restarts, refused values), if any.
+    extra: Option<StdRng>,
     options: GenOptions,
     ops: Vec<Op>,
     objs: BTreeMap<Obj, Known>,
@@ -285,6 +298,83 @@ impl Model {
         }
     }
 
+    /// Now and then, from the second generator: a value PostgreSQL
+    /// refuses, a command in a new process (run to its end, interrupted or
+    /// killed), a `serve` restart or a PostgreSQL restart or crash. Leaves
+    /// the model as it was but for the seconds written, so the first
+    /// generator draws the same.
+    fn extra_step(&mut self) {
+        let Some(mut rng) = self.extra.take() else {
+            return;
+        };
+        let roll = rng.gen_range(0..100);
+        // Commands each may run now: a catch-up needs the cursors of the
+        // first backfills.
+        let mut cmds = vec![
+            Cmd::Backfill { full: false },
+            Cmd::Backfill { full: true },
+            Cmd::Worker,
+        ];
+        if self.platform_backfilled {
+            cmds.push(Cmd::Sync);
+            cmds.push(Cmd::SyncFollow);
+        }
+        if self.worked {
+            cmds.push(Cmd::SyncConnected);
+        }
+        match roll {
+            0..=3 => {
+                let live: Vec<Obj> = self
+                    .objs
+                    .iter()
+                    .filter(|(o, k)| k.live && o.kind != Kind::Item && k.parent.is_none())
+                    .map(|(o, _)| *o)
+                    .collect();
+                if let Some(obj) = live.choose(&mut rng).copied() {
+                    // Not from the first generator's counter of values.
+                    let value = rng.gen_range(100_000..1_000_000);
+                    // Written in a second of its own (the runner ticks
+                    // before and after): it ties with nothing.
+                    self.ops.push(Op::UpdateRefused { obj, value });
+                }
+            }
+            4..=10 => {
+                let cmd = *cmds.choose(&mut rng).unwrap_or(&Cmd::Worker);
+                let ms = rng.gen_range(0..1500);
+                let stop = match rng.gen_range(0..10) {
+                    _ if cmd.follows() => {
+                        let ms = rng.gen_range(500..2500);
+                        if rng.gen_bool(0.5) {
+                            Stop::Interrupt(ms)
+                        } else {
+                            Stop::Kill(ms)
+                        }
+                    }
+                    0..=5 => Stop::Finish,
+                    6..=7 => Stop::Interrupt(ms),
+                    _ => Stop::Kill(ms),
+                };
+                self.ops.push(Op::Process { cmd, stop });
+            }
+            11..=12 => self.ops.push(Op::RestartServe {
+                kill: rng.gen_bool(0.5),
+            }),
+            13..=14 => {
+                let during = rng
+                    .gen_bool(0.6)
+                    .then(|| *cmds.choose(&mut rng).unwrap_or(&Cmd::Worker))
+                    .filter(|c| !c.follows());
+                self.ops.push(Op::RestartPostgres {
+                    crash: rng.gen_bool(0.5),
+                    during,
+                    after_ms: rng.gen_range(0..800),
+                });
+            }
+            _ => {}
+        }
+        self.extra = Some(rng);
+    }
+
     fn enqueue(&mut self, full: bool) {
         self.ops.push(Op::Enqueue { full });
         self.queued = true;
@@ -329,6 +419,9 @@ impl Model {
 pub fn generate(seed: u64, options: GenOptions) -> Vec<Op> {
     let mut m = Model {
         rng: StdRng::seed_from_u64(seed),
+        extra: options
+            .processes
+            .then(|| StdRng::seed_from_u64(seed ^ EXTRA_STREAM)),
         options,
         ops: Vec::new(),
         objs: BTreeMap::new(),
@@ -368,6 +461,7 @@ pub fn generate(seed: u64, options: GenOptions) -> Vec<Op> {
             m.worker();
         }
         m.step();
+        m.extra_step();
         if let Some(n) = m.held_for.as_mut() {
             *n += 1;
             // Held deliveries are answered within a few operations (the
@@ -451,5 +545,36 @@ mod tests {
             generate(1, GenOptions::default()),
             generate(2, GenOptions::default())
         );
+    }
+
+    /// The second generator only adds operations: without it a seed gives
+    /// what it gave before processes and restarts existed, so the seeds
+    /// found then still replay what they found.
+    #[test]
+    fn processes_only_add_operations() {
+        let extra = |o: &Op| {
+            matches!(
+                o,
+                Op::UpdateRefused { .. }
+                    | Op::Process { .. }
+                    | Op::RestartServe { .. }
+                    | Op::RestartPostgres { .. }
+            )
+        };
+        let mut added = 0;
+        for seed in 1..200 {
+            let without = generate(
+                seed,
+                GenOptions {
+                    processes: false,
+                    ..GenOptions::default()
+                },
+            );
+            let with = generate(seed, GenOptions::default());
+            let (base, extras): (Vec<Op>, Vec<Op>) = with.into_iter().partition(|o| !extra(o));
+            added += extras.len();
+            assert_eq!(base, without, "seed {seed}");
+        }
+        assert!(added > 200, "{added} operations added over 199 seeds");
     }
 }

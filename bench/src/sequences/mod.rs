@@ -1,14 +1,19 @@
 //! `sequences`: randomized sequences of operations that must converge
-//! (issue 30, first phase).
+//! (issue 30).
 //!
 //! From a seed, [`generate`] makes a random interleaving of Stripe-side
 //! changes (creates, updates, deletes, several changes in one second, items
-//! leaving a subscription, a subscription growing past ten items), webhook
-//! delivery faults (failed and redelivered, dropped, duplicated, held and
-//! released newest first) and commands (incremental and `--full`
-//! backfills, `sync`, the Connect queue's enqueue and worker) over a
-//! platform and two connected accounts. [`run`] plays them against a fresh
-//! simulator and two fresh databases, one fed by `serve`, the other by
+//! leaving a subscription, a subscription growing past ten items, values
+//! PostgreSQL can't hold), webhook delivery faults (failed and redelivered,
+//! dropped, duplicated, held and released newest first), commands in
+//! process (incremental and `--full` backfills, `sync`, the Connect
+//! queue's enqueue and worker) and as new `stripe-sync` processes
+//! (`backfill`, `sync`, `sync --follow`, `sync --connected-accounts`,
+//! `worker`; run to their end, or SIGINT or SIGKILL at a random point),
+//! `serve` restarts and PostgreSQL restarts and crashes (while a command
+//! runs, or not), over a platform and two connected accounts. [`run`]
+//! plays them against a fresh simulator and two fresh databases on a
+//! private PostgreSQL, one fed by a `serve` process, the other by
 //! `stripe_sync.process_webhook`; lets everything settle; and runs the
 //! consistency oracle on both: 0 missing, 0 stale, 0 extra for every
 //! account and touched object type.
@@ -21,18 +26,22 @@
 //! `STRIPE_SYNC_SEQUENCES_KEEP=1` keeps each seed's two databases for
 //! inspection (the next run drops them).
 //!
-//! Process kills and PostgreSQL restarts are for a later phase: they would
-//! be more [`ops::Op`] variants, run by [`run`].
+//! The processes are this binary (`child-cli`, the command line's own
+//! `run`), so the driver needs nothing beside it.
 
 pub mod generate;
 pub mod ops;
+pub mod procs;
 pub mod run;
 pub mod tee;
 pub mod world;
 
+use std::collections::VecDeque;
+use std::sync::Mutex;
 use std::time::Instant;
 
 use anyhow::Result;
+use generate::GenOptions;
 
 /// `sequences` options.
 #[derive(clap::Args, Clone, Debug)]
@@ -46,74 +55,88 @@ pub struct SequencesOptions {
     /// Run exactly this seed (replays a failure).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Run the gate's fixed set ([`GATE`]): each seed that found a bug,
-    /// and seeds 1 to 10.
+    /// Run the gate's fixed set ([`gate`]): each seed that found a bug, as
+    /// it found it, and a few more.
     #[arg(long, conflicts_with_all = ["seed", "seeds", "from"])]
     pub gate: bool,
-    /// Run both engines with `auto_expand_lists` (fetch the rest of an
-    /// embedded list whose first page says `has_more`).
-    #[arg(long)]
-    pub auto_expand_lists: bool,
     /// Never grow a subscription past the ten items Stripe embeds (how
     /// seed 30 found a same-second bug that growing hid).
     #[arg(long)]
     pub no_grow: bool,
+    /// No processes, restarts or refused values: the other operations of
+    /// a seed are the same (how the seeds found before these existed replay).
+    #[arg(long)]
+    pub no_processes: bool,
+    /// Seeds run at once, each lane on its own private PostgreSQL (seeds
+    /// spend most of their time waiting on clocks, deliveries and restarts).
+    #[arg(long, default_value_t = 3)]
+    pub jobs: usize,
     /// Print every seed's operations, not only a failed one's.
     #[arg(long)]
     pub verbose: bool,
 }
 
-/// The seeds that found a bug, each with whether it grows a subscription
-/// past ten items (`false`: it found it with `--no-grow`), and what it found.
-pub const FOUND: &[(u64, bool, &str)] = &[
+/// How a seed that found something generates: as it did then.
+const BEFORE_PROCESSES: GenOptions = GenOptions {
+    grow: true,
+    processes: false,
+};
+
+/// The seeds that found a bug, each with the options it found it with, and
+/// what it found.
+pub const FOUND: &[(u64, GenOptions, &str)] = &[
     (
         6,
-        true,
+        BEFORE_PROCESSES,
         "an item past the first page of a subscription's items never reached the mirror by events",
     ),
-    (7, true, "the same, its update dropped and caught up"),
+    (7, BEFORE_PROCESSES, "the same, its update dropped and caught up"),
     (
         42,
-        true,
+        BEFORE_PROCESSES,
         "the same on a connected account: serve listed it with the platform's client",
     ),
     (
         53,
-        true,
+        BEFORE_PROCESSES,
         "the same, listed by serve before the fix to versions by Stripe's clock",
     ),
     (
         96,
-        true,
+        BEFORE_PROCESSES,
         "an item past the first page deleted, live in the mirror",
     ),
-    (100, true, "the same on the platform, with held deliveries"),
-    (133, true, "both of the above in one sequence"),
+    (100, BEFORE_PROCESSES, "the same on the platform, with held deliveries"),
+    (133, BEFORE_PROCESSES, "both of the above in one sequence"),
     (
         73,
-        true,
+        BEFORE_PROCESSES,
         "a late event's complete list soft-deleted an item a newer state of its subscription holds",
     ),
     (
         101,
-        true,
+        BEFORE_PROCESSES,
         "four updates in one second, the first dropped and caught up last: it won the tie",
     ),
-    (128, true, "the same with duplicated and held deliveries"),
+    (128, BEFORE_PROCESSES, "the same with duplicated and held deliveries"),
     (
         30,
-        false,
+        GenOptions { grow: false, processes: false },
         "a same-second update of an item reverted by a late event",
     ),
-    (318, true, "the simulator: a change to an item past the first ten sent no subscription event (Stripe sends one)"),
-    (333, true, "the same, another item"),
-    (35, true, "the driver: the simulator's clock went back a second, so a read was dated after the next write"),
+    (318, BEFORE_PROCESSES, "the simulator: a change to an item past the first ten sent no subscription event (Stripe sends one)"),
+    (333, BEFORE_PROCESSES, "the same, another item"),
+    (35, BEFORE_PROCESSES, "the driver: the simulator's clock went back a second, so a read was dated after the next write"),
 ];
 
-/// The gate's set: the seeds of [`FOUND`], then seeds 1 to 10.
-pub fn gate() -> Vec<(u64, bool)> {
-    let mut v: Vec<(u64, bool)> = FOUND.iter().map(|&(s, g, _)| (s, g)).collect();
-    v.extend((1..=10).map(|s| (s, true)));
+/// Seeds the gate runs beyond [`FOUND`], with every operation.
+pub const GATE_MORE: std::ops::RangeInclusive<u64> = 1..=6;
+
+/// The gate's set: the seeds of [`FOUND`] as they found what they found,
+/// then [`GATE_MORE`].
+pub fn gate() -> Vec<(u64, GenOptions)> {
+    let mut v: Vec<(u64, GenOptions)> = FOUND.iter().map(|&(s, g, _)| (s, g)).collect();
+    v.extend(GATE_MORE.map(|s| (s, GenOptions::default())));
     v
 }
 
@@ -131,75 +154,56 @@ pub struct Tally {
 /// Runs the seeds the options name, one line each, then `N seeds, M
 /// operations, F failures`; exits non-zero when any seed failed.
 pub async fn sequences(o: &SequencesOptions) -> Result<()> {
-    let seeds: Vec<(u64, bool)> = match o.seed {
+    let options = GenOptions {
+        grow: !o.no_grow,
+        processes: !o.no_processes,
+    };
+    let seeds: Vec<(u64, GenOptions)> = match o.seed {
         _ if o.gate => gate(),
-        Some(s) => vec![(s, !o.no_grow)],
+        Some(s) => vec![(s, options)],
         None => (o.from..o.from.saturating_add(o.seeds))
-            .map(|s| (s, !o.no_grow))
+            .map(|s| (s, options))
             .collect(),
     };
-    let settings = world::Settings {
-        auto_expand_lists: o.auto_expand_lists,
-    };
-    if run_seeds(&seeds, settings, o.verbose).await?.failures > 0 {
+    if run_seeds(&seeds, o.jobs, o.verbose).await?.failures > 0 {
         std::process::exit(1);
     }
     Ok(())
 }
 
-/// Runs `seeds` (each with whether it may grow a subscription past ten
-/// items), printing a line per seed (a failed one's findings, operations
-/// and replay command too) and the tally last.
-pub async fn run_seeds(
-    seeds: &[(u64, bool)],
-    settings: world::Settings,
-    verbose: bool,
-) -> Result<Tally> {
+/// Runs `seeds` (each with how it generates), `jobs` at a time (each lane
+/// on its own private PostgreSQL: a restart in one seed must not cut
+/// another's connections), printing a block per seed as it ends (a failed
+/// one's findings, operations and replay command too) and the tally last.
+pub async fn run_seeds(seeds: &[(u64, GenOptions)], jobs: usize, verbose: bool) -> Result<Tally> {
     let t0 = Instant::now();
-    let template = world::Template::create().await?;
+    let queue: Mutex<VecDeque<(u64, GenOptions)>> = Mutex::new(seeds.iter().copied().collect());
     let counts = tee::TeeCounts::default();
-    let mut tally = Tally {
-        seeds: seeds.len(),
-        ..Tally::default()
-    };
-    for &(seed, grow) in seeds {
-        let ops = generate::generate(seed, generate::GenOptions { grow });
-        tally.operations += ops.len();
-        let started = Instant::now();
-        let verdict = match run::run_sequence(seed, &ops, &template, settings, &counts).await {
-            Ok(v) => v,
+    // Futures of this task, not spawned tasks: a lane's future holds
+    // borrows the runtime can't prove `Send` for every lifetime.
+    let lanes = (0..jobs.clamp(1, seeds.len().max(1))).map(|_| lane(&queue, &counts, verbose));
+    let mut tally = Tally::default();
+    let mut error = None;
+    for r in futures::future::join_all(lanes).await {
+        match r {
+            Ok(t) => {
+                tally.seeds += t.seeds;
+                tally.operations += t.operations;
+                tally.failures += t.failures;
+            }
             Err(e) => {
-                let _ = template.drop().await;
-                return Err(e);
-            }
-        };
-        let secs = started.elapsed().as_secs_f64();
-        match verdict {
-            None => {
-                println!("seed {seed}: {} ops, ok ({secs:.1} s)", ops.len());
-                if verbose {
-                    print_ops(&ops);
-                }
-            }
-            Some(findings) => {
-                tally.failures += 1;
-                println!("seed {seed}: FAILED ({} ops, {secs:.1} s)", ops.len());
-                print!("{findings}");
-                print_ops(&ops);
-                let mut flags = String::new();
-                if settings.auto_expand_lists {
-                    flags.push_str(" --auto-expand-lists");
-                }
-                if !grow {
-                    flags.push_str(" --no-grow");
-                }
-                println!(
-                    "  replay: cargo run --release -p stripe-sync-bench -- sequences --seed {seed}{flags}"
-                );
+                // The other lanes stop at their next seed.
+                queue
+                    .lock()
+                    .map_err(|_| anyhow::anyhow!("poisoned"))?
+                    .clear();
+                error.get_or_insert(e);
             }
         }
     }
-    template.drop().await?;
+    if let Some(e) = error {
+        return Err(e);
+    }
     println!("{counts}; {:.1} s in all", t0.elapsed().as_secs_f64());
     println!(
         "{} seeds, {} operations, {} failures",
@@ -208,32 +212,82 @@ pub async fn run_seeds(
     Ok(tally)
 }
 
-fn print_ops(ops: &[ops::Op]) {
-    for (i, op) in ops.iter().enumerate() {
-        println!("  {:>3}. {op}", i + 1);
+/// One lane: its own private PostgreSQL and template, and the seeds it
+/// takes from `queue` until it is empty.
+async fn lane(
+    queue: &Mutex<VecDeque<(u64, GenOptions)>>,
+    counts: &tee::TeeCounts,
+    verbose: bool,
+) -> Result<Tally> {
+    let template = world::Template::create().await?;
+    let mut tally = Tally::default();
+    loop {
+        let next = queue
+            .lock()
+            .map_err(|_| anyhow::anyhow!("poisoned"))?
+            .pop_front();
+        let Some((seed, options)) = next else {
+            break;
+        };
+        let fail = |e: anyhow::Error| {
+            // The other lanes stop at their next seed.
+            if let Ok(mut q) = queue.lock() {
+                q.clear();
+            }
+            e.context(format!("seed {seed}"))
+        };
+        let ops = generate::generate(seed, options);
+        tally.seeds += 1;
+        tally.operations += ops.len();
+        let started = Instant::now();
+        let verdict = match run::run_sequence(seed, &ops, &template, counts).await {
+            Ok(v) => v,
+            Err(e) => {
+                template.finish();
+                return Err(fail(e));
+            }
+        };
+        let secs = started.elapsed().as_secs_f64();
+        let mut out = String::new();
+        match verdict {
+            None => {
+                out.push_str(&format!(
+                    "seed {seed}: {} ops, ok ({secs:.1} s)\n",
+                    ops.len()
+                ));
+                if verbose {
+                    out.push_str(&ops_text(&ops));
+                }
+            }
+            Some(findings) => {
+                tally.failures += 1;
+                out.push_str(&format!(
+                    "seed {seed}: FAILED ({} ops, {secs:.1} s)\n{findings}",
+                    ops.len()
+                ));
+                out.push_str(&ops_text(&ops));
+                let mut flags = String::new();
+                if !options.grow {
+                    flags.push_str(" --no-grow");
+                }
+                if !options.processes {
+                    flags.push_str(" --no-processes");
+                }
+                out.push_str(&format!(
+                    "  replay: cargo run --release -p stripe-sync-bench -- sequences --seed {seed}{flags}\n"
+                ));
+            }
+        }
+        // One write per seed: lanes' blocks never interleave.
+        print!("{out}");
     }
+    template.finish();
+    Ok(tally)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The gate's set: every seed that found a bug, and seeds 1 to 10.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn the_gate_seeds_converge() -> Result<()> {
-        let t = run_seeds(&gate(), world::Settings::default(), false).await?;
-        assert_eq!(t.failures, 0, "{t:?}: the failed seeds are printed above");
-        assert_eq!(t.seeds, FOUND.len() + 10);
-        Ok(())
-    }
-
-    /// A wider sweep, for the slow job (`cargo test -- --ignored`).
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    #[ignore = "about two and a half minutes: run by the gate's --ignored job"]
-    async fn a_sweep_of_seeds_converges() -> Result<()> {
-        let seeds: Vec<(u64, bool)> = (201..=230).map(|s| (s, true)).collect();
-        let t = run_seeds(&seeds, world::Settings::default(), false).await?;
-        assert_eq!(t.failures, 0, "{t:?}: the failed seeds are printed above");
-        Ok(())
-    }
+fn ops_text(ops: &[ops::Op]) -> String {
+    ops.iter()
+        .enumerate()
+        .map(|(i, op)| format!("  {:>3}. {op}\n", i + 1))
+        .collect()
 }

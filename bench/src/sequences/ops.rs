@@ -170,6 +170,136 @@ pub enum Op {
     EnqueueEvents,
     /// Works the queue until it is empty, on both databases.
     Worker,
+    /// Changes one field of `obj` to a value PostgreSQL can't hold as text
+    /// (a NUL, and the engine's own escape character U+E000), in a second
+    /// of its own (the clock moves on before and after).
+    UpdateRefused {
+        /// The object.
+        obj: Obj,
+        /// Distinguishes the new value.
+        value: u32,
+    },
+    /// Runs `stripe-sync <cmd>` as a new process on each database at once,
+    /// ended as `stop` says.
+    Process {
+        /// The command.
+        cmd: Cmd,
+        /// How it ends.
+        stop: Stop,
+    },
+    /// Stops the `serve` process (SIGINT, or SIGKILL with `kill`) and
+    /// starts a new one on the same address; deliveries meanwhile fail and
+    /// are redelivered.
+    RestartServe {
+        /// SIGKILL instead of SIGINT.
+        kill: bool,
+    },
+    /// Restarts PostgreSQL (`pg_ctl -m fast`, or `-m immediate`: a crash)
+    /// `after_ms` after `during` started on both databases (if any), then
+    /// waits for those processes, whatever they exit with.
+    RestartPostgres {
+        /// A crash instead of an operator's restart.
+        crash: bool,
+        /// A command running meanwhile.
+        during: Option<Cmd>,
+        /// Milliseconds between starting `during` and the restart.
+        after_ms: u16,
+    },
+}
+
+/// A `stripe-sync` command a sequence runs as a process.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cmd {
+    /// `backfill <the touched types>` (`--full`).
+    Backfill {
+        /// `--full`.
+        full: bool,
+    },
+    /// `sync --events-only`: the platform's catch-up.
+    Sync,
+    /// `sync --events-only --follow --interval 1`: runs until stopped.
+    SyncFollow,
+    /// `sync --events-only --connected-accounts`: every account's catch-up
+    /// through the queue.
+    SyncConnected,
+    /// `worker`: works the queue until it is empty.
+    Worker,
+}
+
+impl Cmd {
+    /// The command's arguments after `stripe-sync`, without the connection
+    /// options.
+    pub fn args(self) -> Vec<String> {
+        let mut v: Vec<String> = match self {
+            Cmd::Backfill { full } => {
+                let mut v = vec!["backfill".to_string()];
+                v.extend(Kind::ALL.iter().map(|k| k.object().to_string()));
+                if full {
+                    v.push("--full".into());
+                }
+                v
+            }
+            Cmd::Sync => vec!["sync".into(), "--events-only".into()],
+            Cmd::SyncFollow => ["sync", "--events-only", "--follow", "--interval", "1"]
+                .map(String::from)
+                .to_vec(),
+            Cmd::SyncConnected => [
+                "sync",
+                "--events-only",
+                "--connected-accounts",
+                "--events-budget",
+                "1000",
+            ]
+            .map(String::from)
+            .to_vec(),
+            Cmd::Worker => vec!["worker".into()],
+        };
+        // A taken-over account's lease expires in two seconds, a failed job
+        // is tried again after one (the defaults are a minute).
+        if matches!(self, Cmd::SyncConnected | Cmd::Worker) {
+            v.extend(
+                [
+                    "--lease-seconds",
+                    "2",
+                    "--retry-delay-seconds",
+                    "1",
+                    "--max-attempts",
+                    "5",
+                ]
+                .map(String::from),
+            );
+        }
+        v
+    }
+
+    /// Whether it runs until stopped.
+    pub fn follows(self) -> bool {
+        matches!(self, Cmd::SyncFollow)
+    }
+}
+
+impl fmt::Display for Cmd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let args = self.args();
+        let shown: Vec<&str> = args
+            .iter()
+            .map(String::as_str)
+            .take_while(|a| !a.starts_with("--lease") && *a != "--events-budget")
+            .filter(|a| !Kind::ALL.iter().any(|k| k.object() == *a))
+            .collect();
+        write!(f, "{}", shown.join(" "))
+    }
+}
+
+/// How a spawned command ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// It runs to its end and must exit 0.
+    Finish,
+    /// SIGINT after this many milliseconds: it must exit within 30 s, 0 or 130.
+    Interrupt(u16),
+    /// SIGKILL after this many milliseconds.
+    Kill(u16),
 }
 
 impl fmt::Display for Op {
@@ -203,6 +333,30 @@ impl fmt::Display for Op {
             ),
             Op::EnqueueEvents => write!(f, "enqueue events"),
             Op::Worker => write!(f, "worker"),
+            Op::UpdateRefused { obj, value } => {
+                write!(f, "update {obj} v{value} with a NUL and U+E000")
+            }
+            Op::Process { cmd, stop } => match stop {
+                Stop::Finish => write!(f, "process: stripe-sync {cmd}"),
+                Stop::Interrupt(ms) => write!(f, "process: stripe-sync {cmd}, SIGINT at {ms} ms"),
+                Stop::Kill(ms) => write!(f, "process: stripe-sync {cmd}, SIGKILL at {ms} ms"),
+            },
+            Op::RestartServe { kill } => write!(
+                f,
+                "restart serve ({})",
+                if *kill { "SIGKILL" } else { "SIGINT" }
+            ),
+            Op::RestartPostgres {
+                crash,
+                during,
+                after_ms,
+            } => {
+                write!(f, "PostgreSQL {}", if *crash { "crash" } else { "restart" })?;
+                match during {
+                    Some(cmd) => write!(f, " {after_ms} ms into stripe-sync {cmd}"),
+                    None => Ok(()),
+                }
+            }
         }
     }
 }

@@ -12,9 +12,10 @@ use stripe_sync::{BackfillRequest, WorkerOptions};
 use stripe_sync_tests::oracle::Oracle;
 
 use super::generate::SEEDED;
-use super::ops::{Kind, Obj, Op};
+use super::ops::{Kind, Obj, Op, Stop};
+use super::procs;
 use super::tee::TeeCounts;
-use super::world::{Settings, Side, Template, World, KEY};
+use super::world::{Side, Template, World, KEY};
 
 /// How long any awaited condition may take before the seed fails.
 const WAIT_LIMIT: Duration = Duration::from_secs(60);
@@ -205,26 +206,43 @@ impl<'a> Runner<'a> {
         })
     }
 
-    fn update_form(obj: &Obj, value: u32) -> Vec<(String, String)> {
+    /// The change of `update`: with `refused`, a text PostgreSQL can't
+    /// hold (a NUL) holding the engine's escape character too.
+    fn update_form(obj: &Obj, value: u32, refused: bool) -> Vec<(String, String)> {
+        let text = |s: String| {
+            if refused {
+                format!("{s} nul\0 esc\u{E000}0 end")
+            } else {
+                s
+            }
+        };
         let (k, v) = match obj.kind {
-            Kind::Customer | Kind::Product => ("name", format!("{obj} v{value}")),
+            Kind::Customer | Kind::Product => ("name", text(format!("{obj} v{value}"))),
             Kind::Item => ("quantity", (value % 50 + 2).to_string()),
-            Kind::Invoice => ("description", format!("v{value}")),
-            Kind::Price | Kind::Subscription => ("metadata[seq]", format!("v{value}")),
+            Kind::Invoice => ("description", text(format!("v{value}"))),
+            Kind::Price | Kind::Subscription => ("metadata[seq]", text(format!("v{value}"))),
         };
         vec![(k.to_string(), v)]
     }
 
-    async fn update(&mut self, obj: &Obj, value: u32) -> Result<()> {
+    async fn update(&mut self, obj: &Obj, value: u32, refused: bool) -> Result<()> {
         let path = format!("{}/{}", obj.kind.path(), self.id(obj)?);
         self.call(
             reqwest::Method::POST,
             obj.acct,
             &path,
-            &Self::update_form(obj, value),
+            &Self::update_form(obj, value, refused),
         )
         .await?;
         Ok(())
+    }
+
+    /// Where the two sides' processes connect.
+    fn targets(&self) -> [(&'static str, procs::Target); 2] {
+        [
+            (self.w.sides[0].name, self.w.target(0)),
+            (self.w.sides[1].name, self.w.target(1)),
+        ]
     }
 
     /// Waits until every delivery so far was answered, except the held ones.
@@ -272,12 +290,18 @@ impl<'a> Runner<'a> {
                 self.quiet().await?;
             }
             Op::Update { obj, value } => {
-                self.update(obj, *value).await?;
+                self.update(obj, *value, false).await?;
+                self.quiet().await?;
+            }
+            Op::UpdateRefused { obj, value } => {
+                self.tick += 1;
+                self.update(obj, *value, true).await?;
+                self.tick += 1;
                 self.quiet().await?;
             }
             Op::Burst { obj, count, value } => {
                 for i in 0..u32::from(*count) {
-                    self.update(obj, value + i).await?;
+                    self.update(obj, value + i, false).await?;
                 }
                 self.quiet().await?;
             }
@@ -325,6 +349,35 @@ impl<'a> Runner<'a> {
                 .await?
             }
             Op::Worker => self.both(work).await?,
+            Op::Process { cmd, stop } => {
+                procs::run_all(&self.targets(), &cmd.args(), *stop).await?;
+            }
+            Op::RestartServe { kill } => self.w.serve.restart(*kill).await?,
+            Op::RestartPostgres {
+                crash,
+                during,
+                after_ms,
+            } => {
+                let args = during.map(|c| c.args()).unwrap_or_default();
+                let children = match during {
+                    Some(_) => procs::spawn_all(&self.targets(), &args)?,
+                    None => Vec::new(),
+                };
+                tokio::time::sleep(Duration::from_millis(u64::from(*after_ms))).await;
+                let pg = self.w.pg.clone();
+                let crash = *crash;
+                tokio::task::spawn_blocking(move || {
+                    if crash {
+                        pg.crash_server()?;
+                    } else {
+                        pg.stop_server()?;
+                    }
+                    pg.start_server()
+                })
+                .await?
+                .map_err(|e| anyhow!("restarting PostgreSQL: {e}"))?;
+                procs::end_all(children, &args, Stop::Finish, true).await?;
+            }
         }
         Ok(())
     }
@@ -446,11 +499,10 @@ pub async fn run_sequence(
     seed: u64,
     ops: &[Op],
     template: &Template,
-    settings: Settings,
     counts: &TeeCounts,
 ) -> Result<Verdict> {
     let t0 = Instant::now();
-    let world = World::start(seed, template, settings)
+    let world = World::start(seed, template)
         .await
         .with_context(|| format!("seed {seed}: starting the simulator and databases"))?;
     if std::env::var_os("STRIPE_SYNC_SEQUENCES_TRACE").is_some() {
@@ -459,7 +511,7 @@ pub async fn run_sequence(
     let verdict = drive(&world, ops).await;
     counts.add(&world.tee.counts);
     let t0 = Instant::now();
-    let finished = world.finish().await;
+    let finished = world.finish(template).await;
     if std::env::var_os("STRIPE_SYNC_SEQUENCES_TRACE").is_some() {
         eprintln!("  finished in {:.3} s", t0.elapsed().as_secs_f64());
     }

@@ -1,35 +1,29 @@
 //! Everything one seed runs against, fresh for each seed and dropped after
 //! it: a simulator (a platform and two connected accounts), the webhook
 //! tee registered on it as a platform and a Connect endpoint, and two
-//! migrated databases, one written by an in-process `serve` router and the
-//! other by `stripe_sync.process_webhook`, each with its own engine for the
-//! commands.
+//! migrated databases, one written by a `serve` process and the other by
+//! `stripe_sync.process_webhook`, each with its own engine for the
+//! in-process commands. The databases live on a private PostgreSQL (one
+//! per run of seeds) that the sequences restart and crash.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::{anyhow, Context, Result};
 use serde_json::Value;
 use sqlx::{Connection, Executor, PgConnection};
-use stripe_sync::server::{router, AppState, DEFAULT_MAX_BODY_BYTES};
 use stripe_sync::{Config, Database, StripeSync};
+use stripe_sync_embedded_pg::EmbeddedPg;
 use stripe_sync_simulator::{SimConfig, SimHandle, WebhookRetry};
 use stripe_sync_tests::TestDb;
 
 use super::generate::{ACCOUNTS, SEEDED};
+use super::procs::{ServeProc, Target};
 use super::tee::{self, Targets, Tee};
 
 /// The key the engines and the driver use with the simulator.
 pub const KEY: &str = "sk_test_sequences";
-
-/// How both engines are configured beyond the defaults a seed needs.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Settings {
-    /// `Config::auto_expand_lists`: fetch the rest of an embedded list
-    /// whose first page says `has_more`.
-    pub auto_expand_lists: bool,
-}
 
 /// One database and the engine writing it.
 pub struct Side {
@@ -51,16 +45,21 @@ pub struct World {
     pub sides: [Side; 2],
     /// The webhook receiver feeding both.
     pub tee: Arc<Tee>,
+    /// The `serve` process writing the first side.
+    pub serve: ServeProc,
+    /// The PostgreSQL server of both databases.
+    pub pg: Arc<EmbeddedPg>,
     /// For the driver's own API calls.
     pub http: reqwest::Client,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
-/// A database already migrated, copied for each seed's two databases
-/// (`CREATE DATABASE … TEMPLATE`): migrating 120 tables twice per seed
-/// would take most of its time.
+/// A private PostgreSQL and a database on it already migrated, copied for
+/// each seed's two databases (`CREATE DATABASE … TEMPLATE`): migrating 120
+/// tables twice per seed would take most of its time.
 pub struct Template {
     name: String,
+    pg: Arc<EmbeddedPg>,
 }
 
 static COPIES: AtomicUsize = AtomicUsize::new(0);
@@ -80,20 +79,36 @@ fn with_database(url: &str, db: &str) -> String {
 }
 
 impl Template {
-    /// Creates and migrates the template (named like the tests' databases,
-    /// so that one left behind by a killed run is dropped by the next).
+    /// Starts a private PostgreSQL (commits durable, so that a crash keeps
+    /// what was acknowledged), and creates and migrates the template on it.
     pub async fn create() -> Result<Template> {
-        let db = TestDb::new().await?;
-        let sync = StripeSync::new(Config::with_pool(db.pool.clone(), KEY)).await?;
+        let pg = tokio::task::spawn_blocking(EmbeddedPg::start_durable)
+            .await?
+            .map_err(|e| anyhow!("starting the sequences' private PostgreSQL: {e}"))?;
+        let name = "stripe_sync_sequences_template".to_string();
+        let mut admin = PgConnection::connect(&pg.url()).await?;
+        admin
+            .execute(format!("CREATE DATABASE \"{name}\"").as_str())
+            .await?;
+        admin.close().await?;
+        let url = with_database(&pg.url(), &name);
+        let sync = StripeSync::new(Config::new(url, KEY)).await?;
         sync.migrate().await?;
         sync.close().await;
-        db.pool.close().await;
-        Ok(Template { name: db.name })
+        Ok(Template {
+            name,
+            pg: Arc::new(pg),
+        })
+    }
+
+    /// The server's URL (database `postgres`).
+    fn server(&self) -> String {
+        self.pg.url()
     }
 
     /// A fresh copy of the template.
     async fn copy(&self) -> Result<TestDb> {
-        let server = stripe_sync_tests::server_url();
+        let server = self.server();
         let name = format!("{}_seq{}", self.name, COPIES.fetch_add(1, Ordering::SeqCst));
         let mut admin = PgConnection::connect(&server).await?;
         admin
@@ -109,19 +124,33 @@ impl Template {
         Ok(TestDb { name, url, pool })
     }
 
-    /// Drops the template.
-    pub async fn drop(self) -> Result<()> {
-        let mut admin = PgConnection::connect(&stripe_sync_tests::server_url()).await?;
+    /// Drops a copy.
+    async fn drop_copy(&self, db: TestDb) -> Result<()> {
+        db.pool.close().await;
+        let mut admin = PgConnection::connect(&self.server()).await?;
         admin
-            .execute(format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name).as_str())
+            .execute(format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", db.name).as_str())
             .await?;
         Ok(())
     }
+
+    /// Stops the private server, or with `STRIPE_SYNC_SEQUENCES_KEEP`
+    /// leaves it running (and says where) for inspection.
+    pub fn finish(self) {
+        let Ok(mut pg) = Arc::try_unwrap(self.pg) else {
+            return;
+        };
+        if std::env::var_os("STRIPE_SYNC_SEQUENCES_KEEP").is_some() {
+            eprintln!("PostgreSQL left running for inspection: {}", pg.url());
+            std::mem::forget(pg);
+        } else {
+            pg.stop();
+        }
+    }
 }
 
-fn config(db: &TestDb, sim: &SimHandle, settings: Settings) -> Config {
+fn config(db: &TestDb, sim: &SimHandle) -> Config {
     let mut c = Config::new(db.url.clone(), KEY);
-    c.auto_expand_lists = settings.auto_expand_lists;
     c.database = Database::Url {
         url: db.url.clone(),
         max_connections: 12,
@@ -137,7 +166,7 @@ fn config(db: &TestDb, sim: &SimHandle, settings: Settings) -> Config {
 
 impl World {
     /// Starts the simulator seeded from `seed`, the tee, and both sides.
-    pub async fn start(seed: u64, template: &Template, settings: Settings) -> Result<World> {
+    pub async fn start(seed: u64, template: &Template) -> Result<World> {
         let mut sc = SimConfig::new(crate::scenarios::fixtures())
             .with_connected_accounts(usize::from(ACCOUNTS - 1));
         for (kind, n) in SEEDED {
@@ -186,20 +215,20 @@ impl World {
             );
         }
 
-        // serve: both secrets, its account resolved.
+        // serve: a process with both secrets.
         let db = template.copy().await?;
-        let mut cfg = config(&db, &sim, settings);
-        cfg.stripe_webhook_secret = Some(secrets.join(","));
-        let sync = StripeSync::new(cfg).await?;
+        let sync = StripeSync::new(config(&db, &sim)).await?;
         sync.migrate().await?;
         sync.account_id().await?;
-        let state = Arc::new(AppState {
-            sync: sync.clone(),
-            admin_key: None,
-            metrics: Arc::new(stripe_sync::metrics::Metrics::new()),
-        });
-        let (serve_base, serve_task) =
-            stripe_sync_tests::serve_locally(router(state, DEFAULT_MAX_BODY_BYTES)).await?;
+        let serve_proc = ServeProc::start(
+            Target {
+                database_url: db.url.clone(),
+                api_base: sim.base_url(),
+                key: KEY.into(),
+            },
+            secrets.join(","),
+        )
+        .await?;
         let serve = Side {
             name: "serve",
             db,
@@ -208,7 +237,7 @@ impl World {
 
         // SQL: the platform's secret names its account, the Connect one none.
         let db = template.copy().await?;
-        let sync = StripeSync::new(config(&db, &sim, settings)).await?;
+        let sync = StripeSync::new(config(&db, &sim)).await?;
         sync.migrate().await?;
         sync.account_id().await?;
         sqlx::query("SELECT stripe_sync.add_webhook_secret($1, $2)")
@@ -221,7 +250,7 @@ impl World {
             .execute(&db.pool)
             .await?;
         tee.set_targets(Targets {
-            serve_url: format!("{serve_base}/webhooks"),
+            serve_url: serve_proc.webhook_url(),
             sql: db.pool.clone(),
         });
         let sql = Side {
@@ -234,16 +263,28 @@ impl World {
             accounts,
             sides: [serve, sql],
             tee,
+            serve: serve_proc,
+            pg: template.pg.clone(),
             http,
-            tasks: vec![tee_task, serve_task],
+            tasks: vec![tee_task],
         })
     }
 
+    /// Where a process of side `i` connects.
+    pub fn target(&self, i: usize) -> Target {
+        Target {
+            database_url: self.sides[i].db.url.clone(),
+            api_base: self.sim.base_url(),
+            key: KEY.into(),
+        }
+    }
+
     /// Stops everything and drops both databases.
-    pub async fn finish(self) -> Result<()> {
+    pub async fn finish(self, template: &Template) -> Result<()> {
         for t in &self.tasks {
             t.abort();
         }
+        self.serve.stop(true).await?;
         self.sim.shutdown().await;
         // For diagnosis: keep the databases of the seed.
         let keep = std::env::var_os("STRIPE_SYNC_SEQUENCES_KEEP").is_some();
@@ -252,7 +293,7 @@ impl World {
             if keep {
                 eprintln!("kept the {} database: {}", side.name, side.db.url);
             } else {
-                side.db.drop_db().await?;
+                template.drop_copy(side.db).await?;
             }
         }
         Ok(())
