@@ -69,7 +69,7 @@ pub struct SequencesOptions {
     pub no_processes: bool,
     /// Seeds run at once, each lane on its own private PostgreSQL (seeds
     /// spend most of their time waiting on clocks, deliveries and restarts).
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 4)]
     pub jobs: usize,
     /// Print every seed's operations, not only a failed one's.
     #[arg(long)]
