@@ -68,7 +68,7 @@ impl Default for GenOptions {
 }
 
 /// The second generator's seed, from the seed.
-const EXTRA_STREAM: u64 = 0x5eed_0f_fa_17;
+const EXTRA_STREAM: u64 = 0x005e_ed0f_fa17;
 
 struct Model {
     rng: StdRng,
