@@ -19,9 +19,9 @@ use std::time::Instant;
 
 use anyhow::{anyhow, Context, Result};
 
+use crate::children::{spawn_simulator, ChildProc, EngineResult};
+use crate::harness::{measure, migrated_db, Measure, Options};
 use crate::minimum::{top_level_endpoint, Kind, Minimum};
-use crate::scenarios::Options;
-use crate::scenarios::{measure, migrated_db, spawn_simulator, ChildProc, EngineResult, Measure};
 
 /// Stripe's limit of one endpoint, requests per second.
 const ENDPOINT_RATE: u32 = 25;

@@ -19,14 +19,15 @@ use stripe_sync::{BackfillRequest, Config, StripeSync, WorkerOptions};
 
 use stripe_sync_tests::TestDb;
 
-use crate::scenarios::{self, measure, ChildProc, Measure};
+use crate::children::ChildProc;
+use crate::harness::{self, measure, Measure};
 
 /// Options of `connect`.
 #[derive(clap::Args, Clone, Debug)]
 pub struct ConnectOptions {
     /// The options every scenario takes.
     #[command(flatten)]
-    pub common: scenarios::Options,
+    pub common: harness::Options,
     /// Connected accounts of the platform (default 1,000; 6 with `--quick`).
     #[arg(long)]
     pub accounts: Option<usize>,
@@ -45,7 +46,7 @@ pub struct ConnectOptions {
 
 impl ConnectOptions {
     /// `connect` with its defaults (quick or full as `common` says), for `all`.
-    pub fn defaults(common: &scenarios::Options) -> ConnectOptions {
+    pub fn defaults(common: &harness::Options) -> ConnectOptions {
         ConnectOptions {
             common: common.clone(),
             accounts: None,
@@ -238,7 +239,7 @@ pub async fn connect(o: &ConnectOptions) -> Result<Vec<Measure>> {
     let mut sim = ChildProc::spawn(&[
         "child-connect-simulator".to_string(),
         "--fixtures".into(),
-        scenarios::fixtures().display().to_string(),
+        harness::fixtures().display().to_string(),
         "--accounts".into(),
         accounts.to_string(),
         "--latency-ms".into(),
@@ -264,7 +265,7 @@ pub async fn connect(o: &ConnectOptions) -> Result<Vec<Measure>> {
                 empty(&old).await?;
                 old
             }
-            _ => scenarios::migrated_db().await?,
+            _ => harness::migrated_db().await?,
         };
         let db = db.insert(fresh);
         rows.push(run_once(db, &mut sim, &api, accounts, k, o.accounts_at_once).await?);

@@ -99,7 +99,7 @@ const WEBHOOK_SECRET: &str = "whsec_bench";
 /// Runs the scenario: the CPU table, or with `--slow-senders` the memory
 /// and the fate of that many connections that stop sending mid-body.
 pub async fn webhooks_hostile(o: &HostileOptions) -> Result<()> {
-    let db = crate::scenarios::migrated_db().await?;
+    let db = crate::harness::migrated_db().await?;
     let (child, listen) = start_serve(o, &db.url).await?;
     if let Some(n) = o.slow_senders {
         slow_senders(o, n, &child, &listen).await?;

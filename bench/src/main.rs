@@ -6,7 +6,9 @@
 //! are its own. Results print as a table and are written as JSON.
 
 mod backfill_all;
+mod children;
 mod connect;
+mod harness;
 mod hostile;
 mod minimum;
 mod proc_stats;
@@ -28,21 +30,21 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Every scenario, then a summary table.
-    All(scenarios::Options),
+    All(harness::Options),
     /// Backfill of customers only, at two account sizes (memory must stay flat).
-    BackfillCustomers(scenarios::Options),
+    BackfillCustomers(harness::Options),
     /// Backfill of a mixed billing account, then an incremental re-sync of it.
-    BackfillMixed(scenarios::Options),
+    BackfillMixed(harness::Options),
     /// Signed webhooks POSTed concurrently to `stripe-sync serve`, then to a
     /// thin receiver calling `stripe_sync.process_webhook`.
-    Webhooks(scenarios::Options),
+    Webhooks(harness::Options),
     /// Generation time for all four API versions.
-    Codegen(scenarios::Options),
+    Codegen(harness::Options),
     /// `backfill all` of a 5,000-customer billing account (300 with
     /// `--quick`) at Stripe's rate limits, test mode (25/s) then live mode
     /// (100/s, 25/s per endpoint), against the fewest requests the account
     /// needs (part of `all`, but not of `all --quick`).
-    BackfillAllTestMode(scenarios::Options),
+    BackfillAllTestMode(harness::Options),
     /// A Connect platform's backfill from the queue: 1,000 connected
     /// accounts of about 100 objects (30 with `--quick`), 20 ms latency per
     /// request, worked by 1, 2 and 4 worker processes (part of `all
@@ -58,7 +60,7 @@ enum Command {
     Sequences(sequences::SequencesOptions),
     /// (internal) Run the simulator until stdin closes.
     #[command(hide = true)]
-    ChildSimulator(scenarios::SimArgs),
+    ChildSimulator(children::SimArgs),
     /// (internal) Run `stripe-sync` with these arguments (the sequences'
     /// commands in new processes).
     #[command(hide = true)]
@@ -86,7 +88,7 @@ enum Command {
     },
     /// (internal) Run one backfill and print its result as JSON.
     #[command(hide = true)]
-    ChildEngine(scenarios::EngineArgs),
+    ChildEngine(children::EngineArgs),
     /// (internal) Run a Connect platform simulator until stdin closes.
     #[command(hide = true)]
     ChildConnectSimulator(connect::ConnectSimArgs),
@@ -113,27 +115,27 @@ async fn main() -> Result<()> {
     match command {
         Command::All(o) => scenarios::all(&o).await,
         Command::BackfillCustomers(o) => {
-            scenarios::report(&o, vec![scenarios::backfill_customers(&o).await?])
+            harness::report(&o, vec![scenarios::backfill_customers(&o).await?])
         }
-        Command::BackfillMixed(o) => scenarios::report(&o, scenarios::backfill_mixed(&o).await?),
-        Command::Webhooks(o) => scenarios::report(&o, vec![scenarios::webhooks(&o).await?]),
-        Command::Codegen(o) => scenarios::report(&o, vec![scenarios::codegen(&o)?]),
+        Command::BackfillMixed(o) => harness::report(&o, scenarios::backfill_mixed(&o).await?),
+        Command::Webhooks(o) => harness::report(&o, vec![scenarios::webhooks(&o).await?]),
+        Command::Codegen(o) => harness::report(&o, vec![scenarios::codegen(&o)?]),
         Command::BackfillAllTestMode(o) => {
-            scenarios::report(&o, backfill_all::backfill_all_test_mode(&o).await?)
+            harness::report(&o, backfill_all::backfill_all_test_mode(&o).await?)
         }
-        Command::Connect(o) => scenarios::report(&o.common, vec![connect::connect(&o).await?]),
+        Command::Connect(o) => harness::report(&o.common, vec![connect::connect(&o).await?]),
         Command::WebhooksHostile(o) => hostile::webhooks_hostile(&o).await,
         Command::Sequences(o) => sequences::sequences(&o).await,
-        Command::ChildSimulator(args) => scenarios::child_simulator(args).await,
-        Command::ChildCli { args } => scenarios::child_cli(&args).await,
+        Command::ChildSimulator(args) => children::child_simulator(args).await,
+        Command::ChildCli { args } => children::child_cli(&args).await,
         Command::ChildServe { listen } => {
-            scenarios::child_cli(&["serve".into(), "--listen".into(), listen]).await
+            children::child_cli(&["serve".into(), "--listen".into(), listen]).await
         }
         Command::ChildSqlReceiver {
             listen,
             connections,
         } => sql_receiver::child_sql_receiver(&listen, connections).await,
-        Command::ChildEngine(args) => scenarios::child_engine(args).await,
+        Command::ChildEngine(args) => children::child_engine(args).await,
         Command::ChildConnectSimulator(args) => connect::child_connect_simulator(args).await,
         Command::ChildWorker(args) => connect::child_worker(args).await,
     }

@@ -167,7 +167,7 @@ fn config(db: &TestDb, sim: &SimHandle) -> Config {
 impl World {
     /// Starts the simulator seeded from `seed`, the tee, and both sides.
     pub async fn start(seed: u64, template: &Template) -> Result<World> {
-        let mut sc = SimConfig::new(crate::scenarios::fixtures())
+        let mut sc = SimConfig::new(crate::harness::fixtures())
             .with_connected_accounts(usize::from(ACCOUNTS - 1));
         for (kind, n) in SEEDED {
             sc = sc.with_count(kind.object(), usize::from(n));
