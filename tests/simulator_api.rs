@@ -1657,3 +1657,131 @@ async fn creates_follow_the_specs_required_parameters_and_ids() -> Result<()> {
     sim.shutdown().await;
     Ok(())
 }
+
+/// Drift: a write with `Simulator-Quiet: true` (or `1`) is made as usual but
+/// records no event, not even its parents' refresh events, and delivers no
+/// webhook, so tests can make a mirror miss a change on purpose.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quiet_writes_record_and_deliver_no_events() -> Result<()> {
+    let sim = start(
+        SimConfig::new(fixtures()).with_count("customer", 1),
+        "127.0.0.1:0".parse()?,
+    )
+    .await?;
+    let api = Api::new(&sim);
+    let (url, got, task) = receiver(0).await?;
+    api.created(
+        "/v1/webhook_endpoints",
+        &[("url", &url), ("enabled_events[]", "*")],
+    )
+    .await?;
+    let seeded = ids(&api.ok("/v1/customers").await?);
+    assert_eq!(seeded.len(), 1);
+    let event_types = || async {
+        let evs = api.ok("/v1/events?limit=100").await?;
+        let types: Vec<String> = evs["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["type"].as_str().unwrap().to_string())
+            .collect();
+        anyhow::Ok(types)
+    };
+    let quietly = |m: reqwest::Method, path: &str, value: &'static str| {
+        api.req(m, path).header("Simulator-Quiet", value)
+    };
+
+    // Announced as usual.
+    let cus = api.created("/v1/customers", &[("name", "A")]).await?;
+    let cus_id = cus["id"].as_str().unwrap().to_string();
+    deliveries_over(&sim).await?;
+    assert_eq!(event_types().await?, ["customer.created"]);
+    assert_eq!(got.lock().unwrap().len(), 1);
+    let delivered_before = sim.deliveries().len();
+
+    // A quiet update: the object changes, no `customer.updated`.
+    let r = quietly(
+        reqwest::Method::POST,
+        &format!("/v1/customers/{cus_id}"),
+        "true",
+    )
+    .form(&[("name", "drifted")])
+    .send()
+    .await?;
+    assert_eq!(r.status().as_u16(), 200);
+    let upd: Value = r.json().await?;
+    assert_eq!(upd["name"], "drifted");
+    let fetched = api.ok(&format!("/v1/customers/{cus_id}")).await?;
+    assert_eq!(fetched["name"], "drifted");
+
+    // A quiet delete: the object is gone, no `customer.deleted`.
+    let r = quietly(
+        reqwest::Method::DELETE,
+        &format!("/v1/customers/{}", seeded[0]),
+        "1",
+    )
+    .send()
+    .await?;
+    assert_eq!(r.status().as_u16(), 200);
+    let gone = api.ok(&format!("/v1/customers/{}", seeded[0])).await?;
+    assert_eq!(gone["deleted"], true, "{gone}");
+
+    // A quiet create: listed, no new `customer.created`.
+    let r = quietly(reqwest::Method::POST, "/v1/customers", "TRUE")
+        .form(&[("name", "unannounced")])
+        .send()
+        .await?;
+    assert_eq!(r.status().as_u16(), 200);
+    let new: Value = r.json().await?;
+    let new_id = new["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        ids(&api.ok("/v1/customers").await?),
+        vec![new_id.clone(), cus_id.clone()]
+    );
+
+    // A quiet child create refreshes its parent's embedded list, but
+    // records neither its own event nor the parent's `customer.updated`.
+    let r = quietly(
+        reqwest::Method::POST,
+        &format!("/v1/customers/{cus_id}/tax_ids"),
+        "true",
+    )
+    .form(&[("type", "eu_vat"), ("value", "DE123456789")])
+    .send()
+    .await?;
+    assert_eq!(r.status().as_u16(), 200);
+    let tax_id: Value = r.json().await?;
+    let embedded = api
+        .ok(&format!("/v1/customers/{cus_id}?expand[]=tax_ids"))
+        .await?;
+    assert_eq!(embedded["tax_ids"]["data"][0]["id"], tax_id["id"]);
+
+    deliveries_over(&sim).await?;
+    assert_eq!(event_types().await?, ["customer.created"]);
+    assert_eq!(
+        sim.deliveries().len(),
+        delivered_before,
+        "quiet writes deliver nothing"
+    );
+    assert_eq!(got.lock().unwrap().len(), 1);
+
+    // Without the header (or with another value), writes announce again.
+    let r = quietly(
+        reqwest::Method::POST,
+        &format!("/v1/customers/{new_id}"),
+        "false",
+    )
+    .form(&[("name", "announced")])
+    .send()
+    .await?;
+    assert_eq!(r.status().as_u16(), 200);
+    deliveries_over(&sim).await?;
+    assert_eq!(
+        event_types().await?,
+        ["customer.updated", "customer.created"]
+    );
+    assert_eq!(got.lock().unwrap().len(), 2);
+    task.abort();
+    sim.shutdown().await;
+    Ok(())
+}

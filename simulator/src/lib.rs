@@ -61,6 +61,9 @@
 //!   payment intents get a client secret). Each write records an event
 //!   (`…created`, `…updated` with `previous_attributes`, `…deleted`) listed
 //!   at `/v1/events` (`type`, `types[]`, `customer.*`).
+//!   With the header `Simulator-Quiet: true` (or `1`), a create, update or
+//!   delete is made as usual but no event is recorded or delivered, its
+//!   parents' neither (drift: tests make a mirror miss a change on purpose).
 //! - Webhooks: `POST /v1/webhook_endpoints` (`url`, `enabled_events[]`,
 //!   optional `api_version`, `connect=true` for connected accounts' events)
 //!   returns a `whsec_` secret once; events go to matching enabled endpoints.

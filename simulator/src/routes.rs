@@ -18,6 +18,7 @@ use crate::error::ApiError;
 use crate::seed::param_object;
 use crate::state::State;
 use crate::store::{deleted_stub, AccountStore, CreatedFilter, ListQuery};
+use crate::writes::Announce;
 use crate::{faults, form, writes};
 
 #[cfg(test)]
@@ -295,6 +296,21 @@ fn check_auth(state: &State, headers: &HeaderMap) -> Result<(), ApiError> {
 }
 
 /// The account a request acts on: `Stripe-Account`, else the platform.
+/// A write's [`Announce`]: [`Announce::Quietly`] when the request carries
+/// `Simulator-Quiet: true` (or `1`), for tests that make a mirror drift.
+fn announce(headers: &HeaderMap) -> Announce {
+    let quiet = headers
+        .get("simulator-quiet")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("true"));
+    if quiet {
+        Announce::Quietly
+    } else {
+        Announce::Events
+    }
+}
+
 fn request_account(state: &State, headers: &HeaderMap) -> Result<String, ApiError> {
     match headers.get("stripe-account").and_then(|v| v.to_str().ok()).map(str::trim) {
         None | Some("") => Ok(key_account(state, headers).to_string()),
@@ -380,6 +396,7 @@ async fn handle(
             body: &body,
             is_json,
             stripe_version,
+            announce: announce(&headers),
         };
         dispatch(&state, &account, &request)
     }
@@ -404,6 +421,8 @@ struct Request<'a> {
     is_json: bool,
     /// The `Stripe-Version` header, when sent.
     stripe_version: Option<&'a str>,
+    /// Whether a write records and delivers its events (`Simulator-Quiet`).
+    announce: Announce,
 }
 
 fn dispatch(
@@ -418,6 +437,7 @@ fn dispatch(
         body,
         is_json,
         stripe_version,
+        announce,
     } = *request;
     let q = form::decode(query.as_bytes())?;
     let expand = expand_paths(&q)?;
@@ -490,9 +510,10 @@ fn dispatch(
                     &caps,
                     params()?,
                     stripe_version,
+                    announce,
                 );
             }
-            writes::create(state, account, res, ep, &caps, params()?)
+            writes::create(state, account, res, ep, &caps, params()?, announce)
         }
         (Target::Item(rs), m) => {
             let id = path
@@ -521,8 +542,8 @@ fn dispatch(
                         None => Err(ApiError::no_such(res.object, &id)),
                     }
                 }
-                Method::POST => writes::update(state, account, res, &id, params()?),
-                Method::DELETE => writes::delete(state, account, res, &id),
+                Method::POST => writes::update(state, account, res, &id, params()?, announce),
+                Method::DELETE => writes::delete(state, account, res, &id, announce),
                 _ => Err(ApiError::unrecognized(method.as_str(), path)),
             }
         }
@@ -546,6 +567,7 @@ fn create_webhook_endpoint(
     caps: &HashMap<String, String>,
     mut params: Map<String, Value>,
     stripe_version: Option<&str>,
+    announce: Announce,
 ) -> Result<(u16, Vec<u8>), ApiError> {
     let version = params
         .get("api_version")
@@ -556,7 +578,7 @@ fn create_webhook_endpoint(
         stripe_sync_generated::event_types_of(version),
         params.get("enabled_events").cloned(),
     ) else {
-        return writes::create(state, account, res, ep, caps, params);
+        return writes::create(state, account, res, ep, caps, params, announce);
     };
     for name in events.iter().map(|e| e.as_str().unwrap_or("")) {
         if name != "*" && known.binary_search(&name).is_err() {
@@ -571,19 +593,19 @@ fn create_webhook_endpoint(
             .is_some_and(|n| n == "*" || stripe_sync_generated::event_type(n).is_some())
     };
     if events.iter().all(newest) {
-        return writes::create(state, account, res, ep, caps, params);
+        return writes::create(state, account, res, ep, caps, params, announce);
     }
     params.insert(
         "enabled_events".into(),
         Value::Array(events.iter().filter(|e| newest(e)).cloned().collect()),
     );
-    let (status, body) = writes::create(state, account, res, ep, caps, params)?;
+    let (status, body) = writes::create(state, account, res, ep, caps, params, announce)?;
     let mut created: Value = serde_json::from_slice(&body)
         .map_err(|e| ApiError::invalid("internal", format!("created endpoint: {e}")))?;
     let id = created["id"].as_str().unwrap_or_default().to_string();
     let mut all = Map::new();
     all.insert("enabled_events".into(), Value::Array(events.clone()));
-    writes::update(state, account, res, &id, all)?;
+    writes::update(state, account, res, &id, all, announce)?;
     created["enabled_events"] = Value::Array(events);
     Ok((status, serde_json::to_vec(&created).unwrap_or_default()))
 }

@@ -1,7 +1,7 @@
 //! Writes: create (`POST` to a list path), update (`POST` to an object's
 //! path) and delete, generic over the registry; the few object-specific
 //! behaviours are in [`crate::rules`]. Each write records an event and
-//! delivers it.
+//! delivers it, unless made [`Announce::Quietly`].
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -51,6 +51,19 @@ pub fn event_type_for(object: &str, action: Action) -> Option<&'static str> {
             .or_else(|| by_suffix(".succeeded"))
             .or_else(|| types.iter().find(|e| !e.is_delete).map(|e| e.name)),
     }
+}
+
+/// Whether a write announces itself: records its events (and its parents'
+/// refresh events) in `/v1/events` and delivers them to the webhook
+/// endpoints. A quiet write (the `Simulator-Quiet: true` header) makes the
+/// mirror drift from the simulator on purpose.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Announce {
+    /// Record the write's events and deliver them, as Stripe does.
+    #[default]
+    Events,
+    /// Make the write without recording or delivering any event.
+    Quietly,
 }
 
 struct Pending {
@@ -285,13 +298,15 @@ fn put(
 }
 
 /// Refreshes the embedded lists of a child's parents (e.g. `invoice.lines`
-/// after a line changes) and records the parents' update events.
+/// after a line changes) and records the parents' update events, unless
+/// `announce` is [`Announce::Quietly`].
 fn refresh_parents(
     state: &State,
     endpoints: &[webhooks::Endpoint],
     store: &mut AccountStore,
     account: &str,
     parents: &[(&'static str, String)],
+    announce: Announce,
     out: &mut Vec<Pending>,
 ) {
     for (pobj, pid) in parents {
@@ -303,7 +318,7 @@ fn refresh_parents(
             let e = store.coll(pobj)?.get(pid)?;
             (!e.deleted).then(|| (e.value(), e.value()))
         });
-        if let Some((old, new)) = changed {
+        if let (Some((old, new)), Announce::Events) = (changed, announce) {
             if let Some(t) = event_type_for(pobj, Action::Updated) {
                 let prev = previous_attributes(&old, &new);
                 out.push(record_event(
@@ -343,6 +358,7 @@ pub(crate) fn create(
     ep: &'static ListEndpoint,
     caps: &HashMap<String, String>,
     params: Map<String, Value>,
+    announce: Announce,
 ) -> Result<(u16, Vec<u8>), ApiError> {
     let lock = state
         .account(account)
@@ -392,7 +408,7 @@ pub(crate) fn create(
         let v = refresh_embedded(store, object, &id)
             .map(|(_, n)| n)
             .unwrap_or(v);
-        if let Some(t) = event_type_for(object, Action::Created) {
+        if let (Some(t), Announce::Events) = (event_type_for(object, Action::Created), announce) {
             let e = record_event(state, &endpoints, store, account, t, v.clone(), None);
             pending.push(e);
         }
@@ -402,6 +418,7 @@ pub(crate) fn create(
             store,
             account,
             &listed_under,
+            announce,
             &mut pending,
         );
         (v, secret)
@@ -423,6 +440,7 @@ pub(crate) fn update(
     res: &'static Resource,
     id: &str,
     params: Map<String, Value>,
+    announce: Announce,
 ) -> Result<(u16, Vec<u8>), ApiError> {
     let lock = state
         .account(account)
@@ -450,7 +468,8 @@ pub(crate) fn update(
                 entry.created(),
                 false,
             );
-            if let Some(t) = event_type_for(object, Action::Updated) {
+            if let (Some(t), Announce::Events) = (event_type_for(object, Action::Updated), announce)
+            {
                 let prev = previous_attributes(&old, &new);
                 pending.push(record_event(
                     state,
@@ -468,6 +487,7 @@ pub(crate) fn update(
                 store,
                 account,
                 &entry.parents,
+                announce,
                 &mut pending,
             );
         }
@@ -483,6 +503,7 @@ pub(crate) fn delete(
     account: &str,
     res: &'static Resource,
     id: &str,
+    announce: Announce,
 ) -> Result<(u16, Vec<u8>), ApiError> {
     let lock = state
         .account(account)
@@ -512,7 +533,7 @@ pub(crate) fn delete(
             entry.created(),
             true,
         );
-        if let Some(t) = delete_type {
+        if let (Some(t), Announce::Events) = (delete_type, announce) {
             let mut last = v.clone();
             last["deleted"] = json!(true);
             pending.push(record_event(
@@ -525,6 +546,7 @@ pub(crate) fn delete(
             store,
             account,
             &entry.parents,
+            announce,
             &mut pending,
         );
     }
