@@ -6,6 +6,7 @@
 //! |---|---|
 //! | configuration | [`config`] |
 //! | HTTP client, retries, idempotency keys | [`client`] |
+//! | list paging (backfill, events' relists, verify) | [`listing`] |
 //! | the shared rate limit | [`ratelimit`] |
 //! | database writes, run records, locks | [`store`] |
 //! | the cursors in `stripe_sync.sync_state`, one type per kind (private) | `state` |
@@ -14,6 +15,7 @@
 //! | constant-time comparison of secrets | [`constant_time`] |
 //! | applying events, events catch-up | [`events`] |
 //! | backfill | [`backfill`] |
+//! | comparing the mirror with Stripe, and repairing it | [`verify`] |
 //! | the work queue shared by worker processes (accounts, leases, jobs) | [`queue`] |
 //! | Connect platforms and several accounts: queueing and working it | [`worker`] |
 //! | managed webhook endpoints | [`managed_webhooks`] |
@@ -38,6 +40,7 @@ mod context;
 pub mod error;
 mod event_result;
 pub mod events;
+pub mod listing;
 pub mod managed_webhooks;
 pub mod migrate;
 pub mod objects;
@@ -49,6 +52,7 @@ mod state;
 pub mod storable;
 pub mod store;
 pub mod sync;
+pub mod verify;
 pub mod webhook;
 pub mod worker;
 
@@ -62,6 +66,7 @@ pub use error::{Error, Result};
 pub use events::{EventOutcome, EventResult, EventsReport};
 pub use managed_webhooks::ManagedWebhook;
 pub use sync::{migrate, SingleResult, StripeSync};
+pub use verify::{VerifyReport, VerifyRequest};
 pub use webhook::{WebhookError, WebhookOutcome};
 pub use worker::{EnqueueReport, WorkerOptions, WorkerReport};
 pub mod metrics;

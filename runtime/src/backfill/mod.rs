@@ -32,6 +32,7 @@ use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::events::expand_list;
+use crate::listing::Listing;
 use crate::objects;
 use crate::quarantine;
 use crate::state::{self, Key, ParentsCursor, Progress, SliceCursor, SlicesCursor, Status};
@@ -408,7 +409,7 @@ async fn run(
     let account = inner.account_id().await?;
     // `started_at` is the database's clock, which also stamps `_sync_state.updated_at`.
     let (run_id, started_at) =
-        store::start_run(&inner.pool, "backfill", &account, &json!(req)).await?;
+        store::start_run(&inner.pool, store::RunKind::Backfill, &account, &json!(req)).await?;
     tracing::info!(run_id, resources = selected.len(), "backfill started");
     // From here on, every change on Stripe reaches the mirror through the
     // events catch-up, whatever the backfill lists.
@@ -852,3 +853,30 @@ struct Prepared {
 
 #[cfg(test)]
 mod tests;
+
+/// The top-level list of `res`, as a backfill lists it: the endpoint and
+/// whether it filters by `created` (`None`: it is listed under parents, or
+/// not at all).
+pub(crate) fn top_level_list(res: &'static Resource) -> Option<(&'static ListEndpoint, bool)> {
+    match list_plan(res)? {
+        ListPlan::TopLevel { endpoint, created } => Some((endpoint, created)),
+        ListPlan::Nested(_) => None,
+    }
+}
+
+/// The `expand[]` parameters a backfill of every resource lists `res` with.
+pub(crate) fn list_expansions(res: &'static Resource) -> Vec<(String, String)> {
+    match select(&BackfillRequest::all()) {
+        Ok(all) => expansions(res, &all),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// The resources `objects` names (object strings or tables; `None`: every
+/// listable one), in backfill order.
+pub(crate) fn select_resources(objects: Option<&[String]>) -> Result<Vec<&'static Resource>> {
+    select(&BackfillRequest {
+        objects: objects.map(<[String]>::to_vec),
+        ..Default::default()
+    })
+}

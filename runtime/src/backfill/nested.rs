@@ -138,15 +138,16 @@ pub(super) async fn list_under_parent(
     {
         return Ok(());
     }
-    let mut base = base_query(endpoint);
-    let path = if param.in_path {
-        endpoint
+    let (path, base) = if param.in_path {
+        let path = endpoint
             .path
-            .replace(&format!("{{{}}}", param.name), parent_id)
+            .replace(&format!("{{{}}}", param.name), parent_id);
+        (path, Vec::new())
     } else {
-        base.push((param.name.to_string(), parent_id.to_string()));
-        endpoint.path.to_string()
+        let base = vec![(param.name.to_string(), parent_id.to_string())];
+        (endpoint.path.to_string(), base)
     };
+    let fixed = Listing::of(endpoint);
     // The parent's list of these children, when it is one: a complete
     // listing then also says which stored children no longer belong to it.
     let membership = param_parent(param)
@@ -158,12 +159,10 @@ pub(super) async fn list_under_parent(
         .filter(|_| !endpoint.partial);
     let listed_at = inner.client.fetch_version();
     let mut ids: Vec<String> = Vec::new();
-    let mut after: Option<String> = None;
+    let mut listing = Listing::at(&path, fixed.query()).with(&base);
     loop {
-        let mut q = base.clone();
-        if let Some(a) = &after {
-            q.push(("starting_after".into(), a.clone()));
-        }
+        let q = listing.query();
+        let after = listing.cursor().map(str::to_owned);
         if ctx.interrupt.is_interrupted() {
             return Err(interrupted());
         }
@@ -181,13 +180,13 @@ pub(super) async fn list_under_parent(
             }
             Err(e) => return Err(e),
         };
+        listing.advance(&page);
         let fetched_at = inner.client.fetch_version();
         let n = page.items.len() as u64;
-        let has_more = page.has_more;
         let Prepared {
             groups,
             memberships,
-            last,
+            ..
         } = ctx
             .unless_interrupted(prepare_page(inner, res, page.items, fetched_at))
             .await?;
@@ -215,9 +214,8 @@ pub(super) async fn list_under_parent(
         tx.commit().await?;
         counters.fetched.fetch_add(n, Ordering::Relaxed);
         counters.written.fetch_add(written, Ordering::Relaxed);
-        match last.and_then(|h| h.id) {
-            Some(id) if has_more && n > 0 => after = Some(id),
-            _ => break,
+        if listing.is_done() {
+            break;
         }
     }
     if let Some(list) = membership {

@@ -259,14 +259,6 @@ pub(super) async fn prepare_page(
     })
 }
 
-pub(super) fn base_query(endpoint: &ListEndpoint) -> Vec<(String, String)> {
-    let mut q = vec![("limit".to_string(), "100".to_string())];
-    for (k, v) in endpoint.fixed_params {
-        q.push((k.to_string(), v.to_string()));
-    }
-    q
-}
-
 pub(super) async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()> {
     let inner = &sc.run.inner;
     let (tx, mut rx) = mpsc::channel::<PageMsg>(4);
@@ -280,19 +272,16 @@ pub(super) async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()
             if sc.run.interrupt.is_interrupted() {
                 return Err(interrupted());
             }
-            let mut q = base_query(sc.endpoint);
-            if sc.created {
-                if let Some(g) = slice.gte {
-                    q.push(("created[gte]".into(), g.to_string()));
-                }
-                if let Some(l) = slice.lt {
-                    q.push(("created[lt]".into(), l.to_string()));
-                }
-            }
-            if let Some(a) = &slice.after {
-                q.push(("starting_after".into(), a.clone()));
-            }
-            q.extend(sc.expand.iter().cloned());
+            let (gte, lt) = if sc.created {
+                (slice.gte, slice.lt)
+            } else {
+                (None, None)
+            };
+            let q = Listing::of(sc.endpoint)
+                .with(&sc.expand)
+                .created(gte, lt)
+                .after(slice.after.clone())
+                .query();
             let requests = sc.counters.requests.fetch_add(1, Ordering::Relaxed) + 1;
             let page = sc
                 .run

@@ -144,8 +144,13 @@ pub(crate) async fn sync_events(inner: &Context) -> Result<EventsReport> {
             ts(since).to_rfc3339()
         )));
     }
-    let (run_id, _) =
-        store::start_run(&inner.pool, "events", &account, &json!({"since": since})).await?;
+    let (run_id, _) = store::start_run(
+        &inner.pool,
+        store::RunKind::Events,
+        &account,
+        &json!({"since": since}),
+    )
+    .await?;
     // Alive while it runs: `status` and `/metrics` read a run without a
     // heartbeat as abandoned.
     let _beat = store::keep_alive(&inner.pool, run_id);

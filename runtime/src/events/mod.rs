@@ -574,7 +574,7 @@ async fn relist(inner: &Context, r: &Relist) -> Result<(usize, u64)> {
         endpoint.path.to_string()
     };
     let version = inner.client.fetch_version();
-    let items = list_all(inner, &path, base, None).await?;
+    let items = crate::listing::list_all(&inner.client, &path, base, None).await?;
     let ids: Vec<String> = items
         .iter()
         .filter_map(|t| objects::head(t).ok()?.id)
@@ -724,7 +724,7 @@ pub(crate) async fn expand_list(
                 .last()
                 .and_then(|t| objects::head(t).ok())
                 .and_then(|h| h.id);
-            let rest = list_all(inner, &url, Vec::new(), last).await?;
+            let rest = crate::listing::list_all(&inner.client, &url, Vec::new(), last).await?;
             emb.items.extend(rest);
             complete = true;
         }
@@ -735,36 +735,4 @@ pub(crate) async fn expand_list(
 /// Whether [`expand_list`] fetches the rest of `emb`.
 fn will_expand(inner: &Context, emb: &EmbeddedItems) -> bool {
     emb.has_more && inner.config.auto_expand_lists && emb.rest_url().is_some()
-}
-
-/// Every item of a list from `starting_after` on (`None`: from the start),
-/// page by page.
-pub(crate) async fn list_all(
-    inner: &Context,
-    path: &str,
-    base: Vec<(String, String)>,
-    mut starting_after: Option<String>,
-) -> Result<Vec<String>> {
-    let mut items = Vec::new();
-    loop {
-        let mut q = base.clone();
-        if !q.iter().any(|(k, _)| k == "limit") {
-            q.push(("limit".to_string(), "100".to_string()));
-        }
-        if let Some(l) = &starting_after {
-            q.push(("starting_after".into(), l.clone()));
-        }
-        let page = inner.client.list_page(path, &q).await?;
-        let n = page.items.len();
-        for it in page.items {
-            items.push(it.get().to_owned());
-        }
-        starting_after = items
-            .last()
-            .and_then(|t| objects::head(t).ok())
-            .and_then(|h| h.id);
-        if !page.has_more || n == 0 || starting_after.is_none() {
-            return Ok(items);
-        }
-    }
 }

@@ -13,7 +13,6 @@
 use chrono::{DateTime, Utc};
 use stripe_sync_generated::{resource, Resource};
 
-use super::list_all;
 use crate::context::Context;
 use crate::error::Result;
 use crate::objects::EmbeddedItems;
@@ -155,7 +154,7 @@ async fn list_rest(
     let items = if lists.is_empty() || !url.starts_with("/v1/") {
         None
     } else {
-        match list_all(inner, url, Vec::new(), None).await {
+        match crate::listing::list_all(&inner.client, url, Vec::new(), None).await {
             Ok(items) => Some(items),
             Err(crate::error::Error::Stripe(e)) if e.is_not_found() => None,
             Err(e) => return Err(e),

@@ -8,8 +8,8 @@ mod runs;
 
 pub use runs::{
     finish_run, heartbeat, interrupt_open_runs, keep_alive, read_status, record_run_object,
-    start_run, Heartbeat, Interrupt, InterruptedRun, RunObject, RunStatus, ABANDONED_AFTER,
-    HEARTBEAT_INTERVAL, MISSED_HEARTBEATS,
+    start_run, Heartbeat, Interrupt, InterruptedRun, RunKind, RunObject, RunStatus,
+    ABANDONED_AFTER, HEARTBEAT_INTERVAL, MISSED_HEARTBEATS,
 };
 
 use chrono::{DateTime, Utc};

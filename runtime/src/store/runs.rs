@@ -35,6 +35,28 @@ pub const MISSED_HEARTBEATS: u32 = 6;
 pub const ABANDONED_AFTER: Duration =
     Duration::from_secs(HEARTBEAT_INTERVAL.as_secs() * MISSED_HEARTBEATS as u64);
 
+/// What a run in `stripe_sync.sync_runs` does (its `kind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunKind {
+    /// Lists objects into their tables.
+    Backfill,
+    /// Catches up from `/v1/events`.
+    Events,
+    /// Compares the mirror with Stripe (and repairs it with `--repair`).
+    Verify,
+}
+
+impl RunKind {
+    /// The value stored in `sync_runs.kind`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunKind::Backfill => "backfill",
+            RunKind::Events => "events",
+            RunKind::Verify => "verify",
+        }
+    }
+}
+
 /// A run's status, as stored in `_sync_runs.status`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RunStatus {
@@ -173,14 +195,14 @@ fn same_pool(a: &PgPool, b: &PgPool) -> bool {
 /// at their last heartbeat.
 pub async fn start_run(
     pool: &PgPool,
-    kind: &str,
+    kind: RunKind,
     account: &str,
     request: &Value,
 ) -> Result<(i64, DateTime<Utc>)> {
     let (id, started_at): (i64, DateTime<Utc>) = sqlx::query_as(
         "INSERT INTO stripe_sync.sync_runs (kind, account_id, request) VALUES ($1, $2, $3) RETURNING id, started_at",
     )
-    .bind(kind)
+    .bind(kind.as_str())
     .bind(account)
     .bind(request)
     .fetch_one(pool)
