@@ -25,6 +25,7 @@ mod runtime_quarantine;
 mod runtime_rate_limits;
 mod runtime_sql_events;
 mod runtime_status_accounts;
+mod runtime_verify;
 mod runtime_webhooks;
 mod simulator_api;
 mod simulator_connect;

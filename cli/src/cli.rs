@@ -6,7 +6,7 @@
 //! database, unknown object name), with a one-line error and the fix; 130
 //! or 143 when SIGINT or SIGTERM stopped a run (`backfill`, `sync`,
 //! `worker`), recorded `interrupted` with its counts so far, and the same
-//! command run again resumes it.
+//! command run again resumes it; 3 when `verify` found differences.
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -75,6 +75,8 @@ pub enum Command {
         #[command(subcommand)]
         action: crate::quarantine::QuarantineAction,
     },
+    /// Compare the mirror with Stripe: what is missing, stale or extra (exit 3 when something differs); --repair fixes it.
+    Verify(crate::verify::VerifyArgs),
     /// Show the last runs, cursors, rows per table and event lag.
     Status {
         /// Print JSON instead of tables.
@@ -307,6 +309,7 @@ pub async fn run(cli: Cli) -> i32 {
         // Progress bars on a terminal; logs would tear them.
         Command::Backfill(_) | Command::Sync(_) if tty => "warn",
         Command::Demo(_)
+        | Command::Verify(_)
         | Command::Status { .. }
         | Command::Webhook { .. }
         | Command::Supabase { .. }
@@ -317,7 +320,10 @@ pub async fn run(cli: Cli) -> i32 {
     match dispatch(cli).await {
         Ok(()) => 0,
         // Stopped on purpose: not an error, but not done either.
-        Err(e) if StopSignal::of_exit_code(e.code).is_some() => {
+        Err(e)
+            if StopSignal::of_exit_code(e.code).is_some()
+                || e.code == crate::verify::DIFFERENCES_FOUND =>
+        {
             eprintln!("stripe-sync: {}", e.message);
             e.code
         }
@@ -435,6 +441,7 @@ async fn dispatch(cli: Cli) -> CliResult {
         Command::Webhook { action } => webhook_cmd(none, action).await,
         Command::Supabase { action } => crate::supabase::run(none, action).await,
         Command::Quarantine { action } => crate::quarantine::run(none, action).await,
+        Command::Verify(a) => crate::verify::run(&none.with_api(&a.api), a).await,
         Command::Status { json, db, version } => {
             let g = none.with_db(&db).with_version(&version);
             let version = api_version(&g)?;

@@ -7,8 +7,9 @@
 //! | option groups, connecting, building the engine, errors | [`options`] |
 //! | progress bars, plan, summary and status tables | [`report`] |
 //! | `stripe-sync supabase install` / `uninstall` | [`supabase`] |
+//! | `stripe-sync verify` | [`verify`] |
 //!
-//! Modules import downward only: `cli` → `demo`, `supabase`, `workers` →
+//! Modules import downward only: `cli` → `demo`, `supabase`, `verify`, `workers` →
 //! `report` → `options`.
 
 #![warn(missing_docs)]
@@ -19,4 +20,5 @@ pub mod options;
 pub mod quarantine;
 pub mod report;
 pub mod supabase;
+pub mod verify;
 pub mod workers;

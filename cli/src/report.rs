@@ -504,7 +504,64 @@ pub fn print_status(v: &Value) {
             s(&v["quarantined"])
         );
     }
+    print_verify(v);
     print_accounts(v);
+}
+
+/// The last verify of each account and type, differences first.
+fn print_verify(v: &Value) {
+    let Some(rows) = v["verify"].as_array().filter(|r| !r.is_empty()) else {
+        outln!("Verify: never run (`stripe-sync verify` compares the mirror with Stripe)");
+        return;
+    };
+    let n = |r: &Value, k: &str| r[k].as_i64().unwrap_or(0);
+    let differing: Vec<&Value> = rows
+        .iter()
+        .filter(|r| n(r, "missing") + n(r, "stale") + n(r, "extra") > n(r, "repaired"))
+        .collect();
+    outln!(
+        "Verify: last run per account and type, {} types, {} with unrepaired differences",
+        rows.len(),
+        differing.len()
+    );
+    outln!(
+        "  {:<22} {:<28} {:>6} {:<21} {:>8} {:>8} {:>6} {:>6} {:>8}",
+        "account",
+        "type",
+        "run",
+        "finished",
+        "checked",
+        "missing",
+        "stale",
+        "extra",
+        "repaired"
+    );
+    let shown = rows
+        .iter()
+        .filter(|r| differing.contains(r))
+        .chain(rows.iter().filter(|r| !differing.contains(r)));
+    for r in shown.take(30) {
+        outln!(
+            "  {:<22} {:<28} {:>6} {:<21} {:>8} {:>8} {:>6} {:>6} {:>8}{}",
+            r["account"].as_str().unwrap_or("-"),
+            r["object"].as_str().unwrap_or("-"),
+            n(r, "run_id"),
+            r["finished_at"].as_str().unwrap_or("-"),
+            n(r, "checked"),
+            n(r, "missing"),
+            n(r, "stale"),
+            n(r, "extra"),
+            n(r, "repaired"),
+            if r["sampled"] == true {
+                "  (sampled)"
+            } else {
+                ""
+            }
+        );
+    }
+    if rows.len() > 30 {
+        outln!("  … {} more in `status --json`", rows.len() - 30);
+    }
 }
 
 /// Accounts shown in the human table; `status --json` lists all.

@@ -459,9 +459,14 @@ async fn a_run_without_a_heartbeat_is_read_as_abandoned() {
 
     // The next run's start stores what readers showed.
     let lib = engine(&db, &sim).await;
-    stripe_sync::store::start_run(lib.pool(), "backfill", "acct_1", &serde_json::json!({}))
-        .await
-        .unwrap();
+    stripe_sync::store::start_run(
+        lib.pool(),
+        stripe_sync::store::RunKind::Backfill,
+        "acct_1",
+        &serde_json::json!({}),
+    )
+    .await
+    .unwrap();
     let (status, ended_at_last_beat): (String, bool) = sqlx::query_as(
         "SELECT status, finished_at = heartbeat_at FROM stripe_sync.sync_runs WHERE id = $1",
     )

@@ -46,6 +46,7 @@ pub const LATER_BOOKKEEPING_MIGRATIONS: &[(&str, &str)] = &[
     ("0010_stripe_sync_connect.sql", sql::CONNECT),
     ("0012_stripe_sync_quarantine.sql", sql::QUARANTINE),
     ("0014_stripe_sync_pending_reads.sql", sql::PENDING_READS),
+    ("0015_stripe_sync_verify.sql", sql::VERIFY),
 ];
 
 /// The ordered API versions and the checksums of their spec files.

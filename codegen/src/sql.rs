@@ -51,6 +51,9 @@ pub const PRIVILEGES: &str = include_str!("../sql/privileges.sql");
 /// (`stripe_sync.truncated_lists`, `stripe_sync.refetches`), noted by the
 /// SQL path too.
 pub const PENDING_READS: &str = include_str!("../sql/pending_reads.sql");
+/// The ninth bookkeeping migration: what `stripe-sync verify` compared and
+/// found, per run and type, and each difference with its repair.
+pub const VERIFY: &str = include_str!("../sql/verify.sql");
 
 /// System columns every table has after its typed columns.
 pub const SYSTEM_COLUMNS: &[(&str, &str)] = &[

@@ -210,9 +210,11 @@ pub async fn collect_status_for(pool: &PgPool, api_version: &str) -> Result<Valu
     let quarantined = crate::quarantine::count(pool)
         .await
         .map_err(|x| format!("reading status failed: {x}"))?;
+    let verify = last_verify(pool).await.map_err(e)?;
     Ok(json!({
         "api_version": api_version,
         "quarantined": quarantined,
+        "verify": verify,
         "runs": runs.iter().map(|r| json!({
             "id": r.id, "kind": r.kind, "status": r.status,
             "started_at": seconds(r.started_at), "finished_at": r.finished_at.map(seconds),
@@ -407,6 +409,44 @@ fn summarize(accounts: &[Value], open_jobs: i64, failed_jobs: i64, live_workers:
         "failed_jobs": failed_jobs,
         "live_workers": live_workers,
     })
+}
+
+/// The last verify of each account and type: when, what it compared and
+/// found (`stripe_sync.verify_objects`, see [`crate::verify`]).
+async fn last_verify(pool: &PgPool) -> Result<Vec<Value>, sqlx::Error> {
+    type Row = (
+        String,
+        String,
+        i64,
+        String,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        Option<f64>,
+        bool,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT DISTINCT ON (v.account_id, v.object) v.account_id, v.object, v.run_id, \
+             to_char(v.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
+             v.checked, v.missing, v.stale, v.extra, v.repaired, v.upper_bound, \
+             v.windows_checked < v.windows \
+         FROM stripe_sync.verify_objects v \
+         ORDER BY v.account_id, v.object, v.run_id DESC",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            json!({
+                "account": r.0, "object": r.1, "run_id": r.2, "finished_at": r.3,
+                "checked": r.4, "missing": r.5, "stale": r.6, "extra": r.7,
+                "repaired": r.8, "upper_bound": r.9, "sampled": r.10,
+            })
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -424,6 +424,24 @@ impl StripeSync {
         backfill::backfill(&self.inner, request, interrupt.clone()).await
     }
 
+    /// Compares the mirror with Stripe for the account this engine acts as
+    /// (and, with `connected_accounts`, every connected account the
+    /// platform lists), and with `request.repair` writes Stripe's state
+    /// over what differs; one report per account. See [`crate::verify`].
+    pub async fn verify(
+        &self,
+        request: crate::verify::VerifyRequest,
+        connected_accounts: bool,
+    ) -> Result<Vec<crate::verify::VerifyReport>> {
+        let mut reports = vec![crate::verify::verify(&self.inner, request.clone()).await?];
+        if connected_accounts {
+            for ctx in crate::worker::connected_contexts(&self.inner).await? {
+                reports.push(crate::verify::verify(&Arc::new(ctx), request.clone()).await?);
+            }
+        }
+        Ok(reports)
+    }
+
     /// How a backfill of `request` would list each resource and what it
     /// would cost, without making a list request; see [`crate::backfill`].
     pub async fn backfill_plan(&self, request: &BackfillRequest) -> Result<BackfillPlan> {

@@ -171,6 +171,17 @@ async fn connected_accounts(ctx: &Context, platform: &str) -> Result<Vec<String>
     }
 }
 
+/// A context acting as each connected account of the platform `base`
+/// acts as (every page of `GET /v1/accounts`), each with its own budgets.
+pub(crate) async fn connected_contexts(base: &Context) -> Result<Vec<Context>> {
+    let platform = base.account_id().await?;
+    let ids = connected_accounts(base, &platform).await?;
+    let key = base.config.stripe_secret_key.clone();
+    ids.iter()
+        .map(|id| account_context(base, &key, Some(id), None))
+        .collect()
+}
+
 /// Records each key's account and, with `connected`, every connected
 /// account of each, and queues a backfill (`req`) of each active one.
 pub(crate) async fn enqueue_backfill(
