@@ -15,6 +15,7 @@ mod proc_stats;
 mod scenarios;
 mod sequences;
 mod sql_receiver;
+mod verify;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -58,6 +59,8 @@ enum Command {
     /// commands, each ending with the consistency oracle on a `serve`-fed
     /// and a `process_webhook`-fed database (issue 30; not part of `all`).
     Sequences(sequences::SequencesOptions),
+    /// `stripe-sync verify` of a billing account at Stripe's limits: rows compared per second, requests.
+    Verify(harness::Options),
     /// (internal) Run the simulator until stdin closes.
     #[command(hide = true)]
     ChildSimulator(children::SimArgs),
@@ -105,7 +108,8 @@ async fn main() -> Result<()> {
     | Command::BackfillMixed(o)
     | Command::Webhooks(o)
     | Command::Codegen(o)
-    | Command::BackfillAllTestMode(o) = &command
+    | Command::BackfillAllTestMode(o)
+    | Command::Verify(o) = &command
     {
         o.apply();
     }
@@ -126,6 +130,7 @@ async fn main() -> Result<()> {
         Command::Connect(o) => harness::report(&o.common, vec![connect::connect(&o).await?]),
         Command::WebhooksHostile(o) => hostile::webhooks_hostile(&o).await,
         Command::Sequences(o) => sequences::sequences(&o).await,
+        Command::Verify(o) => harness::report(&o, verify::verify(&o).await?),
         Command::ChildSimulator(args) => children::child_simulator(args).await,
         Command::ChildCli { args } => children::child_cli(&args).await,
         Command::ChildServe { listen } => {

@@ -525,7 +525,7 @@ fn print_verify(v: &Value) {
         differing.len()
     );
     outln!(
-        "  {:<22} {:<28} {:>6} {:<21} {:>8} {:>8} {:>6} {:>6} {:>8}",
+        "  {:<24} {:<28} {:>6} {:<21} {:>8} {:>8} {:>6} {:>6} {:>8}",
         "account",
         "type",
         "run",
@@ -542,7 +542,7 @@ fn print_verify(v: &Value) {
         .chain(rows.iter().filter(|r| !differing.contains(r)));
     for r in shown.take(30) {
         outln!(
-            "  {:<22} {:<28} {:>6} {:<21} {:>8} {:>8} {:>6} {:>6} {:>8}{}",
+            "  {:<24} {:<28} {:>6} {:<21} {:>8} {:>8} {:>6} {:>6} {:>8}{}",
             r["account"].as_str().unwrap_or("-"),
             r["object"].as_str().unwrap_or("-"),
             n(r, "run_id"),

@@ -55,7 +55,11 @@ pub async fn run(g: &GlobalOpts, a: VerifyArgs) -> CliResult {
     let sync = engine(g, None).await?;
     let reports = sync.verify(req, a.connected_accounts).await;
     sync.close().await;
-    let reports = reports?;
+    let reports = match reports {
+        // Types verify cannot list: bad input.
+        Err(stripe_sync::Error::Unsupported(m)) => return Err(CliError::usage(m)),
+        r => r?,
+    };
     if a.json {
         let v = report_json(&reports);
         outln!(
@@ -88,9 +92,21 @@ fn print_report(r: &VerifyReport, repair: bool) {
         "extra",
         if repair { "repaired" } else { "" }
     );
+    let unmirrored: Vec<&str> = r
+        .types
+        .iter()
+        .filter(|t| {
+            t.skipped
+                .as_deref()
+                .is_some_and(|w| w.starts_with("not mirrored"))
+        })
+        .map(|t| t.object.as_str())
+        .collect();
     for t in &r.types {
         if let Some(why) = &t.skipped {
-            outln!("  {:<32} skipped: {why}", t.object);
+            if !unmirrored.contains(&t.object.as_str()) {
+                outln!("  {:<32} skipped: {why}", t.object);
+            }
             continue;
         }
         outln!(
@@ -106,7 +122,12 @@ fn print_report(r: &VerifyReport, repair: bool) {
                 String::new()
             }
         );
-        if r.sampled && t.windows > 0 {
+        if r.sampled && t.windows > 0 && t.windows_checked == 0 {
+            outln!(
+                "    not sampled: none of its {} windows fit the budget",
+                t.windows
+            );
+        } else if r.sampled && t.windows > 0 {
             if let Some(b) = t.upper_bound {
                 outln!(
                     "    checked {:.1}% of {}, {} differences: at 95% confidence fewer than {:.2}% differ",
@@ -123,6 +144,12 @@ fn print_report(r: &VerifyReport, repair: bool) {
                 t.unconfirmed
             );
         }
+    }
+    if !unmirrored.is_empty() {
+        outln!(
+            "  not mirrored (no row, never backfilled for this account), not verified: {}",
+            unmirrored.join(", ")
+        );
     }
     if r.sampled {
         outln!("  bound: {}", bound::METHOD);

@@ -418,3 +418,138 @@ async fn simulate_serves_until_interrupted() {
     signal(&child, "INT");
     assert_eq!(wait_exit(&mut child, 20).await, 0);
 }
+
+/// A write at the simulator that records no event and sends no webhook:
+/// drift the mirror cannot hear of.
+async fn quiet(
+    base: &str,
+    account: Option<&str>,
+    method: reqwest::Method,
+    path: &str,
+    form: &[(&str, &str)],
+) {
+    let mut r = reqwest::Client::new()
+        .request(method, format!("{base}{path}"))
+        .basic_auth("sk_test_cli", Some(""))
+        .header("Simulator-Quiet", "true")
+        .form(form);
+    if let Some(a) = account {
+        r = r.header("Stripe-Account", a);
+    }
+    let r = r.send().await.unwrap();
+    assert!(r.status().is_success(), "{path}: {}", r.status());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn verify_finds_repairs_and_says_so_in_its_exit_code() {
+    let db = TestDb::new().await.unwrap();
+    let sim = stripe_sync_simulator::start(
+        stripe_sync_simulator::SimConfig::small_account(common::fixtures())
+            .with_connected_accounts(2),
+        ([127, 0, 0, 1], 0).into(),
+    )
+    .await
+    .unwrap();
+    let m = Mirror { db, sim };
+    let base = m.sim.base_url();
+    let (code, _, err) = m.go(&["migrate"]).await;
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = m
+        .go(&[
+            "backfill",
+            "customer",
+            "invoice",
+            "product",
+            "--connected-accounts",
+        ])
+        .await;
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = m.go(&["verify", "customer", "--connected-accounts"]).await;
+    assert_eq!(code, 0, "{out}{err}");
+
+    // One stale customer on the platform, one extra on a connected account.
+    let platform = m.sim.account_id().to_string();
+    let connected = m.sim.connected_accounts()[0].clone();
+    let id = |account: &str| {
+        m.sim.objects_of(account, "customer")[0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (stale, extra) = (id(&platform), id(&connected));
+    let post = reqwest::Method::POST;
+    quiet(
+        &base,
+        None,
+        post,
+        &format!("/v1/customers/{stale}"),
+        &[("name", "quietly renamed")],
+    )
+    .await;
+    let delete = reqwest::Method::DELETE;
+    quiet(
+        &base,
+        Some(&connected),
+        delete,
+        &format!("/v1/customers/{extra}"),
+        &[],
+    )
+    .await;
+
+    let (code, out, err) = m.go(&["verify", "customer"]).await;
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(out.contains(&format!("stale customer {stale}")), "{out}");
+    assert!(
+        err.contains("1 differences found") && err.contains("--repair"),
+        "{err}"
+    );
+
+    let (code, out, err) = m
+        .go(&["verify", "customer", "--connected-accounts", "--json"])
+        .await;
+    assert_eq!(code, 3, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let c = &v["types"]["customer"];
+    assert_eq!(
+        (
+            c["stale"].as_i64(),
+            c["extra"].as_i64(),
+            c["missing"].as_i64()
+        ),
+        (Some(1), Some(1), Some(0)),
+        "{v}"
+    );
+    assert_eq!(v["accounts"].as_object().unwrap().len(), 3, "{v}");
+    assert_eq!(
+        v["accounts"][&connected]["types"]["customer"]["extra"], 1,
+        "{v}"
+    );
+
+    let (code, out, err) = m
+        .go(&["verify", "customer", "--connected-accounts", "--repair"])
+        .await;
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(out.matches("— repaired").count() == 2, "{out}");
+    let (code, out, err) = m.go(&["verify", "customer", "--connected-accounts"]).await;
+    assert_eq!(code, 0, "{out}{err}");
+
+    // A budget smaller than the lists samples them and states a bound.
+    let (code, out, err) = m
+        .go(&["verify", "customer", "invoice", "product", "--budget", "3"])
+        .await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("sampled") && out.contains("at 95% confidence fewer than"),
+        "{out}"
+    );
+    let (code, out, err) = m.go(&["status"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Verify: last run per account and type"),
+        "{out}"
+    );
+    let (code, _, err) = m.go(&["verify", "subscription_item"]).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--children"), "{err}");
+    m.finish().await;
+}

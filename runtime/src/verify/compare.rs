@@ -49,17 +49,27 @@ pub async fn stored_window(
     w: &Window,
 ) -> Result<HashMap<String, Stored>> {
     let table = table_ident(w.res);
-    let rows: Vec<StoredRow> = sqlx::query_as(&format!(
-        "SELECT id, _raw_data, _deleted_at IS NOT NULL, _updated_at FROM {table}
-          WHERE _account_id = $1
-            AND ($2::bigint IS NULL OR created >= to_timestamp($2))
-            AND ($3::bigint IS NULL OR created < to_timestamp($3))"
-    ))
-    .bind(account)
-    .bind(w.gte)
-    .bind(w.lt)
-    .fetch_all(pool)
-    .await?;
+    let select = format!(
+        "SELECT id, _raw_data, _deleted_at IS NOT NULL, _updated_at FROM {table} WHERE _account_id = $1"
+    );
+    // A window without bounds is the whole list (tables without `created`
+    // included).
+    let rows: Vec<StoredRow> = if w.gte.is_none() && w.lt.is_none() {
+        sqlx::query_as(&select)
+            .bind(account)
+            .fetch_all(pool)
+            .await?
+    } else {
+        sqlx::query_as(&format!(
+            "{select} AND ($2::bigint IS NULL OR created >= to_timestamp($2))
+                      AND ($3::bigint IS NULL OR created < to_timestamp($3))"
+        ))
+        .bind(account)
+        .bind(w.gte)
+        .bind(w.lt)
+        .fetch_all(pool)
+        .await?
+    };
     Ok(by_id(rows))
 }
 

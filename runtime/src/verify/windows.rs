@@ -125,7 +125,7 @@ pub async fn plan_type(
 /// as many rows, so a type is sampled in proportion to its rows) until the
 /// next would not fit.
 pub fn sample(plans: &[TypePlan], budget: Option<u64>) -> Vec<Window> {
-    let all: Vec<Window> = plans.iter().flat_map(|p| p.windows.clone()).collect();
+    let all = interleaved(plans);
     let Some(budget) = budget else { return all };
     let listing = budget.saturating_sub(reserve(budget));
     if all.iter().map(Window::pages).sum::<u64>() <= listing {
@@ -142,6 +142,17 @@ pub fn sample(plans: &[TypePlan], budget: Option<u64>) -> Vec<Window> {
         fits
     });
     drawn
+}
+
+/// Every window, one type's after another's in turn (the first of each
+/// type, then the second of each…): the windows listed at once are of
+/// several types, so each endpoint's 25/s adds up to the account's budget
+/// instead of one type's windows queueing on one endpoint.
+fn interleaved(plans: &[TypePlan]) -> Vec<Window> {
+    let longest = plans.iter().map(|p| p.windows.len()).max().unwrap_or(0);
+    (0..longest)
+        .flat_map(|i| plans.iter().filter_map(move |p| p.windows.get(i).cloned()))
+        .collect()
 }
 
 /// Requests a budget keeps for confirming retrieves: a twentieth, at least 2.
@@ -174,7 +185,10 @@ mod tests {
     #[test]
     fn a_budget_draws_windows_that_fit_and_no_budget_takes_all() {
         let plans = [plan("customer", 5_000, 10), plan("invoice", 1_000, 2)];
-        assert_eq!(sample(&plans, None).len(), 12);
+        let all = sample(&plans, None);
+        assert_eq!(all.len(), 12);
+        let order: Vec<&str> = all.iter().take(4).map(|w| w.res.object).collect();
+        assert_eq!(order, ["customer", "invoice", "customer", "invoice"]);
         assert_eq!(sample(&plans, Some(1_000)).len(), 12);
         // 60 requests: 3 kept for retrieves, 57 for pages of 5: 11 windows.
         let s = sample(&plans, Some(60));
