@@ -24,17 +24,18 @@ use crate::harness::{measure, migrated_db, Measure, Options};
 use crate::minimum::{top_level_endpoint, Kind, Minimum};
 
 /// Stripe's limit of one endpoint, requests per second.
-const ENDPOINT_RATE: u32 = 25;
+pub(crate) const ENDPOINT_RATE: u32 = 25;
 
 /// A Stripe mode: its key and its account-wide limit.
-struct Mode {
-    name: &'static str,
-    secret_key: &'static str,
+pub(crate) struct Mode {
+    pub(crate) name: &'static str,
+    pub(crate) secret_key: &'static str,
     /// Requests per second of the whole account.
-    global_rate: u32,
+    pub(crate) global_rate: u32,
 }
 
-const MODES: [Mode; 2] = [
+/// Test mode, then live mode.
+pub(crate) const MODES: [Mode; 2] = [
     Mode {
         name: "test",
         secret_key: "sk_test_bench",

@@ -15,6 +15,7 @@ use std::time::Instant;
 use anyhow::{anyhow, Context, Result};
 use serde_json::Value;
 
+use crate::backfill_all::{Mode, ENDPOINT_RATE, MODES};
 use crate::children::{spawn_simulator, ChildProc};
 use crate::harness::{measure, migrated_db, Measure, Options};
 use crate::minimum::{Kind, Minimum};
@@ -29,26 +30,6 @@ const TYPES: [&str; 8] = [
     "payment_intent",
     "charge",
     "refund",
-];
-
-/// A Stripe mode: its key and its account-wide limit.
-struct Mode {
-    name: &'static str,
-    secret_key: &'static str,
-    global_rate: u32,
-}
-
-const MODES: [Mode; 2] = [
-    Mode {
-        name: "test",
-        secret_key: "sk_test_bench",
-        global_rate: 25,
-    },
-    Mode {
-        name: "live",
-        secret_key: "sk_live_bench",
-        global_rate: 100,
-    },
 ];
 
 /// The scenario: both modes, one table section each.
@@ -116,7 +97,7 @@ async fn run(customers: usize, mode: &Mode) -> Result<Vec<Measure>> {
             "--rate-limit".into(),
             mode.global_rate.to_string(),
             "--endpoint-rate-limit".into(),
-            "25".into(),
+            ENDPOINT_RATE.to_string(),
         ],
         &format!("a billing account of {customers} customers"),
     )?;
