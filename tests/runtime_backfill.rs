@@ -804,3 +804,57 @@ async fn an_unreadable_cursor_starts_the_resource_over() -> Result<()> {
     );
     e.finish().await
 }
+
+/// Two writers locking the same rows in opposite orders: PostgreSQL aborts
+/// one with a deadlock (40P01), and `retry_conflicts` runs its transaction
+/// again, so both commit (the backfill's page writes go through it; the
+/// sequence gate found a backfill failing on such a deadlock beside
+/// `serve`'s webhooks).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deadlocked_transaction_is_run_again() -> Result<()> {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    let db = stripe_sync_tests::TestDb::new().await?;
+    sqlx::query("CREATE TABLE public.pair (id int PRIMARY KEY, n int NOT NULL)")
+        .execute(&db.pool)
+        .await?;
+    sqlx::query("INSERT INTO public.pair VALUES (1, 0), (2, 0)")
+        .execute(&db.pool)
+        .await?;
+    let attempts = AtomicU32::new(0);
+    let barrier = tokio::sync::Barrier::new(2);
+    let writer = |first: i32, second: i32| {
+        let (pool, attempts, barrier) = (&db.pool, &attempts, &barrier);
+        stripe_sync::store::retry_conflicts("pair", move || async move {
+            let n = attempts.fetch_add(1, Ordering::SeqCst);
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE public.pair SET n = n + 1 WHERE id = $1")
+                .bind(first)
+                .execute(&mut *tx)
+                .await?;
+            // The first two attempts meet here, each holding its first row.
+            if n < 2 {
+                barrier.wait().await;
+            }
+            sqlx::query("UPDATE public.pair SET n = n + 1 WHERE id = $1")
+                .bind(second)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    };
+    let (a, b) = tokio::join!(writer(1, 2), writer(2, 1));
+    a?;
+    b?;
+    let n: Vec<i32> = sqlx::query_scalar("SELECT n FROM public.pair ORDER BY id")
+        .fetch_all(&db.pool)
+        .await?;
+    assert_eq!(n, [2, 2], "each writer added 1 to both rows, once");
+    assert_eq!(
+        attempts.load(Ordering::SeqCst),
+        3,
+        "one deadlock, one retry"
+    );
+    db.drop_db().await?;
+    Ok(())
+}

@@ -190,28 +190,33 @@ pub(super) async fn list_under_parent(
         } = ctx
             .unless_interrupted(prepare_page(inner, res, page.items, fetched_at))
             .await?;
-        let mut tx = inner.begin_write(store::Commit::Relaxed).await?;
-        store::ensure_same_server(&mut *tx, ctx.server_started).await?;
-        let mut written = 0;
-        for g in &groups {
-            if g.res.table == res.table {
-                ids.extend(
-                    g.texts
-                        .iter()
-                        .filter_map(|t| objects::head(t).ok().and_then(|h| h.id)),
-                );
-            }
-            written += quarantine::upsert_rows(&mut tx, g.res, &g.texts, &ctx.account, &g.versions)
-                .await?
-                .0;
-            // Items that do not carry the parent they were listed under
-            // (an active entitlement's customer) get it from the list.
-            if let Some(owner) = g.res.owner.filter(|o| param.object == Some(o.object)) {
-                store::set_owner(&mut *tx, &owner, parent_id, &g.texts, &ctx.account).await?;
-            }
+        for g in groups.iter().filter(|g| g.res.table == res.table) {
+            ids.extend(
+                g.texts
+                    .iter()
+                    .filter_map(|t| objects::head(t).ok().and_then(|h| h.id)),
+            );
         }
-        written += store::apply_fetched_membership(&mut tx, &memberships, &ctx.account).await?;
-        tx.commit().await?;
+        let write_page = || async {
+            let mut tx = inner.begin_write(store::Commit::Relaxed).await?;
+            store::ensure_same_server(&mut *tx, ctx.server_started).await?;
+            let mut written = 0;
+            for g in &groups {
+                written +=
+                    quarantine::upsert_rows(&mut tx, g.res, &g.texts, &ctx.account, &g.versions)
+                        .await?
+                        .0;
+                // Items that do not carry the parent they were listed under
+                // (an active entitlement's customer) get it from the list.
+                if let Some(owner) = g.res.owner.filter(|o| param.object == Some(o.object)) {
+                    store::set_owner(&mut *tx, &owner, parent_id, &g.texts, &ctx.account).await?;
+                }
+            }
+            written += store::apply_fetched_membership(&mut tx, &memberships, &ctx.account).await?;
+            tx.commit().await?;
+            Ok::<u64, Error>(written)
+        };
+        let written = store::retry_conflicts(res.object, write_page).await?;
         counters.fetched.fetch_add(n, Ordering::Relaxed);
         counters.written.fetch_add(written, Ordering::Relaxed);
         if listing.is_done() {
@@ -227,11 +232,16 @@ pub(super) async fn list_under_parent(
             ids,
             complete: true,
         };
-        let mut tx = inner.begin_write(store::Commit::Relaxed).await?;
-        store::ensure_same_server(&mut *tx, ctx.server_started).await?;
-        let deleted =
-            store::apply_membership(&mut tx, &[&children], &ctx.account, listed_at, true).await?;
-        tx.commit().await?;
+        let deleted = store::retry_conflicts(res.object, || async {
+            let mut tx = inner.begin_write(store::Commit::Relaxed).await?;
+            store::ensure_same_server(&mut *tx, ctx.server_started).await?;
+            let deleted =
+                store::apply_membership(&mut tx, &[&children], &ctx.account, listed_at, true)
+                    .await?;
+            tx.commit().await?;
+            Ok::<u64, Error>(deleted)
+        })
+        .await?;
         counters.written.fetch_add(deleted, Ordering::Relaxed);
     }
     Ok(())

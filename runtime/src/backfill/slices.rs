@@ -374,40 +374,45 @@ pub(super) async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()
                     }
                 }
             }
-            let mut dbtx = inner.begin_write(store::Commit::Relaxed).await?;
-            store::ensure_same_server(&mut *dbtx, sc.run.server_started).await?;
-            let mut written = 0;
-            for g in &merged {
-                // An object the database refuses is quarantined; the rest of
-                // the page is written and the cursor moves past it.
-                written += quarantine::upsert_rows(
-                    &mut dbtx,
-                    g.res,
-                    &g.texts,
-                    &sc.run.account,
-                    &g.versions,
-                )
-                .await?
-                .0;
-            }
-            // One statement per list for the whole batch.
-            written +=
-                store::apply_fetched_membership(&mut dbtx, &memberships, &sc.run.account).await?;
-            if let Some((after, done)) = last {
-                state::advance_slice(
-                    &mut dbtx,
-                    Key::root(&sc.run.account, sc.res.table).scope(&scope),
-                    after.as_deref(),
-                    if done {
-                        Status::Complete
-                    } else {
-                        Status::Running
-                    },
-                    (!done).then_some(inner.instance.as_str()),
-                )
-                .await?;
-            }
-            dbtx.commit().await?;
+            let write_batch = || async {
+                let mut dbtx = inner.begin_write(store::Commit::Relaxed).await?;
+                store::ensure_same_server(&mut *dbtx, sc.run.server_started).await?;
+                let mut written = 0;
+                for g in &merged {
+                    // An object the database refuses is quarantined; the
+                    // rest of the page is written and the cursor moves past it.
+                    written += quarantine::upsert_rows(
+                        &mut dbtx,
+                        g.res,
+                        &g.texts,
+                        &sc.run.account,
+                        &g.versions,
+                    )
+                    .await?
+                    .0;
+                }
+                // One statement per list for the whole batch.
+                written +=
+                    store::apply_fetched_membership(&mut dbtx, &memberships, &sc.run.account)
+                        .await?;
+                if let Some((after, done)) = &last {
+                    state::advance_slice(
+                        &mut dbtx,
+                        Key::root(&sc.run.account, sc.res.table).scope(&scope),
+                        after.as_deref(),
+                        if *done {
+                            Status::Complete
+                        } else {
+                            Status::Running
+                        },
+                        (!*done).then_some(inner.instance.as_str()),
+                    )
+                    .await?;
+                }
+                dbtx.commit().await?;
+                Ok::<u64, Error>(written)
+            };
+            let written = store::retry_conflicts(sc.res.object, write_batch).await?;
             sc.counters.fetched.fetch_add(fetched, Ordering::Relaxed);
             sc.counters.written.fetch_add(written, Ordering::Relaxed);
         }

@@ -393,6 +393,40 @@ pub async fn count_parents(
         .await?)
 }
 
+/// Whether `e` is a conflict between two transactions that the same
+/// transaction run again gets past: a deadlock (SQLSTATE 40P01) or a
+/// serialization failure (40001). PostgreSQL rolled the transaction back.
+pub fn is_conflict(e: &Error) -> bool {
+    match e {
+        Error::Database(sqlx::Error::Database(d)) => {
+            matches!(d.code().as_deref(), Some("40P01") | Some("40001"))
+        }
+        _ => false,
+    }
+}
+
+/// Runs `attempt` (one transaction) until it is not a conflict
+/// ([`is_conflict`]), at most 5 times, 50, 100, 200 and 400 ms apart: two
+/// writers that lock the same rows in different orders (a backfill's batch
+/// and a webhook's objects) make PostgreSQL abort one of them.
+pub async fn retry_conflicts<T, F, Fut>(what: &str, mut attempt: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    let mut tries = 0u32;
+    loop {
+        match attempt().await {
+            Err(e) if is_conflict(&e) && tries < 4 => {
+                tries += 1;
+                tracing::info!(what, tries, error = %e, "conflict with another writer; running the transaction again");
+                tokio::time::sleep(std::time::Duration::from_millis(25 << tries)).await;
+            }
+            r => return r,
+        }
+    }
+}
+
 /// `"stripe"."table"` for a generated table name.
 pub fn table_ident(resource: &Resource) -> String {
     format!(
