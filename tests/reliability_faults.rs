@@ -443,7 +443,7 @@ fn future_fixtures() -> Result<std::path::PathBuf> {
 async fn objects_from_a_newer_api_version_land_in_raw_data() -> Result<()> {
     let path = future_fixtures()?;
     let mut sc = SimConfig::small_account(&path);
-    sc.fixtures_path = path.clone();
+    sc.fixtures = path.clone().into();
     let e = env(sc, |c| c.stripe_webhook_secret = Some(SECRET.into())).await;
     let _ = std::fs::remove_file(&path);
     let e = e?;

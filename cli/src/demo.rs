@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use serde_json::Value;
+use stripe_sync_simulator::Fixtures;
 
 use stripe_sync::config::Config;
 use stripe_sync::metrics::Metrics;
@@ -48,15 +49,16 @@ pub struct DemoArgs {
 }
 
 /// The fixtures of `version`: in `--openapi-dir` / `STRIPE_OPENAPI_DIR`
-/// only, when given; else where the simulator looks by default.
-fn find_fixtures(dir: Option<&PathBuf>, version: &str) -> Result<PathBuf, CliError> {
+/// only, when given; else where the simulator looks by default (the copy
+/// embedded in the binary last).
+fn find_fixtures(dir: Option<&PathBuf>, version: &str) -> Result<Fixtures, CliError> {
     let Some(d) = dir else {
         return stripe_sync_simulator::default_fixtures(version)
             .map_err(|e| CliError::usage(format!("{e:#}, or pass --openapi-dir")));
     };
     let f = d.join(version).join("fixtures3.json");
     if f.is_file() {
-        return Ok(f);
+        return Ok(Fixtures::File(f));
     }
     Err(CliError::usage(format!(
         "Stripe's fixtures not found (looked for {version}/fixtures3.json in {}): set STRIPE_OPENAPI_DIR or pass --openapi-dir to the directory of Stripe's OpenAPI specs (github.com/stripe/openapi)",
@@ -110,7 +112,7 @@ pub async fn run(before: GlobalOpts, a: DemoArgs) -> Result<(), CliError> {
 
 async fn run_with_db(
     url: &str,
-    fixtures: &std::path::Path,
+    fixtures: &Fixtures,
     version: &str,
     a: &DemoArgs,
     tty: bool,

@@ -26,18 +26,13 @@ pub fn server_url() -> String {
     }
 }
 
-/// The directory holding Stripe's specs: `STRIPE_OPENAPI_DIR`, else `../shared/stripe-openapi`
-/// beside the workspace, else `/work/shared/stripe-openapi`.
+/// The directory holding Stripe's specs: `STRIPE_OPENAPI_DIR`, else
+/// `../shared/stripe-openapi` beside the workspace.
 pub fn spec_dir() -> std::path::PathBuf {
     if let Some(d) = std::env::var_os("STRIPE_OPENAPI_DIR") {
         return d.into();
     }
-    let beside =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/stripe-openapi");
-    if beside.is_dir() {
-        return beside;
-    }
-    std::path::PathBuf::from("/work/shared/stripe-openapi")
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/stripe-openapi")
 }
 
 /// A fresh, empty database that lives until [`TestDb::drop_db`].

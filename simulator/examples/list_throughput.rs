@@ -21,7 +21,7 @@ struct Page {
 struct Item {
     id: String,
 }
-use stripe_sync_simulator::{start, SimConfig};
+use stripe_sync_simulator::{start, Fixtures, SimConfig};
 
 async fn walk(client: &reqwest::Client, base: &str, extra: &str) -> anyhow::Result<usize> {
     let mut after: Option<String> = None;
@@ -56,13 +56,11 @@ async fn main() -> anyhow::Result<()> {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(100_000);
-    let fixtures = std::env::var("STRIPE_FIXTURES").unwrap_or_else(|_| {
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/stripe-openapi/2023-08-16/fixtures3.json"
-        )
-        .to_string()
-    });
+    // `STRIPE_FIXTURES` (a fixtures3.json), else the embedded 2023-08-16 ones.
+    let fixtures = match std::env::var_os("STRIPE_FIXTURES") {
+        Some(path) => Fixtures::File(path.into()),
+        None => Fixtures::embedded("2023-08-16"),
+    };
     let t0 = Instant::now();
     let sim = start(
         SimConfig::new(fixtures).with_count("customer", n),

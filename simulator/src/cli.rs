@@ -9,6 +9,7 @@ use anyhow::{anyhow, bail, Result};
 
 use crate::config::{default_fixtures, SimConfig};
 use crate::faults::Faults;
+use crate::fixtures::Fixtures;
 use crate::server::start;
 
 /// Arguments of `stripe-sync simulate`.
@@ -22,7 +23,7 @@ pub struct SimulateArgs {
     pub seed: u64,
     /// Stripe's fixtures3.json (templates of every object). Default: the
     /// API version's `fixtures3.json` under STRIPE_OPENAPI_DIR (else
-    /// ../shared/stripe-openapi).
+    /// ../shared/stripe-openapi), else the copy embedded in the binary.
     #[arg(long, env = "STRIPE_FIXTURES")]
     pub fixtures: Option<PathBuf>,
     /// The API version the simulator speaks (events carry it); one of the
@@ -146,7 +147,7 @@ impl SimulateArgs {
             ),
         };
         let fixtures = match &self.fixtures {
-            Some(f) => f.clone(),
+            Some(f) => Fixtures::File(f.clone()),
             None => default_fixtures(&version)
                 .map_err(|e| anyhow!("{e}, or pass --fixtures (the path of a fixtures3.json)"))?,
         };

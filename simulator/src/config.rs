@@ -1,14 +1,13 @@
-//! What a simulator holds and how it behaves ([`SimConfig`]), and where its
-//! object templates come from: Stripe's `fixtures3.json`, found by
-//! [`default_fixtures`] and read by [`load_fixtures`].
+//! What a simulator holds and how it behaves ([`SimConfig`]), and which
+//! `fixtures3.json` it is shaped by ([`default_fixtures`]).
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
-use serde_json::Value;
+use anyhow::{bail, Result};
 
 use crate::faults::Faults;
+use crate::fixtures::Fixtures;
 use crate::shapes;
 use crate::webhooks::WebhookRetry;
 
@@ -24,7 +23,7 @@ pub struct SimConfig {
     /// How many objects to seed, by object string (e.g. `"customer"`).
     pub counts: BTreeMap<String, usize>,
     /// Stripe's `fixtures3.json`, whose objects are the templates.
-    pub fixtures_path: PathBuf,
+    pub fixtures: Fixtures,
     /// The platform account id (`GET /v1/account`).
     pub account_id: String,
     /// Connected accounts, reachable with the `Stripe-Account` header; each is
@@ -62,7 +61,7 @@ pub struct SimConfig {
     pub webhook_retry: WebhookRetry,
     /// The API version the simulator speaks: events it records and sends
     /// carry it (unless an endpoint names its own). Objects are shaped by
-    /// `fixtures_path`, which should be this version's fixtures. (Responses'
+    /// `fixtures`, which should be this version's fixtures. (Responses'
     /// `Stripe-Version` header still names the newest version.)
     pub api_version: String,
     /// Child types concentrated on a fraction of their parents, by object
@@ -74,11 +73,11 @@ pub struct SimConfig {
 
 impl SimConfig {
     /// An empty account (no seeded objects) with defaults.
-    pub fn new(fixtures_path: impl Into<PathBuf>) -> Self {
+    pub fn new(fixtures: impl Into<Fixtures>) -> Self {
         SimConfig {
             seed: 1,
             counts: BTreeMap::new(),
-            fixtures_path: fixtures_path.into(),
+            fixtures: fixtures.into(),
             account_id: "acct_1SimulatorPlatform0".to_string(),
             connected_accounts: Vec::new(),
             generated_connected_accounts: 0,
@@ -97,8 +96,8 @@ impl SimConfig {
 
     /// A realistic small account across the main billing graph: a few
     /// hundred objects, for the demo.
-    pub fn small_account(fixtures_path: impl Into<PathBuf>) -> Self {
-        let mut c = SimConfig::new(fixtures_path);
+    pub fn small_account(fixtures: impl Into<Fixtures>) -> Self {
+        let mut c = SimConfig::new(fixtures);
         c.counts = shapes::small_account_counts();
         c
     }
@@ -110,12 +109,12 @@ impl SimConfig {
     /// customers ([`shapes::billing_account_concentration`]). Sparse types the
     /// fixtures have no template for (2020-08-27 has no cash balance
     /// transactions) are left out.
-    pub fn billing_account(fixtures_path: impl Into<PathBuf>, customers: usize) -> Self {
-        let mut c = SimConfig::new(fixtures_path);
+    pub fn billing_account(fixtures: impl Into<Fixtures>, customers: usize) -> Self {
+        let mut c = SimConfig::new(fixtures);
         c.counts = shapes::billing_account_counts(customers);
         c.concentration = shapes::billing_account_concentration();
         // Unreadable fixtures: keep every count, `start` says what is wrong.
-        if let Ok(templates) = load_fixtures(&c.fixtures_path) {
+        if let Ok(templates) = c.fixtures.load() {
             for object in c.concentration.keys() {
                 if !templates.contains_key(object) {
                     c.counts.remove(object);
@@ -152,57 +151,44 @@ impl SimConfig {
     }
 }
 
-/// Reads the templates out of `fixtures3.json`.
-pub fn load_fixtures(path: &Path) -> Result<HashMap<String, Value>> {
-    let text = std::fs::read(path)
-        .with_context(|| format!("reading Stripe fixtures {}", path.display()))?;
-    let v: Value =
-        serde_json::from_slice(&text).with_context(|| format!("parsing {}", path.display()))?;
-    let res = v
-        .get("resources")
-        .and_then(|r| r.as_object())
-        .with_context(|| format!("{}: no `resources` object", path.display()))?;
-    Ok(res.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-}
-
-/// The directories [`default_fixtures`] looks in, in order:
-/// `$STRIPE_OPENAPI_DIR` when set, then `../shared/stripe-openapi` and
-/// `/work/shared/stripe-openapi`.
+/// The directories [`default_fixtures`] looks in first: `$STRIPE_OPENAPI_DIR`
+/// when set, then `../shared/stripe-openapi` (beside a checkout).
 fn openapi_dirs() -> Vec<PathBuf> {
     std::env::var_os("STRIPE_OPENAPI_DIR")
         .map(PathBuf::from)
         .into_iter()
-        .chain([
-            PathBuf::from("../shared/stripe-openapi"),
-            PathBuf::from("/work/shared/stripe-openapi"),
-        ])
+        .chain([PathBuf::from("../shared/stripe-openapi")])
         .collect()
 }
 
 /// Stripe's `fixtures3.json` for API `version`: `<dir>/<version>/fixtures3.json`
-/// in the first directory that has it of `$STRIPE_OPENAPI_DIR` (when set),
-/// `../shared/stripe-openapi` and `/work/shared/stripe-openapi`. What
-/// `stripe-sync simulate` seeds from when `--fixtures` is not given.
+/// in the first of `$STRIPE_OPENAPI_DIR` (when set) and
+/// `../shared/stripe-openapi` that has it, else the fixtures embedded in
+/// this binary. What `stripe-sync simulate` and `demo` seed from when
+/// `--fixtures` is not given.
 ///
 /// # Errors
 ///
-/// None of the directories has the file: the error names the directories
-/// looked in and the fix, setting `STRIPE_OPENAPI_DIR` to the directory of
-/// Stripe's OpenAPI specs (a caller with a flag of its own can add it).
-pub fn default_fixtures(version: &str) -> Result<PathBuf> {
+/// No directory has the file and no fixtures of `version` are embedded:
+/// the error names where it looked, the versions embedded and the fix.
+pub fn default_fixtures(version: &str) -> Result<Fixtures> {
     let dirs = openapi_dirs();
     for d in &dirs {
         let f = d.join(version).join("fixtures3.json");
         if f.is_file() {
-            return Ok(f);
+            return Ok(Fixtures::File(f));
         }
     }
+    if crate::fixtures::embedded(version).is_some() {
+        return Ok(Fixtures::embedded(version));
+    }
     bail!(
-        "Stripe's fixtures for {version} not found (looked for {version}/fixtures3.json in {}): set STRIPE_OPENAPI_DIR to the directory of Stripe's OpenAPI specs (github.com/stripe/openapi)",
+        "Stripe's fixtures for {version} not found (looked for {version}/fixtures3.json in {}, and this binary embeds {}): use one of those versions, or set STRIPE_OPENAPI_DIR to a directory holding {version}/fixtures3.json",
         dirs.iter()
             .map(|d| d.display().to_string())
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", "),
+        stripe_sync_generated::API_VERSIONS.join(", ")
     )
 }
 
@@ -214,7 +200,8 @@ mod tests {
     fn missing_fixtures_name_where_they_were_looked_for_and_the_fix() {
         let e = default_fixtures("1999-01-01").unwrap_err().to_string();
         assert!(e.contains("1999-01-01/fixtures3.json"), "{e}");
-        assert!(e.contains("/work/shared/stripe-openapi"), "{e}");
+        assert!(e.contains("../shared/stripe-openapi"), "{e}");
+        assert!(e.contains("2026-04-22.dahlia"), "{e}");
         assert!(e.contains("set STRIPE_OPENAPI_DIR"), "{e}");
     }
 }

@@ -10,7 +10,9 @@
 //!
 //! Start it in-process with [`start`], or standalone with [`run`]
 //! (`stripe-sync simulate`, or this crate's `stripe-sync-simulator` binary).
-//! [`default_fixtures`] finds Stripe's `fixtures3.json` for a version.
+//! [`default_fixtures`] finds Stripe's `fixtures3.json` for a version:
+//! `STRIPE_OPENAPI_DIR`, `../shared/stripe-openapi`, else the copy embedded
+//! in the binary ([`fixtures`]).
 //!
 //! # Modules, lowest first
 //!
@@ -21,7 +23,8 @@
 //! - [`shapes`]: how many objects of each type a seeded account holds.
 //! - [`faults`], [`webhooks`]: injected misbehaviour; endpoint secrets,
 //!   signing and delivery.
-//! - [`config`]: [`SimConfig`], and finding and reading the fixtures.
+//! - [`fixtures`]: Stripe's `fixtures3.json`, embedded or from a file.
+//! - [`config`]: [`SimConfig`], and finding the fixtures of a version.
 //! - [`seed`]: the seeded objects. `state`: a running simulator's shared state.
 //! - [`rules`], [`writes`], [`routes`]: object-specific behaviour, writes, the
 //!   HTTP API.
@@ -100,6 +103,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod faults;
+pub mod fixtures;
 pub mod form;
 pub mod routes;
 pub mod rules;
@@ -112,7 +116,8 @@ pub mod webhooks;
 pub mod writes;
 
 pub use cli::{run, SimulateArgs};
-pub use config::{default_fixtures, load_fixtures, SimConfig, DEFAULT_EPOCH};
+pub use config::{default_fixtures, SimConfig, DEFAULT_EPOCH};
 pub use faults::{FaultStats, Faults};
+pub use fixtures::Fixtures;
 pub use server::{start, SimHandle};
 pub use webhooks::{Delivery, WebhookRetry};

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use anyhow::{Context, Result};
 use serde_json::Value;
 
-use crate::config::{load_fixtures, SimConfig};
+use crate::config::SimConfig;
 use crate::faults::{FaultControl, FaultStats, Faults};
 use crate::routes;
 use crate::seed;
@@ -28,7 +28,7 @@ pub struct SimHandle {
 /// Seeds the account(s) and serves the API on `listen` (`127.0.0.1:0` for an
 /// ephemeral port) until [`SimHandle::shutdown`].
 pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<SimHandle> {
-    let templates = load_fixtures(&config.fixtures_path)?;
+    let templates = config.fixtures.load()?;
     let cfg = config.clone();
     let tpl = templates.clone();
     let accounts = tokio::task::spawn_blocking(move || seed::seed_all(&cfg, &tpl)).await??;
