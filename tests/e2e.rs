@@ -20,6 +20,7 @@ mod runtime_connect;
 mod runtime_embedded;
 mod runtime_events;
 mod runtime_managed_webhooks;
+mod runtime_migrate;
 mod runtime_privileges;
 mod runtime_quarantine;
 mod runtime_rate_limits;

@@ -572,6 +572,10 @@ async fn serve_cmd(g: &GlobalOpts, a: ServeArgs) -> CliResult {
     if a.migrate {
         migrate(sync.pool()).await?;
     }
+    if let Err(e) = crate::options::require_migrated(sync.pool()).await {
+        sync.close().await;
+        return Err(e);
+    }
     // The key's account, resolved in the background (and stored) so that
     // webhooks find it; then the webhooks recorded before it was known.
     let background = sync.clone();

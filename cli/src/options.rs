@@ -305,7 +305,31 @@ pub fn api_version(g: &GlobalOpts) -> CliResult<&'static str> {
 /// Builds the engine from the options: key and API version first (cheap
 /// checks), then the database.
 pub async fn engine(g: &GlobalOpts, concurrency: Option<usize>) -> CliResult<StripeSync> {
+    let sync = engine_to_migrate(g, concurrency).await?;
+    if let Err(e) = require_migrated(sync.pool()).await {
+        sync.close().await;
+        return Err(e);
+    }
+    Ok(sync)
+}
+
+/// [`engine`] for a command that migrates the database itself first: no
+/// check that it is migrated.
+pub async fn engine_to_migrate(
+    g: &GlobalOpts,
+    concurrency: Option<usize>,
+) -> CliResult<StripeSync> {
     Ok(StripeSync::new(engine_config(g, concurrency).await?).await?)
+}
+
+/// Fails with one line and the fix unless the database is migrated as far
+/// as this binary's migrations go (exit 2: nothing ran).
+pub async fn require_migrated(pool: &sqlx::PgPool) -> CliResult {
+    let state = stripe_sync::migrate::schema_state(pool).await?;
+    match state.problem() {
+        None => Ok(()),
+        Some(p) => Err(CliError::usage(p)),
+    }
 }
 
 /// The configuration [`engine`] uses (the database pool included).

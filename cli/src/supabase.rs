@@ -13,7 +13,9 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
 
-use crate::options::{engine, migrate, outln, ApiOpts, CliError, CliResult, GlobalOpts};
+use crate::options::{
+    engine, engine_to_migrate, migrate, outln, ApiOpts, CliError, CliResult, GlobalOpts,
+};
 
 /// The Edge Function's source, written by `install`.
 pub const FUNCTION_SOURCE: &str = include_str!("../supabase/functions/stripe-webhook/index.ts");
@@ -402,7 +404,7 @@ pub async fn run(before: GlobalOpts, action: SupabaseAction) -> CliResult {
 async fn install(before: GlobalOpts, a: InstallArgs) -> CliResult {
     check_url(&a.function_url)?;
     let g = before.with_api(&a.api);
-    let sync = engine(&g, None).await?;
+    let sync = engine_to_migrate(&g, None).await?;
     let done = async {
         // The engine connected with it: set, and a URL sqlx reads.
         let database_url = g.database_url.as_deref().unwrap_or_default();

@@ -184,3 +184,45 @@ fn a_supported_api_version_passes_the_check() {
     assert!(!err.contains("API version"), "{err}");
     assert!(err.contains("127.0.0.1:1"), "{err}");
 }
+
+/// A command on a database stripe-sync never migrated, or migrated by an
+/// earlier release, says so in one line with the fix, before any request.
+#[tokio::test(flavor = "multi_thread")]
+async fn commands_on_an_unmigrated_or_older_database_say_so_in_one_line() {
+    let db = stripe_sync_tests::TestDb::new().await.unwrap();
+    let go = |args: &[&str]| {
+        let mut c = cmd();
+        c.env("DATABASE_URL", &db.url)
+            .env("STRIPE_SECRET_KEY", "sk_test_x")
+            .env("STRIPE_API_BASE", "http://127.0.0.1:1")
+            .args(args);
+        run(&mut c)
+    };
+    for args in [
+        &["backfill", "customer"][..],
+        &["sync"],
+        &["verify"],
+        &["webhook", "list"],
+    ] {
+        let (code, _, err) = go(args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(
+            err.contains("no stripe-sync tables yet: run `stripe-sync migrate` first"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+    // An earlier release's database: migrations 0001-0012.
+    stripe_sync::migrate::migrator_until(12)
+        .run(&db.pool)
+        .await
+        .unwrap();
+    let (code, _, err) = go(&["backfill", "customer"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("migrated up to 0012_stripe_sync_quarantine")
+            && err.contains("run `stripe-sync migrate`"),
+        "{err}"
+    );
+    db.drop_db().await.unwrap();
+}

@@ -209,3 +209,109 @@ pub async fn missing_roles(pool: &PgPool) -> Result<Vec<EngineRole>> {
         .filter(|r| !present.iter().any(|p| p == r.name()))
         .collect())
 }
+
+/// How far a database's migrations are, against this binary's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SchemaState {
+    /// Every embedded migration is applied (and none unknown).
+    Current,
+    /// Never migrated by stripe-sync: no bookkeeping of its own anywhere.
+    Unmigrated,
+    /// Migrated by an earlier release: `applied` is its newest migration.
+    Behind {
+        /// The newest migration applied, e.g. `"0013_stripe_sync_privileges"`.
+        applied: String,
+        /// This binary's newest.
+        latest: String,
+    },
+    /// Migrated by a newer release than this binary.
+    Ahead {
+        /// The newest migration version applied.
+        applied: i64,
+        /// This binary's newest.
+        latest: String,
+    },
+}
+
+impl SchemaState {
+    /// One line for people, with the fix; `None` when current.
+    pub fn problem(&self) -> Option<String> {
+        match self {
+            SchemaState::Current => None,
+            SchemaState::Unmigrated => Some(
+                "this database has no stripe-sync tables yet: run `stripe-sync migrate` first"
+                    .into(),
+            ),
+            SchemaState::Behind { applied, latest } => Some(format!(
+                "this database is migrated up to {applied}, this stripe-sync needs {latest}: run `stripe-sync migrate`"
+            )),
+            SchemaState::Ahead { applied, latest } => Some(format!(
+                "this database was migrated by a newer stripe-sync (migration {applied:04}; this one knows up to {latest}): use that release or a newer one"
+            )),
+        }
+    }
+}
+
+/// A migration's name as its file has it: `0013_stripe_sync_privileges`.
+fn migration_name(m: &sqlx::migrate::Migration) -> String {
+    format!("{:04}_{}", m.version, m.description.replace(' ', "_"))
+}
+
+/// How far `pool`'s database is migrated (reads sqlx's bookkeeping in
+/// [`ENGINE_SCHEMA`], or where an earlier release kept it).
+pub async fn schema_state(pool: &PgPool) -> Result<SchemaState> {
+    let latest = MIGRATOR
+        .migrations
+        .iter()
+        .max_by_key(|m| m.version)
+        .map(migration_name)
+        .unwrap_or_default();
+    let latest_version = MIGRATOR
+        .migrations
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0);
+    // Ours where it lives now, else where an earlier release kept it.
+    let table: Option<String> = sqlx::query_scalar(
+        "SELECT coalesce(to_regclass('stripe_sync._sqlx_migrations'), to_regclass('_sqlx_migrations'))::text",
+    )
+    .fetch_one(pool)
+    .await?;
+    let Some(table) = table else {
+        return Ok(SchemaState::Unmigrated);
+    };
+    let versions: Vec<i64> = MIGRATOR.migrations.iter().map(|m| m.version).collect();
+    // `table` is a name read from the catalog, quoted by regclass. Only
+    // this crate's rows count, and those a newer release added (numbered
+    // like ours; an app's sqlx versions, which may share an old table, are
+    // timestamps).
+    let applied: Vec<i64> = sqlx::query_scalar(&format!(
+        "SELECT version FROM {table} WHERE success AND (version = ANY($1) OR version < 1000000) ORDER BY version"
+    ))
+    .bind(&versions)
+    .fetch_all(pool)
+    .await?;
+    let Some(&newest) = applied.last() else {
+        return Ok(SchemaState::Unmigrated);
+    };
+    if newest > latest_version {
+        return Ok(SchemaState::Ahead {
+            applied: newest,
+            latest,
+        });
+    }
+    if versions.iter().all(|v| applied.contains(v)) {
+        return Ok(SchemaState::Current);
+    }
+    let applied_name = MIGRATOR
+        .migrations
+        .iter()
+        .find(|m| m.version == newest)
+        .map(migration_name)
+        .unwrap_or_else(|| format!("{newest:04}"));
+    Ok(SchemaState::Behind {
+        applied: applied_name,
+        latest,
+    })
+}
