@@ -145,3 +145,82 @@ async fn without_a_known_account_webhooks_are_recorded_then_applied() -> Result<
     );
     e.finish().await
 }
+
+/// A restricted key the simulator limits to customers and invoices: with
+/// its account named (`account_id`), a backfill of every type makes no
+/// `GET /v1/account`, mirrors those two, and reports each other type
+/// skipped with the permission Stripe says it needs; without the account
+/// named, the refused `GET /v1/account` names the fix.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restricted_key_mirrors_what_it_may_read_and_names_the_rest() -> Result<()> {
+    const KEY: &str = "rk_test_customers_and_invoices";
+    let mut sim_config = SimConfig::small_account(fixtures());
+    sim_config.restricted_keys.insert(
+        KEY.to_string(),
+        ["customer", "invoice"]
+            .into_iter()
+            .map(String::from)
+            .collect(),
+    );
+    let e = env(sim_config, |c| c.stripe_secret_key = KEY.into()).await?;
+    let refused = e
+        .sync
+        .backfill(stripe_sync::BackfillRequest::objects(["customer"]))
+        .await
+        .expect_err("the account can't be read with this key");
+    let message = refused.to_string();
+    assert!(
+        message.contains("403") && message.contains("STRIPE_ACCOUNT_ID"),
+        "{message}"
+    );
+    e.sync.close().await;
+
+    let mut config = config_for(&e.db, &e.sim);
+    config.stripe_secret_key = KEY.into();
+    config.account_id = Some(e.sim.account_id().to_string());
+    let sync = StripeSync::new(config).await?;
+    let before = e.sim.requests_by_endpoint();
+    let report = sync.backfill(stripe_sync::BackfillRequest::all()).await?;
+    let after = e.sim.requests_by_endpoint();
+    let asked = |k: &str| after.get(k).copied().unwrap_or(0) - before.get(k).copied().unwrap_or(0);
+    assert_eq!(asked("GET /v1/account"), 0, "{after:?}");
+    for (object, table) in [("customer", "customers"), ("invoice", "invoices")] {
+        let o = report.object(object).unwrap();
+        assert_eq!(o.status, stripe_sync::ObjectStatus::Succeeded, "{o:?}");
+        assert_eq!(e.db_ids(table).await?, e.sim_ids(object), "{object}");
+    }
+    let product = report.object("product").unwrap();
+    assert_eq!(
+        product.status,
+        stripe_sync::ObjectStatus::Skipped,
+        "{product:?}"
+    );
+    assert!(
+        product
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("rak_product_read"),
+        "{product:?}"
+    );
+    let skipped = report
+        .objects
+        .iter()
+        .filter(|o| o.status == stripe_sync::ObjectStatus::Skipped)
+        .count();
+    let failed: Vec<&str> = report
+        .objects
+        .iter()
+        .filter(|o| o.status == stripe_sync::ObjectStatus::Failed)
+        .map(|o| o.object.as_str())
+        .collect();
+    println!(
+        "restricted key: {} types skipped, failed {failed:?}",
+        skipped
+    );
+    assert!(failed.is_empty(), "{failed:?}");
+    sync.close().await;
+    e.sim.shutdown().await;
+    e.db.drop_db().await?;
+    Ok(())
+}

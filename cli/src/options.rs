@@ -40,6 +40,9 @@ pub struct StripeOpts {
     /// Act as this connected account (Stripe-Account header).
     #[arg(long, env = "STRIPE_ACCOUNT")]
     pub stripe_account: Option<String>,
+    /// The key's own account (acct_…): named, it is never asked for with GET /v1/account, which a restricted key may not read.
+    #[arg(long, env = "STRIPE_ACCOUNT_ID")]
+    pub account_id: Option<String>,
     /// Maximum Stripe requests per second (default: 25 test mode, 100 live).
     #[arg(long)]
     pub rate_limit: Option<u32>,
@@ -84,6 +87,9 @@ pub struct GlobalOpts {
     /// The connected account to act as.
     #[arg(long, hide = true)]
     pub stripe_account: Option<String>,
+    /// The key's own account.
+    #[arg(long, hide = true)]
+    pub account_id: Option<String>,
     /// The API version to pin.
     #[arg(long, hide = true)]
     pub api_version: Option<String>,
@@ -117,6 +123,7 @@ impl GlobalOpts {
         g.stripe_key = s.stripe_key.clone().or(g.stripe_key);
         g.api_base = s.api_base.clone().or(g.api_base);
         g.stripe_account = s.stripe_account.clone().or(g.stripe_account);
+        g.account_id = s.account_id.clone().or(g.account_id);
         g.rate_limit = s.rate_limit.or(g.rate_limit);
         g.max_retries = s.max_retries.or(g.max_retries);
         g
@@ -352,6 +359,14 @@ pub async fn engine_config(g: &GlobalOpts, concurrency: Option<usize>) -> CliRes
     }
     cfg.stripe_webhook_secret = g.webhook_secret.clone().filter(|s| !s.is_empty());
     cfg.stripe_account = g.stripe_account.clone().filter(|a| !a.is_empty());
+    cfg.account_id = g.account_id.clone().filter(|a| !a.is_empty());
+    if let Some(a) = &cfg.account_id {
+        if !a.starts_with("acct_") {
+            return Err(CliError::usage(format!(
+                "STRIPE_ACCOUNT_ID {a:?} is not an account id: it starts with acct_ (the Dashboard shows it under Settings > Account details)"
+            )));
+        }
+    }
     cfg.max_requests_per_second = g.rate_limit;
     if let Some(r) = g.max_retries {
         cfg.max_retries = r;

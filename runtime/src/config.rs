@@ -58,6 +58,9 @@ pub struct Config {
     pub stripe_api_base: String,
     /// A connected account to act as (sent as the `Stripe-Account` header).
     pub stripe_account: Option<String>,
+    /// The key's own account, named instead of asked: no `GET /v1/account`
+    /// is made (a restricted key may not read the account).
+    pub account_id: Option<String>,
     /// Fetch every item of embedded lists (invoice lines, subscription items,
     /// charge refunds, checkout line items …) whose first page says `has_more`.
     pub auto_expand_lists: bool,
@@ -111,6 +114,7 @@ impl Default for Config {
             stripe_webhook_secret: None,
             stripe_api_base: "https://api.stripe.com".into(),
             stripe_account: None,
+            account_id: None,
             auto_expand_lists: false,
             backfill_related_entities: false,
             revalidate_objects_via_stripe_api: Vec::new(),

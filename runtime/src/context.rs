@@ -69,10 +69,21 @@ impl Context {
         }
         self.account
             .get_or_try_init(|| async {
+                // Named: kept for webhooks, never asked.
+                if let Some(id) = &self.config.account_id {
+                    if self.stored_account().await?.as_deref() != Some(id) {
+                        self.store_account(id, None).await;
+                    }
+                    return Ok(id.clone());
+                }
                 if let Some(id) = self.stored_account().await? {
                     return Ok(id);
                 }
-                let v = self.client.get_json("/v1/account", &[]).await?;
+                let v = self
+                    .client
+                    .get_json("/v1/account", &[])
+                    .await
+                    .map_err(account_unreadable)?;
                 let created = v.get("created").and_then(Value::as_i64);
                 let _ = self.account_created.set(created);
                 let id = v
@@ -94,7 +105,12 @@ impl Context {
     /// `None` when it was never resolved. Webhooks use this: they never
     /// wait on Stripe's API.
     pub(crate) async fn known_account_id(&self) -> Result<Option<String>> {
-        if let Some(a) = &self.config.stripe_account {
+        if let Some(a) = self
+            .config
+            .stripe_account
+            .as_ref()
+            .or(self.config.account_id.as_ref())
+        {
             return Ok(Some(a.clone()));
         }
         if let Some(a) = self.account.get() {
@@ -155,6 +171,10 @@ impl Context {
         *self
             .account_created
             .get_or_init(|| async {
+                // A named account is not asked for (its key may not read it).
+                if self.config.account_id.is_some() {
+                    return None;
+                }
                 match self.client.get_json("/v1/account", &[]).await {
                     Ok(v) => v.get("created").and_then(Value::as_i64),
                     Err(e) => {
@@ -176,5 +196,16 @@ impl Context {
             .get_or_try_init(|| store::lz4_available(&self.pool))
             .await?;
         store::begin_write(&self.pool, commit, lz4).await
+    }
+}
+
+/// `GET /v1/account` refused (403: a restricted key without the account's
+/// read permission) or unknown (404: an API without it) names the fix.
+fn account_unreadable(e: crate::client::ClientError) -> Error {
+    match e.status() {
+        Some(403) | Some(404) => Error::Config(format!(
+            "{e}; the key's account could not be read: set STRIPE_ACCOUNT_ID (or --account-id) to the key's account id (acct_…, shown in the Dashboard's settings), and no command asks for it"
+        )),
+        _ => e.into(),
     }
 }

@@ -55,6 +55,10 @@ pub struct SimConfig {
     /// of the connected accounts, here standing for another Stripe account
     /// with its own key), not as the platform.
     pub key_accounts: BTreeMap<String, String>,
+    /// Restricted keys (`rk_…`) and the objects each may read and write;
+    /// any other object (and `GET /v1/account` unless `account` is named)
+    /// is answered 403 with Stripe's message naming the permission needed.
+    pub restricted_keys: BTreeMap<String, std::collections::BTreeSet<String>>,
     /// Seeded objects are created over the two years before this unix time.
     pub epoch: i64,
     /// Webhook delivery retries.
@@ -87,6 +91,7 @@ impl SimConfig {
             platform_rate_limit_per_sec: None,
             api_key: None,
             key_accounts: BTreeMap::new(),
+            restricted_keys: BTreeMap::new(),
             epoch: DEFAULT_EPOCH,
             webhook_retry: WebhookRetry::default(),
             api_version: stripe_sync_generated::API_VERSION.to_string(),

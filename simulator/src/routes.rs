@@ -251,19 +251,62 @@ fn key_account<'a>(state: &'a State, headers: &HeaderMap) -> &'a str {
         .unwrap_or(&state.config.account_id)
 }
 
-fn check_auth(state: &State, headers: &HeaderMap) -> Result<(), ApiError> {
+/// The request's API key: Bearer, or the basic-auth user (`curl -u sk_test_…:`).
+fn request_key(headers: &HeaderMap) -> String {
     let auth = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let basic;
-    let key = if let Some(b) = auth.strip_prefix("Basic ") {
-        // `curl -u sk_test_…:` sends the key as the basic-auth user.
-        basic = base64_decode(b.trim()).unwrap_or_default();
-        basic.split(':').next().unwrap_or("").trim()
+    if let Some(b) = auth.strip_prefix("Basic ") {
+        let basic = base64_decode(b.trim()).unwrap_or_default();
+        basic.split(':').next().unwrap_or("").trim().to_string()
     } else {
-        auth.strip_prefix("Bearer ").map(str::trim).unwrap_or("")
-    };
+        auth.strip_prefix("Bearer ")
+            .map(str::trim)
+            .unwrap_or("")
+            .to_string()
+    }
+}
+
+/// What a restricted key may use, or `Ok` for any other key: Stripe's 403
+/// naming the permission that would allow the request.
+fn permit(
+    permits: Option<&std::collections::BTreeSet<String>>,
+    key: &str,
+    account: &str,
+    object: &str,
+    write: bool,
+) -> Result<(), ApiError> {
+    match permits {
+        Some(p) if !p.contains(object) => {
+            let shown: String = key.chars().take(8).collect();
+            let tail: String = key
+                .chars()
+                .rev()
+                .take(4)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            Err(ApiError {
+                status: 403,
+                kind: "invalid_request_error",
+                code: "",
+                message: format!(
+                    "The provided key '{shown}***{tail}' does not have the required permissions for this endpoint on account '{account}'. Having the 'rak_{}_{}' permission would allow this request to continue.",
+                    object.replace('.', "_"),
+                    if write { "write" } else { "read" }
+                ),
+                param: None,
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_auth(state: &State, headers: &HeaderMap) -> Result<(), ApiError> {
+    let key = request_key(headers);
+    let key = key.as_str();
     if key.is_empty() {
         return Err(ApiError {
             status: 401,
@@ -397,6 +440,7 @@ async fn handle(
             is_json,
             stripe_version,
             announce: announce(&headers),
+            key: request_key(&headers),
         };
         dispatch(&state, &account, &request)
     }
@@ -423,6 +467,8 @@ struct Request<'a> {
     stripe_version: Option<&'a str>,
     /// Whether a write records and delivers its events (`Simulator-Quiet`).
     announce: Announce,
+    /// The API key (a restricted key may use only some objects).
+    key: String,
 }
 
 fn dispatch(
@@ -438,7 +484,10 @@ fn dispatch(
         is_json,
         stripe_version,
         announce,
+        ref key,
     } = *request;
+    let permits = state.config.restricted_keys.get(key.as_str());
+    let permit = |object: &str, write: bool| permit(permits, key, account, object, write);
     let q = form::decode(query.as_bytes())?;
     let expand = expand_paths(&q)?;
     let params = || {
@@ -452,10 +501,12 @@ fn dispatch(
         .account(account)
         .ok_or_else(|| ApiError::no_such("account", account))?;
     if path == "/v1/account" && method == Method::GET {
+        permit("account", false)?;
         let s = store_lock.read().unwrap_or_else(|e| e.into_inner());
         return Ok((200, serde_json::to_vec(&s.me).unwrap_or_default()));
     }
     if path == "/v1/events" && method == Method::GET {
+        permit("event", false)?;
         let mut lq = list_query(&q, true)?;
         lq.tags = event_types_filter(&q)?;
         let s = store_lock.read().unwrap_or_else(|e| e.into_inner());
@@ -472,6 +523,7 @@ fn dispatch(
     }
     if let Some(id) = path.strip_prefix("/v1/events/") {
         if method == Method::GET && !id.contains('/') {
+            permit("event", false)?;
             let s = store_lock.read().unwrap_or_else(|e| e.into_inner());
             return match s.coll("event").and_then(|c| c.get(id)) {
                 Some(e) => Ok((200, e.json.to_vec())),
@@ -485,6 +537,11 @@ fn dispatch(
     match (target, method) {
         (Target::List(eps), &Method::GET) => {
             let (res, ep) = choose_endpoint(eps, &q);
+            // A list under a parent (an invoice's lines) is the parent's to read.
+            let parent = ep.params.iter().find_map(|p| p.object);
+            if parent.is_none_or(|p| permit(p, false).is_err()) {
+                permit(res.object, false)?;
+            }
             let s = store_lock.read().unwrap_or_else(|e| e.into_inner());
             // Without `object=`, a path several resources share lists them all.
             let mut merged: Vec<&'static str> = Vec::new();
@@ -502,6 +559,7 @@ fn dispatch(
         }
         (Target::List(eps), &Method::POST) => {
             let (res, ep) = choose_endpoint(eps, &q);
+            permit(res.object, true)?;
             if res.object == "webhook_endpoint" {
                 return create_webhook_endpoint(
                     state,
@@ -528,6 +586,7 @@ fn dispatch(
                     .find(|r| s.coll(r.object).is_some_and(|c| c.get(&id).is_some()))
                     .unwrap_or(rs[0])
             };
+            permit(res.object, *m != Method::GET)?;
             match *m {
                 Method::GET => {
                     let s = store_lock.read().unwrap_or_else(|e| e.into_inner());
