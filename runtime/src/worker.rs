@@ -141,15 +141,12 @@ fn account_context(
 async fn connected_accounts(ctx: &Context, platform: &str) -> Result<Vec<String>> {
     let resource = stripe_sync_generated::resource("account");
     let mut ids = Vec::new();
-    let mut after: Option<String> = None;
+    let mut listing = crate::listing::Listing::at("/v1/accounts", Vec::new());
     loop {
-        let mut q = vec![("limit".to_string(), "100".to_string())];
-        if let Some(a) = &after {
-            q.push(("starting_after".into(), a.clone()));
-        }
         let version = ctx.client.fetch_version();
-        let page = ctx.client.list_page("/v1/accounts", &q).await?;
-        let before = ids.len();
+        let Some(page) = listing.next_page(&ctx.client).await? else {
+            return Ok(ids);
+        };
         for item in &page.items {
             #[derive(serde::Deserialize)]
             struct Id {
@@ -164,10 +161,6 @@ async fn connected_accounts(ctx: &Context, platform: &str) -> Result<Vec<String>
             let texts: Vec<&str> = page.items.iter().map(|i| i.get()).collect();
             crate::store::upsert_objects(&ctx.pool, res, &texts, platform, version).await?;
         }
-        if !page.has_more || ids.len() == before {
-            return Ok(ids);
-        }
-        after = ids.last().cloned();
     }
 }
 
