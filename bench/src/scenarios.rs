@@ -582,7 +582,8 @@ pub fn codegen(_o: &Options) -> Result<Vec<Measure>> {
     let mut summary = None;
     for _ in 0..3 {
         let t0 = Instant::now();
-        let output = stripe_sync_codegen::generate(&root, &spec_dir())?;
+        let output =
+            stripe_sync_codegen::generate(&root, &stripe_sync_codegen::Sources::new(spec_dir()))?;
         times.push(t0.elapsed().as_secs_f64());
         summary = Some(output.summary);
     }

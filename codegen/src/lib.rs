@@ -11,6 +11,7 @@ pub mod naming;
 pub mod overrides;
 pub mod parse;
 pub mod rust;
+pub mod sources;
 pub mod sql;
 pub mod sql_registry;
 
@@ -24,6 +25,7 @@ use sha2::{Digest, Sha256};
 
 use crate::ir::Api;
 use crate::lock::Lock;
+pub use crate::sources::{Sources, VersionFiles};
 
 /// The file listing the API versions the migrations were generated from.
 pub const VERSIONS_FILE: &str = "spec/versions.json";
@@ -63,8 +65,16 @@ pub struct VersionEntry {
     pub version: String,
     /// SHA-256 of the spec file (`spec3.json` or `spec3.yaml`).
     pub spec_sha256: String,
+    /// Where the spec file is downloaded from when no local copy is found:
+    /// for the listed versions, GitHub's API address of the file's git blob
+    /// in stripe/openapi (the blob ids `PROVENANCE.md` beside the specs records).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec_url: Option<String>,
     /// SHA-256 of `fixtures3.json`.
     pub fixtures_sha256: String,
+    /// Where `fixtures3.json` is downloaded from when no local copy is found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixtures_url: Option<String>,
     /// The file name of the migration this version wrote. Absent in entries
     /// written before bookkeeping migrations could sit between versions,
     /// whose migration numbers follow the list (`0002` for the first).
@@ -107,7 +117,7 @@ pub struct Loaded {
     pub fixtures: serde_json::Value,
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
@@ -140,38 +150,45 @@ pub fn checksums(spec_dir: &Path, version: &str) -> Result<VersionEntry> {
     Ok(VersionEntry {
         version: version.to_string(),
         spec_sha256: sha256_hex(&read(&spec)?),
+        spec_url: None,
         fixtures_sha256: sha256_hex(&read(&fixtures)?),
+        fixtures_url: None,
         migration: None,
     })
 }
 
-/// Reads and parses one version, checking its files against `expected` when given.
+/// Reads and parses one version from `spec_dir`, checking its files against `expected` when given.
 pub fn load(spec_dir: &Path, version: &str, expected: Option<&VersionEntry>) -> Result<Loaded> {
-    let dir = spec_dir.join(version);
-    let spec_path = spec_file(spec_dir, version)?;
-    let spec_name = spec_path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("spec3")
-        .to_string();
-    let spec_bytes =
-        std::fs::read(&spec_path).with_context(|| format!("reading {}", spec_path.display()))?;
-    let fixtures_bytes = std::fs::read(dir.join("fixtures3.json"))
-        .with_context(|| format!("reading {}/fixtures3.json", dir.display()))?;
+    let files = VersionFiles {
+        spec: spec_file(spec_dir, version)?,
+        fixtures: spec_dir.join(version).join("fixtures3.json"),
+    };
+    load_files(&files, version, expected)
+}
+
+/// Reads and parses one version's files, checking them against `expected` when given.
+pub fn load_files(
+    files: &VersionFiles,
+    version: &str,
+    expected: Option<&VersionEntry>,
+) -> Result<Loaded> {
+    let read = |p: &Path| std::fs::read(p).with_context(|| format!("reading {}", p.display()));
+    let spec_bytes = read(&files.spec)?;
+    let fixtures_bytes = read(&files.fixtures)?;
     if let Some(e) = expected {
-        for (file, want, got) in [
-            (spec_name.as_str(), &e.spec_sha256, sha256_hex(&spec_bytes)),
+        for (path, want, got) in [
+            (&files.spec, &e.spec_sha256, sha256_hex(&spec_bytes)),
             (
-                "fixtures3.json",
+                &files.fixtures,
                 &e.fixtures_sha256,
                 sha256_hex(&fixtures_bytes),
             ),
         ] {
             if *want != got {
                 bail!(
-                    "{}/{file} does not match the checksum in {VERSIONS_FILE} (expected {want}, found {got}): \
+                    "{} does not match the checksum in {VERSIONS_FILE} (expected {want}, found {got}): \
                      it is not the file the migrations were generated from",
-                    dir.display()
+                    path.display()
                 );
             }
         }
@@ -184,11 +201,7 @@ pub fn load(spec_dir: &Path, version: &str, expected: Option<&VersionEntry>) -> 
 /// JSON and read with a JSON parser (several times faster than reading JSON
 /// as YAML); anything else is YAML.
 pub fn load_bytes(spec: &[u8], fixtures: &[u8]) -> Result<Loaded> {
-    let is_json = spec
-        .iter()
-        .find(|b| !b.is_ascii_whitespace())
-        .is_some_and(|b| *b == b'{');
-    let spec: openapiv3::OpenAPI = if is_json {
+    let spec: openapiv3::OpenAPI = if sources::is_json(spec) {
         serde_json::from_slice(spec).context("parsing the spec as JSON")?
     } else {
         serde_yaml::from_slice(spec).context("parsing the spec as YAML")?
@@ -260,13 +273,18 @@ impl std::fmt::Display for Summary {
     }
 }
 
-/// Parses every listed version, in parallel.
-fn load_all(spec_dir: &Path, versions: &Versions) -> Result<Vec<Loaded>> {
+/// Finds (or downloads) and parses every listed version, in parallel.
+fn load_all(root: &Path, sources: &Sources, versions: &Versions) -> Result<Vec<Loaded>> {
     std::thread::scope(|s| {
         let handles: Vec<_> = versions
             .versions
             .iter()
-            .map(|e| s.spawn(move || load(spec_dir, &e.version, Some(e))))
+            .map(|e| {
+                s.spawn(move || {
+                    let files = sources.locate(root, e)?;
+                    load_files(&files, &e.version, Some(e))
+                })
+            })
             .collect();
         handles
             .into_iter()
@@ -312,13 +330,13 @@ pub fn next_migration_number(root: &Path) -> Result<usize> {
 }
 
 /// Replays every version in `spec/versions.json` and returns all output files.
-pub fn generate(root: &Path, spec_dir: &Path) -> Result<Output> {
+pub fn generate(root: &Path, sources: &Sources) -> Result<Output> {
     let start = Instant::now();
     let versions = Versions::read(root)?;
     if versions.versions.is_empty() {
         bail!("{VERSIONS_FILE} lists no API versions");
     }
-    let loaded = load_all(spec_dir, &versions)?;
+    let loaded = load_all(root, sources, &versions)?;
     let names: Vec<String> = versions
         .versions
         .iter()

@@ -14,20 +14,57 @@ struct Cli {
     command: Command,
 }
 
+/// Where Stripe's spec files are looked for, and downloaded to.
+#[derive(clap::Args)]
+struct SourceArgs {
+    /// Directory holding `<version>/spec3.json` (or `spec3.yaml`) and `<version>/fixtures3.json`.
+    #[arg(
+        long,
+        env = "STRIPE_OPENAPI_DIR",
+        default_value = "../shared/stripe-openapi"
+    )]
+    spec_dir: PathBuf,
+    /// Where downloaded specs are kept [default: ~/.cache/stripe-sync/stripe-openapi].
+    #[arg(long, env = "STRIPE_OPENAPI_CACHE")]
+    cache_dir: Option<PathBuf>,
+    /// Download from this origin instead of the recorded one (https://api.github.com): a mirror.
+    #[arg(long, env = "STRIPE_OPENAPI_DOWNLOAD_ORIGIN")]
+    download_origin: Option<String>,
+}
+
+impl SourceArgs {
+    fn sources(self) -> stripe_sync_codegen::Sources {
+        let mut s = stripe_sync_codegen::Sources::new(self.spec_dir);
+        if let Some(c) = self.cache_dir {
+            s.cache_dir = c;
+        }
+        s.origin = self.download_origin;
+        s
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Regenerate generated/, migrations/ and spec/schema.lock.json from every version in spec/versions.json.
+    ///
+    /// A version missing from --spec-dir is downloaded from the address spec/versions.json
+    /// records, checked against its SHA-256 and kept in --cache-dir.
     Generate {
-        /// Directory holding `<version>/spec3.json` (or `spec3.yaml`) and `<version>/fixtures3.json`.
-        #[arg(
-            long,
-            env = "STRIPE_OPENAPI_DIR",
-            default_value = "../shared/stripe-openapi"
-        )]
-        spec_dir: PathBuf,
+        #[command(flatten)]
+        sources: SourceArgs,
         /// Write nothing; exit non-zero naming the files that differ from the committed ones.
         #[arg(long)]
         check: bool,
+        /// The repository root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Make sure every version in spec/versions.json is on this machine: found in --spec-dir,
+    /// or gathered into --cache-dir (downloaded and checked where missing). Prints the one
+    /// directory to use as STRIPE_OPENAPI_DIR.
+    Download {
+        #[command(flatten)]
+        sources: SourceArgs,
         /// The repository root.
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -43,6 +80,12 @@ enum Command {
             default_value = "../shared/stripe-openapi"
         )]
         spec_dir: PathBuf,
+        /// Where the spec can be downloaded again, recorded in spec/versions.json (`fetch` prints it).
+        #[arg(long)]
+        spec_url: Option<String>,
+        /// Where the fixtures can be downloaded again, recorded in spec/versions.json.
+        #[arg(long)]
+        fixtures_url: Option<String>,
         /// The repository root.
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -73,11 +116,11 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Generate {
-            spec_dir,
+            sources,
             check,
             root,
         } => {
-            let output = stripe_sync_codegen::generate(&root, &spec_dir)?;
+            let output = stripe_sync_codegen::generate(&root, &sources.sources())?;
             if check {
                 let diff = stripe_sync_codegen::differences(&root, &output, true)?;
                 if !diff.is_empty() {
@@ -99,12 +142,31 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Download { sources, root } => {
+            let versions = stripe_sync_codegen::Versions::read(&root)?;
+            let dir = sources.sources().gather(&root, &versions.versions)?;
+            println!("{}", dir.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bump {
             version,
             spec_dir,
+            spec_url,
+            fixtures_url,
             root,
         } => {
-            let output = stripe_sync_codegen::bump(&root, &spec_dir, &version)?;
+            let mut output = stripe_sync_codegen::bump(&root, &spec_dir, &version)?;
+            if let Some(text) = output
+                .files
+                .get_mut(Path::new(stripe_sync_codegen::VERSIONS_FILE))
+            {
+                let mut versions: stripe_sync_codegen::Versions = serde_json::from_str(text)?;
+                if let Some(e) = versions.versions.last_mut() {
+                    e.spec_url = spec_url;
+                    e.fixtures_url = fixtures_url;
+                }
+                *text = versions.to_json();
+            }
             let changed = stripe_sync_codegen::write(&root, &output)?;
             println!("{}", output.summary);
             for p in changed
@@ -120,12 +182,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             git_ref,
             cache_dir,
         } => {
-            let dir = cache_dir.unwrap_or_else(default_cache_dir).join(&version);
+            let dir = cache_dir
+                .unwrap_or_else(stripe_sync_codegen::sources::default_cache_dir)
+                .join(&version);
             std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
             let url = |path: &str| {
                 format!("https://raw.githubusercontent.com/stripe/openapi/{git_ref}/{path}")
             };
-            download(&url("openapi/fixtures3.json"), &dir.join("fixtures3.json"))?;
+            stripe_sync_codegen::sources::fetch(
+                &url("openapi/fixtures3.json"),
+                &dir.join("fixtures3.json"),
+            )?;
             // Where a ref may hold the spec: JSON since 2024 (the newest
             // monthly version under latest/), YAML before. The first whose
             // `info.version` is the one asked for is kept.
@@ -136,15 +203,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             ];
             let spec_dir = dir.parent().unwrap_or(Path::new("."));
             let mut found = Vec::new();
+            let mut kept = None;
             for (path, file) in candidates {
                 for f in stripe_sync_codegen::SPEC_FILES {
                     let _ = std::fs::remove_file(dir.join(f));
                 }
-                if download(&url(path), &dir.join(file)).is_err() {
+                if stripe_sync_codegen::sources::fetch(&url(path), &dir.join(file)).is_err() {
                     continue;
                 }
                 match stripe_sync_codegen::load(spec_dir, &version, None) {
                     Ok(l) if l.api.version == version => {
+                        kept = Some(url(path));
                         found.clear();
                         break;
                     }
@@ -152,7 +221,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     Err(e) => found.push(format!("{path}: {e:#}")),
                 }
             }
-            if !found.is_empty() || stripe_sync_codegen::spec_file(spec_dir, &version).is_err() {
+            let Some(spec_url) = kept.filter(|_| found.is_empty()) else {
                 for f in stripe_sync_codegen::SPEC_FILES {
                     let _ = std::fs::remove_file(dir.join(f));
                 }
@@ -160,41 +229,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     "{git_ref} of stripe/openapi holds no spec of {version} ({}); pass --git-ref with a tag or commit of {version}",
                     if found.is_empty() { "no spec file found".to_string() } else { found.join("; ") }
                 );
-            }
+            };
             println!("fetched {version} into {}", dir.display());
             println!(
-                "next: cargo run -p stripe-sync-codegen -- bump {version} --spec-dir {}",
-                dir.parent().unwrap_or(Path::new(".")).display()
+                "next: cargo run -p stripe-sync-codegen -- bump {version} --spec-dir {} --spec-url {spec_url} --fixtures-url {}",
+                dir.parent().unwrap_or(Path::new(".")).display(),
+                url("openapi/fixtures3.json")
             );
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-fn default_cache_dir() -> PathBuf {
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir);
-    base.join("stripe-sync").join("stripe-openapi")
-}
-
-/// Downloads with the system's curl, to keep an HTTP stack out of the generator.
-fn download(url: &str, to: &Path) -> Result<()> {
-    let status = std::process::Command::new("curl")
-        .args([
-            "--fail",
-            "--silent",
-            "--show-error",
-            "--location",
-            "--output",
-        ])
-        .arg(to)
-        .arg(url)
-        .status()
-        .context("running curl (install curl, or download the file by hand)")?;
-    if !status.success() {
-        bail!("downloading {url} failed ({status})");
-    }
-    Ok(())
 }

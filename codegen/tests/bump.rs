@@ -151,7 +151,8 @@ fn a_later_monthly_version_bumps_with_one_command() {
         );
     }
     // Replaying the whole chain reproduces what bump wrote (CI's `generate --check`).
-    let replay = generate(&root, &specs).expect("generate succeeds");
+    let replay =
+        generate(&root, &stripe_sync_codegen::Sources::new(&specs)).expect("generate succeeds");
     let diff = differences(&root, &replay, true).unwrap();
     assert!(diff.is_empty(), "generate --check would fail: {diff:?}");
     std::fs::remove_dir_all(&tmp).unwrap();

@@ -5,6 +5,7 @@
 mod common;
 
 mod bump;
+mod download;
 mod fixtures;
 mod golden;
 mod golden_rust;
