@@ -217,7 +217,7 @@ async fn a_forbidden_object_type_is_skipped_and_the_others_complete() -> Result<
         .await?;
     assert!(report.succeeded, "{:?}", report.objects);
     let coupon = report.object("coupon").unwrap();
-    assert_eq!(coupon.status, ObjectStatus::Skipped);
+    assert_eq!(coupon.status, ObjectStatus::NotPermitted);
     assert!(
         coupon.error.as_deref().unwrap_or("").contains("403"),
         "{:?}",
@@ -232,7 +232,7 @@ async fn a_forbidden_object_type_is_skipped_and_the_others_complete() -> Result<
     .bind(report.run_id)
     .fetch_one(&e.db.pool)
     .await?;
-    assert_eq!(recorded.0, "skipped");
+    assert_eq!(recorded.0, "not_permitted");
     assert!(recorded.1.unwrap_or_default().contains("403"));
     assert_eq!(e.count("SELECT count(*) FROM stripe.coupons").await?, 0);
     Oracle::new(&e.sim)

@@ -192,7 +192,7 @@ async fn a_restricted_key_mirrors_what_it_may_read_and_names_the_rest() -> Resul
     let product = report.object("product").unwrap();
     assert_eq!(
         product.status,
-        stripe_sync::ObjectStatus::Skipped,
+        stripe_sync::ObjectStatus::NotPermitted,
         "{product:?}"
     );
     assert!(
@@ -206,7 +206,7 @@ async fn a_restricted_key_mirrors_what_it_may_read_and_names_the_rest() -> Resul
     let skipped = report
         .objects
         .iter()
-        .filter(|o| o.status == stripe_sync::ObjectStatus::Skipped)
+        .filter(|o| o.status == stripe_sync::ObjectStatus::NotPermitted)
         .count();
     let failed: Vec<&str> = report
         .objects

@@ -478,10 +478,10 @@ async fn raw_data_is_compressed_with_lz4() -> Result<()> {
     e.finish().await
 }
 
-/// A permission error on an object type skips that type; the run goes on.
+/// A permission error on an object type marks that type not permitted; the run goes on.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn permission_errors_skip_the_type_and_the_run_continues() -> Result<()> {
-    // A type the key may not read answers 403: that type is skipped.
+    // A type the key may not read answers 403: that type is not permitted.
     let e = env(SimConfig::new(fixtures()).with_count("customer", 5), |_| {}).await?;
     e.sim.set_faults(stripe_sync_simulator::Faults {
         forbidden: vec!["/v1/customers".into(), "/v1/products".into()],
@@ -498,7 +498,7 @@ async fn permission_errors_skip_the_type_and_the_run_continues() -> Result<()> {
     assert!(report.succeeded, "{:?}", report.objects);
     for o in ["customer", "product"] {
         let r = report.object(o).unwrap();
-        assert_eq!(r.status, ObjectStatus::Skipped, "{o}");
+        assert_eq!(r.status, ObjectStatus::NotPermitted, "{o}");
         assert!(
             r.error.as_deref().unwrap_or("").contains("403"),
             "{:?}",
@@ -510,13 +510,13 @@ async fn permission_errors_skip_the_type_and_the_run_continues() -> Result<()> {
         report.object("subscription_item").unwrap().status,
         ObjectStatus::Succeeded
     );
-    let skipped: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM stripe_sync.sync_run_objects WHERE run_id = $1 AND status = 'skipped'",
+    let not_permitted: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM stripe_sync.sync_run_objects WHERE run_id = $1 AND status = 'not_permitted'",
     )
     .bind(report.run_id)
     .fetch_one(&e.db.pool)
     .await?;
-    assert_eq!(skipped, 2);
+    assert_eq!(not_permitted, 2);
     e.finish().await
 }
 

@@ -104,7 +104,7 @@ pub async fn backfill_until_interrupted(
                 if finished {
                     let mark = match status.as_str() {
                         "succeeded" | "done_by_other_run" => "✔",
-                        "skipped" => "–",
+                        "skipped" | "not_permitted" => "–",
                         _ => "✘",
                     };
                     b.finish_with_message(format!(
@@ -178,6 +178,16 @@ pub fn print_plan(plan: &BackfillPlan, all: bool) {
         };
         outln!("    {:<40} {}: {}", r.object, r.source.describe(), n);
     }
+    if !plan.not_permitted.is_empty() {
+        outln!(
+            "  not permitted with this key at their last run, asked again (one request each): {}",
+            plan.not_permitted
+                .iter()
+                .map(|n| named_permission(&n.object, n.permission.as_deref()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     let known = plan.known_requests() + top.len() as u64;
     outln!(
         "  known so far: {} requests, {} at these rates{}",
@@ -220,12 +230,19 @@ pub fn print_summary(rep: &BackfillReport) {
         "written"
     );
     let mut skipped = 0;
+    let mut not_permitted = Vec::new();
     for o in &rep.objects {
-        if o.status == ObjectStatus::Skipped || (o.fetched == 0 && o.status != ObjectStatus::Failed)
+        match o.status {
+            ObjectStatus::Skipped => skipped += 1,
+            ObjectStatus::NotPermitted => not_permitted.push(named_permission(
+                &o.object,
+                o.error.as_deref().and_then(stripe_sync::needed_permission),
+            )),
+            _ => {}
+        }
+        if matches!(o.status, ObjectStatus::Skipped | ObjectStatus::NotPermitted)
+            || (o.fetched == 0 && o.status != ObjectStatus::Failed)
         {
-            if o.status == ObjectStatus::Skipped {
-                skipped += 1;
-            }
             continue;
         }
         let err = o
@@ -243,9 +260,16 @@ pub fn print_summary(rep: &BackfillReport) {
             err
         );
     }
+    if !not_permitted.is_empty() {
+        outln!(
+            "not permitted with this key ({}), the other types went on: {}",
+            not_permitted.len(),
+            not_permitted.join(", ")
+        );
+    }
     let secs = rep.duration.as_secs_f64().max(0.001);
     outln!(
-        "run {}: {} — {} objects fetched, {} rows written in {:.1} s ({:.0} objects/s); {} object types empty, {} skipped",
+        "run {}: {} — {} objects fetched, {} rows written in {:.1} s ({:.0} objects/s); {} object types empty, {} skipped, {} not permitted",
         rep.run_id,
         match rep.status {
             RunStatus::Succeeded => "succeeded",
@@ -260,8 +284,17 @@ pub fn print_summary(rep: &BackfillReport) {
             .iter()
             .filter(|o| o.fetched == 0 && o.status == ObjectStatus::Succeeded)
             .count(),
-        skipped
+        skipped,
+        not_permitted.len()
     );
+}
+
+/// `product (needs rak_product_read)`, or the object alone when Stripe named no permission.
+fn named_permission(object: &str, permission: Option<&str>) -> String {
+    match permission {
+        Some(p) => format!("{object} (needs {p})"),
+        None => object.to_string(),
+    }
 }
 
 /// A signal asking a command to stop.

@@ -553,3 +553,64 @@ async fn verify_finds_repairs_and_says_so_in_its_exit_code() {
     assert!(err.contains("--children"), "{err}");
     m.finish().await;
 }
+
+/// A restricted key the simulator limits to customers and invoices: the run
+/// summary names every other type once with the permission it needs and the
+/// run succeeds; the next `backfill --plan` names them from that run.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_restricted_key_names_what_it_may_not_read_in_the_summary_and_the_next_plan() {
+    const KEY: &str = "rk_test_cli_customers_and_invoices";
+    let mut config = stripe_sync_simulator::SimConfig::small_account(common::fixtures());
+    config.restricted_keys.insert(
+        KEY.to_string(),
+        ["customer", "invoice"]
+            .map(String::from)
+            .into_iter()
+            .collect(),
+    );
+    let db = TestDb::new().await.unwrap();
+    let sim = stripe_sync_simulator::start(config, ([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    let m = Mirror { db, sim };
+    let (code, _, err) = m.go(&["migrate"]).await;
+    assert_eq!(code, 0, "{err}");
+    let account = m.sim.account_id().to_string();
+    let go = |args: &[&str]| {
+        let mut c = cmd_with(&m.db.url, &m.sim.base_url());
+        c.env("STRIPE_SECRET_KEY", KEY)
+            .env("STRIPE_ACCOUNT_ID", &account)
+            .args(args);
+        run_async(c)
+    };
+    let (code, out, err) = go(&["backfill", "customer", "invoice", "product", "price"]).await;
+    assert_eq!(code, 0, "{out}{err}");
+    let line = |text: &str, start: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.trim_start().starts_with(start))
+            .map(String::from)
+            .collect()
+    };
+    let named = line(&out, "not permitted with this key");
+    assert_eq!(
+        named,
+        vec!["not permitted with this key (2), the other types went on: price (needs rak_price_read), product (needs rak_product_read)".to_string()],
+        "{out}"
+    );
+    assert!(out.contains("0 skipped, 2 not permitted"), "{out}");
+    assert!(
+        !out.lines()
+            .any(|l| l.starts_with("product ") || l.starts_with("price ")),
+        "the table leaves them to that one line: {out}"
+    );
+
+    let (code, out, err) = go(&["backfill", "--plan"]).await;
+    assert_eq!(code, 0, "{out}{err}");
+    let named = line(&out, "not permitted with this key");
+    assert_eq!(named.len(), 1, "{out}");
+    assert!(
+        named[0].ends_with("price (needs rak_price_read), product (needs rak_product_read)"),
+        "{out}"
+    );
+    m.finish().await;
+}

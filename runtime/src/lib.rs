@@ -57,8 +57,8 @@ pub mod webhook;
 pub mod worker;
 
 pub use backfill::{
-    BackfillPlan, BackfillReport, BackfillRequest, ListSource, ObjectReport, ObjectStatus,
-    PlannedResource,
+    needed_permission, BackfillPlan, BackfillReport, BackfillRequest, ListSource, NotPermitted,
+    ObjectReport, ObjectStatus, PlannedResource,
 };
 pub use client::{ClientError, StripeClient};
 pub use config::{Config, Database};

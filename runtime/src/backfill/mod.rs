@@ -91,9 +91,12 @@ pub enum ObjectStatus {
     Succeeded,
     /// Something failed; the cursor keeps what was done for the next run.
     Failed,
-    /// Not fetched: no usable list endpoint, the key lacks permission, or the
-    /// endpoint does not exist on this account.
+    /// Not fetched: no usable list endpoint, or the endpoint does not exist
+    /// on this account (404).
     Skipped,
+    /// Not fetched: the key may not read it (403; a restricted key without
+    /// the type's `rak_<object>_read`). The error names the permission.
+    NotPermitted,
     /// Not fetched: another process completed it while this run waited for
     /// it (two backfills at once split the work).
     DoneByOtherRun,
@@ -109,6 +112,7 @@ impl ObjectStatus {
             ObjectStatus::Succeeded => "succeeded",
             ObjectStatus::Failed => "failed",
             ObjectStatus::Skipped => "skipped",
+            ObjectStatus::NotPermitted => "not_permitted",
             ObjectStatus::DoneByOtherRun => "done_by_other_run",
             ObjectStatus::Interrupted => "interrupted",
         }
@@ -272,12 +276,38 @@ pub struct PlannedResource {
     pub expected_requests: Option<u64>,
 }
 
+/// A type the key was not permitted to read.
+#[derive(Clone, Debug)]
+pub struct NotPermitted {
+    /// The object string.
+    pub object: String,
+    /// The permission Stripe named (`rak_product_read`), when it named one.
+    pub permission: Option<String>,
+    /// When it was refused.
+    pub at: DateTime<Utc>,
+}
+
+/// The permission a 403's message names: Stripe's says "Having the
+/// 'rak_product_read' permission would allow this request to continue".
+pub fn needed_permission(error: &str) -> Option<&str> {
+    let start = error.find("rak_")?;
+    let rest = &error[start..];
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    Some(&rest[..end])
+}
+
 /// What a backfill will do, before it makes a list request.
 #[derive(Clone, Debug)]
 pub struct BackfillPlan {
     /// Every selected resource, in backfill order: top-level lists (level 0)
     /// first, then lists read from parents and per-parent lists.
     pub resources: Vec<PlannedResource>,
+    /// Selected types the key was not permitted to read at their last run,
+    /// with the permission they need; the backfill asks again (one request
+    /// each), since the key may have been given it since.
+    pub not_permitted: Vec<NotPermitted>,
     /// The account's budget, requests per second.
     pub requests_per_second: u32,
     /// Each endpoint's budget, requests per second (the Files API's, 20/s
@@ -592,7 +622,7 @@ async fn backfill_resource(
                 }
                 Err(e) => {
                     let status = classify(&e);
-                    if status == ObjectStatus::Skipped {
+                    if matches!(status, ObjectStatus::Skipped | ObjectStatus::NotPermitted) {
                         tracing::warn!(resource = res.object, error = %e, "skipping object type");
                     } else {
                         tracing::error!(resource = res.object, error = %e, "backfill of object type failed");
@@ -750,14 +780,16 @@ async fn report_progress(
     }
 }
 
-/// How an error ends an object type's backfill: a permission error (403) or
-/// an endpoint this account does not have (404) skips the type; losing
+/// How an error ends an object type's backfill: a permission error (403)
+/// marks the type not permitted, an endpoint this account does not have
+/// (404) skips it; losing
 /// access to the whole account (401, 403 `account_invalid`) and anything
 /// else fails it (and so the run).
 fn classify(e: &Error) -> ObjectStatus {
     match e {
         Error::Stripe(c) if c.is_account_access_lost() => ObjectStatus::Failed,
-        Error::Stripe(c) if c.is_permission_error() || c.is_not_found() => ObjectStatus::Skipped,
+        Error::Stripe(c) if c.is_permission_error() => ObjectStatus::NotPermitted,
+        Error::Stripe(c) if c.is_not_found() => ObjectStatus::Skipped,
         _ => ObjectStatus::Failed,
     }
 }

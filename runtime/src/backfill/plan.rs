@@ -204,8 +204,22 @@ pub(crate) async fn plan(inner: &Arc<Context>, req: &BackfillRequest) -> Result<
             selected.iter().position(|s| s.table == p.table),
         )
     });
+    let objects: Vec<&str> = selected.iter().map(|r| r.object).collect();
+    let not_permitted = store::last_not_permitted(pool, &account, &objects)
+        .await?
+        .into_iter()
+        .map(|(object, error, at)| NotPermitted {
+            permission: error
+                .as_deref()
+                .and_then(needed_permission)
+                .map(str::to_string),
+            object,
+            at,
+        })
+        .collect();
     Ok(BackfillPlan {
         resources,
+        not_permitted,
         requests_per_second: inner.config.requests_per_second(),
         endpoint_requests_per_second: crate::ratelimit::EndpointLimiters::for_config(&inner.config)
             .rate_of("GET /v1/customers"),

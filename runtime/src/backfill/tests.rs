@@ -122,7 +122,7 @@ fn pages_are_estimated_from_the_range_the_first_page_covered() {
 }
 
 #[test]
-fn permission_errors_skip_other_errors_fail() {
+fn permission_errors_are_not_permitted_missing_endpoints_skip_other_errors_fail() {
     let api = |status| {
         Error::Stripe(crate::client::ClientError::Api {
             path: "GET /v1/issuing/cards".into(),
@@ -132,7 +132,7 @@ fn permission_errors_skip_other_errors_fail() {
             message: "x".into(),
         })
     };
-    assert_eq!(classify(&api(403)), ObjectStatus::Skipped);
+    assert_eq!(classify(&api(403)), ObjectStatus::NotPermitted);
     assert_eq!(classify(&api(404)), ObjectStatus::Skipped);
     assert_eq!(classify(&api(400)), ObjectStatus::Failed);
     assert_eq!(classify(&api(500)), ObjectStatus::Failed);

@@ -7,9 +7,9 @@
 mod runs;
 
 pub use runs::{
-    finish_run, heartbeat, interrupt_open_runs, keep_alive, read_status, record_run_object,
-    start_run, Heartbeat, Interrupt, InterruptedRun, RunKind, RunObject, RunStatus,
-    ABANDONED_AFTER, HEARTBEAT_INTERVAL, MISSED_HEARTBEATS,
+    finish_run, heartbeat, interrupt_open_runs, keep_alive, last_not_permitted, read_status,
+    record_run_object, start_run, Heartbeat, Interrupt, InterruptedRun, RunKind, RunObject,
+    RunStatus, ABANDONED_AFTER, HEARTBEAT_INTERVAL, MISSED_HEARTBEATS,
 };
 
 use chrono::{DateTime, Utc};

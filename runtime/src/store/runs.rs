@@ -380,6 +380,28 @@ pub struct RunObject<'a> {
     pub expected_requests: Option<i64>,
 }
 
+/// Of `resources`, those whose last finished result for `account` (in any
+/// run) was `not_permitted`: (object, the error, when).
+pub async fn last_not_permitted(
+    pool: &PgPool,
+    account: &str,
+    resources: &[&str],
+) -> Result<Vec<(String, Option<String>, DateTime<Utc>)>> {
+    Ok(sqlx::query_as(
+        "SELECT resource, error, finished_at FROM (
+           SELECT DISTINCT ON (o.resource) o.resource, o.status, o.error, o.finished_at
+           FROM stripe_sync.sync_run_objects o JOIN stripe_sync.sync_runs r ON r.id = o.run_id
+           WHERE r.account_id = $1 AND o.resource = ANY($2) AND o.finished_at IS NOT NULL
+           ORDER BY o.resource, o.finished_at DESC) last
+         WHERE status = $3 ORDER BY resource",
+    )
+    .bind(account)
+    .bind(resources)
+    .bind(crate::ObjectStatus::NotPermitted.as_str())
+    .fetch_all(pool)
+    .await?)
+}
+
 /// Records (or updates) the result of one object type within a run.
 pub async fn record_run_object(pool: &PgPool, run_id: i64, o: &RunObject<'_>) -> Result<()> {
     sqlx::query(
