@@ -230,7 +230,12 @@ async fn verify_finds_exactly_the_injected_drift_and_repair_clears_it() -> Resul
     }
 
     // Repair writes exactly the differences; then the mirror equals Stripe.
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    // The busy customers' webhooks are all acknowledged (the server commits
+    // before it answers) first, so the repair sees only the injected drift.
+    stripe_sync_tests::wait_for("every webhook delivery settled", || async {
+        Ok((e.sim.deliveries_in_flight() == 0).then_some(()))
+    })
+    .await?;
     let repaired = verify(&e, None, true).await?;
     ensure!(found(&repaired) == injected, "{:?}", found(&repaired));
     ensure!(repaired

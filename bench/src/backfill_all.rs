@@ -133,11 +133,10 @@ fn short(endpoint: &str) -> &str {
     endpoint.strip_prefix("GET /v1/").unwrap_or(endpoint)
 }
 
-/// One mode: seed, compute the minimum, backfill, compare.
-async fn run(customers: usize, mode: &Mode) -> Result<Vec<Measure>> {
-    let name = format!("backfill all {}k {}", customers as f64 / 1000.0, mode.name);
-    let name = name.as_str();
-    let (mut sim, api) = spawn_simulator(
+/// The simulator as its own process, seeded with a billing account of
+/// `customers` customers and enforcing `mode`'s limits; and its API base.
+pub fn billing_account(customers: usize, mode: &Mode) -> Result<(ChildProc, String)> {
+    spawn_simulator(
         &[
             "--customers".into(),
             customers.to_string(),
@@ -147,7 +146,34 @@ async fn run(customers: usize, mode: &Mode) -> Result<Vec<Measure>> {
             ENDPOINT_RATE.to_string(),
         ],
         &format!("a billing account of {customers} customers"),
-    )?;
+    )
+}
+
+/// The engine as its own process, paced by `mode`'s key at Stripe's rates,
+/// backfilling with `args` (`--full`, `--objects a,b`); it prints one JSON
+/// line when done.
+pub fn spawn_engine(db_url: &str, api: &str, mode: &Mode, args: &[&str]) -> Result<ChildProc> {
+    let mut argv: Vec<String> = [
+        "child-engine",
+        "--database-url",
+        db_url,
+        "--api-base",
+        api,
+        "--secret-key",
+        mode.secret_key,
+        "--stripe-rates",
+    ]
+    .map(String::from)
+    .to_vec();
+    argv.extend(args.iter().map(|a| a.to_string()));
+    ChildProc::spawn(&argv)
+}
+
+/// One mode: seed, compute the minimum, backfill, compare.
+async fn run(customers: usize, mode: &Mode) -> Result<Vec<Measure>> {
+    let name = format!("backfill all {}k {}", customers as f64 / 1000.0, mode.name);
+    let name = name.as_str();
+    let (mut sim, api) = billing_account(customers, mode)?;
     let minimum: Minimum = serde_json::from_value(sim.ask("MINIMUM")?)?;
     let db = migrated_db().await?;
     let before = Stats::read(&mut sim)?;
@@ -158,17 +184,7 @@ async fn run(customers: usize, mode: &Mode) -> Result<Vec<Measure>> {
         minimum.total()
     );
     let t0 = Instant::now();
-    let mut engine = ChildProc::spawn(&[
-        "child-engine".to_string(),
-        "--database-url".into(),
-        db.url.clone(),
-        "--api-base".into(),
-        api.clone(),
-        "--full".into(),
-        "--secret-key".into(),
-        mode.secret_key.into(),
-        "--stripe-rates".into(),
-    ])?;
+    let mut engine = spawn_engine(&db.url, &api, mode, &["--full"])?;
     let line = engine.line()?;
     let wall = t0.elapsed().as_secs_f64();
     let after = Stats::read(&mut sim)?;

@@ -15,8 +15,8 @@ use std::time::Instant;
 use anyhow::{anyhow, Context, Result};
 use serde_json::Value;
 
-use crate::backfill_all::{Mode, ENDPOINT_RATE, MODES};
-use crate::children::{spawn_simulator, ChildProc};
+use crate::backfill_all::{billing_account, spawn_engine, Mode, MODES};
+use crate::children::ChildProc;
 use crate::harness::{measure, migrated_db, Measure, Options};
 use crate::minimum::{Kind, Minimum};
 
@@ -90,17 +90,7 @@ fn total(v: &Value, key: &str) -> u64 {
 async fn run(customers: usize, mode: &Mode) -> Result<Vec<Measure>> {
     let name = format!("verify {}k {}", customers as f64 / 1000.0, mode.name);
     let name = name.as_str();
-    let (mut sim, api) = spawn_simulator(
-        &[
-            "--customers".into(),
-            customers.to_string(),
-            "--rate-limit".into(),
-            mode.global_rate.to_string(),
-            "--endpoint-rate-limit".into(),
-            ENDPOINT_RATE.to_string(),
-        ],
-        &format!("a billing account of {customers} customers"),
-    )?;
+    let (mut sim, api) = billing_account(customers, mode)?;
     let minimum: Minimum = serde_json::from_value(sim.ask("MINIMUM")?)?;
     let pages: u64 = minimum
         .lists
@@ -110,18 +100,7 @@ async fn run(customers: usize, mode: &Mode) -> Result<Vec<Measure>> {
         .map(|l| l.requests)
         .sum();
     let db = migrated_db().await?;
-    let mut engine = ChildProc::spawn(&[
-        "child-engine".to_string(),
-        "--database-url".into(),
-        db.url.clone(),
-        "--api-base".into(),
-        api.clone(),
-        "--objects".into(),
-        TYPES.join(","),
-        "--secret-key".into(),
-        mode.secret_key.into(),
-        "--stripe-rates".into(),
-    ])?;
+    let mut engine = spawn_engine(&db.url, &api, mode, &["--objects", &TYPES.join(",")])?;
     let line = engine.line()?;
     engine.finish()?;
     eprintln!("{name}: backfilled the top-level types: {line}");

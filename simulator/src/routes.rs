@@ -280,14 +280,7 @@ fn permit(
     match permits {
         Some(p) if !p.contains(object) => {
             let shown: String = key.chars().take(8).collect();
-            let tail: String = key
-                .chars()
-                .rev()
-                .take(4)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
+            let tail = key_tail(key);
             Err(ApiError {
                 status: 403,
                 kind: "invalid_request_error",
@@ -304,6 +297,12 @@ fn permit(
     }
 }
 
+/// A key's last four characters, all Stripe's errors show of it.
+fn key_tail(key: &str) -> String {
+    let n = key.chars().count();
+    key.chars().skip(n.saturating_sub(4)).collect()
+}
+
 fn check_auth(state: &State, headers: &HeaderMap) -> Result<(), ApiError> {
     let key = request_key(headers);
     let key = key.as_str();
@@ -318,19 +317,11 @@ fn check_auth(state: &State, headers: &HeaderMap) -> Result<(), ApiError> {
     }
     if let Some(expected) = &state.config.api_key {
         if key != expected {
-            let shown: String = key
-                .chars()
-                .rev()
-                .take(4)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
             return Err(ApiError {
                 status: 401,
                 kind: "invalid_request_error",
                 code: "api_key_invalid",
-                message: format!("Invalid API Key provided: ****{shown}"),
+                message: format!("Invalid API Key provided: ****{}", key_tail(key)),
                 param: None,
             });
         }

@@ -898,10 +898,10 @@ pub(crate) fn top_level_list(res: &'static Resource) -> Option<(&'static ListEnd
 
 /// The `expand[]` parameters a backfill of every resource lists `res` with.
 pub(crate) fn list_expansions(res: &'static Resource) -> Vec<(String, String)> {
-    match select(&BackfillRequest::all()) {
-        Ok(all) => expansions(res, &all),
-        Err(_) => Vec::new(),
-    }
+    // Every listable resource, worked out once per process (it never changes).
+    static ALL: std::sync::OnceLock<Vec<&'static Resource>> = std::sync::OnceLock::new();
+    let all = ALL.get_or_init(|| select(&BackfillRequest::all()).unwrap_or_default());
+    expansions(res, all)
 }
 
 /// The resources `objects` names (object strings or tables; `None`: every

@@ -592,6 +592,9 @@ async fn verify_window(run: &Run, w: &Window) -> Result<WindowOutcome> {
         let wait = confirm::SETTLE.saturating_sub(listed_at.elapsed());
         tokio::time::sleep(wait).await;
     }
+    // Stripe's current version of each candidate first, then their rows read
+    // in one query per type: each row is read after its object's re-read.
+    let mut confirmed = Vec::with_capacity(candidates.len());
     for c in candidates {
         let now = match &c.unmirrored {
             Some(listed) => Current::Live(listed.clone()),
@@ -615,14 +618,30 @@ async fn verify_window(run: &Run, w: &Window) -> Result<WindowOutcome> {
                 confirm::current(inner, c.res, &c.id, how).await?
             }
         };
-        let stored = compare::stored_ids(pool, &run.account, c.res, std::slice::from_ref(&c.id))
-            .await?
-            .remove(&c.id);
+        confirmed.push((c, now));
+    }
+    let mut stored_rows: HashMap<&'static str, HashMap<String, compare::Stored>> = HashMap::new();
+    for (c, _) in &confirmed {
+        if stored_rows.contains_key(c.res.table) {
+            continue;
+        }
+        let ids: Vec<String> = confirmed
+            .iter()
+            .filter(|(o, _)| o.res.table == c.res.table)
+            .map(|(o, _)| o.id.clone())
+            .collect();
+        stored_rows.insert(
+            c.res.table,
+            compare::stored_ids(pool, &run.account, c.res, &ids).await?,
+        );
+    }
+    for (c, now) in confirmed {
+        let stored = stored_rows.get(c.res.table).and_then(|m| m.get(&c.id));
         if c.unmirrored.is_some() && stored.is_some() {
             // Written since the list (by a webhook): no longer missing.
             continue;
         }
-        let Some((kind, detail)) = confirm::judge(c.res, &now, stored.as_ref())? else {
+        let Some((kind, detail)) = confirm::judge(c.res, &now, stored)? else {
             continue;
         };
         let repaired_version = if run.req.repair {
@@ -633,7 +652,7 @@ async fn verify_window(run: &Run, w: &Window) -> Result<WindowOutcome> {
                 &c.id,
                 kind,
                 &now,
-                stored.as_ref(),
+                stored,
             )
             .await?
         } else {
@@ -645,7 +664,7 @@ async fn verify_window(run: &Run, w: &Window) -> Result<WindowOutcome> {
             kind,
             parent_id: c.parent.as_ref().map(|p| p.0.clone()),
             detail,
-            stored_version: stored.as_ref().map(|s| s.version),
+            stored_version: stored.map(|s| s.version),
             repaired_version,
         };
         tracing::info!(object = %d.object, id = %d.id, kind = d.kind.as_str(), detail = %d.detail, repaired = d.repaired_version.is_some(), "difference");
