@@ -645,16 +645,7 @@ async fn verify_window(run: &Run, w: &Window) -> Result<WindowOutcome> {
             continue;
         };
         let repaired_version = if run.req.repair {
-            confirm::repair(
-                inner,
-                &run.account,
-                c.res,
-                &c.id,
-                kind,
-                &now,
-                stored,
-            )
-            .await?
+            confirm::repair(inner, &run.account, c.res, &c.id, kind, &now, stored).await?
         } else {
             None
         };
