@@ -205,10 +205,11 @@ pub(crate) async fn plan(inner: &Arc<Context>, req: &BackfillRequest) -> Result<
         )
     });
     let objects: Vec<&str> = selected.iter().map(|r| r.object).collect();
-    let not_permitted = store::last_not_permitted(pool, &account, &objects)
+    let not_permitted = store::last_results(pool, &account, &objects)
         .await?
         .into_iter()
-        .map(|(object, error, at)| NotPermitted {
+        .filter(|(_, status, _, _)| status == ObjectStatus::NotPermitted.as_str())
+        .map(|(object, _, error, at)| NotPermitted {
             permission: error
                 .as_deref()
                 .and_then(needed_permission)

@@ -7,7 +7,7 @@
 mod runs;
 
 pub use runs::{
-    finish_run, heartbeat, interrupt_open_runs, keep_alive, last_not_permitted, read_status,
+    finish_run, heartbeat, interrupt_open_runs, keep_alive, last_results, read_status,
     record_run_object, start_run, Heartbeat, Interrupt, InterruptedRun, RunKind, RunObject,
     RunStatus, ABANDONED_AFTER, HEARTBEAT_INTERVAL, MISSED_HEARTBEATS,
 };

@@ -36,7 +36,7 @@ pub const ABANDONED_AFTER: Duration =
     Duration::from_secs(HEARTBEAT_INTERVAL.as_secs() * MISSED_HEARTBEATS as u64);
 
 /// What a run in `stripe_sync.sync_runs` does (its `kind`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RunKind {
     /// Lists objects into their tables.
     Backfill,
@@ -54,6 +54,14 @@ impl RunKind {
             RunKind::Events => "events",
             RunKind::Verify => "verify",
         }
+    }
+
+    /// Every kind, in the order they are shown.
+    pub const ALL: [RunKind; 3] = [RunKind::Backfill, RunKind::Events, RunKind::Verify];
+
+    /// The kind a stored value names (`None`: not one of ours).
+    pub fn from_stored(s: &str) -> Option<RunKind> {
+        RunKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 
@@ -380,24 +388,21 @@ pub struct RunObject<'a> {
     pub expected_requests: Option<i64>,
 }
 
-/// Of `resources`, those whose last finished result for `account` (in any
-/// run) was `not_permitted`: (object, the error, when).
-pub async fn last_not_permitted(
+/// The last finished result of each of `resources` for `account`, in any
+/// run, by resource: (object, status, error, when).
+pub async fn last_results(
     pool: &PgPool,
     account: &str,
     resources: &[&str],
-) -> Result<Vec<(String, Option<String>, DateTime<Utc>)>> {
+) -> Result<Vec<(String, String, Option<String>, DateTime<Utc>)>> {
     Ok(sqlx::query_as(
-        "SELECT resource, error, finished_at FROM (
-           SELECT DISTINCT ON (o.resource) o.resource, o.status, o.error, o.finished_at
+        "SELECT DISTINCT ON (o.resource) o.resource, o.status, o.error, o.finished_at
            FROM stripe_sync.sync_run_objects o JOIN stripe_sync.sync_runs r ON r.id = o.run_id
-           WHERE r.account_id = $1 AND o.resource = ANY($2) AND o.finished_at IS NOT NULL
-           ORDER BY o.resource, o.finished_at DESC) last
-         WHERE status = $3 ORDER BY resource",
+          WHERE r.account_id = $1 AND o.resource = ANY($2) AND o.finished_at IS NOT NULL
+          ORDER BY o.resource, o.finished_at DESC",
     )
     .bind(account)
     .bind(resources)
-    .bind(crate::ObjectStatus::NotPermitted.as_str())
     .fetch_all(pool)
     .await?)
 }
