@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
 
-use crate::{sha256_hex, VersionEntry, SPEC_FILES, VERSIONS_FILE};
+use crate::versions::{sha256_hex, VersionEntry, SPEC_FILES, VERSIONS_FILE};
 
 /// Where the repository keeps the fixtures the simulator embeds.
 pub const EMBEDDED_FIXTURES_DIR: &str = "simulator/fixtures";
