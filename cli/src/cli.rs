@@ -26,8 +26,9 @@ use crate::options::{
 };
 use crate::report::{
     backfill_until_interrupted, failed_names, interrupted, interrupted_run, print_plan,
-    print_status, print_summary, StopSignal, StopSignals,
+    print_summary, StopSignal, StopSignals,
 };
+use crate::status::print_status;
 
 /// Mirror a Stripe account into PostgreSQL.
 #[derive(Parser, Debug)]
@@ -218,6 +219,10 @@ pub struct ServeArgs {
     /// Apply the migrations before serving.
     #[arg(long)]
     pub migrate: bool,
+    /// Leave the per-account freshness gauges out of /metrics (their query,
+    /// every 10 s, reads the events ledger by index).
+    #[arg(long)]
+    pub no_freshness: bool,
     /// Webhook signing secret (whsec_…); without it the managed webhooks' secrets are used.
     #[arg(long, env = "STRIPE_WEBHOOK_SECRET", hide_env_values = true)]
     pub webhook_secret: Option<String>,
@@ -595,8 +600,13 @@ async fn serve_cmd(g: &GlobalOpts, a: ServeArgs) -> CliResult {
     if admin_key.is_none() {
         tracing::info!("admin routes disabled (set STRIPE_SYNC_API_KEY to enable them)");
     }
-    let metrics = Arc::new(Metrics::new());
-    // The runs gauge, read with the heartbeat rule.
+    let metrics = Arc::new(if a.no_freshness {
+        Metrics::without_freshness()
+    } else {
+        Metrics::new()
+    });
+    // The database's gauges: runs (read with the heartbeat rule), their
+    // progress, the quarantine and each account's freshness.
     let runs_gauge = metrics.watch_gauges(sync.pool().clone());
     let state = Arc::new(AppState {
         sync: sync.clone(),

@@ -5,12 +5,13 @@
 //! | parsing arguments, running a subcommand | [`cli`] |
 //! | `stripe-sync demo` | [`demo`] |
 //! | option groups, connecting, building the engine, errors | [`options`] |
-//! | progress bars, plan, summary and status tables | [`report`] |
+//! | progress bars, plan and summary tables | [`report`] |
+//! | `status` as tables | [`status`] |
 //! | `stripe-sync supabase install` / `uninstall` | [`supabase`] |
 //! | `stripe-sync verify` | [`verify`] |
 //!
 //! Modules import downward only: `cli` → `demo`, `supabase`, `verify`, `workers` →
-//! `report` → `options`.
+//! `report`, `status` → `options`.
 
 #![warn(missing_docs)]
 
@@ -19,6 +20,7 @@ pub mod demo;
 pub mod options;
 pub mod quarantine;
 pub mod report;
+pub mod status;
 pub mod supabase;
 pub mod verify;
 pub mod workers;

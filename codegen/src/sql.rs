@@ -54,6 +54,9 @@ pub const PENDING_READS: &str = include_str!("../sql/pending_reads.sql");
 /// The ninth bookkeeping migration: what `stripe-sync verify` compared and
 /// found, per run and type, and each difference with its repair.
 pub const VERIFY: &str = include_str!("../sql/verify.sql");
+/// The tenth bookkeeping migration: the ledger's index by account and
+/// commit time, which freshness reads.
+pub const FRESHNESS: &str = include_str!("../sql/freshness.sql");
 
 /// System columns every table has after its typed columns.
 pub const SYSTEM_COLUMNS: &[(&str, &str)] = &[

@@ -40,6 +40,7 @@ mod context;
 pub mod error;
 mod event_result;
 pub mod events;
+pub mod freshness;
 pub mod listing;
 pub mod managed_webhooks;
 pub mod migrate;

@@ -5,19 +5,59 @@
 //! a histogram of webhook handling latency; group commits of webhook events
 //! and the events they wrote (their ratio is the mean group size).
 //!
-//! Gauge: the runs not finished in `_sync_runs`, by kind and by status read
-//! with the heartbeat rule (`running`, or `abandoned` when the process
-//! died), read from the database by [`Metrics::watch_gauges`], and beside it
-//! the bodies still quarantined (`stripe_sync.quarantine`).
+//! Gauges read from the database by [`Metrics::watch_gauges`]: the runs not
+//! finished in `_sync_runs`, by kind and by status read with the heartbeat
+//! rule (`running`, or `abandoned` when the process died), how long the
+//! running ones have gone without progress, the bodies still quarantined
+//! (`stripe_sync.quarantine`), and each account's [`crate::freshness`].
+//!
+//! Every name is in [`EXPORTED`]; `deploy/prometheus/` alerts on them and
+//! `deploy/grafana/` charts them (a test holds both to this list).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use sqlx::PgPool;
 
-use crate::store::{self, RunStatus};
+use crate::freshness::{self, Freshness};
+use crate::store::{self, RunKind, RunStatus};
+
+/// Every metric name `/metrics` exports (a histogram's series add
+/// `_bucket`, `_sum` and `_count`).
+pub const EXPORTED: &[&str] = &[
+    "stripe_sync_webhook_events_total",
+    "stripe_sync_webhook_responses_total",
+    "stripe_sync_rows_written_total",
+    "stripe_sync_errors_total",
+    "stripe_sync_webhook_duration_seconds",
+    "stripe_sync_webhook_group_commits_total",
+    "stripe_sync_webhook_group_events_total",
+    "stripe_sync_runs",
+    "stripe_sync_run_seconds_without_progress",
+    "stripe_sync_quarantined",
+    "stripe_sync_webhook_body_budget_bytes",
+    "stripe_sync_event_lag_seconds",
+    "stripe_sync_event_lag_events",
+    "stripe_sync_last_event_applied_timestamp_seconds",
+    "stripe_sync_last_catch_up_timestamp_seconds",
+    "stripe_sync_last_verify_timestamp_seconds",
+    "stripe_sync_verify_differences",
+    "stripe_sync_verify_repaired",
+    "stripe_sync_last_run_failed",
+];
+
+/// The class of an HTTP status: `2xx`, `4xx`, `5xx`, …
+pub fn status_class(status: u16) -> &'static str {
+    match status / 100 {
+        1 => "1xx",
+        2 => "2xx",
+        3 => "3xx",
+        4 => "4xx",
+        _ => "5xx",
+    }
+}
 
 /// Upper bounds (seconds) of the latency histogram buckets.
 pub const LATENCY_BUCKETS: &[f64] = &[
@@ -39,6 +79,16 @@ struct State {
     runs: Option<BTreeMap<(String, String), u64>>,
     /// Bodies still in `stripe_sync.quarantine`, as last read with the runs.
     quarantined: Option<i64>,
+    /// `/webhooks` responses by status class.
+    responses: BTreeMap<&'static str, u64>,
+    /// Each live running run's counts (fetched + written) when last seen to
+    /// move, and when that was.
+    progress: HashMap<i64, (i64, Instant)>,
+    /// The longest time a live running run of each kind has gone without
+    /// its counts moving, as last read (`None`: never read).
+    stalled: Option<BTreeMap<RunKind, Duration>>,
+    /// Each account's freshness, as last read (`None`: never read, or off).
+    freshness: Option<Vec<Freshness>>,
 }
 
 /// The kinds of run the runs gauge always shows (at 0 when there is none),
@@ -46,15 +96,34 @@ struct State {
 const RUN_KINDS: [&str; 2] = ["backfill", "events"];
 
 /// The server's metrics. Cheap to update from many tasks.
-#[derive(Default)]
 pub struct Metrics {
     state: Mutex<State>,
+    /// Whether [`Metrics::refresh_gauges`] reads freshness.
+    freshness: bool,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics {
+            state: Mutex::default(),
+            freshness: true,
+        }
+    }
 }
 
 impl Metrics {
     /// Empty metrics.
     pub fn new() -> Self {
         Metrics::default()
+    }
+
+    /// Empty metrics that never read freshness (its query every
+    /// [`store::HEARTBEAT_INTERVAL`] left out; the benchmark's baseline).
+    pub fn without_freshness() -> Self {
+        Metrics {
+            freshness: false,
+            ..Metrics::default()
+        }
     }
 
     fn with<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
@@ -78,6 +147,11 @@ impl Metrics {
     /// Adds `n` rows written by `source` (`webhook`, `backfill`, `sync`).
     pub fn rows_written(&self, source: &str, n: u64) {
         self.with(|s| *s.rows_written.entry(source.to_string()).or_default() += n);
+    }
+
+    /// Counts one `/webhooks` response with HTTP `status`.
+    pub fn webhook_response(&self, status: u16) {
+        self.with(|s| *s.responses.entry(status_class(status)).or_default() += 1);
     }
 
     /// Counts one error of `kind`.
@@ -117,13 +191,39 @@ impl Metrics {
                 runs.insert((kind.to_string(), status.as_str().to_string()), 0);
             }
         }
-        for r in crate::status::unfinished_runs(pool).await? {
-            *runs.entry((r.kind, r.status)).or_default() += 1;
-        }
+        let unfinished = crate::status::unfinished_runs(pool).await?;
         let quarantined = crate::quarantine::count(pool).await.ok();
+        let fresh = if self.freshness {
+            Some(freshness::collect(pool).await?)
+        } else {
+            None
+        };
+        let now = Instant::now();
         self.with(|s| {
+            let mut stalled: BTreeMap<RunKind, Duration> =
+                RunKind::ALL.iter().map(|k| (*k, Duration::ZERO)).collect();
+            let mut seen = HashMap::new();
+            for r in &unfinished {
+                *runs.entry((r.kind.clone(), r.status.clone())).or_default() += 1;
+                if r.status != RunStatus::Running.as_str() {
+                    continue;
+                }
+                let counts = r.fetched + r.written;
+                let since = match s.progress.get(&r.id) {
+                    Some((c, t)) if *c == counts => *t,
+                    _ => now,
+                };
+                seen.insert(r.id, (counts, since));
+                if let Some(kind) = RunKind::from_stored(&r.kind) {
+                    let d = stalled.entry(kind).or_default();
+                    *d = (*d).max(now - since);
+                }
+            }
+            s.progress = seen;
+            s.stalled = Some(stalled);
             s.runs = Some(runs);
             s.quarantined = quarantined;
+            s.freshness = fresh;
         });
         Ok(())
     }
@@ -177,6 +277,16 @@ impl Metrics {
                     escape(t),
                     escape(out)
                 );
+            }
+            header(
+                &mut o,
+                "stripe_sync_webhook_responses_total",
+                "Responses of the /webhooks endpoint, by HTTP status class (Stripe retries and in the end disables an endpoint that keeps answering non-2xx).",
+                "counter",
+            );
+            for class in ["2xx", "4xx", "5xx"] {
+                let n = s.responses.get(class).copied().unwrap_or(0);
+                let _ = writeln!(o, "stripe_sync_webhook_responses_total{{class=\"{class}\"}} {n}");
             }
             header(
                 &mut o,
@@ -247,6 +357,25 @@ impl Metrics {
                     );
                 }
             }
+            if let Some(stalled) = &s.stalled {
+                header(
+                    &mut o,
+                    "stripe_sync_run_seconds_without_progress",
+                    "The longest time a live running run of each kind has gone without its fetched or written counts moving, as this process saw them (0: none running).",
+                    "gauge",
+                );
+                for (kind, d) in stalled {
+                    let _ = writeln!(
+                        o,
+                        "stripe_sync_run_seconds_without_progress{{kind=\"{}\"}} {}",
+                        kind.as_str(),
+                        d.as_secs_f64()
+                    );
+                }
+            }
+            if let Some(f) = &s.freshness {
+                render_freshness(&mut o, f);
+            }
             if let Some(n) = s.quarantined {
                 header(
                     &mut o,
@@ -259,6 +388,95 @@ impl Metrics {
             o
         })
     }
+}
+
+/// One per-account gauge's value, when the account has one.
+type Reading = fn(&Freshness) -> Option<f64>;
+
+/// The per-account freshness gauges (see [`crate::freshness`]).
+fn render_freshness(o: &mut String, all: &[Freshness]) {
+    header(
+        o,
+        "stripe_sync_event_lag_seconds",
+        &format!(
+            "Lag from a Stripe event's created to its commit in the mirror, over the events committed in the last {} s, by account and quantile.",
+            freshness::WINDOW.as_secs()
+        ),
+        "gauge",
+    );
+    for f in all {
+        let a = escape(&f.account);
+        for (q, v) in [("0.5", f.lag_p50_seconds), ("0.95", f.lag_p95_seconds)] {
+            if let Some(v) = v {
+                let _ = writeln!(
+                    o,
+                    "stripe_sync_event_lag_seconds{{account=\"{a}\",quantile=\"{q}\"}} {v}"
+                );
+            }
+        }
+    }
+    let gauges: [(&str, &str, Reading); 6] = [
+        (
+            "stripe_sync_event_lag_events",
+            "Events committed in the lag's window, by account.",
+            |f| Some(f.events_in_window as f64),
+        ),
+        (
+            "stripe_sync_last_event_applied_timestamp_seconds",
+            "When the account's last event was committed (Unix time).",
+            |f| f.last_event_at.map(unix),
+        ),
+        (
+            "stripe_sync_last_catch_up_timestamp_seconds",
+            "When the account's last catch-up from /v1/events succeeded (Unix time).",
+            |f| f.last_catch_up_at.map(unix),
+        ),
+        (
+            "stripe_sync_last_verify_timestamp_seconds",
+            "When the account's last verify finished (Unix time).",
+            |f| f.last_verify_at.map(unix),
+        ),
+        (
+            "stripe_sync_verify_differences",
+            "Differences (missing, stale, extra rows) the account's last verify found.",
+            |f| f.verify_differences.map(|n| n as f64),
+        ),
+        (
+            "stripe_sync_verify_repaired",
+            "Of those, the ones verify --repair repaired.",
+            |f| f.verify_repaired.map(|n| n as f64),
+        ),
+    ];
+    for (name, help, value) in gauges {
+        header(o, name, help, "gauge");
+        for f in all {
+            if let Some(v) = value(f) {
+                let _ = writeln!(o, "{name}{{account=\"{}\"}} {v}", escape(&f.account));
+            }
+        }
+    }
+    header(
+        o,
+        "stripe_sync_last_run_failed",
+        "1 when the account's newest ended run of that kind failed (or was abandoned: its process died), else 0.",
+        "gauge",
+    );
+    for f in all {
+        for (kind, failed) in &f.last_run_failed {
+            let _ = writeln!(
+                o,
+                "stripe_sync_last_run_failed{{account=\"{}\",kind=\"{}\"}} {}",
+                escape(&f.account),
+                kind.as_str(),
+                u8::from(*failed)
+            );
+        }
+    }
+}
+
+/// A time as Unix seconds, to the millisecond.
+fn unix(t: chrono::DateTime<chrono::Utc>) -> f64 {
+    t.timestamp_millis() as f64 / 1000.0
 }
 
 /// A metric's `# HELP` and `# TYPE` lines.

@@ -481,7 +481,14 @@ async fn read_bounded_body<'a>(
     }
 }
 
+/// `POST /webhooks`: every answer is counted by its status class.
 async fn webhook(State(sh): State<Shared>, headers: HeaderMap, body: Body) -> Response {
+    let answer = handle_webhook(&sh, headers, body).await;
+    sh.app.metrics.webhook_response(answer.status().as_u16());
+    answer
+}
+
+async fn handle_webhook(sh: &Shared, headers: HeaderMap, body: Body) -> Response {
     let started = Instant::now();
     let deadline = tokio::time::Instant::now() + sh.limits.body_timeout;
     let st = &sh.app;
@@ -497,7 +504,7 @@ async fn webhook(State(sh): State<Shared>, headers: HeaderMap, body: Body) -> Re
             .await;
         return respond(st, Err(e.into()));
     }
-    let (body, _budget) = match read_bounded_body(&sh, &headers, body, deadline).await {
+    let (body, _budget) = match read_bounded_body(sh, &headers, body, deadline).await {
         Ok(read) => read,
         Err(refusal) => {
             let (outcome, answer) = refusal.answer(&sh.limits);

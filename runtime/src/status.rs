@@ -152,9 +152,10 @@ pub async fn collect_status(pool: &PgPool) -> Result<Value, String> {
 /// Everything `status` shows, as JSON: the pinned API version, last runs
 /// (each `running` one whose heartbeat is older than
 /// [`store::ABANDONED_AFTER`] shows as `abandoned`: its process died),
-/// cursors, rows per table, event lag, and the accounts of the work queue
+/// cursors, rows per table, event lag, the accounts of the work queue
 /// (`accounts`: each one's state, lease, open jobs, last run and errors;
-/// `accounts_summary`: counts). A database migrated before the queue's
+/// `accounts_summary`: counts), and each account's freshness (`freshness`,
+/// see [`crate::freshness`]). A database migrated before the queue's
 /// tables has an empty `accounts`. Errors are strings without secrets.
 pub async fn collect_status_for(pool: &PgPool, api_version: &str) -> Result<Value, String> {
     let e = |e: sqlx::Error| format!("reading status failed: {e}; has `stripe-sync migrate` run?");
@@ -211,6 +212,7 @@ pub async fn collect_status_for(pool: &PgPool, api_version: &str) -> Result<Valu
         .await
         .map_err(|x| format!("reading status failed: {x}"))?;
     let verify = last_verify(pool).await.map_err(e)?;
+    let freshness = crate::freshness::collect(pool).await.map_err(e)?;
     Ok(json!({
         "api_version": api_version,
         "quarantined": quarantined,
@@ -234,6 +236,7 @@ pub async fn collect_status_for(pool: &PgPool, api_version: &str) -> Result<Valu
         },
         "accounts": accounts,
         "accounts_summary": accounts_summary,
+        "freshness": crate::freshness::to_json(&freshness),
     }))
 }
 
