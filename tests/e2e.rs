@@ -19,6 +19,7 @@ mod runtime_client;
 mod runtime_connect;
 mod runtime_embedded;
 mod runtime_events;
+mod runtime_freshness;
 mod runtime_managed_webhooks;
 mod runtime_migrate;
 mod runtime_privileges;
