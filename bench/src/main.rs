@@ -78,6 +78,9 @@ enum Command {
         /// The listen address.
         #[arg(long)]
         listen: String,
+        /// `serve --no-freshness`.
+        #[arg(long)]
+        no_freshness: bool,
     },
     /// (internal) Run the thin receiver calling `stripe_sync.process_webhook`.
     #[command(hide = true)]
@@ -133,8 +136,15 @@ async fn main() -> Result<()> {
         Command::Verify(o) => harness::report(&o, verify::verify(&o).await?),
         Command::ChildSimulator(args) => children::child_simulator(args).await,
         Command::ChildCli { args } => children::child_cli(&args).await,
-        Command::ChildServe { listen } => {
-            children::child_cli(&["serve".into(), "--listen".into(), listen]).await
+        Command::ChildServe {
+            listen,
+            no_freshness,
+        } => {
+            let mut args = vec!["serve".to_string(), "--listen".into(), listen];
+            if no_freshness {
+                args.push("--no-freshness".into());
+            }
+            children::child_cli(&args).await
         }
         Command::ChildSqlReceiver {
             listen,

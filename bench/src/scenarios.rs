@@ -327,8 +327,9 @@ fn sign(secret: &str, t: i64, body: &str) -> String {
 /// What receives the webhooks of scenario 4.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Receiver {
-    /// `stripe-sync serve`.
-    Serve,
+    /// `stripe-sync serve`, with its freshness gauges (`true`) or with
+    /// `--no-freshness` on a ledger without freshness's index (`false`).
+    Serve(bool),
     /// A thin receiver calling `stripe_sync.process_webhook` with this many
     /// PostgreSQL connections.
     Sql(u32),
@@ -338,14 +339,17 @@ enum Receiver {
 /// then by the same senders to a thin receiver calling
 /// `stripe_sync.process_webhook`. Every event is acknowledged only after its
 /// commit, which the scenario checks by counting the ledger afterwards.
+/// `serve` runs twice, with freshness and without (`--no-freshness`, its
+/// index dropped): what freshness costs webhook throughput.
 pub async fn webhooks(o: &Options) -> Result<Vec<Measure>> {
-    let mut out = webhooks_to(o, Receiver::Serve).await?;
+    let mut out = webhooks_to(o, Receiver::Serve(true)).await?;
+    out.extend(webhooks_to(o, Receiver::Serve(false)).await?);
     out.extend(webhooks_to(o, Receiver::Sql(16)).await?);
     Ok(out)
 }
 
 async fn webhooks_to(o: &Options, receiver: Receiver) -> Result<Vec<Measure>> {
-    let serve = receiver == Receiver::Serve;
+    let serve = matches!(receiver, Receiver::Serve(_));
     let (total, senders) = if o.quick {
         (5_000usize, 32usize)
     } else {
@@ -366,8 +370,19 @@ async fn webhooks_to(o: &Options, receiver: Receiver) -> Result<Vec<Measure>> {
             .execute(&db.pool)
             .await?;
     }
+    if receiver == Receiver::Serve(false) {
+        sqlx::query("DROP INDEX stripe_sync.events_account_processed_idx")
+            .execute(&db.pool)
+            .await?;
+    }
     let args: Vec<String> = match receiver {
-        Receiver::Serve => vec!["child-serve".into(), "--listen".into(), listen.clone()],
+        Receiver::Serve(true) => vec!["child-serve".into(), "--listen".into(), listen.clone()],
+        Receiver::Serve(false) => vec![
+            "child-serve".into(),
+            "--listen".into(),
+            listen.clone(),
+            "--no-freshness".into(),
+        ],
         Receiver::Sql(n) => vec![
             "child-sql-receiver".into(),
             "--listen".into(),
@@ -509,8 +524,12 @@ async fn webhooks_to(o: &Options, receiver: Receiver) -> Result<Vec<Measure>> {
     let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
     db.drop_db().await?;
     let (name, receiver_cpu) = match receiver {
-        Receiver::Serve => (
+        Receiver::Serve(true) => (
             format!("webhooks {}k x{senders}", total / 1000),
+            "CPU per event: serve",
+        ),
+        Receiver::Serve(false) => (
+            format!("webhooks {}k x{senders} (freshness off)", total / 1000),
             "CPU per event: serve",
         ),
         Receiver::Sql(n) => (
