@@ -15,6 +15,7 @@ mod reliability_fuzz;
 mod reliability_slow;
 mod runtime_accounts;
 mod runtime_backfill;
+mod runtime_changes;
 mod runtime_client;
 mod runtime_connect;
 mod runtime_embedded;

@@ -85,3 +85,19 @@ pub fn sql_receiver(pool: sqlx::PgPool) -> axum::Router {
         .route("/health", axum::routing::get(|| async { "ok" }))
         .with_state(pool)
 }
+
+/// Every entry of the change log, in order, once every entry written is
+/// numbered. (Numbering waits for transactions older than the oldest one
+/// running in the whole cluster, so other tests' open transactions can hold
+/// it back for a moment.)
+pub async fn changes_settled(pool: &sqlx::PgPool) -> Result<Vec<stripe_sync::changes::Change>> {
+    wait_for("every change log entry numbered", || async {
+        let read = stripe_sync::changes::after(pool, 0, 10_000_000).await?;
+        let waiting: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM stripe_sync.changes WHERE seq IS NULL")
+                .fetch_one(pool)
+                .await?;
+        Ok((waiting == 0).then_some(read))
+    })
+    .await
+}

@@ -145,6 +145,30 @@ async fn outcomes(pool: &PgPool) -> Result<BTreeMap<String, i64>> {
     Ok(rows.into_iter().collect())
 }
 
+/// The change log as a multiset: (table, id, op, changed properties,
+/// version, event, source) of every entry, sorted (positions and times are
+/// each database's own).
+async fn change_log(pool: &PgPool) -> Result<Vec<String>> {
+    let mut rows: Vec<String> = stripe_sync_tests::changes_settled(pool)
+        .await?
+        .into_iter()
+        .map(|c| {
+            format!(
+                "{} {} {} {} {:?} {:?} {:?}",
+                c.table,
+                c.id,
+                c.op.as_str(),
+                c.columns.map(|v| v.to_string()).unwrap_or_default(),
+                c.version,
+                c.event_id,
+                c.source
+            )
+        })
+        .collect();
+    rows.sort();
+    Ok(rows)
+}
+
 /// Both paths of one delivery, in order: `serve` over HTTP, then SQL. The
 /// tee answers 200 only when both took it, so the simulator retries what
 /// either refused (both then see a duplicate).
@@ -533,6 +557,19 @@ async fn serve_and_process_webhook_end_equal_to_each_other_and_to_the_simulator(
         diff.join("\n")
     );
     assert_eq!(oa, ob);
+    // The change log: the same entries, whichever path wrote them.
+    let (la, lb) = (
+        change_log(&db_serve.pool).await?,
+        change_log(&db_sql.pool).await?,
+    );
+    println!("differential: {} change log entries on each side", la.len());
+    assert!(la.iter().any(|l| l.contains("Some(\"webhook\")")), "{la:?}");
+    let only_serve: Vec<&String> = la.iter().filter(|l| !lb.contains(l)).collect();
+    let only_sql: Vec<&String> = lb.iter().filter(|l| !la.contains(l)).collect();
+    assert!(
+        la == lb,
+        "the change logs differ:\nonly serve: {only_serve:#?}\nonly sql: {only_sql:#?}"
+    );
     for o in ["applied", "unchanged", "stale", "no_table", "no_id"] {
         assert!(
             oa.get(o).copied().unwrap_or(0) > 0,

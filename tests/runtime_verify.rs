@@ -249,6 +249,28 @@ async fn verify_finds_exactly_the_injected_drift_and_repair_clears_it() -> Resul
     .fetch_one(pool)
     .await?;
     ensure!(recorded == injected.len() as i64);
+    // Each repair is one entry of the change log, from `repair`.
+    let repairs: Vec<(String, String)> = stripe_sync_tests::changes_settled(pool)
+        .await?
+        .into_iter()
+        .filter(|c| c.source.as_deref() == Some("repair"))
+        .map(|c| (c.table, c.id))
+        .collect();
+    let mut wanted: Vec<(String, String)> = repaired
+        .differences
+        .iter()
+        .map(|d| {
+            let table = stripe_sync_generated::resource(&d.object).map_or("?", |r| r.table);
+            (table.to_string(), d.id.clone())
+        })
+        .collect();
+    wanted.sort();
+    let mut got = repairs.clone();
+    got.sort();
+    ensure!(
+        got == wanted,
+        "repair entries {got:?}, differences {wanted:?}"
+    );
     Oracle::new(&e.sim)
         .only(&TYPES)
         .check(pool)

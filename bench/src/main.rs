@@ -61,6 +61,8 @@ enum Command {
     Sequences(sequences::SequencesOptions),
     /// `stripe-sync verify` of a billing account at Stripe's limits: rows compared per second, requests.
     Verify(harness::Options),
+    /// Issue 34: backfill objects/s and webhook events/s with the change log on and off.
+    Changes(harness::Options),
     /// (internal) Run the simulator until stdin closes.
     #[command(hide = true)]
     ChildSimulator(children::SimArgs),
@@ -112,7 +114,8 @@ async fn main() -> Result<()> {
     | Command::Webhooks(o)
     | Command::Codegen(o)
     | Command::BackfillAllTestMode(o)
-    | Command::Verify(o) = &command
+    | Command::Verify(o)
+    | Command::Changes(o) = &command
     {
         o.apply();
     }
@@ -134,6 +137,7 @@ async fn main() -> Result<()> {
         Command::WebhooksHostile(o) => hostile::webhooks_hostile(&o).await,
         Command::Sequences(o) => sequences::sequences(&o).await,
         Command::Verify(o) => harness::report(&o, verify::verify(&o).await?),
+        Command::Changes(o) => harness::report(&o, vec![scenarios::changes(&o).await?]),
         Command::ChildSimulator(args) => children::child_simulator(args).await,
         Command::ChildCli { args } => children::child_cli(&args).await,
         Command::ChildServe {

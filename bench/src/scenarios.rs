@@ -19,6 +19,7 @@ pub async fn all(o: &Options) -> Result<()> {
     out.push(backfill_customers(o).await?);
     out.extend(backfill_mixed(o).await?);
     out.push(webhooks(o).await?);
+    out.push(changes(o).await?);
     // Connect workers: only the quick run (a smoke test of the queue and its
     // child processes); the full one, 1,000 accounts, takes many minutes.
     if o.quick {
@@ -324,12 +325,30 @@ fn sign(secret: &str, t: i64, body: &str) -> String {
     format!("t={t},v1={}", hex::encode(mac.finalize().into_bytes()))
 }
 
+/// What `serve` runs with in scenario 4: its freshness gauges (off:
+/// `--no-freshness` on a ledger without freshness's index), and the change
+/// log (off: `stripe_sync.set_change_log(false)`, no triggers).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Serving {
+    /// Freshness on.
+    freshness: bool,
+    /// The change log on.
+    change_log: bool,
+}
+
+impl Serving {
+    /// Everything on, as shipped.
+    const ALL: Serving = Serving {
+        freshness: true,
+        change_log: true,
+    };
+}
+
 /// What receives the webhooks of scenario 4.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Receiver {
-    /// `stripe-sync serve`, with its freshness gauges (`true`) or with
-    /// `--no-freshness` on a ledger without freshness's index (`false`).
-    Serve(bool),
+    /// `stripe-sync serve`, with or without freshness and the change log.
+    Serve(Serving),
     /// A thin receiver calling `stripe_sync.process_webhook` with this many
     /// PostgreSQL connections.
     Sql(u32),
@@ -342,8 +361,17 @@ enum Receiver {
 /// `serve` runs twice, with freshness and without (`--no-freshness`, its
 /// index dropped): what freshness costs webhook throughput.
 pub async fn webhooks(o: &Options) -> Result<Vec<Measure>> {
-    let mut out = webhooks_to(o, Receiver::Serve(true)).await?;
-    out.extend(webhooks_to(o, Receiver::Serve(false)).await?);
+    let mut out = webhooks_to(o, Receiver::Serve(Serving::ALL)).await?;
+    out.extend(
+        webhooks_to(
+            o,
+            Receiver::Serve(Serving {
+                freshness: false,
+                ..Serving::ALL
+            }),
+        )
+        .await?,
+    );
     out.extend(webhooks_to(o, Receiver::Sql(16)).await?);
     Ok(out)
 }
@@ -370,19 +398,28 @@ async fn webhooks_to(o: &Options, receiver: Receiver) -> Result<Vec<Measure>> {
             .execute(&db.pool)
             .await?;
     }
-    if receiver == Receiver::Serve(false) {
+    let serving = match receiver {
+        Receiver::Serve(s) => s,
+        Receiver::Sql(_) => Serving::ALL,
+    };
+    if !serving.freshness {
         sqlx::query("DROP INDEX stripe_sync.events_account_processed_idx")
             .execute(&db.pool)
             .await?;
     }
+    if !serving.change_log {
+        sqlx::query("SELECT stripe_sync.set_change_log(false)")
+            .execute(&db.pool)
+            .await?;
+    }
     let args: Vec<String> = match receiver {
-        Receiver::Serve(true) => vec!["child-serve".into(), "--listen".into(), listen.clone()],
-        Receiver::Serve(false) => vec![
-            "child-serve".into(),
-            "--listen".into(),
-            listen.clone(),
-            "--no-freshness".into(),
-        ],
+        Receiver::Serve(s) => {
+            let mut a = vec!["child-serve".into(), "--listen".into(), listen.clone()];
+            if !s.freshness {
+                a.push("--no-freshness".into());
+            }
+            a
+        }
         Receiver::Sql(n) => vec![
             "child-sql-receiver".into(),
             "--listen".into(),
@@ -524,12 +561,17 @@ async fn webhooks_to(o: &Options, receiver: Receiver) -> Result<Vec<Measure>> {
     let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
     db.drop_db().await?;
     let (name, receiver_cpu) = match receiver {
-        Receiver::Serve(true) => (
-            format!("webhooks {}k x{senders}", total / 1000),
-            "CPU per event: serve",
-        ),
-        Receiver::Serve(false) => (
-            format!("webhooks {}k x{senders} (freshness off)", total / 1000),
+        Receiver::Serve(s) => (
+            format!(
+                "webhooks {}k x{senders}{}{}",
+                total / 1000,
+                if s.freshness { "" } else { " (freshness off)" },
+                if s.change_log {
+                    ""
+                } else {
+                    " (change log off)"
+                }
+            ),
             "CPU per event: serve",
         ),
         Receiver::Sql(n) => (
@@ -616,4 +658,76 @@ pub fn codegen(_o: &Options) -> Result<Vec<Measure>> {
         measure(name, "typed columns", s.columns as f64, "columns", None),
         measure(name, "event types", s.event_types as f64, "types", None),
     ])
+}
+
+/// Scenario `changes` (issue 34): what the change log costs. A customers
+/// backfill and then webhooks to `serve`, each with the log on (as shipped)
+/// and off (`stripe_sync.set_change_log(false)`: no triggers), in one run,
+/// on the same machine, one after the other: backfill objects/s and webhook
+/// events/s with the log on and off.
+pub async fn changes(o: &Options) -> Result<Vec<Measure>> {
+    let n = if o.quick { 20_000 } else { 200_000 };
+    let mut out = Vec::new();
+    let mut rates = Vec::new();
+    for on in [true, false] {
+        let name = format!(
+            "backfill customers {}k, change log {}",
+            n / 1000,
+            if on { "on" } else { "off" }
+        );
+        let (sim, api) = start_simulator(&[("customer", n)])?;
+        let db = migrated_db().await?;
+        sqlx::query("SELECT stripe_sync.set_change_log($1)")
+            .bind(on)
+            .execute(&db.pool)
+            .await?;
+        let (r, _) = run_engine(&db, &sim, &api, Some("customer"), true).await?;
+        if r.fetched as usize != n {
+            bail!("{name}: fetched {} of {n}", r.fetched);
+        }
+        let entries: i64 = sqlx::query_scalar("SELECT count(*) FROM stripe_sync.changes")
+            .fetch_one(&db.pool)
+            .await?;
+        let want = if on { n as i64 } else { 0 };
+        if entries != want {
+            bail!("{name}: {entries} log entries, expected {want}");
+        }
+        let rate = r.fetched as f64 / r.seconds;
+        rates.push(rate);
+        out.push(measure(&name, "objects/s", rate, "obj/s", None));
+        db.drop_db().await?;
+    }
+    out.push(measure(
+        "change log",
+        "backfill: on / off",
+        100.0 * rates[0] / rates[1],
+        "%",
+        Some(">= 90"),
+    ));
+    let on = webhooks_to(o, Receiver::Serve(Serving::ALL)).await?;
+    let off = webhooks_to(
+        o,
+        Receiver::Serve(Serving {
+            change_log: false,
+            ..Serving::ALL
+        }),
+    )
+    .await?;
+    let events = |m: &[Measure]| {
+        m.iter()
+            .find(|x| x.name.starts_with("events/s"))
+            .map(|x| x.value)
+            .unwrap_or(0.0)
+    };
+    let ratio = 100.0 * events(&on) / events(&off).max(1.0);
+    out.extend(on);
+    out.extend(off);
+    out.push(measure(
+        "change log",
+        "webhooks: on / off",
+        ratio,
+        "%",
+        Some(">= 90"),
+    ));
+    Ok(out)
 }

@@ -78,6 +78,8 @@ pub enum Command {
     },
     /// Compare the mirror with Stripe: what is missing, stale or extra (exit 3 when something differs); --repair fixes it.
     Verify(crate::verify::VerifyArgs),
+    /// What changed in the mirror, once per real change, in order: after a position or a consumer's; --follow keeps reading.
+    Changes(crate::changes::ChangesArgs),
     /// Show the last runs, cursors, rows per table and event lag.
     Status {
         /// Print JSON instead of tables.
@@ -318,7 +320,8 @@ pub async fn run(cli: Cli) -> i32 {
         | Command::Status { .. }
         | Command::Webhook { .. }
         | Command::Supabase { .. }
-        | Command::Quarantine { .. } => "warn",
+        | Command::Quarantine { .. }
+        | Command::Changes(_) => "warn",
         _ => "info",
     };
     init_logging(cli.log_format, default_level);
@@ -447,6 +450,7 @@ async fn dispatch(cli: Cli) -> CliResult {
         Command::Supabase { action } => crate::supabase::run(none, action).await,
         Command::Quarantine { action } => crate::quarantine::run(none, action).await,
         Command::Verify(a) => crate::verify::run(&none.with_api(&a.api), a).await,
+        Command::Changes(a) => crate::changes::run(none, a).await,
         Command::Status { json, db, version } => {
             let g = none.with_db(&db).with_version(&version);
             let version = api_version(&g)?;

@@ -3,6 +3,7 @@
 //! | Job | Module |
 //! |---|---|
 //! | parsing arguments, running a subcommand | [`cli`] |
+//! | `stripe-sync changes` | [`changes`] |
 //! | `stripe-sync demo` | [`demo`] |
 //! | option groups, connecting, building the engine, errors | [`options`] |
 //! | progress bars, plan and summary tables | [`report`] |
@@ -10,11 +11,12 @@
 //! | `stripe-sync supabase install` / `uninstall` | [`supabase`] |
 //! | `stripe-sync verify` | [`verify`] |
 //!
-//! Modules import downward only: `cli` → `demo`, `supabase`, `verify`, `workers` →
+//! Modules import downward only: `cli` → `changes`, `demo`, `supabase`, `verify`, `workers` →
 //! `report`, `status` → `options`.
 
 #![warn(missing_docs)]
 
+pub mod changes;
 pub mod cli;
 pub mod demo;
 pub mod options;

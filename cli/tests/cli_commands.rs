@@ -614,3 +614,94 @@ async fn a_restricted_key_names_what_it_may_not_read_in_the_summary_and_the_next
     );
     m.finish().await;
 }
+
+/// `changes`: every backfilled row once as JSON lines; a named consumer
+/// resumes after what it printed; the retention refuses a pruned position
+/// with the fix in the message.
+#[tokio::test(flavor = "multi_thread")]
+async fn changes_prints_each_change_once_and_a_consumer_resumes() {
+    let m = Mirror::new().await;
+    let (code, _, err) = m.go(&["backfill", "customer"]).await;
+    assert_eq!(code, 0, "{err}");
+    let customers = count(&m.db, "customers").await;
+    let lines = |out: &str| -> Vec<serde_json::Value> {
+        out.lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+            .collect()
+    };
+    // Entries are numbered once no older transaction runs on the server
+    // (other tests' included): wait for that before each read.
+    stripe_sync_tests::changes_settled(&m.db.pool)
+        .await
+        .unwrap();
+    let (code, out, err) = m.go(&["changes", "--since", "0", "--json"]).await;
+    assert_eq!(code, 0, "{err}");
+    let all = lines(&out);
+    assert_eq!(all.len() as i64, customers, "{out}");
+    for (i, c) in all.iter().enumerate() {
+        assert_eq!(c["seq"], i as i64 + 1, "{c}");
+        assert!(c["account"].is_string() && c["id"].is_string(), "{c}");
+        assert_eq!(
+            (&c["table"], &c["op"], &c["source"]),
+            (&"customers".into(), &"created".into(), &"backfill".into())
+        );
+    }
+    let (code, out, err) = m
+        .go(&["changes", "--consumer", "mailer", "--json", "--limit", "7"])
+        .await;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        lines(&out).len() as i64,
+        customers,
+        "pages of 7 until the end"
+    );
+    let (_, out, _) = m.go(&["changes", "--consumer", "mailer", "--json"]).await;
+    assert!(out.is_empty(), "acknowledged: {out}");
+
+    // A new customer at Stripe, caught up from /v1/events: one entry, read by the consumer.
+    let r = reqwest::Client::new()
+        .post(format!("{}/v1/customers", m.sim.base_url()))
+        .basic_auth("sk_test_cli", Some(""))
+        .form(&[("name", "after the backfill")])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let (code, _, err) = m.go(&["sync", "--events-only"]).await;
+    assert_eq!(code, 0, "{err}");
+    stripe_sync_tests::changes_settled(&m.db.pool)
+        .await
+        .unwrap();
+    let (_, out, _) = m.go(&["changes", "--consumer", "mailer", "--json"]).await;
+    let new = lines(&out);
+    assert_eq!(new.len(), 1, "{out}");
+    assert_eq!(
+        (&new[0]["op"], &new[0]["source"]),
+        (&"created".into(), &"catch_up".into())
+    );
+    assert!(
+        new[0]["event_id"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("evt_")),
+        "{}",
+        new[0]
+    );
+    let (_, text, _) = m
+        .go(&["changes", "--since", &(customers).to_string()])
+        .await;
+    assert!(
+        text.contains("customers") && text.contains("created") && text.contains("catch_up"),
+        "{text}"
+    );
+
+    let (code, out, err) = m.go(&["changes", "settings", "--max-rows", "5"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("at most 5 entries"), "{out}");
+    let (code, out, err) = m.go(&["changes", "--since", "1"]).await;
+    assert_ne!(code, 0, "{out}");
+    assert!(
+        err.contains("pruned through position") && err.contains("stripe-sync verify"),
+        "{err}"
+    );
+    m.finish().await;
+}

@@ -52,6 +52,7 @@ pub const LATER_BOOKKEEPING_MIGRATIONS: &[(&str, &str)] = &[
     ("0014_stripe_sync_pending_reads.sql", sql::PENDING_READS),
     ("0015_stripe_sync_verify.sql", sql::VERIFY),
     ("0016_stripe_sync_freshness.sql", sql::FRESHNESS),
+    ("0017_stripe_sync_changes.sql", sql::CHANGES),
 ];
 
 /// A spec version read from disk: its IR and fixtures.

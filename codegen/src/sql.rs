@@ -57,6 +57,9 @@ pub const VERIFY: &str = include_str!("../sql/verify.sql");
 /// The tenth bookkeeping migration: the ledger's index by account and
 /// commit time, which freshness reads.
 pub const FRESHNESS: &str = include_str!("../sql/freshness.sql");
+/// The eleventh bookkeeping migration: the change log, its triggers on
+/// every mirrored table, and the functions that read it.
+pub const CHANGES: &str = include_str!("../sql/changes.sql");
 
 /// System columns every table has after its typed columns.
 pub const SYSTEM_COLUMNS: &[(&str, &str)] = &[

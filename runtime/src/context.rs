@@ -190,12 +190,13 @@ impl Context {
     pub(crate) async fn begin_write(
         &self,
         commit: store::Commit,
+        source: store::ChangeSource,
     ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
         let lz4 = *self
             .lz4
             .get_or_try_init(|| store::lz4_available(&self.pool))
             .await?;
-        store::begin_write(&self.pool, commit, lz4).await
+        store::begin_write(&self.pool, commit, lz4, source).await
     }
 }
 

@@ -33,6 +33,7 @@
 #![warn(missing_docs)]
 
 pub mod backfill;
+pub mod changes;
 pub mod client;
 pub mod config;
 pub mod constant_time;

@@ -165,8 +165,10 @@ async fn move_bookkeeping(conn: &mut PgConnection) -> Result<()> {
     Ok(())
 }
 
-/// Runs `stripe_sync.grant_privileges()` when the connected role owns the
-/// engine's schema (only the owner may grant on its objects).
+/// Runs `stripe_sync.enable_change_log()` (the change log's triggers on
+/// every mirrored table) and `stripe_sync.grant_privileges()` when the
+/// connected role owns the engine's schema (only the owner may grant on its
+/// objects).
 async fn grant_privileges(conn: &mut PgConnection) -> Result<()> {
     let mut tx = locked(conn).await?;
     let owner: bool = sqlx::query_scalar(
@@ -176,6 +178,10 @@ async fn grant_privileges(conn: &mut PgConnection) -> Result<()> {
     .await?
     .unwrap_or(false);
     if owner {
+        // The change log's triggers on tables later versions added.
+        sqlx::query("SELECT stripe_sync.enable_change_log()")
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("SELECT stripe_sync.grant_privileges()")
             .execute(&mut *tx)
             .await?;

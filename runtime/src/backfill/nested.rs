@@ -112,7 +112,10 @@ pub(super) async fn nested(
         tx.commit().await?;
     }
     // Durable and on the same server, as for top-level lists.
-    let mut tx = ctx.inner.begin_write(store::Commit::Durable).await?;
+    let mut tx = ctx
+        .inner
+        .begin_write(store::Commit::Durable, store::ChangeSource::Backfill)
+        .await?;
     store::ensure_same_server(&mut *tx, ctx.server_started).await?;
     // Nothing to resume: the next run reads only the high water.
     let complete = Progress::new(Status::Complete, ctx.run_id).high_water(Some(started));
@@ -198,7 +201,9 @@ pub(super) async fn list_under_parent(
             );
         }
         let write_page = || async {
-            let mut tx = inner.begin_write(store::Commit::Relaxed).await?;
+            let mut tx = inner
+                .begin_write(store::Commit::Relaxed, store::ChangeSource::Backfill)
+                .await?;
             store::ensure_same_server(&mut *tx, ctx.server_started).await?;
             let mut written = 0;
             for g in &groups {
@@ -233,7 +238,9 @@ pub(super) async fn list_under_parent(
             complete: true,
         };
         let deleted = store::retry_conflicts(res.object, || async {
-            let mut tx = inner.begin_write(store::Commit::Relaxed).await?;
+            let mut tx = inner
+                .begin_write(store::Commit::Relaxed, store::ChangeSource::Backfill)
+                .await?;
             store::ensure_same_server(&mut *tx, ctx.server_started).await?;
             let deleted =
                 store::apply_membership(&mut tx, &[&children], &ctx.account, listed_at, true)

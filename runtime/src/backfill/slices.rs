@@ -139,7 +139,10 @@ pub(super) async fn top_level(
     // Durable, and on the server the pages were written to: its commit
     // flushes every page before it, so "complete" is never stored while a
     // page it counts could still be lost.
-    let mut tx = ctx.inner.begin_write(store::Commit::Durable).await?;
+    let mut tx = ctx
+        .inner
+        .begin_write(store::Commit::Durable, store::ChangeSource::Backfill)
+        .await?;
     store::ensure_same_server(&mut *tx, ctx.server_started).await?;
     let complete = Progress::new(Status::Complete, ctx.run_id).high_water(high_water);
     state::save(&mut *tx, key, Some(&plan), complete).await?;
@@ -375,7 +378,9 @@ pub(super) async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()
                 }
             }
             let write_batch = || async {
-                let mut dbtx = inner.begin_write(store::Commit::Relaxed).await?;
+                let mut dbtx = inner
+                    .begin_write(store::Commit::Relaxed, store::ChangeSource::Backfill)
+                    .await?;
                 store::ensure_same_server(&mut *dbtx, sc.run.server_started).await?;
                 let mut written = 0;
                 for g in &merged {

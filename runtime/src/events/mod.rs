@@ -579,7 +579,9 @@ async fn relist(inner: &Context, r: &Relist) -> Result<(usize, u64)> {
         .iter()
         .filter_map(|t| objects::head(t).ok()?.id)
         .collect();
-    let mut tx = inner.begin_write(store::Commit::Durable).await?;
+    let mut tx = inner
+        .begin_write(store::Commit::Durable, store::ChangeSource::CatchUp)
+        .await?;
     store::upsert_objects(&mut *tx, r.resource, &items, &r.account, version).await?;
     store::set_owner(&mut *tx, &r.owner, &r.owner_id, &items, &r.account).await?;
     let deleted =

@@ -111,7 +111,9 @@ pub(crate) async fn complete(
             },
             None => Ok(()),
         };
-        let mut tx = inner.begin_write(store::Commit::Durable).await?;
+        let mut tx = inner
+            .begin_write(store::Commit::Durable, store::ChangeSource::CatchUp)
+            .await?;
         match &result {
             Ok(()) => {
                 done.read += 1;
@@ -197,7 +199,9 @@ pub(crate) async fn fetch_and_write(
             children.extend(super::expand_list(inner, emb, id).await?);
         }
     }
-    let mut tx = inner.begin_write(store::Commit::Durable).await?;
+    let mut tx = inner
+        .begin_write(store::Commit::Durable, store::ChangeSource::CatchUp)
+        .await?;
     for c in &children {
         store::write_children(&mut tx, c, account, version, true).await?;
     }

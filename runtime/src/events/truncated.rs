@@ -160,7 +160,9 @@ async fn list_rest(
             Err(e) => return Err(e),
         }
     };
-    let mut tx = inner.begin_write(store::Commit::Durable).await?;
+    let mut tx = inner
+        .begin_write(store::Commit::Durable, store::ChangeSource::CatchUp)
+        .await?;
     if let Some(items) = items {
         let emb = EmbeddedItems {
             lists,

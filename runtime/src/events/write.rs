@@ -102,6 +102,10 @@ pub(crate) async fn write_events(
 /// One transaction for events with distinct ids: one ledger insert for all
 /// of them, their object writes in order, one ledger update, one commit.
 async fn write_batch(inner: &Context, chunk: &[PreparedEvent]) -> Result<Vec<EventOutcome>> {
+    let source = chunk
+        .first()
+        .map(|e| store::ChangeSource::of_event(&e.row.source))
+        .unwrap_or(store::ChangeSource::Webhook);
     let rows: Vec<&EventRow> = chunk.iter().map(|e| &e.row).collect();
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let types: Vec<&str> = rows.iter().map(|r| r.event_type.as_str()).collect();
@@ -114,7 +118,7 @@ async fn write_batch(inner: &Context, chunk: &[PreparedEvent]) -> Result<Vec<Eve
     let sources: Vec<&str> = rows.iter().map(|r| r.source.as_str()).collect();
     let raws: Vec<&str> = rows.iter().map(|r| r.raw.as_str()).collect();
 
-    let mut tx = inner.begin_write(store::Commit::Durable).await?;
+    let mut tx = inner.begin_write(store::Commit::Durable, source).await?;
     // Inserted in id order, so concurrent batches lock ledger rows in one order.
     let fresh: Vec<String> = sqlx::query_scalar(
         "INSERT INTO stripe_sync.events (id, type, created, api_version, account_id, livemode, object_type, object_id, source, outcome, _raw_data)
@@ -284,7 +288,12 @@ async fn upsert_run(
 
 async fn write_event(inner: &Context, ev: &PreparedEvent) -> Result<EventOutcome> {
     let row = &ev.row;
-    let mut tx = inner.begin_write(store::Commit::Durable).await?;
+    let mut tx = inner
+        .begin_write(
+            store::Commit::Durable,
+            store::ChangeSource::of_event(&ev.row.source),
+        )
+        .await?;
     let fresh = bind_ledger_row(
         sqlx::query(
             "INSERT INTO stripe_sync.events (id, type, created, api_version, account_id, livemode, object_type, object_id, source, outcome, _raw_data)

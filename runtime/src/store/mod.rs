@@ -57,6 +57,7 @@ pub async fn begin_write(
     pool: &PgPool,
     commit: Commit,
     lz4: bool,
+    source: ChangeSource,
 ) -> Result<Transaction<'static, Postgres>> {
     let mut tx = pool.begin().await?;
     let sync = match commit {
@@ -64,12 +65,52 @@ pub async fn begin_write(
         Commit::Relaxed => "off",
     };
     let sql = if lz4 {
-        "SELECT set_config('synchronous_commit', $1, true), set_config('default_toast_compression', 'lz4', true)"
+        "SELECT set_config('synchronous_commit', $1, true), set_config('stripe_sync.change_source', $2, true), set_config('default_toast_compression', 'lz4', true)"
     } else {
-        "SELECT set_config('synchronous_commit', $1, true)"
+        "SELECT set_config('synchronous_commit', $1, true), set_config('stripe_sync.change_source', $2, true)"
     };
-    sqlx::query(sql).bind(sync).execute(&mut *tx).await?;
+    sqlx::query(sql)
+        .bind(sync)
+        .bind(source.as_str())
+        .execute(&mut *tx)
+        .await?;
     Ok(tx)
+}
+
+/// Who writes a transaction, as the change log records it
+/// (`stripe_sync.changes.source`; an event's own object takes its event's
+/// source from the ledger).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeSource {
+    /// A backfill's pages.
+    Backfill,
+    /// `verify --repair`.
+    Repair,
+    /// Webhooks received by `serve`.
+    Webhook,
+    /// The catch-up from `/v1/events`, and what it reads again.
+    CatchUp,
+}
+
+impl ChangeSource {
+    /// The source of a transaction writing events the ledger records with
+    /// `source` (`events`: the catch-up; else a webhook).
+    pub fn of_event(source: &str) -> ChangeSource {
+        match source {
+            "events" => ChangeSource::CatchUp,
+            _ => ChangeSource::Webhook,
+        }
+    }
+
+    /// The value stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeSource::Backfill => "backfill",
+            ChangeSource::Repair => "repair",
+            ChangeSource::Webhook => "webhook",
+            ChangeSource::CatchUp => "catch_up",
+        }
+    }
 }
 
 /// When the PostgreSQL server started (`pg_postmaster_start_time()`): a

@@ -157,7 +157,9 @@ pub async fn repair(
     stored: Option<&Stored>,
 ) -> Result<Option<DateTime<Utc>>> {
     let version = inner.client.fetch_version();
-    let mut tx = inner.begin_write(store::Commit::Durable).await?;
+    let mut tx = inner
+        .begin_write(store::Commit::Durable, store::ChangeSource::Repair)
+        .await?;
     let written = match (kind, now) {
         (DifferenceKind::Extra, _) => {
             let raw = stored

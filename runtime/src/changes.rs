@@ -1,0 +1,209 @@
+//! The change log: every real change to a mirrored row, once, in position
+//! order, whichever writer made it (`serve`, the SQL path, backfill, the
+//! events catch-up, workers, `verify --repair`).
+//!
+//! The database keeps it (`stripe_sync.changes`, migration 0017): triggers
+//! on every mirrored table write an entry in the writing transaction for each
+//! row created, updated or soft-deleted, and none for a write that changed
+//! nothing (a duplicate, a stale event, an object listed again unchanged).
+//! Entries are numbered once their transaction has ended, so a reader that
+//! has read through position N never later finds one at or below N. This
+//! module reads them ([`after`]), keeps named consumers' positions
+//! ([`consume`], [`ack`]) and sets the retention ([`set_retention`]).
+
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+use sqlx::PgPool;
+
+use crate::error::{Error, Result};
+
+/// What happened to a row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// The row appeared.
+    Created,
+    /// A property changed.
+    Updated,
+    /// The object was deleted on Stripe (the row is kept, `_deleted_at` set).
+    Deleted,
+}
+
+impl Op {
+    /// The value stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Created => "created",
+            Op::Updated => "updated",
+            Op::Deleted => "deleted",
+        }
+    }
+
+    fn from_stored(s: &str) -> Option<Op> {
+        [Op::Created, Op::Updated, Op::Deleted]
+            .into_iter()
+            .find(|o| o.as_str() == s)
+    }
+}
+
+/// One entry of the change log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    /// Its position, from 1.
+    pub seq: i64,
+    /// The account.
+    pub account: String,
+    /// The mirrored table (`customers`).
+    pub table: String,
+    /// The object's id.
+    pub id: String,
+    /// What happened.
+    pub op: Op,
+    /// Updated and deleted: each top-level property that changed, as
+    /// `{"name": {"old": …, "new": …}}`. Created: `None` (the row is the state).
+    pub columns: Option<Value>,
+    /// The object's version after the change (the row's `_updated_at`).
+    pub version: Option<DateTime<Utc>>,
+    /// Who wrote it: `webhook`, `sql`, `catch_up`, `backfill`, `repair`.
+    pub source: Option<String>,
+    /// The event that carried it, where one did.
+    pub event_id: Option<String>,
+    /// When it was written.
+    pub written_at: DateTime<Utc>,
+}
+
+impl Change {
+    /// As `stripe-sync changes --json` prints it: one object per line.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "seq": self.seq,
+            "account": self.account,
+            "table": self.table,
+            "id": self.id,
+            "op": self.op.as_str(),
+            "columns": self.columns,
+            "version": self.version,
+            "source": self.source,
+            "event_id": self.event_id,
+            "written_at": self.written_at,
+        })
+    }
+}
+
+type Row = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<Value>,
+    Option<DateTime<Utc>>,
+    Option<String>,
+    Option<String>,
+    DateTime<Utc>,
+);
+
+const COLUMNS: &str =
+    "seq, account_id, table_name, object_id, op, columns, version, source, event_id, written_at";
+
+fn change(r: Row) -> Result<Change> {
+    Ok(Change {
+        seq: r.0,
+        account: r.1,
+        table: r.2,
+        id: r.3,
+        op: Op::from_stored(&r.4)
+            .ok_or_else(|| Error::Unsupported(format!("change {}: unknown op {:?}", r.0, r.4)))?,
+        columns: r.5,
+        version: r.6,
+        source: r.7,
+        event_id: r.8,
+        written_at: r.9,
+    })
+}
+
+/// A read the retention made impossible: entries after `since` were pruned.
+fn pruned(e: sqlx::Error) -> Error {
+    match &e {
+        sqlx::Error::Database(d) if d.code().as_deref() == Some("SW410") => {
+            Error::Config(d.message().to_string())
+        }
+        _ => e.into(),
+    }
+}
+
+/// Up to `limit` entries after position `since`, in order (numbering the
+/// entries of ended transactions first). An error names the fix when
+/// entries after `since` were pruned.
+pub async fn after(pool: &PgPool, since: i64, limit: i64) -> Result<Vec<Change>> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM stripe_sync.changes_after($1, $2)"
+    ))
+    .bind(since)
+    .bind(limit.clamp(1, i32::MAX as i64) as i32)
+    .fetch_all(pool)
+    .await
+    .map_err(pruned)?;
+    rows.into_iter().map(change).collect()
+}
+
+/// Up to `limit` entries after the position `consumer` acknowledged (0 for
+/// a new one). Nothing moves until [`ack`].
+pub async fn consume(pool: &PgPool, consumer: &str, limit: i64) -> Result<Vec<Change>> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM stripe_sync.consume_changes($1, $2)"
+    ))
+    .bind(consumer)
+    .bind(limit.clamp(1, i32::MAX as i64) as i32)
+    .fetch_all(pool)
+    .await
+    .map_err(pruned)?;
+    rows.into_iter().map(change).collect()
+}
+
+/// The position `consumer` acknowledged (0: none yet).
+pub async fn position(pool: &PgPool, consumer: &str) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT coalesce((SELECT position FROM stripe_sync.change_consumers WHERE name = $1), 0)",
+    )
+    .bind(consumer)
+    .fetch_one(pool)
+    .await?)
+}
+
+/// Records that `consumer` has handled everything through `through`;
+/// returns its position (positions only move forward).
+pub async fn ack(pool: &PgPool, consumer: &str, through: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT stripe_sync.ack_changes($1, $2)")
+        .bind(consumer)
+        .bind(through)
+        .fetch_one(pool)
+        .await?)
+}
+
+/// Turns the log on or off: off drops the triggers that write entries
+/// (`stripe-sync migrate` keeps them off), on puts them back; changes made
+/// meanwhile are not logged.
+pub async fn set_enabled(pool: &PgPool, enabled: bool) -> Result<()> {
+    sqlx::query("SELECT stripe_sync.set_change_log($1)")
+        .bind(enabled)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// How long entries are kept, and how many at most (`None`: no limit of
+/// that kind). Applied each time entries are numbered.
+pub async fn set_retention(
+    pool: &PgPool,
+    max_age: Option<std::time::Duration>,
+    max_rows: Option<i64>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE stripe_sync.change_log SET retain_age = make_interval(secs => $1), retain_rows = $2",
+    )
+    .bind(max_age.map(|d| d.as_secs_f64()))
+    .bind(max_rows)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
