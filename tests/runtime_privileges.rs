@@ -351,7 +351,8 @@ async fn supabase_grants_on_the_mirror_give_away_no_secret_no_entry_point_and_no
     let triggers: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
           WHERE c.relnamespace IN ('stripe'::regnamespace, 'stripe_sync'::regnamespace) AND NOT t.tgisinternal
-            AND t.tgfoid NOT IN ('stripe_sync._log_inserts()'::regprocedure, 'stripe_sync._log_updates()'::regprocedure)",
+            AND t.tgfoid NOT IN ('stripe_sync._log_inserts()'::regprocedure, 'stripe_sync._log_updates()'::regprocedure,
+                                 'stripe_sync._note_event_source()'::regprocedure)",
     )
     .fetch_one(&e.db.pool)
     .await?;

@@ -16,9 +16,10 @@
 -- open holds back numbering until it ends.)
 --
 -- Source and event: the writer names its source for the transaction
--- (`stripe_sync.change_source`: backfill, repair, webhook, catch_up, sql);
--- an entry of an event's own object takes the event's id (and its source)
--- from the event's ledger row, which the same transaction holds pending.
+-- (`stripe_sync.change_source`: backfill, repair, webhook, catch_up; a
+-- transaction that names none takes its first recorded event's); an entry
+-- of an event's own object takes the event's id (and its source) from the
+-- event's ledger row, which the same transaction holds pending.
 --
 -- Safe inside one transaction; every statement is idempotent.
 
@@ -42,20 +43,39 @@ CREATE TABLE IF NOT EXISTS stripe_sync.changes (
     event_id   text,
     written_at timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX IF NOT EXISTS changes_unnumbered_idx ON stripe_sync.changes (tx, n) WHERE seq IS NULL;
+-- Entries not numbered yet, one per transaction and row: what the
+-- numbering reads, and where a row's second write in its transaction merges.
+CREATE UNIQUE INDEX IF NOT EXISTS changes_unnumbered_key
+    ON stripe_sync.changes (tx, table_name, object_id) WHERE seq IS NULL;
 CREATE INDEX IF NOT EXISTS changes_written_at_idx ON stripe_sync.changes (written_at) WHERE seq IS NOT NULL;
--- The ledger rows a writing transaction holds pending (a handful at any
--- time): where an entry finds its event and source.
-CREATE INDEX IF NOT EXISTS events_pending_idx ON stripe_sync.events (created) WHERE outcome = 'pending';
 
--- The source a writer named for its transaction, else that of the events it
--- holds pending (the SQL path names none).
+-- The source a writer named for its transaction (`stripe_sync.change_source`).
 CREATE OR REPLACE FUNCTION stripe_sync._change_source()
 RETURNS text LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT coalesce(nullif(current_setting('stripe_sync.change_source', true), ''),
-                    (SELECT CASE l.source WHEN 'events' THEN 'catch_up' ELSE l.source END
-                       FROM stripe_sync.events l WHERE l.outcome = 'pending' ORDER BY l.created LIMIT 1))
+    SELECT nullif(current_setting('stripe_sync.change_source', true), '')
 $$;
+
+-- A transaction that names no source takes that of the first event it
+-- records (the SQL path: `webhook`, or `sql` for apply_event), so that the
+-- rows an event writes besides its own object say where they came from.
+-- Once per statement on the ledger.
+CREATE OR REPLACE FUNCTION stripe_sync._note_event_source()
+RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF coalesce(current_setting('stripe_sync.change_source', true), '') = '' THEN
+        PERFORM set_config('stripe_sync.change_source', s, true)
+           FROM (SELECT CASE r.source WHEN 'events' THEN 'catch_up' ELSE r.source END AS s
+                   FROM recorded r WHERE r.outcome = 'pending' LIMIT 1) first;
+    END IF;
+    RETURN NULL;
+END
+$$;
+DROP TRIGGER IF EXISTS stripe_sync_note_event_source ON stripe_sync.events;
+DROP TRIGGER IF EXISTS stripe_sync_note_event_source_updates ON stripe_sync.events;
+CREATE TRIGGER stripe_sync_note_event_source AFTER INSERT ON stripe_sync.events
+    REFERENCING NEW TABLE AS recorded FOR EACH STATEMENT EXECUTE FUNCTION stripe_sync._note_event_source();
+CREATE TRIGGER stripe_sync_note_event_source_updates AFTER UPDATE ON stripe_sync.events
+    REFERENCING NEW TABLE AS recorded FOR EACH STATEMENT EXECUTE FUNCTION stripe_sync._note_event_source();
 
 -- The numbering's head, what was pruned, and the retention.
 CREATE TABLE IF NOT EXISTS stripe_sync.change_log (
@@ -116,44 +136,39 @@ RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, 
 DECLARE
     src text := stripe_sync._change_source();
 BEGIN
-    WITH fresh AS (
-        SELECT r._account_id AS account_id, r.id AS object_id,
-               CASE WHEN r._deleted_at IS NOT NULL AND o._deleted_at IS NULL THEN 'deleted' ELSE 'updated' END AS op,
-               (SELECT jsonb_object_agg(coalesce(b.k, a.k), jsonb_build_object('old', a.v, 'new', b.v))
-                  FROM jsonb_each(o._raw_data) AS a (k, v)
-                  FULL JOIN jsonb_each(r._raw_data) AS b (k, v) ON a.k = b.k
-                 WHERE a.v IS DISTINCT FROM b.v) AS columns,
-               r._updated_at AS version,
-               coalesce(CASE e.source WHEN 'events' THEN 'catch_up' ELSE e.source END, src) AS source,
-               e.id AS event_id
-          FROM updated r
-          JOIN previous o ON o.id = r.id
-          LEFT JOIN LATERAL (SELECT l.id, l.source FROM stripe_sync.events l
-                              WHERE src IS DISTINCT FROM 'backfill' AND src IS DISTINCT FROM 'repair'
-                                AND l.object_id = r.id AND l.outcome = 'pending'
-                              ORDER BY l.created DESC LIMIT 1) e ON true
-         WHERE o._raw_data IS DISTINCT FROM r._raw_data OR o._deleted_at IS DISTINCT FROM r._deleted_at),
-    merged AS (
-        UPDATE stripe_sync.changes c
-           SET op = CASE WHEN c.op = 'created' AND f.op <> 'deleted' THEN 'created' ELSE f.op END,
-               columns = CASE WHEN c.op = 'created' THEN NULL
-                              ELSE coalesce(c.columns, '{}'::jsonb) || coalesce(
-                                  (SELECT jsonb_object_agg(x.k, CASE WHEN c.columns ? x.k
-                                          THEN jsonb_build_object('old', c.columns -> x.k -> 'old', 'new', x.v -> 'new')
-                                          ELSE x.v END)
-                                     FROM jsonb_each(f.columns) AS x (k, v)), '{}'::jsonb) END,
-               version = f.version,
-               source = coalesce(f.source, c.source),
-               event_id = coalesce(f.event_id, c.event_id)
-          FROM fresh f
-         WHERE c.seq IS NULL AND c.tx = pg_current_xact_id()
-           AND c.table_name = TG_TABLE_NAME AND c.object_id = f.object_id
-        RETURNING c.object_id)
-    INSERT INTO stripe_sync.changes (account_id, table_name, object_id, op, columns, version, source, event_id)
-    SELECT f.account_id, TG_TABLE_NAME, f.object_id, f.op, f.columns, f.version, f.source, f.event_id
-      FROM fresh f
-     WHERE f.object_id NOT IN (SELECT m.object_id FROM merged m)
-     ORDER BY f.object_id;
+    INSERT INTO stripe_sync.changes AS c (account_id, table_name, object_id, op, columns, version, source, event_id)
+    SELECT r._account_id, TG_TABLE_NAME, r.id,
+           CASE WHEN r._deleted_at IS NOT NULL AND o._deleted_at IS NULL THEN 'deleted' ELSE 'updated' END,
+           -- What the new version set differently, then what it dropped.
+           (SELECT jsonb_object_agg(d.k, d.change) FROM (
+               SELECT b.k, jsonb_build_object('old', o._raw_data -> b.k, 'new', b.v) AS change
+                 FROM jsonb_each(r._raw_data) AS b (k, v)
+                WHERE (o._raw_data -> b.k) IS DISTINCT FROM b.v
+               UNION ALL
+               SELECT a.k, jsonb_build_object('old', o._raw_data -> a.k, 'new', NULL)
+                 FROM jsonb_object_keys(o._raw_data) AS a (k)
+                WHERE NOT r._raw_data ? a.k) d),
+           r._updated_at,
+           coalesce(CASE e.source WHEN 'events' THEN 'catch_up' ELSE e.source END, src), e.id
+      FROM updated r
+      JOIN previous o ON o.id = r.id
+      LEFT JOIN LATERAL (SELECT l.id, l.source FROM stripe_sync.events l
+                          WHERE src IS DISTINCT FROM 'backfill' AND src IS DISTINCT FROM 'repair'
+                            AND l.object_id = r.id AND l.outcome = 'pending'
+                          ORDER BY l.created DESC LIMIT 1) e ON true
+     WHERE o._raw_data IS DISTINCT FROM r._raw_data OR o._deleted_at IS DISTINCT FROM r._deleted_at
+     ORDER BY r.id
+    ON CONFLICT (tx, table_name, object_id) WHERE seq IS NULL DO UPDATE
+       SET op = CASE WHEN c.op = 'created' AND EXCLUDED.op <> 'deleted' THEN 'created' ELSE EXCLUDED.op END,
+           columns = CASE WHEN c.op = 'created' THEN NULL
+                          ELSE coalesce(c.columns, '{}'::jsonb) || coalesce(
+                              (SELECT jsonb_object_agg(x.k, CASE WHEN c.columns ? x.k
+                                      THEN jsonb_build_object('old', c.columns -> x.k -> 'old', 'new', x.v -> 'new')
+                                      ELSE x.v END)
+                                 FROM jsonb_each(EXCLUDED.columns) AS x (k, v)), '{}'::jsonb) END,
+           version = EXCLUDED.version,
+           source = coalesce(EXCLUDED.source, c.source),
+           event_id = coalesce(EXCLUDED.event_id, c.event_id);
     RETURN NULL;
 END
 $$;
