@@ -176,6 +176,21 @@ async fn every_real_change_is_one_entry_whatever_arrives_twice_late_or_stale() -
     e.finish().await
 }
 
+/// An empty account whose webhooks `serve` and the SQL path both take.
+async fn both_paths() -> Result<Env> {
+    let e = env(SimConfig::new(fixtures()), |c| {
+        c.stripe_webhook_secret = Some(SECRET.into())
+    })
+    .await?;
+    let account = e.sync.account_id().await?;
+    sqlx::query("SELECT stripe_sync.add_webhook_secret($1, $2)")
+        .bind(SECRET)
+        .bind(&account)
+        .execute(&e.db.pool)
+        .await?;
+    Ok(e)
+}
+
 /// Synthetic `customer.created` events for ids `prefix0..prefix{n}`.
 fn created_events(prefix: &str, n: usize) -> Vec<Value> {
     let t = chrono::Utc::now().timestamp();
@@ -191,16 +206,7 @@ fn created_events(prefix: &str, n: usize) -> Vec<Value> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_writers_and_a_reader_see_every_entry_once_in_order() -> Result<()> {
-    let e = env(SimConfig::new(fixtures()), |c| {
-        c.stripe_webhook_secret = Some(SECRET.into())
-    })
-    .await?;
-    let account = e.sync.account_id().await?;
-    sqlx::query("SELECT stripe_sync.add_webhook_secret($1, $2)")
-        .bind(SECRET)
-        .bind(&account)
-        .execute(&e.db.pool)
-        .await?;
+    let e = both_paths().await?;
     let (addr, _stop) = start_server(e.sync.clone()).await?;
     let url = format!("http://{addr}/webhooks");
     const PER_WRITER: usize = 60;
@@ -264,16 +270,7 @@ async fn concurrent_writers_and_a_reader_see_every_entry_once_in_order() -> Resu
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_consumer_dying_at_random_points_handles_every_entry_once() -> Result<()> {
-    let e = env(SimConfig::new(fixtures()), |c| {
-        c.stripe_webhook_secret = Some(SECRET.into())
-    })
-    .await?;
-    let account = e.sync.account_id().await?;
-    sqlx::query("SELECT stripe_sync.add_webhook_secret($1, $2)")
-        .bind(SECRET)
-        .bind(&account)
-        .execute(&e.db.pool)
-        .await?;
+    let e = both_paths().await?;
     for ev in created_events("k", 300) {
         let body = serde_json::to_vec(&ev)?;
         let _: String = sqlx::query_scalar("SELECT stripe_sync.process_webhook($1, $2)")

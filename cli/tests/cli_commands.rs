@@ -694,6 +694,37 @@ async fn changes_prints_each_change_once_and_a_consumer_resumes() {
         "{text}"
     );
 
+    // --follow prints what comes later, until interrupted.
+    let mut c = cmd_with(&m.db.url, &m.sim.base_url());
+    c.args([
+        "changes",
+        "--follow",
+        "--json",
+        "--interval",
+        "0.2",
+        "--since",
+    ])
+    .arg((customers + 1).to_string())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::null());
+    let mut follower = c.spawn().unwrap();
+    let mut followed = stdout_lines(&mut follower);
+    let r = reqwest::Client::new()
+        .post(format!("{}/v1/customers", m.sim.base_url()))
+        .basic_auth("sk_test_cli", Some(""))
+        .form(&[("name", "while following")])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let (code, _, err) = m.go(&["sync", "--events-only"]).await;
+    assert_eq!(code, 0, "{err}");
+    let line = wait_line(&mut followed, "\"op\":\"created\"").await;
+    let entry: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(entry["seq"], customers + 2, "{line}");
+    signal(&follower, "INT");
+    assert_eq!(wait_exit(&mut follower, 20).await, 0);
+
     let (code, out, err) = m.go(&["changes", "settings", "--max-rows", "5"]).await;
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("at most 5 entries"), "{out}");
