@@ -139,16 +139,11 @@ async fn settings(before: GlobalOpts, s: SettingsArgs) -> CliResult {
     let pool = connect_db(&before.with_db(&s.db)).await?;
     require_migrated(&pool).await?;
     if s.max_age_days.is_some() || s.max_rows.is_some() {
-        let (age, rows): (Option<f64>, Option<i64>) = sqlx::query_as(
-            "SELECT extract(epoch FROM retain_age)::float8, retain_rows FROM stripe_sync.change_log",
-        )
-        .fetch_one(&pool)
-        .await
-        .map_err(|e| CliError::failed(e.to_string()))?;
+        let now = changes::settings(&pool).await?;
         let age = match s.max_age_days {
             Some(0) => None,
             Some(d) => Some(Duration::from_secs(u64::from(d) * 86_400)),
-            None => age.map(Duration::from_secs_f64),
+            None => now.max_age,
         };
         let rows = match s.max_rows {
             Some(0) => None,
@@ -156,27 +151,25 @@ async fn settings(before: GlobalOpts, s: SettingsArgs) -> CliResult {
                 return Err(CliError::usage("--max-rows takes a count, 0 for no limit"))
             }
             Some(n) => Some(n),
-            None => rows,
+            None => now.max_rows,
         };
         changes::set_retention(&pool, age, rows).await?;
     }
     if let Some(on) = s.enabled {
         changes::set_enabled(&pool, on).await?;
     }
-    let (enabled, age, rows, last, pruned): (bool, Option<String>, Option<i64>, i64, i64) =
-        sqlx::query_as(
-            "SELECT enabled, retain_age::text, retain_rows, last_seq, pruned_through FROM stripe_sync.change_log",
-        )
-        .fetch_one(&pool)
-        .await
-        .map_err(|e| CliError::failed(e.to_string()))?;
+    let now = changes::settings(&pool).await?;
     outln!(
-        "change log: {}; kept {}, {}; last position {last}, pruned through {pruned}",
-        if enabled { "on" } else { "OFF" },
-        age.map(|a| format!("for {a}"))
+        "change log: {}; kept {}, {}; last position {}, pruned through {}",
+        if now.enabled { "on" } else { "OFF" },
+        now.max_age
+            .map(|a| format!("for {} days", a.as_secs_f64() / 86_400.0))
             .unwrap_or_else(|| "at any age".into()),
-        rows.map(|r| format!("at most {r} entries"))
+        now.max_rows
+            .map(|r| format!("at most {r} entries"))
             .unwrap_or_else(|| "any number".into()),
+        now.last_seq,
+        now.pruned_through,
     );
     Ok(())
 }

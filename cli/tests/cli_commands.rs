@@ -615,6 +615,19 @@ async fn a_restricted_key_names_what_it_may_not_read_in_the_summary_and_the_next
     m.finish().await;
 }
 
+/// Creates a customer at the simulator (its event recorded, no webhook
+/// endpoint to deliver it to).
+async fn new_customer(m: &Mirror, name: &str) {
+    let r = reqwest::Client::new()
+        .post(format!("{}/v1/customers", m.sim.base_url()))
+        .basic_auth("sk_test_cli", Some(""))
+        .form(&[("name", name)])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+}
+
 /// `changes`: every backfilled row once as JSON lines; a named consumer
 /// resumes after what it printed; the retention refuses a pruned position
 /// with the fix in the message.
@@ -659,14 +672,7 @@ async fn changes_prints_each_change_once_and_a_consumer_resumes() {
     assert!(out.is_empty(), "acknowledged: {out}");
 
     // A new customer at Stripe, caught up from /v1/events: one entry, read by the consumer.
-    let r = reqwest::Client::new()
-        .post(format!("{}/v1/customers", m.sim.base_url()))
-        .basic_auth("sk_test_cli", Some(""))
-        .form(&[("name", "after the backfill")])
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success());
+    new_customer(&m, "after the backfill").await;
     let (code, _, err) = m.go(&["sync", "--events-only"]).await;
     assert_eq!(code, 0, "{err}");
     stripe_sync_tests::changes_settled(&m.db.pool)
@@ -709,14 +715,7 @@ async fn changes_prints_each_change_once_and_a_consumer_resumes() {
     .stderr(Stdio::null());
     let mut follower = c.spawn().unwrap();
     let mut followed = stdout_lines(&mut follower);
-    let r = reqwest::Client::new()
-        .post(format!("{}/v1/customers", m.sim.base_url()))
-        .basic_auth("sk_test_cli", Some(""))
-        .form(&[("name", "while following")])
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success());
+    new_customer(&m, "while following").await;
     let (code, _, err) = m.go(&["sync", "--events-only"]).await;
     assert_eq!(code, 0, "{err}");
     let line = wait_line(&mut followed, "\"op\":\"created\"").await;
@@ -725,9 +724,29 @@ async fn changes_prints_each_change_once_and_a_consumer_resumes() {
     signal(&follower, "INT");
     assert_eq!(wait_exit(&mut follower, 20).await, 0);
 
+    // The settings, as the README gives them; off and on again.
+    let (code, out, err) = m
+        .go(&[
+            "changes",
+            "settings",
+            "--max-age-days",
+            "30",
+            "--max-rows",
+            "10000000",
+        ])
+        .await;
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("on; kept for 30 days, at most 10000000 entries"),
+        "{out}"
+    );
+    let (_, out, _) = m.go(&["changes", "settings", "--enabled", "false"]).await;
+    assert!(out.contains("change log: OFF"), "{out}");
+    let (_, out, _) = m.go(&["changes", "settings", "--enabled", "true"]).await;
+    assert!(out.contains("change log: on"), "{out}");
     let (code, out, err) = m.go(&["changes", "settings", "--max-rows", "5"]).await;
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("at most 5 entries"), "{out}");
+    assert!(out.contains("for 30 days, at most 5 entries"), "{out}");
     let (code, out, err) = m.go(&["changes", "--since", "1"]).await;
     assert_ne!(code, 0, "{out}");
     assert!(

@@ -191,6 +191,39 @@ pub async fn set_enabled(pool: &PgPool, enabled: bool) -> Result<()> {
     Ok(())
 }
 
+/// The log's settings and head (`stripe_sync.change_log`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// Whether the triggers write entries.
+    pub enabled: bool,
+    /// Entries older than this are pruned (`None`: kept at any age).
+    pub max_age: Option<std::time::Duration>,
+    /// At most this many numbered entries are kept (`None`: no limit).
+    pub max_rows: Option<i64>,
+    /// The last position given.
+    pub last_seq: i64,
+    /// Every position up to this one was pruned.
+    pub pruned_through: i64,
+}
+
+/// The log's settings and head.
+pub async fn settings(pool: &PgPool) -> Result<Settings> {
+    let (enabled, age, max_rows, last_seq, pruned_through): (bool, Option<f64>, Option<i64>, i64, i64) =
+        sqlx::query_as(
+            "SELECT enabled, extract(epoch FROM retain_age)::float8, retain_rows, last_seq, pruned_through
+               FROM stripe_sync.change_log",
+        )
+        .fetch_one(pool)
+        .await?;
+    Ok(Settings {
+        enabled,
+        max_age: age.map(std::time::Duration::from_secs_f64),
+        max_rows,
+        last_seq,
+        pruned_through,
+    })
+}
+
 /// How long entries are kept, and how many at most (`None`: no limit of
 /// that kind). Applied each time entries are numbered.
 pub async fn set_retention(
