@@ -259,6 +259,17 @@ async fn a_simulator_that_stops_delivering_raises_the_lag_and_the_alert_fires_on
     ensure!(f.events_in_window >= 40, "{f:?}");
     ensure!(f.lag_p95_seconds.is_some_and(|l| l > 300.0), "{f:?}");
     ensure!(f.last_catch_up_at.is_some(), "{f:?}");
+    // `status --json` shows the same under freshness.<account>.
+    let status = stripe_sync::status::collect_status(&e.db.pool)
+        .await
+        .map_err(anyhow::Error::msg)?;
+    let shown = &status["freshness"][account.as_str()];
+    ensure!(
+        shown["lag_p95_seconds"].as_f64() == f.lag_p95_seconds
+            && shown["events_in_window"] == f.events_in_window
+            && shown["seconds_since_last_catch_up"].as_f64().is_some(),
+        "{shown}"
+    );
 
     // Every exported name is in the scrape, and the rules and the dashboard
     // use only exported names.

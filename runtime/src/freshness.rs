@@ -2,7 +2,7 @@
 //! event's `created` to its commit over a recent window (p50, p95), when the
 //! last event was committed, when the last catch-up from `/v1/events`
 //! succeeded, and when the last verify ran and what it found. `status`
-//! shows it under `freshness` and `/metrics` exports it (see
+//! shows it under `freshness` ([`crate::status`]) and `/metrics` exports it (see
 //! [`crate::metrics`]); the alert rules in `deploy/prometheus/` watch it.
 //!
 //! Everything comes from the database, so every process of a deployment
@@ -12,7 +12,6 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use serde_json::{json, Value};
 use sqlx::PgPool;
 
 use crate::event_result::EventOutcome;
@@ -54,30 +53,8 @@ pub struct Freshness {
 
 impl Freshness {
     /// Seconds from `t` to when this was read.
-    fn age(&self, t: Option<DateTime<Utc>>) -> Option<f64> {
+    pub fn age(&self, t: Option<DateTime<Utc>>) -> Option<f64> {
         t.map(|t| (self.read_at - t).num_milliseconds() as f64 / 1000.0)
-    }
-
-    /// As `status --json` shows it under `freshness.<account>`.
-    pub fn to_json(&self) -> Value {
-        let at = |t: Option<DateTime<Utc>>| t.map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
-        json!({
-            "window_seconds": WINDOW.as_secs(),
-            "events_in_window": self.events_in_window,
-            "lag_p50_seconds": self.lag_p50_seconds,
-            "lag_p95_seconds": self.lag_p95_seconds,
-            "last_event_at": at(self.last_event_at),
-            "seconds_since_last_event": self.age(self.last_event_at),
-            "last_catch_up_at": at(self.last_catch_up_at),
-            "seconds_since_last_catch_up": self.age(self.last_catch_up_at),
-            "last_verify_at": at(self.last_verify_at),
-            "seconds_since_last_verify": self.age(self.last_verify_at),
-            "verify_differences": self.verify_differences,
-            "verify_repaired": self.verify_repaired,
-            "last_run_failed": self.last_run_failed.iter()
-                .map(|(k, v)| (k.as_str().to_string(), json!(v)))
-                .collect::<serde_json::Map<_, _>>(),
-        })
     }
 }
 
@@ -191,13 +168,4 @@ pub async fn collect(pool: &PgPool) -> Result<Vec<Freshness>, sqlx::Error> {
             read_at: r.9,
         })
         .collect())
-}
-
-/// `freshness` of `status --json`: one entry per account.
-pub fn to_json(all: &[Freshness]) -> Value {
-    Value::Object(
-        all.iter()
-            .map(|f| (f.account.clone(), f.to_json()))
-            .collect(),
-    )
 }

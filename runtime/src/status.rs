@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use sqlx::PgPool;
 
 use crate::backfill::BackfillReport;
+use crate::freshness::Freshness;
 use crate::store;
 
 /// Every valid object name (object strings of the backfillable resources).
@@ -236,8 +237,33 @@ pub async fn collect_status_for(pool: &PgPool, api_version: &str) -> Result<Valu
         },
         "accounts": accounts,
         "accounts_summary": accounts_summary,
-        "freshness": crate::freshness::to_json(&freshness),
+        "freshness": freshness_json(&freshness),
     }))
+}
+
+/// `freshness` of `status --json`: one entry per account, each time with
+/// its age by the database's clock.
+fn freshness_json(all: &[Freshness]) -> Value {
+    let entry = |f: &Freshness| {
+        json!({
+            "window_seconds": crate::freshness::WINDOW.as_secs(),
+            "events_in_window": f.events_in_window,
+            "lag_p50_seconds": f.lag_p50_seconds,
+            "lag_p95_seconds": f.lag_p95_seconds,
+            "last_event_at": f.last_event_at.map(seconds),
+            "seconds_since_last_event": f.age(f.last_event_at),
+            "last_catch_up_at": f.last_catch_up_at.map(seconds),
+            "seconds_since_last_catch_up": f.age(f.last_catch_up_at),
+            "last_verify_at": f.last_verify_at.map(seconds),
+            "seconds_since_last_verify": f.age(f.last_verify_at),
+            "verify_differences": f.verify_differences,
+            "verify_repaired": f.verify_repaired,
+            "last_run_failed": f.last_run_failed.iter()
+                .map(|(k, v)| (k.as_str().to_string(), json!(v)))
+                .collect::<serde_json::Map<_, _>>(),
+        })
+    };
+    Value::Object(all.iter().map(|f| (f.account.clone(), entry(f))).collect())
 }
 
 /// A time as `YYYY-MM-DDTHH:MM:SSZ`, as [`utc`] formats columns.
