@@ -11,38 +11,7 @@ use serde_json::Value;
 use stripe_sync::server::{router, serve, AppState, DEFAULT_MAX_BODY_BYTES};
 use stripe_sync::StripeSync;
 
-/// A small deterministic generator (SplitMix64): scenarios are reproducible
-/// from their seed, and the seed is printed on failure.
-pub struct Rng(u64);
-
-impl Rng {
-    /// A generator seeded with `seed`.
-    pub fn new(seed: u64) -> Self {
-        Rng(seed)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n`.
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n.max(1) as u64) as usize
-    }
-
-    /// Shuffles `v` in place (Fisher-Yates).
-    pub fn shuffle<T>(&mut self, v: &mut [T]) {
-        for i in (1..v.len()).rev() {
-            let j = self.below(i + 1);
-            v.swap(i, j);
-        }
-    }
-}
+pub use stripe_sync_tests::Rng;
 
 /// The engine's webhook server (`stripe-sync serve`'s router) on an
 /// ephemeral port of 127.0.0.1, until the returned sender is dropped or fired.

@@ -631,6 +631,105 @@ async fn new_customer(m: &Mirror, name: &str) {
 /// `changes`: every backfilled row once as JSON lines; a named consumer
 /// resumes after what it printed; the retention refuses a pruned position
 /// with the fix in the message.
+/// The position `consumer` acknowledged.
+async fn acknowledged(m: &Mirror, consumer: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT coalesce((SELECT position FROM stripe_sync.change_consumers WHERE name = $1), 0)",
+    )
+    .bind(consumer)
+    .fetch_one(&m.db.pool)
+    .await
+    .unwrap()
+}
+
+/// `changes --consumer` killed (SIGKILL) at random points, and started again
+/// each time: every run prints the entries right after the position the
+/// consumer acknowledged, with no gap, and what each run acknowledged, put
+/// end to end, is every entry exactly once. (What a run printed after its
+/// last acknowledgement is printed again by the next: at most one page.)
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_consumer_resumes_right_after_what_it_acknowledged() {
+    let m = Mirror::new().await;
+    let (code, _, err) = m.go(&["backfill", "customer"]).await;
+    assert_eq!(code, 0, "{err}");
+    stripe_sync_tests::changes_settled(&m.db.pool)
+        .await
+        .unwrap();
+    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM stripe_sync.changes")
+        .fetch_one(&m.db.pool)
+        .await
+        .unwrap();
+    assert!(total >= 20, "{total} entries");
+    let mut rng = stripe_sync_tests::Rng::new(0x34_c0ffee);
+    let (mut handled, mut runs, mut cut_short, mut reprinted) = (Vec::new(), 0, 0, 0);
+    let mut position = 0;
+    while position < total {
+        runs += 1;
+        assert!(
+            runs <= 400,
+            "no progress after {runs} runs: at {position} of {total}"
+        );
+        let mut c = cmd_with(&m.db.url, &m.sim.base_url());
+        c.args([
+            "changes",
+            "--consumer",
+            "killed",
+            "--follow",
+            "--json",
+            "--limit",
+            "3",
+            "--interval",
+            "0.05",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+        let mut child = c.spawn().unwrap();
+        let mut lines = stdout_lines(&mut child);
+        // Killed after 0 to 8 lines were read, or once all were.
+        let wait_for = rng.below(10);
+        let mut printed = Vec::new();
+        while printed.len() < wait_for {
+            match tokio::time::timeout(Duration::from_secs(2), lines.recv()).await {
+                Ok(Some(l)) => printed.push(l),
+                _ => break,
+            }
+        }
+        signal(&child, "KILL");
+        wait_exit(&mut child, 20).await;
+        while let Some(l) = lines.recv().await {
+            printed.push(l);
+        }
+        let seqs: Vec<i64> = printed
+            .iter()
+            .map(|l| {
+                let v: serde_json::Value =
+                    serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}"));
+                v["seq"].as_i64().unwrap()
+            })
+            .collect();
+        let expected: Vec<i64> = (position + 1..=position + seqs.len() as i64).collect();
+        assert_eq!(seqs, expected, "run {runs} after position {position}");
+        let now = acknowledged(&m, "killed").await;
+        assert!(
+            now >= position && now <= position + seqs.len() as i64,
+            "run {runs}: acknowledged {now} after printing {seqs:?} from {position}"
+        );
+        if now < total {
+            cut_short += 1;
+        }
+        reprinted += seqs.iter().filter(|&&s| s > now).count();
+        handled.extend(seqs.into_iter().filter(|&s| s <= now));
+        position = now;
+    }
+    println!("{runs} runs ({cut_short} killed before the end): {total} entries, {reprinted} printed again after a kill");
+    assert!(
+        cut_short >= 3,
+        "only {cut_short} runs were killed mid-stream"
+    );
+    assert_eq!(handled, (1..=total).collect::<Vec<i64>>());
+    m.finish().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn changes_prints_each_change_once_and_a_consumer_resumes() {
     let m = Mirror::new().await;
