@@ -15,14 +15,15 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand};
 use stripe_sync::metrics::Metrics;
+use stripe_sync::objects::validate_objects;
 use stripe_sync::server::{self, AppState, ServerLimits};
-use stripe_sync::status::{collect_status_for, validate_objects};
+use stripe_sync::status::collect_status_for;
 use stripe_sync::store::{self, Interrupt, RunStatus};
 use stripe_sync::{BackfillRequest, Error, StripeSync};
 
 use crate::options::{
     api_version, connect_db, engine, engine_config, init_logging, migrate, outln, ApiOpts,
-    CliError, CliResult, DbOpts, GlobalOpts, LogFormat, VersionOpts,
+    CliError, CliResult, DbOpts, GlobalOpts, LogFormat, PaceOpts, VersionOpts,
 };
 use crate::report::{
     backfill_until_interrupted, failed_names, interrupted, interrupted_run, print_plan,
@@ -95,22 +96,7 @@ pub enum Command {
     /// The whole pipeline with no setup: private PostgreSQL, simulator, backfill, webhooks.
     Demo(crate::demo::DemoArgs),
     /// Run the Stripe API simulator until Ctrl-C.
-    Simulate(Box<SimulateCmd>),
-}
-
-/// Arguments of `simulate`: the simulator's own, and `--api-version`.
-#[derive(Args, Debug)]
-pub struct SimulateCmd {
-    /// The simulator's options.
-    #[command(flatten)]
-    pub sim: stripe_sync_simulator::SimulateArgs,
-    /// Stripe API version to speak (`--sim-api-version` wins when both are given).
-    #[arg(
-        long = "api-version",
-        id = "stripe_api_version",
-        env = "STRIPE_API_VERSION"
-    )]
-    pub api_version: Option<String>,
+    Simulate(Box<stripe_sync_simulator::SimulateArgs>),
 }
 
 /// Arguments of `backfill`.
@@ -119,6 +105,9 @@ pub struct BackfillArgs {
     /// The mirror and Stripe's API.
     #[command(flatten)]
     pub api: ApiOpts,
+    /// How fast to call Stripe.
+    #[command(flatten)]
+    pub pace: PaceOpts,
     /// Object types (`customer`, `checkout.session`) or tables; `all` or none for everything.
     pub objects: Vec<String>,
     /// Only objects created at or after this time (unix seconds or RFC 3339).
@@ -141,7 +130,10 @@ pub struct BackfillArgs {
     #[arg(long, conflicts_with = "plan")]
     pub enqueue_only: bool,
     /// How this process works the queue (with --connected-accounts).
-    #[command(flatten)]
+    #[command(
+        flatten,
+        next_help_heading = "With --connected-accounts: how this process works the queue"
+    )]
     pub queue: crate::workers::QueueOpts,
 }
 
@@ -151,6 +143,9 @@ pub struct WorkerArgs {
     /// The mirror and Stripe's API.
     #[command(flatten)]
     pub api: ApiOpts,
+    /// How fast to call Stripe.
+    #[command(flatten)]
+    pub pace: PaceOpts,
     /// Keep waiting for new work when the queue is empty (until Ctrl-C).
     #[arg(long)]
     pub follow: bool,
@@ -168,6 +163,9 @@ pub struct SyncArgs {
     /// The mirror and Stripe's API.
     #[command(flatten)]
     pub api: ApiOpts,
+    /// How fast to call Stripe.
+    #[command(flatten)]
+    pub pace: PaceOpts,
     /// Keep polling /v1/events until Ctrl-C.
     #[arg(long)]
     pub follow: bool,
@@ -184,7 +182,10 @@ pub struct SyncArgs {
     #[arg(long, default_value_t = 5.0)]
     pub events_budget: f64,
     /// How this process works the queue (with --connected-accounts).
-    #[command(flatten)]
+    #[command(
+        flatten,
+        next_help_heading = "With --connected-accounts: how this process works the queue"
+    )]
     pub queue: crate::workers::QueueOpts,
 }
 
@@ -194,29 +195,37 @@ pub struct ServeArgs {
     /// The mirror and Stripe's API.
     #[command(flatten)]
     pub api: ApiOpts,
+    /// How fast to call Stripe.
+    #[command(flatten)]
+    pub pace: PaceOpts,
     /// Address to listen on.
-    #[arg(long, env = "LISTEN", default_value = "0.0.0.0:8080")]
+    #[arg(
+        long,
+        env = "LISTEN",
+        hide_env_values = true,
+        default_value = "0.0.0.0:8080"
+    )]
     pub listen: SocketAddr,
     /// Bearer token of the admin routes; they are disabled without it.
     #[arg(long, env = "STRIPE_SYNC_API_KEY", hide_env_values = true)]
     pub admin_key: Option<String>,
     /// Largest accepted webhook body, in bytes (413 above).
-    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = server::DEFAULT_MAX_BODY_BYTES)]
+    #[arg(long, env = "MAX_BODY_BYTES", hide_env_values = true, default_value_t = server::DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
     /// Most bytes of a request's start line and headers (431 above; at least 8192).
-    #[arg(long, env = "MAX_HEADER_BYTES", default_value_t = ServerLimits::default().max_header_bytes)]
+    #[arg(long, env = "MAX_HEADER_BYTES", hide_env_values = true, default_value_t = ServerLimits::default().max_header_bytes)]
     pub max_header_bytes: usize,
     /// Seconds a client may take to send its headers, or sit idle between requests (then closed).
-    #[arg(long, env = "HEADER_TIMEOUT_SECS", default_value_t = ServerLimits::default().header_timeout.as_secs_f64())]
+    #[arg(long, env = "HEADER_TIMEOUT_SECS", hide_env_values = true, default_value_t = ServerLimits::default().header_timeout.as_secs_f64())]
     pub header_timeout_secs: f64,
     /// Seconds a client may take to send a webhook body, waiting for budget included (408 after).
-    #[arg(long, env = "BODY_TIMEOUT_SECS", default_value_t = ServerLimits::default().body_timeout.as_secs_f64())]
+    #[arg(long, env = "BODY_TIMEOUT_SECS", hide_env_values = true, default_value_t = ServerLimits::default().body_timeout.as_secs_f64())]
     pub body_timeout_secs: f64,
     /// Most webhook body bytes held at once by all requests (more wait; 503 if not in time).
-    #[arg(long, env = "MAX_BODY_BYTES_IN_FLIGHT", default_value_t = ServerLimits::default().max_body_bytes_in_flight)]
+    #[arg(long, env = "MAX_BODY_BYTES_IN_FLIGHT", hide_env_values = true, default_value_t = ServerLimits::default().max_body_bytes_in_flight)]
     pub max_body_bytes_in_flight: usize,
     /// Most connections open at once (more wait to be accepted).
-    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = ServerLimits::default().max_connections)]
+    #[arg(long, env = "MAX_CONNECTIONS", hide_env_values = true, default_value_t = ServerLimits::default().max_connections)]
     pub max_connections: usize,
     /// Apply the migrations before serving.
     #[arg(long)]
@@ -380,7 +389,7 @@ async fn dispatch(cli: Cli) -> CliResult {
         }
         Command::Backfill(a) => {
             let objects = backfill_objects(&a.objects)?;
-            let g = none.with_api(&a.api);
+            let g = none.with_api(&a.api).with_pace(&a.pace);
             let req = BackfillRequest {
                 objects,
                 created_gte: a.created_after,
@@ -422,7 +431,7 @@ async fn dispatch(cli: Cli) -> CliResult {
         }
         Command::Sync(a) if a.connected_accounts => {
             crate::workers::sync_accounts(
-                &none.with_api(&a.api),
+                &none.with_api(&a.api).with_pace(&a.pace),
                 a.events_only,
                 a.follow,
                 Duration::from_secs(a.interval),
@@ -431,10 +440,10 @@ async fn dispatch(cli: Cli) -> CliResult {
             )
             .await
         }
-        Command::Sync(a) => sync_cmd(&none.with_api(&a.api), a).await,
+        Command::Sync(a) => sync_cmd(&none.with_api(&a.api).with_pace(&a.pace), a).await,
         Command::Worker(a) => {
             crate::workers::worker(
-                &none.with_api(&a.api),
+                &none.with_api(&a.api).with_pace(&a.pace),
                 a.concurrency as usize,
                 a.follow,
                 &a.queue,
@@ -442,14 +451,16 @@ async fn dispatch(cli: Cli) -> CliResult {
             .await
         }
         Command::Serve(a) => {
-            let mut g = none.with_api(&a.api);
+            let mut g = none.with_api(&a.api).with_pace(&a.pace);
             g.webhook_secret = a.webhook_secret.clone().or(g.webhook_secret);
             serve_cmd(&g, a).await
         }
         Command::Webhook { action } => webhook_cmd(none, action).await,
         Command::Supabase { action } => crate::supabase::run(none, action).await,
         Command::Quarantine { action } => crate::quarantine::run(none, action).await,
-        Command::Verify(a) => crate::verify::run(&none.with_api(&a.api), a).await,
+        Command::Verify(a) => {
+            crate::verify::run(&none.with_api(&a.api).with_pace(&a.pace), a).await
+        }
         Command::Changes(a) => crate::changes::run(none, a).await,
         Command::Status { json, db, version } => {
             let g = none.with_db(&db).with_version(&version);
@@ -470,16 +481,8 @@ async fn dispatch(cli: Cli) -> CliResult {
         }
         Command::Demo(a) => crate::demo::run(none, a).await,
         Command::Simulate(a) => {
-            // `stripe-sync simulate --api-version X` speaks X, like every
-            // other command; `--sim-api-version` (the simulator binary's own
-            // flag) wins when both are given.
-            let SimulateCmd {
-                mut sim,
-                api_version,
-            } = *a;
-            if sim.api_version.is_none() {
-                sim.api_version = api_version.or(none.api_version);
-            }
+            let mut sim = *a;
+            sim.api_version = sim.api_version.or(none.api_version);
             stripe_sync_simulator::run(sim)
                 .await
                 .map_err(|e| CliError::usage(format!("simulator: {e:#}")))

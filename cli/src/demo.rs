@@ -38,7 +38,7 @@ pub struct DemoArgs {
     pub version: VersionOpts,
     /// Directory of Stripe's OpenAPI specs (holding <version>/fixtures3.json for the
     /// pinned version, the newest by default).
-    #[arg(long, env = "STRIPE_OPENAPI_DIR")]
+    #[arg(long, env = "STRIPE_OPENAPI_DIR", hide_env_values = true)]
     pub openapi_dir: Option<PathBuf>,
     /// How many changes to make on the simulator after the backfill.
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=10000))]

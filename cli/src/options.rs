@@ -24,7 +24,7 @@ pub struct DbOpts {
 #[derive(Args, Debug, Clone, Default)]
 pub struct VersionOpts {
     /// Stripe API version to pin: sent as Stripe-Version and set on managed webhooks (default: the newest this build supports).
-    #[arg(long, env = "STRIPE_API_VERSION")]
+    #[arg(long, env = "STRIPE_API_VERSION", hide_env_values = true)]
     pub api_version: Option<String>,
 }
 
@@ -35,14 +35,20 @@ pub struct StripeOpts {
     #[arg(long, env = "STRIPE_SECRET_KEY", hide_env_values = true)]
     pub stripe_key: Option<String>,
     /// Stripe API base URL.
-    #[arg(long, env = "STRIPE_API_BASE")]
+    #[arg(long, env = "STRIPE_API_BASE", hide_env_values = true)]
     pub api_base: Option<String>,
     /// Act as this connected account (Stripe-Account header).
-    #[arg(long, env = "STRIPE_ACCOUNT")]
+    #[arg(long, env = "STRIPE_ACCOUNT", hide_env_values = true)]
     pub stripe_account: Option<String>,
     /// The key's own account (acct_…): named, it is never asked for with GET /v1/account, which a restricted key may not read.
-    #[arg(long, env = "STRIPE_ACCOUNT_ID")]
+    #[arg(long, env = "STRIPE_ACCOUNT_ID", hide_env_values = true)]
     pub account_id: Option<String>,
+}
+
+/// How fast and how persistently to call Stripe: commands that make many
+/// requests (backfill, sync, worker, serve, verify).
+#[derive(Args, Debug, Clone, Default)]
+pub struct PaceOpts {
     /// Maximum Stripe requests per second (default: 25 test mode, 100 live).
     #[arg(long)]
     pub rate_limit: Option<u32>,
@@ -124,9 +130,13 @@ impl GlobalOpts {
         g.api_base = s.api_base.clone().or(g.api_base);
         g.stripe_account = s.stripe_account.clone().or(g.stripe_account);
         g.account_id = s.account_id.clone().or(g.account_id);
-        g.rate_limit = s.rate_limit.or(g.rate_limit);
-        g.max_retries = s.max_retries.or(g.max_retries);
         g
+    }
+    /// With the request pacing.
+    pub fn with_pace(mut self, o: &PaceOpts) -> Self {
+        self.rate_limit = o.rate_limit.or(self.rate_limit);
+        self.max_retries = o.max_retries.or(self.max_retries);
+        self
     }
 }
 

@@ -3,6 +3,7 @@
 //! by SIGINT or SIGTERM ends ([`StopSignals`], [`interrupted`]). The JSON
 //! forms come from the library's [`stripe_sync::status`].
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
@@ -12,7 +13,7 @@ use stripe_sync::{
     StripeSync,
 };
 
-use stripe_sync::status::valid_object_names;
+use stripe_sync::objects::valid_object_names;
 
 use crate::options::{outln, CliError, CliResult};
 
@@ -228,11 +229,19 @@ pub fn print_summary(rep: &BackfillReport) {
         "fetched",
         "written"
     );
-    let mut skipped = 0;
+    let mut skipped: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let mut not_permitted = Vec::new();
     for o in &rep.objects {
         match o.status {
-            ObjectStatus::Skipped => skipped += 1,
+            ObjectStatus::Skipped => skipped
+                .entry(
+                    o.error
+                        .as_deref()
+                        .and_then(|e| e.lines().next())
+                        .unwrap_or("no reason recorded"),
+                )
+                .or_default()
+                .push(&o.object),
             ObjectStatus::NotPermitted => not_permitted.push(named_permission(
                 &o.object,
                 o.error.as_deref().and_then(stripe_sync::needed_permission),
@@ -266,6 +275,13 @@ pub fn print_summary(rep: &BackfillReport) {
             not_permitted.join(", ")
         );
     }
+    for (reason, objects) in &skipped {
+        outln!(
+            "skipped ({}): {} — {reason}",
+            objects.len(),
+            objects.join(", ")
+        );
+    }
     let secs = rep.duration.as_secs_f64().max(0.001);
     outln!(
         "run {}: {} — {} objects fetched, {} rows written in {:.1} s ({:.0} objects/s); {} object types empty, {} skipped, {} not permitted",
@@ -283,7 +299,7 @@ pub fn print_summary(rep: &BackfillReport) {
             .iter()
             .filter(|o| o.fetched == 0 && o.status == ObjectStatus::Succeeded)
             .count(),
-        skipped,
+        skipped.values().map(Vec::len).sum::<usize>(),
         not_permitted.len()
     );
 }

@@ -9,7 +9,7 @@
 use clap::Args;
 use stripe_sync::verify::{bound, report_json, VerifyReport, VerifyRequest};
 
-use crate::options::{engine, outln, ApiOpts, CliError, CliResult, GlobalOpts};
+use crate::options::{engine, outln, ApiOpts, CliError, CliResult, GlobalOpts, PaceOpts};
 
 /// The exit code of a verify that found differences.
 pub const DIFFERENCES_FOUND: i32 = 3;
@@ -20,6 +20,9 @@ pub struct VerifyArgs {
     /// The mirror and Stripe's API (`--stripe-account` verifies one connected account).
     #[command(flatten)]
     pub api: ApiOpts,
+    /// How fast to call Stripe.
+    #[command(flatten)]
+    pub pace: PaceOpts,
     /// Object types (`customer`, `invoice`) or tables with a top-level list; none or `all` for every one.
     pub objects: Vec<String>,
     /// At most this many requests per account: windows are sampled across types, and each type's result carries a 95% bound.
@@ -44,7 +47,7 @@ pub async fn run(g: &GlobalOpts, a: VerifyArgs) -> CliResult {
     let objects = if a.objects.is_empty() || a.objects.iter().any(|n| n == "all") {
         None
     } else {
-        Some(stripe_sync::status::validate_objects(&a.objects).map_err(CliError::usage)?)
+        Some(stripe_sync::objects::validate_objects(&a.objects).map_err(CliError::usage)?)
     };
     let req = VerifyRequest {
         objects,

@@ -32,7 +32,7 @@ pub struct QueueOpts {
     #[arg(long, default_value_t = 60)]
     pub retry_delay_seconds: u64,
     /// Requests per second over all connected accounts together, split between the live workers.
-    #[arg(long, env = "STRIPE_SYNC_PLATFORM_RATE_LIMIT")]
+    #[arg(long, env = "STRIPE_SYNC_PLATFORM_RATE_LIMIT", hide_env_values = true)]
     pub platform_rate_limit: Option<u32>,
 }
 

@@ -631,6 +631,20 @@ async fn new_customer(m: &Mirror, name: &str) {
 /// `changes`: every backfilled row once as JSON lines; a named consumer
 /// resumes after what it printed; the retention refuses a pruned position
 /// with the fix in the message.
+/// A type named on the command line that can't be listed says why.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_type_that_cannot_be_listed_says_why_it_is_skipped() {
+    let m = Mirror::new().await;
+    let (code, out, err) = m.go(&["backfill", "alipay_account", "tax_rate"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("skipped (1): alipay_account — cannot be listed:"),
+        "{out}"
+    );
+    assert!(out.contains("1 skipped"), "{out}");
+    m.finish().await;
+}
+
 /// The position `consumer` acknowledged.
 async fn acknowledged(m: &Mirror, consumer: &str) -> i64 {
     sqlx::query_scalar(

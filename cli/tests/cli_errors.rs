@@ -63,21 +63,6 @@ fn invalid_database_url() {
 }
 
 #[test]
-fn unknown_object_lists_valid_names() {
-    let (code, _, err) = run(cmd()
-        .env("DATABASE_URL", "postgres://postgres@127.0.0.1:1/db")
-        .env("STRIPE_SECRET_KEY", "sk_test_x")
-        .args(["backfill", "customer", "custmer"]));
-    assert_eq!(code, 2, "{err}");
-    assert!(err.contains("\"custmer\""), "{err}");
-    assert!(
-        err.contains("customer") && err.contains("subscription_item"),
-        "{err}"
-    );
-    assert_eq!(err.trim().lines().count(), 1, "{err}");
-}
-
-#[test]
 fn bad_flags_exit_2() {
     for args in [
         vec!["backfill", "--created-after", "yesterday"],
@@ -132,6 +117,95 @@ fn help_lists_every_subcommand() {
     ] {
         assert!(out.contains(s), "{s} missing from --help");
     }
+}
+
+#[test]
+fn each_subcommand_shows_only_its_own_options() {
+    let help = |args: &[&str]| {
+        let (code, out, err) = run(cmd().args(args).arg("--help"));
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    // Pacing is for the commands that make many requests.
+    for sub in [
+        &["webhook", "list"][..],
+        &["webhook", "delete"],
+        &["webhook", "create"],
+    ] {
+        let out = help(sub);
+        assert!(out.contains("--stripe-key"), "{sub:?}: {out}");
+        assert!(
+            !out.contains("--rate-limit") && !out.contains("--max-retries"),
+            "{sub:?}: {out}"
+        );
+    }
+    for sub in ["backfill", "sync", "worker", "serve", "verify"] {
+        let out = help(&[sub]);
+        assert!(
+            out.contains("--rate-limit") && out.contains("--max-retries"),
+            "{sub}: {out}"
+        );
+    }
+    // The queue's options, in backfill and sync, under their own heading.
+    for sub in ["backfill", "sync"] {
+        let out = help(&[sub]);
+        let heading = out
+            .find("With --connected-accounts: how this process works the queue:")
+            .unwrap_or_else(|| panic!("{sub}: {out}"));
+        for flag in [
+            "--accounts-at-once",
+            "--lease-seconds",
+            "--max-attempts",
+            "--retry-delay-seconds",
+            "--platform-rate-limit",
+        ] {
+            assert!(
+                out.find(flag).is_some_and(|i| i > heading),
+                "{sub}: {flag} outside the heading"
+            );
+        }
+    }
+    // Environment variables by name, never as "NAME=" (read as set to empty).
+    let out = help(&["backfill"]);
+    assert!(out.contains("[env: STRIPE_API_VERSION]"), "{out}");
+    for sub in ["backfill", "serve", "simulate", "demo", "sync", "changes"] {
+        let out = help(&[sub]);
+        assert!(!out.contains("=]"), "{sub}: {out}");
+    }
+    // One --api-version for the simulator.
+    let out = help(&["simulate"]);
+    assert_eq!(out.matches("--api-version").count(), 1, "{out}");
+    assert!(!out.contains("sim-api-version"), "{out}");
+}
+
+#[test]
+fn an_unknown_object_type_gets_a_suggestion() {
+    for (typo, meant) in [
+        ("custmer", "did you mean customer?"),
+        ("checkout_session", "did you mean checkout.session?"),
+        ("subscription_itms", "subscription_item"),
+    ] {
+        let (code, _, err) = run(cmd()
+            .env("STRIPE_SECRET_KEY", "sk_test_x")
+            .env("DATABASE_URL", "postgres://postgres@127.0.0.1:1/db")
+            .args(["backfill", "customer", typo]));
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains(&format!("{typo:?}")) && err.contains(meant),
+            "{typo}: {err}"
+        );
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(err.contains("stripe-sync backfill --plan"), "{err}");
+        assert!(err.len() < 300, "one short line: {err}");
+    }
+    let (_, _, err) = run(cmd()
+        .env("STRIPE_SECRET_KEY", "sk_test_x")
+        .env("DATABASE_URL", "postgres://postgres@127.0.0.1:1/db")
+        .args(["backfill", "zzzqq"]));
+    assert!(
+        err.contains("no object type or table has a name close to it"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -274,9 +274,78 @@ pub fn retrieve_path(res: &Resource, id: &str) -> Option<String> {
         .map(|e| format!("{}/{}", e.path, id))
 }
 
+/// Every valid object name (object strings of the backfillable resources).
+pub fn valid_object_names() -> Vec<&'static str> {
+    stripe_sync_generated::BACKFILL_ORDER
+        .iter()
+        .filter_map(|t| stripe_sync_generated::resource_by_table(t))
+        .map(|r| r.object)
+        .collect()
+}
+
+/// Checks object names (object strings or tables); an unknown one's error
+/// names the closest valid names.
+pub fn validate_objects(names: &[String]) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for n in names {
+        let r = stripe_sync_generated::resource(n)
+            .or_else(|| stripe_sync_generated::resource_by_table(n));
+        match r {
+            Some(r) => out.push(r.object.to_string()),
+            None => return Err(unknown_object(n)),
+        }
+    }
+    Ok(out)
+}
+
+/// The error of an unknown object name: the (at most three) object types or
+/// tables closest to it, and where every name is listed.
+pub fn unknown_object(name: &str) -> String {
+    let mut close: Vec<(f64, &'static str)> = valid_object_names()
+        .into_iter()
+        .flat_map(|o| {
+            let table = stripe_sync_generated::resource(o).map(|r| r.table);
+            [Some(o), table].into_iter().flatten()
+        })
+        .map(|c| (strsim::jaro_winkler(&name.to_lowercase(), c), c))
+        .filter(|(score, _)| *score >= 0.85)
+        .collect();
+    close.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    // Those about as close as the closest.
+    let best = close.first().map_or(0.0, |c| c.0);
+    let mut names: Vec<&str> = Vec::new();
+    for (_, c) in close.into_iter().filter(|c| c.0 >= best - 0.04) {
+        // A type and its table are one suggestion: the type.
+        let object = stripe_sync_generated::resource_by_table(c).map_or(c, |r| r.object);
+        if !names.contains(&object) && names.len() < 3 {
+            names.push(object);
+        }
+    }
+    let hint = match names.as_slice() {
+        [] => "no object type or table has a name close to it".to_string(),
+        [one] => format!("did you mean {one}?"),
+        many => format!("did you mean one of {}?", many.join(", ")),
+    };
+    format!(
+        "unknown object {name:?}: {hint} (every object type, and how it is listed: stripe-sync backfill --plan)"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn object_names_validate_and_typos_get_the_closest() {
+        assert_eq!(
+            validate_objects(&["customers".into(), "customer".into()]).unwrap(),
+            vec!["customer".to_string(), "customer".to_string()]
+        );
+        let e = validate_objects(&["custmer".into()]).unwrap_err();
+        assert!(e.contains("\"custmer\": did you mean customer?"), "{e}");
+        let e = validate_objects(&["invoice_itms".into()]).unwrap_err();
+        assert!(e.contains("invoiceitem"), "{e}");
+    }
 
     #[test]
     fn head_reads_routing_fields() {

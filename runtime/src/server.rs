@@ -686,7 +686,7 @@ async fn admin_backfill(State(sh): State<Shared>, headers: HeaderMap, body: Body
         }
     };
     let objects = match b.objects {
-        Some(o) if !o.iter().any(|x| x == "all") => match crate::status::validate_objects(&o) {
+        Some(o) if !o.iter().any(|x| x == "all") => match crate::objects::validate_objects(&o) {
             Ok(v) => Some(v),
             Err(e) => return err(StatusCode::BAD_REQUEST, e),
         },
@@ -722,7 +722,7 @@ async fn run_backfill(st: &AppState, req: BackfillRequest) -> Response {
 
 async fn admin_sync(State(st): State<Arc<AppState>>, Path(object): Path<String>) -> Response {
     // An object type (or table) backfills that type; anything else is an id.
-    if let Ok(v) = crate::status::validate_objects(std::slice::from_ref(&object)) {
+    if let Ok(v) = crate::objects::validate_objects(std::slice::from_ref(&object)) {
         return run_backfill(&st, BackfillRequest::objects(v)).await;
     }
     if stripe_sync_generated::resource_for_id(&object).is_none() {

@@ -12,34 +12,6 @@ use crate::backfill::BackfillReport;
 use crate::freshness::Freshness;
 use crate::store;
 
-/// Every valid object name (object strings of the backfillable resources).
-pub fn valid_object_names() -> Vec<&'static str> {
-    stripe_sync_generated::BACKFILL_ORDER
-        .iter()
-        .filter_map(|t| stripe_sync_generated::resource_by_table(t))
-        .map(|r| r.object)
-        .collect()
-}
-
-/// Checks object names (object strings or tables); the error lists the valid ones.
-pub fn validate_objects(names: &[String]) -> Result<Vec<String>, String> {
-    let mut out = Vec::new();
-    for n in names {
-        let r = stripe_sync_generated::resource(n)
-            .or_else(|| stripe_sync_generated::resource_by_table(n));
-        match r {
-            Some(r) => out.push(r.object.to_string()),
-            None => {
-                return Err(format!(
-                    "unknown object {n:?}; valid names (or their table names, or `all`): {}",
-                    valid_object_names().join(", ")
-                ))
-            }
-        }
-    }
-    Ok(out)
-}
-
 /// The report as JSON (also the admin API's answer).
 pub fn report_json(rep: &BackfillReport) -> Value {
     json!({
@@ -476,19 +448,4 @@ async fn last_verify(pool: &PgPool) -> Result<Vec<Value>, sqlx::Error> {
             })
         })
         .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn object_names_validate() {
-        assert_eq!(
-            validate_objects(&["customers".into(), "customer".into()]).unwrap(),
-            vec!["customer".to_string(), "customer".to_string()]
-        );
-        let e = validate_objects(&["custmer".into()]).unwrap_err();
-        assert!(e.contains("custmer") && e.contains("customer"));
-    }
 }

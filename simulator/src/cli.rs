@@ -24,11 +24,16 @@ pub struct SimulateArgs {
     /// Stripe's fixtures3.json (templates of every object). Default: the
     /// API version's `fixtures3.json` under STRIPE_OPENAPI_DIR (else
     /// ../shared/stripe-openapi), else the copy embedded in the binary.
-    #[arg(long, env = "STRIPE_FIXTURES")]
+    #[arg(long, env = "STRIPE_FIXTURES", hide_env_values = true)]
     pub fixtures: Option<PathBuf>,
     /// The API version the simulator speaks (events carry it); one of the
     /// versions this build was generated from. Default: the newest.
-    #[arg(long = "sim-api-version", env = "STRIPE_SIM_API_VERSION")]
+    #[arg(
+        long = "api-version",
+        alias = "sim-api-version",
+        env = "STRIPE_API_VERSION",
+        hide_env_values = true
+    )]
     pub api_version: Option<String>,
     /// Customers to seed. Given alone, a real billing account's shape is
     /// seeded around them (products, prices, subscriptions, invoices and
@@ -295,19 +300,14 @@ mod tests {
             .unwrap();
         assert_eq!(small.counts, crate::shapes::small_account_counts());
         assert_eq!(small.api_version, stripe_sync_generated::API_VERSION);
-        let pinned = Cli::try_parse_from([
-            "x",
-            "--fixtures",
-            "/f.json",
-            "--sim-api-version",
-            "2023-08-16",
-        ])
-        .unwrap()
-        .args
-        .config()
-        .unwrap();
+        let pinned =
+            Cli::try_parse_from(["x", "--fixtures", "/f.json", "--api-version", "2023-08-16"])
+                .unwrap()
+                .args
+                .config()
+                .unwrap();
         assert_eq!(pinned.api_version, "2023-08-16");
-        let unknown = Cli::try_parse_from(["x", "--sim-api-version", "2019-01-01"])
+        let unknown = Cli::try_parse_from(["x", "--api-version", "2019-01-01"])
             .unwrap()
             .args
             .config()

@@ -21,7 +21,6 @@ const VARS: &[&str] = &[
     "STRIPE_OPENAPI_DIR",
     "STRIPE_FIXTURES",
     "STRIPE_API_VERSION",
-    "STRIPE_SIM_API_VERSION",
     "LISTEN",
     "RUST_LOG",
 ];

@@ -570,7 +570,7 @@ async fn backfill_resource(
     let (status, error) = match list_plan(res) {
         None => (
             ObjectStatus::Skipped,
-            Some("no list endpoint whose parameters can be filled".to_string()),
+            Some("cannot be listed: no list endpoint whose path ids another list gives; webhooks and events still write it when Stripe sends one".to_string()),
         ),
         Some(plan) => {
             let result = match claim(ctx, res, sem, &mut permit).await {

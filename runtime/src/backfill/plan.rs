@@ -135,7 +135,7 @@ pub(super) fn select(req: &BackfillRequest) -> Result<Vec<&'static Resource>> {
             for n in names {
                 let r = resource(n)
                     .or_else(|| resource_by_table(n))
-                    .ok_or_else(|| Error::Unsupported(format!("unknown object or table {n:?}")))?;
+                    .ok_or_else(|| Error::Unsupported(crate::objects::unknown_object(n)))?;
                 wanted.push(r.table);
             }
             Ok(ordered().filter(|r| wanted.contains(&r.table)).collect())
