@@ -17,7 +17,7 @@ use clap::{Args, Parser, Subcommand};
 use stripe_sync::metrics::Metrics;
 use stripe_sync::objects::validate_objects;
 use stripe_sync::server::{self, AppState, ServerLimits};
-use stripe_sync::status::collect_status_for;
+use stripe_sync::status::collect_status_of;
 use stripe_sync::store::{self, Interrupt, RunStatus};
 use stripe_sync::{BackfillRequest, Error, StripeSync};
 
@@ -86,6 +86,9 @@ pub enum Command {
         /// Print JSON instead of tables.
         #[arg(long)]
         json: bool,
+        /// Only this account (acct_…): its runs, cursors, rows, events, verify and freshness.
+        #[arg(long)]
+        account: Option<String>,
         /// The mirror.
         #[command(flatten)]
         db: DbOpts,
@@ -462,11 +465,16 @@ async fn dispatch(cli: Cli) -> CliResult {
             crate::verify::run(&none.with_api(&a.api).with_pace(&a.pace), a).await
         }
         Command::Changes(a) => crate::changes::run(none, a).await,
-        Command::Status { json, db, version } => {
+        Command::Status {
+            json,
+            account,
+            db,
+            version,
+        } => {
             let g = none.with_db(&db).with_version(&version);
             let version = api_version(&g)?;
             let pool = connect_db(&g).await?;
-            let v = collect_status_for(&pool, version)
+            let v = collect_status_of(&pool, version, account.as_deref())
                 .await
                 .map_err(CliError::failed)?;
             if json {

@@ -15,11 +15,13 @@ pub fn print_status(v: &Value) {
         o => o.to_string(),
     };
     outln!("Stripe API version: {}", s(&v["api_version"]));
+    print_account_lines(v);
     outln!("Last runs:");
     outln!(
-        "  {:>5} {:<9} {:<12} {:<21} {:<21} {:>8} {:>8}",
+        "  {:>5} {:<9} {:<24} {:<12} {:<21} {:<21} {:>8} {:>8}",
         "id",
         "kind",
+        "account",
         "status",
         "started",
         "finished",
@@ -28,9 +30,10 @@ pub fn print_status(v: &Value) {
     );
     for r in v["runs"].as_array().into_iter().flatten() {
         outln!(
-            "  {:>5} {:<9} {:<12} {:<21} {:<21} {:>8} {:>8}",
+            "  {:>5} {:<9} {:<24} {:<12} {:<21} {:<21} {:>8} {:>8}",
             s(&r["id"]),
             s(&r["kind"]),
+            s(&r["account"]),
             s(&r["status"]),
             s(&r["started_at"]),
             s(&r["finished_at"]),
@@ -49,16 +52,40 @@ pub fn print_status(v: &Value) {
             stripe_sync::store::ABANDONED_AFTER.as_secs()
         );
     }
-    outln!("Cursors:");
-    for c in v["cursors"].as_array().into_iter().flatten() {
+    let cursors: Vec<&Value> = v["cursors"].as_array().into_iter().flatten().collect();
+    let open: Vec<&&Value> = cursors
+        .iter()
+        .filter(|c| c["status"] != "complete")
+        .collect();
+    outln!(
+        "Cursors: {} complete, {} not (each listed; `status --json` has every cursor's high water)",
+        cursors.len() - open.len(),
+        open.len()
+    );
+    for c in open.iter().take(CURSORS_SHOWN) {
         outln!(
-            "  {:<34} {:<10} high water {}",
+            "  {:<24} {:<34} {:<10} high water {}",
+            s(&c["account"]),
             s(&c["resource"]),
             s(&c["status"]),
             s(&c["high_water"])
         );
     }
-    outln!("Rows per table:");
+    if open.len() > CURSORS_SHOWN {
+        outln!("  … {} more in `status --json`", open.len() - CURSORS_SHOWN);
+    }
+    let accounts_with_rows = v["rows_by_account"].as_object().map_or(0, |m| m.len());
+    match v["rows_by_account"].as_object() {
+        Some(m) if m.len() == 1 => {
+            outln!(
+                "Rows per table ({}):",
+                m.keys().next().map_or("", |k| k.as_str())
+            )
+        }
+        _ => outln!(
+            "Rows per table (all {accounts_with_rows} accounts; `status --account acct_…` for one):"
+        ),
+    }
     if let Some(m) = v["rows"].as_object() {
         if m.is_empty() {
             outln!("  (all tables empty)");
@@ -95,13 +122,119 @@ pub fn print_status(v: &Value) {
     print_accounts(v);
 }
 
+/// Cursors listed in the human table (those not complete).
+const CURSORS_SHOWN: usize = 40;
+
+/// One line per account, first: its rows, cursors, last run, freshness and
+/// last verify, from every part of the status that names accounts.
+fn print_account_lines(v: &Value) {
+    #[derive(Default)]
+    struct Line {
+        platform: Option<bool>,
+        rows: i64,
+        tables: usize,
+        cursors: usize,
+        complete: usize,
+        last_run: Option<String>,
+        lag: Option<String>,
+        differences: i64,
+        verified: bool,
+    }
+    let mut lines: std::collections::BTreeMap<String, Line> = Default::default();
+    let list = |k: &str| v[k].as_array().into_iter().flatten();
+    for a in list("accounts") {
+        if let Some(id) = a["account_id"].as_str() {
+            lines.entry(id.to_string()).or_default().platform =
+                a["connected"].as_bool().map(|c| !c);
+        }
+    }
+    if let Some(m) = v["rows_by_account"].as_object() {
+        for (id, tables) in m {
+            let l = lines.entry(id.clone()).or_default();
+            let t = tables.as_object();
+            l.rows = t.map_or(0, |t| t.values().filter_map(Value::as_i64).sum());
+            l.tables = t.map_or(0, |t| t.len());
+        }
+    }
+    for c in list("cursors") {
+        if let Some(id) = c["account"].as_str() {
+            let l = lines.entry(id.to_string()).or_default();
+            l.cursors += 1;
+            l.complete += usize::from(c["status"] == "complete");
+        }
+    }
+    // Runs are newest first: the first one seen is the account's last.
+    for r in list("runs") {
+        if let Some(id) = r["account"].as_str() {
+            let l = lines.entry(id.to_string()).or_default();
+            if l.last_run.is_none() {
+                l.last_run = Some(format!(
+                    "last {} {} {}",
+                    r["kind"].as_str().unwrap_or("-"),
+                    r["status"].as_str().unwrap_or("-"),
+                    r["finished_at"].as_str().unwrap_or("(not finished)")
+                ));
+            }
+        }
+    }
+    if let Some(m) = v["freshness"].as_object() {
+        for (id, f) in m {
+            lines.entry(id.clone()).or_default().lag = Some(match f["lag_p95_seconds"].as_f64() {
+                Some(p95) => format!("lag p95 {p95:.1} s"),
+                None => "no events in the last 15 min".to_string(),
+            });
+        }
+    }
+    for r in list("verify") {
+        if let Some(id) = r["account"].as_str() {
+            let l = lines.entry(id.to_string()).or_default();
+            l.verified = true;
+            let n = |k: &str| r[k].as_i64().unwrap_or(0);
+            l.differences += (n("missing") + n("stale") + n("extra") - n("repaired")).max(0);
+        }
+    }
+    if lines.is_empty() {
+        outln!("Accounts: none mirrored yet (`stripe-sync backfill` starts)");
+        return;
+    }
+    outln!("Accounts ({}):", lines.len());
+    for (id, l) in lines.iter().take(ACCOUNTS_SHOWN) {
+        let mut parts = vec![format!("{} rows in {} tables", l.rows, l.tables)];
+        if l.cursors > 0 {
+            parts.push(format!("cursors {}/{} complete", l.complete, l.cursors));
+        }
+        parts.extend(l.last_run.clone());
+        parts.extend(l.lag.clone());
+        parts.push(if l.verified {
+            format!("verify: {} unrepaired differences", l.differences)
+        } else {
+            "never verified".to_string()
+        });
+        outln!(
+            "  {id}{}: {}",
+            match l.platform {
+                Some(true) => " (platform)",
+                Some(false) => " (connected)",
+                None => "",
+            },
+            parts.join("; ")
+        );
+    }
+    if lines.len() > ACCOUNTS_SHOWN {
+        outln!(
+            "  … {} more: `status --account acct_…`, or `status --json`",
+            lines.len() - ACCOUNTS_SHOWN
+        );
+    }
+}
+
 /// Freshness per account: how far behind Stripe each one is.
 fn print_freshness(v: &Value) {
     let Some(all) = v["freshness"].as_object().filter(|m| !m.is_empty()) else {
         return;
     };
     let secs = |x: &Value| match x.as_f64() {
-        Some(s) => age(s),
+        Some(s) => format!("{} ago", age(s)),
         None => "never".to_string(),
     };
     outln!(
@@ -124,7 +257,7 @@ fn print_freshness(v: &Value) {
             .map(|(k, _)| k.as_str())
             .collect();
         outln!(
-            "  {account}: {lag}; last event {} ago, last catch-up {} ago, last verify {} ago{}{}",
+            "  {account}: {lag}; last event {}, last catch-up {}, last verify {}{}{}",
             secs(&f["seconds_since_last_event"]),
             secs(&f["seconds_since_last_catch_up"]),
             secs(&f["seconds_since_last_verify"]),

@@ -548,6 +548,47 @@ async fn verify_finds_repairs_and_says_so_in_its_exit_code() {
         out.contains("Verify: last run per account and type"),
         "{out}"
     );
+    // status leads with one line per account (the platform and its two
+    // connected accounts), and --account narrows every part to one.
+    let after = out.split_once("Accounts (3):\n").expect(&out).1;
+    let lines: Vec<&str> = after.lines().take(3).collect();
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with("  acct_") && l.contains(" rows in ") && l.contains("verify:")),
+        "{out}"
+    );
+    assert_eq!(
+        lines.iter().filter(|l| l.contains("(platform)")).count(),
+        1,
+        "{out}"
+    );
+    let connected = lines
+        .iter()
+        .find(|l| l.contains("(connected)"))
+        .and_then(|l| l.trim().split(' ').next())
+        .expect(&out);
+    let (code, json, err) = m.go(&["status", "--json", "--account", connected]).await;
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for part in ["runs", "cursors", "verify"] {
+        let items = v[part].as_array().unwrap();
+        assert!(!items.is_empty(), "{part}: {json}");
+        assert!(
+            items.iter().all(|x| x["account"] == connected),
+            "{part}: {json}"
+        );
+    }
+    assert_eq!(v["rows_by_account"].as_object().unwrap().len(), 1, "{json}");
+    assert!(v["rows"]["customers"].as_i64().unwrap() > 0, "{json}");
+    let (code, text, err) = m.go(&["status", "--account", connected]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        text.contains("Accounts (1):") && text.contains(&format!("Rows per table ({connected}):")),
+        "{text}"
+    );
+    let (_, all, _) = m.go(&["status"]).await;
+    assert!(text.lines().count() < all.lines().count(), "{text}");
     let (code, _, err) = m.go(&["verify", "subscription_item"]).await;
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--children"), "{err}");
@@ -683,7 +724,10 @@ async fn a_killed_consumer_resumes_right_after_what_it_acknowledged() {
             runs <= 400,
             "no progress after {runs} runs: at {position} of {total}"
         );
-        let mut c = cmd_with(&m.db.url, &m.sim.base_url());
+        // Named, so that its session can be seen to end.
+        let sep = if m.db.url.contains('?') { '&' } else { '?' };
+        let url = format!("{}{sep}application_name=killed_consumer", m.db.url);
+        let mut c = cmd_with(&url, &m.sim.base_url());
         c.args([
             "changes",
             "--consumer",
@@ -710,6 +754,25 @@ async fn a_killed_consumer_resumes_right_after_what_it_acknowledged() {
         }
         signal(&child, "KILL");
         wait_exit(&mut child, 20).await;
+        // An acknowledgement sent just before the kill may still commit:
+        // the position is read once the server has ended the session.
+        let deadline = std::time::Instant::now() + stripe_sync_tests::WAIT_LIMIT;
+        loop {
+            let sessions: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'killed_consumer'",
+            )
+            .fetch_one(&m.db.pool)
+            .await
+            .unwrap();
+            if sessions == 0 {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the consumer's session outlived it"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
         while let Some(l) = lines.recv().await {
             printed.push(l);
         }

@@ -93,17 +93,6 @@ fn run_record(r: RunRow) -> RunRecord {
     }
 }
 
-/// The newest `limit` runs, newest first, read with the heartbeat rule.
-pub async fn recent_runs(pool: &PgPool, limit: i64) -> Result<Vec<RunRecord>, sqlx::Error> {
-    let rows: Vec<RunRow> = sqlx::query_as(&format!(
-        "SELECT {RUN_COLUMNS} FROM stripe_sync.sync_runs ORDER BY id DESC LIMIT $1"
-    ))
-    .bind(limit)
-    .fetch_all(pool)
-    .await?;
-    Ok(rows.into_iter().map(run_record).collect())
-}
-
 /// The runs stored as running, oldest first, read with the heartbeat rule:
 /// each is [`store::RunStatus::Running`] or [`store::RunStatus::Abandoned`].
 pub async fn unfinished_runs(pool: &PgPool) -> Result<Vec<RunRecord>, sqlx::Error> {
@@ -131,13 +120,36 @@ pub async fn collect_status(pool: &PgPool) -> Result<Value, String> {
 /// see [`crate::freshness`]). A database migrated before the queue's
 /// tables has an empty `accounts`. Errors are strings without secrets.
 pub async fn collect_status_for(pool: &PgPool, api_version: &str) -> Result<Value, String> {
+    collect_status_of(pool, api_version, None).await
+}
+
+/// [`collect_status_for`], of one account when `account` is given: every
+/// part holds that account's entries only (`rows` and `events` count its
+/// rows and events; `accounts_summary` stays the whole queue's). Each run
+/// and cursor names its account, and `rows_by_account` gives each
+/// account's rows per table.
+pub async fn collect_status_of(
+    pool: &PgPool,
+    api_version: &str,
+    account: Option<&str>,
+) -> Result<Value, String> {
     let e = |e: sqlx::Error| format!("reading status failed: {e}; has `stripe-sync migrate` run?");
-    let runs = recent_runs(pool, 10).await.map_err(e)?;
+    let rows: Vec<RunRow> = sqlx::query_as(&format!(
+        "SELECT {RUN_COLUMNS} FROM stripe_sync.sync_runs \
+          WHERE $1::text IS NULL OR account_id = $1 ORDER BY id DESC LIMIT 10"
+    ))
+    .bind(account)
+    .fetch_all(pool)
+    .await
+    .map_err(e)?;
+    let runs: Vec<RunRecord> = rows.into_iter().map(run_record).collect();
     let cursors: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
         "SELECT account_id, resource, status, \
          to_char(high_water AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') \
-         FROM stripe_sync.sync_state WHERE scope = '' ORDER BY resource, account_id",
+         FROM stripe_sync.sync_state WHERE scope = '' AND ($1::text IS NULL OR account_id = $1) \
+         ORDER BY resource, account_id",
     )
+    .bind(account)
     .fetch_all(pool)
     .await
     .map_err(e)?;
@@ -150,11 +162,24 @@ pub async fn collect_status_for(pool: &PgPool, api_version: &str) -> Result<Valu
     .await
     .map_err(e)?;
     let mut counts = serde_json::Map::new();
+    let mut by_account: BTreeMap<String, serde_json::Map<String, Value>> = BTreeMap::new();
     for (t,) in tables {
-        let sql = format!("SELECT count(*) FROM stripe.\"{}\"", t.replace('"', "\"\""));
-        let (n,): (i64,) = sqlx::query_as(&sql).fetch_one(pool).await.map_err(e)?;
+        let sql = format!(
+            "SELECT _account_id, count(*) FROM stripe.\"{}\" \
+              WHERE $1::text IS NULL OR _account_id = $1 GROUP BY 1 ORDER BY 1",
+            t.replace('"', "\"\"")
+        );
+        let per: Vec<(String, i64)> = sqlx::query_as(&sql)
+            .bind(account)
+            .fetch_all(pool)
+            .await
+            .map_err(e)?;
+        let n: i64 = per.iter().map(|p| p.1).sum();
         if n > 0 {
-            counts.insert(t, json!(n));
+            counts.insert(t.clone(), json!(n));
+        }
+        for (a, n) in per {
+            by_account.entry(a).or_default().insert(t.clone(), json!(n));
         }
     }
     let (events, unattributed, last_created, last_received, lag): (
@@ -167,12 +192,14 @@ pub async fn collect_status_for(pool: &PgPool, api_version: &str) -> Result<Valu
         "SELECT count(*), count(*) FILTER (WHERE outcome = 'unattributed'), \
              to_char(max(created) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
              to_char(max(received_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
-             extract(epoch FROM now() - max(created))::float8 FROM stripe_sync.events",
+             extract(epoch FROM now() - max(created))::float8 FROM stripe_sync.events \
+          WHERE $1::text IS NULL OR account_id = $1",
     )
+    .bind(account)
     .fetch_one(pool)
     .await
     .map_err(e)?;
-    let (accounts, accounts_summary) = match collect_accounts(pool).await {
+    let (mut accounts, accounts_summary) = match collect_accounts(pool).await {
         Ok(a) => a,
         // Migrated before 0010: no work queue, so no accounts to show.
         Err(sqlx::Error::Database(d)) if d.code().as_deref() == Some("42P01") => {
@@ -184,14 +211,19 @@ pub async fn collect_status_for(pool: &PgPool, api_version: &str) -> Result<Valu
     let quarantined = crate::quarantine::count(pool)
         .await
         .map_err(|x| format!("reading status failed: {x}"))?;
-    let verify = last_verify(pool).await.map_err(e)?;
-    let freshness = crate::freshness::collect(pool).await.map_err(e)?;
+    let mut verify = last_verify(pool).await.map_err(e)?;
+    let mut freshness = crate::freshness::collect(pool).await.map_err(e)?;
+    if let Some(a) = account {
+        accounts.retain(|x| x["account_id"] == a);
+        verify.retain(|x| x["account"] == a);
+        freshness.retain(|f| f.account == a);
+    }
     Ok(json!({
         "api_version": api_version,
         "quarantined": quarantined,
         "verify": verify,
         "runs": runs.iter().map(|r| json!({
-            "id": r.id, "kind": r.kind, "status": r.status,
+            "id": r.id, "kind": r.kind, "account": r.account_id, "status": r.status,
             "started_at": seconds(r.started_at), "finished_at": r.finished_at.map(seconds),
             "heartbeat_at": seconds(r.heartbeat_at),
             "fetched": r.fetched, "written": r.written, "error": r.error,
@@ -200,6 +232,7 @@ pub async fn collect_status_for(pool: &PgPool, api_version: &str) -> Result<Valu
             "account": c.0, "resource": c.1, "status": c.2, "high_water": c.3,
         })).collect::<Vec<_>>(),
         "rows": counts,
+        "rows_by_account": by_account,
         "events": {
             "total": events,
             "unattributed": unattributed,
