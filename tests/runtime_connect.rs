@@ -64,6 +64,17 @@ async fn every_connected_account_is_mirrored_through_the_queue() -> Result<()> {
     let rep = e.sync.run_worker(options()).await?;
     assert_eq!(rep.jobs_done, 13, "{rep:?}");
     assert_eq!(rep.jobs_failed + rep.revoked, 0, "{rep:?}");
+    // A connected account's creation date (where its backfill's slices
+    // start) comes from the platform's /v1/accounts list, not from a
+    // GET /v1/account of its own: at most the platform's one.
+    let asked = e
+        .sim
+        .requests_by_endpoint()
+        .get("GET /v1/account")
+        .copied()
+        .unwrap_or(0);
+    println!("GET /v1/account: {asked} for 13 accounts");
+    assert!(asked <= 1, "GET /v1/account {asked} times for 13 accounts");
     assert_eq!(
         e.count("SELECT count(*) FROM stripe_sync.sync_work WHERE state <> 'done'")
             .await?,

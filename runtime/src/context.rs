@@ -175,6 +175,11 @@ impl Context {
                 if self.config.account_id.is_some() {
                     return None;
                 }
+                // A connected account: the platform's `/v1/accounts` list
+                // gave its `created` already, in the platform's rows.
+                if let Some(created) = self.listed_account_created().await {
+                    return Some(created);
+                }
                 match self.client.get_json("/v1/account", &[]).await {
                     Ok(v) => v.get("created").and_then(Value::as_i64),
                     Err(e) => {
@@ -184,6 +189,29 @@ impl Context {
                 }
             })
             .await
+    }
+
+    /// The `created` of the connected account this context acts as, from
+    /// the `accounts` row its platform's `/v1/accounts` list wrote (`None`:
+    /// not acting as one, or no such row).
+    async fn listed_account_created(&self) -> Option<i64> {
+        let account = self.config.stripe_account.as_ref()?;
+        let table = stripe_sync_generated::resource("account").map(store::table_ident)?;
+        let sql = format!(
+            "SELECT extract(epoch FROM created)::bigint FROM {table}
+              WHERE id = $1 AND created IS NOT NULL LIMIT 1"
+        );
+        match sqlx::query_scalar(&sql)
+            .bind(account)
+            .fetch_optional(&self.pool)
+            .await
+        {
+            Ok(created) => created,
+            Err(e) => {
+                tracing::debug!(error = %e, "connected account's created time not read from the mirror");
+                None
+            }
+        }
     }
 
     /// Begins a transaction that writes objects (see [`store::begin_write`]).
