@@ -686,6 +686,49 @@ async fn a_type_that_cannot_be_listed_says_why_it_is_skipped() {
     m.finish().await;
 }
 
+/// Per-customer entitlement lists are not asked for while the account has
+/// no feature (none can hold anything), and the summary says why; once a
+/// feature exists they are.
+#[tokio::test(flavor = "multi_thread")]
+async fn entitlement_lists_wait_for_a_feature() {
+    let m = Mirror::new().await;
+    let lists = |m: &Mirror| {
+        m.sim
+            .requests_by_endpoint()
+            .get("GET /v1/entitlements/active_entitlements")
+            .copied()
+            .unwrap_or(0)
+    };
+    let types = [
+        "backfill",
+        "customer",
+        "entitlements.feature",
+        "entitlements.active_entitlement",
+    ];
+    let (code, out, err) = m.go(&types).await;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(lists(&m), 0, "{out}");
+    assert!(
+        out.contains("skipped (1): entitlements.active_entitlement — the account has no entitlements.feature"),
+        "{out}"
+    );
+    let customers = count(&m.db, "customers").await;
+    assert!(customers > 0);
+    let r = reqwest::Client::new()
+        .post(format!("{}/v1/entitlements/features", m.sim.base_url()))
+        .basic_auth("sk_test_cli", Some(""))
+        .form(&[("name", "Seats"), ("lookup_key", "seats")])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    let (code, out, err) = m.go(&types).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("skipped (1)"), "{out}");
+    assert_eq!(lists(&m) as i64, customers, "one list per customer: {out}");
+    m.finish().await;
+}
+
 /// The position `consumer` acknowledged.
 async fn acknowledged(m: &Mirror, consumer: &str) -> i64 {
     sqlx::query_scalar(

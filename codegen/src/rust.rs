@@ -450,6 +450,13 @@ fn registry(api: &Api, lock: &Lock) -> TokenStream {
             }
             None => quote!(None),
         };
+        let needs = match crate::overrides::LIST_NEEDS
+            .iter()
+            .find(|(o, needed, _)| o == object && lock.tables.values().any(|t| &t.object == needed))
+        {
+            Some((_, needed, why)) => quote!(Some(Needs { object: #needed, reason: #why })),
+            None => quote!(None),
+        };
         quote! {
             Resource {
                 object: #object,
@@ -464,6 +471,7 @@ fn registry(api: &Api, lock: &Lock) -> TokenStream {
                 has_created: #has_created,
                 doc_url: #doc_url,
                 owner: #owner,
+                needs: #needs,
             }
         }
     });
@@ -475,7 +483,7 @@ fn registry(api: &Api, lock: &Lock) -> TokenStream {
     let paths = &api.paths;
     quote! {
         //! Every resource that has a table, sorted by object string, and lookups.
-        use super::support::{Column, ColumnType, CreateEndpoint, EmbeddedList, ListEndpoint, ListSummary, Owner, Param, Resource};
+        use super::support::{Column, ColumnType, CreateEndpoint, EmbeddedList, ListEndpoint, ListSummary, Needs, Owner, Param, Resource};
 
         /// Every resource with a table, sorted by object string.
         pub static RESOURCES: &[Resource] = &[#(#entries),*];
@@ -766,6 +774,18 @@ fn support() -> TokenStream {
             pub doc_url: &'static str,
             /// A column the object does not carry: the owner it was listed under.
             pub owner: Option<Owner>,
+            /// An object every one of these needs: none of it in the account,
+            /// none of these either.
+            pub needs: Option<Needs>,
+        }
+
+        /// What a resource needs to exist at all (see [`Resource::needs`]).
+        #[derive(Clone, Copy, Debug)]
+        pub struct Needs {
+            /// The needed object, e.g. `entitlements.feature`.
+            pub object: &'static str,
+            /// Why.
+            pub reason: &'static str,
         }
 
         /// A column holding the owner an object was listed under (the object

@@ -2,8 +2,8 @@
 
 //! Every resource that has a table, sorted by object string, and lookups.
 use super::support::{
-    Column, ColumnType, CreateEndpoint, EmbeddedList, ListEndpoint, ListSummary, Owner,
-    Param, Resource,
+    Column, ColumnType, CreateEndpoint, EmbeddedList, ListEndpoint, ListSummary, Needs,
+    Owner, Param, Resource,
 };
 /// Every resource with a table, sorted by object string.
 pub static RESOURCES: &[Resource] = &[
@@ -169,6 +169,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/accounts/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "alipay_account",
@@ -244,6 +245,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "apple_pay_domain",
@@ -296,6 +298,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/apple_pay/domains/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "application_fee",
@@ -406,6 +409,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/application_fees/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "apps.secret",
@@ -484,6 +488,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "balance_transaction",
@@ -602,6 +607,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/balance_transactions/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "bank_account",
@@ -764,6 +770,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "billing.alert",
@@ -826,6 +833,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api/billing/alerts/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "billing.credit_balance_transaction",
@@ -900,6 +908,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/billing/credit_balance_transactions/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "billing.credit_grant",
@@ -1012,6 +1021,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/billing/credit_grants/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "billing.meter",
@@ -1104,6 +1114,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/billing/meters/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "billing.meter_event_summary",
@@ -1154,6 +1165,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "billing_portal.configuration",
@@ -1251,6 +1263,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/billing_portal/configurations/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "billing_portal.session",
@@ -1326,6 +1339,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "bitcoin_receiver",
@@ -1451,6 +1465,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "bitcoin_transaction",
@@ -1501,6 +1516,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "capability",
@@ -1571,6 +1587,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "card",
@@ -1803,6 +1820,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "charge",
@@ -2071,6 +2089,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/charges/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "checkout.session",
@@ -2466,6 +2485,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/checkout/sessions/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "climate.order",
@@ -2603,6 +2623,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/climate/orders/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "climate.product",
@@ -2672,6 +2693,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/climate/products/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "climate.supplier",
@@ -2731,6 +2753,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api/climate/suppliers/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "country_spec",
@@ -2795,6 +2818,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api/country_specs/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "coupon",
@@ -2907,6 +2931,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/coupons/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "credit_note",
@@ -3127,6 +3152,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/credit_notes/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "credit_note_line_item",
@@ -3252,6 +3278,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "customer",
@@ -3496,6 +3523,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/customers/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "customer_balance_transaction",
@@ -3606,6 +3634,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "customer_cash_balance_transaction",
@@ -3718,6 +3747,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "discount",
@@ -3803,6 +3833,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "dispute",
@@ -3912,6 +3943,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/disputes/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "entitlements.active_entitlement",
@@ -3977,6 +4009,10 @@ pub static RESOURCES: &[Resource] = &[
             set_sql: "UPDATE \"stripe\".\"entitlements_active_entitlements\" SET \"customer\" = $1 WHERE \"id\" = ANY($2::text[]) AND \"_account_id\" = $3 AND \"customer\" IS DISTINCT FROM $1",
             soft_delete_missing_sql: "UPDATE \"stripe\".\"entitlements_active_entitlements\" SET \"_deleted_at\" = $4, \"_synced_at\" = now() WHERE \"_account_id\" = $1 AND \"customer\" = $2 AND \"id\" <> ALL($3::text[]) AND \"_deleted_at\" IS NULL AND \"_updated_at\" <= $4",
         }),
+        needs: Some(Needs {
+            object: "entitlements.feature",
+            reason: "an active entitlement is a feature a customer has through a product",
+        }),
     },
     Resource {
         object: "entitlements.feature",
@@ -4039,6 +4075,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api/entitlements/features/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "exchange_rate",
@@ -4078,6 +4115,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api/exchange_rates/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "fee_refund",
@@ -4151,6 +4189,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "file",
@@ -4244,6 +4283,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/files/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "file_link",
@@ -4316,6 +4356,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/file_links/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "financial_connections.account",
@@ -4440,6 +4481,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/financial_connections/accounts/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "financial_connections.account_owner",
@@ -4515,6 +4557,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "financial_connections.transaction",
@@ -4605,6 +4648,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "forwarding.request",
@@ -4687,6 +4731,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/forwarding/requests/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "identity.verification_report",
@@ -4781,6 +4826,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/identity/verification_reports/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "identity.verification_session",
@@ -4908,6 +4954,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/identity/verification_sessions/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "invoice",
@@ -5417,6 +5464,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/invoices/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "invoice_payment",
@@ -5501,6 +5549,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/invoice_payments/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "invoice_rendering_template",
@@ -5565,6 +5614,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/invoice_rendering_templates/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "invoiceitem",
@@ -5732,6 +5782,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api/invoiceitems/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "issuer_fraud_record",
@@ -5792,6 +5843,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "issuing.authorization",
@@ -5966,6 +6018,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/issuing/authorizations/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "issuing.card",
@@ -6128,6 +6181,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/issuing/cards/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "issuing.cardholder",
@@ -6235,6 +6289,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/issuing/cardholders/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "issuing.dispute",
@@ -6327,6 +6382,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/issuing/disputes/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "issuing.personalization_design",
@@ -6421,6 +6477,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/issuing/personalization_designs/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "issuing.physical_bundle",
@@ -6480,6 +6537,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api/issuing/physical_bundles/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "issuing.settlement",
@@ -6575,6 +6633,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "issuing.token",
@@ -6665,6 +6724,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "issuing.transaction",
@@ -6799,6 +6859,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/issuing/transactions/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "item",
@@ -6946,6 +7007,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "line_item",
@@ -7126,6 +7188,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "mandate",
@@ -7196,6 +7259,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "order",
@@ -7331,6 +7395,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "payment_attempt_record",
@@ -7451,6 +7516,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "payment_intent",
@@ -7721,6 +7787,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/payment_intents/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "payment_intent_amount_details_line_item",
@@ -7801,6 +7868,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "payment_link",
@@ -8021,6 +8089,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api/payment_links/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "payment_method",
@@ -8392,6 +8461,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/payment_methods/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "payment_method_configuration",
@@ -8739,6 +8809,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api/payment_method_configurations/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "payment_method_domain",
@@ -8826,6 +8897,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/payment_method_domains/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "payout",
@@ -8988,6 +9060,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/payouts/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "person",
@@ -9181,6 +9254,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "plan",
@@ -9313,6 +9387,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/plans/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "price",
@@ -9445,6 +9520,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/prices/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "product",
@@ -9567,6 +9643,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/products/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "product_feature",
@@ -9620,6 +9697,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "promotion_code",
@@ -9722,6 +9800,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/promotion_codes/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "quote",
@@ -9942,6 +10021,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/quotes/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "radar.early_fraud_warning",
@@ -10006,6 +10086,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/radar/early_fraud_warnings/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "radar.value_list",
@@ -10094,6 +10175,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/radar/value_lists/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "radar.value_list_item",
@@ -10162,6 +10244,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "recipient",
@@ -10247,6 +10330,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "refund",
@@ -10401,6 +10485,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/refunds/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "reporting.report_run",
@@ -10478,6 +10563,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/reporting/report_runs/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "reporting.report_type",
@@ -10547,6 +10633,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api/reporting/report_types/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "review",
@@ -10641,6 +10728,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/reviews/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "scheduled_query_run",
@@ -10720,6 +10808,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/sigma/scheduled_query_runs/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "setup_attempt",
@@ -10830,6 +10919,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "setup_intent",
@@ -10997,6 +11087,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/setup_intents/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "shipping_rate",
@@ -11084,6 +11175,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/shipping_rates/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "sku",
@@ -11169,6 +11261,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "source",
@@ -11392,6 +11485,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "source_transaction",
@@ -11494,6 +11588,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "subscription",
@@ -11805,6 +11900,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/subscriptions/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "subscription_item",
@@ -11898,6 +11994,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "subscription_schedule",
@@ -12025,6 +12122,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/subscription_schedules/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "tax.calculation_line_item",
@@ -12115,6 +12213,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "tax.registration",
@@ -12187,6 +12286,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/tax/registrations/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "tax.transaction_line_item",
@@ -12282,6 +12382,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "tax_code",
@@ -12326,6 +12427,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api/tax_codes/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "tax_id",
@@ -12425,6 +12527,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/tax_ids/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "tax_rate",
@@ -12542,6 +12645,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/tax_rates/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "terminal.configuration",
@@ -12644,6 +12748,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api/terminal/configurations/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "terminal.location",
@@ -12731,6 +12836,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api/terminal/locations/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "terminal.reader",
@@ -12823,6 +12929,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api/terminal/readers/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "test_helpers.test_clock",
@@ -12895,6 +13002,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/test_helpers/test_clocks/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "topup",
@@ -13002,6 +13110,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/topups/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "transfer",
@@ -13125,6 +13234,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/transfers/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "transfer_reversal",
@@ -13208,6 +13318,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "treasury.credit_reversal",
@@ -13311,6 +13422,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "treasury.debit_reversal",
@@ -13419,6 +13531,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "treasury.financial_account",
@@ -13536,6 +13649,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/treasury/financial_accounts/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "treasury.inbound_transfer",
@@ -13674,6 +13788,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "treasury.outbound_payment",
@@ -13817,6 +13932,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "treasury.outbound_transfer",
@@ -13950,6 +14066,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "treasury.received_credit",
@@ -14060,6 +14177,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "treasury.received_debit",
@@ -14170,6 +14288,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "treasury.transaction",
@@ -14286,6 +14405,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "treasury.transaction_entry",
@@ -14381,6 +14501,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "usage_record_summary",
@@ -14431,6 +14552,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "webhook_endpoint",
@@ -14518,6 +14640,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/webhook_endpoints/object",
         owner: None,
+        needs: None,
     },
 ];
 /// Every path of the API, sorted: the endpoints rate limits count by.

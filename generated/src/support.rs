@@ -129,6 +129,17 @@ pub struct Resource {
     pub doc_url: &'static str,
     /// A column the object does not carry: the owner it was listed under.
     pub owner: Option<Owner>,
+    /// An object every one of these needs: none of it in the account,
+    /// none of these either.
+    pub needs: Option<Needs>,
+}
+/// What a resource needs to exist at all (see [`Resource::needs`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Needs {
+    /// The needed object, e.g. `entitlements.feature`.
+    pub object: &'static str,
+    /// Why.
+    pub reason: &'static str,
 }
 /// A column holding the owner an object was listed under (the object
 /// itself does not carry it, e.g. an active entitlement's customer).

@@ -547,6 +547,35 @@ impl Drop for AbortOnDrop {
     }
 }
 
+/// Why `res` can hold nothing in this account, when it needs an object
+/// ([`Resource::needs`]) whose complete list found none: no row of it for
+/// the account, live or deleted. `None` when it may hold something, or the
+/// needed object was never listed to the end.
+async fn nothing_to_list(ctx: &Arc<RunCtx>, res: &'static Resource) -> Option<String> {
+    let needs = res.needs?;
+    let needed = resource(needs.object)?;
+    let pool = &ctx.inner.pool;
+    let states = state::load(pool, &ctx.account, needed.table).await.ok()?;
+    states
+        .iter()
+        .find(|s| s.scope.is_empty() && s.status == Status::Complete)?;
+    let sql = format!(
+        "SELECT EXISTS (SELECT 1 FROM {} WHERE _account_id = $1)",
+        store::table_ident(needed)
+    );
+    let any: bool = sqlx::query_scalar(&sql)
+        .bind(&ctx.account)
+        .fetch_one(pool)
+        .await
+        .ok()?;
+    (!any).then(|| {
+        format!(
+            "the account has no {} (its complete list found none), so none of these: {}",
+            needs.object, needs.reason
+        )
+    })
+}
+
 async fn backfill_resource(
     ctx: &Arc<RunCtx>,
     res: &'static Resource,
@@ -567,11 +596,13 @@ async fn backfill_resource(
         expected_requests: None,
     };
     let _ = store::record_run_object(pool, ctx.run_id, &running).await;
+    let nothing = nothing_to_list(ctx, res).await;
     let (status, error) = match list_plan(res) {
         None => (
             ObjectStatus::Skipped,
             Some("cannot be listed: no list endpoint whose path ids another list gives; webhooks and events still write it when Stripe sends one".to_string()),
         ),
+        Some(_) if nothing.is_some() => (ObjectStatus::Skipped, nothing),
         Some(plan) => {
             let result = match claim(ctx, res, sem, &mut permit).await {
                 Err(e) => Err(e),

@@ -2,8 +2,8 @@
 
 //! Every resource that has a table, sorted by object string, and lookups.
 use super::support::{
-    Column, ColumnType, CreateEndpoint, EmbeddedList, ListEndpoint, ListSummary, Owner,
-    Param, Resource,
+    Column, ColumnType, CreateEndpoint, EmbeddedList, ListEndpoint, ListSummary, Needs,
+    Owner, Param, Resource,
 };
 /// Every resource with a table, sorted by object string.
 pub static RESOURCES: &[Resource] = &[
@@ -93,6 +93,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: true,
         doc_url: "https://stripe.com/docs/api/customers/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "invoice",
@@ -160,6 +161,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api/invoices/object",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "line_item",
@@ -205,6 +207,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "subscription_item",
@@ -255,6 +258,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api",
         owner: None,
+        needs: None,
     },
     Resource {
         object: "tax_id",
@@ -299,6 +303,7 @@ pub static RESOURCES: &[Resource] = &[
         has_created: false,
         doc_url: "https://stripe.com/docs/api/tax_ids/object",
         owner: None,
+        needs: None,
     },
 ];
 /// Every path of the API, sorted: the endpoints rate limits count by.
