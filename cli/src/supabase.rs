@@ -61,6 +61,15 @@ pub struct InstallArgs {
     /// (`<dir>/supabase/functions/stripe-webhook/`).
     #[arg(long, default_value = ".")]
     pub project_dir: PathBuf,
+    /// An existing endpoint's signing secret (whsec_…), already pointed at
+    /// the function: used instead of creating a managed webhook.
+    #[arg(
+        long,
+        env = "STRIPE_WEBHOOK_SECRET",
+        hide_env_values = true,
+        conflicts_with = "connect"
+    )]
+    pub webhook_secret: Option<String>,
     /// The mirror and Stripe's API.
     #[command(flatten)]
     pub api: ApiOpts,
@@ -303,16 +312,20 @@ async fn set_webhook_role(
             "cannot connect to create the role {WEBHOOK_ROLE}: {e}"
         ))
     })?;
-    // An install elsewhere in the cluster may create the role between the
-    // check and the CREATE: then a second round ALTERs it.
+    // An install elsewhere in the cluster may create or change the role
+    // between the check and the statement: then another round, a moment later.
     let mut outcome = set_role_once(&mut conn, &verifier, &user, template_url).await;
-    if matches!(outcome, Err(Retry::Raced)) {
+    for round in 1..5u64 {
+        if !matches!(outcome, Err(Retry::Raced)) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50 * round)).await;
         outcome = set_role_once(&mut conn, &verifier, &user, template_url).await;
     }
     let _ = conn.close().await;
     outcome.map_err(|r| match r {
         Retry::Raced => CliError::failed(format!(
-            "cannot create the role {WEBHOOK_ROLE}: it was created and dropped concurrently; run install again"
+            "cannot set the role {WEBHOOK_ROLE}: other installs in this cluster kept changing it; run install again"
         )),
         Retry::Failed(e) => e,
     })
@@ -348,6 +361,9 @@ async fn set_role_once(
         return Err(match sqlstate(&e).as_deref() {
             // duplicate_object, unique_violation (pg_authid): created meanwhile.
             Some("42710" | "23505") if !exists => Retry::Raced,
+            // Another install in the cluster changed the role at the same
+            // moment (the role is cluster-wide).
+            Some("XX000") if e.to_string().contains("tuple concurrently updated") => Retry::Raced,
             Some("42501") => Retry::Failed(role_denied(verb, user, &e, template_url)),
             _ => failed(
                 &format!("{} the role {WEBHOOK_ROLE}", verb.to_lowercase()),
@@ -359,6 +375,9 @@ async fn set_role_once(
         .execute(&mut *tx)
         .await
         .map_err(|e| {
+            if e.to_string().contains("tuple concurrently updated") {
+                return Retry::Raced;
+            }
             Retry::Failed(CliError::failed(format!(
                 "cannot grant {WEBHOOK_ROLE} its privileges (stripe_sync.grant_privileges()): {e}; \
                  run install as the user that applies the migrations (the owner of schema stripe_sync)"
@@ -416,22 +435,38 @@ async fn install(before: GlobalOpts, a: InstallArgs) -> CliResult {
             ":<password>@",
             1,
         );
-        migrate(sync.pool()).await?;
-        outln!("migrations applied");
-        let w = sync.find_or_create_managed_webhook(&a.function_url).await?;
-        outln!(
-            "managed webhook {} → {} (API version {}, {} event types)",
-            w.id,
-            w.url,
-            w.api_version,
-            w.enabled_events.len()
-        );
-        if a.connect {
-            let c = sync.find_or_create_connect_webhook(&a.function_url).await?;
-            outln!("Connect webhook {} → {}", c.id, c.url);
-        }
+        // First what needs no network: the function's file, the migrations.
         let dir = write_function(&a.project_dir)?;
         outln!("function written to {}", dir.join("index.ts").display());
+        migrate(sync.pool()).await?;
+        outln!("migrations applied");
+        match &a.webhook_secret {
+            Some(secret) => {
+                if !secret.starts_with("whsec_") {
+                    return Err(CliError::usage(
+                        "--webhook-secret takes an endpoint's signing secret, whsec_… (Dashboard > Developers > Webhooks > the endpoint > Signing secret)",
+                    ));
+                }
+                sync.add_webhook_secret(secret).await?;
+                outln!("the endpoint's signing secret is stored; no managed webhook created");
+            }
+            None => {
+                let w = sync.find_or_create_managed_webhook(&a.function_url).await?;
+                outln!(
+                    "managed webhook {} → {} (API version {}, {} event types)",
+                    w.id,
+                    w.url,
+                    w.api_version,
+                    w.enabled_events.len()
+                );
+                if a.connect {
+                    let c = sync.find_or_create_connect_webhook(&a.function_url).await?;
+                    outln!("Connect webhook {} → {}", c.id, c.url);
+                }
+            }
+        }
+        // Webhooks flow from now on; a scheduled catch-up starts here.
+        sync.start_catch_up_now().await?;
         // Last: without the privilege to create roles, everything else is
         // in place and the error says how to finish.
         match set_webhook_role(sync.pool(), &password, &template_url).await? {
@@ -454,9 +489,12 @@ async fn install(before: GlobalOpts, a: InstallArgs) -> CliResult {
         "the endpoint secrets are in stripe_sync.managed_webhooks, where stripe_sync.process_webhook reads them; \
          the function needs no Stripe key, and connects as {WEBHOOK_ROLE}, which can run stripe_sync.process_webhook and nothing else"
     );
-    outln!("two commands left, from {}:", a.project_dir.display());
+    outln!("next, from {}:", a.project_dir.display());
     outln!("  supabase secrets set --env-file {ENV_FILE}");
     outln!("  supabase functions deploy {FUNCTION_NAME} --no-verify-jwt");
+    outln!("then, with the same DATABASE_URL and key:");
+    outln!("  stripe-sync backfill                  # once: what exists at Stripe today");
+    outln!("  stripe-sync sync --events-only        # on a schedule (every 15 min): what webhooks missed, from now on");
     Ok(())
 }
 

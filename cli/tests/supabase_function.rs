@@ -139,6 +139,8 @@ async fn check_install_output(db: &TestDb, project: &Path, out: &str, err: &str)
         "supabase functions deploy stripe-webhook --no-verify-jwt",
         "never commit it",
         "stripe_sync.managed_webhooks",
+        "stripe-sync backfill",
+        "stripe-sync sync --events-only",
     ] {
         assert!(out.contains(said), "{said:?} not in {out}");
     }
@@ -249,6 +251,11 @@ async fn supabase_install_writes_a_function_that_deno_runs_and_the_simulator_fee
     assert_eq!(code, 0, "install failed: {out}\n{err}");
     let first_url = check_install_output(&db, &project, &out, &err).await?;
     check_role_privileges(&first_url).await?;
+    // The documented schedule works right after the install, before any backfill.
+    let mut c = cmd_with(&db.url, &sim.base_url());
+    c.args(["sync", "--events-only"]);
+    let (code, out, err) = run_async(c).await;
+    assert_eq!(code, 0, "sync --events-only after install: {out}\n{err}");
     let index = project.join("supabase/functions/stripe-webhook/index.ts");
     assert_eq!(
         std::fs::read_to_string(&index)?,
@@ -486,5 +493,77 @@ async fn an_install_made_before_0013_carries_on_after_install_again() -> Result<
     let _ = std::fs::remove_dir_all(&project);
     sim.shutdown().await;
     db.drop_db().await?;
+    Ok(())
+}
+
+/// `install --webhook-secret`: an existing endpoint's secret is stored and
+/// no managed webhook is made; a secret that is not one is refused. Offline
+/// (a host that does not resolve), the function is written and the error
+/// names the host.
+#[tokio::test(flavor = "multi_thread")]
+async fn supabase_install_takes_an_existing_secret_and_names_the_host_it_cannot_reach() -> Result<()>
+{
+    let sim = simulator().await;
+    let db = TestDb::new().await?;
+    let project = std::env::temp_dir().join(format!(
+        "stripe-sync-supabase-secret-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&project);
+    let install = |api: &str, secret: &str| {
+        let mut c = cmd_with(&db.url, api);
+        c.args([
+            "--max-retries",
+            "0",
+            "supabase",
+            "install",
+            "--function-url",
+        ])
+        .arg("https://ref.supabase.co/functions/v1/stripe-webhook")
+        .args(["--webhook-secret", secret, "--project-dir"])
+        .arg(&project);
+        run_async(c)
+    };
+    let (code, out, err) = install(&sim.base_url(), "whsec_existing").await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("no managed webhook created"), "{out}");
+    let secrets: Vec<String> = sqlx::query_scalar("SELECT secret FROM stripe_sync.webhook_secrets")
+        .fetch_all(&db.pool)
+        .await?;
+    assert_eq!(secrets, vec!["whsec_existing".to_string()]);
+    let hooks: i64 = sqlx::query_scalar("SELECT count(*) FROM stripe_sync.managed_webhooks")
+        .fetch_one(&db.pool)
+        .await?;
+    assert_eq!(hooks, 0);
+    let (code, _, err) = install(&sim.base_url(), "sk_test_not_a_secret").await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("whsec_"), "{err}");
+
+    std::fs::remove_dir_all(&project)?;
+    let offline = TestDb::new().await?;
+    let mut c = cmd_with(&offline.url, "https://api.stripe-sync-offline.invalid");
+    c.args([
+        "--max-retries",
+        "0",
+        "supabase",
+        "install",
+        "--function-url",
+    ])
+    .arg("https://ref.supabase.co/functions/v1/stripe-webhook")
+    .arg("--project-dir")
+    .arg(&project);
+    let (code, out, err) = run_async(c).await;
+    assert_ne!(code, 0, "{out}");
+    assert!(err.contains("api.stripe-sync-offline.invalid"), "{err}");
+    assert!(
+        project
+            .join("supabase/functions/stripe-webhook/index.ts")
+            .exists(),
+        "{out}"
+    );
+    std::fs::remove_dir_all(&project)?;
+    offline.drop_db().await?;
+    db.drop_db().await?;
+    sim.shutdown().await;
     Ok(())
 }

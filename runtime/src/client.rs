@@ -532,14 +532,20 @@ fn new_idempotency_key() -> String {
 }
 
 /// A transport error as one line: what happened ("timed out", "could not
-/// connect") and its causes, without the URL.
+/// connect") and to which host, and its causes, without the rest of the URL.
 fn transport_message(e: reqwest::Error) -> String {
-    let kind = if e.is_timeout() {
-        Some("timed out")
+    // The host, never the rest of the URL.
+    let host = e
+        .url()
+        .and_then(|u| u.host_str())
+        .unwrap_or("Stripe's API")
+        .to_string();
+    let what = if e.is_timeout() {
+        format!("timed out waiting for {host}")
     } else if e.is_connect() {
-        Some("could not connect")
+        format!("could not connect to {host}")
     } else {
-        None
+        format!("request to {host} failed")
     };
     let e = e.without_url();
     let mut msg = e.to_string();
@@ -552,10 +558,7 @@ fn transport_message(e: reqwest::Error) -> String {
         }
         cause = c.source();
     }
-    match kind {
-        Some(k) if !msg.contains(k) => format!("{k}: {msg}"),
-        _ => msg,
-    }
+    format!("{what}: {msg}")
 }
 
 #[cfg(test)]

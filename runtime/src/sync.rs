@@ -455,6 +455,26 @@ impl StripeSync {
         events::sync_events(&self.inner).await
     }
 
+    /// Starts the account's events catch-up from now (less a margin) when
+    /// it has none, so that `sync --events-only` works before any backfill:
+    /// what `supabase install` does once webhooks point at its function.
+    pub async fn start_catch_up_now(&self) -> Result<()> {
+        let account = self.inner.account_id().await?;
+        events::anchor_now(&self.inner.pool, &account).await
+    }
+
+    /// Makes `stripe_sync.process_webhook` accept `secret` (an existing
+    /// endpoint's `whsec_…`) for this account's webhooks.
+    pub async fn add_webhook_secret(&self, secret: &str) -> Result<()> {
+        let account = self.inner.account_id().await?;
+        sqlx::query("SELECT stripe_sync.add_webhook_secret($1, $2)")
+            .bind(secret)
+            .bind(&account)
+            .execute(&self.inner.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Finds the enabled managed webhook endpoint for `url`, or creates it.
     pub async fn find_or_create_managed_webhook(&self, url: &str) -> Result<ManagedWebhook> {
         managed_webhooks::find_or_create(&self.inner, url, false).await

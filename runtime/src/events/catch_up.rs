@@ -84,6 +84,21 @@ pub(crate) async fn anchor(
     state::save_if_absent(pool, key, &cursor, Progress::new(Status::Pending, run_id)).await
 }
 
+/// Sets the account's events cursor [`CATCH_UP_MARGIN_SECS`] before now
+/// when it has none (`supabase install`: webhooks flow from now on, and a
+/// scheduled `sync --events-only` catches up from here whatever they miss,
+/// before any backfill). A cursor already there is left alone. Set outside
+/// any run: recorded with run id 0.
+pub(crate) async fn anchor_now(pool: &sqlx::PgPool, account: &str) -> Result<()> {
+    let now = Utc::now();
+    let cursor = EventsCursor {
+        created: start_of_catch_up(now, now),
+        ..Default::default()
+    };
+    let key = Key::root(account, CURSOR_RESOURCE);
+    state::save_if_absent(pool, key, &cursor, Progress::new(Status::Pending, 0)).await
+}
+
 /// The result of an events catch-up.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EventsReport {

@@ -23,7 +23,7 @@ mod catch_up;
 mod refetch;
 mod truncated;
 mod write;
-pub(crate) use catch_up::{anchor, sync_events};
+pub(crate) use catch_up::{anchor, anchor_now, sync_events};
 pub use catch_up::{EventsReport, CATCH_UP_MARGIN_SECS, EVENT_RETENTION_SECS};
 pub(crate) use refetch::{fetch_and_write, Refetch};
 pub(crate) use truncated::Truncated;
