@@ -510,21 +510,24 @@ async fn supabase_install_takes_an_existing_secret_and_names_the_host_it_cannot_
         std::process::id()
     ));
     let _ = std::fs::remove_dir_all(&project);
-    let install = |api: &str, secret: &str| {
-        let mut c = cmd_with(&db.url, api);
+    let install = |db_url: &str, api: &str, secret: Option<&str>| {
+        let mut c = cmd_with(db_url, api);
         c.args([
             "--max-retries",
             "0",
             "supabase",
             "install",
             "--function-url",
+            "https://ref.supabase.co/functions/v1/stripe-webhook",
+            "--project-dir",
         ])
-        .arg("https://ref.supabase.co/functions/v1/stripe-webhook")
-        .args(["--webhook-secret", secret, "--project-dir"])
         .arg(&project);
+        if let Some(secret) = secret {
+            c.args(["--webhook-secret", secret]);
+        }
         run_async(c)
     };
-    let (code, out, err) = install(&sim.base_url(), "whsec_existing").await;
+    let (code, out, err) = install(&db.url, &sim.base_url(), Some("whsec_existing")).await;
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(out.contains("no managed webhook created"), "{out}");
     let secrets: Vec<String> = sqlx::query_scalar("SELECT secret FROM stripe_sync.webhook_secrets")
@@ -535,24 +538,18 @@ async fn supabase_install_takes_an_existing_secret_and_names_the_host_it_cannot_
         .fetch_one(&db.pool)
         .await?;
     assert_eq!(hooks, 0);
-    let (code, _, err) = install(&sim.base_url(), "sk_test_not_a_secret").await;
+    let (code, _, err) = install(&db.url, &sim.base_url(), Some("sk_test_not_a_secret")).await;
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("whsec_"), "{err}");
 
     std::fs::remove_dir_all(&project)?;
     let offline = TestDb::new().await?;
-    let mut c = cmd_with(&offline.url, "https://api.stripe-sync-offline.invalid");
-    c.args([
-        "--max-retries",
-        "0",
-        "supabase",
-        "install",
-        "--function-url",
-    ])
-    .arg("https://ref.supabase.co/functions/v1/stripe-webhook")
-    .arg("--project-dir")
-    .arg(&project);
-    let (code, out, err) = run_async(c).await;
+    let (code, out, err) = install(
+        &offline.url,
+        "https://api.stripe-sync-offline.invalid",
+        None,
+    )
+    .await;
     assert_ne!(code, 0, "{out}");
     assert!(err.contains("api.stripe-sync-offline.invalid"), "{err}");
     assert!(
