@@ -108,7 +108,7 @@ async fn tax_ids_come_from_the_customer_list_and_only_long_lists_are_continued()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_plan_makes_no_list_request() -> Result<()> {
+async fn the_plan_reads_first_pages_and_foresees_the_lists_under_them() -> Result<()> {
     let e = env(SimConfig::new(fixtures()).with_count("customer", 40), |c| {
         c.endpoint_requests_per_second = Some(10)
     })
@@ -116,8 +116,19 @@ async fn the_plan_makes_no_list_request() -> Result<()> {
     let req = BackfillRequest::all();
     let before = e.sim.list_requests();
     let plan = e.sync.backfill_plan(&req).await?;
-    assert_eq!(e.sim.list_requests(), before, "the plan listed something");
-    // Nothing is in the database yet: per-customer lists wait for the customers.
+    // One page per top-level list: each holds one page at most here.
+    let top = plan
+        .resources
+        .iter()
+        .filter(|r| matches!(r.source, ListSource::TopLevel { .. }))
+        .count() as u64;
+    assert_eq!(
+        e.sim.list_requests() - before,
+        top,
+        "one first page per top-level list"
+    );
+    // Nothing is in the database yet: per-customer lists are foreseen from
+    // the customers' first page, the whole list.
     let cbt = plan
         .resources
         .iter()
@@ -130,7 +141,14 @@ async fn the_plan_makes_no_list_request() -> Result<()> {
             ..
         }
     ));
-    assert_eq!(cbt.expected_requests, None);
+    assert_eq!(cbt.expected_requests, Some(40));
+    // No feature: no entitlement list is foreseen.
+    let ent = plan
+        .resources
+        .iter()
+        .find(|r| r.object == "entitlements.active_entitlement")
+        .unwrap();
+    assert_eq!(ent.expected_requests, Some(0));
     // Top-level lists come first in the plan, as in the run.
     let first_nested = plan
         .resources
@@ -152,7 +170,11 @@ async fn the_plan_makes_no_list_request() -> Result<()> {
             "tax_id",
         ]))
         .await?;
-    assert_eq!(e.sim.list_requests(), before, "the plan listed something");
+    assert_eq!(
+        e.sim.list_requests(),
+        before,
+        "no top-level list: nothing read"
+    );
     let expected = |o: &str| {
         plan.resources
             .iter()
@@ -171,6 +193,41 @@ async fn the_plan_makes_no_list_request() -> Result<()> {
         (plan.eta().as_secs_f64() - 4.0).abs() < 0.01,
         "{:?}",
         plan.eta()
+    );
+    e.finish().await
+}
+
+/// Many pages of customers: the plan's estimate of the per-customer lists
+/// (from a few pages of the customers' list) is within 30% of the requests
+/// the run makes, and costs a handful of pages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_plan_foresees_per_parent_lists_within_thirty_percent() -> Result<()> {
+    let e = env(
+        SimConfig::new(fixtures()).with_count("customer", 1_500),
+        |_| {},
+    )
+    .await?;
+    let req = BackfillRequest::objects(["customer", "customer_balance_transaction"]);
+    let before = e.sim.list_requests();
+    let plan = e.sync.backfill_plan(&req).await?;
+    let read = e.sim.list_requests() - before;
+    assert!(read <= 4, "the plan read {read} pages");
+    let foreseen = plan
+        .resources
+        .iter()
+        .find(|r| r.object == "customer_balance_transaction")
+        .and_then(|r| r.expected_requests)
+        .unwrap() as f64;
+    e.sync.backfill(req).await?;
+    let made = *e
+        .sim
+        .requests_by_endpoint()
+        .get("GET /v1/customers/{customer}/balance_transactions")
+        .unwrap() as f64;
+    println!("per-customer lists: foreseen {foreseen}, made {made}");
+    assert!(
+        (foreseen - made).abs() <= 0.3 * made,
+        "foreseen {foreseen}, made {made}"
     );
     e.finish().await
 }

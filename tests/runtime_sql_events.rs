@@ -734,6 +734,8 @@ async fn without_pgcrypto_apply_event_works_and_process_webhook_names_the_extens
 async fn a_summary_the_sql_path_left_pending_is_listed_by_sync() -> Result<()> {
     let sc = SimConfig::new(fixtures())
         .with_count("customer", 1)
+        // Entitlements come from features (none: none to list).
+        .with_count("entitlements.feature", 1)
         .with_count("entitlements.active_entitlement", 15);
     let e = crate::support::env_with_account(sc, |_| {}).await?;
     let rep = e.sync.backfill(stripe_sync::BackfillRequest::all()).await?;

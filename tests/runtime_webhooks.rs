@@ -697,6 +697,8 @@ fn entitlement_summary(customer: &str, items: &[Value], has_more: bool) -> Value
 async fn an_entitlement_summary_replaces_the_customers_entitlements() -> Result<()> {
     let sc = SimConfig::new(fixtures())
         .with_count("customer", 1)
+        // Entitlements come from features (none: none to list).
+        .with_count("entitlements.feature", 1)
         .with_count("entitlements.active_entitlement", 15);
     let e = env(sc, |c| {
         c.stripe_webhook_secret = Some(SECRET.into());

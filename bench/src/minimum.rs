@@ -319,7 +319,15 @@ pub fn compute(mut objects: impl FnMut(&str) -> Vec<Value>, exact: &Exact) -> Mi
         });
     }
     for ((endpoint, parent), g) in per_parent {
-        let parents = if listable_object(parent) {
+        // Lists of objects that each need another the account has none of
+        // are skipped (`Resource::needs`: entitlements without features).
+        let needless = !g.objects.is_empty()
+            && g.objects.iter().all(|o| {
+                stripe_sync_generated::resource(o)
+                    .and_then(|r| r.needs)
+                    .is_some_and(|n| count(n.object) == 0)
+            });
+        let parents = if listable_object(parent) && !needless {
             count(parent)
         } else {
             0

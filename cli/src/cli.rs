@@ -27,7 +27,7 @@ use crate::options::{
 };
 use crate::report::{
     backfill_until_interrupted, failed_names, interrupted, interrupted_run, print_plan,
-    print_summary, StopSignal, StopSignals,
+    print_plan_error, print_summary, StopSignal, StopSignals,
 };
 use crate::status::print_status;
 
@@ -126,6 +126,9 @@ pub struct BackfillArgs {
     /// takes, with an ETA at the configured rate, and stop: no list request.
     #[arg(long)]
     pub plan: bool,
+    /// With --plan: the plan as JSON (the whole run's estimate in `eta_seconds`).
+    #[arg(long, requires = "plan")]
+    pub json: bool,
     /// Also every connected account the platform lists at /v1/accounts (Stripe-Account), through the shared work queue.
     #[arg(long, conflicts_with = "plan")]
     pub connected_accounts: bool,
@@ -413,23 +416,31 @@ async fn dispatch(cli: Cli) -> CliResult {
             let sync = engine(&g, Some(a.concurrency as usize)).await?;
             let interrupt = Interrupt::new();
             let stop = StopSignals::listen(&interrupt)?;
-            let plan = sync.backfill_plan(&req).await;
-            match plan {
-                Ok(p) => print_plan(&p, a.plan),
+            let plan = match sync.backfill_plan(&req).await {
+                Ok(p) => p,
                 Err(e) => {
                     sync.close().await;
                     return Err(e.into());
                 }
+            };
+            if a.plan && a.json {
+                outln!("{}", plan.to_json());
+            } else {
+                print_plan(&plan, a.plan);
             }
             if a.plan {
                 sync.close().await;
                 return Ok(());
             }
             let tty = std::io::stderr().is_terminal();
+            let started = Instant::now();
             let rep = backfill_until_interrupted(&sync, req, tty, &interrupt).await;
             sync.close().await;
             let rep = rep?;
             print_summary(&rep);
+            if rep.status == stripe_sync::store::RunStatus::Succeeded {
+                print_plan_error(&plan, started.elapsed());
+            }
             backfill_outcome(&rep, &stop)
         }
         Command::Sync(a) if a.connected_accounts => {

@@ -150,6 +150,10 @@ pub fn print_plan(plan: &BackfillPlan, all: bool) {
         .iter()
         .filter(|r| matches!(r.source, ListSource::TopLevel { .. }))
         .collect();
+    let requests = |r: &PlannedResource| match r.expected_requests {
+        Some(n) => format!("about {n} requests"),
+        None => "requests known once its parents are listed".to_string(),
+    };
     outln!(
         "plan: {} object types at {} requests/s ({} per endpoint)",
         plan.resources.len(),
@@ -157,13 +161,18 @@ pub fn print_plan(plan: &BackfillPlan, all: bool) {
         plan.endpoint_requests_per_second
     );
     outln!(
-        "  first {} top-level lists: at least {} requests, the rest estimated from each one's first page",
+        "  first {} top-level lists: about {} requests (sizes from pages read for this plan: the first of each new list, a few more of a long one)",
         top.len(),
-        top.len()
+        top.iter().filter_map(|r| r.expected_requests).sum::<u64>()
     );
     if all {
         for r in &top {
-            outln!("    {:<40} {}", r.object, r.source.describe());
+            outln!(
+                "    {:<40} {}: {}",
+                r.object,
+                r.source.describe(),
+                requests(r)
+            );
         }
     }
     outln!("  then, after every top-level list:");
@@ -172,11 +181,12 @@ pub fn print_plan(plan: &BackfillPlan, all: bool) {
         .iter()
         .filter(|r| !matches!(r.source, ListSource::TopLevel { .. }))
     {
-        let n = match r.expected_requests {
-            Some(n) => format!("{n} requests"),
-            None => "requests known once its parents are listed".to_string(),
-        };
-        outln!("    {:<40} {}: {}", r.object, r.source.describe(), n);
+        outln!(
+            "    {:<40} {}: {}",
+            r.object,
+            r.source.describe(),
+            requests(r)
+        );
     }
     if !plan.not_permitted.is_empty() {
         outln!(
@@ -188,21 +198,27 @@ pub fn print_plan(plan: &BackfillPlan, all: bool) {
                 .join(", ")
         );
     }
-    let known = plan.known_requests() + top.len() as u64;
     outln!(
-        "  known so far: {} requests, {} at these rates{}",
-        known,
-        human_duration(plan.eta().max(Duration::from_secs_f64(
-            known as f64 / f64::from(plan.requests_per_second.max(1))
-        ))),
-        if plan.unknown() > top.len() {
-            format!(
-                "; {} lists wait for their parents",
-                plan.unknown() - top.len()
-            )
-        } else {
-            String::new()
+        "  estimate: about {} requests, {} at these rates{}",
+        plan.known_requests(),
+        human_duration(plan.eta()),
+        match plan.unknown() {
+            0 => String::new(),
+            n => format!("; {n} lists from parents counted once their parents are listed"),
         }
+    );
+}
+
+/// The plan's error, printed at the end of a run: the estimate against the
+/// time the run took.
+pub fn print_plan_error(plan: &BackfillPlan, took: Duration) {
+    let eta = plan.eta().as_secs_f64();
+    let took_s = took.as_secs_f64().max(0.001);
+    outln!(
+        "the plan estimated {}, the run took {} ({:+.0}%)",
+        human_duration(plan.eta()),
+        human_duration(took),
+        100.0 * (eta - took_s) / took_s
     );
 }
 

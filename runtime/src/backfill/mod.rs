@@ -268,11 +268,12 @@ pub struct PlannedResource {
     pub table: &'static str,
     /// How it is listed.
     pub source: ListSource,
-    /// Requests expected, when they can be known before listing: parents in
-    /// the database for per-parent lists, parents whose embedded list has
-    /// more for lists read from parents. `None` for top-level lists (known
-    /// once their first page is in) and for children of parents this run
-    /// lists first.
+    /// Requests expected: for a top-level list listed from the start, the
+    /// pages its first page foresees (one for an incremental one); for a
+    /// per-parent list, one per parent (foreseen by the parent list's first
+    /// page, or in the database); for a list read from parents, the parents
+    /// in the database whose embedded list has more. `None` when unknown (a
+    /// list read from parents this run lists first).
     pub expected_requests: Option<u64>,
 }
 
@@ -322,6 +323,28 @@ impl BackfillPlan {
             .iter()
             .filter_map(|r| r.expected_requests)
             .sum()
+    }
+
+    /// The plan as JSON (`backfill --plan --json`): every resource with how
+    /// it is listed and its expected requests (`null`: unknown), the rates,
+    /// the requests known and the whole run's estimate, `eta_seconds`.
+    pub fn to_json(&self) -> serde_json::Value {
+        json!({
+            "resources": self.resources.iter().map(|r| json!({
+                "object": r.object,
+                "table": r.table,
+                "listed": r.source.describe(),
+                "expected_requests": r.expected_requests,
+            })).collect::<Vec<_>>(),
+            "not_permitted": self.not_permitted.iter().map(|n| json!({
+                "object": n.object, "permission": n.permission,
+            })).collect::<Vec<_>>(),
+            "requests_per_second": self.requests_per_second,
+            "endpoint_requests_per_second": self.endpoint_requests_per_second,
+            "known_requests": self.known_requests(),
+            "unknown": self.unknown(),
+            "eta_seconds": self.eta().as_secs_f64(),
+        })
     }
 
     /// Resources whose requests are not known yet.

@@ -1,6 +1,8 @@
 //! How each resource is listed (top-level, under its parents, or from a
 //! parent's expansion) and the plan `backfill --plan` prints: the requests
-//! it takes and an ETA, with no list request made.
+//! it takes and an ETA, estimated from the first page of each top-level
+//! list the run lists from the start (one request each) and from the
+//! database for the rest.
 
 use super::*;
 
@@ -143,8 +145,138 @@ pub(super) fn select(req: &BackfillRequest) -> Result<Vec<&'static Resource>> {
     }
 }
 
+/// What the first page of a top-level list says of the whole list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Probe {
+    /// Objects, estimated.
+    objects: u64,
+    /// Pages, estimated.
+    pages: u64,
+}
+
+/// Reads the first page of `endpoint`'s list and estimates its size: exact
+/// when it is the only page. Else, for a list that filters by `created`, the
+/// density of objects over time is sampled with [`SAMPLES`] more pages, each
+/// the newest objects before a point spread from the first page's oldest
+/// object back to the account's `created`, and summed piecewise (objects
+/// are rarely spread evenly over an account's life: a recent burst would
+/// make the first page alone foresee far too many); without `created`, from
+/// how much of the account's life the first page covers. A list the key may not
+/// read, or that fails, counts as one empty page (the run says why).
+async fn probe(inner: &Arc<Context>, endpoint: &'static ListEndpoint) -> Probe {
+    let empty = Probe {
+        objects: 0,
+        pages: 1,
+    };
+    let Some(first) = sample(inner, endpoint, None).await else {
+        return empty;
+    };
+    if !first.has_more {
+        return Probe {
+            objects: first.n,
+            pages: 1,
+        };
+    }
+    let oldest = inner.account_created().await;
+    let (Some(newest), Some(page_oldest), Some(oldest)) = (first.newest, first.oldest, oldest)
+    else {
+        // Without dates, at least one more page.
+        return Probe {
+            objects: 2 * first.n,
+            pages: 2,
+        };
+    };
+    if !endpoint.supports_created {
+        let more = slices::estimate_pages(Some(newest), Some(page_oldest), Some(oldest))
+            .unwrap_or(1)
+            .max(1);
+        return Probe {
+            objects: first.n * (1 + more),
+            pages: 1 + more,
+        };
+    }
+    // Points from the first page's oldest object back to the account's
+    // start; at each, the density of the objects just before it (the n
+    // objects of a page of them over the time they span). Between two
+    // points, the mean of their densities; past the last, half its density
+    // (tailing off to the account's start). A page that is the last one
+    // counts exactly.
+    let mut total = first.n as f64;
+    let mut above: Option<(i64, f64)> = None;
+    for k in 0..SAMPLES as i64 {
+        let at = page_oldest - (page_oldest - oldest) * k / SAMPLES as i64;
+        let Some(b) = sample(inner, endpoint, Some(at)).await else {
+            break;
+        };
+        let d = b.n as f64 / (at - b.oldest.unwrap_or(at - 1)).max(1) as f64;
+        if let Some((upper, upper_d)) = above {
+            total += (upper_d + d) / 2.0 * (upper - at).max(0) as f64;
+        }
+        if !b.has_more {
+            total += b.n as f64;
+            above = None;
+            break;
+        }
+        above = Some((at, d));
+    }
+    if let Some((upper, upper_d)) = above {
+        total += upper_d / 2.0 * (upper - oldest).max(0) as f64;
+    }
+    let objects = total.round().max(first.n as f64) as u64;
+    Probe {
+        objects,
+        pages: objects.div_ceil(PAGE_SIZE).max(2),
+    }
+}
+
+/// Pages read per list to sample its density, besides its first.
+const SAMPLES: u64 = 3;
+
+/// Objects per page.
+const PAGE_SIZE: u64 = 100;
+
+/// One page of a list: its size, whether more follow, and the `created` of
+/// its first and last objects.
+struct Sample {
+    n: u64,
+    has_more: bool,
+    newest: Option<i64>,
+    oldest: Option<i64>,
+}
+
+/// The first page of `endpoint`'s list, of the objects created before
+/// `before` when given. `None` when it could not be read.
+async fn sample(
+    inner: &Arc<Context>,
+    endpoint: &'static ListEndpoint,
+    before: Option<i64>,
+) -> Option<Sample> {
+    let page = match Listing::of(endpoint)
+        .created(None, before)
+        .next_page(&inner.client)
+        .await
+    {
+        Ok(page) => page?,
+        Err(e) => {
+            tracing::debug!(list = endpoint.path, error = %e, "plan: a page not read");
+            return None;
+        }
+    };
+    let created = |i: Option<&Box<RawValue>>| i.and_then(|i| objects::head(i.get()).ok()?.created);
+    Some(Sample {
+        n: page.items.len() as u64,
+        has_more: page.has_more && !page.items.is_empty(),
+        newest: created(page.items.first()),
+        oldest: created(page.items.last()),
+    })
+}
+
 /// The plan of a backfill: how each selected resource is listed and what it
-/// costs, from the database alone (no list request).
+/// costs. Each top-level list the run lists from the start (no complete
+/// cursor, or `full`) has its first page read, one request each, and its
+/// size estimated from it; the lists under its objects are estimated from
+/// that. The rest come from the database: an incremental top-level list is
+/// one page, a per-parent list one request per parent written since.
 pub(crate) async fn plan(inner: &Arc<Context>, req: &BackfillRequest) -> Result<BackfillPlan> {
     let selected = select(req)?;
     let account = inner.account_id().await?;
@@ -159,13 +291,47 @@ pub(crate) async fn plan(inner: &Arc<Context>, req: &BackfillRequest) -> Result<
             complete.insert(r.table, root.high_water);
         }
     }
+    // The first page of each top-level list listed from the start.
+    let mut probed: BTreeMap<&'static str, Probe> = BTreeMap::new();
+    for r in &selected {
+        if let Some(ListPlan::TopLevel { endpoint, .. }) = list_plan(r) {
+            if req.full || !complete.contains_key(r.table) {
+                probed.insert(r.table, probe(inner, endpoint).await);
+            }
+        }
+    }
+    // Whether a resource needing another can hold nothing: the other's
+    // first page found none, or its complete list wrote no row.
+    let mut nothing: BTreeMap<&'static str, bool> = BTreeMap::new();
+    for r in &selected {
+        let Some(needed) = r.needs.and_then(|n| resource(n.object)) else {
+            continue;
+        };
+        let none = match probed.get(needed.table) {
+            Some(p) => p.objects == 0,
+            None if complete.contains_key(needed.table) => {
+                let sql = format!(
+                    "SELECT NOT EXISTS (SELECT 1 FROM {} WHERE _account_id = $1)",
+                    store::table_ident(needed)
+                );
+                sqlx::query_scalar(&sql)
+                    .bind(&account)
+                    .fetch_one(pool)
+                    .await?
+            }
+            None => false,
+        };
+        nothing.insert(r.table, none);
+    }
     let mut resources = Vec::new();
     for r in &selected {
         let Some(source) = source_of(r, &selected) else {
             continue;
         };
         let expected_requests = match (source, list_plan(r)) {
-            (ListSource::TopLevel { .. }, _) => None,
+            _ if nothing.get(r.table) == Some(&true) => Some(0),
+            // Incremental: what was created since its last run, a page.
+            (ListSource::TopLevel { .. }, _) => Some(probed.get(r.table).map_or(1, |p| p.pages)),
             (
                 _,
                 Some(ListPlan::Nested(NestedList {
@@ -177,7 +343,12 @@ pub(crate) async fn plan(inner: &Arc<Context>, req: &BackfillRequest) -> Result<
                 let parent_first_listed = selected.iter().any(|s| s.table == parent.table)
                     && (req.full || !complete.contains_key(parent.table));
                 if parent_first_listed {
-                    None
+                    // One request per parent the first page foresees; lists
+                    // read from parents: only those with more, unknown.
+                    match source {
+                        ListSource::PerParent { .. } => probed.get(parent.table).map(|p| p.objects),
+                        _ => None,
+                    }
                 } else {
                     let since = complete
                         .get(r.table)
