@@ -564,3 +564,139 @@ async fn supabase_install_takes_an_existing_secret_and_names_the_host_it_cannot_
     sim.shutdown().await;
     Ok(())
 }
+
+/// What the Management API stand-in received: method and path with query,
+/// the Authorization header, and the body.
+type Received = std::sync::Arc<std::sync::Mutex<Vec<(String, String, Vec<u8>)>>>;
+
+/// A local stand-in of Supabase's Management API: it records every request
+/// and answers as Supabase does (`version` for a deploy), or 401 when the
+/// bearer token is not `sbp_good`.
+async fn management_api() -> Result<(String, Received)> {
+    use axum::{body::Bytes, http::HeaderMap, http::Uri};
+    let got: Received = Default::default();
+    let seen = got.clone();
+    let app = axum::Router::new().fallback(
+        move |m: axum::http::Method, uri: Uri, h: HeaderMap, body: Bytes| {
+            let seen = seen.clone();
+            async move {
+                let auth = h
+                    .get("authorization")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_string();
+                seen.lock()
+                    .unwrap()
+                    .push((format!("{m} {uri}"), auth.clone(), body.to_vec()));
+                if auth != "Bearer sbp_good" {
+                    return (
+                        axum::http::StatusCode::UNAUTHORIZED,
+                        r#"{"message":"Unauthorized"}"#.to_string(),
+                    );
+                }
+                if uri.path().ends_with("/functions/deploy") {
+                    (
+                        axum::http::StatusCode::CREATED,
+                        r#"{"slug":"stripe-webhook","version":7,"status":"ACTIVE"}"#.to_string(),
+                    )
+                } else {
+                    (axum::http::StatusCode::OK, "[]".to_string())
+                }
+            }
+        },
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok((format!("http://{addr}"), got))
+}
+
+/// `install --token --project`: the function's secret is set (the role's
+/// URL, as in the .env) and the function deployed (its source, JWT off)
+/// through the Management API; a refused token says where to make one.
+#[tokio::test(flavor = "multi_thread")]
+async fn supabase_install_deploys_through_the_management_api() -> Result<()> {
+    let sim = simulator().await;
+    let db = TestDb::new().await?;
+    let (api, got) = management_api().await?;
+    let project =
+        std::env::temp_dir().join(format!("stripe-sync-supabase-api-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&project);
+    let install = |token: &str| {
+        let mut c = cmd_with(&db.url, &sim.base_url());
+        c.args([
+            "supabase",
+            "install",
+            "--function-url",
+            "https://abcdefgh.supabase.co/functions/v1/stripe-webhook",
+            "--project",
+            "abcdefgh",
+            "--token",
+            token,
+            "--management-api",
+            &api,
+            "--project-dir",
+        ])
+        .arg(&project);
+        run_async(c)
+    };
+    let (code, out, err) = install("sbp_good").await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("function stripe-webhook deployed to project abcdefgh, version 7"),
+        "{out}"
+    );
+    assert!(!out.contains("supabase functions deploy"), "{out}");
+    assert!(
+        !out.contains("sbp_good") && !err.contains("sbp_good"),
+        "the token was printed"
+    );
+    let role_url = env_url(&project)?;
+    let reqs = got.lock().unwrap().clone();
+    assert_eq!(
+        reqs.len(),
+        2,
+        "{:?}",
+        reqs.iter().map(|r| &r.0).collect::<Vec<_>>()
+    );
+    let (what, auth, body) = &reqs[0];
+    assert_eq!(what, "POST /v1/projects/abcdefgh/secrets");
+    assert_eq!(auth, "Bearer sbp_good");
+    let secrets: Value = serde_json::from_slice(body)?;
+    assert_eq!(
+        secrets,
+        serde_json::json!([{"name": DB_URL_VAR, "value": role_url}])
+    );
+    let (what, _, body) = &reqs[1];
+    assert_eq!(
+        what,
+        "POST /v1/projects/abcdefgh/functions/deploy?slug=stripe-webhook"
+    );
+    let body = String::from_utf8_lossy(body);
+    assert!(
+        body.contains(r#"name="metadata""#) && body.contains(r#""verify_jwt":false"#),
+        "{body}"
+    );
+    assert!(body.contains(r#""entrypoint_path":"index.ts""#), "{body}");
+    assert!(
+        body.contains(r#"name="file"; filename="index.ts""#),
+        "{body}"
+    );
+    assert!(
+        body.contains(stripe_sync_cli::supabase::FUNCTION_SOURCE),
+        "the function's source"
+    );
+
+    let (code, _, err) = install("sbp_revoked").await;
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("refused the access token")
+            && err.contains("supabase.com/dashboard/account/tokens"),
+        "{err}"
+    );
+    assert!(!err.contains("sbp_revoked"), "the token was printed: {err}");
+    std::fs::remove_dir_all(&project)?;
+    db.drop_db().await?;
+    sim.shutdown().await;
+    Ok(())
+}

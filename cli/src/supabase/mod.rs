@@ -17,8 +17,11 @@ use crate::options::{
     engine, engine_to_migrate, migrate, outln, ApiOpts, CliError, CliResult, GlobalOpts,
 };
 
+mod management;
+use management::ManagementApi;
+
 /// The Edge Function's source, written by `install`.
-pub const FUNCTION_SOURCE: &str = include_str!("../supabase/functions/stripe-webhook/index.ts");
+pub const FUNCTION_SOURCE: &str = include_str!("../../supabase/functions/stripe-webhook/index.ts");
 
 /// The function's name, and its directory under `supabase/functions/`.
 pub const FUNCTION_NAME: &str = "stripe-webhook";
@@ -61,6 +64,27 @@ pub struct InstallArgs {
     /// (`<dir>/supabase/functions/stripe-webhook/`).
     #[arg(long, default_value = ".")]
     pub project_dir: PathBuf,
+    /// A Supabase access token (https://supabase.com/dashboard/account/tokens):
+    /// with --project, install deploys the function and sets its secret
+    /// through Supabase's Management API instead of printing the commands.
+    #[arg(
+        long,
+        env = "SUPABASE_ACCESS_TOKEN",
+        hide_env_values = true,
+        requires = "project"
+    )]
+    pub token: Option<String>,
+    /// The Supabase project's ref (the `<ref>` of `<ref>.supabase.co`), with --token.
+    #[arg(long, requires = "token")]
+    pub project: Option<String>,
+    /// The Management API's base URL.
+    #[arg(
+        long,
+        env = "SUPABASE_API_URL",
+        hide_env_values = true,
+        default_value = "https://api.supabase.com"
+    )]
+    pub management_api: String,
     /// An existing endpoint's signing secret (whsec_…), already pointed at
     /// the function: used instead of creating a managed webhook.
     #[arg(
@@ -480,19 +504,35 @@ async fn install(before: GlobalOpts, a: InstallArgs) -> CliResult {
             "the function's database URL ({DB_URL_VAR}, as {WEBHOOK_ROLE}) written to {}: it holds the password; never commit it (the .gitignore beside it excludes it)",
             env.display()
         );
-        Ok::<_, CliError>(())
+        Ok::<_, CliError>(role_url)
     }
     .await;
     sync.close().await;
-    done?;
+    let role_url = done?;
     outln!(
         "the endpoint secrets are in stripe_sync.managed_webhooks, where stripe_sync.process_webhook reads them; \
          the function needs no Stripe key, and connects as {WEBHOOK_ROLE}, which can run stripe_sync.process_webhook and nothing else"
     );
-    outln!("next, from {}:", a.project_dir.display());
-    outln!("  supabase secrets set --env-file {ENV_FILE}");
-    outln!("  supabase functions deploy {FUNCTION_NAME} --no-verify-jwt");
-    outln!("then, with the same DATABASE_URL and key:");
+    match (&a.token, &a.project) {
+        (Some(token), Some(project)) => {
+            let api = ManagementApi::new(&a.management_api, token, project)?;
+            api.set_secret(DB_URL_VAR, &role_url).await?;
+            outln!("secret {DB_URL_VAR} set on project {project}");
+            let version = api.deploy_function().await?;
+            outln!(
+                "function {FUNCTION_NAME} deployed to project {project}{} (JWT not verified: the Stripe signature is the authentication)",
+                version.map(|v| format!(", version {v}")).unwrap_or_default()
+            );
+            outln!("next, with the same DATABASE_URL and key:");
+        }
+        _ => {
+            outln!("next, from {}:", a.project_dir.display());
+            outln!("  supabase secrets set --env-file {ENV_FILE}");
+            outln!("  supabase functions deploy {FUNCTION_NAME} --no-verify-jwt");
+            outln!("  (or install again with --token and --project: it does both)");
+            outln!("then, with the same DATABASE_URL and key:");
+        }
+    }
     outln!("  stripe-sync backfill                  # once: what exists at Stripe today");
     outln!("  stripe-sync sync --events-only        # on a schedule (every 15 min): what webhooks missed, from now on");
     Ok(())
