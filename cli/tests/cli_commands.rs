@@ -294,11 +294,13 @@ async fn backfill_status_and_sync() {
     assert!(out.contains("events:"), "{out}");
     assert_eq!(count(db, "customers").await, 81);
 
-    // `sync --follow` keeps polling until SIGTERM.
+    // `sync --follow` keeps polling until SIGTERM; what it logs on stderr
+    // is kept to check that its messages are its own.
+    let log = std::env::temp_dir().join(format!("stripe-sync-follow-{}.log", std::process::id()));
     let mut c = cmd_with(&db.url, &base);
     c.args(["sync", "--follow", "--events-only", "--interval", "1"])
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .stderr(Stdio::from(std::fs::File::create(&log).unwrap()));
     let mut child = c.spawn().unwrap();
     let mut lines = stdout_lines(&mut child);
     // Its first pass is done: the next customer can only arrive by following.
@@ -321,6 +323,13 @@ async fn backfill_status_and_sync() {
     // then recorded interrupted.
     let code = wait_exit(&mut child, 20).await;
     assert!(code == 0 || code == 143, "exit {code}");
+    let said = std::fs::read_to_string(&log).unwrap();
+    let _ = std::fs::remove_file(&log);
+    assert!(said.contains("stopping"), "{said}");
+    assert!(
+        !said.contains("draining requests in flight"),
+        "a web server's message from a command that runs none: {said}"
+    );
 
     m.finish().await;
 }

@@ -58,7 +58,8 @@ pub(super) async fn nested(
         started: started.timestamp(),
     };
     let concurrency = ctx.inner.config.backfill_concurrency.max(1);
-    let parents = store::count_parents(pool, parent, account, embedded_field, since).await?;
+    let parents =
+        store::count_parents(pool, parent, account, &after, embedded_field, since).await?;
     counters.expected.store(
         counters.requests.load(Ordering::Relaxed) + parents.max(0) as u64,
         Ordering::Relaxed,

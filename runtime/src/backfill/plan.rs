@@ -350,13 +350,29 @@ pub(crate) async fn plan(inner: &Arc<Context>, req: &BackfillRequest) -> Result<
                         _ => None,
                     }
                 } else {
-                    let since = complete
-                        .get(r.table)
-                        .copied()
-                        .flatten()
-                        .filter(|_| !req.full);
+                    // As the run walks them: after the last parent done when
+                    // resuming, else the parents written since the last
+                    // complete run (every one with `full`).
+                    let root = state::load(pool, &account, r.table)
+                        .await?
+                        .into_iter()
+                        .find(|s| s.scope.is_empty());
+                    let at = |secs: Option<i64>| {
+                        secs.and_then(|t| chrono::TimeZone::timestamp_opt(&Utc, t, 0).single())
+                    };
+                    let (after, since) = match root {
+                        Some(s) if s.status != Status::Complete && !req.full => {
+                            match s.cursor::<ParentsCursor>(r.table) {
+                                Some(c) => (c.parent_after, at(c.since)),
+                                None => (String::new(), None),
+                            }
+                        }
+                        Some(s) if !req.full => (String::new(), s.high_water),
+                        _ => (String::new(), None),
+                    };
                     let n =
-                        store::count_parents(pool, parent, &account, embedded_field, since).await?;
+                        store::count_parents(pool, parent, &account, &after, embedded_field, since)
+                            .await?;
                     Some(n.max(0) as u64)
                 }
             }

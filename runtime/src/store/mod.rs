@@ -414,22 +414,25 @@ const PARENTS: &str = "_account_id = $1 AND _deleted_at IS NULL
     AND ($2::text IS NULL OR coalesce((_raw_data #> string_to_array($2::text, '.') ->> 'has_more')::boolean, true))
     AND ($3::timestamptz IS NULL OR _synced_at >= $3)";
 
-/// How many parents [`ids_after`] would return from the start, without a limit.
+/// How many parents [`ids_after`] would return after `after` ("": from the
+/// start), without a limit.
 pub async fn count_parents(
     pool: &PgPool,
     resource: &Resource,
     account: &str,
+    after: &str,
     skip_complete_list: Option<&str>,
     synced_since: Option<DateTime<Utc>>,
 ) -> Result<i64> {
     let sql = format!(
-        "SELECT count(*) FROM {} WHERE {PARENTS}",
+        "SELECT count(*) FROM {} WHERE {PARENTS} AND id > $4",
         table_ident(resource)
     );
     Ok(sqlx::query_scalar(&sql)
         .bind(account)
         .bind(skip_complete_list)
         .bind(synced_since)
+        .bind(after)
         .fetch_one(pool)
         .await?)
 }
