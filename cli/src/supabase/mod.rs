@@ -446,6 +446,15 @@ pub async fn run(before: GlobalOpts, action: SupabaseAction) -> CliResult {
 
 async fn install(before: GlobalOpts, a: InstallArgs) -> CliResult {
     check_url(&a.function_url)?;
+    // Bad input is refused before anything changes.
+    if a.webhook_secret
+        .as_ref()
+        .is_some_and(|s| !s.starts_with("whsec_"))
+    {
+        return Err(CliError::usage(
+            "--webhook-secret takes an endpoint's signing secret, whsec_… (Dashboard > Developers > Webhooks > the endpoint > Signing secret)",
+        ));
+    }
     let g = before.with_api(&a.api);
     let sync = engine_to_migrate(&g, None).await?;
     let done = async {
@@ -466,11 +475,6 @@ async fn install(before: GlobalOpts, a: InstallArgs) -> CliResult {
         outln!("migrations applied");
         match &a.webhook_secret {
             Some(secret) => {
-                if !secret.starts_with("whsec_") {
-                    return Err(CliError::usage(
-                        "--webhook-secret takes an endpoint's signing secret, whsec_… (Dashboard > Developers > Webhooks > the endpoint > Signing secret)",
-                    ));
-                }
                 sync.add_webhook_secret(secret).await?;
                 outln!("the endpoint's signing secret is stored; no managed webhook created");
             }

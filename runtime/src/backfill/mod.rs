@@ -582,15 +582,7 @@ async fn nothing_to_list(ctx: &Arc<RunCtx>, res: &'static Resource) -> Option<St
     states
         .iter()
         .find(|s| s.scope.is_empty() && s.status == Status::Complete)?;
-    let sql = format!(
-        "SELECT EXISTS (SELECT 1 FROM {} WHERE _account_id = $1)",
-        store::table_ident(needed)
-    );
-    let any: bool = sqlx::query_scalar(&sql)
-        .bind(&ctx.account)
-        .fetch_one(pool)
-        .await
-        .ok()?;
+    let any = store::has_rows(pool, needed, &ctx.account).await.ok()?;
     (!any).then(|| {
         format!(
             "the account has no {} (its complete list found none), so none of these: {}",

@@ -225,15 +225,12 @@ async fn probe(inner: &Arc<Context>, endpoint: &'static ListEndpoint) -> Probe {
     let objects = total.round().max(first.n as f64) as u64;
     Probe {
         objects,
-        pages: objects.div_ceil(PAGE_SIZE).max(2),
+        pages: objects.div_ceil(crate::listing::PAGE_SIZE).max(2),
     }
 }
 
 /// Pages read per list to sample its density, besides its first.
 const SAMPLES: u64 = 3;
-
-/// Objects per page.
-const PAGE_SIZE: u64 = 100;
 
 /// One page of a list: its size, whether more follow, and the `created` of
 /// its first and last objects.
@@ -310,14 +307,7 @@ pub(crate) async fn plan(inner: &Arc<Context>, req: &BackfillRequest) -> Result<
         let none = match probed.get(needed.table) {
             Some(p) => p.objects == 0,
             None if complete.contains_key(needed.table) => {
-                let sql = format!(
-                    "SELECT NOT EXISTS (SELECT 1 FROM {} WHERE _account_id = $1)",
-                    store::table_ident(needed)
-                );
-                sqlx::query_scalar(&sql)
-                    .bind(&account)
-                    .fetch_one(pool)
-                    .await?
+                !store::has_rows(pool, needed, &account).await?
             }
             None => false,
         };

@@ -414,6 +414,18 @@ const PARENTS: &str = "_account_id = $1 AND _deleted_at IS NULL
     AND ($2::text IS NULL OR coalesce((_raw_data #> string_to_array($2::text, '.') ->> 'has_more')::boolean, true))
     AND ($3::timestamptz IS NULL OR _synced_at >= $3)";
 
+/// Whether `resource`'s table holds any row of `account`, live or deleted.
+pub async fn has_rows(pool: &PgPool, resource: &Resource, account: &str) -> Result<bool> {
+    let sql = format!(
+        "SELECT EXISTS (SELECT 1 FROM {} WHERE _account_id = $1)",
+        table_ident(resource)
+    );
+    Ok(sqlx::query_scalar(&sql)
+        .bind(account)
+        .fetch_one(pool)
+        .await?)
+}
+
 /// How many parents [`ids_after`] would return after `after` ("": from the
 /// start), without a limit.
 pub async fn count_parents(
