@@ -363,3 +363,70 @@ async fn a_consumer_dying_at_random_points_handles_every_entry_once() -> Result<
     ensure!(changes::after(&e.db.pool, 300, 1000).await?.is_empty());
     e.finish().await
 }
+
+/// One row written by two transactions whose ids run against the order of
+/// their writes (the second writer's transaction began first), while a third
+/// transaction begun between them stays open. The second write's entry can
+/// be numbered before the first's (its transaction is older than the open
+/// one), but it waits for it: one row's changes are numbered in the order
+/// they were made, and each is described against the next.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_rows_changes_are_numbered_in_the_order_they_were_made() -> Result<()> {
+    use stripe_sync::store::{begin_write, upsert_objects, ChangeSource, Commit};
+    let e = env(SimConfig::new(fixtures()), |_| {}).await?;
+    let pool = &e.db.pool;
+    let customers = stripe_sync_generated::registry::resource("customer")
+        .ok_or_else(|| anyhow::anyhow!("no customer resource"))?;
+    let customer = |name: &str| {
+        json!({"id": "cus_inorder", "object": "customer", "name": name, "created": 1}).to_string()
+    };
+    let at =
+        |secs: i64| chrono::DateTime::from_timestamp(1_700_000_000 + secs, 0).unwrap_or_default();
+    let ours = |read: Vec<changes::Change>| -> Vec<changes::Change> {
+        read.into_iter().filter(|c| c.id == "cus_inorder").collect()
+    };
+    let mut second = begin_write(pool, Commit::Durable, false, ChangeSource::Webhook).await?;
+    sqlx::query("SELECT pg_current_xact_id()")
+        .execute(&mut *second)
+        .await?;
+    let mut open = pool.begin().await?;
+    sqlx::query("SELECT pg_current_xact_id()")
+        .execute(&mut *open)
+        .await?;
+    let mut first = begin_write(pool, Commit::Durable, false, ChangeSource::Webhook).await?;
+    upsert_objects(
+        &mut *first,
+        customers,
+        &[customer("one")],
+        "acct_inorder",
+        at(1),
+    )
+    .await?;
+    first.commit().await?;
+    upsert_objects(
+        &mut *second,
+        customers,
+        &[customer("two")],
+        "acct_inorder",
+        at(2),
+    )
+    .await?;
+    second.commit().await?;
+    let early = ours(changes::after(pool, 0, 10_000).await?);
+    ensure!(
+        early.is_empty(),
+        "numbered before the row's earlier change: {early:#?}"
+    );
+    open.commit().await?;
+    let all = ours(stripe_sync_tests::changes_settled(pool).await?);
+    println!("{all:#?}");
+    ensure!(all.len() == 2, "{all:#?}");
+    ensure!(all[0].op == Op::Created && all[0].seq < all[1].seq);
+    ensure!(all[1].op == Op::Updated);
+    ensure!(
+        all[1].columns == Some(json!({"name": {"old": "one", "new": "two"}})),
+        "{:?}",
+        all[1].columns
+    );
+    e.finish().await
+}

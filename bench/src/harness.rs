@@ -69,6 +69,16 @@ pub(crate) fn measure(
     }
 }
 
+/// The median of `v` (sorted in place); 0 when empty.
+pub(crate) fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
 /// The fixtures the simulator is seeded from (`--fixtures-version`, else the newest).
 pub(crate) fn fixtures() -> PathBuf {
     let version = std::env::var(FIXTURES_VERSION_ENV)

@@ -16,6 +16,7 @@ mod scenarios;
 mod sequences;
 mod sql_receiver;
 mod verify;
+mod write_path;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -61,8 +62,13 @@ enum Command {
     Sequences(sequences::SequencesOptions),
     /// `stripe-sync verify` of a billing account at Stripe's limits: rows compared per second, requests.
     Verify(harness::Options),
-    /// Issue 34: backfill objects/s and webhook events/s with the change log on and off.
+    /// Issue 34: backfill objects/s and webhook events/s with the change log
+    /// on and off, after the write path alone (`changes-write-path`).
     Changes(harness::Options),
+    /// Issue 34: serve's group commit alone, on the database, with the
+    /// change log on and off: transactions/s and PostgreSQL CPU per
+    /// transaction (part of `changes`).
+    ChangesWritePath(harness::Options),
     /// (internal) Run the simulator until stdin closes.
     #[command(hide = true)]
     ChildSimulator(children::SimArgs),
@@ -138,6 +144,9 @@ async fn main() -> Result<()> {
         Command::Sequences(o) => sequences::sequences(&o).await,
         Command::Verify(o) => harness::report(&o, verify::verify(&o).await?),
         Command::Changes(o) => harness::report(&o, vec![scenarios::changes(&o).await?]),
+        Command::ChangesWritePath(o) => {
+            harness::report(&o, vec![write_path::change_log_write_path(&o).await?])
+        }
         Command::ChildSimulator(args) => children::child_simulator(args).await,
         Command::ChildCli { args } => children::child_cli(&args).await,
         Command::ChildServe {

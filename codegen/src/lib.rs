@@ -53,6 +53,7 @@ pub const LATER_BOOKKEEPING_MIGRATIONS: &[(&str, &str)] = &[
     ("0015_stripe_sync_verify.sql", sql::VERIFY),
     ("0016_stripe_sync_freshness.sql", sql::FRESHNESS),
     ("0017_stripe_sync_changes.sql", sql::CHANGES),
+    ("0018_stripe_sync_change_capture.sql", sql::CHANGE_CAPTURE),
 ];
 
 /// A spec version read from disk: its IR and fixtures.

@@ -60,6 +60,9 @@ pub const FRESHNESS: &str = include_str!("../sql/freshness.sql");
 /// The eleventh bookkeeping migration: the change log, its triggers on
 /// every mirrored table, and the functions that read it.
 pub const CHANGES: &str = include_str!("../sql/changes.sql");
+/// The twelfth bookkeeping migration: the change log's triggers only
+/// capture; the numbering merges, describes and orders.
+pub const CHANGE_CAPTURE: &str = include_str!("../sql/change_capture.sql");
 
 /// System columns every table has after its typed columns.
 pub const SYSTEM_COLUMNS: &[(&str, &str)] = &[

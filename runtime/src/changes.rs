@@ -2,12 +2,14 @@
 //! order, whichever writer made it (`serve`, the SQL path, backfill, the
 //! events catch-up, workers, `verify --repair`).
 //!
-//! The database keeps it (`stripe_sync.changes`, migration 0017): triggers
-//! on every mirrored table write an entry in the writing transaction for each
-//! row created, updated or soft-deleted, and none for a write that changed
-//! nothing (a duplicate, a stale event, an object listed again unchanged).
-//! Entries are numbered once their transaction has ended, so a reader that
-//! has read through position N never later finds one at or below N. This
+//! The database keeps it (`stripe_sync.changes`, migrations 0017 and 0018):
+//! triggers on every mirrored table capture an entry in the writing
+//! transaction for each row created, updated or soft-deleted (with the
+//! object before the change), and none for a write that changed nothing (a
+//! duplicate, a stale event, an object listed again unchanged). Entries are
+//! numbered and described (the properties that changed) by the first read
+//! after their transaction has ended, so a reader that has read through
+//! position N never later finds one at or below N. This
 //! module reads them ([`after`]), keeps named consumers' positions
 //! ([`consume`], [`ack`]) and sets the retention ([`set_retention`]).
 
