@@ -64,14 +64,21 @@ BEGIN
 END
 $$;
 
+-- The events the transaction recorded, by object id (see above); none for
+-- a backfill's or a repair's writes, which no event caused.
+CREATE OR REPLACE FUNCTION stripe_sync._change_events(src text)
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT CASE WHEN src IN ('backfill', 'repair') THEN NULL
+                ELSE nullif(current_setting('stripe_sync.change_events', true), '')::jsonb END
+$$;
+
 -- Rows the mirror gained: created, or deleted when the first thing known of
 -- an object is its deletion.
 CREATE OR REPLACE FUNCTION stripe_sync._log_inserts()
 RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     src text := stripe_sync._change_source();
-    evs jsonb := CASE WHEN src IN ('backfill', 'repair') THEN NULL
-                      ELSE nullif(current_setting('stripe_sync.change_events', true), '')::jsonb END;
+    evs jsonb := stripe_sync._change_events(src);
 BEGIN
     INSERT INTO stripe_sync.changes (account_id, table_name, object_id, op, version, source, event_id)
     SELECT r._account_id, TG_TABLE_NAME, r.id,
@@ -88,8 +95,7 @@ CREATE OR REPLACE FUNCTION stripe_sync._log_updates()
 RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     src text := stripe_sync._change_source();
-    evs jsonb := CASE WHEN src IN ('backfill', 'repair') THEN NULL
-                      ELSE nullif(current_setting('stripe_sync.change_events', true), '')::jsonb END;
+    evs jsonb := stripe_sync._change_events(src);
 BEGIN
     INSERT INTO stripe_sync.changes (account_id, table_name, object_id, op, version, source, event_id, old)
     SELECT r._account_id, TG_TABLE_NAME, r.id,

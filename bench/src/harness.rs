@@ -79,6 +79,17 @@ pub(crate) fn median(v: &mut [f64]) -> f64 {
     }
 }
 
+/// Which side of an on/off comparison runs first in pair `pair`: on first,
+/// then off first, and so on, so the machine's drift over a scenario weighs
+/// on both sides.
+pub(crate) fn pair_order(pair: usize) -> [bool; 2] {
+    if pair % 2 == 0 {
+        [true, false]
+    } else {
+        [false, true]
+    }
+}
+
 /// The fixtures the simulator is seeded from (`--fixtures-version`, else the newest).
 pub(crate) fn fixtures() -> PathBuf {
     let version = std::env::var(FIXTURES_VERSION_ENV)

@@ -10,7 +10,9 @@ use serde_json::json;
 use stripe_sync_tests::{spec_dir, TestDb};
 
 use crate::children::{spawn_simulator, ChildProc, EngineResult};
-use crate::harness::{fixtures, measure, median, migrated_db, report, Measure, Options};
+use crate::harness::{
+    fixtures, measure, median, migrated_db, pair_order, report, Measure, Options,
+};
 use crate::proc_stats;
 
 /// Runs every scenario and prints one table.
@@ -754,13 +756,8 @@ pub async fn changes(o: &Options) -> Result<Vec<Measure>> {
     let pairs = if o.quick { 1 } else { 4 };
     let mut ratios = Vec::new();
     for pair in 0..pairs {
-        let order = if pair % 2 == 0 {
-            [true, false]
-        } else {
-            [false, true]
-        };
         let (mut on, mut off) = (0.0, 0.0);
-        for log in order {
+        for log in pair_order(pair) {
             let m = webhooks_to(
                 o,
                 Receiver::Serve(Serving {

@@ -14,7 +14,7 @@ use anyhow::{anyhow, Result};
 use chrono::Utc;
 use stripe_sync::store::{self, ChangeSource, Commit};
 
-use crate::harness::{fixtures, measure, median, migrated_db, Measure, Options};
+use crate::harness::{fixtures, measure, median, migrated_db, pair_order, Measure, Options};
 use crate::proc_stats;
 
 /// Events per transaction: about what `serve` commits together under load.
@@ -52,13 +52,8 @@ pub(crate) async fn change_log_write_path(o: &Options) -> Result<Vec<Measure>> {
     let mut ratios = Vec::new();
     let counter = Arc::new(AtomicU64::new(0));
     for pair in 0..pairs {
-        let order = if pair % 2 == 0 {
-            [true, false]
-        } else {
-            [false, true]
-        };
         let (mut on, mut off) = (0.0, 0.0);
-        for log in order {
+        for log in pair_order(pair) {
             sqlx::query("SELECT stripe_sync.set_change_log($1)")
                 .bind(log)
                 .execute(&db.pool)

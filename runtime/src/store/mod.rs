@@ -54,8 +54,10 @@ pub async fn lz4_available(pool: &PgPool) -> Result<bool> {
 /// transaction, so nothing else on the server changes, and values already
 /// stored stay readable whichever method wrote them.
 ///
-/// Sequential scans are off for the transaction (where an index can serve).
-/// A writer's statements are prepared once per connection, and PostgreSQL
+/// Sequential scans are off for the transaction (where an index can serve)
+/// when it writes events (webhooks, the catch-up), whose statements read
+/// the ledger and the mirror by id. A writer's statements are prepared once
+/// per connection, and PostgreSQL
 /// may keep a generic plan made while a table was nearly empty: on a fresh
 /// mirror, `WHERE id = ANY($1)` on the ledger became a sequential scan that
 /// every later batch paid for as the ledger grew (measured: 2.7 to 10 ms of
@@ -73,13 +75,15 @@ pub async fn begin_write(
         Commit::Relaxed => "off",
     };
     let sql = if lz4 {
-        "SELECT set_config('synchronous_commit', $1, true), set_config('stripe_sync.change_source', $2, true), set_config('enable_seqscan', 'off', true), set_config('default_toast_compression', 'lz4', true)"
+        "SELECT set_config('synchronous_commit', $1, true), set_config('stripe_sync.change_source', $2, true), set_config('enable_seqscan', CASE WHEN $3 THEN 'off' ELSE current_setting('enable_seqscan') END, true), set_config('default_toast_compression', 'lz4', true)"
     } else {
-        "SELECT set_config('synchronous_commit', $1, true), set_config('stripe_sync.change_source', $2, true), set_config('enable_seqscan', 'off', true)"
+        "SELECT set_config('synchronous_commit', $1, true), set_config('stripe_sync.change_source', $2, true), set_config('enable_seqscan', CASE WHEN $3 THEN 'off' ELSE current_setting('enable_seqscan') END, true)"
     };
+    let events = matches!(source, ChangeSource::Webhook | ChangeSource::CatchUp);
     sqlx::query(sql)
         .bind(sync)
         .bind(source.as_str())
+        .bind(events)
         .execute(&mut *tx)
         .await?;
     Ok(tx)
