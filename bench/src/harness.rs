@@ -83,7 +83,7 @@ pub(crate) fn median(v: &mut [f64]) -> f64 {
 /// then off first, and so on, so the machine's drift over a scenario weighs
 /// on both sides.
 pub(crate) fn pair_order(pair: usize) -> [bool; 2] {
-    if pair % 2 == 0 {
+    if pair.is_multiple_of(2) {
         [true, false]
     } else {
         [false, true]
