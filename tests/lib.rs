@@ -92,7 +92,9 @@ pub fn sql_receiver(pool: sqlx::PgPool) -> axum::Router {
 /// it back for a moment.)
 pub async fn changes_settled(pool: &sqlx::PgPool) -> Result<Vec<stripe_sync::changes::Change>> {
     wait_for("every change log entry numbered", || async {
-        let read = stripe_sync::changes::after(pool, 0, 10_000_000).await?;
+        let read =
+            stripe_sync::changes::after(&stripe_sync::Schema::default(), pool, 0, 10_000_000)
+                .await?;
         let waiting: i64 =
             sqlx::query_scalar("SELECT count(*) FROM stripe_sync.changes WHERE seq IS NULL")
                 .fetch_one(pool)

@@ -239,7 +239,7 @@ async fn concurrent_writers_and_a_reader_see_every_entry_once_in_order() -> Resu
         let deadline = std::time::Instant::now() + stripe_sync_tests::WAIT_LIMIT;
         while seen.len() < 4 * PER_WRITER && std::time::Instant::now() < deadline {
             let since = seen.last().map(|c| c.seq).unwrap_or(0);
-            let page = changes::after(&pool, since, 7).await?;
+            let page = changes::after(&stripe_sync::Schema::default(), &pool, since, 7).await?;
             if page.is_empty() {
                 tokio::time::sleep(std::time::Duration::from_millis(5)).await;
             }
@@ -286,7 +286,7 @@ async fn a_consumer_dying_at_random_points_handles_every_entry_once() -> Result<
     let mut rng = Rng::new(0xdead_0034);
     let (mut deaths, mut rounds) = (0, 0);
     let deadline = std::time::Instant::now() + stripe_sync_tests::WAIT_LIMIT;
-    while changes::position(&e.db.pool, "mailer").await? < 300 {
+    while changes::position(&stripe_sync::Schema::default(), &e.db.pool, "mailer").await? < 300 {
         ensure!(std::time::Instant::now() < deadline, "the consumer stalled");
         rounds += 1;
         let mut tx = e.db.pool.begin().await?;
@@ -337,13 +337,13 @@ async fn a_consumer_dying_at_random_points_handles_every_entry_once() -> Result<
     );
     ensure!(deaths > 0);
     ensure!(handled == (1..=300).collect::<Vec<i64>>(), "{handled:?}");
-    ensure!(changes::position(&e.db.pool, "mailer").await? == 300);
+    ensure!(changes::position(&stripe_sync::Schema::default(), &e.db.pool, "mailer").await? == 300);
 
     // The retention: positions at or below what it pruned are refused, not skipped.
-    changes::set_retention(&e.db.pool, None, Some(100)).await?;
-    let kept = changes::after(&e.db.pool, 200, 1000).await?;
+    changes::set_retention(&stripe_sync::Schema::default(), &e.db.pool, None, Some(100)).await?;
+    let kept = changes::after(&stripe_sync::Schema::default(), &e.db.pool, 200, 1000).await?;
     ensure!(kept.len() == 100 && kept[0].seq == 201);
-    let refused = changes::after(&e.db.pool, 150, 1000)
+    let refused = changes::after(&stripe_sync::Schema::default(), &e.db.pool, 150, 1000)
         .await
         .unwrap_err()
         .to_string();
@@ -355,12 +355,16 @@ async fn a_consumer_dying_at_random_points_handles_every_entry_once() -> Result<
     .execute(&e.db.pool)
     .await?;
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    let refused = changes::after(&e.db.pool, 250, 1000)
+    let refused = changes::after(&stripe_sync::Schema::default(), &e.db.pool, 250, 1000)
         .await
         .unwrap_err()
         .to_string();
     ensure!(refused.contains("pruned through position 300"), "{refused}");
-    ensure!(changes::after(&e.db.pool, 300, 1000).await?.is_empty());
+    ensure!(
+        changes::after(&stripe_sync::Schema::default(), &e.db.pool, 300, 1000)
+            .await?
+            .is_empty()
+    );
     e.finish().await
 }
 
@@ -385,7 +389,14 @@ async fn one_rows_changes_are_numbered_in_the_order_they_were_made() -> Result<(
     let ours = |read: Vec<changes::Change>| -> Vec<changes::Change> {
         read.into_iter().filter(|c| c.id == "cus_inorder").collect()
     };
-    let mut second = begin_write(pool, Commit::Durable, false, ChangeSource::Webhook).await?;
+    let mut second = begin_write(
+        &stripe_sync::Schema::default(),
+        pool,
+        Commit::Durable,
+        false,
+        ChangeSource::Webhook,
+    )
+    .await?;
     sqlx::query("SELECT pg_current_xact_id()")
         .execute(&mut *second)
         .await?;
@@ -393,8 +404,16 @@ async fn one_rows_changes_are_numbered_in_the_order_they_were_made() -> Result<(
     sqlx::query("SELECT pg_current_xact_id()")
         .execute(&mut *open)
         .await?;
-    let mut first = begin_write(pool, Commit::Durable, false, ChangeSource::Webhook).await?;
+    let mut first = begin_write(
+        &stripe_sync::Schema::default(),
+        pool,
+        Commit::Durable,
+        false,
+        ChangeSource::Webhook,
+    )
+    .await?;
     upsert_objects(
+        &stripe_sync::Schema::default(),
         &mut *first,
         customers,
         &[customer("one")],
@@ -404,6 +423,7 @@ async fn one_rows_changes_are_numbered_in_the_order_they_were_made() -> Result<(
     .await?;
     first.commit().await?;
     upsert_objects(
+        &stripe_sync::Schema::default(),
         &mut *second,
         customers,
         &[customer("two")],
@@ -412,7 +432,7 @@ async fn one_rows_changes_are_numbered_in_the_order_they_were_made() -> Result<(
     )
     .await?;
     second.commit().await?;
-    let early = ours(changes::after(pool, 0, 10_000).await?);
+    let early = ours(changes::after(&stripe_sync::Schema::default(), pool, 0, 10_000).await?);
     ensure!(
         early.is_empty(),
         "numbered before the row's earlier change: {early:#?}"

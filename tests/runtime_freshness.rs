@@ -118,7 +118,9 @@ async fn post_names(e: &Env, paths: &[String], name: &str) -> Result<()> {
 
 /// The `/metrics` text after the database's gauges are read.
 async fn scrape(e: &Env, metrics: &Metrics, base: &str) -> Result<String> {
-    metrics.refresh_gauges(&e.db.pool).await?;
+    metrics
+        .refresh_gauges(&stripe_sync::Schema::default(), &e.db.pool)
+        .await?;
     Ok(reqwest::get(format!("{base}/metrics"))
         .await?
         .text()
@@ -204,7 +206,7 @@ async fn a_simulator_that_stops_delivering_raises_the_lag_and_the_alert_fires_on
     })
     .await?;
     let delivering = scrape(&e, &metrics, &base).await?;
-    let fresh = freshness::collect(&e.db.pool).await?;
+    let fresh = freshness::collect(&stripe_sync::Schema::default(), &e.db.pool).await?;
     let f = fresh
         .iter()
         .find(|f| f.account == account)
@@ -250,7 +252,7 @@ async fn a_simulator_that_stops_delivering_raises_the_lag_and_the_alert_fires_on
             .await?;
     ensure!(arrived == 20, "{arrived} of 20 changes caught up");
     let stopped = scrape(&e, &metrics, &base).await?;
-    let fresh = freshness::collect(&e.db.pool).await?;
+    let fresh = freshness::collect(&stripe_sync::Schema::default(), &e.db.pool).await?;
     let f = fresh
         .iter()
         .find(|f| f.account == account)
@@ -260,7 +262,7 @@ async fn a_simulator_that_stops_delivering_raises_the_lag_and_the_alert_fires_on
     ensure!(f.lag_p95_seconds.is_some_and(|l| l > 300.0), "{f:?}");
     ensure!(f.last_catch_up_at.is_some(), "{f:?}");
     // `status --json` shows the same under freshness.<account>.
-    let status = stripe_sync::status::collect_status(&e.db.pool)
+    let status = stripe_sync::status::collect_status(&stripe_sync::Schema::default(), &e.db.pool)
         .await
         .map_err(anyhow::Error::msg)?;
     let shown = &status["freshness"][account.as_str()];
@@ -344,6 +346,7 @@ async fn a_simulator_that_stops_delivering_raises_the_lag_and_the_alert_fires_on
     // A live run whose counts do not move: its time without progress grows
     // between two reads; once it fails, the account's last backfill failed.
     let (run_id, _) = store::start_run(
+        &stripe_sync::Schema::default(),
         &e.db.pool,
         RunKind::Backfill,
         &account,
@@ -355,7 +358,16 @@ async fn a_simulator_that_stops_delivering_raises_the_lag_and_the_alert_fires_on
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let second = samples(&scrape(&e, &metrics, &base).await?)[stalled];
     ensure!(second >= first + 1.4, "{first} then {second}");
-    store::finish_run(&e.db.pool, run_id, RunStatus::Failed, 0, 0, Some("test")).await?;
+    store::finish_run(
+        &stripe_sync::Schema::default(),
+        &e.db.pool,
+        run_id,
+        RunStatus::Failed,
+        0,
+        0,
+        Some("test"),
+    )
+    .await?;
     let after = samples(&scrape(&e, &metrics, &base).await?);
     ensure!(after[stalled] == 0.0);
     let failed = format!("stripe_sync_last_run_failed{{account=\"{account}\",kind=\"backfill\"}}");

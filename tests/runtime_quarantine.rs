@@ -360,7 +360,7 @@ async fn backfill_and_catch_up_quarantine_one_object_and_go_on() -> Result<()> {
             .fetch_one(&e.db.pool)
             .await?;
     assert_eq!(desc.as_deref(), Some("a\u{E000}0b"));
-    let q = stripe_sync::quarantine::list(&e.db.pool).await?;
+    let q = stripe_sync::quarantine::list(&stripe_sync::Schema::default(), &e.db.pool).await?;
     let mut states: Vec<(&str, &str)> = q
         .iter()
         .map(|r| (r.kind.as_str(), r.sqlstate.as_str()))
@@ -403,7 +403,7 @@ async fn backfill_and_catch_up_quarantine_one_object_and_go_on() -> Result<()> {
     sqlx::query("ALTER TABLE stripe.customers DROP CONSTRAINT not_refused")
         .execute(&e.db.pool)
         .await?;
-    let open = stripe_sync::quarantine::count(&e.db.pool).await?;
+    let open = stripe_sync::quarantine::count(&stripe_sync::Schema::default(), &e.db.pool).await?;
     let retried = e.sync.retry_quarantined().await?;
     assert_eq!(
         retried.written, 2,
@@ -414,10 +414,15 @@ async fn backfill_and_catch_up_quarantine_one_object_and_go_on() -> Result<()> {
         e.count("SELECT count(*) FROM stripe.customers").await?,
         customers
     );
-    assert_eq!(stripe_sync::quarantine::count(&e.db.pool).await?, open - 2);
+    assert_eq!(
+        stripe_sync::quarantine::count(&stripe_sync::Schema::default(), &e.db.pool).await?,
+        open - 2
+    );
     // /metrics counts what is still there.
     let metrics = stripe_sync::metrics::Metrics::new();
-    metrics.refresh_gauges(&e.db.pool).await?;
+    metrics
+        .refresh_gauges(&stripe_sync::Schema::default(), &e.db.pool)
+        .await?;
     let text = metrics.render();
     assert!(
         text.contains(&format!("\nstripe_sync_quarantined {}\n", open - 2)),

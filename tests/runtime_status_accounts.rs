@@ -63,12 +63,16 @@ async fn seed(pool: &sqlx::PgPool) -> Result<()> {
 async fn status_lists_each_account_with_its_state_jobs_runs_and_errors() -> Result<()> {
     let db = TestDb::new().await?;
     stripe_sync::migrate(&db.pool).await?;
-    let empty = collect_status(&db.pool).await.map_err(anyhow::Error::msg)?;
+    let empty = collect_status(&stripe_sync::Schema::default(), &db.pool)
+        .await
+        .map_err(anyhow::Error::msg)?;
     assert_eq!(empty["accounts"], json!([]));
     assert_eq!(empty["accounts_summary"]["total"], 0);
 
     seed(&db.pool).await?;
-    let v = collect_status(&db.pool).await.map_err(anyhow::Error::msg)?;
+    let v = collect_status(&stripe_sync::Schema::default(), &db.pool)
+        .await
+        .map_err(anyhow::Error::msg)?;
 
     // Platforms first, then by account id; only the queue's accounts.
     let order: Vec<&str> = v["accounts"]
@@ -168,7 +172,9 @@ async fn status_of_a_database_migrated_before_the_queue_has_no_accounts() -> Res
     )
     .execute(&db.pool)
     .await?;
-    let v = collect_status(&db.pool).await.map_err(anyhow::Error::msg)?;
+    let v = collect_status(&stripe_sync::Schema::default(), &db.pool)
+        .await
+        .map_err(anyhow::Error::msg)?;
     assert_eq!(v["accounts"], json!([]));
     assert_eq!(v["accounts_summary"]["total"], 0);
     assert_eq!(v["runs"].as_array().map(Vec::len), Some(1));

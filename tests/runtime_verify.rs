@@ -278,7 +278,7 @@ async fn verify_finds_exactly_the_injected_drift_and_repair_clears_it() -> Resul
         .assert_consistent("verify --repair");
     let after = verify(&e, None, false).await?;
     ensure!(found(&after).is_empty(), "{:?}", after.differences);
-    let status = stripe_sync::status::collect_status(pool)
+    let status = stripe_sync::status::collect_status(&stripe_sync::Schema::default(), pool)
         .await
         .map_err(anyhow::Error::msg)?;
     let last: Vec<&Value> = status["verify"].as_array().unwrap().iter().collect();

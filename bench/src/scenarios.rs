@@ -205,7 +205,7 @@ pub async fn backfill_mixed(o: &Options) -> Result<Vec<Vec<Measure>>> {
     for (object, n) in &counts {
         let res = stripe_sync_generated::resource(object)
             .ok_or_else(|| anyhow!("{object} has no table"))?;
-        let table = stripe_sync::store::table_ident(res);
+        let table = stripe_sync::store::table_ident(&stripe_sync::Schema::default(), res);
         let rows: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
             .fetch_one(&db.pool)
             .await?;

@@ -42,9 +42,23 @@ pub(crate) async fn change_log_write_path(o: &Options) -> Result<Vec<Measure>> {
             .iter()
             .map(|&i| customer(&template, i, "seed@example.com"))
             .collect();
-        let mut tx =
-            store::begin_write(&db.pool, Commit::Relaxed, false, ChangeSource::Backfill).await?;
-        store::upsert_objects(&mut *tx, customers, &texts, "acct_bench", Utc::now()).await?;
+        let mut tx = store::begin_write(
+            &stripe_sync::Schema::default(),
+            &db.pool,
+            Commit::Relaxed,
+            false,
+            ChangeSource::Backfill,
+        )
+        .await?;
+        store::upsert_objects(
+            &stripe_sync::Schema::default(),
+            &mut *tx,
+            customers,
+            &texts,
+            "acct_bench",
+            Utc::now(),
+        )
+        .await?;
         tx.commit().await?;
     }
     let name = format!("change log write path {BATCH} events/tx x{CLIENTS}");
@@ -83,7 +97,7 @@ pub(crate) async fn change_log_write_path(o: &Options) -> Result<Vec<Measure>> {
                             .map(|g| customer(&template, base + g, &format!("v{k}@example.com")))
                             .collect();
                         let object_ids: Vec<String> = (0..BATCH).map(|g| format!("cus_wp{:05}", base + g)).collect();
-                        let mut tx = store::begin_write(&pool, Commit::Durable, false, ChangeSource::Webhook).await?;
+                        let mut tx = store::begin_write(&stripe_sync::Schema::default(), &pool, Commit::Durable, false, ChangeSource::Webhook).await?;
                         sqlx::query(
                             "INSERT INTO stripe_sync.events (id, type, created, account_id, livemode, object_type, object_id, source, outcome, _raw_data)
                              SELECT u.i, 'customer.updated', now(), 'acct_bench', false, 'customer', u.o, 'webhook', 'pending',
@@ -95,7 +109,7 @@ pub(crate) async fn change_log_write_path(o: &Options) -> Result<Vec<Measure>> {
                         .bind(&objects)
                         .execute(&mut *tx)
                         .await?;
-                        store::upsert_objects(&mut *tx, customers, &objects, "acct_bench", Utc::now()).await?;
+                        store::upsert_objects(&stripe_sync::Schema::default(), &mut *tx, customers, &objects, "acct_bench", Utc::now()).await?;
                         sqlx::query("UPDATE stripe_sync.events SET outcome = 'applied', processed_at = now() WHERE id = ANY($1::text[])")
                             .bind(&ids)
                             .execute(&mut *tx)

@@ -95,8 +95,10 @@ pub async fn run(before: GlobalOpts, a: ChangesArgs) -> CliResult {
     if let Some(ChangesAction::Settings(s)) = a.action {
         return settings(before, s).await;
     }
-    let pool = connect_db(&before.with_db(&a.db)).await?;
-    require_migrated(&pool).await?;
+    let g = before.with_db(&a.db);
+    let schema = &g.schema()?;
+    let pool = connect_db(&g).await?;
+    require_migrated(&pool, schema).await?;
     let mut since = a.since.unwrap_or(0);
     if since < 0 {
         return Err(CliError::usage(
@@ -106,8 +108,8 @@ pub async fn run(before: GlobalOpts, a: ChangesArgs) -> CliResult {
     let interval = Duration::from_secs_f64(a.interval.clamp(0.05, 3600.0));
     loop {
         let page = match &a.consumer {
-            Some(name) => changes::consume(&pool, name, a.limit).await?,
-            None => changes::after(&pool, since, a.limit).await?,
+            Some(name) => changes::consume(schema, &pool, name, a.limit).await?,
+            None => changes::after(schema, &pool, since, a.limit).await?,
         };
         for c in &page {
             if a.json {
@@ -119,7 +121,7 @@ pub async fn run(before: GlobalOpts, a: ChangesArgs) -> CliResult {
         if let Some(last) = page.last() {
             since = last.seq;
             if let Some(name) = &a.consumer {
-                changes::ack(&pool, name, last.seq).await?;
+                changes::ack(schema, &pool, name, last.seq).await?;
             }
         }
         if page.len() as i64 == a.limit {
@@ -136,10 +138,12 @@ pub async fn run(before: GlobalOpts, a: ChangesArgs) -> CliResult {
 }
 
 async fn settings(before: GlobalOpts, s: SettingsArgs) -> CliResult {
-    let pool = connect_db(&before.with_db(&s.db)).await?;
-    require_migrated(&pool).await?;
+    let g = before.with_db(&s.db);
+    let schema = &g.schema()?;
+    let pool = connect_db(&g).await?;
+    require_migrated(&pool, schema).await?;
     if s.max_age_days.is_some() || s.max_rows.is_some() {
-        let now = changes::settings(&pool).await?;
+        let now = changes::settings(schema, &pool).await?;
         let age = match s.max_age_days {
             Some(0) => None,
             Some(d) => Some(Duration::from_secs(u64::from(d) * 86_400)),
@@ -153,12 +157,12 @@ async fn settings(before: GlobalOpts, s: SettingsArgs) -> CliResult {
             Some(n) => Some(n),
             None => now.max_rows,
         };
-        changes::set_retention(&pool, age, rows).await?;
+        changes::set_retention(schema, &pool, age, rows).await?;
     }
     if let Some(on) = s.enabled {
-        changes::set_enabled(&pool, on).await?;
+        changes::set_enabled(schema, &pool, on).await?;
     }
-    let now = changes::settings(&pool).await?;
+    let now = changes::settings(schema, &pool).await?;
     outln!(
         "change log: {}; kept {}, {}; last position {}, pruned through {}",
         if now.enabled { "on" } else { "OFF" },

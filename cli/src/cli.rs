@@ -359,24 +359,25 @@ pub async fn run(cli: Cli) -> i32 {
 
 /// Says which of the engine's roles exist, and how to create those the
 /// migrating role could not (it lacks CREATEROLE).
-async fn report_roles(pool: &sqlx::PgPool) -> CliResult {
+async fn report_roles(pool: &sqlx::PgPool, schema: &stripe_sync::Schema) -> CliResult {
     use stripe_sync::migrate::{missing_roles, role_statements, ROLES};
-    let missing = missing_roles(pool)
+    let missing = missing_roles(pool, schema)
         .await
         .map_err(|e| CliError::failed(e.to_string()))?;
     if missing.is_empty() {
-        let names: Vec<&str> = ROLES.iter().map(|r| r.name()).collect();
+        let names: Vec<String> = ROLES.iter().map(|r| r.name(schema)).collect();
         outln!(
-            "roles {} granted; an app reads the mirror with: GRANT stripe_sync_reader TO <app role>;",
-            names.join(", ")
+            "roles {} granted; an app reads the mirror with: GRANT {} TO <app role>;",
+            names.join(", "),
+            stripe_sync::migrate::EngineRole::Reader.name(schema)
         );
     } else {
-        let names: Vec<&str> = missing.iter().map(|r| r.name()).collect();
+        let names: Vec<String> = missing.iter().map(|r| r.name(schema)).collect();
         outln!(
             "roles {} do not exist and this role may not create them; as a role with CREATEROLE, run:",
             names.join(", ")
         );
-        for line in role_statements(&missing).lines() {
+        for line in role_statements(&missing, schema).lines() {
             outln!("  {line}");
         }
     }
@@ -387,11 +388,22 @@ async fn dispatch(cli: Cli) -> CliResult {
     let none = cli.before;
     match cli.command {
         Command::Migrate(db) => {
-            let pool = connect_db(&none.with_db(&db)).await?;
+            let g = none.with_db(&db);
+            let schema = g.schema()?;
+            let pool = connect_db(&g).await?;
             let t = Instant::now();
-            migrate(&pool).await?;
-            outln!("migrations applied ({:.1?})", t.elapsed());
-            report_roles(&pool).await
+            migrate(&pool, &schema).await?;
+            if schema.is_default() {
+                outln!("migrations applied ({:.1?})", t.elapsed());
+            } else {
+                outln!(
+                    "migrations applied to schemas {} and {} ({:.1?})",
+                    schema.mirror(),
+                    schema.engine(),
+                    t.elapsed()
+                );
+            }
+            report_roles(&pool, &schema).await
         }
         Command::Backfill(a) => {
             let objects = backfill_objects(&a.objects)?;
@@ -484,8 +496,9 @@ async fn dispatch(cli: Cli) -> CliResult {
         } => {
             let g = none.with_db(&db).with_version(&version);
             let version = api_version(&g)?;
+            let schema = &g.schema()?;
             let pool = connect_db(&g).await?;
-            let v = collect_status_of(&pool, version, account.as_deref())
+            let v = collect_status_of(schema, &pool, version, account.as_deref())
                 .await
                 .map_err(CliError::failed)?;
             if json {
@@ -600,10 +613,11 @@ async fn serve_cmd(g: &GlobalOpts, a: ServeArgs) -> CliResult {
     // The library refuses what the server would: one body limit.
     cfg.max_webhook_body_bytes = limits.max_body_bytes;
     let sync = StripeSync::new(cfg).await?;
+    let schema = &sync.config().schema;
     if a.migrate {
-        migrate(sync.pool()).await?;
+        migrate(sync.pool(), schema).await?;
     }
-    if let Err(e) = crate::options::require_migrated(sync.pool()).await {
+    if let Err(e) = crate::options::require_migrated(sync.pool(), schema).await {
         sync.close().await;
         return Err(e);
     }
@@ -633,7 +647,7 @@ async fn serve_cmd(g: &GlobalOpts, a: ServeArgs) -> CliResult {
     });
     // The database's gauges: runs (read with the heartbeat rule), their
     // progress, the quarantine and each account's freshness.
-    let runs_gauge = metrics.watch_gauges(sync.pool().clone());
+    let runs_gauge = metrics.watch_gauges(schema.clone(), sync.pool().clone());
     let state = Arc::new(AppState {
         sync: sync.clone(),
         admin_key,

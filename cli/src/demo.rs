@@ -136,7 +136,8 @@ async fn run_with_db(
 
     let pool = cli::connect_url(url, 12).await?;
     let t = Instant::now();
-    cli::migrate(&pool).await?;
+    let schema = &stripe_sync::Schema::default();
+    cli::migrate(&pool, schema).await?;
     outln!("▸ migrations applied in {:.1} s", t.elapsed().as_secs_f64());
 
     let mut cfg = Config::with_pool(pool.clone(), "sk_test_stripe_sync_demo");
@@ -208,7 +209,9 @@ async fn run_with_db(
     }
 
     // 5. The report.
-    let status = collect_status(&pool).await.map_err(CliError::failed)?;
+    let status = collect_status(schema, &pool)
+        .await
+        .map_err(CliError::failed)?;
     outln!("\nTables filled (rows):");
     let mut total = 0i64;
     let mut n_tables = 0;

@@ -10,14 +10,17 @@ use clap::Args;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 use stripe_sync::config::{supported_api_version, Config};
-use stripe_sync::{Error, StripeSync};
+use stripe_sync::{Error, Schema, StripeSync};
 
-/// `--database-url`: commands that use the mirror.
+/// `--database-url` and `--schema`: commands that use the mirror.
 #[derive(Args, Debug, Clone, Default)]
 pub struct DbOpts {
     /// PostgreSQL URL of the mirror.
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
+    /// The mirror's schema (default stripe); the engine's own objects go to SCHEMA_sync beside it, so mirrors in one database share nothing.
+    #[arg(long, env = "STRIPE_SYNC_SCHEMA", value_name = "SCHEMA")]
+    pub schema: Option<String>,
 }
 
 /// `--api-version`: commands that speak a Stripe API version.
@@ -81,6 +84,9 @@ pub struct GlobalOpts {
     /// PostgreSQL URL of the mirror.
     #[arg(long, hide = true)]
     pub database_url: Option<String>,
+    /// The mirror's schema.
+    #[arg(long, hide = true)]
+    pub schema: Option<String>,
     /// Stripe secret or restricted key.
     #[arg(long, hide = true)]
     pub stripe_key: Option<String>,
@@ -115,7 +121,24 @@ impl GlobalOpts {
     /// With the mirror's URL.
     pub fn with_db(mut self, o: &DbOpts) -> Self {
         self.database_url = o.database_url.clone().or(self.database_url);
+        self.schema = o.schema.clone().or(self.schema);
         self
+    }
+    /// The mirror's schema: `--schema`/`STRIPE_SYNC_SCHEMA`, `stripe` when
+    /// unset; a usage error with the rule for a name that cannot be one.
+    pub fn schema(&self) -> CliResult<Schema> {
+        match self
+            .schema
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => Ok(Schema::default()),
+            Some(s) => Schema::new(s).map_err(|e| match e {
+                Error::Config(m) => CliError::usage(m),
+                other => CliError::usage(other.to_string()),
+            }),
+        }
     }
     /// With the API version.
     pub fn with_version(mut self, o: &VersionOpts) -> Self {
@@ -323,7 +346,7 @@ pub fn api_version(g: &GlobalOpts) -> CliResult<&'static str> {
 /// checks), then the database.
 pub async fn engine(g: &GlobalOpts, concurrency: Option<usize>) -> CliResult<StripeSync> {
     let sync = engine_to_migrate(g, concurrency).await?;
-    if let Err(e) = require_migrated(sync.pool()).await {
+    if let Err(e) = require_migrated(sync.pool(), &sync.config().schema).await {
         sync.close().await;
         return Err(e);
     }
@@ -340,12 +363,19 @@ pub async fn engine_to_migrate(
 }
 
 /// Fails with one line and the fix unless the database is migrated as far
-/// as this binary's migrations go (exit 2: nothing ran).
-pub async fn require_migrated(pool: &sqlx::PgPool) -> CliResult {
-    let state = stripe_sync::migrate::schema_state(pool).await?;
+/// as this binary's migrations go for `schema` (exit 2: nothing ran).
+pub async fn require_migrated(pool: &sqlx::PgPool, schema: &Schema) -> CliResult {
+    let state = stripe_sync::migrate::schema_state(pool, schema).await?;
     match state.problem() {
         None => Ok(()),
-        Some(p) => Err(CliError::usage(p)),
+        Some(p) if schema.is_default() => Err(CliError::usage(p)),
+        Some(p) => Err(CliError::usage(format!(
+            "schema {schema}: {}",
+            p.replace(
+                "`stripe-sync migrate`",
+                &format!("`stripe-sync migrate --schema {schema}`")
+            )
+        ))),
     }
 }
 
@@ -361,8 +391,10 @@ pub async fn engine_config(g: &GlobalOpts, concurrency: Option<usize>) -> CliRes
             )));
         }
     }
+    let schema = g.schema()?;
     let pool = connect_db(g).await?;
     let mut cfg = Config::with_pool(pool, key);
+    cfg.schema = schema;
     cfg.api_version = version.to_string();
     if let Some(b) = api_base {
         cfg.stripe_api_base = b.trim_end_matches('/').to_string();
@@ -387,10 +419,11 @@ pub async fn engine_config(g: &GlobalOpts, concurrency: Option<usize>) -> CliRes
     Ok(cfg)
 }
 
-/// Applies the embedded migrations (sqlx holds an advisory lock meanwhile).
-pub async fn migrate(pool: &PgPool) -> CliResult {
+/// Applies the embedded migrations for `schema` (sqlx holds an advisory
+/// lock meanwhile).
+pub async fn migrate(pool: &PgPool, schema: &Schema) -> CliResult {
     // The library's error already reads "migration failed: …".
-    stripe_sync::migrate(pool)
+    stripe_sync::migrate::migrate_schema(pool, schema)
         .await
         .map_err(|e| CliError::failed(e.to_string()))
 }

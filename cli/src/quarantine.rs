@@ -38,8 +38,10 @@ pub struct RetryArgs {
 pub async fn run(before: GlobalOpts, action: QuarantineAction) -> CliResult {
     match action {
         QuarantineAction::List(a) => {
-            let pool = connect_db(&before.with_db(&a.db)).await?;
-            let rows = stripe_sync::quarantine::list(&pool).await?;
+            let g = before.with_db(&a.db);
+            let schema = &g.schema()?;
+            let pool = connect_db(&g).await?;
+            let rows = stripe_sync::quarantine::list(schema, &pool).await?;
             if a.json {
                 outln!(
                     "{}",

@@ -460,6 +460,7 @@ async fn a_run_without_a_heartbeat_is_read_as_abandoned() {
     // The next run's start stores what readers showed.
     let lib = engine(&db, &sim).await;
     stripe_sync::store::start_run(
+        &stripe_sync::Schema::default(),
         lib.pool(),
         stripe_sync::store::RunKind::Backfill,
         "acct_1",

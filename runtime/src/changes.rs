@@ -18,6 +18,7 @@ use serde_json::{json, Value};
 use sqlx::PgPool;
 
 use crate::error::{Error, Result};
+use crate::schema::Schema;
 
 /// What happened to a row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -136,10 +137,10 @@ fn pruned(e: sqlx::Error) -> Error {
 /// Up to `limit` entries after position `since`, in order (numbering the
 /// entries of ended transactions first). An error names the fix when
 /// entries after `since` were pruned.
-pub async fn after(pool: &PgPool, since: i64, limit: i64) -> Result<Vec<Change>> {
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+pub async fn after(schema: &Schema, pool: &PgPool, since: i64, limit: i64) -> Result<Vec<Change>> {
+    let rows: Vec<Row> = sqlx::query_as(&schema.sql(&format!(
         "SELECT {COLUMNS} FROM stripe_sync.changes_after($1, $2)"
-    ))
+    )))
     .bind(since)
     .bind(limit.clamp(1, i32::MAX as i64) as i32)
     .fetch_all(pool)
@@ -150,10 +151,15 @@ pub async fn after(pool: &PgPool, since: i64, limit: i64) -> Result<Vec<Change>>
 
 /// Up to `limit` entries after the position `consumer` acknowledged (0 for
 /// a new one). Nothing moves until [`ack`].
-pub async fn consume(pool: &PgPool, consumer: &str, limit: i64) -> Result<Vec<Change>> {
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+pub async fn consume(
+    schema: &Schema,
+    pool: &PgPool,
+    consumer: &str,
+    limit: i64,
+) -> Result<Vec<Change>> {
+    let rows: Vec<Row> = sqlx::query_as(&schema.sql(&format!(
         "SELECT {COLUMNS} FROM stripe_sync.consume_changes($1, $2)"
-    ))
+    )))
     .bind(consumer)
     .bind(limit.clamp(1, i32::MAX as i64) as i32)
     .fetch_all(pool)
@@ -163,10 +169,10 @@ pub async fn consume(pool: &PgPool, consumer: &str, limit: i64) -> Result<Vec<Ch
 }
 
 /// The position `consumer` acknowledged (0: none yet).
-pub async fn position(pool: &PgPool, consumer: &str) -> Result<i64> {
-    Ok(sqlx::query_scalar(
+pub async fn position(schema: &Schema, pool: &PgPool, consumer: &str) -> Result<i64> {
+    Ok(sqlx::query_scalar(&schema.sql(
         "SELECT coalesce((SELECT position FROM stripe_sync.change_consumers WHERE name = $1), 0)",
-    )
+    ))
     .bind(consumer)
     .fetch_one(pool)
     .await?)
@@ -174,19 +180,21 @@ pub async fn position(pool: &PgPool, consumer: &str) -> Result<i64> {
 
 /// Records that `consumer` has handled everything through `through`;
 /// returns its position (positions only move forward).
-pub async fn ack(pool: &PgPool, consumer: &str, through: i64) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT stripe_sync.ack_changes($1, $2)")
-        .bind(consumer)
-        .bind(through)
-        .fetch_one(pool)
-        .await?)
+pub async fn ack(schema: &Schema, pool: &PgPool, consumer: &str, through: i64) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar(&schema.sql("SELECT stripe_sync.ack_changes($1, $2)"))
+            .bind(consumer)
+            .bind(through)
+            .fetch_one(pool)
+            .await?,
+    )
 }
 
 /// Turns the log on or off: off drops the triggers that write entries
 /// (`stripe-sync migrate` keeps them off), on puts them back; changes made
 /// meanwhile are not logged.
-pub async fn set_enabled(pool: &PgPool, enabled: bool) -> Result<()> {
-    sqlx::query("SELECT stripe_sync.set_change_log($1)")
+pub async fn set_enabled(schema: &Schema, pool: &PgPool, enabled: bool) -> Result<()> {
+    sqlx::query(&schema.sql("SELECT stripe_sync.set_change_log($1)"))
         .bind(enabled)
         .execute(pool)
         .await?;
@@ -209,11 +217,11 @@ pub struct Settings {
 }
 
 /// The log's settings and head.
-pub async fn settings(pool: &PgPool) -> Result<Settings> {
+pub async fn settings(schema: &Schema, pool: &PgPool) -> Result<Settings> {
     let (enabled, age, max_rows, last_seq, pruned_through): (bool, Option<f64>, Option<i64>, i64, i64) =
         sqlx::query_as(
-            "SELECT enabled, extract(epoch FROM retain_age)::float8, retain_rows, last_seq, pruned_through
-               FROM stripe_sync.change_log",
+            &schema.sql("SELECT enabled, extract(epoch FROM retain_age)::float8, retain_rows, last_seq, pruned_through
+               FROM stripe_sync.change_log"),
         )
         .fetch_one(pool)
         .await?;
@@ -229,12 +237,13 @@ pub async fn settings(pool: &PgPool) -> Result<Settings> {
 /// How long entries are kept, and how many at most (`None`: no limit of
 /// that kind). Applied each time entries are numbered.
 pub async fn set_retention(
+    schema: &Schema,
     pool: &PgPool,
     max_age: Option<std::time::Duration>,
     max_rows: Option<i64>,
 ) -> Result<()> {
     sqlx::query(
-        "UPDATE stripe_sync.change_log SET retain_age = make_interval(secs => $1), retain_rows = $2",
+        &schema.sql("UPDATE stripe_sync.change_log SET retain_age = make_interval(secs => $1), retain_rows = $2"),
     )
     .bind(max_age.map(|d| d.as_secs_f64()))
     .bind(max_rows)

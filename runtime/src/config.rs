@@ -47,6 +47,9 @@ impl fmt::Debug for Database {
 pub struct Config {
     /// The database.
     pub database: Database,
+    /// The mirror's schema (`stripe` by default); the engine's own objects
+    /// live beside it in [`crate::Schema::engine`] (`stripe_sync`).
+    pub schema: crate::schema::Schema,
     /// The Stripe secret (or restricted) key, `sk_test_…`/`sk_live_…`.
     pub stripe_secret_key: String,
     /// The webhook signing secret (`whsec_…`), or several comma-separated
@@ -110,6 +113,7 @@ impl Default for Config {
                 url: "postgres://localhost/postgres".into(),
                 max_connections: 10,
             },
+            schema: crate::schema::Schema::default(),
             stripe_secret_key: String::new(),
             stripe_webhook_secret: None,
             stripe_api_base: "https://api.stripe.com".into(),
@@ -200,6 +204,7 @@ impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
             .field("database", &self.database)
+            .field("schema", &self.schema)
             .field("stripe_secret_key", &"<redacted>")
             .field(
                 "stripe_webhook_secret",

@@ -128,8 +128,9 @@ impl Context {
     /// for estimates). A database without the table yet (not migrated)
     /// has none.
     async fn stored_account(&self) -> Result<Option<String>> {
+        let schema = &self.config.schema;
         let row: std::result::Result<Option<(String, Option<i64>)>, sqlx::Error> = sqlx::query_as(
-            "SELECT account_id, created FROM stripe_sync.accounts WHERE key_id = $1",
+            &schema.sql("SELECT account_id, created FROM stripe_sync.accounts WHERE key_id = $1"),
         )
         .bind(key_id(&self.config.stripe_secret_key))
         .fetch_optional(&self.pool)
@@ -150,11 +151,12 @@ impl Context {
     /// Keeps the key's account in `_accounts`. A failure only costs a
     /// later `GET /v1/account`, so it is logged, not returned.
     async fn store_account(&self, id: &str, created: Option<i64>) {
-        let r = sqlx::query(
+        let schema = &self.config.schema;
+        let r = sqlx::query(&schema.sql(
             "INSERT INTO stripe_sync.accounts (key_id, account_id, created) VALUES ($1, $2, $3)
              ON CONFLICT (key_id) DO UPDATE SET account_id = EXCLUDED.account_id,
                created = EXCLUDED.created, resolved_at = now()",
-        )
+        ))
         .bind(key_id(&self.config.stripe_secret_key))
         .bind(id)
         .bind(created)
@@ -195,13 +197,15 @@ impl Context {
     /// the `accounts` row its platform's `/v1/accounts` list wrote (`None`:
     /// not acting as one, or no such row).
     async fn listed_account_created(&self) -> Option<i64> {
+        let schema = &self.config.schema;
         let account = self.config.stripe_account.as_ref()?;
-        let table = stripe_sync_generated::resource("account").map(store::table_ident)?;
+        let table = stripe_sync_generated::resource("account")
+            .map(|r| store::table_ident(&self.config.schema, r))?;
         let sql = format!(
             "SELECT extract(epoch FROM created)::bigint FROM {table}
               WHERE id = $1 AND created IS NOT NULL LIMIT 1"
         );
-        match sqlx::query_scalar(&sql)
+        match sqlx::query_scalar(&schema.sql(&sql))
             .bind(account)
             .fetch_optional(&self.pool)
             .await
@@ -220,11 +224,12 @@ impl Context {
         commit: store::Commit,
         source: store::ChangeSource,
     ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        let schema = &self.config.schema;
         let lz4 = *self
             .lz4
             .get_or_try_init(|| store::lz4_available(&self.pool))
             .await?;
-        store::begin_write(&self.pool, commit, lz4, source).await
+        store::begin_write(schema, &self.pool, commit, lz4, source).await
     }
 }
 

@@ -15,6 +15,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
 use crate::event_result::EventOutcome;
+use crate::schema::Schema;
 use crate::store::{RunKind, RunStatus};
 
 /// The window the lag percentiles cover: events committed this recently.
@@ -75,7 +76,7 @@ fn committed_outcomes() -> Vec<&'static str> {
 
 /// Every account's freshness, ordered by account: the accounts with events
 /// in the ledger, runs or verifies.
-pub async fn collect(pool: &PgPool) -> Result<Vec<Freshness>, sqlx::Error> {
+pub async fn collect(schema: &Schema, pool: &PgPool) -> Result<Vec<Freshness>, sqlx::Error> {
     type Row = (
         String,
         i64,
@@ -91,7 +92,7 @@ pub async fn collect(pool: &PgPool) -> Result<Vec<Freshness>, sqlx::Error> {
     // The ledger's accounts by a skip scan of its (account_id, processed_at)
     // index, then two index reads per account: the window and the last event.
     let rows: Vec<Row> = sqlx::query_as(
-        "WITH RECURSIVE ledger AS (
+        &schema.sql("WITH RECURSIVE ledger AS (
            (SELECT account_id FROM stripe_sync.events ORDER BY account_id LIMIT 1)
            UNION ALL
            SELECT (SELECT e.account_id FROM stripe_sync.events e
@@ -124,7 +125,7 @@ pub async fn collect(pool: &PgPool) -> Result<Vec<Freshness>, sqlx::Error> {
              SELECT max(e.processed_at) AS at FROM stripe_sync.events e
               WHERE e.account_id = a.account_id AND e.processed_at IS NOT NULL) last ON true
            LEFT JOIN last_verify v ON v.account_id = a.account_id
-          ORDER BY a.account_id",
+          ORDER BY a.account_id"),
     )
     .bind(WINDOW.as_secs_f64())
     .bind(RunKind::Events.as_str())
@@ -133,11 +134,11 @@ pub async fn collect(pool: &PgPool) -> Result<Vec<Freshness>, sqlx::Error> {
     .fetch_all(pool)
     .await?;
     // The newest ended run of each account and kind.
-    let ended: Vec<(String, String, String)> = sqlx::query_as(
+    let ended: Vec<(String, String, String)> = sqlx::query_as(&schema.sql(
         "SELECT DISTINCT ON (account_id, kind) account_id, kind, status
            FROM stripe_sync.sync_runs WHERE status <> $1
           ORDER BY account_id, kind, id DESC",
-    )
+    ))
     .bind(RunStatus::Running.as_str())
     .fetch_all(pool)
     .await?;

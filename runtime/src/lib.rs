@@ -22,6 +22,7 @@
 //! | reading objects (ids, embedded lists, references) | [`objects`] |
 //! | the facade | [`sync`] |
 //! | migrations, sqlx's bookkeeping in `stripe_sync`, the engine's roles | [`migrate`] |
+//! | the mirror's schema name, and the SQL renamed for it | [`schema`] |
 //! | status and run reports as JSON (CLI and admin API) | [`status`] |
 //! | counters for `/metrics` | [`metrics`] |
 //! | the webhook server (feature `server`) | `server` |
@@ -50,6 +51,7 @@ pub mod quarantine;
 pub mod queue;
 pub mod ratelimit;
 pub mod redrive;
+pub mod schema;
 mod state;
 pub mod storable;
 pub mod store;
@@ -67,6 +69,7 @@ pub use config::{Config, Database};
 pub use error::{Error, Result};
 pub use events::{EventOutcome, EventResult, EventsReport};
 pub use managed_webhooks::ManagedWebhook;
+pub use schema::Schema;
 pub use sync::{migrate, SingleResult, StripeSync};
 pub use verify::{VerifyReport, VerifyRequest};
 pub use webhook::{WebhookError, WebhookOutcome};

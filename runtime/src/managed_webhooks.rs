@@ -97,6 +97,7 @@ pub(crate) async fn find_or_create(
     url: &str,
     connect: bool,
 ) -> Result<ManagedWebhook> {
+    let schema = &inner.config.schema;
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         return Err(Error::Config(format!(
             "webhook URL must be http(s): {url:?}"
@@ -104,11 +105,15 @@ pub(crate) async fn find_or_create(
     }
     let version = inner.config.pinned_api_version().map_err(Error::Config)?;
     let account = inner.account_id().await?;
-    let _lock =
-        store::advisory_lock(&inner.pool, &format!("stripe-sync:webhook:{account}:{url}")).await?;
-    let existing = sqlx::query(&format!(
+    let _lock = store::advisory_lock(
+        schema,
+        &inner.pool,
+        &format!("stripe-sync:webhook:{account}:{url}"),
+    )
+    .await?;
+    let existing = sqlx::query(&schema.sql(&format!(
         "SELECT {COLUMNS} FROM stripe_sync.managed_webhooks WHERE account_id = $1 AND url = $2 AND connect = $3"
-    ))
+    )))
     .bind(&account)
     .bind(url)
     .bind(connect)
@@ -148,7 +153,7 @@ pub(crate) async fn find_or_create(
             }
             Err(e) => return Err(e.into()),
         }
-        sqlx::query("DELETE FROM stripe_sync.managed_webhooks WHERE id = $1")
+        sqlx::query(&schema.sql("DELETE FROM stripe_sync.managed_webhooks WHERE id = $1"))
             .bind(&stored.id)
             .execute(&inner.pool)
             .await?;
@@ -191,10 +196,10 @@ pub(crate) async fn find_or_create(
         .and_then(Value::as_str)
         .unwrap_or("enabled")
         .to_string();
-    let row = sqlx::query(&format!(
+    let row = sqlx::query(&schema.sql(&format!(
         "INSERT INTO stripe_sync.managed_webhooks (id, account_id, url, secret, api_version, enabled_events, status, connect)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}"
-    ))
+    )))
     .bind(&id)
     .bind(&account)
     .bind(url)
@@ -210,10 +215,12 @@ pub(crate) async fn find_or_create(
 }
 
 async fn delete_orphans(inner: &Context, url: &str) -> Result<()> {
+    let schema = &inner.config.schema;
     // The other kind's endpoint for this URL is ours and known: kept.
-    let known: Vec<String> = sqlx::query_scalar("SELECT id FROM stripe_sync.managed_webhooks")
-        .fetch_all(&inner.pool)
-        .await?;
+    let known: Vec<String> =
+        sqlx::query_scalar(&schema.sql("SELECT id FROM stripe_sync.managed_webhooks"))
+            .fetch_all(&inner.pool)
+            .await?;
     let mut after: Option<String> = None;
     loop {
         let mut q = vec![("limit".to_string(), "100".to_string())];
@@ -267,10 +274,11 @@ async fn delete_orphans(inner: &Context, url: &str) -> Result<()> {
 
 /// The managed endpoints stored for the account.
 pub(crate) async fn list(inner: &Context) -> Result<Vec<ManagedWebhook>> {
+    let schema = &inner.config.schema;
     let account = inner.account_id().await?;
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(&schema.sql(&format!(
         "SELECT {COLUMNS} FROM stripe_sync.managed_webhooks WHERE account_id = $1 ORDER BY created_at, id"
-    ))
+    )))
     .bind(&account)
     .fetch_all(&inner.pool)
     .await?;
@@ -279,6 +287,7 @@ pub(crate) async fn list(inner: &Context) -> Result<Vec<ManagedWebhook>> {
 
 /// Deletes a managed endpoint on Stripe (already gone is fine) and its row.
 pub(crate) async fn delete(inner: &Context, id: &str) -> Result<()> {
+    let schema = &inner.config.schema;
     if !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return Err(Error::Unsupported(format!(
             "not a webhook endpoint id: {id:?}"
@@ -293,7 +302,7 @@ pub(crate) async fn delete(inner: &Context, id: &str) -> Result<()> {
         Err(e) if e.is_not_found() => {}
         Err(e) => return Err(e.into()),
     }
-    sqlx::query("DELETE FROM stripe_sync.managed_webhooks WHERE id = $1")
+    sqlx::query(&schema.sql("DELETE FROM stripe_sync.managed_webhooks WHERE id = $1"))
         .bind(id)
         .execute(&inner.pool)
         .await?;
@@ -304,10 +313,11 @@ pub(crate) async fn delete(inner: &Context, id: &str) -> Result<()> {
 /// one, with the account whose own endpoint it signs for (`None` for a
 /// Connect endpoint: its events name their account).
 pub(crate) async fn secrets(inner: &Context) -> Result<Vec<(String, Option<String>)>> {
-    Ok(sqlx::query_as(
+    let schema = &inner.config.schema;
+    Ok(sqlx::query_as(&schema.sql(
         "SELECT secret, CASE WHEN connect THEN NULL ELSE account_id END
            FROM stripe_sync.managed_webhooks WHERE status = 'enabled'",
-    )
+    ))
     .fetch_all(&inner.pool)
     .await?)
 }

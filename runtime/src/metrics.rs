@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 use sqlx::PgPool;
 
 use crate::freshness::{self, Freshness};
+use crate::schema::Schema;
 use crate::store::{self, RunKind, RunStatus};
 
 /// Every metric name `/metrics` exports (a histogram's series add
@@ -184,17 +185,17 @@ impl Metrics {
     /// Reads the database's gauges: the runs not finished in `_sync_runs`,
     /// with the heartbeat rule (see [`store::RunStatus::as_read`]), and the
     /// bodies still quarantined.
-    pub async fn refresh_gauges(&self, pool: &PgPool) -> Result<(), sqlx::Error> {
+    pub async fn refresh_gauges(&self, schema: &Schema, pool: &PgPool) -> Result<(), sqlx::Error> {
         let mut runs: BTreeMap<(String, String), u64> = BTreeMap::new();
         for kind in RUN_KINDS {
             for status in [RunStatus::Running, RunStatus::Abandoned] {
                 runs.insert((kind.to_string(), status.as_str().to_string()), 0);
             }
         }
-        let unfinished = crate::status::unfinished_runs(pool).await?;
-        let quarantined = crate::quarantine::count(pool).await.ok();
+        let unfinished = crate::status::unfinished_runs(schema, pool).await?;
+        let quarantined = crate::quarantine::count(schema, pool).await.ok();
         let fresh = if self.freshness {
-            Some(freshness::collect(pool).await?)
+            Some(freshness::collect(schema, pool).await?)
         } else {
             None
         };
@@ -231,11 +232,15 @@ impl Metrics {
     /// Keeps the database's gauges current: reads them now, then every
     /// [`store::HEARTBEAT_INTERVAL`], until the task is aborted. What serves
     /// [`Metrics::render`] on `/metrics` starts it (`stripe-sync serve` does).
-    pub fn watch_gauges(self: &Arc<Self>, pool: PgPool) -> tokio::task::JoinHandle<()> {
+    pub fn watch_gauges(
+        self: &Arc<Self>,
+        schema: Schema,
+        pool: PgPool,
+    ) -> tokio::task::JoinHandle<()> {
         let metrics = self.clone();
         tokio::spawn(async move {
             loop {
-                if let Err(e) = metrics.refresh_gauges(&pool).await {
+                if let Err(e) = metrics.refresh_gauges(&schema, &pool).await {
                     tracing::warn!(error = %e, "reading the runs for /metrics failed");
                     metrics.error("database");
                 }

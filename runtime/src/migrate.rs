@@ -11,13 +11,17 @@
 //! module moves the rows of these migrations from there first, leaving any
 //! other tool's rows where they are.
 
-use sqlx::migrate::Migrator;
+use std::borrow::Cow;
+
+use sqlx::migrate::{Migration, Migrator};
 use sqlx::{Connection, PgConnection, PgPool, Row};
 
 use crate::error::Result;
+use crate::schema::Schema;
 
-/// The schema of the engine's own objects: the mirror's (`stripe`) with
-/// `_sync` appended.
+/// The schema of the engine's own objects for the default mirror
+/// (`stripe`): the mirror's name with `_sync` appended ([`Schema::engine`]
+/// for another).
 pub const ENGINE_SCHEMA: &str = "stripe_sync";
 
 /// The engine's group roles the migrations create where the migrating role
@@ -35,34 +39,74 @@ pub enum EngineRole {
 }
 
 impl EngineRole {
-    /// The role's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            EngineRole::Reader => "stripe_sync_reader",
-            EngineRole::Writer => "stripe_sync_writer",
-        }
+    /// The role's name for `schema`'s mirror (`stripe_sync_reader` for
+    /// the default): roles are the cluster's, so each mirror has its own.
+    pub fn name(self, schema: &Schema) -> String {
+        let suffix = match self {
+            EngineRole::Reader => "reader",
+            EngineRole::Writer => "writer",
+        };
+        format!("{}_{suffix}", schema.engine())
     }
 }
 
 /// The statements a role allowed to create roles runs where the migrating
 /// role could not create [`ROLES`]; `SELECT stripe_sync.grant_privileges()`
 /// (or `stripe-sync migrate` again) grants them afterwards.
-pub fn role_statements(missing: &[EngineRole]) -> String {
+pub fn role_statements(missing: &[EngineRole], schema: &Schema) -> String {
     let mut out = String::new();
     for r in missing {
-        out.push_str(&format!("CREATE ROLE {} NOLOGIN;\n", r.name()));
+        out.push_str(&format!("CREATE ROLE {} NOLOGIN;\n", r.name(schema)));
     }
-    out.push_str(
-        "SELECT stripe_sync.grant_privileges();  -- as the role that ran the migrations\n",
-    );
+    out.push_str(&format!(
+        "SELECT {}.grant_privileges();  -- as the role that ran the migrations\n",
+        schema.engine()
+    ));
     out
 }
 
 static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
 
-/// The embedded migrations.
+/// The embedded migrations, as written (for the default schema).
 pub fn migrator() -> &'static Migrator {
     &MIGRATOR
+}
+
+/// The embedded migrations for `schema`: the files as written for the
+/// default, else each renamed by [`Schema::sql`] (their checksums are of
+/// the renamed text, so each mirror's bookkeeping checks its own).
+pub fn migrator_for(schema: &Schema) -> Migrator {
+    if schema.is_default() {
+        return migrator_until(i64::MAX);
+    }
+    Migrator {
+        migrations: MIGRATOR
+            .migrations
+            .iter()
+            .map(|m| {
+                Migration::new(
+                    m.version,
+                    m.description.clone(),
+                    m.migration_type,
+                    Cow::Owned(schema.sql(&m.sql).into_owned()),
+                    m.no_tx,
+                )
+            })
+            .collect(),
+        ignore_missing: MIGRATOR.ignore_missing,
+        locking: MIGRATOR.locking,
+        no_tx: MIGRATOR.no_tx,
+    }
+}
+
+/// The migration files for `schema`, named as in `migrations/`: what
+/// `stripe-sync migrations export` writes for another migration tool.
+pub fn migration_files(schema: &Schema) -> Vec<(String, String)> {
+    migrator_for(schema)
+        .migrations
+        .iter()
+        .map(|m| (format!("{}.sql", migration_name(m)), m.sql.to_string()))
+        .collect()
 }
 
 /// The embedded migrations up to `version`, run as an earlier release ran
@@ -86,22 +130,28 @@ pub fn migrator_until(version: i64) -> Migrator {
 /// database (sqlx's lock covers only the migrations themselves).
 const LOCK_KEY: i64 = 0x5354_5250_5359_4e43; // "STRPSYNC"
 
-/// Applies the embedded migrations to `pool`'s database, then grants the
-/// engine's roles their privileges (when the connected role owns the
-/// engine's schema). Safe to run concurrently.
+/// Applies the embedded migrations to `pool`'s database for the default
+/// schema (see [`migrate_schema`]).
 pub async fn migrate(pool: &PgPool) -> Result<()> {
+    migrate_schema(pool, &Schema::default()).await
+}
+
+/// Applies the embedded migrations for `schema` to `pool`'s database, then
+/// grants the engine's roles their privileges (when the connected role owns
+/// the engine's schema). Safe to run concurrently.
+pub async fn migrate_schema(pool: &PgPool, schema: &Schema) -> Result<()> {
     // A connection of its own: its search path points sqlx at the engine's
     // schema, and it is closed afterwards, never returned to the pool.
     let options = (*pool.connect_options()).clone();
     let mut conn = PgConnection::connect_with(&options).await?;
     let result = async {
-        move_bookkeeping(&mut conn).await?;
-        sqlx::query("SET search_path TO stripe_sync")
+        move_bookkeeping(&mut conn, schema).await?;
+        sqlx::query(&schema.sql("SET search_path TO stripe_sync"))
             .execute(&mut conn)
             .await?;
-        MIGRATOR.run(&mut conn).await?;
+        migrator_for(schema).run(&mut conn).await?;
         sqlx::query("RESET search_path").execute(&mut conn).await?;
-        grant_privileges(&mut conn).await
+        grant_privileges(&mut conn, schema).await
     }
     .await;
     let _ = conn.close().await;
@@ -111,11 +161,16 @@ pub async fn migrate(pool: &PgPool) -> Result<()> {
 /// Moves this crate's rows of sqlx's bookkeeping from where an earlier
 /// release kept it (the first schema of the search path) into
 /// [`ENGINE_SCHEMA`]; drops the old table if nothing else is left in it.
-async fn move_bookkeeping(conn: &mut PgConnection) -> Result<()> {
+/// Only the default schema has such a past.
+async fn move_bookkeeping(conn: &mut PgConnection, schema: &Schema) -> Result<()> {
     let mut tx = locked(conn).await?;
-    sqlx::query("CREATE SCHEMA IF NOT EXISTS stripe_sync")
+    sqlx::query(&schema.sql("CREATE SCHEMA IF NOT EXISTS stripe_sync"))
         .execute(&mut *tx)
         .await?;
+    if !schema.is_default() {
+        tx.commit().await?;
+        return Ok(());
+    }
     let old: Option<String> = sqlx::query_scalar(
         "SELECT c.oid::regclass::text FROM pg_class c WHERE c.oid = to_regclass('_sqlx_migrations') \
          AND c.relnamespace <> 'stripe_sync'::regnamespace",
@@ -169,20 +224,21 @@ async fn move_bookkeeping(conn: &mut PgConnection) -> Result<()> {
 /// every mirrored table) and `stripe_sync.grant_privileges()` when the
 /// connected role owns the engine's schema (only the owner may grant on its
 /// objects).
-async fn grant_privileges(conn: &mut PgConnection) -> Result<()> {
+async fn grant_privileges(conn: &mut PgConnection, schema: &Schema) -> Result<()> {
     let mut tx = locked(conn).await?;
     let owner: bool = sqlx::query_scalar(
-        "SELECT pg_has_role(current_user, n.nspowner, 'USAGE') FROM pg_namespace n WHERE n.nspname = 'stripe_sync'",
+        "SELECT pg_has_role(current_user, n.nspowner, 'USAGE') FROM pg_namespace n WHERE n.nspname = $1",
     )
+    .bind(schema.engine())
     .fetch_optional(&mut *tx)
     .await?
     .unwrap_or(false);
     if owner {
         // The change log's triggers on tables later versions added.
-        sqlx::query("SELECT stripe_sync.enable_change_log()")
+        sqlx::query(&schema.sql("SELECT stripe_sync.enable_change_log()"))
             .execute(&mut *tx)
             .await?;
-        sqlx::query("SELECT stripe_sync.grant_privileges()")
+        sqlx::query(&schema.sql("SELECT stripe_sync.grant_privileges()"))
             .execute(&mut *tx)
             .await?;
     }
@@ -202,8 +258,8 @@ async fn locked(conn: &mut PgConnection) -> Result<sqlx::Transaction<'_, sqlx::P
 
 /// The engine's roles that do not exist in `pool`'s cluster (the migrating
 /// role could not create them): [`role_statements`] says how to.
-pub async fn missing_roles(pool: &PgPool) -> Result<Vec<EngineRole>> {
-    let names: Vec<&str> = ROLES.iter().map(|r| r.name()).collect();
+pub async fn missing_roles(pool: &PgPool, schema: &Schema) -> Result<Vec<EngineRole>> {
+    let names: Vec<String> = ROLES.iter().map(|r| r.name(schema)).collect();
     let rows = sqlx::query("SELECT rolname::text FROM pg_roles WHERE rolname = ANY($1)")
         .bind(&names)
         .fetch_all(pool)
@@ -212,7 +268,7 @@ pub async fn missing_roles(pool: &PgPool) -> Result<Vec<EngineRole>> {
     Ok(ROLES
         .iter()
         .copied()
-        .filter(|r| !present.iter().any(|p| p == r.name()))
+        .filter(|r| !present.contains(&r.name(schema)))
         .collect())
 }
 
@@ -263,9 +319,10 @@ fn migration_name(m: &sqlx::migrate::Migration) -> String {
     format!("{:04}_{}", m.version, m.description.replace(' ', "_"))
 }
 
-/// How far `pool`'s database is migrated (reads sqlx's bookkeeping in
-/// [`ENGINE_SCHEMA`], or where an earlier release kept it).
-pub async fn schema_state(pool: &PgPool) -> Result<SchemaState> {
+/// How far `pool`'s database is migrated for `schema` (reads sqlx's
+/// bookkeeping in its engine schema, or, for the default, where an earlier
+/// release kept it).
+pub async fn schema_state(pool: &PgPool, schema: &Schema) -> Result<SchemaState> {
     let latest = MIGRATOR
         .migrations
         .iter()
@@ -279,11 +336,12 @@ pub async fn schema_state(pool: &PgPool) -> Result<SchemaState> {
         .max()
         .unwrap_or(0);
     // Ours where it lives now, else where an earlier release kept it.
-    let table: Option<String> = sqlx::query_scalar(
-        "SELECT coalesce(to_regclass('stripe_sync._sqlx_migrations'), to_regclass('_sqlx_migrations'))::text",
-    )
-    .fetch_one(pool)
-    .await?;
+    let sql = if schema.is_default() {
+        "SELECT coalesce(to_regclass('stripe_sync._sqlx_migrations'), to_regclass('_sqlx_migrations'))::text"
+    } else {
+        "SELECT to_regclass('stripe_sync._sqlx_migrations')::text"
+    };
+    let table: Option<String> = sqlx::query_scalar(&schema.sql(sql)).fetch_one(pool).await?;
     let Some(table) = table else {
         return Ok(SchemaState::Unmigrated);
     };

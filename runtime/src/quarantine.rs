@@ -20,6 +20,7 @@ use sqlx::{PgConnection, PgPool};
 use stripe_sync_generated::Resource;
 
 use crate::error::{Error, Result};
+use crate::schema::Schema;
 
 /// Where a quarantined body came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,6 +71,7 @@ pub fn permanent(e: &Error) -> Option<(String, String)> {
 /// that stopped it, and records it in the ledger as `quarantined` where
 /// the ledger can hold it.
 pub(crate) async fn event(
+    schema: &Schema,
     pool: &PgPool,
     body: &str,
     source: Source,
@@ -82,7 +84,7 @@ pub(crate) async fn event(
         source = source.as_str(),
         "event quarantined"
     );
-    sqlx::query("SELECT stripe_sync.quarantine_event($1, $2, $3, $4, $5)")
+    sqlx::query(&schema.sql("SELECT stripe_sync.quarantine_event($1, $2, $3, $4, $5)"))
         .bind(body)
         .bind(source.as_str())
         .bind(account)
@@ -99,6 +101,7 @@ pub(crate) async fn event(
 /// under a savepoint, and when it fails permanently each object is tried
 /// alone. Returns the rows written and how many were quarantined.
 pub(crate) async fn upsert_rows<S: AsRef<str>>(
+    schema: &Schema,
     conn: &mut PgConnection,
     resource: &Resource,
     objects: &[S],
@@ -106,7 +109,8 @@ pub(crate) async fn upsert_rows<S: AsRef<str>>(
     versions: &[DateTime<Utc>],
 ) -> Result<(u64, u64)> {
     sqlx::query("SAVEPOINT page").execute(&mut *conn).await?;
-    match crate::store::upsert_rows(&mut *conn, resource, objects, account, versions).await {
+    match crate::store::upsert_rows(schema, &mut *conn, resource, objects, account, versions).await
+    {
         Ok(n) => {
             sqlx::query("RELEASE SAVEPOINT page")
                 .execute(&mut *conn)
@@ -125,7 +129,9 @@ pub(crate) async fn upsert_rows<S: AsRef<str>>(
         let text = text.as_ref();
         sqlx::query("SAVEPOINT one").execute(&mut *conn).await?;
         let one = [text];
-        match crate::store::upsert_rows(&mut *conn, resource, &one, account, &[*version]).await {
+        match crate::store::upsert_rows(schema, &mut *conn, resource, &one, account, &[*version])
+            .await
+        {
             Ok(n) => {
                 sqlx::query("RELEASE SAVEPOINT one")
                     .execute(&mut *conn)
@@ -143,7 +149,7 @@ pub(crate) async fn upsert_rows<S: AsRef<str>>(
                 let id = crate::objects::head(text).ok().and_then(|h| h.id);
                 tracing::warn!(object = resource.object, sqlstate = %state, error = %reason, "object quarantined");
                 sqlx::query(
-                    "SELECT stripe_sync.quarantine('object', $1, 'backfill', $2, $3, $4, NULL, $5, $6)",
+                    &schema.sql("SELECT stripe_sync.quarantine('object', $1, 'backfill', $2, $3, $4, NULL, $5, $6)"),
                 )
                 .bind(text)
                 .bind(account)
@@ -190,11 +196,11 @@ pub struct Quarantined {
 }
 
 /// The bodies still quarantined, oldest first.
-pub async fn list(pool: &PgPool) -> Result<Vec<Quarantined>> {
+pub async fn list(schema: &Schema, pool: &PgPool) -> Result<Vec<Quarantined>> {
     Ok(sqlx::query_as(
-        "SELECT id, kind, source, account_id, object_type, object_id, event_id, sqlstate, reason, attempts,
+        &schema.sql("SELECT id, kind, source, account_id, object_type, object_id, event_id, sqlstate, reason, attempts,
                 first_seen_at, last_seen_at
-           FROM stripe_sync.quarantine WHERE resolved_at IS NULL ORDER BY id",
+           FROM stripe_sync.quarantine WHERE resolved_at IS NULL ORDER BY id"),
     )
     .fetch_all(pool)
     .await?)
@@ -202,11 +208,12 @@ pub async fn list(pool: &PgPool) -> Result<Vec<Quarantined>> {
 
 /// How many bodies are still quarantined (0 in a database migrated before
 /// `0012`, which has no quarantine).
-pub async fn count(pool: &PgPool) -> Result<i64> {
-    let n =
-        sqlx::query_scalar("SELECT count(*) FROM stripe_sync.quarantine WHERE resolved_at IS NULL")
-            .fetch_one(pool)
-            .await;
+pub async fn count(schema: &Schema, pool: &PgPool) -> Result<i64> {
+    let n = sqlx::query_scalar(
+        &schema.sql("SELECT count(*) FROM stripe_sync.quarantine WHERE resolved_at IS NULL"),
+    )
+    .fetch_one(pool)
+    .await;
     match n {
         Ok(n) => Ok(n),
         // undefined_table, invalid_schema_name

@@ -25,6 +25,7 @@ use serde_json::Value;
 use sqlx::PgPool;
 
 use crate::error::Result;
+use crate::schema::Schema;
 
 /// Kinds of work.
 pub mod kind {
@@ -64,13 +65,13 @@ pub struct Job {
 /// Records an account (a platform, a connected account, or the account of
 /// another key). An account already known keeps its state: a revoked one
 /// stays revoked. Returns whether it was new.
-pub async fn register_account(pool: &PgPool, a: &QueuedAccount) -> Result<bool> {
-    let (inserted,): (bool,) = sqlx::query_as(
+pub async fn register_account(schema: &Schema, pool: &PgPool, a: &QueuedAccount) -> Result<bool> {
+    let (inserted,): (bool,) = sqlx::query_as(&schema.sql(
         "INSERT INTO stripe_sync.sync_accounts (account_id, key_id, connected) VALUES ($1, $2, $3)
          ON CONFLICT (account_id) DO UPDATE SET key_id = EXCLUDED.key_id,
            connected = EXCLUDED.connected
          RETURNING (xmax = 0)",
-    )
+    ))
     .bind(&a.account_id)
     .bind(&a.key_id)
     .bind(a.connected)
@@ -81,13 +82,19 @@ pub async fn register_account(pool: &PgPool, a: &QueuedAccount) -> Result<bool> 
 
 /// Queues a job for an active account; a no-op (false) when the account
 /// already has an open job of that kind or is not active.
-pub async fn enqueue(pool: &PgPool, account_id: &str, kind: &str, request: &Value) -> Result<bool> {
-    let r = sqlx::query(
+pub async fn enqueue(
+    schema: &Schema,
+    pool: &PgPool,
+    account_id: &str,
+    kind: &str,
+    request: &Value,
+) -> Result<bool> {
+    let r = sqlx::query(&schema.sql(
         "INSERT INTO stripe_sync.sync_work (account_id, kind, request)
          SELECT account_id, $2, $3 FROM stripe_sync.sync_accounts
           WHERE account_id = $1 AND state = 'active'
          ON CONFLICT (account_id, kind) WHERE state IN ('pending', 'running') DO NOTHING",
-    )
+    ))
     .bind(account_id)
     .bind(kind)
     .bind(request)
@@ -100,13 +107,14 @@ pub async fn enqueue(pool: &PgPool, account_id: &str, kind: &str, request: &Valu
 /// lease, leases it to `owner` for `lease`, and marks its ready jobs
 /// running. `None` when no account is claimable now.
 pub async fn claim(
+    schema: &Schema,
     pool: &PgPool,
     owner: &str,
     key_ids: &[String],
     lease: Duration,
 ) -> Result<Option<(QueuedAccount, Vec<Job>)>> {
     let mut tx = pool.begin().await?;
-    let account: Option<(String, String, bool)> = sqlx::query_as(
+    let account: Option<(String, String, bool)> = sqlx::query_as(&schema.sql(
         "WITH c AS (
            SELECT a.account_id FROM stripe_sync.sync_accounts a
             WHERE a.key_id = ANY($2) AND a.state = 'active'
@@ -121,7 +129,7 @@ pub async fn claim(
             SET lease_owner = $1, lease_until = now() + make_interval(secs => $3)
            FROM c WHERE a.account_id = c.account_id
          RETURNING a.account_id, a.key_id, a.connected",
-    )
+    ))
     .bind(owner)
     .bind(key_ids)
     .bind(lease.as_secs_f64())
@@ -131,13 +139,13 @@ pub async fn claim(
         tx.rollback().await?;
         return Ok(None);
     };
-    let rows: Vec<(i64, String, Value, i32, DateTime<Utc>)> = sqlx::query_as(
+    let rows: Vec<(i64, String, Value, i32, DateTime<Utc>)> = sqlx::query_as(&schema.sql(
         "UPDATE stripe_sync.sync_work
             SET state = 'running', claimed_by = $2, attempts = attempts + 1,
                 started_at = coalesce(started_at, now())
           WHERE account_id = $1 AND state IN ('pending', 'running') AND not_before <= now()
          RETURNING id, kind, request, attempts, started_at",
-    )
+    ))
     .bind(&account_id)
     .bind(owner)
     .fetch_all(&mut *tx)
@@ -168,11 +176,17 @@ pub async fn claim(
 
 /// Extends `owner`'s lease on the account; false when the lease is no
 /// longer `owner`'s (it expired and another worker took the account).
-pub async fn renew(pool: &PgPool, owner: &str, account_id: &str, lease: Duration) -> Result<bool> {
-    let r = sqlx::query(
+pub async fn renew(
+    schema: &Schema,
+    pool: &PgPool,
+    owner: &str,
+    account_id: &str,
+    lease: Duration,
+) -> Result<bool> {
+    let r = sqlx::query(&schema.sql(
         "UPDATE stripe_sync.sync_accounts SET lease_until = now() + make_interval(secs => $3)
           WHERE account_id = $1 AND lease_owner = $2",
-    )
+    ))
     .bind(account_id)
     .bind(owner)
     .bind(lease.as_secs_f64())
@@ -182,11 +196,11 @@ pub async fn renew(pool: &PgPool, owner: &str, account_id: &str, lease: Duration
 }
 
 /// Gives up `owner`'s lease on the account.
-pub async fn release(pool: &PgPool, owner: &str, account_id: &str) -> Result<()> {
-    sqlx::query(
+pub async fn release(schema: &Schema, pool: &PgPool, owner: &str, account_id: &str) -> Result<()> {
+    sqlx::query(&schema.sql(
         "UPDATE stripe_sync.sync_accounts SET lease_owner = NULL, lease_until = NULL
           WHERE account_id = $1 AND lease_owner = $2",
-    )
+    ))
     .bind(account_id)
     .bind(owner)
     .execute(pool)
@@ -207,6 +221,7 @@ pub enum JobEnd<'a> {
 
 /// Records how a job ended (only while `owner` still holds it).
 pub async fn finish(
+    schema: &Schema,
     pool: &PgPool,
     owner: &str,
     job_id: i64,
@@ -218,14 +233,14 @@ pub async fn finish(
         JobEnd::Failed(e) => ("failed", Some(e), 0.0),
         JobEnd::Retry(e, d) => ("pending", Some(e), d.as_secs_f64()),
     };
-    sqlx::query(
+    sqlx::query(&schema.sql(
         "UPDATE stripe_sync.sync_work
             SET state = $3, error = $4, run_id = coalesce($5, run_id),
                 not_before = now() + make_interval(secs => $6),
                 claimed_by = CASE WHEN $3 = 'pending' THEN NULL ELSE claimed_by END,
                 finished_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END
           WHERE id = $1 AND claimed_by = $2 AND state = 'running'",
-    )
+    ))
     .bind(job_id)
     .bind(owner)
     .bind(state)
@@ -241,27 +256,28 @@ pub async fn finish(
 /// cancels its open jobs; an account not known yet is recorded as revoked
 /// (reached through `key_id`). Its rows stay. Returns whether it changed.
 pub async fn mark_revoked(
+    schema: &Schema,
     pool: &PgPool,
     account_id: &str,
     key_id: &str,
     reason: &str,
 ) -> Result<bool> {
     let mut tx = pool.begin().await?;
-    let r = sqlx::query(
+    let r = sqlx::query(&schema.sql(
         "INSERT INTO stripe_sync.sync_accounts (account_id, key_id, connected, state, reason)
          VALUES ($1, $3, true, 'revoked', $2)
          ON CONFLICT (account_id) DO UPDATE SET state = 'revoked', reason = $2, changed_at = now()
           WHERE stripe_sync.sync_accounts.state <> 'revoked'",
-    )
+    ))
     .bind(account_id)
     .bind(reason)
     .bind(key_id)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
+    sqlx::query(&schema.sql(
         "UPDATE stripe_sync.sync_work SET state = 'cancelled', error = $2, finished_at = now()
           WHERE account_id = $1 AND state IN ('pending', 'running')",
-    )
+    ))
     .bind(account_id)
     .bind(reason)
     .execute(&mut *tx)
@@ -272,12 +288,16 @@ pub async fn mark_revoked(
 
 /// Open work of `key_ids`' active accounts: how many jobs are open, and when
 /// the next one not claimable yet becomes ready (`None`: all are ready).
-pub async fn open_work(pool: &PgPool, key_ids: &[String]) -> Result<(i64, Option<DateTime<Utc>>)> {
-    let row: (i64, Option<DateTime<Utc>>) = sqlx::query_as(
+pub async fn open_work(
+    schema: &Schema,
+    pool: &PgPool,
+    key_ids: &[String],
+) -> Result<(i64, Option<DateTime<Utc>>)> {
+    let row: (i64, Option<DateTime<Utc>>) = sqlx::query_as(&schema.sql(
         "SELECT count(*), min(w.not_before) FILTER (WHERE w.not_before > now())
            FROM stripe_sync.sync_work w JOIN stripe_sync.sync_accounts a USING (account_id)
           WHERE a.key_id = ANY($1) AND a.state = 'active' AND w.state IN ('pending', 'running')",
-    )
+    ))
     .bind(key_ids)
     .fetch_one(pool)
     .await?;
@@ -285,11 +305,11 @@ pub async fn open_work(pool: &PgPool, key_ids: &[String]) -> Result<(i64, Option
 }
 
 /// Records that worker `id` is alive.
-pub async fn worker_heartbeat(pool: &PgPool, id: &str) -> Result<()> {
-    sqlx::query(
+pub async fn worker_heartbeat(schema: &Schema, pool: &PgPool, id: &str) -> Result<()> {
+    sqlx::query(&schema.sql(
         "INSERT INTO stripe_sync.sync_workers (id, host, pid) VALUES ($1, $2, $3)
          ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()",
-    )
+    ))
     .bind(id)
     .bind(hostname())
     .bind(std::process::id() as i32)
@@ -299,11 +319,11 @@ pub async fn worker_heartbeat(pool: &PgPool, id: &str) -> Result<()> {
 }
 
 /// How many workers beat within `within` (at least one: the caller).
-pub async fn live_workers(pool: &PgPool, within: Duration) -> Result<i64> {
-    let (n,): (i64,) = sqlx::query_as(
+pub async fn live_workers(schema: &Schema, pool: &PgPool, within: Duration) -> Result<i64> {
+    let (n,): (i64,) = sqlx::query_as(&schema.sql(
         "SELECT count(*) FROM stripe_sync.sync_workers
           WHERE heartbeat_at > now() - make_interval(secs => $1)",
-    )
+    ))
     .bind(within.as_secs_f64())
     .fetch_one(pool)
     .await?;
@@ -311,9 +331,9 @@ pub async fn live_workers(pool: &PgPool, within: Duration) -> Result<i64> {
 }
 
 /// Removes worker `id` (it stopped), and workers silent for an hour.
-pub async fn worker_gone(pool: &PgPool, id: &str) -> Result<()> {
+pub async fn worker_gone(schema: &Schema, pool: &PgPool, id: &str) -> Result<()> {
     sqlx::query(
-        "DELETE FROM stripe_sync.sync_workers WHERE id = $1 OR heartbeat_at < now() - interval '1 hour'",
+        &schema.sql("DELETE FROM stripe_sync.sync_workers WHERE id = $1 OR heartbeat_at < now() - interval '1 hour'"),
     )
     .bind(id)
     .execute(pool)

@@ -32,10 +32,11 @@ struct Held {
 /// first), an object is upserted into its table. What succeeds is marked
 /// resolved; what is refused again stays, with one more attempt.
 pub(crate) async fn retry(inner: &crate::context::Context) -> Result<RetryReport> {
-    let rows: Vec<Held> = sqlx::query_as(
+    let schema = &inner.config.schema;
+    let rows: Vec<Held> = sqlx::query_as(&schema.sql(
         "SELECT id, kind, source, account_id, object_type, event_id, body
            FROM stripe_sync.quarantine WHERE resolved_at IS NULL ORDER BY id",
-    )
+    ))
     .fetch_all(&inner.pool)
     .await?;
     let mut report = RetryReport::default();
@@ -51,9 +52,9 @@ pub(crate) async fn retry(inner: &crate::context::Context) -> Result<RetryReport
     {
         let outcome: Result<()> = if kind == "event" {
             if let Some(ev) = &event_id {
-                sqlx::query(
+                sqlx::query(&schema.sql(
                     "DELETE FROM stripe_sync.events WHERE id = $1 AND outcome = 'quarantined'",
-                )
+                ))
                 .bind(ev)
                 .execute(&inner.pool)
                 .await?;
@@ -76,6 +77,7 @@ pub(crate) async fn retry(inner: &crate::context::Context) -> Result<RetryReport
                 Some(res) => {
                     let mut tx = inner.pool.begin().await?;
                     let (_, q) = upsert_rows(
+                        schema,
                         &mut tx,
                         res,
                         &[body.as_str()],
@@ -97,10 +99,13 @@ pub(crate) async fn retry(inner: &crate::context::Context) -> Result<RetryReport
         };
         match outcome {
             Ok(()) => {
-                sqlx::query("UPDATE stripe_sync.quarantine SET resolved_at = now() WHERE id = $1")
-                    .bind(id)
-                    .execute(&inner.pool)
-                    .await?;
+                sqlx::query(
+                    &schema
+                        .sql("UPDATE stripe_sync.quarantine SET resolved_at = now() WHERE id = $1"),
+                )
+                .bind(id)
+                .execute(&inner.pool)
+                .await?;
                 report.written += 1;
             }
             Err(e) => {

@@ -755,7 +755,10 @@ async fn admin_sync(State(st): State<Arc<AppState>>, Path(object): Path<String>)
 }
 
 async fn admin_status(State(st): State<Arc<AppState>>) -> Response {
-    match crate::status::collect_status_for(st.sync.pool(), &st.sync.config().api_version).await {
+    let schema = &st.sync.config().schema;
+    match crate::status::collect_status_for(schema, st.sync.pool(), &st.sync.config().api_version)
+        .await
+    {
         Ok(v) => Json::<Value>(v).into_response(),
         Err(e) => {
             st.metrics.error("database");

@@ -32,6 +32,7 @@ use sqlx::query::Query;
 use sqlx::{PgConnection, PgExecutor, Postgres, Row as _};
 
 use crate::error::{Error, Result};
+use crate::schema::Schema;
 
 /// A cursor type: its `kind` tag, and its fields through serde.
 pub(crate) trait Cursor: Serialize + DeserializeOwned {
@@ -298,12 +299,13 @@ impl Row {
 
 /// Every row of an account's resource, in scope order.
 pub(crate) async fn load<'c>(
+    schema: &Schema,
     ex: impl PgExecutor<'c>,
     account: &str,
     resource: &str,
 ) -> Result<Vec<Row>> {
     let rows = sqlx::query(
-        "SELECT scope, status, cursor, high_water, run_id, updated_at FROM stripe_sync.sync_state WHERE account_id = $1 AND resource = $2 ORDER BY scope",
+        &schema.sql("SELECT scope, status, cursor, high_water, run_id, updated_at FROM stripe_sync.sync_state WHERE account_id = $1 AND resource = $2 ORDER BY scope"),
     )
     .bind(account)
     .bind(resource)
@@ -326,6 +328,7 @@ pub(crate) async fn load<'c>(
 /// Creates or replaces a row with `cursor` (`None`: nothing to resume,
 /// stored as `{}`).
 pub(crate) async fn save<'c, C: Cursor>(
+    schema: &Schema,
     ex: impl PgExecutor<'c>,
     key: Key<'_>,
     cursor: Option<&C>,
@@ -336,11 +339,11 @@ pub(crate) async fn save<'c, C: Cursor>(
         None => Value::Object(Default::default()),
     };
     sqlx::query(
-        "INSERT INTO stripe_sync.sync_state (account_id, resource, scope, status, cursor, high_water, run_id, claimed_by, claimed_until, error, updated_at)
+        &schema.sql("INSERT INTO stripe_sync.sync_state (account_id, resource, scope, status, cursor, high_water, run_id, claimed_by, claimed_until, error, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $8::text IS NULL THEN NULL ELSE now() + interval '5 minutes' END, $9, now())
          ON CONFLICT (account_id, resource, scope) DO UPDATE SET status = EXCLUDED.status, cursor = EXCLUDED.cursor,
            high_water = COALESCE(EXCLUDED.high_water, stripe_sync.sync_state.high_water), run_id = EXCLUDED.run_id,
-           claimed_by = EXCLUDED.claimed_by, claimed_until = EXCLUDED.claimed_until, error = EXCLUDED.error, updated_at = now()",
+           claimed_by = EXCLUDED.claimed_by, claimed_until = EXCLUDED.claimed_until, error = EXCLUDED.error, updated_at = now()"),
     )
     .bind(key.account)
     .bind(key.resource)
@@ -359,14 +362,15 @@ pub(crate) async fn save<'c, C: Cursor>(
 /// Creates a row with `cursor` unless the key has one already (whatever it
 /// holds); the row found is left as it is.
 pub(crate) async fn save_if_absent<'c, C: Cursor>(
+    schema: &Schema,
     ex: impl PgExecutor<'c>,
     key: Key<'_>,
     cursor: &C,
     progress: Progress<'_>,
 ) -> Result<()> {
     keyed(
-        "INSERT INTO stripe_sync.sync_state (account_id, resource, scope, status, cursor, run_id, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, now()) ON CONFLICT (account_id, resource, scope) DO NOTHING",
+        &schema.sql("INSERT INTO stripe_sync.sync_state (account_id, resource, scope, status, cursor, run_id, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, now()) ON CONFLICT (account_id, resource, scope) DO NOTHING"),
         key,
     )
     .bind(progress.status.as_str())
@@ -380,14 +384,15 @@ pub(crate) async fn save_if_absent<'c, C: Cursor>(
 /// Sets a row's status (and error) and releases its claim, keeping its
 /// cursor.
 pub(crate) async fn mark<'c>(
+    schema: &Schema,
     ex: impl PgExecutor<'c>,
     key: Key<'_>,
     status: Status,
     error: Option<&str>,
 ) -> Result<()> {
     keyed(
-        "UPDATE stripe_sync.sync_state SET status = $4, error = $5, claimed_by = NULL, claimed_until = NULL, updated_at = now()
-         WHERE account_id = $1 AND resource = $2 AND scope = $3",
+        &schema.sql("UPDATE stripe_sync.sync_state SET status = $4, error = $5, claimed_by = NULL, claimed_until = NULL, updated_at = now()
+         WHERE account_id = $1 AND resource = $2 AND scope = $3"),
         key,
     )
     .bind(status.as_str())
@@ -399,12 +404,13 @@ pub(crate) async fn mark<'c>(
 
 /// Deletes the slice rows of a resource (every scope but `""`).
 pub(crate) async fn clear_slices<'c>(
+    schema: &Schema,
     ex: impl PgExecutor<'c>,
     account: &str,
     resource: &str,
 ) -> Result<()> {
     sqlx::query(
-        "DELETE FROM stripe_sync.sync_state WHERE account_id = $1 AND resource = $2 AND scope <> ''",
+        &schema.sql("DELETE FROM stripe_sync.sync_state WHERE account_id = $1 AND resource = $2 AND scope <> ''"),
     )
     .bind(account)
     .bind(resource)
@@ -430,12 +436,13 @@ fn keyed<'q>(sql: &'q str, key: Key<'q>) -> Query<'q, Postgres, PgArguments> {
 /// the other stored. Returns the cursor to store, `None` when the row is
 /// gone.
 async fn update_slice(
+    schema: &Schema,
     conn: &mut PgConnection,
     key: Key<'_>,
     change: impl FnOnce(&mut SliceCursor),
 ) -> Result<Option<Value>> {
     let stored: Option<Value> = sqlx::query_scalar(
-        "SELECT cursor FROM stripe_sync.sync_state WHERE account_id = $1 AND resource = $2 AND scope = $3 FOR UPDATE",
+        &schema.sql("SELECT cursor FROM stripe_sync.sync_state WHERE account_id = $1 AND resource = $2 AND scope = $3 FOR UPDATE"),
     )
     .bind(key.account)
     .bind(key.resource)
@@ -464,6 +471,7 @@ async fn update_slice(
 /// bounds as stored (a split narrows those on its own, see
 /// [`narrow_slice`]).
 pub(crate) async fn advance_slice(
+    schema: &Schema,
     conn: &mut PgConnection,
     key: Key<'_>,
     after: Option<&str>,
@@ -471,14 +479,19 @@ pub(crate) async fn advance_slice(
     claimed_by: Option<&str>,
 ) -> Result<()> {
     let cursor = match after {
-        Some(a) => update_slice(conn, key, |s| s.starting_after = Some(a.to_string())).await?,
+        Some(a) => {
+            update_slice(schema, conn, key, |s| {
+                s.starting_after = Some(a.to_string())
+            })
+            .await?
+        }
         None => None,
     };
     keyed(
-        "UPDATE stripe_sync.sync_state SET status = $4, cursor = coalesce($5, cursor),
+        &schema.sql("UPDATE stripe_sync.sync_state SET status = $4, cursor = coalesce($5, cursor),
            claimed_by = $6, claimed_until = CASE WHEN $6::text IS NULL THEN NULL ELSE now() + interval '5 minutes' END,
            error = NULL, updated_at = now()
-         WHERE account_id = $1 AND resource = $2 AND scope = $3",
+         WHERE account_id = $1 AND resource = $2 AND scope = $3"),
         key,
     )
     .bind(status.as_str())
@@ -491,13 +504,20 @@ pub(crate) async fn advance_slice(
 
 /// Moves a slice's lower `created` bound up to `gte` (after its older part
 /// became a slice of its own), keeping its progress.
-pub(crate) async fn narrow_slice(conn: &mut PgConnection, key: Key<'_>, gte: i64) -> Result<()> {
-    let Some(cursor) = update_slice(conn, key, |s| s.gte = Some(gte)).await? else {
+pub(crate) async fn narrow_slice(
+    schema: &Schema,
+    conn: &mut PgConnection,
+    key: Key<'_>,
+    gte: i64,
+) -> Result<()> {
+    let Some(cursor) = update_slice(schema, conn, key, |s| s.gte = Some(gte)).await? else {
         return Ok(());
     };
     keyed(
-        "UPDATE stripe_sync.sync_state SET cursor = $4, updated_at = now()
+        &schema.sql(
+            "UPDATE stripe_sync.sync_state SET cursor = $4, updated_at = now()
          WHERE account_id = $1 AND resource = $2 AND scope = $3",
+        ),
         key,
     )
     .bind(cursor)

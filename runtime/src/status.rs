@@ -10,6 +10,7 @@ use sqlx::PgPool;
 
 use crate::backfill::BackfillReport;
 use crate::freshness::Freshness;
+use crate::schema::Schema;
 use crate::store;
 
 /// The report as JSON (also the admin API's answer).
@@ -95,10 +96,13 @@ fn run_record(r: RunRow) -> RunRecord {
 
 /// The runs stored as running, oldest first, read with the heartbeat rule:
 /// each is [`store::RunStatus::Running`] or [`store::RunStatus::Abandoned`].
-pub async fn unfinished_runs(pool: &PgPool) -> Result<Vec<RunRecord>, sqlx::Error> {
-    let rows: Vec<RunRow> = sqlx::query_as(&format!(
+pub async fn unfinished_runs(
+    schema: &Schema,
+    pool: &PgPool,
+) -> Result<Vec<RunRecord>, sqlx::Error> {
+    let rows: Vec<RunRow> = sqlx::query_as(&schema.sql(&format!(
         "SELECT {RUN_COLUMNS} FROM stripe_sync.sync_runs WHERE status = $1 ORDER BY id"
-    ))
+    )))
     .bind(store::RunStatus::Running.as_str())
     .fetch_all(pool)
     .await?;
@@ -107,8 +111,8 @@ pub async fn unfinished_runs(pool: &PgPool) -> Result<Vec<RunRecord>, sqlx::Erro
 
 /// Everything `status` shows, as JSON, for the newest API version: see
 /// [`collect_status_for`].
-pub async fn collect_status(pool: &PgPool) -> Result<Value, String> {
-    collect_status_for(pool, stripe_sync_generated::API_VERSION).await
+pub async fn collect_status(schema: &Schema, pool: &PgPool) -> Result<Value, String> {
+    collect_status_for(schema, pool, stripe_sync_generated::API_VERSION).await
 }
 
 /// Everything `status` shows, as JSON: the pinned API version, last runs
@@ -119,8 +123,12 @@ pub async fn collect_status(pool: &PgPool) -> Result<Value, String> {
 /// `accounts_summary`: counts), and each account's freshness (`freshness`,
 /// see [`crate::freshness`]). A database migrated before the queue's
 /// tables has an empty `accounts`. Errors are strings without secrets.
-pub async fn collect_status_for(pool: &PgPool, api_version: &str) -> Result<Value, String> {
-    collect_status_of(pool, api_version, None).await
+pub async fn collect_status_for(
+    schema: &Schema,
+    pool: &PgPool,
+    api_version: &str,
+) -> Result<Value, String> {
+    collect_status_of(schema, pool, api_version, None).await
 }
 
 /// [`collect_status_for`], of one account when `account` is given: every
@@ -129,35 +137,37 @@ pub async fn collect_status_for(pool: &PgPool, api_version: &str) -> Result<Valu
 /// and cursor names its account, and `rows_by_account` gives each
 /// account's rows per table.
 pub async fn collect_status_of(
+    schema: &Schema,
     pool: &PgPool,
     api_version: &str,
     account: Option<&str>,
 ) -> Result<Value, String> {
     let e = |e: sqlx::Error| format!("reading status failed: {e}; has `stripe-sync migrate` run?");
-    let rows: Vec<RunRow> = sqlx::query_as(&format!(
+    let rows: Vec<RunRow> = sqlx::query_as(&schema.sql(&format!(
         "SELECT {RUN_COLUMNS} FROM stripe_sync.sync_runs \
           WHERE $1::text IS NULL OR account_id = $1 ORDER BY id DESC LIMIT 10"
-    ))
+    )))
     .bind(account)
     .fetch_all(pool)
     .await
     .map_err(e)?;
     let runs: Vec<RunRecord> = rows.into_iter().map(run_record).collect();
-    let cursors: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
+    let cursors: Vec<(String, String, String, Option<String>)> = sqlx::query_as(&schema.sql(
         "SELECT account_id, resource, status, \
          to_char(high_water AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') \
          FROM stripe_sync.sync_state WHERE scope = '' AND ($1::text IS NULL OR account_id = $1) \
          ORDER BY resource, account_id",
-    )
+    ))
     .bind(account)
     .fetch_all(pool)
     .await
     .map_err(e)?;
     let tables: Vec<(String,)> = sqlx::query_as(
         "SELECT table_name::text FROM information_schema.tables \
-         WHERE table_schema = 'stripe' AND table_type = 'BASE TABLE' AND table_name NOT LIKE '\\_%' \
+         WHERE table_schema = $1 AND table_type = 'BASE TABLE' AND table_name NOT LIKE '\\_%' \
          ORDER BY 1",
     )
+    .bind(schema.mirror())
     .fetch_all(pool)
     .await
     .map_err(e)?;
@@ -169,7 +179,7 @@ pub async fn collect_status_of(
               WHERE $1::text IS NULL OR _account_id = $1 GROUP BY 1 ORDER BY 1",
             t.replace('"', "\"\"")
         );
-        let per: Vec<(String, i64)> = sqlx::query_as(&sql)
+        let per: Vec<(String, i64)> = sqlx::query_as(&schema.sql(&sql))
             .bind(account)
             .fetch_all(pool)
             .await
@@ -188,18 +198,18 @@ pub async fn collect_status_of(
         Option<String>,
         Option<String>,
         Option<f64>,
-    ) = sqlx::query_as(
+    ) = sqlx::query_as(&schema.sql(
         "SELECT count(*), count(*) FILTER (WHERE outcome = 'unattributed'), \
              to_char(max(created) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
              to_char(max(received_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
              extract(epoch FROM now() - max(created))::float8 FROM stripe_sync.events \
           WHERE $1::text IS NULL OR account_id = $1",
-    )
+    ))
     .bind(account)
     .fetch_one(pool)
     .await
     .map_err(e)?;
-    let (mut accounts, accounts_summary) = match collect_accounts(pool).await {
+    let (mut accounts, accounts_summary) = match collect_accounts(schema, pool).await {
         Ok(a) => a,
         // Migrated before 0010: no work queue, so no accounts to show.
         Err(sqlx::Error::Database(d)) if d.code().as_deref() == Some("42P01") => {
@@ -208,11 +218,11 @@ pub async fn collect_status_of(
         Err(x) => return Err(e(x)),
     };
     // What the database refused for good.
-    let quarantined = crate::quarantine::count(pool)
+    let quarantined = crate::quarantine::count(schema, pool)
         .await
         .map_err(|x| format!("reading status failed: {x}"))?;
-    let mut verify = last_verify(pool).await.map_err(e)?;
-    let mut freshness = crate::freshness::collect(pool).await.map_err(e)?;
+    let mut verify = last_verify(schema, pool).await.map_err(e)?;
+    let mut freshness = crate::freshness::collect(schema, pool).await.map_err(e)?;
     if let Some(a) = account {
         accounts.retain(|x| x["account_id"] == a);
         verify.retain(|x| x["account"] == a);
@@ -288,7 +298,10 @@ const LIVE_WORKER_SECS: f64 = 30.0;
 /// then by account id): its state, lease, open jobs, last run and errors;
 /// and the summary. Fails with SQLSTATE 42P01 on a database migrated
 /// before 0010.
-async fn collect_accounts(pool: &PgPool) -> Result<(Vec<Value>, Value), sqlx::Error> {
+async fn collect_accounts(
+    schema: &Schema,
+    pool: &PgPool,
+) -> Result<(Vec<Value>, Value), sqlx::Error> {
     type AccountRow = (
         String,
         bool,
@@ -298,12 +311,12 @@ async fn collect_accounts(pool: &PgPool) -> Result<(Vec<Value>, Value), sqlx::Er
         Option<String>,
         Option<String>,
     );
-    let rows: Vec<AccountRow> = sqlx::query_as(&format!(
+    let rows: Vec<AccountRow> = sqlx::query_as(&schema.sql(&format!(
         "SELECT account_id, connected, state, reason, \
            (lease_owner IS NOT NULL AND lease_until > now()), lease_owner, {} \
          FROM stripe_sync.sync_accounts ORDER BY connected, account_id",
         utc("lease_until")
-    ))
+    )))
     .fetch_all(pool)
     .await?;
     type OpenRow = (
@@ -315,22 +328,22 @@ async fn collect_accounts(pool: &PgPool) -> Result<(Vec<Value>, Value), sqlx::Er
         Option<String>,
         Option<String>,
     );
-    let open: Vec<OpenRow> = sqlx::query_as(&format!(
+    let open: Vec<OpenRow> = sqlx::query_as(&schema.sql(&format!(
         "SELECT account_id, id, kind, state, attempts, {}, error FROM stripe_sync.sync_work \
           WHERE state IN ('pending', 'running') ORDER BY account_id, kind, id",
         utc("not_before")
-    ))
+    )))
     .fetch_all(pool)
     .await?;
     type FailedRow = (String, i64, String, String, Option<String>, Option<String>);
     // The newest failed or cancelled job of each account that says why.
-    let failed: Vec<FailedRow> = sqlx::query_as(&format!(
+    let failed: Vec<FailedRow> = sqlx::query_as(&schema.sql(&format!(
         "SELECT DISTINCT ON (account_id) account_id, id, kind, state, error, {} \
            FROM stripe_sync.sync_work \
           WHERE state IN ('failed', 'cancelled') AND error IS NOT NULL \
           ORDER BY account_id, id DESC",
         utc("finished_at")
-    ))
+    )))
     .fetch_all(pool)
     .await?;
     // The newest run of each account of the queue, with its heartbeat's
@@ -347,7 +360,7 @@ async fn collect_accounts(pool: &PgPool) -> Result<(Vec<Value>, Value), sqlx::Er
         Option<String>,
         f64,
     );
-    let runs: Vec<LastRunRow> = sqlx::query_as(&format!(
+    let runs: Vec<LastRunRow> = sqlx::query_as(&schema.sql(&format!(
         "SELECT DISTINCT ON (account_id) account_id, id, kind, status, {}, {}, \
                     fetched, written, error, extract(epoch FROM now() - heartbeat_at)::float8 \
                FROM stripe_sync.sync_runs \
@@ -355,14 +368,14 @@ async fn collect_accounts(pool: &PgPool) -> Result<(Vec<Value>, Value), sqlx::Er
               ORDER BY account_id, id DESC",
         utc("started_at"),
         utc("finished_at")
-    ))
+    )))
     .fetch_all(pool)
     .await?;
-    let (failed_jobs, workers): (i64, i64) = sqlx::query_as(
+    let (failed_jobs, workers): (i64, i64) = sqlx::query_as(&schema.sql(
         "SELECT (SELECT count(*) FROM stripe_sync.sync_work WHERE state = 'failed'), \
                 (SELECT count(*) FROM stripe_sync.sync_workers \
                   WHERE heartbeat_at > now() - make_interval(secs => $1))",
-    )
+    ))
     .bind(LIVE_WORKER_SECS)
     .fetch_one(pool)
     .await?;
@@ -447,7 +460,7 @@ fn summarize(accounts: &[Value], open_jobs: i64, failed_jobs: i64, live_workers:
 
 /// The last verify of each account and type: when, what it compared and
 /// found (`stripe_sync.verify_objects`, see [`crate::verify`]).
-async fn last_verify(pool: &PgPool) -> Result<Vec<Value>, sqlx::Error> {
+async fn last_verify(schema: &Schema, pool: &PgPool) -> Result<Vec<Value>, sqlx::Error> {
     type Row = (
         String,
         String,
@@ -461,14 +474,14 @@ async fn last_verify(pool: &PgPool) -> Result<Vec<Value>, sqlx::Error> {
         Option<f64>,
         bool,
     );
-    let rows: Vec<Row> = sqlx::query_as(
+    let rows: Vec<Row> = sqlx::query_as(&schema.sql(
         "SELECT DISTINCT ON (v.account_id, v.object) v.account_id, v.object, v.run_id, \
              to_char(v.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
              v.checked, v.missing, v.stale, v.extra, v.repaired, v.upper_bound, \
              v.windows_checked < v.windows \
          FROM stripe_sync.verify_objects v \
          ORDER BY v.account_id, v.object, v.run_id DESC",
-    )
+    ))
     .fetch_all(pool)
     .await?;
     Ok(rows

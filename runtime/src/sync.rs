@@ -339,6 +339,7 @@ impl StripeSync {
         }
         let inner = self.inner.clone();
         tokio::spawn(async move {
+            let schema = &inner.config.schema;
             let mut delay = std::time::Duration::from_secs(1);
             loop {
                 match events::attribute_unattributed(&inner).await {
@@ -347,7 +348,7 @@ impl StripeSync {
                         // One recorded after the last look, while this task
                         // still held the flag, would otherwise wait.
                         let left: std::result::Result<bool, sqlx::Error> = sqlx::query_scalar(
-                            "SELECT EXISTS (SELECT 1 FROM stripe_sync.events WHERE outcome = 'unattributed')",
+                            &schema.sql("SELECT EXISTS (SELECT 1 FROM stripe_sync.events WHERE outcome = 'unattributed')"),
                         )
                         .fetch_one(&inner.pool)
                         .await;
@@ -369,6 +370,7 @@ impl StripeSync {
     }
 
     async fn reject(&self, body: &[u8], why: &str) -> Error {
+        let schema = &self.inner.config.schema;
         tracing::warn!(reason = %why, "signed webhook payload rejected");
         // PostgreSQL text holds no NUL: keep the rest, with NUL shown as U+FFFD
         // (JSON text holds none; its escapes are made storable). One row per
@@ -378,7 +380,7 @@ impl StripeSync {
             Ok(t) => text(&crate::storable::storable_json(t)),
             Err(_) => text(&String::from_utf8_lossy(body)),
         };
-        let r = sqlx::query("SELECT stripe_sync.reject_webhook($1, $2, $3)")
+        let r = sqlx::query(&schema.sql("SELECT stripe_sync.reject_webhook($1, $2, $3)"))
             .bind(body)
             .bind(text(why))
             .bind(shown)
@@ -459,15 +461,17 @@ impl StripeSync {
     /// it has none, so that `sync --events-only` works before any backfill:
     /// what `supabase install` does once webhooks point at its function.
     pub async fn start_catch_up_now(&self) -> Result<()> {
+        let schema = &self.inner.config.schema;
         let account = self.inner.account_id().await?;
-        events::anchor_now(&self.inner.pool, &account).await
+        events::anchor_now(schema, &self.inner.pool, &account).await
     }
 
     /// Makes `stripe_sync.process_webhook` accept `secret` (an existing
     /// endpoint's `whsec_…`) for this account's webhooks.
     pub async fn add_webhook_secret(&self, secret: &str) -> Result<()> {
+        let schema = &self.inner.config.schema;
         let account = self.inner.account_id().await?;
-        sqlx::query("SELECT stripe_sync.add_webhook_secret($1, $2)")
+        sqlx::query(&schema.sql("SELECT stripe_sync.add_webhook_secret($1, $2)"))
             .bind(secret)
             .bind(&account)
             .execute(&self.inner.pool)

@@ -139,6 +139,7 @@ fn account_context(
 /// existed before it connected (an OAuth-connected Standard account) is
 /// older than what the last run saw.
 async fn connected_accounts(ctx: &Context, platform: &str) -> Result<Vec<String>> {
+    let schema = &ctx.config.schema;
     let resource = stripe_sync_generated::resource("account");
     let mut ids = Vec::new();
     let mut listing = crate::listing::Listing::at("/v1/accounts", Vec::new());
@@ -159,7 +160,7 @@ async fn connected_accounts(ctx: &Context, platform: &str) -> Result<Vec<String>
         }
         if let Some(res) = resource {
             let texts: Vec<&str> = page.items.iter().map(|i| i.get()).collect();
-            crate::store::upsert_objects(&ctx.pool, res, &texts, platform, version).await?;
+            crate::store::upsert_objects(schema, &ctx.pool, res, &texts, platform, version).await?;
         }
     }
 }
@@ -183,6 +184,7 @@ pub(crate) async fn enqueue_backfill(
     req: &BackfillRequest,
     connected: bool,
 ) -> Result<EnqueueReport> {
+    let schema = &base.config.schema;
     let request = serde_json::to_value(req).map_err(|e| Error::Task(e.to_string()))?;
     let mut report = EnqueueReport::default();
     let mut keys: Vec<(String, String)> = keys(&base.config, other_keys).into_iter().collect();
@@ -206,10 +208,10 @@ pub(crate) async fn enqueue_backfill(
             }));
         }
         for a in &accounts {
-            if queue::register_account(&base.pool, a).await? {
+            if queue::register_account(schema, &base.pool, a).await? {
                 report.new_accounts += 1;
             }
-            if queue::enqueue(&base.pool, &a.account_id, kind::BACKFILL, &request).await? {
+            if queue::enqueue(schema, &base.pool, &a.account_id, kind::BACKFILL, &request).await? {
                 report.queued += 1;
             }
         }
@@ -220,17 +222,18 @@ pub(crate) async fn enqueue_backfill(
 /// Queues a catch-up from `/v1/events` for every active account of the
 /// keys (as recorded by [`enqueue_backfill`]).
 pub(crate) async fn enqueue_events(base: &Context, other_keys: &[String]) -> Result<u64> {
+    let schema = &base.config.schema;
     let kids: Vec<String> = keys(&base.config, other_keys).into_keys().collect();
     let accounts: Vec<(String,)> = sqlx::query_as(
-        "SELECT account_id FROM stripe_sync.sync_accounts WHERE key_id = ANY($1) AND state = 'active'
-          ORDER BY account_id",
+        &schema.sql("SELECT account_id FROM stripe_sync.sync_accounts WHERE key_id = ANY($1) AND state = 'active'
+          ORDER BY account_id"),
     )
     .bind(&kids)
     .fetch_all(&base.pool)
     .await?;
     let mut queued = 0;
     for (a,) in accounts {
-        if queue::enqueue(&base.pool, &a, kind::EVENTS, &json!({})).await? {
+        if queue::enqueue(schema, &base.pool, &a, kind::EVENTS, &json!({})).await? {
             queued += 1;
         }
     }
@@ -241,6 +244,7 @@ pub(crate) async fn enqueue_events(base: &Context, other_keys: &[String]) -> Res
 /// `account.application.deauthorized` event said so (logged on failure;
 /// an event naming the key's own account is not a revocation of it).
 pub(crate) async fn revoked_by_event(base: &Context, account: &str, event_id: &str) {
+    let schema = &base.config.schema;
     if let Ok(Some(own)) = base.known_account_id().await {
         if own == account {
             return;
@@ -248,7 +252,7 @@ pub(crate) async fn revoked_by_event(base: &Context, account: &str, event_id: &s
     }
     let reason = format!("access revoked: account.application.deauthorized ({event_id})");
     let kid = key_id(&base.config.stripe_secret_key);
-    match queue::mark_revoked(&base.pool, account, &kid, &reason).await {
+    match queue::mark_revoked(schema, &base.pool, account, &kid, &reason).await {
         Ok(true) => tracing::warn!(
             account,
             event_id,
@@ -284,6 +288,8 @@ struct Counters {
 /// Works the queue until it is empty (or, with `follow`, until the future
 /// is dropped).
 pub(crate) async fn run(base: Arc<Context>, opts: WorkerOptions) -> Result<WorkerReport> {
+    let schema = base.config.schema.clone();
+    let schema = &schema;
     let keys = keys(&base.config, &opts.other_keys);
     let mut key_ids: Vec<String> = keys.keys().cloned().collect();
     key_ids.sort();
@@ -327,7 +333,7 @@ pub(crate) async fn run(base: Arc<Context>, opts: WorkerOptions) -> Result<Worke
             first_error.get_or_insert(e);
         }
     }
-    let _ = queue::worker_gone(&w.base.pool, &w.id).await;
+    let _ = queue::worker_gone(schema, &w.base.pool, &w.id).await;
     if let Some(e) = first_error {
         return Err(e);
     }
@@ -374,13 +380,14 @@ fn beat_interval(lease: Duration) -> Duration {
 
 /// Keeps the worker's row alive and its share of the platform cap current.
 async fn heartbeat(w: Arc<Worker>) {
+    let schema = &w.base.config.schema;
     let every = beat_interval(w.opts.lease);
     loop {
-        if let Err(e) = queue::worker_heartbeat(&w.base.pool, &w.id).await {
+        if let Err(e) = queue::worker_heartbeat(schema, &w.base.pool, &w.id).await {
             tracing::warn!(error = %e, "worker heartbeat failed");
         }
         if let (Some(p), Some(cap)) = (&w.platform, w.opts.platform_requests_per_second) {
-            if let Ok(n) = queue::live_workers(&w.base.pool, every * 3).await {
+            if let Ok(n) = queue::live_workers(schema, &w.base.pool, every * 3).await {
                 p.set_rate(f64::from(cap) / n as f64);
             }
         }
@@ -430,14 +437,15 @@ async fn slot(w: &Arc<Worker>) -> Result<()> {
 }
 
 async fn turn(w: &Arc<Worker>) -> Result<Turn> {
+    let schema = &w.base.config.schema;
     if let Some((account, jobs)) =
-        queue::claim(&w.base.pool, &w.id, &w.key_ids, w.opts.lease).await?
+        queue::claim(schema, &w.base.pool, &w.id, &w.key_ids, w.opts.lease).await?
     {
         w.report.accounts.fetch_add(1, Ordering::Relaxed);
         work_account(w, account, jobs).await?;
         return Ok(Turn::Worked);
     }
-    let (open, next) = queue::open_work(&w.base.pool, &w.key_ids).await?;
+    let (open, next) = queue::open_work(schema, &w.base.pool, &w.key_ids).await?;
     if open == 0 && !w.opts.follow {
         return Ok(Turn::Empty);
     }
@@ -453,9 +461,10 @@ async fn turn(w: &Arc<Worker>) -> Result<Turn> {
 
 /// Runs a claimed account's jobs under its lease.
 async fn work_account(w: &Arc<Worker>, account: QueuedAccount, jobs: Vec<Job>) -> Result<()> {
+    let schema = &w.base.config.schema;
     let Some(key) = w.keys.get(&account.key_id) else {
         // Not claimable by this worker (claim filters on its keys).
-        queue::release(&w.base.pool, &w.id, &account.account_id).await?;
+        queue::release(schema, &w.base.pool, &w.id, &account.account_id).await?;
         return Ok(());
     };
     let platform = account.connected.then(|| w.platform.clone()).flatten();
@@ -469,10 +478,11 @@ async fn work_account(w: &Arc<Worker>, account: QueuedAccount, jobs: Vec<Job>) -
     let renewal = {
         let pool = w.base.pool.clone();
         let (owner, acct, lease) = (w.id.clone(), account.account_id.clone(), w.opts.lease);
+        let schema = schema.clone();
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(beat_interval(lease)).await;
-                match queue::renew(&pool, &owner, &acct, lease).await {
+                match queue::renew(&schema, &pool, &owner, &acct, lease).await {
                     Ok(true) => {}
                     Ok(false) => {
                         let _ = lost_tx.send(true);
@@ -499,13 +509,22 @@ async fn work_account(w: &Arc<Worker>, account: QueuedAccount, jobs: Vec<Job>) -
             Ok(done) => {
                 c.fetched.fetch_add(done.fetched, Ordering::Relaxed);
                 c.written.fetch_add(done.written, Ordering::Relaxed);
-                queue::finish(&w.base.pool, &w.id, job.id, done.run_id, JobEnd::Done).await?;
+                queue::finish(
+                    schema,
+                    &w.base.pool,
+                    &w.id,
+                    job.id,
+                    done.run_id,
+                    JobEnd::Done,
+                )
+                .await?;
                 c.done.fetch_add(1, Ordering::Relaxed);
             }
             Err((run_id, why)) => {
                 if let Some(lost) = access_lost(&ctx).await {
                     let reason = format!("access revoked: {lost}");
                     queue::mark_revoked(
+                        schema,
                         &w.base.pool,
                         &account.account_id,
                         &account.key_id,
@@ -525,14 +544,14 @@ async fn work_account(w: &Arc<Worker>, account: QueuedAccount, jobs: Vec<Job>) -
                     tracing::warn!(account = %account.account_id, job = %job.kind, attempts = job.attempts, error = %why, retry_in = ?w.opts.retry_delay, "job failed; will be tried again");
                     JobEnd::Retry(&why, w.opts.retry_delay)
                 };
-                queue::finish(&w.base.pool, &w.id, job.id, run_id, end).await?;
+                queue::finish(schema, &w.base.pool, &w.id, job.id, run_id, end).await?;
             }
         }
     }
     let requests = ctx.client.request_count();
     w.report.requests.fetch_add(requests, Ordering::Relaxed);
     tracing::info!(account = %account.account_id, requests, elapsed = ?started.elapsed(), "account done");
-    queue::release(&w.base.pool, &w.id, &account.account_id).await
+    queue::release(schema, &w.base.pool, &w.id, &account.account_id).await
 }
 
 struct Done {

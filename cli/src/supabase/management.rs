@@ -2,7 +2,7 @@
 //! the function's secret and its deployment, as `supabase secrets set` and
 //! `supabase functions deploy` make them.
 
-use super::{ENV_FILE, FUNCTION_NAME, FUNCTION_SOURCE};
+use super::Function;
 use crate::options::{CliError, CliResult};
 
 /// Supabase's Management API, for one project: the function's secret and
@@ -13,10 +13,17 @@ pub(super) struct ManagementApi {
     base: String,
     token: String,
     project: String,
+    /// The function deployed.
+    function: Function,
 }
 
 impl ManagementApi {
-    pub(super) fn new(base: &str, token: &str, project: &str) -> CliResult<Self> {
+    pub(super) fn new(
+        base: &str,
+        token: &str,
+        project: &str,
+        function: &Function,
+    ) -> CliResult<Self> {
         if project.is_empty() || !project.chars().all(|c| c.is_ascii_alphanumeric()) {
             return Err(CliError::usage(format!(
                 "--project {project:?} is not a project ref: the <ref> of https://<ref>.supabase.co"
@@ -31,6 +38,7 @@ impl ManagementApi {
             base: base.trim_end_matches('/').to_string(),
             token: token.to_string(),
             project: project.to_string(),
+            function: function.clone(),
         })
     }
 
@@ -53,12 +61,13 @@ impl ManagementApi {
     /// `POST /v1/projects/{ref}/functions/deploy?slug=stripe-webhook`: the
     /// function's source, with JWT verification off. Its version, when said.
     pub(super) async fn deploy_function(&self) -> CliResult<Option<i64>> {
+        let f = &self.function;
         let url = format!(
-            "{}/v1/projects/{}/functions/deploy?slug={FUNCTION_NAME}",
-            self.base, self.project
+            "{}/v1/projects/{}/functions/deploy?slug={}",
+            self.base, self.project, f.name
         );
         let metadata = serde_json::json!({
-            "name": FUNCTION_NAME, "entrypoint_path": "index.ts", "verify_jwt": false,
+            "name": f.name, "entrypoint_path": "index.ts", "verify_jwt": false,
         });
         let part = |bytes: Vec<u8>, mime: &str| {
             reqwest::multipart::Part::bytes(bytes)
@@ -72,11 +81,7 @@ impl ManagementApi {
             )
             .part(
                 "file",
-                part(
-                    FUNCTION_SOURCE.as_bytes().to_vec(),
-                    "application/typescript",
-                )?
-                .file_name("index.ts"),
+                part(f.source.as_bytes().to_vec(), "application/typescript")?.file_name("index.ts"),
             );
         let r = self
             .http
@@ -102,8 +107,10 @@ impl ManagementApi {
         let r = r.map_err(|e| {
             CliError::failed(format!(
                 "cannot {what}: could not reach {host} ({}); the function and its .env are written: \
-                 run `supabase secrets set --env-file {ENV_FILE}` and `supabase functions deploy {FUNCTION_NAME} --no-verify-jwt`",
-                e.without_url()
+                 run `supabase secrets set --env-file {}` and `supabase functions deploy {} --no-verify-jwt`",
+                e.without_url(),
+                self.function.env_file(),
+                self.function.name
             ))
         })?;
         let status = r.status();

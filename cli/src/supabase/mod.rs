@@ -13,6 +13,8 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
 
+use stripe_sync::Schema;
+
 use crate::options::{
     engine, engine_to_migrate, migrate, outln, ApiOpts, CliError, CliResult, GlobalOpts,
 };
@@ -26,18 +28,58 @@ pub const FUNCTION_SOURCE: &str = include_str!("../../supabase/functions/stripe-
 /// The function's name, and its directory under `supabase/functions/`.
 pub const FUNCTION_NAME: &str = "stripe-webhook";
 
-/// The login role the function connects as. `install` creates it (or sets a
-/// new password on it) and calls `stripe_sync.grant_privileges()`, which
-/// lets it use schema `stripe_sync` and execute `process_webhook` (a
-/// `SECURITY DEFINER` function): no table, no other function.
+/// The login role the function of the default mirror connects as
+/// ([`Function::role`] for another). `install` creates it (or sets a new
+/// password on it) and calls `stripe_sync.grant_privileges()`, which lets it
+/// use schema `stripe_sync` and execute `process_webhook` (a `SECURITY
+/// DEFINER` function): no table, no other function.
 pub const WEBHOOK_ROLE: &str = "stripe_sync_webhook";
 
-/// The variable holding the function's database URL (as [`WEBHOOK_ROLE`]).
+/// The variable holding the function's database URL (as its role).
 pub const DB_URL_VAR: &str = "STRIPE_SYNC_DB_URL";
 
-/// The file `install` writes [`DB_URL_VAR`] to, relative to the project
-/// directory, for `supabase secrets set --env-file`.
+/// The file `install` writes [`DB_URL_VAR`] to for the default mirror,
+/// relative to the project directory ([`Function::env_file`] for another).
 pub const ENV_FILE: &str = "supabase/functions/stripe-webhook/.env";
+
+/// The Edge Function of one mirror: each schema has its own (its name, the
+/// role it logs in as, and its source calling that schema's
+/// `process_webhook`), so two mirrors in one project share nothing.
+#[derive(Clone, Debug)]
+pub struct Function {
+    /// The function's slug and directory: `stripe-webhook`, or
+    /// `stripe-webhook-<schema>` for another schema.
+    pub name: String,
+    /// The login role: `<schema>_sync_webhook`.
+    pub role: String,
+    /// The engine's schema, whose `grant_privileges()` grants the role.
+    pub engine: String,
+    /// The source, for the schema.
+    pub source: String,
+}
+
+impl Function {
+    /// The function of `schema`'s mirror.
+    pub fn of(schema: &Schema) -> Function {
+        let name = if schema.is_default() {
+            FUNCTION_NAME.to_string()
+        } else {
+            format!("{FUNCTION_NAME}-{}", schema.mirror().replace('_', "-"))
+        };
+        Function {
+            name,
+            role: format!("{}_webhook", schema.engine()),
+            engine: schema.engine().to_string(),
+            source: schema.sql(FUNCTION_SOURCE).into_owned(),
+        }
+    }
+
+    /// The file `install` writes [`DB_URL_VAR`] to, relative to the project
+    /// directory, for `supabase secrets set --env-file`.
+    pub fn env_file(&self) -> String {
+        format!("supabase/functions/{}/.env", self.name)
+    }
+}
 
 /// `supabase` actions.
 #[derive(Subcommand, Debug)]
@@ -122,11 +164,8 @@ fn check_url(url: &str) -> CliResult {
 }
 
 /// Writes the function's files under `project_dir`; returns its directory.
-pub fn write_function(project_dir: &Path) -> CliResult<PathBuf> {
-    let dir = project_dir
-        .join("supabase")
-        .join("functions")
-        .join(FUNCTION_NAME);
+pub fn write_function(project_dir: &Path, f: &Function) -> CliResult<PathBuf> {
+    let dir = project_dir.join("supabase").join("functions").join(&f.name);
     std::fs::create_dir_all(&dir).map_err(|e| {
         CliError::failed(format!(
             "cannot create {}: {e}; pass a writable --project-dir",
@@ -134,7 +173,7 @@ pub fn write_function(project_dir: &Path) -> CliResult<PathBuf> {
         ))
     })?;
     let file = dir.join("index.ts");
-    std::fs::write(&file, FUNCTION_SOURCE)
+    std::fs::write(&file, &f.source)
         .map_err(|e| CliError::failed(format!("cannot write {}: {e}", file.display())))?;
     Ok(dir)
 }
@@ -191,11 +230,11 @@ fn pooler_tenant(user: &str) -> Option<&str> {
 }
 
 /// The URL the function connects with: `database_url` (the one `install` was
-/// given) with user [`WEBHOOK_ROLE`] (`stripe_sync_webhook.<project-ref>`
+/// given) with user `role` (`stripe_sync_webhook.<project-ref>`
 /// through Supabase's pooler, whose user names are `postgres.<project-ref>`)
 /// and `password`; host, port, database and query parameters unchanged,
 /// but for `user` and `password` parameters, which would override them.
-fn webhook_db_url(database_url: &str, password: &str) -> CliResult<String> {
+fn webhook_db_url(database_url: &str, role: &str, password: &str) -> CliResult<String> {
     let invalid = || {
         CliError::usage(
             "DATABASE_URL is not a valid PostgreSQL URL: expected postgres://user:password@host:5432/db",
@@ -220,8 +259,8 @@ fn webhook_db_url(database_url: &str, password: &str) -> CliResult<String> {
         url.username().to_string()
     };
     let user = match pooler_tenant(&given_user) {
-        Some(tenant) => format!("{WEBHOOK_ROLE}.{tenant}"),
-        None => WEBHOOK_ROLE.to_string(),
+        Some(tenant) => format!("{role}.{tenant}"),
+        None => role.to_string(),
     };
     if let Some(query) = url.query().map(str::to_owned) {
         let kept: Vec<&str> = query
@@ -302,16 +341,18 @@ fn sqlstate(e: &sqlx::Error) -> Option<String> {
         .map(|c| c.into_owned())
 }
 
-/// Creates [`WEBHOOK_ROLE`] with `password` (or sets it, when the role
+/// Creates the function's role with `password` (or sets it, when the role
 /// exists: it is cluster-wide, another database may have made it) and grants
 /// its privileges, in one transaction. `template_url` (the function's URL
 /// with a placeholder password) goes in the message when the database user
 /// may not create roles.
 async fn set_webhook_role(
     pool: &PgPool,
+    f: &Function,
     password: &str,
     template_url: &str,
 ) -> CliResult<RoleChange> {
+    let role = &f.role;
     let mut salt = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut salt);
     let verifier = scram_sha256_verifier(password, &salt, 4096);
@@ -331,25 +372,23 @@ async fn set_webhook_role(
         .clone()
         .disable_statement_logging();
     let user = opts.get_username().to_string();
-    let mut conn = PgConnection::connect_with(&opts).await.map_err(|e| {
-        CliError::failed(format!(
-            "cannot connect to create the role {WEBHOOK_ROLE}: {e}"
-        ))
-    })?;
+    let mut conn = PgConnection::connect_with(&opts)
+        .await
+        .map_err(|e| CliError::failed(format!("cannot connect to create the role {role}: {e}")))?;
     // An install elsewhere in the cluster may create or change the role
     // between the check and the statement: then another round, a moment later.
-    let mut outcome = set_role_once(&mut conn, &verifier, &user, template_url).await;
+    let mut outcome = set_role_once(&mut conn, f, &verifier, &user, template_url).await;
     for round in 1..5u64 {
         if !matches!(outcome, Err(Retry::Raced)) {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50 * round)).await;
-        outcome = set_role_once(&mut conn, &verifier, &user, template_url).await;
+        outcome = set_role_once(&mut conn, f, &verifier, &user, template_url).await;
     }
     let _ = conn.close().await;
     outcome.map_err(|r| match r {
         Retry::Raced => CliError::failed(format!(
-            "cannot set the role {WEBHOOK_ROLE}: other installs in this cluster kept changing it; run install again"
+            "cannot set the role {role}: other installs in this cluster kept changing it; run install again"
         )),
         Retry::Failed(e) => e,
     })
@@ -362,6 +401,7 @@ enum Retry {
 
 async fn set_role_once(
     conn: &mut PgConnection,
+    f: &Function,
     verifier: &str,
     user: &str,
     template_url: &str,
@@ -374,12 +414,14 @@ async fn set_role_once(
         .map_err(|e| failed("begin a transaction", e))?;
     let exists: bool =
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1)")
-            .bind(WEBHOOK_ROLE)
+            .bind(&f.role)
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| failed("look the role up", e))?;
     let verb = if exists { "ALTER" } else { "CREATE" };
-    let sql = format!("{verb} ROLE {WEBHOOK_ROLE} WITH LOGIN PASSWORD '{verifier}'");
+    // The role's name is a checked schema name and a constant suffix.
+    let (role, engine) = (&f.role, &f.engine);
+    let sql = format!("{verb} ROLE {role} WITH LOGIN PASSWORD '{verifier}'");
     if let Err(e) = sqlx::raw_sql(&sql).execute(&mut *tx).await {
         // Never `{sql}` in a message: it holds the verifier.
         return Err(match sqlstate(&e).as_deref() {
@@ -388,14 +430,11 @@ async fn set_role_once(
             // Another install in the cluster changed the role at the same
             // moment (the role is cluster-wide).
             Some("XX000") if e.to_string().contains("tuple concurrently updated") => Retry::Raced,
-            Some("42501") => Retry::Failed(role_denied(verb, user, &e, template_url)),
-            _ => failed(
-                &format!("{} the role {WEBHOOK_ROLE}", verb.to_lowercase()),
-                e,
-            ),
+            Some("42501") => Retry::Failed(role_denied(f, verb, user, &e, template_url)),
+            _ => failed(&format!("{} the role {role}", verb.to_lowercase()), e),
         });
     }
-    sqlx::query("SELECT stripe_sync.grant_privileges()")
+    sqlx::query(&format!("SELECT {engine}.grant_privileges()"))
         .execute(&mut *tx)
         .await
         .map_err(|e| {
@@ -403,8 +442,8 @@ async fn set_role_once(
                 return Retry::Raced;
             }
             Retry::Failed(CliError::failed(format!(
-                "cannot grant {WEBHOOK_ROLE} its privileges (stripe_sync.grant_privileges()): {e}; \
-                 run install as the user that applies the migrations (the owner of schema stripe_sync)"
+                "cannot grant {role} its privileges ({engine}.grant_privileges()): {e}; \
+                 run install as the user that applies the migrations (the owner of schema {engine})"
             )))
         })?;
     tx.commit()
@@ -418,19 +457,26 @@ async fn set_role_once(
 }
 
 /// What to do when the database user may not create (or alter) roles.
-fn role_denied(verb: &str, user: &str, e: &sqlx::Error, template_url: &str) -> CliError {
+fn role_denied(
+    f: &Function,
+    verb: &str,
+    user: &str,
+    e: &sqlx::Error,
+    template_url: &str,
+) -> CliError {
+    let (role, engine) = (&f.role, &f.engine);
     let why = e
         .as_database_error()
         .map(|d| d.message().to_string())
         .unwrap_or_default();
     let ident = format!("\"{}\"", user.replace('"', "\"\""));
     CliError::failed(format!(
-        "cannot {} the role {WEBHOOK_ROLE} the Edge Function logs in as ({why}): \
+        "cannot {} the role {role} the Edge Function logs in as ({why}): \
          the database user {ident} lacks the CREATEROLE privilege (and, on PostgreSQL 16 and later, \
-         ADMIN OPTION on an existing {WEBHOOK_ROLE}). The migrations, the webhook and the function are in place; \
+         ADMIN OPTION on an existing {role}). The migrations, the webhook and the function are in place; \
          either have a superuser run `ALTER ROLE {ident} CREATEROLE;` and run install again, \
-         or have a superuser run `{verb} ROLE {WEBHOOK_ROLE} WITH LOGIN PASSWORD '<password>'; \
-         SELECT stripe_sync.grant_privileges();` with a password of your choosing, \
+         or have a superuser run `{verb} ROLE {role} WITH LOGIN PASSWORD '<password>'; \
+         SELECT {engine}.grant_privileges();` with a password of your choosing, \
          then `supabase secrets set {DB_URL_VAR}='{template_url}'` with that password and deploy",
         verb.to_lowercase()
     ))
@@ -457,21 +503,23 @@ async fn install(before: GlobalOpts, a: InstallArgs) -> CliResult {
     }
     let g = before.with_api(&a.api);
     let sync = engine_to_migrate(&g, None).await?;
+    let f = Function::of(&sync.config().schema);
+    let role = &f.role;
     let done = async {
         // The engine connected with it: set, and a URL sqlx reads.
         let database_url = g.database_url.as_deref().unwrap_or_default();
         let password = new_password();
         // Built before anything changes: a URL the function cannot use stops here.
-        let role_url = webhook_db_url(database_url, &password)?;
-        let template_url = webhook_db_url(database_url, "PASSWORD")?.replacen(
+        let role_url = webhook_db_url(database_url, role, &password)?;
+        let template_url = webhook_db_url(database_url, role, "PASSWORD")?.replacen(
             ":PASSWORD@",
             ":<password>@",
             1,
         );
         // First what needs no network: the function's file, the migrations.
-        let dir = write_function(&a.project_dir)?;
+        let dir = write_function(&a.project_dir, &f)?;
         outln!("function written to {}", dir.join("index.ts").display());
-        migrate(sync.pool()).await?;
+        migrate(sync.pool(), &sync.config().schema).await?;
         outln!("migrations applied");
         match &a.webhook_secret {
             Some(secret) => {
@@ -497,15 +545,15 @@ async fn install(before: GlobalOpts, a: InstallArgs) -> CliResult {
         sync.start_catch_up_now().await?;
         // Last: without the privilege to create roles, everything else is
         // in place and the error says how to finish.
-        match set_webhook_role(sync.pool(), &password, &template_url).await? {
-            RoleChange::Created => outln!("role {WEBHOOK_ROLE} created, with a new password"),
+        match set_webhook_role(sync.pool(), &f, &password, &template_url).await? {
+            RoleChange::Created => outln!("role {role} created, with a new password"),
             RoleChange::Rotated => outln!(
-                "role {WEBHOOK_ROLE} given a new password (a function deployed before uses the old one until its secret is set again)"
+                "role {role} given a new password (a function deployed before uses the old one until its secret is set again)"
             ),
         }
         let env = write_env(&dir, &role_url)?;
         outln!(
-            "the function's database URL ({DB_URL_VAR}, as {WEBHOOK_ROLE}) written to {}: it holds the password; never commit it (the .gitignore beside it excludes it)",
+            "the function's database URL ({DB_URL_VAR}, as {role}) written to {}: it holds the password; never commit it (the .gitignore beside it excludes it)",
             env.display()
         );
         Ok::<_, CliError>(role_url)
@@ -513,26 +561,28 @@ async fn install(before: GlobalOpts, a: InstallArgs) -> CliResult {
     .await;
     sync.close().await;
     let role_url = done?;
+    let engine = &f.engine;
     outln!(
-        "the endpoint secrets are in stripe_sync.managed_webhooks, where stripe_sync.process_webhook reads them; \
-         the function needs no Stripe key, and connects as {WEBHOOK_ROLE}, which can run stripe_sync.process_webhook and nothing else"
+        "the endpoint secrets are in {engine}.managed_webhooks, where {engine}.process_webhook reads them; \
+         the function needs no Stripe key, and connects as {role}, which can run {engine}.process_webhook and nothing else"
     );
     match (&a.token, &a.project) {
         (Some(token), Some(project)) => {
-            let api = ManagementApi::new(&a.management_api, token, project)?;
+            let api = ManagementApi::new(&a.management_api, token, project, &f)?;
             api.set_secret(DB_URL_VAR, &role_url).await?;
             outln!("secret {DB_URL_VAR} set on project {project}");
             let version = api.deploy_function().await?;
             outln!(
-                "function {FUNCTION_NAME} deployed to project {project}{} (JWT not verified: the Stripe signature is the authentication)",
+                "function {} deployed to project {project}{} (JWT not verified: the Stripe signature is the authentication)",
+                f.name,
                 version.map(|v| format!(", version {v}")).unwrap_or_default()
             );
             outln!("next, with the same DATABASE_URL and key:");
         }
         _ => {
             outln!("next, from {}:", a.project_dir.display());
-            outln!("  supabase secrets set --env-file {ENV_FILE}");
-            outln!("  supabase functions deploy {FUNCTION_NAME} --no-verify-jwt");
+            outln!("  supabase secrets set --env-file {}", f.env_file());
+            outln!("  supabase functions deploy {} --no-verify-jwt", f.name);
             outln!("  (or install again with --token and --project: it does both)");
             outln!("then, with the same DATABASE_URL and key:");
         }
@@ -546,6 +596,8 @@ async fn uninstall(before: GlobalOpts, a: UninstallArgs) -> CliResult {
     check_url(&a.function_url)?;
     let g = before.with_api(&a.api);
     let sync = engine(&g, None).await?;
+    let schema = sync.config().schema.clone();
+    let f = Function::of(&schema);
     let removed = async {
         let mut removed = 0;
         for w in sync.list_managed_webhooks().await? {
@@ -563,15 +615,17 @@ async fn uninstall(before: GlobalOpts, a: UninstallArgs) -> CliResult {
         outln!("no managed webhook points at {}", a.function_url);
     }
     outln!("the mirror's data stays; to remove it as well:");
-    outln!("  supabase functions delete {FUNCTION_NAME}");
+    outln!("  supabase functions delete {}", f.name);
     outln!("  supabase secrets unset {DB_URL_VAR}");
     outln!(
-        "  psql \"$DATABASE_URL\" -c 'DROP SCHEMA stripe_sync CASCADE' -c 'DROP SCHEMA stripe CASCADE'"
+        "  psql \"$DATABASE_URL\" -c 'DROP SCHEMA {} CASCADE' -c 'DROP SCHEMA {} CASCADE'",
+        schema.engine(),
+        schema.mirror()
     );
     outln!(
         "then the function's login role (one per PostgreSQL cluster: drop it once no database uses it):"
     );
-    outln!("  psql \"$DATABASE_URL\" -c 'DROP ROLE {WEBHOOK_ROLE}'");
+    outln!("  psql \"$DATABASE_URL\" -c 'DROP ROLE {}'", f.role);
     Ok(())
 }
 
@@ -616,7 +670,7 @@ mod tests {
             ),
         ];
         for (given, want) in cases {
-            let got = webhook_db_url(given, PW).unwrap();
+            let got = webhook_db_url(given, WEBHOOK_ROLE, PW).unwrap();
             assert_eq!(got, want, "{given}");
             let o = sqlx::postgres::PgConnectOptions::from_str(&got).unwrap();
             assert!(o.get_username().starts_with(WEBHOOK_ROLE), "{got}");
@@ -632,7 +686,7 @@ mod tests {
             "postgres:///db?host=/var/run/postgresql",
             "postgres://h:notaport/db",
         ] {
-            let e = webhook_db_url(bad, PW).unwrap_err();
+            let e = webhook_db_url(bad, WEBHOOK_ROLE, PW).unwrap_err();
             assert_eq!(e.code, 2, "{bad}: {}", e.message);
             assert!(e.message.contains("postgres"), "{}", e.message);
         }

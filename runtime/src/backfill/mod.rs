@@ -457,18 +457,25 @@ async fn run(
     leased: bool,
     interrupt: store::Interrupt,
 ) -> Result<BackfillReport> {
+    let schema = &inner.config.schema;
     let started = Instant::now();
     let selected = select(&req)?;
     let account = inner.account_id().await?;
     // `started_at` is the database's clock, which also stamps `_sync_state.updated_at`.
-    let (run_id, started_at) =
-        store::start_run(&inner.pool, store::RunKind::Backfill, &account, &json!(req)).await?;
+    let (run_id, started_at) = store::start_run(
+        schema,
+        &inner.pool,
+        store::RunKind::Backfill,
+        &account,
+        &json!(req),
+    )
+    .await?;
     tracing::info!(run_id, resources = selected.len(), "backfill started");
     // From here on, every change on Stripe reaches the mirror through the
     // events catch-up, whatever the backfill lists.
     let full_all = req.full && req.objects.is_none();
-    crate::events::anchor(&inner.pool, &account, run_id, started_at, full_all).await?;
-    let _heartbeat = store::keep_alive(&inner.pool, run_id);
+    crate::events::anchor(schema, &inner.pool, &account, run_id, started_at, full_all).await?;
+    let _heartbeat = store::keep_alive(schema, &inner.pool, run_id);
     let server_started = store::server_started_at(&inner.pool).await?;
     let ctx = Arc::new(RunCtx {
         inner: inner.clone(),
@@ -542,6 +549,7 @@ async fn run(
         .collect();
     let error = (!failed.is_empty()).then(|| format!("failed: {}", failed.join(", ")));
     store::finish_run(
+        schema,
         &inner.pool,
         run_id,
         status,
@@ -575,14 +583,19 @@ impl Drop for AbortOnDrop {
 /// the account, live or deleted. `None` when it may hold something, or the
 /// needed object was never listed to the end.
 async fn nothing_to_list(ctx: &Arc<RunCtx>, res: &'static Resource) -> Option<String> {
+    let schema = &ctx.inner.config.schema;
     let needs = res.needs?;
     let needed = resource(needs.object)?;
     let pool = &ctx.inner.pool;
-    let states = state::load(pool, &ctx.account, needed.table).await.ok()?;
+    let states = state::load(schema, pool, &ctx.account, needed.table)
+        .await
+        .ok()?;
     states
         .iter()
         .find(|s| s.scope.is_empty() && s.status == Status::Complete)?;
-    let any = store::has_rows(pool, needed, &ctx.account).await.ok()?;
+    let any = store::has_rows(schema, pool, needed, &ctx.account)
+        .await
+        .ok()?;
     (!any).then(|| {
         format!(
             "the account has no {} (its complete list found none), so none of these: {}",
@@ -597,6 +610,7 @@ async fn backfill_resource(
     sem: &Arc<Semaphore>,
     mut permit: Option<OwnedSemaphorePermit>,
 ) -> ObjectReport {
+    let schema = &ctx.inner.config.schema;
     let started = Instant::now();
     let counters = Arc::new(Counters::default());
     let pool = &ctx.inner.pool;
@@ -610,7 +624,7 @@ async fn backfill_resource(
         finished: false,
         expected_requests: None,
     };
-    let _ = store::record_run_object(pool, ctx.run_id, &running).await;
+    let _ = store::record_run_object(schema, pool, ctx.run_id, &running).await;
     let nothing = nothing_to_list(ctx, res).await;
     let (status, error) = match list_plan(res) {
         None => (
@@ -701,7 +715,7 @@ async fn backfill_resource(
         finished: true,
         expected_requests: (expected > 0).then_some(expected.max(rep.requests) as i64),
     };
-    if let Err(e) = store::record_run_object(pool, ctx.run_id, &result).await {
+    if let Err(e) = store::record_run_object(schema, pool, ctx.run_id, &result).await {
         tracing::error!(error = %e, "could not record the object's result");
     }
     rep
@@ -727,6 +741,7 @@ async fn claim(
     sem: &Arc<Semaphore>,
     permit: &mut Option<OwnedSemaphorePermit>,
 ) -> Result<Claim> {
+    let schema = &ctx.inner.config.schema;
     let pool = &ctx.inner.pool;
     let key = format!("stripe-sync:backfill:{}:{}", ctx.account, res.table);
     let mut waited = false;
@@ -736,14 +751,16 @@ async fn claim(
         let lock = if ctx.leased {
             Some(None)
         } else {
-            store::try_advisory_lock(pool, &key).await?.map(Some)
+            store::try_advisory_lock(schema, pool, &key)
+                .await?
+                .map(Some)
         };
         if let Some(lock) = lock {
             // Completed by another run since this work began: the run this
             // one waited for, or a taken-over job's earlier run.
             let since = ctx.completed_since.or(waited.then_some(ctx.started_at));
             if let (Some(since), false) = (since, ctx.req.has_created_range()) {
-                let states = state::load(pool, &ctx.account, res.table).await?;
+                let states = state::load(schema, pool, &ctx.account, res.table).await?;
                 if let Some(root) = states.iter().find(|s| s.scope.is_empty()) {
                     if root.status == Status::Complete
                         && root.run_id != Some(ctx.run_id)
@@ -783,6 +800,7 @@ async fn report_progress(
     counters: Arc<Counters>,
     mut stopped: tokio::sync::watch::Receiver<bool>,
 ) {
+    let schema = &ctx.inner.config.schema;
     let started = Instant::now();
     let mut tick = 0u64;
     let mut last = (0, 0, 0, 0);
@@ -810,7 +828,7 @@ async fn report_progress(
                 finished: false,
                 expected_requests: (now.3 > 0).then_some(now.3.max(now.0) as i64),
             };
-            let _ = store::record_run_object(&ctx.inner.pool, ctx.run_id, &running).await;
+            let _ = store::record_run_object(schema, &ctx.inner.pool, ctx.run_id, &running).await;
         }
         if tick.is_multiple_of(10) {
             tracing::info!(

@@ -9,6 +9,7 @@ pub(super) async fn nested(
     list: NestedList,
     counters: &Arc<Counters>,
 ) -> Result<()> {
+    let schema = &ctx.inner.config.schema;
     let NestedList {
         parent,
         embedded_field,
@@ -17,7 +18,7 @@ pub(super) async fn nested(
     let pool = &ctx.inner.pool;
     let account = &ctx.account;
     let key = Key::root(account, res.table);
-    let states = state::load(pool, account, res.table).await?;
+    let states = state::load(schema, pool, account, res.table).await?;
     let root = states.iter().find(|s| s.scope.is_empty());
     let at =
         |secs: Option<i64>| secs.and_then(|t| chrono::TimeZone::timestamp_opt(&Utc, t, 0).single());
@@ -58,23 +59,19 @@ pub(super) async fn nested(
         started: started.timestamp(),
     };
     let concurrency = ctx.inner.config.backfill_concurrency.max(1);
-    let parents =
-        store::count_parents(pool, parent, account, &after, embedded_field, since).await?;
+    let parents = store::Parents {
+        resource: parent,
+        account,
+        skip_complete_list: embedded_field,
+        synced_since: since,
+    };
+    let counted = store::count_parents(schema, pool, &parents, &after).await?;
     counters.expected.store(
-        counters.requests.load(Ordering::Relaxed) + parents.max(0) as u64,
+        counters.requests.load(Ordering::Relaxed) + counted.max(0) as u64,
         Ordering::Relaxed,
     );
     loop {
-        let ids = store::ids_after(
-            pool,
-            parent,
-            account,
-            &after,
-            concurrency as i64 * 4,
-            embedded_field,
-            since,
-        )
-        .await?;
+        let ids = store::ids_after(schema, pool, &parents, &after, concurrency as i64 * 4).await?;
         let Some(last) = ids.last().cloned() else {
             break;
         };
@@ -101,7 +98,7 @@ pub(super) async fn nested(
         if let Some(e) = first_err {
             let message = e.to_string();
             let failed = Progress::new(Status::Failed, ctx.run_id).error(&message);
-            state::save(pool, key, Some(&cursor(&after)), failed).await?;
+            state::save(schema, pool, key, Some(&cursor(&after)), failed).await?;
             return Err(e);
         }
         after = last;
@@ -109,7 +106,7 @@ pub(super) async fn nested(
         let mut tx = pool.begin().await?;
         store::ensure_same_server(&mut *tx, ctx.server_started).await?;
         let running = Progress::new(Status::Running, ctx.run_id).claimed_by(&ctx.inner.instance);
-        state::save(&mut *tx, key, Some(&cursor(&after)), running).await?;
+        state::save(schema, &mut *tx, key, Some(&cursor(&after)), running).await?;
         tx.commit().await?;
     }
     // Durable and on the same server, as for top-level lists.
@@ -120,7 +117,7 @@ pub(super) async fn nested(
     store::ensure_same_server(&mut *tx, ctx.server_started).await?;
     // Nothing to resume: the next run reads only the high water.
     let complete = Progress::new(Status::Complete, ctx.run_id).high_water(Some(started));
-    state::save::<ParentsCursor>(&mut *tx, key, None, complete).await?;
+    state::save::<ParentsCursor>(schema, &mut *tx, key, None, complete).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -132,6 +129,7 @@ pub(super) async fn list_under_parent(
     parent_id: &str,
     counters: &Counters,
 ) -> Result<()> {
+    let schema = &ctx.inner.config.schema;
     let NestedList {
         endpoint, param, ..
     } = list;
@@ -208,17 +206,25 @@ pub(super) async fn list_under_parent(
             store::ensure_same_server(&mut *tx, ctx.server_started).await?;
             let mut written = 0;
             for g in &groups {
-                written +=
-                    quarantine::upsert_rows(&mut tx, g.res, &g.texts, &ctx.account, &g.versions)
-                        .await?
-                        .0;
+                written += quarantine::upsert_rows(
+                    schema,
+                    &mut tx,
+                    g.res,
+                    &g.texts,
+                    &ctx.account,
+                    &g.versions,
+                )
+                .await?
+                .0;
                 // Items that do not carry the parent they were listed under
                 // (an active entitlement's customer) get it from the list.
                 if let Some(owner) = g.res.owner.filter(|o| param.object == Some(o.object)) {
-                    store::set_owner(&mut *tx, &owner, parent_id, &g.texts, &ctx.account).await?;
+                    store::set_owner(schema, &mut *tx, &owner, parent_id, &g.texts, &ctx.account)
+                        .await?;
                 }
             }
-            written += store::apply_fetched_membership(&mut tx, &memberships, &ctx.account).await?;
+            written += store::apply_fetched_membership(schema, &mut tx, &memberships, &ctx.account)
+                .await?;
             tx.commit().await?;
             Ok::<u64, Error>(written)
         };
@@ -243,9 +249,15 @@ pub(super) async fn list_under_parent(
                 .begin_write(store::Commit::Relaxed, store::ChangeSource::Backfill)
                 .await?;
             store::ensure_same_server(&mut *tx, ctx.server_started).await?;
-            let deleted =
-                store::apply_membership(&mut tx, &[&children], &ctx.account, listed_at, true)
-                    .await?;
+            let deleted = store::apply_membership(
+                schema,
+                &mut tx,
+                &[&children],
+                &ctx.account,
+                listed_at,
+                true,
+            )
+            .await?;
             tx.commit().await?;
             Ok::<u64, Error>(deleted)
         })

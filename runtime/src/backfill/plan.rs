@@ -275,12 +275,13 @@ async fn sample(
 /// that. The rest come from the database: an incremental top-level list is
 /// one page, a per-parent list one request per parent written since.
 pub(crate) async fn plan(inner: &Arc<Context>, req: &BackfillRequest) -> Result<BackfillPlan> {
+    let schema = &inner.config.schema;
     let selected = select(req)?;
     let account = inner.account_id().await?;
     let pool = &inner.pool;
     let mut complete: BTreeMap<&'static str, Option<DateTime<Utc>>> = BTreeMap::new();
     for r in &selected {
-        let states = state::load(pool, &account, r.table).await?;
+        let states = state::load(schema, pool, &account, r.table).await?;
         if let Some(root) = states
             .iter()
             .find(|s| s.scope.is_empty() && s.status == Status::Complete)
@@ -307,7 +308,7 @@ pub(crate) async fn plan(inner: &Arc<Context>, req: &BackfillRequest) -> Result<
         let none = match probed.get(needed.table) {
             Some(p) => p.objects == 0,
             None if complete.contains_key(needed.table) => {
-                !store::has_rows(pool, needed, &account).await?
+                !store::has_rows(schema, pool, needed, &account).await?
             }
             None => false,
         };
@@ -343,7 +344,7 @@ pub(crate) async fn plan(inner: &Arc<Context>, req: &BackfillRequest) -> Result<
                     // As the run walks them: after the last parent done when
                     // resuming, else the parents written since the last
                     // complete run (every one with `full`).
-                    let root = state::load(pool, &account, r.table)
+                    let root = state::load(schema, pool, &account, r.table)
                         .await?
                         .into_iter()
                         .find(|s| s.scope.is_empty());
@@ -360,9 +361,13 @@ pub(crate) async fn plan(inner: &Arc<Context>, req: &BackfillRequest) -> Result<
                         Some(s) if !req.full => (String::new(), s.high_water),
                         _ => (String::new(), None),
                     };
-                    let n =
-                        store::count_parents(pool, parent, &account, &after, embedded_field, since)
-                            .await?;
+                    let parents = store::Parents {
+                        resource: parent,
+                        account: &account,
+                        skip_complete_list: embedded_field,
+                        synced_since: since,
+                    };
+                    let n = store::count_parents(schema, pool, &parents, &after).await?;
                     Some(n.max(0) as u64)
                 }
             }
@@ -382,7 +387,7 @@ pub(crate) async fn plan(inner: &Arc<Context>, req: &BackfillRequest) -> Result<
         )
     });
     let objects: Vec<&str> = selected.iter().map(|r| r.object).collect();
-    let not_permitted = store::last_results(pool, &account, &objects)
+    let not_permitted = store::last_results(schema, pool, &account, &objects)
         .await?
         .into_iter()
         .filter(|(_, status, _, _)| status == ObjectStatus::NotPermitted.as_str())

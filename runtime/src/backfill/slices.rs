@@ -11,11 +11,12 @@ pub(super) async fn top_level(
     created: bool,
     counters: &Arc<Counters>,
 ) -> Result<()> {
+    let schema = &ctx.inner.config.schema;
     let pool = &ctx.inner.pool;
     let account = &ctx.account;
     let req = &ctx.req;
     let key = Key::root(account, res.table);
-    let states = state::load(pool, account, res.table).await?;
+    let states = state::load(schema, pool, account, res.table).await?;
     let root = states.iter().find(|s| s.scope.is_empty());
     let pending: Vec<&state::Row> = states
         .iter()
@@ -48,7 +49,7 @@ pub(super) async fn top_level(
             plan
         }
         None => {
-            state::clear_slices(pool, account, res.table).await?;
+            state::clear_slices(schema, pool, account, res.table).await?;
             SlicesCursor {
                 started: now,
                 explicit,
@@ -86,10 +87,17 @@ pub(super) async fn top_level(
         slices.push(slice);
     }
     let running = Progress::new(Status::Running, ctx.run_id).claimed_by(&ctx.inner.instance);
-    state::save(pool, key, Some(&plan), running).await?;
+    state::save(schema, pool, key, Some(&plan), running).await?;
     for s in &slices {
         let pending = Progress::new(Status::Pending, ctx.run_id);
-        state::save(pool, key.scope(&s.scope), Some(&s.cursor()), pending).await?;
+        state::save(
+            schema,
+            pool,
+            key.scope(&s.scope),
+            Some(&s.cursor()),
+            pending,
+        )
+        .await?;
     }
 
     let oldest = match req.created_gte {
@@ -130,7 +138,7 @@ pub(super) async fn top_level(
     if let Some(e) = err {
         let message = e.to_string();
         let failed = Progress::new(Status::Failed, ctx.run_id).error(&message);
-        state::save(pool, key, Some(&plan), failed).await?;
+        state::save(schema, pool, key, Some(&plan), failed).await?;
         return Err(e);
     }
     let high_water = (!plan.explicit)
@@ -145,13 +153,14 @@ pub(super) async fn top_level(
         .await?;
     store::ensure_same_server(&mut *tx, ctx.server_started).await?;
     let complete = Progress::new(Status::Complete, ctx.run_id).high_water(high_water);
-    state::save(&mut *tx, key, Some(&plan), complete).await?;
-    state::clear_slices(&mut *tx, account, res.table).await?;
+    state::save(schema, &mut *tx, key, Some(&plan), complete).await?;
+    state::clear_slices(schema, &mut *tx, account, res.table).await?;
     tx.commit().await?;
     Ok(())
 }
 
 pub(super) async fn slice_worker(sc: &Arc<SliceCtx>) {
+    let schema = &sc.run.inner.config.schema;
     loop {
         let mut registered_idle = false;
         let next = loop {
@@ -185,7 +194,7 @@ pub(super) async fn slice_worker(sc: &Arc<SliceCtx>) {
             sc.stop.store(true, Ordering::Relaxed);
             let msg = e.to_string();
             let key = Key::root(&sc.run.account, sc.res.table).scope(&scope);
-            let _ = state::mark(&sc.run.inner.pool, key, Status::Failed, Some(&msg)).await;
+            let _ = state::mark(schema, &sc.run.inner.pool, key, Status::Failed, Some(&msg)).await;
             let mut slot = match sc.error.lock() {
                 Ok(g) => g,
                 Err(p) => p.into_inner(),
@@ -263,6 +272,7 @@ pub(super) async fn prepare_page(
 }
 
 pub(super) async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()> {
+    let schema = &sc.run.inner.config.schema;
     let inner = &sc.run.inner;
     let (tx, mut rx) = mpsc::channel::<PageMsg>(4);
     let scope = slice.scope.clone();
@@ -387,6 +397,7 @@ pub(super) async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()
                     // An object the database refuses is quarantined; the
                     // rest of the page is written and the cursor moves past it.
                     written += quarantine::upsert_rows(
+                        schema,
                         &mut dbtx,
                         g.res,
                         &g.texts,
@@ -397,11 +408,16 @@ pub(super) async fn run_slice(sc: &Arc<SliceCtx>, mut slice: Slice) -> Result<()
                     .0;
                 }
                 // One statement per list for the whole batch.
-                written +=
-                    store::apply_fetched_membership(&mut dbtx, &memberships, &sc.run.account)
-                        .await?;
+                written += store::apply_fetched_membership(
+                    schema,
+                    &mut dbtx,
+                    &memberships,
+                    &sc.run.account,
+                )
+                .await?;
                 if let Some((after, done)) = &last {
                     state::advance_slice(
+                        schema,
                         &mut dbtx,
                         Key::root(&sc.run.account, sc.res.table).scope(&scope),
                         after.as_deref(),
@@ -455,6 +471,7 @@ pub(super) async fn maybe_split(
     page_first: Option<i64>,
     last_created: i64,
 ) -> Result<()> {
+    let schema = &sc.run.inner.config.schema;
     {
         let q = sc.lock();
         if q.idle == 0 || !q.slices.is_empty() {
@@ -485,13 +502,14 @@ pub(super) async fn maybe_split(
     let mut tx = sc.run.inner.pool.begin().await?;
     let pending = Progress::new(Status::Pending, sc.run.run_id);
     state::save(
+        schema,
         &mut *tx,
         key.scope(&new.scope),
         Some(&new.cursor()),
         pending,
     )
     .await?;
-    state::narrow_slice(&mut tx, key.scope(&slice.scope), mid).await?;
+    state::narrow_slice(schema, &mut tx, key.scope(&slice.scope), mid).await?;
     tx.commit().await?;
     slice.gte = Some(mid);
     sc.lock().slices.push_back(new);

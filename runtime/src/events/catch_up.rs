@@ -11,6 +11,7 @@ use super::{apply_event, complete_pending, refetch, truncated, ts};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::objects;
+use crate::schema::Schema;
 use crate::state::{self, EventsCursor, Key, Progress, Status};
 use crate::store;
 use crate::EventOutcome;
@@ -23,9 +24,13 @@ use crate::EventOutcome;
 pub const CATCH_UP_MARGIN_SECS: i64 = 300;
 
 /// The earliest start of a backfill of `account`, if any ran.
-async fn first_start(pool: &sqlx::PgPool, account: &str) -> Result<Option<DateTime<Utc>>> {
+async fn first_start(
+    schema: &Schema,
+    pool: &sqlx::PgPool,
+    account: &str,
+) -> Result<Option<DateTime<Utc>>> {
     Ok(sqlx::query_scalar(
-        "SELECT min(started_at) FROM stripe_sync.sync_runs WHERE kind = 'backfill' AND account_id = $1",
+        &schema.sql("SELECT min(started_at) FROM stripe_sync.sync_runs WHERE kind = 'backfill' AND account_id = $1"),
     )
     .bind(account)
     .fetch_one(pool)
@@ -50,6 +55,7 @@ fn start_of_catch_up(started: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
 /// Stripe's retention and this backfill (`full_all`: every type, `--full`)
 /// lists everything again: then the catch-up starts over from this one.
 pub(crate) async fn anchor(
+    schema: &Schema,
     pool: &sqlx::PgPool,
     account: &str,
     run_id: i64,
@@ -59,7 +65,7 @@ pub(crate) async fn anchor(
     let key = Key::root(account, CURSOR_RESOURCE);
     let now = Utc::now();
     if full_all {
-        let stored: Option<EventsCursor> = state::load(pool, account, CURSOR_RESOURCE)
+        let stored: Option<EventsCursor> = state::load(schema, pool, account, CURSOR_RESOURCE)
             .await?
             .iter()
             .find(|s| s.scope.is_empty())
@@ -70,10 +76,10 @@ pub(crate) async fn anchor(
                 ..Default::default()
             };
             let progress = Progress::new(Status::Pending, run_id);
-            return state::save(pool, key, Some(&cursor), progress).await;
+            return state::save(schema, pool, key, Some(&cursor), progress).await;
         }
     }
-    let first = first_start(pool, account)
+    let first = first_start(schema, pool, account)
         .await?
         .unwrap_or(started)
         .min(started);
@@ -81,7 +87,14 @@ pub(crate) async fn anchor(
         created: start_of_catch_up(first, now),
         ..Default::default()
     };
-    state::save_if_absent(pool, key, &cursor, Progress::new(Status::Pending, run_id)).await
+    state::save_if_absent(
+        schema,
+        pool,
+        key,
+        &cursor,
+        Progress::new(Status::Pending, run_id),
+    )
+    .await
 }
 
 /// Sets the account's events cursor [`CATCH_UP_MARGIN_SECS`] before now
@@ -89,14 +102,21 @@ pub(crate) async fn anchor(
 /// scheduled `sync --events-only` catches up from here whatever they miss,
 /// before any backfill). A cursor already there is left alone. Set outside
 /// any run: recorded with run id 0.
-pub(crate) async fn anchor_now(pool: &sqlx::PgPool, account: &str) -> Result<()> {
+pub(crate) async fn anchor_now(schema: &Schema, pool: &sqlx::PgPool, account: &str) -> Result<()> {
     let now = Utc::now();
     let cursor = EventsCursor {
         created: start_of_catch_up(now, now),
         ..Default::default()
     };
     let key = Key::root(account, CURSOR_RESOURCE);
-    state::save_if_absent(pool, key, &cursor, Progress::new(Status::Pending, 0)).await
+    state::save_if_absent(
+        schema,
+        pool,
+        key,
+        &cursor,
+        Progress::new(Status::Pending, 0),
+    )
+    .await
 }
 
 /// The result of an events catch-up.
@@ -126,13 +146,19 @@ const CURSOR_RESOURCE: &str = "_events";
 /// ([`anchor`]). A cursor older than the retention is an error asking for a
 /// full backfill.
 pub(crate) async fn sync_events(inner: &Context) -> Result<EventsReport> {
+    let schema = &inner.config.schema;
     let account = inner.account_id().await?;
-    let _lock = store::advisory_lock(&inner.pool, &format!("stripe-sync:events:{account}")).await?;
+    let _lock = store::advisory_lock(
+        schema,
+        &inner.pool,
+        &format!("stripe-sync:events:{account}"),
+    )
+    .await?;
     let completed = complete_pending(inner, &account).await?;
     if completed > 0 {
         tracing::info!(completed, %account, "summaries left pending listed from the API");
     }
-    let states = state::load(&inner.pool, &account, CURSOR_RESOURCE).await?;
+    let states = state::load(schema, &inner.pool, &account, CURSOR_RESOURCE).await?;
     // An unreadable cursor is logged and read as none: the catch-up starts
     // over from the last backfill's start.
     let cursor: Option<EventsCursor> = states
@@ -143,7 +169,7 @@ pub(crate) async fn sync_events(inner: &Context) -> Result<EventsReport> {
         Some(c) => (c.created, c.ids.iter().cloned().collect()),
         // No cursor although backfills ran (they were run by a release
         // that set none): the same start a backfill sets.
-        None => match first_start(&inner.pool, &account).await? {
+        None => match first_start(schema, &inner.pool, &account).await? {
             Some(t) => (start_of_catch_up(t, Utc::now()), HashSet::new()),
             None => {
                 return Err(Error::FullBackfillNeeded(
@@ -160,6 +186,7 @@ pub(crate) async fn sync_events(inner: &Context) -> Result<EventsReport> {
         )));
     }
     let (run_id, _) = store::start_run(
+        schema,
         &inner.pool,
         store::RunKind::Events,
         &account,
@@ -168,7 +195,7 @@ pub(crate) async fn sync_events(inner: &Context) -> Result<EventsReport> {
     .await?;
     // Alive while it runs: `status` and `/metrics` read a run without a
     // heartbeat as abandoned.
-    let _beat = store::keep_alive(&inner.pool, run_id);
+    let _beat = store::keep_alive(schema, &inner.pool, run_id);
     let mut report = EventsReport {
         run_id,
         cursor_created: Some(since),
@@ -275,7 +302,8 @@ pub(crate) async fn sync_events(inner: &Context) -> Result<EventsReport> {
         }
         if failed > 0 && failure.is_none() {
             failure = Some(format!(
-                "{failed} reads the events left failed (stripe_sync.{table}.error says why; the next sync tries again)"
+                "{failed} reads the events left failed ({}.{table}.error says why; the next sync tries again)",
+                inner.config.schema.engine()
             ));
         }
     }
@@ -294,8 +322,9 @@ pub(crate) async fn sync_events(inner: &Context) -> Result<EventsReport> {
         finished: true,
         expected_requests: None,
     };
-    store::record_run_object(&inner.pool, run_id, &result).await?;
+    store::record_run_object(schema, &inner.pool, run_id, &result).await?;
     store::finish_run(
+        schema,
         &inner.pool,
         run_id,
         status,
@@ -362,6 +391,7 @@ async fn save_cursor(
     last_id: Option<&str>,
     run_id: i64,
 ) -> Result<()> {
+    let schema = &inner.config.schema;
     let mut ids: Vec<String> = seen.iter().cloned().collect();
     ids.sort();
     let cursor = EventsCursor {
@@ -370,6 +400,7 @@ async fn save_cursor(
         last_id: last_id.map(String::from),
     };
     state::save(
+        schema,
         &inner.pool,
         Key::root(account, CURSOR_RESOURCE),
         Some(&cursor),

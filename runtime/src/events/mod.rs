@@ -14,6 +14,7 @@ use stripe_sync_generated::{event_type, resource, summary, Owner, Resource};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::objects::{self, EmbeddedItems};
+use crate::schema::Schema;
 use crate::store;
 
 // Defined below `webhook`, which carries them too; their path stays here.
@@ -167,10 +168,11 @@ pub(crate) async fn apply_event(inner: &Context, raw: &str, source: &str) -> Res
 /// account still cannot be resolved (they stay recorded). An event that
 /// fails on its own is recorded `failed`, like a delivery that failed.
 pub(crate) async fn attribute_unattributed(inner: &Context) -> Result<u64> {
-    let waiting: Vec<(String, String)> = sqlx::query_as(
+    let schema = &inner.config.schema;
+    let waiting: Vec<(String, String)> = sqlx::query_as(&schema.sql(
         "SELECT _raw_data::text, source FROM stripe_sync.events
          WHERE outcome = 'unattributed' ORDER BY created, id",
-    )
+    ))
     .fetch_all(&inner.pool)
     .await?;
     if waiting.is_empty() {
@@ -201,6 +203,7 @@ pub(crate) async fn prepare_event(
     source: &str,
     endpoint_account: Option<String>,
 ) -> Result<Prepared> {
+    let schema = &inner.config.schema;
     let env: Envelope<'_> = objects::from_object_str(&raw)
         .map_err(|e| Error::InvalidPayload(format!("not a Stripe event: {e}")))?;
     // Stripe never sends an event from the future; a forged one would pin
@@ -237,7 +240,7 @@ pub(crate) async fn prepare_event(
     });
     if may_call_api {
         let seen: Option<String> =
-            sqlx::query_scalar("SELECT outcome FROM stripe_sync.events WHERE id = $1")
+            sqlx::query_scalar(&schema.sql("SELECT outcome FROM stripe_sync.events WHERE id = $1"))
                 .bind(&env.id)
                 .fetch_optional(&inner.pool)
                 .await?;
@@ -477,6 +480,7 @@ impl Relist {
 /// event's `reason` says the work is pending until it is done, and says
 /// what failed if it fails.
 pub(crate) async fn complete_summary(inner: &Context, r: Relist) {
+    let schema = &inner.config.schema;
     let result = relist(inner, &r).await;
     let reason = match &result {
         Ok(_) => None,
@@ -493,7 +497,7 @@ pub(crate) async fn complete_summary(inner: &Context, r: Relist) {
             tracing::error!(event = %r.event_id, owner = %r.owner_id, error = %e, "truncated summary not completed")
         }
     }
-    let done = sqlx::query("UPDATE stripe_sync.events SET reason = $2 WHERE id = $1")
+    let done = sqlx::query(&schema.sql("UPDATE stripe_sync.events SET reason = $2 WHERE id = $1"))
         .bind(&r.event_id)
         .bind(reason)
         .execute(&inner.pool)
@@ -509,10 +513,11 @@ pub(crate) async fn complete_summary(inner: &Context, r: Relist) {
 /// items are listed as `serve` lists them after a commit, and the event's
 /// reason is cleared (or says what failed). Returns how many were tried.
 pub(crate) async fn complete_pending(inner: &Context, account: &str) -> Result<u64> {
+    let schema = &inner.config.schema;
     let pending: Vec<(String, String, DateTime<Utc>)> = sqlx::query_as(
-        "SELECT id, (_raw_data -> 'data' -> 'object')::text, created FROM stripe_sync.events
+        &schema.sql("SELECT id, (_raw_data -> 'data' -> 'object')::text, created FROM stripe_sync.events
           WHERE account_id = $1 AND reason LIKE 'pending:%' AND outcome NOT IN ('failed', 'unattributed')
-          ORDER BY created, id",
+          ORDER BY created, id"),
     )
     .bind(account)
     .fetch_all(&inner.pool)
@@ -547,6 +552,7 @@ pub(crate) async fn complete_pending(inner: &Context, account: &str) -> Result<u
 }
 
 async fn relist(inner: &Context, r: &Relist) -> Result<(usize, u64)> {
+    let schema = &inner.config.schema;
     let endpoint = r
         .resource
         .list_endpoints
@@ -582,11 +588,18 @@ async fn relist(inner: &Context, r: &Relist) -> Result<(usize, u64)> {
     let mut tx = inner
         .begin_write(store::Commit::Durable, store::ChangeSource::CatchUp)
         .await?;
-    store::upsert_objects(&mut *tx, r.resource, &items, &r.account, version).await?;
-    store::set_owner(&mut *tx, &r.owner, &r.owner_id, &items, &r.account).await?;
-    let deleted =
-        store::soft_delete_missing(&mut *tx, &r.owner, &r.account, &r.owner_id, &ids, version)
-            .await?;
+    store::upsert_objects(schema, &mut *tx, r.resource, &items, &r.account, version).await?;
+    store::set_owner(schema, &mut *tx, &r.owner, &r.owner_id, &items, &r.account).await?;
+    let deleted = store::soft_delete_missing(
+        schema,
+        &mut *tx,
+        &r.owner,
+        &r.account,
+        &r.owner_id,
+        &ids,
+        version,
+    )
+    .await?;
     tx.commit().await?;
     Ok((items.len(), deleted))
 }
@@ -594,17 +607,34 @@ async fn relist(inner: &Context, r: &Relist) -> Result<(usize, u64)> {
 /// Writes a summary event's items for their owner and, when the list is
 /// complete, soft-deletes the owner's items it no longer holds.
 async fn apply_summary(
+    schema: &Schema,
     conn: &mut sqlx::PgConnection,
     ev: &PreparedEvent,
     plan: &Plan,
     sp: &SummaryPlan,
 ) -> Result<EventOutcome> {
     let account = ev.row.account.as_str();
-    let written =
-        store::upsert_objects(&mut *conn, plan.resource, &sp.items, account, plan.version).await?;
-    store::set_owner(&mut *conn, &sp.owner, &sp.owner_id, &sp.items, account).await?;
+    let written = store::upsert_objects(
+        schema,
+        &mut *conn,
+        plan.resource,
+        &sp.items,
+        account,
+        plan.version,
+    )
+    .await?;
+    store::set_owner(
+        schema,
+        &mut *conn,
+        &sp.owner,
+        &sp.owner_id,
+        &sp.items,
+        account,
+    )
+    .await?;
     let deleted = if sp.complete {
         store::soft_delete_missing(
+            schema,
             &mut *conn,
             &sp.owner,
             account,
@@ -614,7 +644,7 @@ async fn apply_summary(
         )
         .await?
     } else {
-        sqlx::query("UPDATE stripe_sync.events SET reason = $2 WHERE id = $1")
+        sqlx::query(&schema.sql("UPDATE stripe_sync.events SET reason = $2 WHERE id = $1"))
             .bind(&ev.row.id)
             .bind(format!(
                 "pending: the list holds {} items and has more; the rest of {}'s is listed from the API after commit, and none is soft-deleted until then",
@@ -640,6 +670,7 @@ async fn plan_write(
     delete: bool,
     version: DateTime<Utc>,
 ) -> Result<Plan> {
+    let schema = &inner.config.schema;
     let cfg = &inner.config;
     let mut plan = Plan {
         resource: res,
@@ -686,7 +717,7 @@ async fn plan_write(
         let value: Value = serde_json::from_str(&plan.object_text)
             .map_err(|e| Error::InvalidPayload(format!("object {id}: {e}")))?;
         for (target, rid) in objects::references(res, &value) {
-            if store::exists(&inner.pool, target, &rid).await? {
+            if store::exists(schema, &inner.pool, target, &rid).await? {
                 continue;
             }
             let Some(path) = objects::retrieve_path(target, &rid) else {

@@ -18,6 +18,7 @@ use super::truncated::{self, Truncated};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::objects;
+use crate::schema::Schema;
 use crate::store;
 
 /// One object noted for a read.
@@ -33,6 +34,7 @@ pub(crate) struct Refetch {
 /// transaction) that another event of the same second wrote too, and
 /// returns them.
 pub(crate) async fn note_ties(
+    schema: &Schema,
     conn: &mut sqlx::PgConnection,
     events: &[&str],
 ) -> Result<Vec<Refetch>> {
@@ -40,7 +42,7 @@ pub(crate) async fn note_ties(
         return Ok(Vec::new());
     }
     let noted: Vec<(String, String)> = sqlx::query_as(
-        "INSERT INTO stripe_sync.refetches AS r (account_id, object, id, second)
+        &schema.sql("INSERT INTO stripe_sync.refetches AS r (account_id, object, id, second)
          SELECT DISTINCT e.account_id, e.object_type, e.object_id, e.created
            FROM stripe_sync.events e
           WHERE e.id = ANY($1::text[]) AND e.object_type IS NOT NULL AND e.object_id IS NOT NULL
@@ -51,7 +53,7 @@ pub(crate) async fn note_ties(
                            AND s.outcome NOT IN ('failed', 'unattributed'))
          ON CONFLICT (account_id, object, id)
          DO UPDATE SET second = GREATEST(r.second, EXCLUDED.second), noted_at = clock_timestamp(), error = NULL
-         RETURNING object, id",
+         RETURNING object, id"),
     )
     .bind(events)
     .fetch_all(&mut *conn)
@@ -82,10 +84,11 @@ pub(crate) async fn complete(
     account: &str,
     only: Option<&[Refetch]>,
 ) -> Result<Completed> {
-    let noted: Vec<Noted> = sqlx::query_as(
+    let schema = &inner.config.schema;
+    let noted: Vec<Noted> = sqlx::query_as(&schema.sql(
         "SELECT object, id, second, noted_at FROM stripe_sync.refetches
           WHERE account_id = $1 ORDER BY second, id",
-    )
+    ))
     .bind(account)
     .fetch_all(&inner.pool)
     .await?;
@@ -117,10 +120,10 @@ pub(crate) async fn complete(
         match &result {
             Ok(()) => {
                 done.read += 1;
-                sqlx::query(
+                sqlx::query(&schema.sql(
                     "DELETE FROM stripe_sync.refetches
                       WHERE account_id = $1 AND object = $2 AND id = $3 AND noted_at = $4",
-                )
+                ))
                 .bind(account)
                 .bind(&object)
                 .bind(&id)
@@ -131,10 +134,10 @@ pub(crate) async fn complete(
             Err(e) => {
                 done.failed += 1;
                 tracing::warn!(account, object = %object, id = %id, error = %e, "an object whose events share a second was not read again");
-                sqlx::query(
+                sqlx::query(&schema.sql(
                     "UPDATE stripe_sync.refetches SET error = $4
                       WHERE account_id = $1 AND object = $2 AND id = $3",
-                )
+                ))
                 .bind(account)
                 .bind(&object)
                 .bind(&id)
@@ -169,6 +172,7 @@ pub(crate) async fn fetch_and_write(
     id: &str,
     account: &str,
 ) -> Result<Fetched> {
+    let schema = &inner.config.schema;
     let path = objects::retrieve_path(res, id).ok_or_else(|| {
         Error::Unsupported(format!("{} objects cannot be fetched by id", res.object))
     })?;
@@ -203,13 +207,13 @@ pub(crate) async fn fetch_and_write(
         .begin_write(store::Commit::Durable, store::ChangeSource::CatchUp)
         .await?;
     for c in &children {
-        store::write_children(&mut tx, c, account, version, true).await?;
+        store::write_children(schema, &mut tx, c, account, version, true).await?;
     }
-    truncated::note(&mut tx, account, &lists).await?;
+    truncated::note(schema, &mut tx, account, &lists).await?;
     let n = if deleted {
-        store::delete_objects(&mut *tx, res, &[text.as_str()], account, version).await?
+        store::delete_objects(schema, &mut *tx, res, &[text.as_str()], account, version).await?
     } else {
-        store::upsert_objects(&mut *tx, res, &[text.as_str()], account, version).await?
+        store::upsert_objects(schema, &mut *tx, res, &[text.as_str()], account, version).await?
     };
     tx.commit().await?;
     if !lists.is_empty() {

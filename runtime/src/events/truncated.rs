@@ -16,6 +16,7 @@ use stripe_sync_generated::{resource, Resource};
 use crate::context::Context;
 use crate::error::Result;
 use crate::objects::EmbeddedItems;
+use crate::schema::Schema;
 use crate::store;
 
 /// One truncated list: the parent and the property.
@@ -48,16 +49,17 @@ impl Truncated {
 /// Notes `lists` of `account` (a newer note of the same list replaces the
 /// older one, whose listing then keeps it).
 pub(crate) async fn note(
+    schema: &Schema,
     conn: &mut sqlx::PgConnection,
     account: &str,
     lists: &[Truncated],
 ) -> Result<()> {
     for t in lists {
         sqlx::query(
-            "INSERT INTO stripe_sync.truncated_lists AS t (account_id, parent_object, parent_id, field, url)
+            &schema.sql("INSERT INTO stripe_sync.truncated_lists AS t (account_id, parent_object, parent_id, field, url)
              VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (account_id, parent_object, parent_id, field)
-             DO UPDATE SET url = EXCLUDED.url, noted_at = clock_timestamp(), error = NULL",
+             DO UPDATE SET url = EXCLUDED.url, noted_at = clock_timestamp(), error = NULL"),
         )
         .bind(account)
         .bind(t.parent_object)
@@ -89,10 +91,11 @@ pub(crate) async fn complete(
     account: &str,
     only: Option<&[Truncated]>,
 ) -> Result<Completed> {
-    let noted: Vec<Noted> = sqlx::query_as(
+    let schema = &inner.config.schema;
+    let noted: Vec<Noted> = sqlx::query_as(&schema.sql(
         "SELECT parent_object, parent_id, field, url, noted_at FROM stripe_sync.truncated_lists
           WHERE account_id = $1 ORDER BY noted_at, parent_id",
-    )
+    ))
     .bind(account)
     .fetch_all(&inner.pool)
     .await?;
@@ -112,8 +115,8 @@ pub(crate) async fn complete(
                 done.failed += 1;
                 tracing::warn!(account, parent = %parent_id, field = %field, error = %e, "the rest of a truncated list was not listed");
                 sqlx::query(
-                    "UPDATE stripe_sync.truncated_lists SET error = $5
-                      WHERE account_id = $1 AND parent_object = $2 AND parent_id = $3 AND field = $4",
+                    &schema.sql("UPDATE stripe_sync.truncated_lists SET error = $5
+                      WHERE account_id = $1 AND parent_object = $2 AND parent_id = $3 AND field = $4"),
                 )
                 .bind(account)
                 .bind(key[0])
@@ -142,6 +145,7 @@ async fn list_rest(
     url: &str,
     noted_at: DateTime<Utc>,
 ) -> Result<()> {
+    let schema = &inner.config.schema;
     let lists: Vec<_> = resource(parent_object)
         .map(|p| {
             p.embedded_lists
@@ -171,12 +175,12 @@ async fn list_rest(
             url: Some(url.to_string()),
         };
         for c in emb.into_children(parent_id, true) {
-            store::write_children(&mut tx, &c, account, version, true).await?;
+            store::write_children(schema, &mut tx, &c, account, version, true).await?;
         }
     }
     sqlx::query(
-        "DELETE FROM stripe_sync.truncated_lists
-          WHERE account_id = $1 AND parent_object = $2 AND parent_id = $3 AND field = $4 AND noted_at = $5",
+        &schema.sql("DELETE FROM stripe_sync.truncated_lists
+          WHERE account_id = $1 AND parent_object = $2 AND parent_id = $3 AND field = $4 AND noted_at = $5"),
     )
     .bind(account)
     .bind(parent_object)

@@ -16,11 +16,13 @@ use super::Plan;
 use super::{apply_summary, ts, EventOutcome, EventResult, EventRow, PreparedEvent};
 use crate::context::Context;
 use crate::error::Result;
+use crate::schema::Schema;
 use crate::store;
 
 /// Writes one prepared event in a transaction of its own; a failure is
 /// recorded in the ledger (so a redelivery processes it again) and returned.
 pub(crate) async fn write_one(inner: &Context, ev: &PreparedEvent) -> Result<EventResult> {
+    let schema = &inner.config.schema;
     match write_event(inner, ev).await {
         Ok(outcome) => {
             tracing::debug!(event = %ev.row.id, r#type = %ev.row.event_type, outcome = outcome.as_str(), "event processed");
@@ -32,6 +34,7 @@ pub(crate) async fn write_one(inner: &Context, ev: &PreparedEvent) -> Result<Eve
                 let row = &ev.row;
                 let source = crate::quarantine::Source::of_event(&row.source);
                 let kept = crate::quarantine::event(
+                    schema,
                     &inner.pool,
                     &row.raw,
                     source,
@@ -102,6 +105,7 @@ pub(crate) async fn write_events(
 /// One transaction for events with distinct ids: one ledger insert for all
 /// of them, their object writes in order, one ledger update, one commit.
 async fn write_batch(inner: &Context, chunk: &[PreparedEvent]) -> Result<Vec<EventOutcome>> {
+    let schema = &inner.config.schema;
     let source = chunk
         .first()
         .map(|e| store::ChangeSource::of_event(&e.row.source))
@@ -121,7 +125,7 @@ async fn write_batch(inner: &Context, chunk: &[PreparedEvent]) -> Result<Vec<Eve
     let mut tx = inner.begin_write(store::Commit::Durable, source).await?;
     // Inserted in id order, so concurrent batches lock ledger rows in one order.
     let fresh: Vec<String> = sqlx::query_scalar(
-        "INSERT INTO stripe_sync.events (id, type, created, api_version, account_id, livemode, object_type, object_id, source, outcome, _raw_data)
+        &schema.sql("INSERT INTO stripe_sync.events (id, type, created, api_version, account_id, livemode, object_type, object_id, source, outcome, _raw_data)
          SELECT u.i, u.t, u.c, u.v, u.a, u.l, u.ot, u.oi, u.s, 'pending', u.r::jsonb
          FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::bool[], $7::text[], $8::text[], $9::text[], $10::text[])
            AS u (i, t, c, v, a, l, ot, oi, s, r)
@@ -129,7 +133,7 @@ async fn write_batch(inner: &Context, chunk: &[PreparedEvent]) -> Result<Vec<Eve
          ON CONFLICT (id) DO UPDATE SET received_at = now(), source = EXCLUDED.source, outcome = 'pending', reason = NULL,
            account_id = EXCLUDED.account_id
          WHERE stripe_sync.events.outcome IN ('failed', 'unattributed')
-         RETURNING id",
+         RETURNING id"),
     )
     .bind(&ids)
     .bind(&types)
@@ -172,12 +176,12 @@ async fn write_batch(inner: &Context, chunk: &[PreparedEvent]) -> Result<Vec<Eve
         }
         if run.len() > 1 {
             let evs: Vec<&PreparedEvent> = run.iter().map(|&i| &chunk[i]).collect();
-            for (i, outcome) in run.iter().zip(upsert_run(&mut tx, &evs).await?) {
+            for (i, outcome) in run.iter().zip(upsert_run(schema, &mut tx, &evs).await?) {
                 outcomes[*i] = outcome;
                 wrote[*i] = outcome == EventOutcome::Applied;
             }
         } else {
-            let (outcome, w) = apply_plan(&mut tx, &chunk[run[0]]).await?;
+            let (outcome, w) = apply_plan(schema, &mut tx, &chunk[run[0]]).await?;
             outcomes[run[0]] = outcome;
             wrote[run[0]] = w;
         }
@@ -191,7 +195,7 @@ async fn write_batch(inner: &Context, chunk: &[PreparedEvent]) -> Result<Vec<Eve
         .filter(|&i| rereads(&chunk[i], wrote[i]))
         .map(|i| chunk[i].row.id.as_str())
         .collect();
-    for t in super::refetch::note_ties(&mut tx, &applied).await? {
+    for t in super::refetch::note_ties(schema, &mut tx, &applied).await? {
         for ev in chunk {
             if ev.row.object_id.as_deref() == Some(t.id.as_str()) {
                 ev.tied.store(true, Ordering::Relaxed);
@@ -203,8 +207,8 @@ async fn write_batch(inner: &Context, chunk: &[PreparedEvent]) -> Result<Vec<Eve
             // `id = ANY(..)` is an index scan in any plan; a join with
             // unnest(..) can be cached as a sequential scan while the
             // ledger is still small and stay one as it grows.
-            "UPDATE stripe_sync.events AS e SET outcome = ($2::text[])[array_position($1::text[], e.id)], processed_at = now()
-             WHERE e.id = ANY($1::text[])",
+            &schema.sql("UPDATE stripe_sync.events AS e SET outcome = ($2::text[])[array_position($1::text[], e.id)], processed_at = now()
+             WHERE e.id = ANY($1::text[])"),
         )
         .bind(&done_ids)
         .bind(&done_outcomes)
@@ -236,6 +240,7 @@ fn plain_upsert(ev: &PreparedEvent) -> Option<&Plan> {
 /// Upserts the objects of events for distinct objects of one resource with
 /// one statement, and says for each event what [`apply_plan`] would have.
 async fn upsert_run(
+    schema: &Schema,
     conn: &mut sqlx::PgConnection,
     evs: &[&PreparedEvent],
 ) -> Result<Vec<EventOutcome>> {
@@ -245,7 +250,7 @@ async fn upsert_run(
     let versions: Vec<DateTime<Utc>> = plans.iter().map(|p| p.version).collect();
     let accounts: Vec<&str> = evs.iter().map(|e| e.row.account.as_str()).collect();
     let sql = format!("{} RETURNING t.id", res.upsert_sql);
-    let written: HashSet<String> = sqlx::query_scalar(&sql)
+    let written: HashSet<String> = sqlx::query_scalar(&schema.sql(&sql))
         .bind(&texts)
         .bind(&accounts)
         .bind(&versions)
@@ -261,9 +266,9 @@ async fn upsert_run(
     if ids.iter().any(|id| !written.contains(*id)) {
         let sql = format!(
             "SELECT id, _updated_at, _deleted_at FROM {} WHERE id = ANY($1::text[])",
-            store::table_ident(res)
+            store::table_ident(schema, res)
         );
-        let rows: Vec<StoredVersion> = sqlx::query_as(&sql)
+        let rows: Vec<StoredVersion> = sqlx::query_as(&schema.sql(&sql))
             .bind(&ids)
             .fetch_all(&mut *conn)
             .await?;
@@ -287,6 +292,7 @@ async fn upsert_run(
 }
 
 async fn write_event(inner: &Context, ev: &PreparedEvent) -> Result<EventOutcome> {
+    let schema = &inner.config.schema;
     let row = &ev.row;
     let mut tx = inner
         .begin_write(
@@ -296,12 +302,12 @@ async fn write_event(inner: &Context, ev: &PreparedEvent) -> Result<EventOutcome
         .await?;
     let fresh = bind_ledger_row(
         sqlx::query(
-            "INSERT INTO stripe_sync.events (id, type, created, api_version, account_id, livemode, object_type, object_id, source, outcome, _raw_data)
+            &schema.sql("INSERT INTO stripe_sync.events (id, type, created, api_version, account_id, livemode, object_type, object_id, source, outcome, _raw_data)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10::text::jsonb)
              ON CONFLICT (id) DO UPDATE SET received_at = now(), source = EXCLUDED.source, outcome = 'pending', reason = NULL,
                account_id = EXCLUDED.account_id
              WHERE stripe_sync.events.outcome IN ('failed', 'unattributed')
-             RETURNING id",
+             RETURNING id"),
         ),
         row,
     )
@@ -312,16 +318,19 @@ async fn write_event(inner: &Context, ev: &PreparedEvent) -> Result<EventOutcome
         tx.rollback().await?;
         return Ok(EventOutcome::Duplicate);
     }
-    let (outcome, wrote) = apply_plan(&mut tx, ev).await?;
+    let (outcome, wrote) = apply_plan(schema, &mut tx, ev).await?;
     if rereads(ev, wrote) {
-        let tied = super::refetch::note_ties(&mut tx, &[row.id.as_str()]).await?;
+        let tied = super::refetch::note_ties(schema, &mut tx, &[row.id.as_str()]).await?;
         ev.tied.store(!tied.is_empty(), Ordering::Relaxed);
     }
-    sqlx::query("UPDATE stripe_sync.events SET outcome = $2, processed_at = now() WHERE id = $1")
-        .bind(&row.id)
-        .bind(outcome.as_str())
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        &schema
+            .sql("UPDATE stripe_sync.events SET outcome = $2, processed_at = now() WHERE id = $1"),
+    )
+    .bind(&row.id)
+    .bind(outcome.as_str())
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(outcome)
 }
@@ -340,6 +349,7 @@ fn rereads(ev: &PreparedEvent, wrote: bool) -> bool {
 /// transaction) and says what that did, and whether it wrote any row (a
 /// stale parent's newer children are written too).
 async fn apply_plan(
+    schema: &Schema,
     conn: &mut sqlx::PgConnection,
     ev: &PreparedEvent,
 ) -> Result<(EventOutcome, bool)> {
@@ -348,12 +358,12 @@ async fn apply_plan(
         Ok(plan) => plan,
     };
     if let Some(sp) = &plan.summary {
-        let o = apply_summary(conn, ev, plan, sp).await?;
+        let o = apply_summary(schema, conn, ev, plan, sp).await?;
         return Ok((o, o == EventOutcome::Applied));
     }
     let account = ev.row.account.as_str();
     for (res, items, v) in &plan.extra {
-        store::upsert_objects(&mut *conn, res, items, account, *v).await?;
+        store::upsert_objects(schema, &mut *conn, res, items, account, *v).await?;
     }
     // A complete list soft-deletes the children it no longer holds only
     // when the parent's stored state is older than this event's: a late
@@ -363,7 +373,7 @@ async fn apply_plan(
     let mut delete_missing = true;
     if plan.children.iter().any(|c| c.complete) {
         let id = ev.row.object_id.as_deref().unwrap_or_default();
-        delete_missing = match store::stored_version(&mut *conn, plan.resource, id).await? {
+        delete_missing = match store::stored_version(schema, &mut *conn, plan.resource, id).await? {
             Some((_, Some(_))) => false,
             Some((Some(u), None)) => u < plan.version,
             _ => true,
@@ -372,22 +382,39 @@ async fn apply_plan(
     let mut children_written = 0;
     for c in &plan.children {
         let (w, d) =
-            store::write_children(&mut *conn, c, account, plan.version, delete_missing).await?;
+            store::write_children(schema, &mut *conn, c, account, plan.version, delete_missing)
+                .await?;
         children_written += w;
         children_deleted += d;
     }
-    super::truncated::note(&mut *conn, account, &plan.truncated).await?;
+    super::truncated::note(schema, &mut *conn, account, &plan.truncated).await?;
     let objs = [plan.object_text.as_str()];
     let n = if plan.delete {
-        store::delete_objects(&mut *conn, plan.resource, &objs, account, plan.version).await?
+        store::delete_objects(
+            schema,
+            &mut *conn,
+            plan.resource,
+            &objs,
+            account,
+            plan.version,
+        )
+        .await?
     } else {
-        store::upsert_objects(&mut *conn, plan.resource, &objs, account, plan.version).await?
+        store::upsert_objects(
+            schema,
+            &mut *conn,
+            plan.resource,
+            &objs,
+            account,
+            plan.version,
+        )
+        .await?
     };
     if n + children_deleted > 0 {
         return Ok((EventOutcome::Applied, true));
     }
     let id = ev.row.object_id.as_deref().unwrap_or_default();
-    let outcome = match store::stored_version(&mut *conn, plan.resource, id).await? {
+    let outcome = match store::stored_version(schema, &mut *conn, plan.resource, id).await? {
         Some((_, Some(_))) if !plan.delete => EventOutcome::Stale,
         Some((Some(u), None)) if u > plan.version => EventOutcome::Stale,
         _ => EventOutcome::Unchanged,
@@ -414,13 +441,14 @@ fn bind_ledger_row<'q>(
 
 /// Records a failed event so a redelivery processes it again.
 pub(super) async fn record_failure(inner: &Context, row: &EventRow, reason: &str) {
+    let schema = &inner.config.schema;
     tracing::warn!(event = %row.id, r#type = %row.event_type, error = %reason, "event failed");
     let r = bind_ledger_row(
         sqlx::query(
-            "INSERT INTO stripe_sync.events (id, type, created, api_version, account_id, livemode, object_type, object_id, source, outcome, reason, processed_at, _raw_data)
+            &schema.sql("INSERT INTO stripe_sync.events (id, type, created, api_version, account_id, livemode, object_type, object_id, source, outcome, reason, processed_at, _raw_data)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'failed', $10, now(), $11::text::jsonb)
              ON CONFLICT (id) DO UPDATE SET outcome = 'failed', reason = EXCLUDED.reason, processed_at = now()
-             WHERE stripe_sync.events.outcome IN ('failed', 'pending')",
+             WHERE stripe_sync.events.outcome IN ('failed', 'pending')"),
         ),
         row,
     )

@@ -17,6 +17,7 @@ use sqlx::{PgExecutor, PgPool, Postgres, Row, Transaction};
 use stripe_sync_generated::Resource;
 
 use crate::error::{Error, Result};
+use crate::schema::Schema;
 
 /// When a write transaction's commit returns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +65,7 @@ pub async fn lz4_available(pool: &PgPool) -> Result<bool> {
 /// PostgreSQL CPU per 16-event transaction, depending on when the plan was
 /// made; 2.7 to 3.3 ms with this setting).
 pub async fn begin_write(
+    schema: &Schema,
     pool: &PgPool,
     commit: Commit,
     lz4: bool,
@@ -80,7 +82,7 @@ pub async fn begin_write(
         "SELECT set_config('synchronous_commit', $1, true), set_config('stripe_sync.change_source', $2, true), set_config('enable_seqscan', CASE WHEN $3 THEN 'off' ELSE current_setting('enable_seqscan') END, true)"
     };
     let events = matches!(source, ChangeSource::Webhook | ChangeSource::CatchUp);
-    sqlx::query(sql)
+    sqlx::query(&schema.sql(sql))
         .bind(sync)
         .bind(source.as_str())
         .bind(events)
@@ -152,28 +154,31 @@ pub async fn ensure_same_server<'c>(
 /// of its generated upsert; returns the rows written (a stale or unchanged
 /// object writes nothing).
 pub async fn upsert_objects<'c, S: AsRef<str>>(
+    schema: &Schema,
     ex: impl PgExecutor<'c>,
     resource: &Resource,
     objects: &[S],
     account: &str,
     version: DateTime<Utc>,
 ) -> Result<u64> {
-    write(ex, resource.upsert_sql, objects, account, version).await
+    write(schema, ex, resource.upsert_sql, objects, account, version).await
 }
 
 /// Soft-deletes `objects` (sets `_deleted_at`; the row stays and is never
 /// brought back by a later update) with the generated delete statement.
 pub async fn delete_objects<'c, S: AsRef<str>>(
+    schema: &Schema,
     ex: impl PgExecutor<'c>,
     resource: &Resource,
     objects: &[S],
     account: &str,
     version: DateTime<Utc>,
 ) -> Result<u64> {
-    write(ex, resource.delete_sql, objects, account, version).await
+    write(schema, ex, resource.delete_sql, objects, account, version).await
 }
 
 async fn write<'c, S: AsRef<str>>(
+    schema: &Schema,
     ex: impl PgExecutor<'c>,
     sql: &'static str,
     objects: &[S],
@@ -181,22 +186,24 @@ async fn write<'c, S: AsRef<str>>(
     version: DateTime<Utc>,
 ) -> Result<u64> {
     let versions = vec![version; objects.len()];
-    write_rows(ex, sql, objects, account, &versions).await
+    write_rows(schema, ex, sql, objects, account, &versions).await
 }
 
 /// Writes `objects` with per-object fallback versions (one execution of the
 /// generated upsert for the whole batch); returns the rows written.
 pub async fn upsert_rows<'c, S: AsRef<str>>(
+    schema: &Schema,
     ex: impl PgExecutor<'c>,
     resource: &Resource,
     objects: &[S],
     account: &str,
     versions: &[DateTime<Utc>],
 ) -> Result<u64> {
-    write_rows(ex, resource.upsert_sql, objects, account, versions).await
+    write_rows(schema, ex, resource.upsert_sql, objects, account, versions).await
 }
 
 async fn write_rows<'c, S: AsRef<str>>(
+    schema: &Schema,
     ex: impl PgExecutor<'c>,
     sql: &'static str,
     objects: &[S],
@@ -208,7 +215,7 @@ async fn write_rows<'c, S: AsRef<str>>(
     }
     let texts: Vec<&str> = objects.iter().map(AsRef::as_ref).collect();
     let accounts = vec![account; texts.len()];
-    let done = sqlx::query(sql)
+    let done = sqlx::query(&schema.sql(sql))
         .bind(&texts)
         .bind(&accounts)
         .bind(versions)
@@ -220,6 +227,7 @@ async fn write_rows<'c, S: AsRef<str>>(
 /// Sets the owner column of objects just written (see
 /// [`stripe_sync_generated::Owner`]): the objects do not carry it.
 pub async fn set_owner<'c, S: AsRef<str>>(
+    schema: &Schema,
     ex: impl PgExecutor<'c>,
     owner: &stripe_sync_generated::Owner,
     owner_id: &str,
@@ -230,7 +238,7 @@ pub async fn set_owner<'c, S: AsRef<str>>(
         .iter()
         .filter_map(|t| crate::objects::head(t.as_ref()).ok()?.id)
         .collect();
-    sqlx::query(owner.set_sql)
+    sqlx::query(&schema.sql(owner.set_sql))
         .bind(owner_id)
         .bind(&ids)
         .bind(account)
@@ -243,6 +251,7 @@ pub async fn set_owner<'c, S: AsRef<str>>(
 /// (ids), as of `version`; objects written by a newer list stay. Returns how
 /// many were soft-deleted.
 pub async fn soft_delete_missing<'c>(
+    schema: &Schema,
     ex: impl PgExecutor<'c>,
     owner: &stripe_sync_generated::Owner,
     account: &str,
@@ -250,7 +259,7 @@ pub async fn soft_delete_missing<'c>(
     present: &[String],
     version: DateTime<Utc>,
 ) -> Result<u64> {
-    Ok(sqlx::query(owner.soft_delete_missing_sql)
+    Ok(sqlx::query(&schema.sql(owner.soft_delete_missing_sql))
         .bind(account)
         .bind(owner_id)
         .bind(present)
@@ -269,6 +278,7 @@ pub async fn soft_delete_missing<'c>(
 /// nothing soft-deleted (the list is part of a parent state that is not
 /// the newest: see [`write_children`]).
 pub async fn apply_membership(
+    schema: &Schema,
     conn: &mut sqlx::PgConnection,
     batch: &[&crate::objects::Children],
     account: &str,
@@ -293,7 +303,7 @@ pub async fn apply_membership(
                 }
             }
             if !ids.is_empty() {
-                sqlx::query(sql)
+                sqlx::query(&schema.sql(sql))
                     .bind(account)
                     .bind(&parents)
                     .bind(&ids)
@@ -309,7 +319,7 @@ pub async fn apply_membership(
         if parents.is_empty() {
             continue;
         }
-        deleted += sqlx::query(list.soft_delete_missing_sql)
+        deleted += sqlx::query(&schema.sql(list.soft_delete_missing_sql))
             .bind(account)
             .bind(&parents)
             .bind(&present)
@@ -324,6 +334,7 @@ pub async fn apply_membership(
 /// [`apply_membership`] for the children of several fetched pages, each
 /// with its fetch time, as of the earliest: a child written after it stays.
 pub async fn apply_fetched_membership(
+    schema: &Schema,
     conn: &mut sqlx::PgConnection,
     fetched: &[(crate::objects::Children, DateTime<Utc>)],
     account: &str,
@@ -332,7 +343,7 @@ pub async fn apply_fetched_membership(
         return Ok(0);
     };
     let batch: Vec<&crate::objects::Children> = fetched.iter().map(|(c, _)| c).collect();
-    apply_membership(conn, &batch, account, version, true).await
+    apply_membership(schema, conn, &batch, account, version, true).await
 }
 
 /// Writes children listed under a parent and applies what their list says
@@ -342,6 +353,7 @@ pub async fn apply_fetched_membership(
 /// children left, since a child its newer state holds may be missing from
 /// this older one (each child's own version rule still applies).
 pub async fn write_children(
+    schema: &Schema,
     conn: &mut sqlx::PgConnection,
     children: &crate::objects::Children,
     account: &str,
@@ -349,6 +361,7 @@ pub async fn write_children(
     delete_missing: bool,
 ) -> Result<(u64, u64)> {
     let written = upsert_objects(
+        schema,
         &mut *conn,
         children.resource,
         &children.items,
@@ -356,21 +369,26 @@ pub async fn write_children(
         version,
     )
     .await?;
-    let deleted = apply_membership(conn, &[children], account, version, delete_missing).await?;
+    let deleted =
+        apply_membership(schema, conn, &[children], account, version, delete_missing).await?;
     Ok((written, deleted))
 }
 
 /// The stored version of one object: `(_updated_at, _deleted_at)`.
 pub async fn stored_version<'c>(
+    schema: &Schema,
     ex: impl PgExecutor<'c>,
     resource: &Resource,
     id: &str,
 ) -> Result<Option<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)>> {
     let sql = format!(
         "SELECT _updated_at, _deleted_at FROM {} WHERE id = $1",
-        table_ident(resource)
+        table_ident(schema, resource)
     );
-    let row = sqlx::query(&sql).bind(id).fetch_optional(ex).await?;
+    let row = sqlx::query(&schema.sql(&sql))
+        .bind(id)
+        .fetch_optional(ex)
+        .await?;
     Ok(match row {
         Some(r) => Some((r.try_get(0)?, r.try_get(1)?)),
         None => None,
@@ -378,38 +396,57 @@ pub async fn stored_version<'c>(
 }
 
 /// Whether an object with this id is stored.
-pub async fn exists<'c>(ex: impl PgExecutor<'c>, resource: &Resource, id: &str) -> Result<bool> {
-    let sql = format!("SELECT 1 FROM {} WHERE id = $1", table_ident(resource));
-    Ok(sqlx::query(&sql)
+pub async fn exists<'c>(
+    schema: &Schema,
+    ex: impl PgExecutor<'c>,
+    resource: &Resource,
+    id: &str,
+) -> Result<bool> {
+    let sql = format!(
+        "SELECT 1 FROM {} WHERE id = $1",
+        table_ident(schema, resource)
+    );
+    Ok(sqlx::query(&schema.sql(&sql))
         .bind(id)
         .fetch_optional(ex)
         .await?
         .is_some())
 }
 
-/// Up to `limit` ids of not-deleted objects of `resource` for `account`, in id
-/// order, after `after`. With `skip_complete_list`, objects whose embedded
-/// list in that property is complete (`has_more: false`; its items were
-/// written with the object) are left out. With `synced_since`, only objects
-/// written at or after that time are returned (an incremental backfill lists
+/// The parents a per-parent list visits: the not-deleted objects of
+/// `resource` for `account`. With `skip_complete_list`, objects whose
+/// embedded list in that property is complete (`has_more: false`; its items
+/// were written with the object) are left out. With `synced_since`, only
+/// objects written at or after that time (an incremental backfill lists
 /// children only under parents that changed).
+#[derive(Clone, Copy, Debug)]
+pub struct Parents<'a> {
+    /// The parents' type.
+    pub resource: &'a Resource,
+    /// Their account.
+    pub account: &'a str,
+    /// An embedded list whose complete copy skips the parent.
+    pub skip_complete_list: Option<&'a str>,
+    /// Only parents written since.
+    pub synced_since: Option<DateTime<Utc>>,
+}
+
+/// Up to `limit` ids of `parents`, in id order, after `after`.
 pub async fn ids_after(
+    schema: &Schema,
     pool: &PgPool,
-    resource: &Resource,
-    account: &str,
+    parents: &Parents<'_>,
     after: &str,
     limit: i64,
-    skip_complete_list: Option<&str>,
-    synced_since: Option<DateTime<Utc>>,
 ) -> Result<Vec<String>> {
     let sql = format!(
         "SELECT id FROM {} WHERE {PARENTS} AND id > $4 ORDER BY id LIMIT $5",
-        table_ident(resource)
+        table_ident(schema, parents.resource)
     );
-    let rows = sqlx::query(&sql)
-        .bind(account)
-        .bind(skip_complete_list)
-        .bind(synced_since)
+    let rows = sqlx::query(&schema.sql(&sql))
+        .bind(parents.account)
+        .bind(parents.skip_complete_list)
+        .bind(parents.synced_since)
         .bind(after)
         .bind(limit)
         .fetch_all(pool)
@@ -427,12 +464,17 @@ const PARENTS: &str = "_account_id = $1 AND _deleted_at IS NULL
     AND ($3::timestamptz IS NULL OR _synced_at >= $3)";
 
 /// Whether `resource`'s table holds any row of `account`, live or deleted.
-pub async fn has_rows(pool: &PgPool, resource: &Resource, account: &str) -> Result<bool> {
+pub async fn has_rows(
+    schema: &Schema,
+    pool: &PgPool,
+    resource: &Resource,
+    account: &str,
+) -> Result<bool> {
     let sql = format!(
         "SELECT EXISTS (SELECT 1 FROM {} WHERE _account_id = $1)",
-        table_ident(resource)
+        table_ident(schema, resource)
     );
-    Ok(sqlx::query_scalar(&sql)
+    Ok(sqlx::query_scalar(&schema.sql(&sql))
         .bind(account)
         .fetch_one(pool)
         .await?)
@@ -441,21 +483,19 @@ pub async fn has_rows(pool: &PgPool, resource: &Resource, account: &str) -> Resu
 /// How many parents [`ids_after`] would return after `after` ("": from the
 /// start), without a limit.
 pub async fn count_parents(
+    schema: &Schema,
     pool: &PgPool,
-    resource: &Resource,
-    account: &str,
+    parents: &Parents<'_>,
     after: &str,
-    skip_complete_list: Option<&str>,
-    synced_since: Option<DateTime<Utc>>,
 ) -> Result<i64> {
     let sql = format!(
         "SELECT count(*) FROM {} WHERE {PARENTS} AND id > $4",
-        table_ident(resource)
+        table_ident(schema, parents.resource)
     );
-    Ok(sqlx::query_scalar(&sql)
-        .bind(account)
-        .bind(skip_complete_list)
-        .bind(synced_since)
+    Ok(sqlx::query_scalar(&schema.sql(&sql))
+        .bind(parents.account)
+        .bind(parents.skip_complete_list)
+        .bind(parents.synced_since)
         .bind(after)
         .fetch_one(pool)
         .await?)
@@ -495,11 +535,11 @@ where
     }
 }
 
-/// `"stripe"."table"` for a generated table name.
-pub fn table_ident(resource: &Resource) -> String {
+/// `"stripe"."table"` for a generated table name, in `schema`'s mirror.
+pub fn table_ident(schema: &Schema, resource: &Resource) -> String {
     format!(
         "\"{}\".\"{}\"",
-        stripe_sync_generated::SCHEMA,
+        schema.mirror(),
         resource.table.replace('"', "\"\"")
     )
 }
@@ -513,20 +553,35 @@ pub struct AdvisoryLock {
 }
 
 /// Waits for the advisory lock named `key`.
-pub async fn advisory_lock(pool: &PgPool, key: &str) -> Result<AdvisoryLock> {
+pub async fn advisory_lock(schema: &Schema, pool: &PgPool, key: &str) -> Result<AdvisoryLock> {
     let mut conn = pool.acquire().await?.detach();
     sqlx::query("SELECT pg_advisory_lock(hashtextextended($1, 0))")
-        .bind(key)
+        .bind(lock_name(schema, key))
         .execute(&mut conn)
         .await?;
     Ok(AdvisoryLock { _conn: conn })
 }
 
+/// The advisory lock's name for `key` in `schema`'s mirror: the key itself
+/// for the default (as every release before named it), else prefixed by
+/// the schema, so two mirrors in one database never wait on each other.
+fn lock_name(schema: &Schema, key: &str) -> String {
+    if schema.is_default() {
+        key.to_string()
+    } else {
+        format!("{}:{key}", schema.mirror())
+    }
+}
+
 /// Takes the advisory lock named `key` if nobody holds it.
-pub async fn try_advisory_lock(pool: &PgPool, key: &str) -> Result<Option<AdvisoryLock>> {
+pub async fn try_advisory_lock(
+    schema: &Schema,
+    pool: &PgPool,
+    key: &str,
+) -> Result<Option<AdvisoryLock>> {
     let mut conn = pool.acquire().await?;
     let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock(hashtextextended($1, 0))")
-        .bind(key)
+        .bind(lock_name(schema, key))
         .fetch_one(&mut *conn)
         .await?;
     // Only a connection holding the lock leaves the pool; a refused try

@@ -19,6 +19,7 @@ use serde_json::Value;
 use sqlx::PgPool;
 
 use crate::error::Result;
+use crate::schema::Schema;
 
 /// How often a running run beats (and copies its counts into `_sync_runs`).
 pub const HEARTBEAT_INTERVAL: Duration = Duration::from_secs(10);
@@ -182,13 +183,13 @@ impl Interrupt {
 /// of the database it is recorded in: what [`interrupt_open_runs`] records
 /// as interrupted. Process-wide because a signal is: it stops the process,
 /// whichever engine (or worker's per-account engine) started the run.
-static OPEN_RUNS: Mutex<Vec<(i64, PgPool)>> = Mutex::new(Vec::new());
+static OPEN_RUNS: Mutex<Vec<(i64, PgPool, Schema)>> = Mutex::new(Vec::new());
 
-fn open_runs() -> std::sync::MutexGuard<'static, Vec<(i64, PgPool)>> {
+fn open_runs() -> std::sync::MutexGuard<'static, Vec<(i64, PgPool, Schema)>> {
     let mut runs = OPEN_RUNS.lock().unwrap_or_else(|e| e.into_inner());
     // A run whose future was dropped never finishes; once its pool is
     // closed there is nothing to record it in.
-    runs.retain(|(_, p)| !p.is_closed());
+    runs.retain(|(_, p, _)| !p.is_closed());
     runs
 }
 
@@ -202,24 +203,25 @@ fn same_pool(a: &PgPool, b: &PgPool) -> bool {
 /// for [`ABANDONED_AFTER`]) are recorded [`RunStatus::Abandoned`], ended
 /// at their last heartbeat.
 pub async fn start_run(
+    schema: &Schema,
     pool: &PgPool,
     kind: RunKind,
     account: &str,
     request: &Value,
 ) -> Result<(i64, DateTime<Utc>)> {
     let (id, started_at): (i64, DateTime<Utc>) = sqlx::query_as(
-        "INSERT INTO stripe_sync.sync_runs (kind, account_id, request) VALUES ($1, $2, $3) RETURNING id, started_at",
+        &schema.sql("INSERT INTO stripe_sync.sync_runs (kind, account_id, request) VALUES ($1, $2, $3) RETURNING id, started_at"),
     )
     .bind(kind.as_str())
     .bind(account)
     .bind(request)
     .fetch_one(pool)
     .await?;
-    open_runs().push((id, pool.clone()));
-    sqlx::query(
+    open_runs().push((id, pool.clone(), schema.clone()));
+    sqlx::query(&schema.sql(
         "UPDATE stripe_sync.sync_runs SET status = $3, finished_at = heartbeat_at
          WHERE status = $2 AND heartbeat_at < now() - make_interval(secs => $4) AND id <> $1",
-    )
+    ))
     .bind(id)
     .bind(RunStatus::Running.as_str())
     .bind(RunStatus::Abandoned.as_str())
@@ -233,11 +235,11 @@ pub async fn start_run(
 /// `_sync_run_objects` counts (which a backfill updates every second) into
 /// its row, so its counts are current even if its process is killed next.
 /// A run no longer running is left alone.
-pub async fn heartbeat(pool: &PgPool, run_id: i64) -> Result<()> {
-    sqlx::query(&format!(
+pub async fn heartbeat(schema: &Schema, pool: &PgPool, run_id: i64) -> Result<()> {
+    sqlx::query(&schema.sql(&format!(
         "UPDATE stripe_sync.sync_runs r SET heartbeat_at = now(), {COUNTS_FROM_OBJECTS}
          WHERE r.id = $1 AND r.status = $2"
-    ))
+    )))
     .bind(run_id)
     .bind(RunStatus::Running.as_str())
     .execute(pool)
@@ -264,12 +266,12 @@ impl Drop for Heartbeat {
 }
 
 /// Starts beating for `run_id`; see [`Heartbeat`].
-pub fn keep_alive(pool: &PgPool, run_id: i64) -> Heartbeat {
-    let pool = pool.clone();
+pub fn keep_alive(schema: &Schema, pool: &PgPool, run_id: i64) -> Heartbeat {
+    let (schema, pool) = (schema.clone(), pool.clone());
     Heartbeat(tokio::spawn(async move {
         loop {
             tokio::time::sleep(HEARTBEAT_INTERVAL).await;
-            if let Err(e) = heartbeat(&pool, run_id).await {
+            if let Err(e) = heartbeat(&schema, &pool, run_id).await {
                 tracing::warn!(run_id, error = %e, "run heartbeat failed");
             }
         }
@@ -278,6 +280,7 @@ pub fn keep_alive(pool: &PgPool, run_id: i64) -> Heartbeat {
 
 /// Finishes a run record with its final status and counts.
 pub async fn finish_run(
+    schema: &Schema,
     pool: &PgPool,
     run_id: i64,
     status: RunStatus,
@@ -286,7 +289,7 @@ pub async fn finish_run(
     error: Option<&str>,
 ) -> Result<()> {
     sqlx::query(
-        "UPDATE stripe_sync.sync_runs SET status = $2, fetched = $3, written = $4, error = $5, finished_at = now(), heartbeat_at = now() WHERE id = $1",
+        &schema.sql("UPDATE stripe_sync.sync_runs SET status = $2, fetched = $3, written = $4, error = $5, finished_at = now(), heartbeat_at = now() WHERE id = $1"),
     )
     .bind(run_id)
     .bind(status.as_str())
@@ -295,7 +298,7 @@ pub async fn finish_run(
     .bind(error)
     .execute(pool)
     .await?;
-    open_runs().retain(|(id, p)| !(*id == run_id && same_pool(p, pool)));
+    open_runs().retain(|(id, p, s)| !(*id == run_id && same_pool(p, pool) && s == schema));
     Ok(())
 }
 
@@ -321,31 +324,34 @@ pub struct InterruptedRun {
 /// A run given an [`Interrupt`] records itself, with exact counts; this is
 /// for the runs that cannot be asked (an events catch-up, a worker's jobs).
 pub async fn interrupt_open_runs() -> Result<Vec<InterruptedRun>> {
-    let runs: Vec<(i64, PgPool)> = std::mem::take(&mut *open_runs());
-    let mut by_pool: Vec<(PgPool, Vec<i64>)> = Vec::new();
-    for (id, pool) in runs {
-        match by_pool.iter_mut().find(|(p, _)| same_pool(p, &pool)) {
-            Some((_, ids)) => ids.push(id),
-            None => by_pool.push((pool, vec![id])),
+    let runs: Vec<(i64, PgPool, Schema)> = std::mem::take(&mut *open_runs());
+    let mut by_pool: Vec<(PgPool, Schema, Vec<i64>)> = Vec::new();
+    for (id, pool, schema) in runs {
+        match by_pool
+            .iter_mut()
+            .find(|(p, s, _)| same_pool(p, &pool) && *s == schema)
+        {
+            Some((_, _, ids)) => ids.push(id),
+            None => by_pool.push((pool, schema, vec![id])),
         }
     }
     let mut done = Vec::new();
-    for (pool, ids) in by_pool {
+    for (pool, schema, ids) in by_pool {
         let mut tx = pool.begin().await?;
-        sqlx::query(
+        sqlx::query(&schema.sql(
             "UPDATE stripe_sync.sync_run_objects SET status = $2, finished_at = now()
              WHERE run_id = ANY($1) AND status = $3",
-        )
+        ))
         .bind(&ids)
         .bind(RunStatus::Interrupted.as_str())
         .bind(RunStatus::Running.as_str())
         .execute(&mut *tx)
         .await?;
-        let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(&format!(
+        let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(&schema.sql(&format!(
             "UPDATE stripe_sync.sync_runs r SET status = $2, finished_at = now(), heartbeat_at = now(), {COUNTS_FROM_OBJECTS}
              WHERE r.id = ANY($1) AND r.status = $3
              RETURNING r.id, r.kind, r.fetched, r.written"
-        ))
+        )))
         .bind(&ids)
         .bind(RunStatus::Interrupted.as_str())
         .bind(RunStatus::Running.as_str())
@@ -391,16 +397,17 @@ pub struct RunObject<'a> {
 /// The last finished result of each of `resources` for `account`, in any
 /// run, by resource: (object, status, error, when).
 pub async fn last_results(
+    schema: &Schema,
     pool: &PgPool,
     account: &str,
     resources: &[&str],
 ) -> Result<Vec<(String, String, Option<String>, DateTime<Utc>)>> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as(&schema.sql(
         "SELECT DISTINCT ON (o.resource) o.resource, o.status, o.error, o.finished_at
            FROM stripe_sync.sync_run_objects o JOIN stripe_sync.sync_runs r ON r.id = o.run_id
           WHERE r.account_id = $1 AND o.resource = ANY($2) AND o.finished_at IS NOT NULL
           ORDER BY o.resource, o.finished_at DESC",
-    )
+    ))
     .bind(account)
     .bind(resources)
     .fetch_all(pool)
@@ -408,13 +415,18 @@ pub async fn last_results(
 }
 
 /// Records (or updates) the result of one object type within a run.
-pub async fn record_run_object(pool: &PgPool, run_id: i64, o: &RunObject<'_>) -> Result<()> {
+pub async fn record_run_object(
+    schema: &Schema,
+    pool: &PgPool,
+    run_id: i64,
+    o: &RunObject<'_>,
+) -> Result<()> {
     sqlx::query(
-        "INSERT INTO stripe_sync.sync_run_objects (run_id, resource, status, requests, fetched, written, error, finished_at, expected_requests)
+        &schema.sql("INSERT INTO stripe_sync.sync_run_objects (run_id, resource, status, requests, fetched, written, error, finished_at, expected_requests)
          VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $8 THEN now() END, $9)
          ON CONFLICT (run_id, resource) DO UPDATE SET status = EXCLUDED.status, requests = EXCLUDED.requests,
            fetched = EXCLUDED.fetched, written = EXCLUDED.written, error = EXCLUDED.error, finished_at = EXCLUDED.finished_at,
-           expected_requests = coalesce(EXCLUDED.expected_requests, stripe_sync.sync_run_objects.expected_requests)",
+           expected_requests = coalesce(EXCLUDED.expected_requests, stripe_sync.sync_run_objects.expected_requests)"),
     )
     .bind(run_id)
     .bind(o.resource)

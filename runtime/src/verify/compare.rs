@@ -10,6 +10,7 @@ use sqlx::PgPool;
 use stripe_sync_generated::Resource;
 
 use crate::error::Result;
+use crate::schema::Schema;
 use crate::store::table_ident;
 
 use super::windows::Window;
@@ -44,11 +45,12 @@ fn by_id(rows: Vec<StoredRow>) -> HashMap<String, Stored> {
 
 /// The account's rows (soft-deleted ones too) created in the window.
 pub async fn stored_window(
+    schema: &Schema,
     pool: &PgPool,
     account: &str,
     w: &Window,
 ) -> Result<HashMap<String, Stored>> {
-    let table = table_ident(w.res);
+    let table = table_ident(schema, w.res);
     let select = format!(
         "SELECT id, _raw_data, _deleted_at IS NOT NULL, _updated_at FROM {table} WHERE _account_id = $1"
     );
@@ -75,6 +77,7 @@ pub async fn stored_window(
 
 /// The account's rows of `res` with these ids.
 pub async fn stored_ids(
+    schema: &Schema,
     pool: &PgPool,
     account: &str,
     res: &Resource,
@@ -83,7 +86,7 @@ pub async fn stored_ids(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let table = table_ident(res);
+    let table = table_ident(schema, res);
     let rows: Vec<StoredRow> = sqlx::query_as(&format!(
         "SELECT id, _raw_data, _deleted_at IS NOT NULL, _updated_at FROM {table}
           WHERE _account_id = $1 AND id = ANY($2)"

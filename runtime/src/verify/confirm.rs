@@ -156,6 +156,7 @@ pub async fn repair(
     now: &Current,
     stored: Option<&Stored>,
 ) -> Result<Option<DateTime<Utc>>> {
+    let schema = &inner.config.schema;
     let version = inner.client.fetch_version();
     let mut tx = inner
         .begin_write(store::Commit::Durable, store::ChangeSource::Repair)
@@ -165,20 +166,20 @@ pub async fn repair(
             let raw = stored
                 .map(|s| s.raw.to_string())
                 .unwrap_or_else(|| serde_json::json!({"id": id, "object": res.object}).to_string());
-            store::delete_objects(&mut *tx, res, &[raw], account, version).await?
+            store::delete_objects(schema, &mut *tx, res, &[raw], account, version).await?
         }
         (_, Current::Live(text)) => {
             if stored.is_some_and(|s| s.deleted) {
                 sqlx::query(&format!(
                     "UPDATE {} SET _deleted_at = NULL WHERE id = $1 AND _account_id = $2",
-                    table_ident(res)
+                    table_ident(schema, res)
                 ))
                 .bind(id)
                 .bind(account)
                 .execute(&mut *tx)
                 .await?;
             }
-            quarantine::upsert_rows(&mut tx, res, &[text.as_str()], account, &[version])
+            quarantine::upsert_rows(schema, &mut tx, res, &[text.as_str()], account, &[version])
                 .await?
                 .0
         }

@@ -245,6 +245,7 @@ struct Candidate {
 
 /// Verifies the account `inner` acts as.
 pub(crate) async fn verify(inner: &Arc<Context>, req: VerifyRequest) -> Result<VerifyReport> {
+    let schema = &inner.config.schema;
     let started = Instant::now();
     let selected: Vec<&'static Resource> = backfill::select_resources(req.objects.as_deref())?
         .into_iter()
@@ -256,8 +257,9 @@ pub(crate) async fn verify(inner: &Arc<Context>, req: VerifyRequest) -> Result<V
         ));
     }
     let account = inner.account_id().await?;
-    let (run_id, _) = store::start_run(&inner.pool, RunKind::Verify, &account, &json!(req)).await?;
-    let _heartbeat = store::keep_alive(&inner.pool, run_id);
+    let (run_id, _) =
+        store::start_run(schema, &inner.pool, RunKind::Verify, &account, &json!(req)).await?;
+    let _heartbeat = store::keep_alive(schema, &inner.pool, run_id);
     tracing::info!(run_id, types = selected.len(), budget = ?req.budget, "verify started");
     let per_window = if req.budget.is_some() {
         windows::SAMPLED_WINDOW_ROWS
@@ -268,9 +270,16 @@ pub(crate) async fn verify(inner: &Arc<Context>, req: VerifyRequest) -> Result<V
     let mut unmirrored: Vec<TypeReport> = Vec::new();
     for res in &selected {
         if let Some((endpoint, created)) = backfill::top_level_list(res) {
-            let plan =
-                windows::plan_type(&inner.pool, &account, res, endpoint, created, per_window)
-                    .await?;
+            let plan = windows::plan_type(
+                schema,
+                &inner.pool,
+                &account,
+                res,
+                endpoint,
+                created,
+                per_window,
+            )
+            .await?;
             // No row and never backfilled for this account: not mirrored,
             // rather than every object missing (and listed for nothing).
             if plan.rows == 0 && !ever_backfilled(inner, &account, res).await? {
@@ -315,7 +324,7 @@ pub(crate) async fn verify(inner: &Arc<Context>, req: VerifyRequest) -> Result<V
     tally(&mut report, &plans, outcomes);
     report.types.extend(unmirrored);
     for t in &report.types {
-        record::type_report(&inner.pool, run_id, &report.account, t).await?;
+        record::type_report(schema, &inner.pool, run_id, &report.account, t).await?;
     }
     if !report.errors.is_empty() {
         report.status = RunStatus::Failed;
@@ -324,6 +333,7 @@ pub(crate) async fn verify(inner: &Arc<Context>, req: VerifyRequest) -> Result<V
     let repaired: u64 = report.types.iter().map(|t| t.repaired).sum();
     let error = (!report.errors.is_empty()).then(|| report.errors.join("; "));
     store::finish_run(
+        schema,
         &inner.pool,
         run_id,
         report.status,
@@ -347,7 +357,8 @@ pub(crate) async fn verify(inner: &Arc<Context>, req: VerifyRequest) -> Result<V
 
 /// Whether a backfill of `res` ever started for `account` (it has a cursor).
 async fn ever_backfilled(inner: &Context, account: &str, res: &Resource) -> Result<bool> {
-    let states = crate::state::load(&inner.pool, account, res.table).await?;
+    let schema = &inner.config.schema;
+    let states = crate::state::load(schema, &inner.pool, account, res.table).await?;
     Ok(states.iter().any(|s| s.scope.is_empty()))
 }
 
@@ -461,6 +472,7 @@ fn tally(
 /// not compared.
 async fn verify_window(run: &Run, w: &Window) -> Result<WindowOutcome> {
     let inner = &run.inner;
+    let schema = &inner.config.schema;
     let expand = if run.req.children {
         backfill::list_expansions(w.res)
     } else {
@@ -519,7 +531,7 @@ async fn verify_window(run: &Run, w: &Window) -> Result<WindowOutcome> {
     out.complete = true;
     let listed_at = Instant::now();
     let pool = &inner.pool;
-    let stored = compare::stored_window(pool, &run.account, w).await?;
+    let stored = compare::stored_window(schema, pool, &run.account, w).await?;
     let mut candidates: Vec<Candidate> = Vec::new();
     for (id, text) in &listed {
         let differs = match stored.get(id) {
@@ -563,7 +575,7 @@ async fn verify_window(run: &Run, w: &Window) -> Result<WindowOutcome> {
         if let Some(cres) = stripe_sync_generated::resource_by_table(table) {
             stored_children.insert(
                 table,
-                compare::stored_ids(pool, &run.account, cres, &ids).await?,
+                compare::stored_ids(schema, pool, &run.account, cres, &ids).await?,
             );
         }
     }
@@ -632,7 +644,7 @@ async fn verify_window(run: &Run, w: &Window) -> Result<WindowOutcome> {
             .collect();
         stored_rows.insert(
             c.res.table,
-            compare::stored_ids(pool, &run.account, c.res, &ids).await?,
+            compare::stored_ids(schema, pool, &run.account, c.res, &ids).await?,
         );
     }
     for (c, now) in confirmed {
@@ -659,7 +671,7 @@ async fn verify_window(run: &Run, w: &Window) -> Result<WindowOutcome> {
             repaired_version,
         };
         tracing::info!(object = %d.object, id = %d.id, kind = d.kind.as_str(), detail = %d.detail, repaired = d.repaired_version.is_some(), "difference");
-        record::difference(pool, run.run_id, &run.account, &d).await?;
+        record::difference(schema, pool, run.run_id, &run.account, &d).await?;
         out.findings.push(d);
     }
     Ok(out)

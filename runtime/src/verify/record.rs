@@ -5,18 +5,25 @@
 use sqlx::PgPool;
 
 use crate::error::Result;
+use crate::schema::Schema;
 
 use super::{Difference, TypeReport};
 
 /// Records one confirmed difference of run `run_id`.
-pub async fn difference(pool: &PgPool, run_id: i64, account: &str, d: &Difference) -> Result<()> {
-    sqlx::query(
+pub async fn difference(
+    schema: &Schema,
+    pool: &PgPool,
+    run_id: i64,
+    account: &str,
+    d: &Difference,
+) -> Result<()> {
+    sqlx::query(&schema.sql(
         "INSERT INTO stripe_sync.verify_differences
              (run_id, account_id, object, id, kind, parent_id, detail, stored_version,
               repaired_version, repaired_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $9 IS NULL THEN NULL ELSE now() END)
          ON CONFLICT (run_id, object, id) DO NOTHING",
-    )
+    ))
     .bind(run_id)
     .bind(account)
     .bind(&d.object)
@@ -32,14 +39,20 @@ pub async fn difference(pool: &PgPool, run_id: i64, account: &str, d: &Differenc
 }
 
 /// Records a type's counts for run `run_id`.
-pub async fn type_report(pool: &PgPool, run_id: i64, account: &str, t: &TypeReport) -> Result<()> {
-    sqlx::query(
+pub async fn type_report(
+    schema: &Schema,
+    pool: &PgPool,
+    run_id: i64,
+    account: &str,
+    t: &TypeReport,
+) -> Result<()> {
+    sqlx::query(&schema.sql(
         "INSERT INTO stripe_sync.verify_objects
              (run_id, account_id, object, mirror_rows, windows, windows_checked, checked,
               missing, stale, extra, repaired, unconfirmed, requests, upper_bound)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
          ON CONFLICT (run_id, object) DO NOTHING",
-    )
+    ))
     .bind(run_id)
     .bind(account)
     .bind(&t.object)

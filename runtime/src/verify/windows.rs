@@ -9,6 +9,7 @@ use stripe_sync_generated::{ListEndpoint, Resource};
 
 use crate::error::Result;
 use crate::listing::PAGE_SIZE;
+use crate::schema::Schema;
 use crate::store::table_ident;
 
 /// Rows per window in a full verify: 20 pages, so a window's one partial
@@ -56,6 +57,7 @@ pub struct TypePlan {
 /// Cuts `res`'s list into windows of about `per_window` of the account's
 /// live rows.
 pub async fn plan_type(
+    schema: &Schema,
     pool: &PgPool,
     account: &str,
     res: &'static Resource,
@@ -63,7 +65,7 @@ pub async fn plan_type(
     created: bool,
     per_window: i64,
 ) -> Result<TypePlan> {
-    let table = table_ident(res);
+    let table = table_ident(schema, res);
     let rows: i64 = sqlx::query_scalar(&format!(
         "SELECT count(*) FROM {table} WHERE _account_id = $1 AND _deleted_at IS NULL"
     ))
