@@ -26,6 +26,7 @@ mod runtime_migrate;
 mod runtime_privileges;
 mod runtime_quarantine;
 mod runtime_rate_limits;
+mod runtime_schema;
 mod runtime_sql_events;
 mod runtime_status_accounts;
 mod runtime_verify;

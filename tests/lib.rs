@@ -53,9 +53,17 @@ pub async fn serve_locally(app: axum::Router) -> Result<(String, tokio::task::Jo
 /// signature; 413; 5xx for anything else, so that Stripe retries); `GET
 /// /health` answers `ok`.
 pub fn sql_receiver(pool: sqlx::PgPool) -> axum::Router {
+    sql_receiver_in(pool, stripe_sync::Schema::default())
+}
+
+/// [`sql_receiver`] for the mirror in `schema` (its `NAME_sync.process_webhook`).
+pub fn sql_receiver_in(pool: sqlx::PgPool, schema: stripe_sync::Schema) -> axum::Router {
     use axum::http::{HeaderMap, StatusCode};
     async fn webhook(
-        axum::extract::State(pool): axum::extract::State<sqlx::PgPool>,
+        axum::extract::State((pool, schema)): axum::extract::State<(
+            sqlx::PgPool,
+            stripe_sync::Schema,
+        )>,
         headers: HeaderMap,
         body: axum::body::Bytes,
     ) -> StatusCode {
@@ -64,7 +72,7 @@ pub fn sql_receiver(pool: sqlx::PgPool) -> axum::Router {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         let r: Result<String, sqlx::Error> =
-            sqlx::query_scalar("SELECT stripe_sync.process_webhook($1, $2)")
+            sqlx::query_scalar(&schema.sql("SELECT stripe_sync.process_webhook($1, $2)"))
                 .bind(&body[..])
                 .bind(sig)
                 .fetch_one(&pool)
@@ -83,7 +91,7 @@ pub fn sql_receiver(pool: sqlx::PgPool) -> axum::Router {
     axum::Router::new()
         .route("/webhooks", axum::routing::post(webhook))
         .route("/health", axum::routing::get(|| async { "ok" }))
-        .with_state(pool)
+        .with_state((pool, schema))
 }
 
 /// Every entry of the change log, in order, once every entry written is

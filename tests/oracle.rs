@@ -131,6 +131,7 @@ pub struct Oracle<'a> {
     sim: &'a SimHandle,
     resources: Vec<&'static Resource>,
     accounts: Vec<String>,
+    schema: stripe_sync::Schema,
 }
 
 impl<'a> Oracle<'a> {
@@ -140,7 +141,14 @@ impl<'a> Oracle<'a> {
             sim,
             resources: RESOURCES.iter().collect(),
             accounts: vec![sim.account_id().to_string()],
+            schema: stripe_sync::Schema::default(),
         }
+    }
+
+    /// Compare the mirror in `schema` instead of `stripe`.
+    pub fn schema(mut self, schema: &stripe_sync::Schema) -> Self {
+        self.schema = schema.clone();
+        self
     }
 
     /// Only these object types (`customer`, `invoice`…): for scenarios that
@@ -169,13 +177,13 @@ impl<'a> Oracle<'a> {
             // Rows of every account at once: a row of an account the oracle
             // does not compare is reported as extra.
             let sql = format!(
-                "SELECT id, _account_id, _raw_data, _deleted_at IS NOT NULL FROM stripe.\"{}\"",
-                res.table
+                "SELECT id, _account_id, _raw_data, _deleted_at IS NOT NULL FROM {}",
+                stripe_sync::store::table_ident(&self.schema, res)
             );
             let rows: Vec<(String, String, Value, bool)> = sqlx::query_as(&sql)
                 .fetch_all(pool)
                 .await
-                .with_context(|| format!("oracle: reading stripe.{}", res.table))?;
+                .with_context(|| format!("oracle: reading {}.{}", self.schema, res.table))?;
             report.rows += rows.len();
             let mut db: BTreeMap<String, (String, Value, bool)> = rows
                 .into_iter()
@@ -328,6 +336,15 @@ pub struct EventsReport {
 /// Every event the simulator delivered with a 2xx answer is in the
 /// `_events` ledger with an outcome that is not `failed`.
 pub async fn acknowledged_events(pool: &PgPool, sim: &SimHandle) -> Result<EventsReport> {
+    acknowledged_events_in(&stripe_sync::Schema::default(), pool, sim).await
+}
+
+/// [`acknowledged_events`] for the mirror in `schema`.
+pub async fn acknowledged_events_in(
+    schema: &stripe_sync::Schema,
+    pool: &PgPool,
+    sim: &SimHandle,
+) -> Result<EventsReport> {
     let deliveries = sim.deliveries();
     let acked: BTreeSet<String> = deliveries
         .iter()
@@ -336,7 +353,7 @@ pub async fn acknowledged_events(pool: &PgPool, sim: &SimHandle) -> Result<Event
         .collect();
     let ids: Vec<String> = acked.iter().cloned().collect();
     let found: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM stripe_sync.events WHERE id = ANY($1) AND outcome <> 'failed'",
+        &schema.sql("SELECT id FROM stripe_sync.events WHERE id = ANY($1) AND outcome <> 'failed'"),
     )
     .bind(&ids)
     .fetch_all(pool)

@@ -137,7 +137,7 @@ impl StripeSync {
     /// Applies the migrations (bookkeeping tables, then the generated schema).
     /// Safe to run concurrently: migrations take an advisory lock.
     pub async fn migrate(&self) -> Result<()> {
-        migrate(&self.inner.pool).await
+        crate::migrate::migrate_schema(&self.inner.pool, &self.inner.config.schema).await
     }
 
     /// The database pool.
