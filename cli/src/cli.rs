@@ -49,8 +49,8 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Apply the migrations embedded in the binary (idempotent; safe concurrently).
-    Migrate(DbOpts),
+    /// Apply the migrations embedded in the binary (idempotent; safe concurrently); --export writes them as SQL files instead.
+    Migrate(MigrateArgs),
     /// List objects from the API into their tables.
     Backfill(BackfillArgs),
     /// Backfill, then catch up from /v1/events; --follow keeps polling (no webhooks needed).
@@ -100,6 +100,17 @@ pub enum Command {
     Demo(crate::demo::DemoArgs),
     /// Run the Stripe API simulator until Ctrl-C.
     Simulate(Box<stripe_sync_simulator::SimulateArgs>),
+}
+
+/// Arguments of `migrate`.
+#[derive(Args, Debug)]
+pub struct MigrateArgs {
+    /// The mirror.
+    #[command(flatten)]
+    pub db: DbOpts,
+    /// Write the migrations for --schema as plain SQL files into this directory (for another migration tool), and apply nothing.
+    #[arg(long, value_name = "DIR")]
+    pub export: Option<std::path::PathBuf>,
 }
 
 /// Arguments of `backfill`.
@@ -384,12 +395,37 @@ async fn report_roles(pool: &sqlx::PgPool, schema: &stripe_sync::Schema) -> CliR
     Ok(())
 }
 
+/// Writes the migrations for `schema` into `dir`, one file each, named as
+/// in the repository's `migrations/`: plain SQL any migration tool can run
+/// in order.
+fn export_migrations(dir: &std::path::Path, schema: &stripe_sync::Schema) -> CliResult {
+    let files = stripe_sync::migrate::migration_files(schema);
+    std::fs::create_dir_all(dir)
+        .map_err(|e| CliError::failed(format!("cannot create {}: {e}", dir.display())))?;
+    for (name, sql) in &files {
+        let path = dir.join(name);
+        std::fs::write(&path, sql)
+            .map_err(|e| CliError::failed(format!("cannot write {}: {e}", path.display())))?;
+    }
+    outln!(
+        "{} migrations for schemas {} and {} written to {}; apply them in file-name order",
+        files.len(),
+        schema.mirror(),
+        schema.engine(),
+        dir.display()
+    );
+    Ok(())
+}
+
 async fn dispatch(cli: Cli) -> CliResult {
     let none = cli.before;
     match cli.command {
-        Command::Migrate(db) => {
+        Command::Migrate(MigrateArgs { db, export }) => {
             let g = none.with_db(&db);
             let schema = g.schema()?;
+            if let Some(dir) = export {
+                return export_migrations(&dir, &schema);
+            }
             let pool = connect_db(&g).await?;
             let t = Instant::now();
             migrate(&pool, &schema).await?;
