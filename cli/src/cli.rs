@@ -813,7 +813,24 @@ mod tests {
             );
         }
         assert!(simulate.iter().any(|l| l == "api-version"));
-        assert_eq!(longs(&["migrate"]), ["database-url"]);
+        assert_eq!(longs(&["migrate"]), ["database-url", "schema", "export"]);
+        // Every command that uses the mirror takes its schema.
+        for path in [
+            &["backfill"][..],
+            &["sync"],
+            &["worker"],
+            &["serve"],
+            &["verify"],
+            &["status"],
+            &["changes"],
+            &["quarantine", "list"],
+            &["quarantine", "retry"],
+            &["webhook", "create"],
+            &["supabase", "install"],
+            &["supabase", "uninstall"],
+        ] {
+            assert!(longs(path).iter().any(|l| l == "schema"), "{path:?}");
+        }
         let serve = longs(&["serve"]);
         assert!(serve.iter().any(|l| l == "webhook-secret"));
         assert!(!longs(&["backfill"]).iter().any(|l| l == "webhook-secret"));

@@ -19,7 +19,12 @@ pub struct DbOpts {
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
     /// The mirror's schema (default stripe); the engine's own objects go to SCHEMA_sync beside it, so mirrors in one database share nothing.
-    #[arg(long, env = "STRIPE_SYNC_SCHEMA", value_name = "SCHEMA")]
+    #[arg(
+        long,
+        env = "STRIPE_SYNC_SCHEMA",
+        hide_env_values = true,
+        value_name = "SCHEMA"
+    )]
     pub schema: Option<String>,
 }
 
@@ -134,10 +139,7 @@ impl GlobalOpts {
             .filter(|s| !s.is_empty())
         {
             None => Ok(Schema::default()),
-            Some(s) => Schema::new(s).map_err(|e| match e {
-                Error::Config(m) => CliError::usage(m),
-                other => CliError::usage(other.to_string()),
-            }),
+            Some(s) => Schema::new(s).map_err(|e| CliError::usage(e.to_string())),
         }
     }
     /// With the API version.

@@ -65,6 +65,7 @@ pub async fn backfill_until_interrupted(
     total.enable_steady_tick(Duration::from_millis(120));
     let started = chrono::Utc::now() - chrono::Duration::seconds(1);
     let pool = sync.pool().clone();
+    let schema = sync.config().schema.clone();
     let mp2 = mp.clone();
     let total2 = total.clone();
     let rate = sync.config().requests_per_second().max(1);
@@ -74,10 +75,10 @@ pub async fn backfill_until_interrupted(
         let mut bars: std::collections::HashMap<String, ProgressBar> = Default::default();
         loop {
             tokio::time::sleep(Duration::from_millis(250)).await;
-            let rows: Vec<(String, String, i64, i64, i64, Option<i64>)> = sqlx::query_as(
+            let rows: Vec<(String, String, i64, i64, i64, Option<i64>)> = sqlx::query_as(&schema.sql(
                 "SELECT o.resource, o.status, o.fetched, o.written, o.requests, o.expected_requests FROM stripe_sync.sync_run_objects o \
                  WHERE o.run_id = (SELECT max(id) FROM stripe_sync.sync_runs WHERE kind = 'backfill' AND started_at >= $1)",
-            )
+            ))
             .bind(started)
             .fetch_all(&pool)
             .await

@@ -56,6 +56,7 @@ pub async fn run(g: &GlobalOpts, a: VerifyArgs) -> CliResult {
         children: a.children,
     };
     let sync = engine(g, None).await?;
+    let engine_schema = sync.config().schema.engine().to_string();
     let reports = sync.verify(req, a.connected_accounts).await;
     sync.close().await;
     let reports = match reports {
@@ -71,13 +72,13 @@ pub async fn run(g: &GlobalOpts, a: VerifyArgs) -> CliResult {
         );
     } else {
         for r in &reports {
-            print_report(r, a.repair);
+            print_report(r, a.repair, &engine_schema);
         }
     }
     outcome(&reports)
 }
 
-fn print_report(r: &VerifyReport, repair: bool) {
+fn print_report(r: &VerifyReport, repair: bool, engine_schema: &str) {
     outln!(
         "verify {} (run {}): {} requests in {:.1?}{}",
         r.account,
@@ -177,7 +178,7 @@ fn print_report(r: &VerifyReport, repair: bool) {
     }
     if r.differences.len() > 20 {
         outln!(
-            "  … {} more in stripe_sync.verify_differences (run_id = {})",
+            "  … {} more in {engine_schema}.verify_differences (run_id = {})",
             r.differences.len() - 20,
             r.run_id
         );

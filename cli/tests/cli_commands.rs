@@ -983,3 +983,91 @@ async fn changes_prints_each_change_once_and_a_consumer_resumes() {
     );
     m.finish().await;
 }
+
+/// The guide's `--schema`: a second mirror (`STRIPE_SYNC_SCHEMA` or
+/// `--schema`) is migrated, backfilled and reported apart from the default
+/// one; a schema not migrated yet is refused with the command that fixes
+/// it; `migrate --export` writes its migrations as plain SQL.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_mirror_in_its_own_schema() {
+    let m = Mirror::new().await;
+    let with_env = |args: &[&str]| {
+        let mut c = cmd_with(&m.db.url, &m.sim.base_url());
+        c.env("STRIPE_SYNC_SCHEMA", "stripe_test").args(args);
+        run_async(c)
+    };
+    let (code, out, err) = with_env(&["migrate"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("schemas stripe_test and stripe_test_sync"),
+        "{out}"
+    );
+    assert!(out.contains("GRANT stripe_test_sync_reader TO"), "{out}");
+    let (code, _, err) = with_env(&["backfill", "customer"]).await;
+    assert_eq!(code, 0, "{err}");
+    let count = |sql: &'static str| {
+        let pool = &m.db.pool;
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(pool)
+                .await
+                .unwrap()
+        }
+    };
+    let customers = m.sim.objects("customer").len() as i64;
+    assert!(customers > 0);
+    assert_eq!(
+        count("SELECT count(*) FROM stripe_test.customers").await,
+        customers
+    );
+    assert_eq!(count("SELECT count(*) FROM stripe.customers").await, 0);
+    assert_eq!(count("SELECT count(*) FROM stripe_sync.sync_runs").await, 0);
+    let (code, out, err) = m.go(&["status", "--json", "--schema", "stripe_test"]).await;
+    assert_eq!(code, 0, "{err}");
+    let status: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(status["rows"]["customers"], customers, "{out}");
+    let (code, out, err) = m.go(&["status", "--json"]).await;
+    assert_eq!(code, 0, "{err}");
+    let status: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // The default mirror lists no table with rows.
+    assert_eq!(status["rows"], serde_json::json!({}), "{out}");
+
+    // Not migrated: refused before anything runs, with the fix.
+    let (code, _, err) = m.go(&["backfill", "customer", "--schema", "other"]).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("schema other:") && err.contains("`stripe-sync migrate --schema other`"),
+        "{err}"
+    );
+    let (code, _, err) = m.go(&["migrate", "--schema", "Other"]).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("lowercase letters"), "{err}");
+
+    // The files, for another migration tool.
+    let dir = std::env::temp_dir().join(format!("stripe-sync-export-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (code, out, err) = m
+        .go(&[
+            "migrate",
+            "--schema",
+            "stripe_test",
+            "--export",
+            dir.to_str().unwrap(),
+        ])
+        .await;
+    assert_eq!(code, 0, "{err}");
+    let files: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert_eq!(
+        files.len(),
+        stripe_sync::migrate::migrator().migrations.len(),
+        "{out}"
+    );
+    let first = std::fs::read_to_string(dir.join("0001_stripe_sync_bookkeeping.sql")).unwrap();
+    assert!(
+        first.contains("CREATE SCHEMA IF NOT EXISTS stripe_test"),
+        "{first}"
+    );
+    assert!(!first.contains("stripe_sync."));
+    std::fs::remove_dir_all(&dir).unwrap();
+    m.finish().await;
+}

@@ -379,3 +379,39 @@ pub async fn schema_state(pool: &PgPool, schema: &Schema) -> Result<SchemaState>
         latest,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every embedded migration, renamed, names no default schema or role
+    /// left: each `stripe` that stays is prose (`stripe-sync`, a URL, a
+    /// column such as `stripe_s700`).
+    #[test]
+    fn renamed_migrations_keep_no_default_name() {
+        let schema = Schema::new("acme").unwrap();
+        for m in migrator().migrations.iter() {
+            // Comments may say anything.
+            let renamed: String = schema
+                .sql(&m.sql)
+                .lines()
+                .map(|l| l.split("--").next().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join("\n");
+            assert!(!renamed.contains("stripe_sync"), "{}", m.description);
+            for (at, _) in renamed.match_indices("stripe") {
+                let before = renamed[..at].chars().last();
+                let after = renamed[at + 6..].chars().next();
+                let prose = matches!(after, Some('-') | Some('_') | Some(' ') | Some('`'))
+                    || before.is_some_and(|c| c == '.' || c == '/' || c.is_alphanumeric())
+                    || renamed[at..].starts_with("stripe.com");
+                assert!(
+                    prose,
+                    "{}: `stripe` left at {}",
+                    m.description,
+                    &renamed[at.saturating_sub(40)..(at + 40).min(renamed.len())]
+                );
+            }
+        }
+    }
+}

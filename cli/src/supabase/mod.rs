@@ -503,7 +503,8 @@ async fn install(before: GlobalOpts, a: InstallArgs) -> CliResult {
     }
     let g = before.with_api(&a.api);
     let sync = engine_to_migrate(&g, None).await?;
-    let f = Function::of(&sync.config().schema);
+    let schema = sync.config().schema.clone();
+    let f = Function::of(&schema);
     let role = &f.role;
     let done = async {
         // The engine connected with it: set, and a URL sqlx reads.
@@ -519,7 +520,7 @@ async fn install(before: GlobalOpts, a: InstallArgs) -> CliResult {
         // First what needs no network: the function's file, the migrations.
         let dir = write_function(&a.project_dir, &f)?;
         outln!("function written to {}", dir.join("index.ts").display());
-        migrate(sync.pool(), &sync.config().schema).await?;
+        migrate(sync.pool(), &schema).await?;
         outln!("migrations applied");
         match &a.webhook_secret {
             Some(secret) => {
@@ -587,8 +588,13 @@ async fn install(before: GlobalOpts, a: InstallArgs) -> CliResult {
             outln!("then, with the same DATABASE_URL and key:");
         }
     }
-    outln!("  stripe-sync backfill                  # once: what exists at Stripe today");
-    outln!("  stripe-sync sync --events-only        # on a schedule (every 15 min): what webhooks missed, from now on");
+    let flag = if schema.is_default() {
+        String::new()
+    } else {
+        format!(" --schema {schema}")
+    };
+    outln!("  stripe-sync backfill{flag}                  # once: what exists at Stripe today");
+    outln!("  stripe-sync sync --events-only{flag}        # on a schedule (every 15 min): what webhooks missed, from now on");
     Ok(())
 }
 
@@ -632,6 +638,26 @@ async fn uninstall(before: GlobalOpts, a: UninstallArgs) -> CliResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_schema_has_its_own_function_role_and_entry_point() {
+        let default = Function::of(&Schema::default());
+        assert_eq!(default.name, FUNCTION_NAME);
+        assert_eq!(default.role, WEBHOOK_ROLE);
+        assert_eq!(default.source, FUNCTION_SOURCE);
+        assert_eq!(default.env_file(), ENV_FILE);
+        let f = Function::of(&Schema::new("billing_test").unwrap());
+        assert_eq!(f.name, "stripe-webhook-billing-test");
+        assert_eq!(f.role, "billing_test_sync_webhook");
+        assert_eq!(
+            f.env_file(),
+            "supabase/functions/stripe-webhook-billing-test/.env"
+        );
+        assert!(f
+            .source
+            .contains("SELECT billing_test_sync.process_webhook("));
+        assert!(!f.source.contains("stripe_sync"));
+    }
     use std::str::FromStr;
 
     const PW: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
