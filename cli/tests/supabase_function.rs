@@ -700,3 +700,87 @@ async fn supabase_install_deploys_through_the_management_api() -> Result<()> {
     sim.shutdown().await;
     Ok(())
 }
+
+/// A mirror in schema `billing`: `supabase install --schema billing` writes
+/// its own function (`stripe-webhook-billing`, calling
+/// `billing_sync.process_webhook`) and role (`billing_sync_webhook`); under
+/// deno, as that role, the function writes the simulator's delivery into
+/// `billing`, and nothing makes a `stripe` schema.
+#[tokio::test(flavor = "multi_thread")]
+async fn supabase_install_for_another_schema_deploys_that_schemas_function() -> Result<()> {
+    let sim = simulator().await;
+    let db = TestDb::new().await?;
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}/functions/v1/stripe-webhook-billing");
+    let project = std::env::temp_dir().join(format!(
+        "stripe-sync-supabase-billing-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&project);
+    let mut c = cmd_with(&db.url, &sim.base_url());
+    c.args([
+        "supabase",
+        "install",
+        "--schema",
+        "billing",
+        "--function-url",
+        &url,
+        "--project-dir",
+    ])
+    .arg(&project);
+    let (code, out, err) = run_async(c).await;
+    assert_eq!(code, 0, "install failed: {out}\n{err}");
+    assert!(out.contains("role billing_sync_webhook"), "{out}");
+    assert!(
+        out.contains("supabase functions deploy stripe-webhook-billing"),
+        "{out}"
+    );
+    assert!(
+        out.contains("stripe-sync backfill --schema billing"),
+        "{out}"
+    );
+    let dir = project.join("supabase/functions/stripe-webhook-billing");
+    let env = std::fs::read_to_string(dir.join(".env"))?;
+    let role_url = env
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{DB_URL_VAR}=")))
+        .context("no database URL in the function's .env")?
+        .to_string();
+    assert!(role_url.contains("billing_sync_webhook"), "{role_url}");
+    let index = dir.join("index.ts");
+    let source = std::fs::read_to_string(&index)?;
+    assert!(source.contains("billing_sync.process_webhook("));
+
+    let function = run_function(&index, port, Some(&role_url)).await?;
+    let created: Value = reqwest::Client::new()
+        .post(format!("{}/v1/customers", sim.base_url()))
+        .bearer_auth("sk_test_cli")
+        .form(&[("name", "Billed at the edge")])
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let id = created["id"].as_str().context("customer id")?.to_string();
+    let name: String = wait_for("the customer written into billing", || {
+        let (pool, id) = (db.pool.clone(), id.clone());
+        async move {
+            Ok(
+                sqlx::query_scalar("SELECT name FROM billing.customers WHERE id = $1")
+                    .bind(&id)
+                    .fetch_optional(&pool)
+                    .await?,
+            )
+        }
+    })
+    .await?;
+    assert_eq!(name, "Billed at the edge");
+    let stripe: Option<String> = sqlx::query_scalar("SELECT to_regnamespace('stripe')::text")
+        .fetch_one(&db.pool)
+        .await?;
+    assert_eq!(stripe, None);
+    drop(function);
+    let _ = std::fs::remove_dir_all(&project);
+    sim.shutdown().await;
+    db.drop_db().await
+}
