@@ -13,6 +13,7 @@ use rsupport::{events_oldest_first, signed_now, start_server, Rng};
 use serde_json::{json, Value};
 use stripe_sync::changes::{self, Op};
 use stripe_sync::BackfillRequest;
+use stripe_sync::Schema;
 use stripe_sync_simulator::SimConfig;
 use support::{env, fixtures, Env};
 
@@ -239,7 +240,7 @@ async fn concurrent_writers_and_a_reader_see_every_entry_once_in_order() -> Resu
         let deadline = std::time::Instant::now() + stripe_sync_tests::WAIT_LIMIT;
         while seen.len() < 4 * PER_WRITER && std::time::Instant::now() < deadline {
             let since = seen.last().map(|c| c.seq).unwrap_or(0);
-            let page = changes::after(&stripe_sync::Schema::default(), &pool, since, 7).await?;
+            let page = changes::after(&Schema::default(), &pool, since, 7).await?;
             if page.is_empty() {
                 tokio::time::sleep(std::time::Duration::from_millis(5)).await;
             }
@@ -286,7 +287,7 @@ async fn a_consumer_dying_at_random_points_handles_every_entry_once() -> Result<
     let mut rng = Rng::new(0xdead_0034);
     let (mut deaths, mut rounds) = (0, 0);
     let deadline = std::time::Instant::now() + stripe_sync_tests::WAIT_LIMIT;
-    while changes::position(&stripe_sync::Schema::default(), &e.db.pool, "mailer").await? < 300 {
+    while changes::position(&Schema::default(), &e.db.pool, "mailer").await? < 300 {
         ensure!(std::time::Instant::now() < deadline, "the consumer stalled");
         rounds += 1;
         let mut tx = e.db.pool.begin().await?;
@@ -337,13 +338,13 @@ async fn a_consumer_dying_at_random_points_handles_every_entry_once() -> Result<
     );
     ensure!(deaths > 0);
     ensure!(handled == (1..=300).collect::<Vec<i64>>(), "{handled:?}");
-    ensure!(changes::position(&stripe_sync::Schema::default(), &e.db.pool, "mailer").await? == 300);
+    ensure!(changes::position(&Schema::default(), &e.db.pool, "mailer").await? == 300);
 
     // The retention: positions at or below what it pruned are refused, not skipped.
-    changes::set_retention(&stripe_sync::Schema::default(), &e.db.pool, None, Some(100)).await?;
-    let kept = changes::after(&stripe_sync::Schema::default(), &e.db.pool, 200, 1000).await?;
+    changes::set_retention(&Schema::default(), &e.db.pool, None, Some(100)).await?;
+    let kept = changes::after(&Schema::default(), &e.db.pool, 200, 1000).await?;
     ensure!(kept.len() == 100 && kept[0].seq == 201);
-    let refused = changes::after(&stripe_sync::Schema::default(), &e.db.pool, 150, 1000)
+    let refused = changes::after(&Schema::default(), &e.db.pool, 150, 1000)
         .await
         .unwrap_err()
         .to_string();
@@ -355,16 +356,14 @@ async fn a_consumer_dying_at_random_points_handles_every_entry_once() -> Result<
     .execute(&e.db.pool)
     .await?;
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    let refused = changes::after(&stripe_sync::Schema::default(), &e.db.pool, 250, 1000)
+    let refused = changes::after(&Schema::default(), &e.db.pool, 250, 1000)
         .await
         .unwrap_err()
         .to_string();
     ensure!(refused.contains("pruned through position 300"), "{refused}");
-    ensure!(
-        changes::after(&stripe_sync::Schema::default(), &e.db.pool, 300, 1000)
-            .await?
-            .is_empty()
-    );
+    ensure!(changes::after(&Schema::default(), &e.db.pool, 300, 1000)
+        .await?
+        .is_empty());
     e.finish().await
 }
 
@@ -390,7 +389,7 @@ async fn one_rows_changes_are_numbered_in_the_order_they_were_made() -> Result<(
         read.into_iter().filter(|c| c.id == "cus_inorder").collect()
     };
     let mut second = begin_write(
-        &stripe_sync::Schema::default(),
+        &Schema::default(),
         pool,
         Commit::Durable,
         false,
@@ -405,7 +404,7 @@ async fn one_rows_changes_are_numbered_in_the_order_they_were_made() -> Result<(
         .execute(&mut *open)
         .await?;
     let mut first = begin_write(
-        &stripe_sync::Schema::default(),
+        &Schema::default(),
         pool,
         Commit::Durable,
         false,
@@ -413,7 +412,7 @@ async fn one_rows_changes_are_numbered_in_the_order_they_were_made() -> Result<(
     )
     .await?;
     upsert_objects(
-        &stripe_sync::Schema::default(),
+        &Schema::default(),
         &mut *first,
         customers,
         &[customer("one")],
@@ -423,7 +422,7 @@ async fn one_rows_changes_are_numbered_in_the_order_they_were_made() -> Result<(
     .await?;
     first.commit().await?;
     upsert_objects(
-        &stripe_sync::Schema::default(),
+        &Schema::default(),
         &mut *second,
         customers,
         &[customer("two")],
@@ -435,7 +434,7 @@ async fn one_rows_changes_are_numbered_in_the_order_they_were_made() -> Result<(
     // whose entry nothing holds back once that transaction commits.
     let control = json!({"id": "cus_inorder_control", "object": "customer", "created": 1});
     upsert_objects(
-        &stripe_sync::Schema::default(),
+        &Schema::default(),
         &mut *second,
         customers,
         &[control.to_string()],
@@ -448,7 +447,7 @@ async fn one_rows_changes_are_numbered_in_the_order_they_were_made() -> Result<(
     // hold numbering back a moment), the second write could have been:
     // it must still wait for the first.
     let early = stripe_sync_tests::wait_for("the control numbered", || async {
-        let read = changes::after(&stripe_sync::Schema::default(), pool, 0, 10_000).await?;
+        let read = changes::after(&Schema::default(), pool, 0, 10_000).await?;
         Ok(read
             .iter()
             .any(|c| c.id == "cus_inorder_control")
@@ -485,7 +484,7 @@ async fn one_rows_changes_are_numbered_in_the_order_they_were_made() -> Result<(
 async fn a_webhook_plans_the_ledger_by_index_even_on_an_empty_ledger() -> Result<()> {
     use stripe_sync::store::{begin_write, ChangeSource, Commit};
     let e = env(SimConfig::new(fixtures()), |_| {}).await?;
-    let schema = &stripe_sync::Schema::default();
+    let schema = &Schema::default();
     let empty: i64 = sqlx::query_scalar("SELECT count(*) FROM stripe_sync.events")
         .fetch_one(&e.db.pool)
         .await?;

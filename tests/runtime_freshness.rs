@@ -26,6 +26,7 @@ use stripe_sync::metrics::{Metrics, EXPORTED};
 use stripe_sync::server::{router, AppState, DEFAULT_MAX_BODY_BYTES};
 use stripe_sync::store::{self, RunKind, RunStatus};
 use stripe_sync::BackfillRequest;
+use stripe_sync::Schema;
 use stripe_sync_simulator::SimConfig;
 use stripe_sync_tests::wait_for;
 use support::{env_with_account, fixtures, Env};
@@ -119,7 +120,7 @@ async fn post_names(e: &Env, paths: &[String], name: &str) -> Result<()> {
 /// The `/metrics` text after the database's gauges are read.
 async fn scrape(e: &Env, metrics: &Metrics, base: &str) -> Result<String> {
     metrics
-        .refresh_gauges(&stripe_sync::Schema::default(), &e.db.pool)
+        .refresh_gauges(&Schema::default(), &e.db.pool)
         .await?;
     Ok(reqwest::get(format!("{base}/metrics"))
         .await?
@@ -206,7 +207,7 @@ async fn a_simulator_that_stops_delivering_raises_the_lag_and_the_alert_fires_on
     })
     .await?;
     let delivering = scrape(&e, &metrics, &base).await?;
-    let fresh = freshness::collect(&stripe_sync::Schema::default(), &e.db.pool).await?;
+    let fresh = freshness::collect(&Schema::default(), &e.db.pool).await?;
     let f = fresh
         .iter()
         .find(|f| f.account == account)
@@ -252,7 +253,7 @@ async fn a_simulator_that_stops_delivering_raises_the_lag_and_the_alert_fires_on
             .await?;
     ensure!(arrived == 20, "{arrived} of 20 changes caught up");
     let stopped = scrape(&e, &metrics, &base).await?;
-    let fresh = freshness::collect(&stripe_sync::Schema::default(), &e.db.pool).await?;
+    let fresh = freshness::collect(&Schema::default(), &e.db.pool).await?;
     let f = fresh
         .iter()
         .find(|f| f.account == account)
@@ -262,7 +263,7 @@ async fn a_simulator_that_stops_delivering_raises_the_lag_and_the_alert_fires_on
     ensure!(f.lag_p95_seconds.is_some_and(|l| l > 300.0), "{f:?}");
     ensure!(f.last_catch_up_at.is_some(), "{f:?}");
     // `status --json` shows the same under freshness.<account>.
-    let status = stripe_sync::status::collect_status(&stripe_sync::Schema::default(), &e.db.pool)
+    let status = stripe_sync::status::collect_status(&Schema::default(), &e.db.pool)
         .await
         .map_err(anyhow::Error::msg)?;
     let shown = &status["freshness"][account.as_str()];
@@ -346,7 +347,7 @@ async fn a_simulator_that_stops_delivering_raises_the_lag_and_the_alert_fires_on
     // A live run whose counts do not move: its time without progress grows
     // between two reads; once it fails, the account's last backfill failed.
     let (run_id, _) = store::start_run(
-        &stripe_sync::Schema::default(),
+        &Schema::default(),
         &e.db.pool,
         RunKind::Backfill,
         &account,
@@ -359,7 +360,7 @@ async fn a_simulator_that_stops_delivering_raises_the_lag_and_the_alert_fires_on
     let second = samples(&scrape(&e, &metrics, &base).await?)[stalled];
     ensure!(second >= first + 1.4, "{first} then {second}");
     store::finish_run(
-        &stripe_sync::Schema::default(),
+        &Schema::default(),
         &e.db.pool,
         run_id,
         RunStatus::Failed,

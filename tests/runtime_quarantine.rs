@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 use sqlx::PgPool;
 use stripe_sync::server::{router, AppState, DEFAULT_MAX_BODY_BYTES};
 use stripe_sync::storable::storable_json;
+use stripe_sync::Schema;
 use stripe_sync::{BackfillRequest, StripeSync};
 use stripe_sync_simulator::SimConfig;
 use stripe_sync_tests::TestDb;
@@ -360,7 +361,7 @@ async fn backfill_and_catch_up_quarantine_one_object_and_go_on() -> Result<()> {
             .fetch_one(&e.db.pool)
             .await?;
     assert_eq!(desc.as_deref(), Some("a\u{E000}0b"));
-    let q = stripe_sync::quarantine::list(&stripe_sync::Schema::default(), &e.db.pool).await?;
+    let q = stripe_sync::quarantine::list(&Schema::default(), &e.db.pool).await?;
     let mut states: Vec<(&str, &str)> = q
         .iter()
         .map(|r| (r.kind.as_str(), r.sqlstate.as_str()))
@@ -403,7 +404,7 @@ async fn backfill_and_catch_up_quarantine_one_object_and_go_on() -> Result<()> {
     sqlx::query("ALTER TABLE stripe.customers DROP CONSTRAINT not_refused")
         .execute(&e.db.pool)
         .await?;
-    let open = stripe_sync::quarantine::count(&stripe_sync::Schema::default(), &e.db.pool).await?;
+    let open = stripe_sync::quarantine::count(&Schema::default(), &e.db.pool).await?;
     let retried = e.sync.retry_quarantined().await?;
     assert_eq!(
         retried.written, 2,
@@ -415,13 +416,13 @@ async fn backfill_and_catch_up_quarantine_one_object_and_go_on() -> Result<()> {
         customers
     );
     assert_eq!(
-        stripe_sync::quarantine::count(&stripe_sync::Schema::default(), &e.db.pool).await?,
+        stripe_sync::quarantine::count(&Schema::default(), &e.db.pool).await?,
         open - 2
     );
     // /metrics counts what is still there.
     let metrics = stripe_sync::metrics::Metrics::new();
     metrics
-        .refresh_gauges(&stripe_sync::Schema::default(), &e.db.pool)
+        .refresh_gauges(&Schema::default(), &e.db.pool)
         .await?;
     let text = metrics.render();
     assert!(

@@ -6,6 +6,7 @@
 use anyhow::Result;
 use serde_json::{json, Value};
 use stripe_sync::status::collect_status;
+use stripe_sync::Schema;
 use stripe_sync_tests::TestDb;
 
 /// The entry of `account` in the status's `accounts`.
@@ -63,14 +64,14 @@ async fn seed(pool: &sqlx::PgPool) -> Result<()> {
 async fn status_lists_each_account_with_its_state_jobs_runs_and_errors() -> Result<()> {
     let db = TestDb::new().await?;
     stripe_sync::migrate(&db.pool).await?;
-    let empty = collect_status(&stripe_sync::Schema::default(), &db.pool)
+    let empty = collect_status(&Schema::default(), &db.pool)
         .await
         .map_err(anyhow::Error::msg)?;
     assert_eq!(empty["accounts"], json!([]));
     assert_eq!(empty["accounts_summary"]["total"], 0);
 
     seed(&db.pool).await?;
-    let v = collect_status(&stripe_sync::Schema::default(), &db.pool)
+    let v = collect_status(&Schema::default(), &db.pool)
         .await
         .map_err(anyhow::Error::msg)?;
 
@@ -172,7 +173,7 @@ async fn status_of_a_database_migrated_before_the_queue_has_no_accounts() -> Res
     )
     .execute(&db.pool)
     .await?;
-    let v = collect_status(&stripe_sync::Schema::default(), &db.pool)
+    let v = collect_status(&Schema::default(), &db.pool)
         .await
         .map_err(anyhow::Error::msg)?;
     assert_eq!(v["accounts"], json!([]));

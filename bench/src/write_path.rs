@@ -16,6 +16,7 @@ use stripe_sync::store::{self, ChangeSource, Commit};
 
 use crate::harness::{fixtures, measure, median, migrated_db, pair_order, Measure, Options};
 use crate::proc_stats;
+use stripe_sync::Schema;
 
 /// Events per transaction: about what `serve` commits together under load.
 const BATCH: usize = 16;
@@ -43,7 +44,7 @@ pub(crate) async fn change_log_write_path(o: &Options) -> Result<Vec<Measure>> {
             .map(|&i| customer(&template, i, "seed@example.com"))
             .collect();
         let mut tx = store::begin_write(
-            &stripe_sync::Schema::default(),
+            &Schema::default(),
             &db.pool,
             Commit::Relaxed,
             false,
@@ -51,7 +52,7 @@ pub(crate) async fn change_log_write_path(o: &Options) -> Result<Vec<Measure>> {
         )
         .await?;
         store::upsert_objects(
-            &stripe_sync::Schema::default(),
+            &Schema::default(),
             &mut *tx,
             customers,
             &texts,
@@ -97,7 +98,7 @@ pub(crate) async fn change_log_write_path(o: &Options) -> Result<Vec<Measure>> {
                             .map(|g| customer(&template, base + g, &format!("v{k}@example.com")))
                             .collect();
                         let object_ids: Vec<String> = (0..BATCH).map(|g| format!("cus_wp{:05}", base + g)).collect();
-                        let mut tx = store::begin_write(&stripe_sync::Schema::default(), &pool, Commit::Durable, false, ChangeSource::Webhook).await?;
+                        let mut tx = store::begin_write(&Schema::default(), &pool, Commit::Durable, false, ChangeSource::Webhook).await?;
                         sqlx::query(
                             "INSERT INTO stripe_sync.events (id, type, created, account_id, livemode, object_type, object_id, source, outcome, _raw_data)
                              SELECT u.i, 'customer.updated', now(), 'acct_bench', false, 'customer', u.o, 'webhook', 'pending',
@@ -109,7 +110,7 @@ pub(crate) async fn change_log_write_path(o: &Options) -> Result<Vec<Measure>> {
                         .bind(&objects)
                         .execute(&mut *tx)
                         .await?;
-                        store::upsert_objects(&stripe_sync::Schema::default(), &mut *tx, customers, &objects, "acct_bench", Utc::now()).await?;
+                        store::upsert_objects(&Schema::default(), &mut *tx, customers, &objects, "acct_bench", Utc::now()).await?;
                         sqlx::query("UPDATE stripe_sync.events SET outcome = 'applied', processed_at = now() WHERE id = ANY($1::text[])")
                             .bind(&ids)
                             .execute(&mut *tx)

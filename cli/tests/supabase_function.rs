@@ -111,6 +111,39 @@ fn env_url(project: &Path) -> Result<String> {
         .with_context(|| format!("no {DB_URL_VAR} in {}", file.display()))
 }
 
+/// Creates a customer named `name` at the simulator, which delivers it to
+/// the function; the name read back from `schema`'s `customers` once the
+/// function wrote it.
+async fn customer_through_function(
+    sim: &stripe_sync_simulator::SimHandle,
+    db: &TestDb,
+    schema: &str,
+    name: &str,
+) -> Result<(String, String)> {
+    let created: Value = reqwest::Client::new()
+        .post(format!("{}/v1/customers", sim.base_url()))
+        .bearer_auth("sk_test_cli")
+        .form(&[("name", name), ("email", "edge@example.com")])
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let id = created["id"].as_str().context("customer id")?.to_string();
+    let sql = format!("SELECT name FROM {schema}.customers WHERE id = $1");
+    let written = wait_for("the customer written through the function", || {
+        let (pool, id, sql) = (db.pool.clone(), id.clone(), sql.clone());
+        async move {
+            Ok(sqlx::query_scalar(&sql)
+                .bind(&id)
+                .fetch_optional(&pool)
+                .await?)
+        }
+    })
+    .await?;
+    Ok((id, written))
+}
+
 /// The password in a URL from [`env_url`].
 fn password_of(url: &str) -> Result<String> {
     let u = reqwest::Url::parse(url)?;
@@ -284,28 +317,7 @@ async fn supabase_install_writes_a_function_that_deno_runs_and_the_simulator_fee
 
     // The function under deno, as the role; the simulator delivers to it.
     let function = run_function(&index, port, Some(&role_url)).await?;
-    let created: Value = reqwest::Client::new()
-        .post(format!("{}/v1/customers", sim.base_url()))
-        .bearer_auth("sk_test_cli")
-        .form(&[("name", "From the edge"), ("email", "edge@example.com")])
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let id = created["id"].as_str().context("customer id")?.to_string();
-    let name: String = wait_for("the customer written through the function", || {
-        let (pool, id) = (db.pool.clone(), id.clone());
-        async move {
-            Ok(
-                sqlx::query_scalar("SELECT name FROM stripe.customers WHERE id = $1")
-                    .bind(&id)
-                    .fetch_optional(&pool)
-                    .await?,
-            )
-        }
-    })
-    .await?;
+    let (id, name) = customer_through_function(&sim, &db, "stripe", "From the edge").await?;
     assert_eq!(name, "From the edge");
     wait_for("the deliveries settled", || async {
         Ok((sim.deliveries_in_flight() == 0).then_some(()))
@@ -752,28 +764,7 @@ async fn supabase_install_for_another_schema_deploys_that_schemas_function() -> 
     assert!(source.contains("billing_sync.process_webhook("));
 
     let function = run_function(&index, port, Some(&role_url)).await?;
-    let created: Value = reqwest::Client::new()
-        .post(format!("{}/v1/customers", sim.base_url()))
-        .bearer_auth("sk_test_cli")
-        .form(&[("name", "Billed at the edge")])
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let id = created["id"].as_str().context("customer id")?.to_string();
-    let name: String = wait_for("the customer written into billing", || {
-        let (pool, id) = (db.pool.clone(), id.clone());
-        async move {
-            Ok(
-                sqlx::query_scalar("SELECT name FROM billing.customers WHERE id = $1")
-                    .bind(&id)
-                    .fetch_optional(&pool)
-                    .await?,
-            )
-        }
-    })
-    .await?;
+    let (_, name) = customer_through_function(&sim, &db, "billing", "Billed at the edge").await?;
     assert_eq!(name, "Billed at the edge");
     let stripe: Option<String> = sqlx::query_scalar("SELECT to_regnamespace('stripe')::text")
         .fetch_one(&db.pool)
