@@ -97,6 +97,13 @@ pub(crate) fn fixtures() -> PathBuf {
     spec_dir().join(version).join("fixtures3.json")
 }
 
+/// The fixtures' customer, the template the webhook benchmarks' events
+/// are made from.
+pub(crate) fn customer_template() -> Result<serde_json::Value> {
+    let f: serde_json::Value = serde_json::from_slice(&std::fs::read(fixtures())?)?;
+    Ok(f["resources"]["customer"].clone())
+}
+
 /// Prints the table and writes the JSON.
 pub fn report(o: &Options, scenarios: Vec<Vec<Measure>>) -> Result<()> {
     let all: Vec<Measure> = scenarios.into_iter().flatten().collect();

@@ -11,7 +11,7 @@ use stripe_sync_tests::{spec_dir, TestDb};
 
 use crate::children::{spawn_simulator, ChildProc, EngineResult};
 use crate::harness::{
-    fixtures, measure, median, migrated_db, pair_order, report, Measure, Options,
+    customer_template, measure, median, migrated_db, pair_order, report, Measure, Options,
 };
 use crate::proc_stats;
 
@@ -462,10 +462,7 @@ async fn webhooks_to(o: &Options, receiver: Receiver) -> Result<Vec<Measure>> {
     if !up {
         bail!("the webhook receiver did not come up on {listen}");
     }
-    let template = {
-        let f: serde_json::Value = serde_json::from_slice(&std::fs::read(fixtures())?)?;
-        f["resources"]["customer"].clone()
-    };
+    let template = customer_template()?;
     let now = chrono::Utc::now().timestamp();
     let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     // Start each run from a clean slate: what earlier runs left dirty is

@@ -14,7 +14,9 @@ use anyhow::{anyhow, Result};
 use chrono::Utc;
 use stripe_sync::store::{self, ChangeSource, Commit};
 
-use crate::harness::{fixtures, measure, median, migrated_db, pair_order, Measure, Options};
+use crate::harness::{
+    customer_template, measure, median, migrated_db, pair_order, Measure, Options,
+};
 use crate::proc_stats;
 use stripe_sync::Schema;
 
@@ -33,10 +35,7 @@ pub(crate) async fn change_log_write_path(o: &Options) -> Result<Vec<Measure>> {
     let db = migrated_db().await?;
     let customers = stripe_sync_generated::registry::resource("customer")
         .ok_or_else(|| anyhow!("no customer resource"))?;
-    let template: Arc<serde_json::Value> = {
-        let f: serde_json::Value = serde_json::from_slice(&std::fs::read(fixtures())?)?;
-        Arc::new(f["resources"]["customer"].clone())
-    };
+    let template = Arc::new(customer_template()?);
     // The customers the events update, written as a backfill would.
     for chunk in (0..CUSTOMERS).collect::<Vec<_>>().chunks(1_000) {
         let texts: Vec<String> = chunk
