@@ -197,7 +197,6 @@ impl Context {
     /// the `accounts` row its platform's `/v1/accounts` list wrote (`None`:
     /// not acting as one, or no such row).
     async fn listed_account_created(&self) -> Option<i64> {
-        let schema = &self.config.schema;
         let account = self.config.stripe_account.as_ref()?;
         let table = stripe_sync_generated::resource("account")
             .map(|r| store::table_ident(&self.config.schema, r))?;
@@ -205,7 +204,7 @@ impl Context {
             "SELECT extract(epoch FROM created)::bigint FROM {table}
               WHERE id = $1 AND created IS NOT NULL LIMIT 1"
         );
-        match sqlx::query_scalar(&schema.sql(&sql))
+        match sqlx::query_scalar(&sql)
             .bind(account)
             .fetch_optional(&self.pool)
             .await

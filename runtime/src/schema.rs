@@ -23,7 +23,9 @@
 //! lowercase identifier.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Mutex, OnceLock};
 
 /// The mirror's schema when none is chosen.
 pub const DEFAULT_SCHEMA: &str = "stripe";
@@ -246,6 +248,26 @@ impl Schema {
             return Cow::Borrowed(sql);
         }
         Cow::Owned(rename(sql, &self.mirror))
+    }
+
+    /// [`Schema::sql`] for a statement that lives as long as the program
+    /// (the generated upserts, run on every batch): renamed once per schema
+    /// and kept, so a batch pays a map lookup, not a rename. The kept texts
+    /// are bounded by the program's statements times the schemas it uses.
+    pub fn sql_static(&self, sql: &'static str) -> &'static str {
+        type Renamed = HashMap<(String, usize), &'static str>;
+        static RENAMED: OnceLock<Mutex<Renamed>> = OnceLock::new();
+        if self.is_default() || !sql.contains(DEFAULT_SCHEMA) {
+            return sql;
+        }
+        let key = (self.mirror.clone(), sql.as_ptr() as usize);
+        let mut renamed = RENAMED
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        renamed
+            .entry(key)
+            .or_insert_with(|| Box::leak(rename(sql, &self.mirror).into_boxed_str()))
     }
 }
 

@@ -82,7 +82,7 @@ pub async fn begin_write(
         "SELECT set_config('synchronous_commit', $1, true), set_config('stripe_sync.change_source', $2, true), set_config('enable_seqscan', CASE WHEN $3 THEN 'off' ELSE current_setting('enable_seqscan') END, true)"
     };
     let events = matches!(source, ChangeSource::Webhook | ChangeSource::CatchUp);
-    sqlx::query(&schema.sql(sql))
+    sqlx::query(schema.sql_static(sql))
         .bind(sync)
         .bind(source.as_str())
         .bind(events)
@@ -215,7 +215,7 @@ async fn write_rows<'c, S: AsRef<str>>(
     }
     let texts: Vec<&str> = objects.iter().map(AsRef::as_ref).collect();
     let accounts = vec![account; texts.len()];
-    let done = sqlx::query(&schema.sql(sql))
+    let done = sqlx::query(schema.sql_static(sql))
         .bind(&texts)
         .bind(&accounts)
         .bind(versions)
@@ -238,7 +238,7 @@ pub async fn set_owner<'c, S: AsRef<str>>(
         .iter()
         .filter_map(|t| crate::objects::head(t.as_ref()).ok()?.id)
         .collect();
-    sqlx::query(&schema.sql(owner.set_sql))
+    sqlx::query(schema.sql_static(owner.set_sql))
         .bind(owner_id)
         .bind(&ids)
         .bind(account)
@@ -259,14 +259,16 @@ pub async fn soft_delete_missing<'c>(
     present: &[String],
     version: DateTime<Utc>,
 ) -> Result<u64> {
-    Ok(sqlx::query(&schema.sql(owner.soft_delete_missing_sql))
-        .bind(account)
-        .bind(owner_id)
-        .bind(present)
-        .bind(version)
-        .execute(ex)
-        .await?
-        .rows_affected())
+    Ok(
+        sqlx::query(schema.sql_static(owner.soft_delete_missing_sql))
+            .bind(account)
+            .bind(owner_id)
+            .bind(present)
+            .bind(version)
+            .execute(ex)
+            .await?
+            .rows_affected(),
+    )
 }
 
 /// Records the parents children were listed under, where their payload
@@ -303,7 +305,7 @@ pub async fn apply_membership(
                 }
             }
             if !ids.is_empty() {
-                sqlx::query(&schema.sql(sql))
+                sqlx::query(schema.sql_static(sql))
                     .bind(account)
                     .bind(&parents)
                     .bind(&ids)
@@ -319,7 +321,7 @@ pub async fn apply_membership(
         if parents.is_empty() {
             continue;
         }
-        deleted += sqlx::query(&schema.sql(list.soft_delete_missing_sql))
+        deleted += sqlx::query(schema.sql_static(list.soft_delete_missing_sql))
             .bind(account)
             .bind(&parents)
             .bind(&present)
@@ -385,10 +387,7 @@ pub async fn stored_version<'c>(
         "SELECT _updated_at, _deleted_at FROM {} WHERE id = $1",
         table_ident(schema, resource)
     );
-    let row = sqlx::query(&schema.sql(&sql))
-        .bind(id)
-        .fetch_optional(ex)
-        .await?;
+    let row = sqlx::query(&sql).bind(id).fetch_optional(ex).await?;
     Ok(match row {
         Some(r) => Some((r.try_get(0)?, r.try_get(1)?)),
         None => None,
@@ -406,7 +405,7 @@ pub async fn exists<'c>(
         "SELECT 1 FROM {} WHERE id = $1",
         table_ident(schema, resource)
     );
-    Ok(sqlx::query(&schema.sql(&sql))
+    Ok(sqlx::query(&sql)
         .bind(id)
         .fetch_optional(ex)
         .await?
@@ -443,7 +442,7 @@ pub async fn ids_after(
         "SELECT id FROM {} WHERE {PARENTS} AND id > $4 ORDER BY id LIMIT $5",
         table_ident(schema, parents.resource)
     );
-    let rows = sqlx::query(&schema.sql(&sql))
+    let rows = sqlx::query(&sql)
         .bind(parents.account)
         .bind(parents.skip_complete_list)
         .bind(parents.synced_since)
@@ -474,7 +473,7 @@ pub async fn has_rows(
         "SELECT EXISTS (SELECT 1 FROM {} WHERE _account_id = $1)",
         table_ident(schema, resource)
     );
-    Ok(sqlx::query_scalar(&schema.sql(&sql))
+    Ok(sqlx::query_scalar(&sql)
         .bind(account)
         .fetch_one(pool)
         .await?)
@@ -492,7 +491,7 @@ pub async fn count_parents(
         "SELECT count(*) FROM {} WHERE {PARENTS} AND id > $4",
         table_ident(schema, parents.resource)
     );
-    Ok(sqlx::query_scalar(&schema.sql(&sql))
+    Ok(sqlx::query_scalar(&sql)
         .bind(parents.account)
         .bind(parents.skip_complete_list)
         .bind(parents.synced_since)
