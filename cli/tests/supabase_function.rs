@@ -100,10 +100,15 @@ async fn run_function(index: &Path, port: u16, db_url: Option<&str>) -> Result<F
     Ok(f)
 }
 
-/// The function's database URL, as `install` wrote it to its `.env` file.
+/// The default function's database URL, as `install` wrote it to its
+/// `.env` file.
 fn env_url(project: &Path) -> Result<String> {
-    let file = project.join(ENV_FILE);
-    let text = std::fs::read_to_string(&file).with_context(|| format!("{}", file.display()))?;
+    env_url_in(&project.join(ENV_FILE))
+}
+
+/// The database URL in the `.env` file `install` wrote at `file`.
+fn env_url_in(file: &Path) -> Result<String> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("{}", file.display()))?;
     let prefix = format!("{DB_URL_VAR}=");
     text.lines()
         .find_map(|l| l.strip_prefix(&prefix))
@@ -752,12 +757,7 @@ async fn supabase_install_for_another_schema_deploys_that_schemas_function() -> 
         "{out}"
     );
     let dir = project.join("supabase/functions/stripe-webhook-billing");
-    let env = std::fs::read_to_string(dir.join(".env"))?;
-    let role_url = env
-        .lines()
-        .find_map(|l| l.strip_prefix(&format!("{DB_URL_VAR}=")))
-        .context("no database URL in the function's .env")?
-        .to_string();
+    let role_url = env_url_in(&dir.join(".env"))?;
     assert!(role_url.contains("billing_sync_webhook"), "{role_url}");
     let index = dir.join("index.ts");
     let source = std::fs::read_to_string(&index)?;

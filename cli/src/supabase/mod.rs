@@ -50,12 +50,10 @@ pub struct Function {
     /// The function's slug and directory: `stripe-webhook`, or
     /// `stripe-webhook-<schema>` for another schema.
     pub name: String,
-    /// The login role: `<schema>_sync_webhook`.
-    pub role: String,
-    /// The engine's schema, whose `grant_privileges()` grants the role.
-    pub engine: String,
     /// The source, for the schema.
     pub source: String,
+    /// The mirror it writes.
+    schema: Schema,
 }
 
 impl Function {
@@ -68,10 +66,19 @@ impl Function {
         };
         Function {
             name,
-            role: format!("{}_webhook", schema.engine()),
-            engine: schema.engine().to_string(),
             source: schema.sql(FUNCTION_SOURCE).into_owned(),
+            schema: schema.clone(),
         }
+    }
+
+    /// The login role: `<schema>_sync_webhook`.
+    pub fn role(&self) -> String {
+        format!("{}_webhook", self.schema.engine())
+    }
+
+    /// The engine's schema, whose `grant_privileges()` grants the role.
+    pub fn engine(&self) -> &str {
+        self.schema.engine()
     }
 
     /// The file `install` writes [`DB_URL_VAR`] to, relative to the project
@@ -352,7 +359,7 @@ async fn set_webhook_role(
     password: &str,
     template_url: &str,
 ) -> CliResult<RoleChange> {
-    let role = &f.role;
+    let role = f.role();
     let mut salt = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut salt);
     let verifier = scram_sha256_verifier(password, &salt, 4096);
@@ -414,13 +421,13 @@ async fn set_role_once(
         .map_err(|e| failed("begin a transaction", e))?;
     let exists: bool =
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1)")
-            .bind(&f.role)
+            .bind(f.role())
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| failed("look the role up", e))?;
     let verb = if exists { "ALTER" } else { "CREATE" };
     // The role's name is a checked schema name and a constant suffix.
-    let (role, engine) = (&f.role, &f.engine);
+    let (role, engine) = (f.role(), f.engine());
     let sql = format!("{verb} ROLE {role} WITH LOGIN PASSWORD '{verifier}'");
     if let Err(e) = sqlx::raw_sql(&sql).execute(&mut *tx).await {
         // Never `{sql}` in a message: it holds the verifier.
@@ -464,7 +471,7 @@ fn role_denied(
     e: &sqlx::Error,
     template_url: &str,
 ) -> CliError {
-    let (role, engine) = (&f.role, &f.engine);
+    let (role, engine) = (f.role(), f.engine());
     let why = e
         .as_database_error()
         .map(|d| d.message().to_string())
@@ -505,7 +512,7 @@ async fn install(before: GlobalOpts, a: InstallArgs) -> CliResult {
     let sync = engine_to_migrate(&g, None).await?;
     let schema = sync.config().schema.clone();
     let f = Function::of(&schema);
-    let role = &f.role;
+    let role = &f.role();
     let done = async {
         // The engine connected with it: set, and a URL sqlx reads.
         let database_url = g.database_url.as_deref().unwrap_or_default();
@@ -562,7 +569,7 @@ async fn install(before: GlobalOpts, a: InstallArgs) -> CliResult {
     .await;
     sync.close().await;
     let role_url = done?;
-    let engine = &f.engine;
+    let engine = f.engine();
     outln!(
         "the endpoint secrets are in {engine}.managed_webhooks, where {engine}.process_webhook reads them; \
          the function needs no Stripe key, and connects as {role}, which can run {engine}.process_webhook and nothing else"
@@ -631,7 +638,7 @@ async fn uninstall(before: GlobalOpts, a: UninstallArgs) -> CliResult {
     outln!(
         "then the function's login role (one per PostgreSQL cluster: drop it once no database uses it):"
     );
-    outln!("  psql \"$DATABASE_URL\" -c 'DROP ROLE {}'", f.role);
+    outln!("  psql \"$DATABASE_URL\" -c 'DROP ROLE {}'", f.role());
     Ok(())
 }
 
@@ -643,12 +650,12 @@ mod tests {
     fn each_schema_has_its_own_function_role_and_entry_point() {
         let default = Function::of(&Schema::default());
         assert_eq!(default.name, FUNCTION_NAME);
-        assert_eq!(default.role, WEBHOOK_ROLE);
+        assert_eq!(default.role(), WEBHOOK_ROLE);
         assert_eq!(default.source, FUNCTION_SOURCE);
         assert_eq!(default.env_file(), ENV_FILE);
         let f = Function::of(&Schema::new("billing_test").unwrap());
         assert_eq!(f.name, "stripe-webhook-billing-test");
-        assert_eq!(f.role, "billing_test_sync_webhook");
+        assert_eq!(f.role(), "billing_test_sync_webhook");
         assert_eq!(
             f.env_file(),
             "supabase/functions/stripe-webhook-billing-test/.env"
