@@ -399,12 +399,46 @@ async fn supabase_grants_on_the_mirror_give_away_no_secret_no_entry_point_and_no
         SqlAnswer::Outcome("applied".into()),
         "written once the trigger is gone"
     );
+    // The check runs in full only when pg_trigger changed since the last
+    // that passed: a trigger replaced in place (CREATE OR REPLACE TRIGGER
+    // keeps its row's id and count) is a change it sees.
+    sqlx::query(
+        "CREATE OR REPLACE TRIGGER stripe_sync_log_updates AFTER UPDATE ON stripe.customers
+         REFERENCING OLD TABLE AS previous NEW TABLE AS updated
+         FOR EACH STATEMENT EXECUTE FUNCTION pg_temp.planted()",
+    )
+    .execute(&mut c)
+    .await?;
+    let body = customer_updated(&target, "while_replaced");
+    let signature = signed_now(&body, "whsec_priv_added");
+    match process_webhook(&e.db.pool, &body, &signature).await? {
+        SqlAnswer::Raised(code, message) => {
+            assert_eq!(code, "SW500", "{message}");
+            assert!(
+                message.contains("trigger stripe_sync_log_updates on stripe.customers"),
+                "{message}"
+            );
+        }
+        other => panic!("written with a replaced trigger: {other:?}"),
+    }
+    // Dropped by the owner; the next `migrate` (below) puts the log's back.
+    sqlx::query("DROP TRIGGER stripe_sync_log_updates ON stripe.customers")
+        .execute(&e.db.pool)
+        .await?;
     c.close().await?;
     let pwned: bool = sqlx::query_scalar("SELECT to_regclass('public.pwned') IS NOT NULL")
         .fetch_one(&e.db.pool)
         .await?;
     assert!(!pwned, "the planted trigger ran");
     e.sync.migrate().await?;
+    let restored: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = 'stripe.customers'::regclass
+                         AND tgname = 'stripe_sync_log_updates'
+                         AND tgfoid = 'stripe_sync._log_updates()'::regprocedure)",
+    )
+    .fetch_one(&e.db.pool)
+    .await?;
+    assert!(restored, "migrate put the change log's trigger back");
     let mut c = as_role(&e.db, "anon").await?;
     sqlx::query(
         "CREATE FUNCTION pg_temp.planted() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",

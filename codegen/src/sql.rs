@@ -63,6 +63,9 @@ pub const CHANGES: &str = include_str!("../sql/changes.sql");
 /// The twelfth bookkeeping migration: the change log's triggers only
 /// capture; the numbering merges, describes and orders.
 pub const CHANGE_CAPTURE: &str = include_str!("../sql/change_capture.sql");
+/// The thirteenth bookkeeping migration: the SQL path checks for planted
+/// triggers once per change of `pg_trigger`, not on every call.
+pub const TRIGGER_CHECK: &str = include_str!("../sql/trigger_check.sql");
 
 /// System columns every table has after its typed columns.
 pub const SYSTEM_COLUMNS: &[(&str, &str)] = &[
