@@ -251,6 +251,11 @@ pub struct ServeArgs {
     /// every 10 s, reads the events ledger by index).
     #[arg(long)]
     pub no_freshness: bool,
+    /// Number the change log every this many seconds, so a log nobody reads
+    /// still drops the previous objects it keeps and keeps to its retention
+    /// (0: never; readers number what they read).
+    #[arg(long, env = "STRIPE_SYNC_NUMBER_CHANGES_EVERY", hide_env_values = true, default_value_t = stripe_sync::changes::NUMBER_EVERY.as_secs_f64())]
+    pub number_changes_every: f64,
     /// Webhook signing secret (whsec_…); without it the managed webhooks' secrets are used.
     #[arg(long, env = "STRIPE_WEBHOOK_SECRET", hide_env_values = true)]
     pub webhook_secret: Option<String>,
@@ -284,6 +289,16 @@ impl ServeArgs {
             max_body_bytes_in_flight: self.max_body_bytes_in_flight,
             max_connections: self.max_connections,
         })
+    }
+
+    /// How often to number the change log (`None`: never); a usage error
+    /// for a negative or non-finite number.
+    pub fn number_changes_every(&self) -> std::result::Result<Option<Duration>, CliError> {
+        Duration::try_from_secs_f64(self.number_changes_every)
+            .map(|d| Some(d).filter(|d| !d.is_zero()))
+            .map_err(|_| {
+                CliError::usage("--number-changes-every must be 0 (never) or a number of seconds")
+            })
     }
 }
 
@@ -632,6 +647,12 @@ async fn sync_steps(
             Err(e) if a.follow => tracing::error!(error = %e, "events catch-up failed; retrying"),
             Err(e) => return Err(e.into()),
         }
+        // Once per catch-up (from cron, say) the change log is numbered, so
+        // that a log nobody reads drops the previous objects it keeps and
+        // keeps to its retention.
+        if let Err(e) = stripe_sync::changes::number(&sync.config().schema, sync.pool()).await {
+            tracing::warn!(error = %e, "numbering the change log failed");
+        }
         if !a.follow {
             break;
         }
@@ -645,6 +666,7 @@ async fn sync_steps(
 
 async fn serve_cmd(g: &GlobalOpts, a: ServeArgs) -> CliResult {
     let limits = a.limits()?;
+    let number_every = a.number_changes_every()?;
     let mut cfg = engine_config(g, None).await?;
     // The library refuses what the server would: one body limit.
     cfg.max_webhook_body_bytes = limits.max_body_bytes;
@@ -684,6 +706,9 @@ async fn serve_cmd(g: &GlobalOpts, a: ServeArgs) -> CliResult {
     // The database's gauges: runs (read with the heartbeat rule), their
     // progress, the quarantine and each account's freshness.
     let runs_gauge = metrics.watch_gauges(schema.clone(), sync.pool().clone());
+    let numbering = number_every.map(|every| {
+        stripe_sync::changes::number_in_background(schema.clone(), sync.pool().clone(), every)
+    });
     let state = Arc::new(AppState {
         sync: sync.clone(),
         admin_key,
@@ -705,6 +730,9 @@ async fn serve_cmd(g: &GlobalOpts, a: ServeArgs) -> CliResult {
     .await
     .map_err(|e| CliError::failed(format!("server failed: {e}")))?;
     runs_gauge.abort();
+    if let Some(numbering) = numbering {
+        numbering.abort();
+    }
     // An admin backfill the shutdown cut short is recorded as interrupted.
     match store::interrupt_open_runs().await {
         Ok(runs) => {
@@ -839,6 +867,27 @@ mod tests {
             .iter()
             .any(|l| l == "stripe-key"));
         assert!(longs(&["webhook", "create"]).iter().any(|l| l == "connect"));
+    }
+
+    #[test]
+    fn serve_numbers_the_change_log_every_ten_seconds_unless_told() {
+        use clap::Parser;
+        let every = |args: &[&str]| {
+            let cli =
+                Cli::try_parse_from(["stripe-sync", "serve"].iter().chain(args)).expect("parses");
+            match cli.command {
+                Command::Serve(a) => a.number_changes_every().map_err(|e| e.message),
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(every(&[]), Ok(Some(Duration::from_secs(10))));
+        assert_eq!(
+            every(&["--number-changes-every", "2.5"]),
+            Ok(Some(Duration::from_millis(2500)))
+        );
+        assert_eq!(every(&["--number-changes-every", "0"]), Ok(None));
+        let refused = every(&["--number-changes-every=-1"]).unwrap_err();
+        assert!(refused.contains("--number-changes-every"), "{refused}");
     }
 
     #[test]

@@ -22,6 +22,7 @@ fn start(
 ) -> (Child, std::thread::JoinHandle<String>) {
     let mut c = cmd_with(db_url, base);
     c.env("STRIPE_WEBHOOK_SECRET", SECRET)
+        .env("STRIPE_SYNC_NUMBER_CHANGES_EVERY", "0.2")
         .args([
             "serve",
             "--migrate",
@@ -104,6 +105,27 @@ async fn serve_end_to_end() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
+
+    // The change log is numbered in the background with nobody reading it
+    // (every 0.2 s here): the creation gets position 1.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let numbered: Option<(i64, String)> = sqlx::query_as(
+            "SELECT seq, op FROM stripe_sync.changes WHERE object_id = 'cus_cli_1' AND seq IS NOT NULL",
+        )
+        .fetch_optional(&db.pool)
+        .await
+        .unwrap();
+        if let Some(entry) = numbered {
+            assert_eq!(entry, (1, "created".to_string()));
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "serve did not number the change log within 10 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 
     // Bad signature, missing signature: 400, nothing written.
     let bad = event("evt_cli_2", "cus_cli_2");

@@ -12,6 +12,9 @@
 //! position N never later finds one at or below N. This
 //! module reads them ([`after`]), keeps named consumers' positions
 //! ([`consume`], [`ack`]) and sets the retention ([`set_retention`]).
+//! `serve` also numbers in the background ([`number_in_background`]), and
+//! `sync` once at its end ([`number`]), so that a log nobody reads drops
+//! the previous objects it holds and keeps to its retention.
 
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
@@ -188,6 +191,41 @@ pub async fn ack(schema: &Schema, pool: &PgPool, consumer: &str, through: i64) -
             .fetch_one(pool)
             .await?,
     )
+}
+
+/// How often `serve` numbers the log when nobody reads it.
+pub const NUMBER_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Numbers and describes the entries of ended transactions, forgetting the
+/// previous objects they kept, then prunes by the retention, as every read
+/// does first. Returns the last position given.
+pub async fn number(schema: &Schema, pool: &PgPool) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar(&schema.sql("SELECT stripe_sync.sequence_changes()"))
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
+/// Numbers the log every `every` (see [`number`]) until the task is
+/// aborted, so that a log nobody reads still forgets each entry's previous
+/// object and keeps to its retention. A failure is logged and tried again
+/// at the next tick.
+pub fn number_in_background(
+    schema: Schema,
+    pool: PgPool,
+    every: std::time::Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = number(&schema, &pool).await {
+                tracing::warn!(error = %e, "numbering the change log failed; trying again");
+            }
+        }
+    })
 }
 
 /// Turns the log on or off: off drops the triggers that write entries
