@@ -996,7 +996,9 @@ async fn a_second_mirror_in_its_own_schema() {
         c.env("STRIPE_SYNC_SCHEMA", "stripe_test").args(args);
         run_async(c)
     };
-    let (code, out, err) = with_env(&["migrate"]).await;
+    // The guide's lines (README, Your schema name) as written: the option
+    // once, then the variable for the rest.
+    let (code, out, err) = m.go(&["migrate", "--schema", "stripe_test"]).await;
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains("schemas stripe_test and stripe_test_sync"),
@@ -1022,6 +1024,17 @@ async fn a_second_mirror_in_its_own_schema() {
     );
     assert_eq!(count("SELECT count(*) FROM stripe.customers").await, 0);
     assert_eq!(count("SELECT count(*) FROM stripe_sync.sync_runs").await, 0);
+    let (code, out, err) = with_env(&["status"]).await;
+    assert_eq!(code, 0, "{err}");
+    let row = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("customers "))
+        .unwrap_or_else(|| panic!("no customers row in status: {out}"));
+    assert_eq!(
+        row.split_whitespace().last(),
+        Some(customers.to_string().as_str()),
+        "{out}"
+    );
     let (code, out, err) = m.go(&["status", "--json", "--schema", "stripe_test"]).await;
     assert_eq!(code, 0, "{err}");
     let status: serde_json::Value = serde_json::from_str(&out).unwrap();
