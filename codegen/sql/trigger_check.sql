@@ -27,11 +27,15 @@ ON CONFLICT (only_row) DO NOTHING;
 -- pg_trigger's rows, summed: any trigger created, dropped or rewritten in
 -- the database changes it (xmin: CREATE OR REPLACE TRIGGER keeps the row's
 -- oid and writes a new version of it).
+-- (plpgsql: its plan is kept for the session, where a SQL function with a
+-- SET clause is planned on every call: 0.15 ms more a call.)
 CREATE OR REPLACE FUNCTION stripe_sync._trigger_fingerprint()
-RETURNS text LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT count(*) || ':' || coalesce(sum(oid::int8), 0) || ':' || coalesce(sum(tgfoid::int8), 0)
-           || ':' || coalesce(sum(xmin::text::int8), 0)
-      FROM pg_trigger
+RETURNS text LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    RETURN (SELECT count(*) || ':' || coalesce(sum(oid::int8), 0) || ':' || coalesce(sum(tgfoid::int8), 0)
+                   || ':' || coalesce(sum(xmin::text::int8), 0)
+              FROM pg_trigger);
+END
 $$;
 
 -- Refuses (SW500: a setup error, Stripe retries) while a planted trigger

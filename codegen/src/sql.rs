@@ -66,6 +66,9 @@ pub const CHANGE_CAPTURE: &str = include_str!("../sql/change_capture.sql");
 /// The thirteenth bookkeeping migration: the SQL path checks for planted
 /// triggers once per change of `pg_trigger`, not on every call.
 pub const TRIGGER_CHECK: &str = include_str!("../sql/trigger_check.sql");
+/// The fourteenth bookkeeping migration: the helpers every event calls, as
+/// plpgsql, planned once per session rather than on every call.
+pub const CACHED_HELPERS: &str = include_str!("../sql/cached_helpers.sql");
 
 /// System columns every table has after its typed columns.
 pub const SYSTEM_COLUMNS: &[(&str, &str)] = &[
