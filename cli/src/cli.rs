@@ -251,7 +251,8 @@ pub struct ServeArgs {
     /// every 10 s, reads the events ledger by index).
     #[arg(long)]
     pub no_freshness: bool,
-    /// Number the change log every this many seconds, so a log nobody reads
+    /// Every this many seconds, number the change log if no webhook arrived
+    /// since the last time (or 100,000 entries wait), so a log nobody reads
     /// still drops the previous objects it keeps and keeps to its retention
     /// (0: never; readers number what they read).
     #[arg(long, env = "STRIPE_SYNC_NUMBER_CHANGES_EVERY", hide_env_values = true, default_value_t = stripe_sync::changes::NUMBER_EVERY.as_secs_f64())]
@@ -706,8 +707,16 @@ async fn serve_cmd(g: &GlobalOpts, a: ServeArgs) -> CliResult {
     // The database's gauges: runs (read with the heartbeat rule), their
     // progress, the quarantine and each account's freshness.
     let runs_gauge = metrics.watch_gauges(schema.clone(), sync.pool().clone());
+    // The change log, numbered between bursts of webhooks (or once a
+    // backlog builds up).
     let numbering = number_every.map(|every| {
-        stripe_sync::changes::number_in_background(schema.clone(), sync.pool().clone(), every)
+        let metrics = metrics.clone();
+        stripe_sync::changes::number_in_background(
+            schema.clone(),
+            sync.pool().clone(),
+            every,
+            move || metrics.events_total(),
+        )
     });
     let state = Arc::new(AppState {
         sync: sync.clone(),
