@@ -378,16 +378,10 @@ async fn supabase_grants_on_the_mirror_give_away_no_secret_no_entry_point_and_no
     }
     let body = customer_updated(&target, "while_planted");
     let signature = signed_now(&body, "whsec_priv_added");
-    match process_webhook(&e.db.pool, &body, &signature).await? {
-        SqlAnswer::Raised(code, message) => {
-            assert_eq!(code, "SW500", "{message}");
-            assert!(
-                message.contains("trigger planted on stripe.customers"),
-                "{message}"
-            );
-        }
-        other => panic!("written with a planted trigger: {other:?}"),
-    }
+    refused_for(
+        process_webhook(&e.db.pool, &body, &signature).await?,
+        "trigger planted on stripe.customers",
+    );
     // The fix the refusal's hint gives: the owner drops the trigger (a
     // session's end would drop it too, with its temporary function, but
     // only once the backend has cleaned up, some time after the close).
@@ -411,16 +405,10 @@ async fn supabase_grants_on_the_mirror_give_away_no_secret_no_entry_point_and_no
     .await?;
     let body = customer_updated(&target, "while_replaced");
     let signature = signed_now(&body, "whsec_priv_added");
-    match process_webhook(&e.db.pool, &body, &signature).await? {
-        SqlAnswer::Raised(code, message) => {
-            assert_eq!(code, "SW500", "{message}");
-            assert!(
-                message.contains("trigger stripe_sync_log_updates on stripe.customers"),
-                "{message}"
-            );
-        }
-        other => panic!("written with a replaced trigger: {other:?}"),
-    }
+    refused_for(
+        process_webhook(&e.db.pool, &body, &signature).await?,
+        "trigger stripe_sync_log_updates on stripe.customers",
+    );
     // Dropped by the owner; the next `migrate` (below) puts the log's back.
     sqlx::query("DROP TRIGGER stripe_sync_log_updates ON stripe.customers")
         .execute(&e.db.pool)
@@ -460,6 +448,18 @@ async fn supabase_grants_on_the_mirror_give_away_no_secret_no_entry_point_and_no
     hook_task.abort();
     serve_sync.close().await;
     e.finish().await
+}
+
+/// Asserts process_webhook refused to write (SW500) because of the trigger
+/// `named` ("trigger X on T").
+fn refused_for(answer: SqlAnswer, named: &str) {
+    match answer {
+        SqlAnswer::Raised(code, message) => {
+            assert_eq!(code, "SW500", "{message}");
+            assert!(message.contains(named), "{message}");
+        }
+        other => panic!("written despite {named}: {other:?}"),
+    }
 }
 
 /// A session setting can tighten what process_webhook checks, never widen
