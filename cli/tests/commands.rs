@@ -12,5 +12,6 @@ mod cli_demo;
 mod cli_errors;
 mod cli_serve;
 mod connect_workers;
+mod docs_commands;
 mod reliability_process;
 mod supabase_function;

@@ -8,7 +8,7 @@ use std::time::Duration;
 use stripe_sync_simulator::{SimConfig, SimHandle};
 
 /// Every variable the binary reads, removed so the host's settings do not leak in.
-const VARS: &[&str] = &[
+pub const VARS: &[&str] = &[
     "DATABASE_URL",
     "STRIPE_SECRET_KEY",
     "STRIPE_API_KEY",
