@@ -100,6 +100,32 @@ async fn run_function(index: &Path, port: u16, db_url: Option<&str>) -> Result<F
     Ok(f)
 }
 
+/// An empty directory for `install` to write its project into, named after
+/// the test.
+fn fresh_project(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "stripe-sync-supabase-{test}-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// `supabase install` of the function at `url` into `project`, for the
+/// database at `db_url` and the simulator at `api`; a caller adds options.
+fn install_cmd(db_url: &str, api: &str, url: &str, project: &Path) -> Command {
+    let mut c = cmd_with(db_url, api);
+    c.args([
+        "supabase",
+        "install",
+        "--function-url",
+        url,
+        "--project-dir",
+    ])
+    .arg(project);
+    c
+}
+
 /// The default function's database URL, as `install` wrote it to its
 /// `.env` file.
 fn env_url(project: &Path) -> Result<String> {
@@ -267,21 +293,9 @@ async fn supabase_install_writes_a_function_that_deno_runs_and_the_simulator_fee
     let db = TestDb::new().await?;
     let port = free_port();
     let url = format!("http://127.0.0.1:{port}/functions/v1/stripe-webhook");
-    let project = std::env::temp_dir().join(format!("stripe-sync-supabase-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&project);
+    let project = fresh_project("deno");
 
-    let install = || {
-        let mut c = cmd_with(&db.url, &sim.base_url());
-        c.args([
-            "supabase",
-            "install",
-            "--function-url",
-            &url,
-            "--project-dir",
-        ])
-        .arg(&project);
-        run_async(c)
-    };
+    let install = || run_async(install_cmd(&db.url, &sim.base_url(), &url, &project));
 
     // install: migrations, the managed webhook, the function's files, its
     // role and the role's URL.
@@ -457,21 +471,8 @@ async fn an_install_made_before_0013_carries_on_after_install_again() -> Result<
 
     let port = free_port();
     let url = format!("http://127.0.0.1:{port}/functions/v1/stripe-webhook");
-    let project = std::env::temp_dir().join(format!(
-        "stripe-sync-supabase-upgrade-{}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&project);
-    let mut c = cmd_with(&db.url, &sim.base_url());
-    c.args([
-        "supabase",
-        "install",
-        "--function-url",
-        &url,
-        "--project-dir",
-    ])
-    .arg(&project);
-    let (code, out, err) = run_async(c).await;
+    let project = fresh_project("upgrade");
+    let (code, out, err) = run_async(install_cmd(&db.url, &sim.base_url(), &url, &project)).await;
     assert_eq!(code, 0, "install failed: {out}\n{err}");
     let kept: Vec<String> = sqlx::query_scalar("SELECT secret FROM stripe_sync.webhook_secrets")
         .fetch_all(&db.pool)
@@ -522,11 +523,7 @@ async fn supabase_install_takes_an_existing_secret_and_names_the_host_it_cannot_
 {
     let sim = simulator().await;
     let db = TestDb::new().await?;
-    let project = std::env::temp_dir().join(format!(
-        "stripe-sync-supabase-secret-{}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&project);
+    let project = fresh_project("secret");
     let install = |db_url: &str, api: &str, secret: Option<&str>| {
         let mut c = cmd_with(db_url, api);
         c.args([
@@ -636,9 +633,7 @@ async fn supabase_install_deploys_through_the_management_api() -> Result<()> {
     let sim = simulator().await;
     let db = TestDb::new().await?;
     let (api, got) = management_api().await?;
-    let project =
-        std::env::temp_dir().join(format!("stripe-sync-supabase-api-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&project);
+    let project = fresh_project("api");
     let install = |token: &str| {
         let mut c = cmd_with(&db.url, &sim.base_url());
         c.args([
@@ -729,22 +724,9 @@ async fn supabase_install_for_another_schema_deploys_that_schemas_function() -> 
     let db = TestDb::new().await?;
     let port = free_port();
     let url = format!("http://127.0.0.1:{port}/functions/v1/stripe-webhook-billing");
-    let project = std::env::temp_dir().join(format!(
-        "stripe-sync-supabase-billing-{}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&project);
-    let mut c = cmd_with(&db.url, &sim.base_url());
-    c.args([
-        "supabase",
-        "install",
-        "--schema",
-        "billing",
-        "--function-url",
-        &url,
-        "--project-dir",
-    ])
-    .arg(&project);
+    let project = fresh_project("billing");
+    let mut c = install_cmd(&db.url, &sim.base_url(), &url, &project);
+    c.args(["--schema", "billing"]);
     let (code, out, err) = run_async(c).await;
     assert_eq!(code, 0, "install failed: {out}\n{err}");
     assert!(out.contains("role billing_sync_webhook"), "{out}");
