@@ -244,10 +244,16 @@ impl Schema {
     /// `sql` (written with the default names) for this schema; borrowed,
     /// untouched, for the default.
     pub fn sql<'a>(&self, sql: &'a str) -> Cow<'a, str> {
-        if self.is_default() || !sql.contains(DEFAULT_SCHEMA) {
+        if !self.renames(sql) {
             return Cow::Borrowed(sql);
         }
         Cow::Owned(rename(sql, &self.mirror))
+    }
+
+    /// Whether `sql` reads differently in this schema: never in the
+    /// default's, nor where it names no default name.
+    fn renames(&self, sql: &str) -> bool {
+        !self.is_default() && sql.contains(DEFAULT_SCHEMA)
     }
 
     /// [`Schema::sql`] for a statement that lives as long as the program
@@ -257,7 +263,7 @@ impl Schema {
     pub fn sql_static(&self, sql: &'static str) -> &'static str {
         type Renamed = HashMap<(String, usize), &'static str>;
         static RENAMED: OnceLock<Mutex<Renamed>> = OnceLock::new();
-        if self.is_default() || !sql.contains(DEFAULT_SCHEMA) {
+        if !self.renames(sql) {
             return sql;
         }
         let key = (self.mirror.clone(), sql.as_ptr() as usize);
