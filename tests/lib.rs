@@ -103,10 +103,12 @@ pub async fn changes_settled(pool: &sqlx::PgPool) -> Result<Vec<stripe_sync::cha
         let read =
             stripe_sync::changes::after(&stripe_sync::Schema::default(), pool, 0, 10_000_000)
                 .await?;
-        let waiting: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM stripe_sync.changes WHERE seq IS NULL")
-                .fetch_one(pool)
-                .await?;
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT (SELECT count(*) FROM stripe_sync.changes WHERE seq IS NULL)
+                      + (SELECT count(*) FROM stripe_sync.change_batches)",
+        )
+        .fetch_one(pool)
+        .await?;
         Ok((waiting == 0).then_some(read))
     })
     .await

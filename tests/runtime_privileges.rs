@@ -352,7 +352,8 @@ async fn supabase_grants_on_the_mirror_give_away_no_secret_no_entry_point_and_no
         "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
           WHERE c.relnamespace IN ('stripe'::regnamespace, 'stripe_sync'::regnamespace) AND NOT t.tgisinternal
             AND t.tgfoid NOT IN ('stripe_sync._log_inserts()'::regprocedure, 'stripe_sync._log_updates()'::regprocedure,
-                                 'stripe_sync._note_event_source()'::regprocedure)",
+                                 'stripe_sync._note_change_source()'::regprocedure,
+                                 'stripe_sync._note_event_tx()'::regprocedure)",
     )
     .fetch_one(&e.db.pool)
     .await?;
@@ -669,6 +670,19 @@ const MOVED: &[(&str, &str)] = &[
     ("_list_members", "list_members"),
 ];
 
+/// Rows without the columns later migrations added to the moved tables,
+/// which the previous release had no value for: the ledger's `tx` (0021,
+/// the transaction that recorded the event, NULL for rows recorded before).
+fn without_later_columns(mut rows: Vec<Value>) -> Vec<Value> {
+    for r in &mut rows {
+        if let Some(o) = r.as_object_mut() {
+            o.remove("tx");
+        }
+    }
+    rows.sort_by_key(|r| r.to_string());
+    rows
+}
+
 /// Every row of `table`, as sorted JSON.
 async fn rows(pool: &PgPool, table: &str) -> Result<Vec<Value>> {
     let mut v: Vec<Value> = sqlx::query_scalar(&format!("SELECT to_jsonb(t) FROM {table} t"))
@@ -762,7 +776,11 @@ async fn a_database_of_the_previous_release_upgrades_with_nothing_lost() -> Resu
 
     for (_, now) in MOVED {
         let after = rows(&old.pool, &format!("stripe_sync.{now}")).await?;
-        assert_eq!(&after, &before[now], "stripe_sync.{now} after the upgrade");
+        assert_eq!(
+            without_later_columns(after.clone()),
+            without_later_columns(before[now].clone()),
+            "stripe_sync.{now} after the upgrade"
+        );
         assert!(
             !after.is_empty()
                 || *now == "webhook_rejections"

@@ -716,7 +716,12 @@ pub async fn changes(o: &Options) -> Result<Vec<Measure>> {
         if r.fetched as usize != n {
             bail!("{name}: fetched {} of {n}", r.fetched);
         }
-        let entries: i64 = sqlx::query_scalar("SELECT count(*) FROM stripe_sync.changes")
+        // Captured, numbered or not: entries, and rows of batches not yet
+        // turned into entries.
+        let entries: i64 = sqlx::query_scalar(
+            "SELECT (SELECT count(*) FROM stripe_sync.changes)
+                  + (SELECT coalesce(sum(cardinality(ids)), 0) FROM stripe_sync.change_batches)::bigint",
+        )
             .fetch_one(&db.pool)
             .await?;
         let want = if on { n as i64 } else { 0 };

@@ -72,9 +72,11 @@ pub(crate) async fn change_log_write_path(o: &Options) -> Result<Vec<Measure>> {
                 .bind(log)
                 .execute(&db.pool)
                 .await?;
-            sqlx::query("TRUNCATE stripe_sync.changes, stripe_sync.events")
-                .execute(&db.pool)
-                .await?;
+            sqlx::query(
+                "TRUNCATE stripe_sync.changes, stripe_sync.change_batches, stripe_sync.events",
+            )
+            .execute(&db.pool)
+            .await?;
             sqlx::query("VACUUM ANALYZE stripe.customers")
                 .execute(&db.pool)
                 .await?;

@@ -56,6 +56,7 @@ pub const LATER_BOOKKEEPING_MIGRATIONS: &[(&str, &str)] = &[
     ("0018_stripe_sync_change_capture.sql", sql::CHANGE_CAPTURE),
     ("0019_stripe_sync_trigger_check.sql", sql::TRIGGER_CHECK),
     ("0020_stripe_sync_cached_helpers.sql", sql::CACHED_HELPERS),
+    ("0021_stripe_sync_batched_capture.sql", sql::BATCHED_CAPTURE),
 ];
 
 /// A spec version read from disk: its IR and fixtures.

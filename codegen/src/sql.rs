@@ -69,6 +69,9 @@ pub const TRIGGER_CHECK: &str = include_str!("../sql/trigger_check.sql");
 /// The fourteenth bookkeeping migration: the helpers every event calls, as
 /// plpgsql, planned once per session rather than on every call.
 pub const CACHED_HELPERS: &str = include_str!("../sql/cached_helpers.sql");
+/// The fifteenth bookkeeping migration: the change log captured one row per
+/// writing statement, each entry's event found when it is numbered.
+pub const BATCHED_CAPTURE: &str = include_str!("../sql/batched_capture.sql");
 
 /// System columns every table has after its typed columns.
 pub const SYSTEM_COLUMNS: &[(&str, &str)] = &[

@@ -192,10 +192,10 @@ async fn golden_migrations_apply_and_upserts_follow_the_version_rule() {
         .collect();
     // Bookkeeping 0001, the two versions, the later bookkeeping 0008, 0009,
     // 0010, the SQL entry points 0011, the quarantine 0012 and the
-    // privileges 0013, the pending reads 0014, verify's 0015, freshness's 0016, the change log's 0017 and its capture 0018, the trigger check 0019, the cached helpers 0020 (applied
+    // privileges 0013, the pending reads 0014, verify's 0015, freshness's 0016, the change log's 0017 and its capture 0018, the trigger check 0019, the cached helpers 0020, the batched capture 0021 (applied
     // twice below: it must be idempotent, its rejection counts and moved
     // tables included).
-    assert_eq!(migrations.len(), 16);
+    assert_eq!(migrations.len(), 17);
     let db = TestDb::new().await.unwrap();
     apply_sql(&db.pool, &migrations).await;
     // Applying twice is harmless: every statement is idempotent.

@@ -2,13 +2,15 @@
 //! order, whichever writer made it (`serve`, the SQL path, backfill, the
 //! events catch-up, workers, `verify --repair`).
 //!
-//! The database keeps it (`stripe_sync.changes`, migrations 0017 and 0018):
-//! triggers on every mirrored table capture an entry in the writing
-//! transaction for each row created, updated or soft-deleted (with the
-//! object before the change), and none for a write that changed nothing (a
-//! duplicate, a stale event, an object listed again unchanged). Entries are
-//! numbered and described (the properties that changed) by the first read
-//! after their transaction has ended, so a reader that has read through
+//! The database keeps it (`stripe_sync.changes`, migrations 0017, 0018 and
+//! 0021): triggers on every mirrored table capture, in the writing
+//! transaction, each row created, updated or soft-deleted (with the object
+//! before the change), one batch row per statement
+//! (`stripe_sync.change_batches`), and nothing for a write that changed
+//! nothing (a duplicate, a stale event, an object listed again unchanged).
+//! The first read after the transaction has ended turns the batches into
+//! entries, finds each entry's event in the ledger, and numbers and
+//! describes them (the properties that changed), so a reader that has read through
 //! position N never later finds one at or below N. This
 //! module reads them ([`after`]), keeps named consumers' positions
 //! ([`consume`], [`ack`]) and sets the retention ([`set_retention`]).
@@ -212,13 +214,18 @@ pub async fn number<'c>(schema: &Schema, ex: impl PgExecutor<'c>) -> Result<i64>
     )
 }
 
-/// About how many entries wait to be numbered (at most): the span of
-/// their write order, from two index reads rather than a count.
+/// About how many entries wait to be numbered (at most): the span of the
+/// unnumbered entries' write order (two index reads rather than a count),
+/// and the rows of the captured batches, counted only up to
+/// [`NUMBER_BACKLOG`] batches.
 pub async fn backlog<'c>(schema: &Schema, ex: impl PgExecutor<'c>) -> Result<i64> {
     Ok(sqlx::query_scalar(&schema.sql(
         "SELECT coalesce((SELECT max(n) FROM stripe_sync.changes WHERE seq IS NULL)
-                         - (SELECT min(n) FROM stripe_sync.changes WHERE seq IS NULL) + 1, 0)",
+                         - (SELECT min(n) FROM stripe_sync.changes WHERE seq IS NULL) + 1, 0)
+              + coalesce((SELECT sum(cardinality(b.ids)) FROM (SELECT ids FROM stripe_sync.change_batches
+                                                                 LIMIT $1) b), 0)::bigint",
     ))
+    .bind(NUMBER_BACKLOG)
     .fetch_one(ex)
     .await?)
 }
