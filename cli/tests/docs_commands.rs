@@ -4,6 +4,12 @@
 //! every link between the documents points at a file and a heading that
 //! exist.
 //!
+//! A block marked `<!-- ci: until stopped -->` ends with a command that
+//! runs until it is stopped (`serve`, `--follow`): that last command runs
+//! in the background and must still be running after
+//! [`UNTIL_STOPPED_SECS`] seconds (it did not fail on start), then is
+//! stopped with SIGTERM; its output shows with the rest on failure.
+//!
 //! The blocks of one document run in order in one `bash -euo pipefail`
 //! script (a variable one block exports holds in the next), with
 //! `stripe-sync` on `PATH` and the variables the README tells a reader to
@@ -18,6 +24,10 @@ use stripe_sync_tests::TestDb;
 
 /// The marker line before a block that CI runs.
 const MARKER: &str = "<!-- ci -->";
+/// The marker line before a block whose last command runs until stopped.
+const UNTIL_STOPPED: &str = "<!-- ci: until stopped -->";
+/// How long such a command must keep running.
+const UNTIL_STOPPED_SECS: u32 = 3;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -40,11 +50,42 @@ fn documents() -> Vec<PathBuf> {
     docs
 }
 
-/// A block marked for CI: its first line's number and its text.
+/// A block marked for CI: its first line's number, its text, and whether
+/// its last command runs until stopped.
 #[derive(Debug)]
 struct Block {
     line: usize,
     text: String,
+    until_stopped: bool,
+}
+
+impl Block {
+    /// The block as the script runs it: as written, or with its last
+    /// command in the background, checked alive, then stopped.
+    fn script(&self) -> String {
+        if !self.until_stopped {
+            return self.text.clone();
+        }
+        let lines: Vec<&str> = self.text.lines().collect();
+        // The last command's first line: a line not continuing the one
+        // before, and not blank or a comment.
+        let last = (0..lines.len())
+            .rev()
+            .find(|&i| {
+                let t = lines[i].trim();
+                !t.is_empty()
+                    && !t.starts_with('#')
+                    && (i == 0 || !lines[i - 1].trim_end().ends_with('\\'))
+            })
+            .unwrap_or(0);
+        format!(
+            "{}\n(\n{}\n) &\nlast=$!\nsleep {UNTIL_STOPPED_SECS}\n\
+             kill -0 $last || {{ echo 'the last command stopped by itself' >&2; exit 1; }}\n\
+             kill $last; wait $last || true",
+            lines[..last].join("\n"),
+            lines[last..].join("\n")
+        )
+    }
 }
 
 /// The marked blocks of `text`; a marker not followed by a shell block is
@@ -54,11 +95,12 @@ fn marked_blocks(text: &str) -> Result<Vec<Block>, String> {
     let mut blocks = Vec::new();
     let mut i = 0;
     while i < lines.len() {
-        if lines[i].trim() == MARKER {
+        let marker = lines[i].trim();
+        if marker == MARKER || marker == UNTIL_STOPPED {
             let fence = lines.get(i + 1).copied().unwrap_or_default();
             if fence.trim() != "```sh" {
                 return Err(format!(
-                    "line {}: {MARKER} must be followed by a ```sh block",
+                    "line {}: {marker} must be followed by a ```sh block",
                     i + 1
                 ));
             }
@@ -69,6 +111,7 @@ fn marked_blocks(text: &str) -> Result<Vec<Block>, String> {
             blocks.push(Block {
                 line: start + 1,
                 text: lines[start..end].join("\n"),
+                until_stopped: marker == UNTIL_STOPPED,
             });
             i = end;
         }
@@ -103,6 +146,21 @@ fn markers_find_the_blocks_they_mark_and_refuse_a_marker_on_nothing() {
     assert!(marked_blocks("<!-- ci -->\n```sh\nnever ends\n").is_err());
 }
 
+#[test]
+fn a_block_run_until_stopped_backgrounds_its_last_command_only() {
+    let text = "<!-- ci: until stopped -->\n```sh\nexport K=1   # a key\nstripe-sync serve \\\n  --listen 127.0.0.1:0   # runs until stopped\n```\n";
+    let blocks = marked_blocks(text).unwrap();
+    assert!(blocks[0].until_stopped);
+    let script = blocks[0].script();
+    assert!(
+        script.starts_with("export K=1   # a key\n(\nstripe-sync serve \\\n  --listen 127.0.0.1:0   # runs until stopped\n) &\n"),
+        "{script}"
+    );
+    assert!(script.contains("kill -0 $last ||"), "{script}");
+    let plain = marked_blocks("<!-- ci -->\n```sh\nstripe-sync status\n```\n").unwrap();
+    assert_eq!(plain[0].script(), "stripe-sync status");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_commands_the_docs_mark_run_against_the_simulator() {
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_stripe-sync"));
@@ -128,7 +186,11 @@ async fn the_commands_the_docs_mark_run_against_the_simulator() {
         let sim = simulator().await;
         let mut script = String::from("set -euo pipefail\n");
         for b in &blocks {
-            script.push_str(&format!("echo '== {name}:{}' >&2\n{}\n", b.line, b.text));
+            script.push_str(&format!(
+                "echo '== {name}:{}' >&2\n{}\n",
+                b.line,
+                b.script()
+            ));
             ran += commands(&b.text);
         }
         let mut bash = tokio::process::Command::new("bash");
