@@ -945,3 +945,55 @@ async fn line_items_without_a_parent_field_follow_their_sessions_list() -> Resul
     assert_eq!(live(&e, "line_items").await?, ["li_2", "li_9"]);
     e.finish().await
 }
+
+/// The look-up for other events of the same object and second
+/// (`events::refetch::note_ties`, after each applied event) is planned on
+/// every call, never kept prepared on a connection: a plan kept from an
+/// empty ledger read the account's whole ledger for every event (see
+/// Performance in the book). Each of the engine's connections is asked
+/// which statements it holds prepared; the ledger's own insert, which is
+/// kept, shows the question sees them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_second_look_up_is_never_kept_prepared() -> Result<()> {
+    let e = webhook_env().await?;
+    let t = now();
+    for (i, name) in ["first", "second", "third"].iter().enumerate() {
+        let ev = event(
+            &format!("evt_ties_{i}"),
+            "customer.updated",
+            t,
+            customer("cus_ties", name),
+        );
+        deliver(&e, &ev).await?;
+    }
+    let pool = e.sync.pool();
+    let mut held = Vec::new();
+    for _ in 0..pool.size() {
+        held.push(pool.acquire().await?);
+    }
+    let (mut ledger, mut ties) = (0i64, 0i64);
+    for c in &mut held {
+        let (l, r): (i64, i64) = sqlx::query_as(
+            "SELECT count(*) FILTER (WHERE statement LIKE '%INSERT INTO stripe_sync.events%'),
+                    count(*) FILTER (WHERE statement LIKE '%INSERT INTO stripe_sync.refetches%')
+               FROM pg_prepared_statements
+              WHERE statement NOT LIKE '%pg_prepared_statements%'",
+        )
+        .fetch_one(&mut **c)
+        .await?;
+        ledger += l;
+        ties += r;
+    }
+    let noted: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM stripe_sync.refetches WHERE id = 'cus_ties'")
+            .fetch_one(&e.db.pool)
+            .await?;
+    anyhow::ensure!(noted == 1, "the tie was noted: {noted}");
+    anyhow::ensure!(ledger > 0, "the ledger's insert is kept prepared somewhere");
+    anyhow::ensure!(
+        ties == 0,
+        "the look-up is kept prepared ({ties} statements)"
+    );
+    drop(held);
+    e.finish().await
+}
