@@ -57,6 +57,8 @@ DROP TRIGGER IF EXISTS stripe_sync_note_event_source ON stripe_sync.events;
 DROP TRIGGER IF EXISTS stripe_sync_note_event_source_updates ON stripe_sync.events;
 DROP FUNCTION IF EXISTS stripe_sync._note_event_source();
 DROP FUNCTION IF EXISTS stripe_sync._change_events(text);
+-- The capture reads the source from the batch's column default now.
+DROP FUNCTION IF EXISTS stripe_sync._change_source();
 DROP TRIGGER IF EXISTS stripe_sync_note_change_source ON stripe_sync.events;
 CREATE TRIGGER stripe_sync_note_change_source AFTER INSERT ON stripe_sync.events FOR EACH ROW
     WHEN (NEW.outcome = 'pending' AND coalesce(current_setting('stripe_sync.change_source', true), '') = '')

@@ -234,7 +234,7 @@ pub async fn backlog<'c>(schema: &Schema, ex: impl PgExecutor<'c>) -> Result<i64
 /// aborted, so that a log nobody reads still forgets each entry's previous
 /// object and keeps to its retention. Every `every` it numbers if
 /// `activity` (a count of webhooks taken, say) has not moved since the last
-/// tick, or once [`NUMBER_BACKLOG`] entries wait: numbering, about 45 µs of
+/// tick, or once [`NUMBER_BACKLOG`] entries wait: numbering, about 50 µs of
 /// PostgreSQL time per entry, yields to a burst and catches up after it,
 /// and sustained traffic pays it as it goes. It uses a connection of its own
 /// that does not log its statements as slow (one numbering of a backlog
